@@ -1,0 +1,140 @@
+/**
+ * The small SQL dialect layer: the only place where SQL differs between SQLite, PostgreSQL and
+ * Oracle. Trace SQL is written once with identifiers unquoted (source-schema.md) and asks the
+ * dialect for placeholders, table names, IN-list sizes and time parameters.
+ */
+
+export type DialectName = 'sqlite' | 'postgres' | 'oracle'
+
+/** A value bound to a placeholder. */
+export type SqlValue = string | number | null
+
+export interface Dialect {
+  readonly name: DialectName
+  /** Largest number of values in one `IN (...)` list (Oracle's hard limit is 1000). */
+  readonly maxInList: number
+  /**
+   * Largest number of `LIKE` terms OR-ed in one statement (SQLite refuses expression trees deeper
+   * than 1000, so it gets a smaller number).
+   */
+  readonly maxOrTerms: number
+  /** The placeholder text of the `index`-th bound value (0-based). */
+  placeholder(index: number): string
+  /** A source table name with the source's schema prefix, e.g. `DWH.DW_MES_CONTAINER`. */
+  table(name: string): string
+  /** SQL that turns a bound `YYYY-MM-DD HH:MM:SS` text into the database's timestamp type. */
+  timestamp(placeholder: string): string
+}
+
+class SqliteDialect implements Dialect {
+  readonly name = 'sqlite' as const
+  readonly maxInList = 1000
+  readonly maxOrTerms = 400
+  constructor(private readonly schema: string | undefined) {}
+  placeholder(): string {
+    return '?'
+  }
+  table(name: string): string {
+    return this.schema ? `${this.schema}.${name}` : name
+  }
+  timestamp(placeholder: string): string {
+    // Times are TEXT `YYYY-MM-DD HH:MM:SS`, which compares correctly as text.
+    return placeholder
+  }
+}
+
+class PostgresDialect implements Dialect {
+  readonly name = 'postgres' as const
+  readonly maxInList = 1000
+  readonly maxOrTerms = 1000
+  constructor(private readonly schema: string | undefined) {}
+  placeholder(index: number): string {
+    return `$${index + 1}`
+  }
+  table(name: string): string {
+    return this.schema ? `${this.schema}.${name}` : name
+  }
+  timestamp(placeholder: string): string {
+    return `CAST(${placeholder} AS timestamp)`
+  }
+}
+
+class OracleDialect implements Dialect {
+  readonly name = 'oracle' as const
+  readonly maxInList = 1000
+  readonly maxOrTerms = 1000
+  constructor(private readonly schema: string | undefined) {}
+  placeholder(index: number): string {
+    return `:${index + 1}`
+  }
+  table(name: string): string {
+    return this.schema ? `${this.schema}.${name}` : name
+  }
+  timestamp(placeholder: string): string {
+    return `TO_DATE(${placeholder}, 'YYYY-MM-DD HH24:MI:SS')`
+  }
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/
+
+/**
+ * Creates the dialect of a database kind. `schema` is the source's schema prefix (`DWH` on the
+ * plant's Oracle warehouse, none on SQLite); it must be a plain identifier because it is written
+ * into SQL text.
+ */
+export function createDialect(name: DialectName, schema?: string): Dialect {
+  if (schema !== undefined && schema !== '' && !IDENTIFIER.test(schema)) {
+    throw new Error(`schema prefix must be a plain identifier, got ${JSON.stringify(schema)}`)
+  }
+  const prefix = schema || undefined
+  switch (name) {
+    case 'sqlite':
+      return new SqliteDialect(prefix)
+    case 'postgres':
+      return new PostgresDialect(prefix)
+    case 'oracle':
+      return new OracleDialect(prefix)
+  }
+}
+
+/**
+ * Collects bound values while a statement is being written and hands out their placeholders, so
+ * that no value is ever spliced into SQL text.
+ */
+export class SqlParams {
+  readonly values: SqlValue[] = []
+  constructor(private readonly dialect: Dialect) {}
+
+  /** Binds one value and returns its placeholder. */
+  add(value: SqlValue): string {
+    this.values.push(value)
+    return this.dialect.placeholder(this.values.length - 1)
+  }
+
+  /** Binds a list and returns `ph1, ph2, …` for an `IN (...)` list. Throws past the dialect's IN limit. */
+  list(values: readonly SqlValue[]): string {
+    if (values.length === 0) throw new Error('an IN list needs at least one value')
+    if (values.length > this.dialect.maxInList) {
+      throw new Error(`IN list of ${values.length} values exceeds the ${this.dialect.name} limit of ${this.dialect.maxInList}`)
+    }
+    return values.map((v) => this.add(v)).join(', ')
+  }
+
+  /** Binds a `YYYY-MM-DD HH:MM:SS` text as a timestamp expression. */
+  timestamp(value: string): string {
+    return this.dialect.timestamp(this.add(value))
+  }
+}
+
+/** Splits `items` into consecutive batches of at most `size` (order kept). */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`batch size must be a positive integer, got ${size}`)
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** Escapes `\`, `%` and `_` so a literal can be used in `LIKE … ESCAPE '\'`. */
+export function escapeLike(literal: string): string {
+  return literal.replace(/[\\%_]/g, (c) => `\\${c}`)
+}

@@ -1,0 +1,77 @@
+/**
+ * The one error type of the app. Errors cross process boundaries as plain objects, so code checks
+ * `code`, never `instanceof` or `constructor.name`.
+ */
+
+/** Every error code the app produces, grouped by area (`area/what`). */
+export type ErrorCode =
+  /** A request, argument or setting has a wrong value; `details.field` names it. */
+  | 'input/invalid'
+  /** A source is missing a required table or column; `details.missing` lists them. */
+  | 'source/schema'
+  /** The source file/server cannot be reached or opened. */
+  | 'source/unreachable'
+  /** A statement failed on the source. */
+  | 'source/query-failed'
+  /** A statement ran longer than its timeout. */
+  | 'source/timeout'
+  /** The operation was cancelled by the user. */
+  | 'trace/cancelled'
+  /** Seed resolution failed. */
+  | 'trace/seed-failed'
+  /** Lineage resolution failed. */
+  | 'trace/lineage-failed'
+  /** Output file cannot be written. */
+  | 'storage/write-failed'
+  /** A bug: anything not anticipated. */
+  | 'internal/unexpected'
+
+/** Structured details attached to an error (structured-clone safe). */
+export type ErrorDetails = Record<string, unknown>
+
+/** Plain-object form of an {@link AppError}, as it crosses IPC or a process boundary. */
+export interface AppErrorData {
+  code: ErrorCode
+  message: string
+  details?: ErrorDetails
+}
+
+/** An expected error with a code and a message meant for a person. */
+export class AppError extends Error {
+  override readonly name = 'AppError' as const
+  readonly code: ErrorCode
+  readonly details: ErrorDetails | undefined
+
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+    this.details = details
+  }
+
+  /** Plain-object form for IPC / worker messages / JSON output. */
+  toJSON(): AppErrorData {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details }
+  }
+}
+
+/** True for an {@link AppError} or its plain-object form with the given code (any code when omitted). */
+export function isAppError(value: unknown, code?: ErrorCode): value is AppErrorData {
+  if (typeof value !== 'object' || value === null) return false
+  const v = value as { code?: unknown; message?: unknown }
+  return typeof v.code === 'string' && typeof v.message === 'string' && (code === undefined || v.code === code)
+}
+
+/** An `input/invalid` error naming the offending field. */
+export function invalidInput(field: string, message: string, details: ErrorDetails = {}): AppError {
+  return new AppError('input/invalid', `${field}: ${message}`, { field, ...details })
+}
+
+/** Converts anything thrown into the plain-object error form; unknown errors become `internal/unexpected`. */
+export function toErrorData(error: unknown): AppErrorData {
+  if (error instanceof AppError) return error.toJSON()
+  if (isAppError(error)) return { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }
+  const message = error instanceof Error ? error.message : String(error)
+  return { code: 'internal/unexpected', message }
+}

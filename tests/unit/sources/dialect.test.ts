@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { chunk, createDialect, escapeLike, SqlParams } from '../../../main/sources/dialect.js'
+
+describe('dialect', () => {
+  it('numbers placeholders per database', () => {
+    for (const [name, expected] of [
+      ['sqlite', '?, ?, ?'],
+      ['postgres', '$1, $2, $3'],
+      ['oracle', ':1, :2, :3'],
+    ] as const) {
+      const params = new SqlParams(createDialect(name))
+      expect(params.list(['a', 'b', 'c'])).toBe(expected)
+      expect(params.values).toEqual(['a', 'b', 'c'])
+    }
+  })
+
+  it('continues numbering across add, list and timestamp', () => {
+    const params = new SqlParams(createDialect('oracle', 'DWH'))
+    expect(params.add('x')).toBe(':1')
+    expect(params.list(['a', 'b'])).toBe(':2, :3')
+    expect(params.timestamp('2026-01-02 00:00:00')).toBe("TO_DATE(:4, 'YYYY-MM-DD HH24:MI:SS')")
+    expect(new SqlParams(createDialect('postgres')).timestamp('2026-01-02 00:00:00')).toBe('CAST($1 AS timestamp)')
+    expect(new SqlParams(createDialect('sqlite')).timestamp('2026-01-02 00:00:00')).toBe('?')
+  })
+
+  it('prefixes tables with the schema and refuses a schema that is not an identifier', () => {
+    expect(createDialect('oracle', 'DWH').table('DW_MES_CONTAINER')).toBe('DWH.DW_MES_CONTAINER')
+    expect(createDialect('sqlite').table('DW_MES_CONTAINER')).toBe('DW_MES_CONTAINER')
+    expect(() => createDialect('postgres', 'dwh; drop table x')).toThrow(/plain identifier/)
+  })
+
+  it('refuses IN lists above the 1000 limit and empty lists', () => {
+    const params = new SqlParams(createDialect('oracle'))
+    expect(() => params.list(Array.from({ length: 1001 }, (_, i) => String(i)))).toThrow(/exceeds the oracle limit of 1000/)
+    expect(() => params.list([])).toThrow(/at least one value/)
+  })
+
+  it('chunks 1001 ids into 1000 + 1 and escapes LIKE specials', () => {
+    const batches = chunk(Array.from({ length: 1001 }, (_, i) => i), 1000)
+    expect(batches.map((b) => b.length)).toEqual([1000, 1])
+    expect(batches[1]).toEqual([1000])
+    expect(escapeLike('a%b_c\\d')).toBe('a\\%b\\_c\\\\d')
+    expect(() => chunk([1], 0)).toThrow(/positive integer/)
+  })
+})

@@ -1,0 +1,134 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { join, dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import { assertSourceSchema, checkCatalog, openSource, openSqliteSource, parseSourceSpec } from '../../../main/sources/index.js'
+import { isAppError } from '../../../shared/errors.js'
+import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
+
+const CONTAINERS = Array.from({ length: 12 }, (_, i) => ({
+  CONTAINERID: `c${String(i).padStart(2, '0')}`,
+  CONTAINERNAME: `GA26010001-A${String(i).padStart(2, '0')}`,
+  OBJECTTYPE: 'LOT',
+}))
+
+describe('SqliteMesSource', () => {
+  let fixture: FixtureSource | undefined
+  afterEach(async () => {
+    await fixture?.cleanup()
+    fixture = undefined
+  })
+
+  it('streams rows in chunks of fetchSize with upper-case column names', async () => {
+    fixture = await createFixtureSource({ DW_MES_CONTAINER: CONTAINERS })
+    const chunks: number[] = []
+    const names: string[] = []
+    for await (const rows of fixture.source.stream(
+      'SELECT containerid, containername FROM DW_MES_CONTAINER ORDER BY containerid',
+      [],
+      { fetchSize: 5 },
+    )) {
+      chunks.push(rows.length)
+      names.push(...rows.map((r) => String(r.CONTAINERNAME)))
+    }
+    expect(chunks).toEqual([5, 5, 2])
+    expect(names[0]).toBe('GA26010001-A00')
+    expect(names[11]).toBe('GA26010001-A11')
+  })
+
+  it('binds parameters instead of splicing them', async () => {
+    fixture = await createFixtureSource({ DW_MES_CONTAINER: CONTAINERS })
+    const rows = await fixture.source.all('SELECT CONTAINERID FROM DW_MES_CONTAINER WHERE CONTAINERNAME = ?', [
+      "x' OR '1'='1",
+    ])
+    expect(rows).toEqual([])
+  })
+
+  it('never writes to the source: writes are refused and the file bytes stay the same', async () => {
+    fixture = await createFixtureSource({ DW_MES_CONTAINER: CONTAINERS })
+    const before = await readFile(fixture.path)
+    await expect(fixture.source.all("DELETE FROM DW_MES_CONTAINER WHERE CONTAINERID = 'c01'", [])).rejects.toMatchObject({
+      code: 'source/query-failed',
+    })
+    await expect(fixture.source.all('CREATE TABLE x (a)', [])).rejects.toMatchObject({ code: 'source/query-failed' })
+    const after = await readFile(fixture.path)
+    expect(after.equals(before)).toBe(true)
+  })
+
+  it('stops a stream when the signal aborts between chunks', async () => {
+    fixture = await createFixtureSource({ DW_MES_CONTAINER: CONTAINERS })
+    const controller = new AbortController()
+    const seen: number[] = []
+    await expect(
+      (async () => {
+        for await (const rows of fixture!.source.stream('SELECT * FROM DW_MES_CONTAINER', [], {
+          fetchSize: 4,
+          signal: controller.signal,
+        })) {
+          seen.push(rows.length)
+          controller.abort()
+        }
+      })(),
+    ).rejects.toMatchObject({ code: 'trace/cancelled' })
+    expect(seen).toEqual([4])
+  })
+
+  it('names a missing file and a non-database file as source/unreachable', async () => {
+    fixture = await createFixtureSource({})
+    const missing = join(dirname(fixture.path), 'nope.sqlite')
+    await expect(openSqliteSource(missing)).rejects.toMatchObject({ code: 'source/unreachable', details: { path: missing } })
+    const junk = join(dirname(fixture.path), 'junk.sqlite')
+    await writeFile(junk, 'this is not a database, just some text that is long enough to have a header')
+    await expect(openSqliteSource(junk)).rejects.toMatchObject({ code: 'source/unreachable' })
+  })
+})
+
+describe('schema check', () => {
+  it('names a missing required table and a missing column', async () => {
+    const fixture = await createFixtureSource({}, { tables: ['DW_MES_CONTAINER', 'DW_MES_LOTWIPHISTORY', 'DW_MES_LOTREJECTHISTORY', 'DW_MES_LOTMATERIALSHISTORY', 'DW_MES_HOLDRELEASEHISTORY', 'DW_MES_JOB'] })
+    try {
+      const error = await assertSourceSchema(fixture.source).catch((e: unknown) => e)
+      expect(isAppError(error, 'source/schema')).toBe(true)
+      expect((error as Error).message).toContain('DW_MES_PJ_COMBINEDASSYLOTS')
+      expect((error as { details: { missing: string[] } }).details.missing).toEqual(['DW_MES_PJ_COMBINEDASSYLOTS'])
+    } finally {
+      await fixture.cleanup()
+    }
+    const report = checkCatalog(
+      new Map([
+        ['DW_MES_CONTAINER', new Set(['CONTAINERID', 'CONTAINERNAME'])],
+      ]),
+    )
+    expect(report.missingRequired).toContain('DW_MES_CONTAINER.SPLITFROMID')
+    expect(report.missingRequired).toContain('DW_MES_JOB')
+    expect(report.missingOptional).toEqual(['DW_MES_WIP', 'DW_MES_RESOURCE', 'DW_MES_SPEC_WORKCENTER_V'])
+    expect(report.warnings).toHaveLength(3)
+  })
+
+  it('accepts a source without optional tables and with extra tables, and warns', async () => {
+    const fixture = await createFixtureSource(
+      {},
+      { tables: ['DW_MES_CONTAINER', 'DW_MES_LOTWIPHISTORY', 'DW_MES_LOTREJECTHISTORY', 'DW_MES_LOTMATERIALSHISTORY', 'DW_MES_HOLDRELEASEHISTORY', 'DW_MES_JOB', 'DW_MES_PJ_COMBINEDASSYLOTS'] },
+    )
+    await fixture.source.close()
+    const db = new Database(fixture.path)
+    db.exec('CREATE TABLE SOMETHING_ELSE (A TEXT)')
+    db.close()
+    try {
+      const { source, schema } = await openSource(parseSourceSpec(`sqlite:${fixture.path}`))
+      expect(schema.missingRequired).toEqual([])
+      expect(schema.warnings.join(' ')).toContain('DW_MES_RESOURCE missing: machine families are shown as (未知)')
+      await source.close()
+    } finally {
+      await fixture.cleanup()
+    }
+  })
+
+  it('parses source specs and names the field on bad input', () => {
+    expect(parseSourceSpec('sqlite:/tmp/a.sqlite')).toEqual({ kind: 'sqlite', path: '/tmp/a.sqlite' })
+    expect(parseSourceSpec('plant.sqlite')).toEqual({ kind: 'sqlite', path: 'plant.sqlite' })
+    expect(() => parseSourceSpec('  ')).toThrow(/source: a source is required/)
+    expect(() => parseSourceSpec('sqlite:')).toThrow(/source: sqlite: needs a file path/)
+    expect(() => parseSourceSpec('postgres://h/db', '--source')).toThrow(/--source: source kind "postgres"/)
+  })
+})
