@@ -1,0 +1,263 @@
+/**
+ * Stage 1 of a trace: turn what the engineer typed (lot IDs, wafer lots, work orders, serials, GD
+ * orders) or an MSD station + date window into seed container IDs (domain.md §2).
+ *
+ * SQL narrows the candidates (batched exact IN lists plus one LIKE per pattern); every token is
+ * then matched again in code so that `not_found` and per-token expansion are exact on every
+ * database, whatever its LIKE case rules.
+ */
+import { AppError, invalidInput } from '../../shared/errors.js'
+import { MAX_SEED_MATCHES } from '../../shared/limits.js'
+import { stationGroupByName } from '../../shared/stations.js'
+import { addDays } from '../../shared/time.js'
+import { isPattern, likeToRegExp, toLikePattern } from '../../shared/tokens.js'
+import type { ContainerSeedSpec, DateRangeSeedSpec } from '../../shared/trace-request.js'
+import type { ResolveType, Seed, SeedResult } from '../../shared/trace.js'
+import { chunk, escapeLike, SqlParams, type MesSource, type SourceRow } from '../sources/index.js'
+
+export interface SeedResolveOptions {
+  source: MesSource
+  signal?: AbortSignal
+  /** Most containers the request may resolve to. @default MAX_SEED_MATCHES */
+  maxMatches?: number
+}
+
+/** How one input type is looked up (domain.md §2.2). */
+interface LookupRule {
+  /** Column of DW_MES_CONTAINER matched against the tokens. */
+  column: 'CONTAINERNAME' | 'FIRSTNAME' | 'MFGORDERNAME'
+  /** Compare upper-cased (work orders and GD lot IDs are matched case-insensitively). */
+  upper: boolean
+  /** Only real lots (`OBJECTTYPE = 'LOT'`). */
+  lotsOnly: boolean
+  /** Extra row filter applied in code. */
+  accept?: (row: SourceRow) => boolean
+  matchSource?: Seed['match_source']
+}
+
+const startsWithAny = (value: unknown, prefixes: readonly string[]): boolean =>
+  typeof value === 'string' && prefixes.some((p) => value.toUpperCase().startsWith(p))
+
+const RULES: Record<Exclude<ResolveType, 'serial_number'>, LookupRule> = {
+  lot_id: { column: 'CONTAINERNAME', upper: false, lotsOnly: false },
+  wafer_lot: { column: 'FIRSTNAME', upper: false, lotsOnly: true },
+  work_order: {
+    column: 'MFGORDERNAME',
+    upper: true,
+    lotsOnly: false,
+    accept: (row) => startsWithAny(row.MFGORDERNAME, ['GA', 'GC']),
+  },
+  gd_work_order: {
+    column: 'MFGORDERNAME',
+    upper: true,
+    lotsOnly: false,
+    accept: (row) => startsWithAny(row.MFGORDERNAME, ['GD']),
+  },
+  gd_lot_id: {
+    column: 'CONTAINERNAME',
+    upper: true,
+    lotsOnly: false,
+    accept: (row) => startsWithAny(row.CONTAINERNAME, ['GD']) || startsWithAny(row.MFGORDERNAME, ['GD']),
+  },
+}
+
+/** Serial numbers are looked for in three places; the lower priority number wins per (token, CID). */
+const SERIAL_SOURCES: readonly { priority: number; rule: LookupRule; viaCombined: boolean }[] = [
+  { priority: 0, viaCombined: true, rule: { column: 'CONTAINERNAME', upper: false, lotsOnly: false, matchSource: 'finished_name' } },
+  { priority: 1, viaCombined: false, rule: { column: 'CONTAINERNAME', upper: false, lotsOnly: true, matchSource: 'container_name' } },
+  { priority: 2, viaCombined: false, rule: { column: 'FIRSTNAME', upper: false, lotsOnly: true, matchSource: 'first_name' } },
+]
+
+interface Match {
+  token: string
+  cid: string
+  name: string
+  priority: number
+  matchSource?: Seed['match_source']
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AppError('trace/cancelled', 'The trace was cancelled.')
+}
+
+/** Runs the candidate queries for one rule: exact tokens in IN batches, each pattern as its own LIKE. */
+async function* candidateRows(
+  source: MesSource,
+  tokens: readonly string[],
+  rule: LookupRule,
+  viaCombined: boolean,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<SourceRow[]> {
+  const { dialect } = source
+  const matchExpr = viaCombined ? 'm.FINISHEDNAME' : `c.${rule.column}`
+  const compared = rule.upper ? `UPPER(${matchExpr})` : matchExpr
+  const from = viaCombined
+    ? `${dialect.table('DW_MES_PJ_COMBINEDASSYLOTS')} m JOIN ${dialect.table('DW_MES_CONTAINER')} c ON c.CONTAINERID = m.CONTAINERID`
+    : `${dialect.table('DW_MES_CONTAINER')} c`
+  const select =
+    `SELECT c.CONTAINERID, c.CONTAINERNAME, c.MFGORDERNAME, c.FIRSTNAME, c.OBJECTTYPE, ${matchExpr} AS MATCH_VALUE FROM ${from} WHERE `
+  const lotsOnly = rule.lotsOnly ? " AND c.OBJECTTYPE = 'LOT'" : ''
+  const exact = tokens.filter((t) => !isPattern(t)).map((t) => (rule.upper ? t.toUpperCase() : t))
+  for (const batch of chunk(exact, dialect.maxInList)) {
+    const params = new SqlParams(dialect)
+    const sql = `${select}${compared} IN (${params.list(batch)})${lotsOnly}`
+    yield* source.stream(sql, params.values, { signal })
+  }
+  for (const pattern of tokens.filter(isPattern)) {
+    throwIfAborted(signal)
+    const params = new SqlParams(dialect)
+    const like = toLikePattern(rule.upper ? pattern.toUpperCase() : pattern)
+    const sql = `${select}${compared} LIKE ${params.add(like)} ESCAPE '\\'${lotsOnly}`
+    yield* source.stream(sql, params.values, { signal })
+  }
+}
+
+/** Matches candidate rows back to the tokens they satisfy. */
+function tokenMatcher(tokens: readonly string[], upper: boolean): (value: string) => string[] {
+  const exact = new Map<string, string[]>()
+  const patterns: { token: string; re: RegExp }[] = []
+  for (const token of tokens) {
+    if (isPattern(token)) {
+      patterns.push({ token, re: likeToRegExp(token, upper) })
+    } else {
+      const key = upper ? token.toUpperCase() : token
+      exact.set(key, [...(exact.get(key) ?? []), token])
+    }
+  }
+  return (value) => {
+    const hits = [...(exact.get(upper ? value.toUpperCase() : value) ?? [])]
+    for (const { token, re } of patterns) if (re.test(value)) hits.push(token)
+    return hits
+  }
+}
+
+async function collectMatches(
+  source: MesSource,
+  tokens: readonly string[],
+  rule: LookupRule,
+  viaCombined: boolean,
+  priority: number,
+  options: SeedResolveOptions,
+  into: Map<string, Match>,
+): Promise<void> {
+  const match = tokenMatcher(tokens, rule.upper)
+  const maxMatches = options.maxMatches ?? MAX_SEED_MATCHES
+  for await (const rows of candidateRows(source, tokens, rule, viaCombined, options.signal)) {
+    for (const row of rows) {
+      const cid = row.CONTAINERID
+      const value = row.MATCH_VALUE
+      if (typeof cid !== 'string' || !cid || typeof value !== 'string') continue
+      if (rule.accept && !rule.accept(row)) continue
+      for (const token of match(value)) {
+        const key = `${token}\u0000${cid}`
+        const existing = into.get(key)
+        if (existing && existing.priority <= priority) continue
+        into.set(key, {
+          token,
+          cid,
+          name: typeof row.CONTAINERNAME === 'string' && row.CONTAINERNAME ? row.CONTAINERNAME : cid,
+          priority,
+          ...(rule.matchSource ? { matchSource: rule.matchSource } : {}),
+        })
+        if (into.size > maxMatches) {
+          throw invalidInput('params.values', `the input matches more than ${maxMatches} containers; narrow it down`, {
+            limit: maxMatches,
+          })
+        }
+      }
+    }
+  }
+}
+
+function toSeedResult(tokens: readonly string[], matches: Match[], sortBy: 'input' | 'priority'): SeedResult {
+  const order = new Map(tokens.map((t, i) => [t, i]))
+  matches.sort((a, b) =>
+    sortBy === 'priority'
+      ? a.priority - b.priority || compareText(a.name, b.name) || compareText(a.cid, b.cid)
+      : order.get(a.token)! - order.get(b.token)! || compareText(a.name, b.name) || compareText(a.cid, b.cid),
+  )
+  const expansion_info: Record<string, number> = Object.fromEntries(tokens.map((t) => [t, 0]))
+  const seeds: Seed[] = []
+  const seen = new Set<string>()
+  for (const m of matches) {
+    expansion_info[m.token] = (expansion_info[m.token] ?? 0) + 1
+    if (seen.has(m.cid)) continue
+    seen.add(m.cid)
+    seeds.push({
+      container_id: m.cid,
+      container_name: m.name,
+      lot_id: m.name,
+      input_value: m.token,
+      ...(m.matchSource ? { match_source: m.matchSource } : {}),
+    })
+  }
+  return {
+    seeds,
+    seed_count: seeds.length,
+    not_found: tokens.filter((t) => expansion_info[t] === 0),
+    expansion_info,
+    input_count: tokens.length,
+  }
+}
+
+/** Code-point comparison: deterministic on every machine, unlike locale collation. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** Resolves container tokens of any input type to seeds (domain.md §2.1–2.2). */
+export async function resolveContainerSeeds(spec: ContainerSeedSpec, options: SeedResolveOptions): Promise<SeedResult> {
+  const { source } = options
+  const matches = new Map<string, Match>()
+  if (spec.resolve_type === 'serial_number') {
+    for (const s of SERIAL_SOURCES) {
+      await collectMatches(source, spec.values, s.rule, s.viaCombined, s.priority, options, matches)
+    }
+    return toSeedResult(spec.values, [...matches.values()], 'priority')
+  }
+  await collectMatches(source, spec.values, RULES[spec.resolve_type], false, 0, options, matches)
+  return toSeedResult(spec.values, [...matches.values()], 'input')
+}
+
+/**
+ * MSD date-range seeds: every lot with a machine track-in at the detection station inside
+ * `[start_date, end_date + 1 day)` — including lots without any reject, which are the
+ * denominator of every rate (domain.md §2.3). Sorted by (lot ID, CID).
+ */
+export async function resolveDetectionPopulation(spec: DateRangeSeedSpec, options: SeedResolveOptions): Promise<SeedResult> {
+  const { source, signal } = options
+  const group = stationGroupByName(spec.station)
+  if (!group) throw invalidInput('params.station', `unknown station ${JSON.stringify(spec.station)}`)
+  const { dialect } = source
+  const params = new SqlParams(dialect)
+  const include = group.patterns.map((p) => `UPPER(h.WORKCENTERNAME) LIKE ${params.add(`%${escapeLike(p.toUpperCase())}%`)} ESCAPE '\\'`)
+  const exclude = group.excludes.map(
+    (x) => ` AND UPPER(h.WORKCENTERNAME) NOT LIKE ${params.add(`%${escapeLike(x.toUpperCase())}%`)} ESCAPE '\\'`,
+  )
+  const from = params.timestamp(`${spec.start_date} 00:00:00`)
+  const to = params.timestamp(`${addDays(spec.end_date, 1)} 00:00:00`)
+  const sql =
+    `SELECT DISTINCT h.CONTAINERID, c.CONTAINERNAME FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} h ` +
+    `LEFT JOIN ${dialect.table('DW_MES_CONTAINER')} c ON c.CONTAINERID = h.CONTAINERID ` +
+    `WHERE (${include.join(' OR ')})${exclude.join('')} ` +
+    `AND h.EQUIPMENTID IS NOT NULL AND h.TRACKINTIMESTAMP >= ${from} AND h.TRACKINTIMESTAMP < ${to}`
+  const seeds: Seed[] = []
+  const seen = new Set<string>()
+  const maxMatches = options.maxMatches ?? MAX_SEED_MATCHES
+  for await (const rows of source.stream(sql, params.values, { signal })) {
+    for (const row of rows) {
+      const cid = row.CONTAINERID
+      if (typeof cid !== 'string' || !cid || seen.has(cid)) continue
+      seen.add(cid)
+      const name = typeof row.CONTAINERNAME === 'string' && row.CONTAINERNAME ? row.CONTAINERNAME : cid
+      seeds.push({ container_id: cid, container_name: name, lot_id: name })
+      if (seeds.length > maxMatches) {
+        throw invalidInput('params.start_date', `the date range holds more than ${maxMatches} lots at ${spec.station}; shorten it`, {
+          limit: maxMatches,
+        })
+      }
+    }
+  }
+  seeds.sort((a, b) => compareText(a.lot_id, b.lot_id) || compareText(a.container_id, b.container_id))
+  return { seeds, seed_count: seeds.length, not_found: [], expansion_info: {}, input_count: 0 }
+}
