@@ -1,0 +1,227 @@
+/**
+ * The batched reads of the genealogy walk. Every statement binds its values through
+ * {@link SqlParams} and keeps IN lists within `dialect.maxInList`, so the same text runs on SQLite,
+ * PostgreSQL and Oracle; the walk itself (levels, cycles, caps) lives in `lineage.ts`.
+ */
+import { AppError, isAppError } from '../../shared/errors.js'
+import { chunk, SqlParams, type MesSource, type SourceRow, type SqlValue } from '../sources/index.js'
+
+/** The container columns the genealogy needs, as read from `DW_MES_CONTAINER`. */
+export interface ContainerSnapshot {
+  readonly cid: string
+  readonly name: string | null
+  readonly mfgOrder: string | null
+  readonly objectType: string | null
+  readonly firstName: string | null
+  readonly splitFrom: string | null
+  readonly originalCid: string | null
+}
+
+const CONTAINER_COLUMNS =
+  'CONTAINERID, CONTAINERNAME, MFGORDERNAME, OBJECTTYPE, FIRSTNAME, SPLITFROMID, ORIGINALCONTAINERID'
+
+/** The OBJECTTYPE of real lots; wafer origins resolve only to these. */
+const LOT_OBJECT_TYPE = 'LOT'
+
+/** A column value as a non-empty string, or null (ids may come back as numbers from some drivers). */
+export function textValue(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value)
+  return null
+}
+
+function toSnapshot(row: SourceRow): ContainerSnapshot | null {
+  const cid = textValue(row.CONTAINERID)
+  if (cid === null) return null
+  return {
+    cid,
+    name: textValue(row.CONTAINERNAME),
+    mfgOrder: textValue(row.MFGORDERNAME),
+    objectType: textValue(row.OBJECTTYPE),
+    firstName: textValue(row.FIRSTNAME),
+    splitFrom: textValue(row.SPLITFROMID),
+    originalCid: textValue(row.ORIGINALCONTAINERID),
+  }
+}
+
+/** Throws `trace/cancelled` when the signal has fired. */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AppError('trace/cancelled', 'Lineage resolution was cancelled')
+}
+
+/**
+ * Reads containers, merges and serials for the walk and caches container snapshots, so each
+ * container is read at most once per resolution. Memory is one snapshot per container touched.
+ */
+export class LineageReader {
+  /** CID → snapshot; `null` records a CID that was looked up and does not exist. */
+  private readonly snapshots = new Map<string, ContainerSnapshot | null>()
+  /** Wafer lot name → CID of the LOT container with that name (`null`: none). */
+  private readonly waferByName = new Map<string, string | null>()
+
+  constructor(
+    private readonly source: MesSource,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** The cached snapshot of a CID (undefined when never read or missing). */
+  snapshot(cid: string): ContainerSnapshot | undefined {
+    return this.snapshots.get(cid) ?? undefined
+  }
+
+  /** True when the CID was already read (whether or not it exists). */
+  isLoaded(cid: string): boolean {
+    return this.snapshots.has(cid)
+  }
+
+  /** Reads the snapshots of the given CIDs that are not cached yet. */
+  async loadContainers(cids: Iterable<string>): Promise<void> {
+    const missing = unique(cids).filter((cid) => !this.snapshots.has(cid))
+    await this.forEachBatch(missing, 'CONTAINERID', CONTAINER_COLUMNS, 'DW_MES_CONTAINER', '', [], (row) => {
+      this.remember(row)
+    })
+    // Whatever did not come back does not exist; remember that so it is not asked again.
+    for (const cid of missing) if (!this.snapshots.has(cid)) this.snapshots.set(cid, null)
+  }
+
+  /** Split children of each parent (`SPLITFROMID IN parents`), self-references excluded. */
+  async splitChildren(parents: readonly string[]): Promise<Map<string, string[]>> {
+    const children = new Map<string, Set<string>>()
+    await this.forEachBatch(unique(parents), 'SPLITFROMID', CONTAINER_COLUMNS, 'DW_MES_CONTAINER', '', [], (row) => {
+      const snapshot = this.remember(row)
+      const parent = snapshot?.splitFrom
+      if (!snapshot || !parent || parent === snapshot.cid) return
+      addTo(children, parent, snapshot.cid)
+    })
+    return toSortedLists(children)
+  }
+
+  /** Merge sources of each target (`COMBINEDASSYLOTS.LOTID IN targets`): sorted, unique, self excluded. */
+  async mergeSources(targets: readonly string[]): Promise<Map<string, string[]>> {
+    const sources = new Map<string, Set<string>>()
+    await this.forEachBatch(unique(targets), 'LOTID', 'CONTAINERID, LOTID', 'DW_MES_PJ_COMBINEDASSYLOTS', '', [], (row) => {
+      const target = textValue(row.LOTID)
+      const from = textValue(row.CONTAINERID)
+      if (target === null || from === null || target === from) return
+      addTo(sources, target, from)
+    })
+    return toSortedLists(sources)
+  }
+
+  /** Serial numbers (FINISHEDNAME) each container was merged into: sorted, unique, nulls skipped. */
+  async serials(cids: readonly string[]): Promise<Map<string, string[]>> {
+    const serials = new Map<string, Set<string>>()
+    await this.forEachBatch(
+      unique(cids),
+      'CONTAINERID',
+      'CONTAINERID, FINISHEDNAME',
+      'DW_MES_PJ_COMBINEDASSYLOTS',
+      ' AND FINISHEDNAME IS NOT NULL',
+      [],
+      (row) => {
+        const cid = textValue(row.CONTAINERID)
+        const serial = textValue(row.FINISHEDNAME)
+        if (cid !== null && serial !== null) addTo(serials, cid, serial)
+      },
+    )
+    return toSortedLists(serials)
+  }
+
+  /**
+   * Resolves wafer lot names (FIRSTNAME values) to the LOT containers of that name and caches their
+   * snapshots, so a wafer found here costs no second read when it joins the graph.
+   */
+  async resolveWafers(names: Iterable<string>): Promise<void> {
+    const missing = unique(names).filter((name) => !this.waferByName.has(name))
+    await this.forEachBatch(
+      missing,
+      'CONTAINERNAME',
+      CONTAINER_COLUMNS,
+      'DW_MES_CONTAINER',
+      ' AND OBJECTTYPE = ',
+      [LOT_OBJECT_TYPE],
+      (row) => {
+        const snapshot = this.remember(row)
+        if (!snapshot?.name) return
+        // Names are unique in the plant; should a source still hold duplicates, the smallest CID
+        // wins so the result does not depend on row order.
+        const known = this.waferByName.get(snapshot.name)
+        if (known === undefined || known === null || snapshot.cid < known) this.waferByName.set(snapshot.name, snapshot.cid)
+      },
+    )
+    for (const name of missing) if (!this.waferByName.has(name)) this.waferByName.set(name, null)
+  }
+
+  /** The wafer-origin CID of a container (its FIRSTNAME's LOT container), when it is another container. */
+  waferOf(snapshot: ContainerSnapshot): string | null {
+    if (snapshot.firstName === null) return null
+    const wafer = this.waferByName.get(snapshot.firstName) ?? null
+    return wafer === snapshot.cid ? null : wafer
+  }
+
+  private remember(row: SourceRow): ContainerSnapshot | null {
+    const snapshot = toSnapshot(row)
+    if (snapshot) this.snapshots.set(snapshot.cid, snapshot)
+    return snapshot
+  }
+
+  /**
+   * Runs `SELECT columns FROM table WHERE keyColumn IN (…)<tail>` once per batch of keys. `tail`
+   * is fixed SQL text ending where `tailValues` are bound, in order, after the IN list.
+   */
+  private async forEachBatch(
+    keys: readonly string[],
+    keyColumn: string,
+    columns: string,
+    table: string,
+    tail: string,
+    tailValues: readonly SqlValue[],
+    onRow: (row: SourceRow) => void,
+  ): Promise<void> {
+    if (keys.length === 0) return
+    const { dialect } = this.source
+    for (const batch of chunk(keys, dialect.maxInList)) {
+      throwIfCancelled(this.signal)
+      const params = new SqlParams(dialect)
+      const inList = params.list(batch)
+      const tailSql = tailValues.length === 0 ? tail : tail + tailValues.map((v) => params.add(v)).join(', ')
+      const sql = `SELECT ${columns} FROM ${dialect.table(table)} WHERE ${keyColumn} IN (${inList})${tailSql}`
+      await this.run(sql, params.values, onRow)
+    }
+  }
+
+  private async run(sql: string, params: readonly SqlValue[], onRow: (row: SourceRow) => void): Promise<void> {
+    try {
+      const options = this.signal ? { signal: this.signal } : {}
+      for await (const rows of this.source.stream(sql, params, options)) {
+        for (const row of rows) onRow(row)
+        throwIfCancelled(this.signal)
+      }
+    } catch (error) {
+      // An abort surfaces from the driver in driver-specific shapes; the signal is the truth.
+      if (this.signal?.aborted || isAppError(error, 'trace/cancelled')) {
+        throw new AppError('trace/cancelled', 'Lineage resolution was cancelled', undefined, { cause: error })
+      }
+      const cause = error instanceof Error || isAppError(error) ? error.message : String(error)
+      const details = isAppError(error) ? { cause_code: error.code } : undefined
+      throw new AppError('trace/lineage-failed', `Lineage query failed: ${cause}`, details, { cause: error })
+    }
+  }
+}
+
+/** Distinct values in first-seen order. */
+export function unique<T>(values: Iterable<T>): T[] {
+  return [...new Set(values)]
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  let set = map.get(key)
+  if (!set) map.set(key, (set = new Set()))
+  set.add(value)
+}
+
+function toSortedLists(map: Map<string, Set<string>>): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  for (const [key, set] of map) out.set(key, [...set].sort())
+  return out
+}

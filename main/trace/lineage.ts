@@ -1,0 +1,454 @@
+/**
+ * Lineage (genealogy) resolution, domain.md §3.5–3.6 with the decisions of §14 #13.
+ *
+ * The genealogy is walked here, level by level, with batched reads (IN lists of at most
+ * `dialect.maxInList` bound values) instead of database-specific hierarchical SQL, so one walk
+ * serves SQLite, PostgreSQL and Oracle. Every walk keeps a visited set (cycles and
+ * self-references never loop), stops at `maxDepth` levels and `maxNodes` nodes, and reports a cap
+ * it hit as `truncated` rather than cutting silently.
+ */
+import { invalidInput } from '../../shared/errors.js'
+import type { BackwardLineage, ForwardLineage, LineageNode, LineageTruncation } from '../../shared/trace.js'
+import type { MesSource } from '../sources/index.js'
+import {
+  EdgeSet,
+  compare,
+  gdSourceOf,
+  sortByNameThenCid,
+  splitParentOf,
+  toLineageNode,
+  walkSeedAncestry,
+} from './lineage-graph.js'
+import { LineageReader, throwIfCancelled, unique, type ContainerSnapshot } from './lineage-reader.js'
+
+/** Levels walked from the seeds when no `maxDepth` is given (the original's hierarchical limit). */
+export const DEFAULT_LINEAGE_MAX_DEPTH = 20
+/** Nodes a lineage graph may hold when no `maxNodes` is given. */
+export const DEFAULT_LINEAGE_MAX_NODES = 500_000
+
+/** Progress of a lineage walk. */
+export interface LineageProgress {
+  /** The level just finished (0 = the seeds' own level). */
+  level: number
+  /** Nodes known so far. */
+  nodes: number
+}
+
+/** Options of {@link resolveBackwardLineage} and {@link resolveForwardLineage}. */
+export interface LineageOptions {
+  /** The MES source to read. */
+  source: MesSource
+  /** Cancels between (and during) queries with `trace/cancelled`. */
+  signal?: AbortSignal
+  /**
+   * Largest number of levels walked from the seeds (forward: climbed up to the split tops, then
+   * walked down from them). Hitting it marks the result `truncated` with `depth_cap`.
+   * @default 20
+   */
+  maxDepth?: number
+  /**
+   * Largest number of nodes in the graph (seeds are always kept). Hitting it marks the result
+   * `truncated` with `node_cap`.
+   * @default 500_000
+   */
+  maxNodes?: number
+  /** Called after each level of the walk. */
+  onProgress?: (progress: LineageProgress) => void
+}
+
+interface Limits {
+  maxDepth: number
+  maxNodes: number
+}
+
+function limitsOf(options: LineageOptions): Limits {
+  const maxDepth = options.maxDepth ?? DEFAULT_LINEAGE_MAX_DEPTH
+  const maxNodes = options.maxNodes ?? DEFAULT_LINEAGE_MAX_NODES
+  if (!Number.isInteger(maxDepth) || maxDepth < 0) {
+    throw invalidInput('maxDepth', `expected an integer ≥ 0, got ${maxDepth}`)
+  }
+  if (!Number.isInteger(maxNodes) || maxNodes < 1) {
+    throw invalidInput('maxNodes', `expected an integer ≥ 1, got ${maxNodes}`)
+  }
+  return { maxDepth, maxNodes }
+}
+
+/** Collects the caps a walk hit, reported in a fixed order. */
+class Truncation {
+  private readonly reasons = new Set<LineageTruncation>()
+  add(reason: LineageTruncation): void {
+    this.reasons.add(reason)
+  }
+  get isTruncated(): boolean {
+    return this.reasons.size > 0
+  }
+  list(): LineageTruncation[] {
+    return (['depth_cap', 'node_cap'] as const).filter((r) => this.reasons.has(r))
+  }
+}
+
+/** The upstream relations of one container, as read. */
+interface Relations {
+  split: string | null
+  /** Sorted merge sources. */
+  merges: readonly string[]
+  gd: string | null
+  wafer: string | null
+}
+
+/** Direct parents in `parent_map` order: split parent, merge sources, GD source, wafer origin. */
+function parentsOf(cid: string, relations: Relations): string[] {
+  const parents = new Set<string>()
+  for (const parent of [relations.split, ...relations.merges, relations.gd, relations.wafer]) {
+    if (parent !== null && parent !== cid) parents.add(parent)
+  }
+  return [...parents]
+}
+
+function firstNamesOf(cids: readonly string[], reader: LineageReader): string[] {
+  const names: string[] = []
+  for (const cid of cids) {
+    const firstName = reader.snapshot(cid)?.firstName
+    if (firstName) names.push(firstName)
+  }
+  return names
+}
+
+function nameResolver(reader: LineageReader): (cid: string) => string {
+  return (cid) => reader.snapshot(cid)?.name ?? cid
+}
+
+function namesAndNodes(
+  cids: Iterable<string>,
+  reader: LineageReader,
+  waferNodes: ReadonlySet<string>,
+): { names: Record<string, string>; nodes: Record<string, LineageNode> } {
+  const sorted = [...cids].sort(compare)
+  const nodes = sorted.map((cid) => toLineageNode(cid, reader.snapshot(cid), waferNodes.has(cid)))
+  // Object.fromEntries defines own properties, so even a CID such as `__proto__` stays a plain key.
+  return {
+    names: Object.fromEntries(nodes.map((n) => [n.container_id, n.container_name])),
+    nodes: Object.fromEntries(nodes.map((n) => [n.container_id, n])),
+  }
+}
+
+function sortedRecord(map: ReadonlyMap<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries([...map.keys()].sort(compare).map((key) => [key, map.get(key) ?? []]))
+}
+
+/**
+ * Resolves the ancestors of the seeds (domain.md §3.5): split parents, merge sources, GD rework
+ * sources and wafer origins, all followed to a fixpoint (merges of merge sources included) within
+ * `maxDepth` levels. `seed_roots` picks, per seed, the parentless ancestor farthest from it, then
+ * the smallest name (§14 #13). Seeds that are not containers still appear, typed `UNKNOWN`.
+ *
+ * @throws AppError `trace/cancelled` when `signal` fires, `trace/lineage-failed` when a query fails,
+ *   `input/invalid` for a bad cap.
+ */
+export async function resolveBackwardLineage(seeds: readonly string[], options: LineageOptions): Promise<BackwardLineage> {
+  const { maxDepth, maxNodes } = limitsOf(options)
+  return walkBackward(unique(seeds), options, maxDepth, maxNodes)
+}
+
+async function walkBackward(seeds: string[], options: LineageOptions, maxDepth: number, maxNodes: number): Promise<BackwardLineage> {
+  throwIfCancelled(options.signal)
+  const reader = new LineageReader(options.source, options.signal)
+  const truncation = new Truncation()
+  const graph = new Set<string>(seeds)
+  // Every node of the graph is expanded exactly once, so this holds the relations of all of them.
+  const relations = new Map<string, Relations>()
+
+  let frontier = seeds
+  for (let level = 0; frontier.length > 0; level++) {
+    await reader.loadContainers(frontier)
+    const merges = await reader.mergeSources(frontier)
+    await reader.resolveWafers(firstNamesOf(frontier, reader))
+    const next: string[] = []
+    for (const cid of frontier) {
+      const snapshot = reader.snapshot(cid)
+      const nodeRelations: Relations = {
+        split: splitParentOf(snapshot),
+        merges: merges.get(cid) ?? [],
+        gd: snapshot ? gdSourceOf(snapshot) : null,
+        wafer: snapshot ? reader.waferOf(snapshot) : null,
+      }
+      relations.set(cid, nodeRelations)
+      for (const parent of parentsOf(cid, nodeRelations)) {
+        if (graph.has(parent)) continue
+        // The deepest level is still expanded so that a cut is detected, never silent.
+        if (level >= maxDepth) {
+          truncation.add('depth_cap')
+          continue
+        }
+        if (graph.size >= maxNodes) {
+          truncation.add('node_cap')
+          continue
+        }
+        graph.add(parent)
+        next.push(parent)
+      }
+    }
+    options.onProgress?.({ level, nodes: graph.size })
+    frontier = next
+  }
+
+  // Relations to nodes left out by a cap are dropped, so every edge has both ends in the graph.
+  const parentMap = new Map<string, string[]>()
+  const mergeEdges = new Map<string, string[]>()
+  const edges = new EdgeSet()
+  const waferNodes = new Set<string>()
+  for (const [child, rel] of relations) {
+    const inGraph = (cid: string | null): cid is string => cid !== null && cid !== child && graph.has(cid)
+    if (inGraph(rel.split)) edges.add(rel.split, child, 'split_from')
+    const merges = rel.merges.filter(inGraph)
+    for (const source of merges) edges.add(source, child, 'merge_source')
+    if (merges.length > 0) mergeEdges.set(child, merges)
+    if (inGraph(rel.gd)) edges.add(rel.gd, child, 'gd_rework_source')
+    if (inGraph(rel.wafer)) {
+      edges.add(rel.wafer, child, 'wafer_origin')
+      waferNodes.add(rel.wafer)
+    }
+    const parents = parentsOf(child, rel).filter((cid) => graph.has(cid))
+    if (parents.length > 0) parentMap.set(child, parents)
+  }
+
+  const nameOf = nameResolver(reader)
+  const ancestorEntries: [string, string[]][] = []
+  const rootEntries: [string, string][] = []
+  const allAncestors = new Set<string>()
+  for (const seed of seeds) {
+    throwIfCancelled(options.signal)
+    const ancestry = walkSeedAncestry(seed, parentMap, maxDepth, nameOf)
+    if (ancestry.depthCut) truncation.add('depth_cap')
+    ancestorEntries.push([seed, ancestry.ancestors])
+    rootEntries.push([seed, ancestry.rootName])
+    for (const cid of ancestry.ancestors) allAncestors.add(cid)
+  }
+
+  const edgeList = edges.sorted()
+  const counted = new Set<string>([...seeds, ...allAncestors])
+  for (const edge of edgeList) {
+    counted.add(edge.from_cid)
+    counted.add(edge.to_cid)
+  }
+  const seedSet = new Set(seeds)
+  let ancestorCount = 0
+  for (const cid of allAncestors) if (!seedSet.has(cid)) ancestorCount++
+
+  return {
+    direction: 'backward',
+    roots: seeds,
+    ancestors: Object.fromEntries(ancestorEntries),
+    seed_roots: Object.fromEntries(rootEntries),
+    parent_map: sortedRecord(parentMap),
+    merge_edges: sortedRecord(mergeEdges),
+    ...namesAndNodes(graph, reader, waferNodes),
+    edges: edgeList,
+    total_nodes: counted.size,
+    total_ancestor_count: ancestorCount,
+    truncated: truncation.isTruncated,
+    truncation_reasons: truncation.list(),
+  }
+}
+
+/** Where a seed's climb up the split parents ended. */
+interface Climb {
+  top: string
+  /** The climb stopped at `maxDepth` hops with a parent still above. */
+  cut: boolean
+}
+
+/**
+ * Climbs split parents from a seed. On a cycle the top is the cycle's smallest CID, so every seed
+ * entering the same cycle gets the same top whatever node it entered by.
+ */
+function climbToTop(seed: string, snapshotOf: (cid: string) => ContainerSnapshot | undefined, maxDepth: number): Climb {
+  const path = [seed]
+  const position = new Map<string, number>([[seed, 0]])
+  let current = seed
+  for (let hop = 0; ; hop++) {
+    const parent = splitParentOf(snapshotOf(current))
+    if (parent === null) return { top: current, cut: false }
+    const seen = position.get(parent)
+    if (seen !== undefined) return { top: path.slice(seen).sort(compare)[0] ?? current, cut: false }
+    if (hop >= maxDepth) return { top: current, cut: true }
+    position.set(parent, path.length)
+    path.push(parent)
+    current = parent
+  }
+}
+
+/**
+ * Resolves the forward tree of the seeds (domain.md §3.6): each seed climbs to its split top, the
+ * tops' split descendants form `children_map`, leaves get their serial numbers, merge sources of
+ * every node become `merge_source` edges (not tree links), and wafer origins and GD rework sources
+ * are appended to `children_map` as extra parents. `roots` are the tree nodes without an incoming
+ * `children_map` link.
+ *
+ * @throws AppError `trace/cancelled` when `signal` fires, `trace/lineage-failed` when a query fails,
+ *   `input/invalid` for a bad cap.
+ */
+export async function resolveForwardLineage(seeds: readonly string[], options: LineageOptions): Promise<ForwardLineage> {
+  const { maxDepth, maxNodes } = limitsOf(options)
+  return walkForward(unique(seeds), options, maxDepth, maxNodes)
+}
+
+async function walkForward(seeds: string[], options: LineageOptions, maxDepth: number, maxNodes: number): Promise<ForwardLineage> {
+  throwIfCancelled(options.signal)
+  const reader = new LineageReader(options.source, options.signal)
+  const truncation = new Truncation()
+  const snapshotOf = (cid: string): ContainerSnapshot | undefined => reader.snapshot(cid)
+
+  // 1. Read the split parents up to maxDepth hops above the seeds, then climb in memory.
+  let climbing = seeds
+  let climbed = 0
+  for (let hop = 0; climbing.length > 0 && hop <= maxDepth; hop++) {
+    await reader.loadContainers(climbing)
+    climbed += climbing.length
+    options.onProgress?.({ level: hop, nodes: climbed })
+    const parents: string[] = []
+    for (const cid of climbing) {
+      const parent = splitParentOf(snapshotOf(cid))
+      if (parent !== null && !reader.isLoaded(parent)) parents.push(parent)
+    }
+    climbing = unique(parents)
+  }
+  const tops = new Set<string>()
+  for (const seed of seeds) {
+    const climb = climbToTop(seed, snapshotOf, maxDepth)
+    if (climb.cut) truncation.add('depth_cap')
+    tops.add(climb.top)
+  }
+
+  const graph = new Set<string>()
+  const admit = (cid: string): boolean => {
+    if (graph.has(cid)) return true
+    if (graph.size >= maxNodes) {
+      truncation.add('node_cap')
+      return false
+    }
+    graph.add(cid)
+    return true
+  }
+  const children = new Map<string, Set<string>>()
+  const addChild = (parent: string, child: string): void => {
+    let set = children.get(parent)
+    if (!set) children.set(parent, (set = new Set()))
+    set.add(child)
+  }
+  const edges = new EdgeSet()
+  // Split links only (one parent per child), to tell a link that would close a cycle.
+  const splitParent = new Map<string, string>()
+  const closesCycle = (parent: string, child: string): boolean => {
+    for (let cid: string | undefined = parent; cid !== undefined; cid = splitParent.get(cid)) {
+      if (cid === child) return true
+    }
+    return false
+  }
+  // Nodes whose children were cut by a cap: not leaves, even though they show no children.
+  const unexplored = new Set<string>()
+
+  // 2. Split descendants of the tops, level by level.
+  const nameOf = nameResolver(reader)
+  let frontier = [...tops].sort(compare).filter(admit)
+  const family = new Set<string>(frontier)
+  for (let level = 0; frontier.length > 0; level++) {
+    const found = await reader.splitChildren(frontier)
+    const next: string[] = []
+    for (const parent of frontier) {
+      for (const child of sortByNameThenCid(found.get(parent) ?? [], nameOf)) {
+        if (family.has(child)) {
+          // Reached again: a top found below another top (a capped climb) is a real link; a
+          // link back into its own ancestry is a cycle and is left out.
+          if (!closesCycle(parent, child)) {
+            addChild(parent, child)
+            splitParent.set(child, parent)
+            edges.add(parent, child, 'split_from')
+          }
+          continue
+        }
+        if (level >= maxDepth) {
+          truncation.add('depth_cap')
+          unexplored.add(parent)
+          continue
+        }
+        if (!admit(child)) {
+          unexplored.add(parent)
+          continue
+        }
+        family.add(child)
+        addChild(parent, child)
+        splitParent.set(child, parent)
+        edges.add(parent, child, 'split_from')
+        next.push(child)
+      }
+    }
+    options.onProgress?.({ level, nodes: graph.size })
+    frontier = next
+  }
+  // Seeds are the user's input and always appear, even when a node cap kept them out of the walk.
+  for (const seed of seeds) {
+    if (family.has(seed)) continue
+    graph.add(seed)
+    family.add(seed)
+    unexplored.add(seed)
+  }
+
+  // 3. Serial numbers of the leaves (split tree only, before semantic links are added).
+  const leaves = [...family].filter((cid) => !children.has(cid) && !unexplored.has(cid))
+  const serials = await reader.serials(leaves)
+
+  // 4. Merge sources of every tree node: typed edges only, the tree stays a split tree.
+  const familyList = [...family]
+  const merges = await reader.mergeSources(familyList)
+  for (const target of familyList) {
+    for (const source of merges.get(target) ?? []) {
+      if (children.get(source)?.has(target)) continue
+      if (admit(source)) edges.add(source, target, 'merge_source')
+    }
+  }
+
+  // 5. Wafer origins and GD rework sources of the tree nodes, appended to children_map.
+  await reader.loadContainers(graph)
+  await reader.resolveWafers(firstNamesOf(familyList, reader))
+  const waferNodes = new Set<string>()
+  const treeNodes = new Set<string>(family)
+  for (const cid of familyList) {
+    const snapshot = snapshotOf(cid)
+    if (!snapshot) continue
+    const wafer = reader.waferOf(snapshot)
+    if (wafer !== null && admit(wafer)) {
+      addChild(wafer, cid)
+      edges.add(wafer, cid, 'wafer_origin')
+      waferNodes.add(wafer)
+      treeNodes.add(wafer)
+    }
+    const gdSource = gdSourceOf(snapshot)
+    if (gdSource !== null && admit(gdSource)) {
+      addChild(gdSource, cid)
+      edges.add(gdSource, cid, 'gd_rework_source')
+      treeNodes.add(gdSource)
+    }
+  }
+  await reader.loadContainers(graph)
+
+  // 6. Roots: tree nodes without an incoming children_map link (merge-only sources are context).
+  const hasParent = new Set<string>()
+  for (const set of children.values()) for (const child of set) hasParent.add(child)
+  const roots = [...treeNodes].filter((cid) => !hasParent.has(cid)).sort(compare)
+
+  const childrenMap = new Map<string, string[]>()
+  for (const [parent, set] of children) childrenMap.set(parent, sortByNameThenCid(set, nameOf))
+
+  return {
+    direction: 'forward',
+    roots,
+    children_map: sortedRecord(childrenMap),
+    leaf_serials: sortedRecord(serials),
+    ...namesAndNodes(graph, reader, waferNodes),
+    edges: edges.sorted(),
+    total_nodes: graph.size,
+    truncated: truncation.isTruncated,
+    truncation_reasons: truncation.list(),
+  }
+}
