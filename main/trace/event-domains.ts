@@ -1,0 +1,625 @@
+/**
+ * The catalogue of the 7 event domains (domain.md §4.2): for each one the output columns, the SQL
+ * that reads one batch of CIDs and the code that turns that batch's source rows into event rows.
+ *
+ * The split between SQL and code is deliberate. SQL stays plain and portable (unquoted identifiers,
+ * bound values, one filter per batch, `ORDER BY` on raw columns only) so the same text runs on
+ * SQLite, PostgreSQL and Oracle. Everything that differs between databases or that the original
+ * did with vendor functions — `NVL` defaults, computed totals, hold hours, the workcenter-group
+ * mapping, de-duplication of partial track-outs, the jobs fan-out, ordering on computed values —
+ * is done per batch in code.
+ *
+ * Every CID's rows come back in the batch that holds that CID (the filter is on the CID itself),
+ * so per-batch de-duplication is exact. Order is guaranteed within a batch only: batches are
+ * delivered one by one and there is no global order across them.
+ */
+import { stationGroupOf, stationOrder, UNKNOWN_STATION_ORDER } from '../../shared/stations.js'
+import { hoursBetween, normalizePlantTime } from '../../shared/time.js'
+import type { Domain, EventRow } from '../../shared/trace.js'
+import { escapeLike, SqlParams, type Dialect, type MesSource, type SourceRow, type SqlValue } from '../sources/index.js'
+
+/** Default for a missing text attribute (the original's `NVL(x, '(NA)')`). */
+export const NOT_AVAILABLE = '(NA)'
+
+/** Default for a missing loss reason ("not filled"). */
+export const LOSS_REASON_NOT_FILLED = '(未填寫)'
+
+/** `HOLD_STATUS` of a hold that has no release yet. */
+export const HOLD_STATUS_HELD = 'HOLD'
+
+/** `HOLD_STATUS` of a released hold. */
+export const HOLD_STATUS_RELEASED = 'RELEASED'
+
+/** The optional spec → workcenter view used by the `rejects` domain. */
+export const SPEC_WORKCENTER_TABLE = 'DW_MES_SPEC_WORKCENTER_V'
+
+const SPEC_WORKCENTER_COLUMNS = ['SPEC', 'WORK_CENTER', 'WORK_CENTER_GROUP', 'WORKCENTERSEQUENCE_GROUP'] as const
+
+/** A statement and its bound values. */
+export interface BuiltSql {
+  sql: string
+  params: SqlValue[]
+}
+
+/** Where one spec belongs according to {@link SPEC_WORKCENTER_TABLE}. */
+export interface SpecMapping {
+  workcenterName: string | null
+  workcenterGroup: string | null
+  sequence: number | null
+}
+
+/** Spec name → its mapping (one entry per spec: the one with the smallest group sequence). */
+export type SpecMap = ReadonlyMap<string, SpecMapping>
+
+/** What a post-processor knows besides the rows of its batch. */
+export interface BatchContext {
+  /** The CIDs of the batch (normalized, distinct). */
+  readonly cids: readonly string[]
+  /** Plant-local "now" (`YYYY-MM-DDTHH:MM:SS`) that open holds are measured to. */
+  readonly now: string
+  /** The collapsed spec map, or `null` when the source has no usable {@link SPEC_WORKCENTER_TABLE}. */
+  readonly specMap: SpecMap | null
+}
+
+/** Everything the fetcher needs to know about one domain. */
+export interface EventDomainDefinition {
+  readonly domain: Domain
+  /** The source table the domain reads (without schema prefix). */
+  readonly sourceTable: string
+  /** Output columns, in the order every emitted row has them. */
+  readonly columns: readonly string[]
+  /** Output columns holding plant times, normalized to `YYYY-MM-DDTHH:MM:SS`. */
+  readonly timeColumns: readonly string[]
+  /** How the batch filter matches CIDs: a bound `IN` list, or `LIKE` terms on a comma list. */
+  readonly filter: 'in' | 'like'
+  /** True when {@link postProcess} needs `context.specMap` (loaded once per fetch run). */
+  readonly usesSpecMap: boolean
+  /** Most CIDs one statement of this domain may carry on `dialect`. */
+  maxBatchSize(dialect: Dialect): number
+  /** The statement reading one batch of CIDs; values are bound, never spliced. */
+  buildSql(dialect: Dialect, cids: readonly string[]): BuiltSql
+  /** Turns one batch's source rows into event rows (defaults, computed columns, dedup, order). */
+  postProcess(rows: readonly SourceRow[], context: BatchContext): EventRow[]
+}
+
+// ─── value helpers ────────────────────────────────────────────────────────────────────────────
+
+type Cell = string | number | null
+
+/** A source value as text; `null` for null/undefined. */
+function toText(value: unknown): string | null {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'string') return value
+  if (value instanceof Date) return normalizePlantTime(value)
+  return String(value)
+}
+
+/**
+ * A source value as a number. Drivers differ: SQLite and Oracle give numbers, PostgreSQL gives
+ * `numeric`/`bigint` as strings, better-sqlite3 may give bigints. NaN becomes null, as the
+ * original did before serializing.
+ */
+function toNumber(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null
+  if (typeof value === 'bigint') return Number(value)
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value)
+    return Number.isFinite(n) ? n : null
+  }
+  return null
+}
+
+/** A value with the original's `NVL` semantics; Oracle stores '' as NULL, so '' counts as missing. */
+function orDefault(value: Cell, fallback: string): string | number {
+  return value === null || value === '' ? fallback : value
+}
+
+/** A missing quantity counts as 0 (the original's `NVL(qty, 0)`). */
+function qty(value: Cell): number {
+  return typeof value === 'number' ? value : 0
+}
+
+/** The larger of two nullable numbers; null only when both are. */
+function maxNullable(a: number | null, b: Cell): number | null {
+  if (typeof b !== 'number') return a
+  return a === null || b > a ? b : a
+}
+
+/** Text of a cell, '' treated as missing (used for names looked up or mapped). */
+function textOf(value: Cell): string | null {
+  if (value === null || value === '') return null
+  return typeof value === 'string' ? value : String(value)
+}
+
+/** Plain code-unit string order: identical on every machine, unlike `localeCompare`. */
+function compareText(a: Cell, b: Cell): number {
+  const x = a === null ? '' : String(a)
+  const y = b === null ? '' : String(b)
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+/** Compares normalized times; nulls sort last in both directions. */
+function compareTime(a: Cell, b: Cell, direction: 'asc' | 'desc'): number {
+  if (a === b) return 0
+  if (a === null) return 1
+  if (b === null) return -1
+  const c = compareText(a, b)
+  return direction === 'asc' ? c : -c
+}
+
+/** The calendar day (`YYYY-MM-DD`) of a normalized time. */
+function dayOf(time: Cell): string | null {
+  if (typeof time !== 'string') return null
+  const m = /^\d{4}-\d{2}-\d{2}/.exec(time)
+  return m ? m[0] : null
+}
+
+/** Builds a row with exactly `columns`, in that order (missing values are null). */
+function emit(columns: readonly string[], values: Readonly<Record<string, Cell | undefined>>): EventRow {
+  const row: EventRow = {}
+  for (const column of columns) row[column] = values[column] ?? null
+  return row
+}
+
+/**
+ * First pass over a batch: converts every selected value to `string | number | null`, normalizes
+ * time columns and parses number columns. With `requireCid`, rows without a CID are dropped (the
+ * original dropped rows without a string CID).
+ */
+function normalizeRows(
+  rows: readonly SourceRow[],
+  timeColumns: ReadonlySet<string>,
+  numberColumns: ReadonlySet<string>,
+  requireCid: boolean,
+): Record<string, Cell>[] {
+  const out: Record<string, Cell>[] = []
+  for (const raw of rows) {
+    const row: Record<string, Cell> = {}
+    for (const key of Object.keys(raw)) {
+      const value = raw[key]
+      if (timeColumns.has(key)) row[key] = normalizePlantTime(value)
+      else if (numberColumns.has(key)) row[key] = toNumber(value)
+      else if (typeof value === 'number') row[key] = Number.isFinite(value) ? value : null
+      else row[key] = toText(value)
+    }
+    if (requireCid && textOf(row.CONTAINERID ?? null) === null) continue
+    out.push(row)
+  }
+  return out
+}
+
+/** `IN (...)` statement for one batch; `render` gets the placeholder list. */
+function inStatement(dialect: Dialect, cids: readonly string[], render: (inList: string, t: (name: string) => string) => string): BuiltSql {
+  const params = new SqlParams(dialect)
+  const inList = params.list(cids)
+  return { sql: render(inList, (name) => dialect.table(name)), params: params.values }
+}
+
+interface DomainSpec {
+  domain: Domain
+  sourceTable: string
+  columns: readonly string[]
+  timeColumns: readonly string[]
+  /** Selected columns parsed as numbers (quantities). */
+  numberColumns: readonly string[]
+  filter: 'in' | 'like'
+  usesSpecMap?: boolean
+  buildSql(dialect: Dialect, cids: readonly string[]): BuiltSql
+  finish(rows: Record<string, Cell>[], context: BatchContext): EventRow[]
+}
+
+function define(spec: DomainSpec): EventDomainDefinition {
+  const timeColumns = new Set(spec.timeColumns)
+  const numberColumns = new Set(spec.numberColumns)
+  const requireCid = spec.filter === 'in'
+  return {
+    domain: spec.domain,
+    sourceTable: spec.sourceTable,
+    columns: spec.columns,
+    timeColumns: spec.timeColumns,
+    filter: spec.filter,
+    usesSpecMap: spec.usesSpecMap ?? false,
+    maxBatchSize: (dialect) => (spec.filter === 'in' ? dialect.maxInList : dialect.maxOrTerms),
+    buildSql: spec.buildSql,
+    postProcess: (rows, context) => spec.finish(normalizeRows(rows, timeColumns, numberColumns, requireCid), context),
+  }
+}
+
+// ─── history ──────────────────────────────────────────────────────────────────────────────────
+
+const HISTORY_COLUMNS = [
+  'CONTAINERID', 'WORKCENTERNAME', 'EQUIPMENTID', 'EQUIPMENTNAME', 'SPECNAME', 'TRACKINTIMESTAMP',
+  'TRACKOUTTIMESTAMP', 'TRACKINQTY', 'TRACKOUTQTY', 'FINISHEDRUNCARD', 'PJ_WORKORDER', 'CONTAINERNAME',
+  'PJ_TYPE', 'PJ_BOP', 'WAFER_LOT_ID', 'PARTIAL_COUNT',
+] as const
+
+const history = define({
+  domain: 'history',
+  sourceTable: 'DW_MES_LOTWIPHISTORY',
+  columns: HISTORY_COLUMNS,
+  timeColumns: ['TRACKINTIMESTAMP', 'TRACKOUTTIMESTAMP'],
+  numberColumns: ['TRACKINQTY', 'TRACKOUTQTY'],
+  filter: 'in',
+  buildSql: (dialect, cids) =>
+    inStatement(dialect, cids, (inList, t) => `SELECT h.CONTAINERID, h.WORKCENTERNAME, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECNAME,
+  h.TRACKINTIMESTAMP, h.TRACKOUTTIMESTAMP, h.TRACKINQTY, h.TRACKOUTQTY, h.FINISHEDRUNCARD, h.PJ_WORKORDER,
+  c.CONTAINERNAME, c.PJ_TYPE, c.PJ_BOP, c.FIRSTNAME AS WAFER_LOT_ID
+FROM ${t('DW_MES_LOTWIPHISTORY')} h
+LEFT JOIN ${t('DW_MES_CONTAINER')} c ON c.CONTAINERID = h.CONTAINERID
+WHERE h.CONTAINERID IN (${inList})
+  AND h.EQUIPMENTID IS NOT NULL
+  AND h.TRACKINTIMESTAMP IS NOT NULL
+ORDER BY h.TRACKINTIMESTAMP, h.CONTAINERID`),
+  finish(rows) {
+    // One row per machine session (CID, EQUIPMENTID, SPECNAME, TRACKINTIMESTAMP). The MES writes a
+    // row per partial track-out and stores the *remaining* qty at each partial's track-in, so the
+    // last partial under-reports the input: keep the last track-out's row, but the session's
+    // largest TRACKINQTY (domain.md §4.2 HEAD note, §14 #4).
+    const sessions = new Map<string, { kept: Record<string, Cell>; trackInQty: number | null; count: number }>()
+    for (const row of rows) {
+      const key = JSON.stringify([row.CONTAINERID, row.EQUIPMENTID, row.SPECNAME, row.TRACKINTIMESTAMP])
+      const session = sessions.get(key)
+      if (!session) {
+        sessions.set(key, { kept: row, trackInQty: maxNullable(null, row.TRACKINQTY ?? null), count: 1 })
+        continue
+      }
+      session.count += 1
+      session.trackInQty = maxNullable(session.trackInQty, row.TRACKINQTY ?? null)
+      // Latest track-out wins; a missing track-out never beats a present one (nulls last).
+      if (compareTime(row.TRACKOUTTIMESTAMP ?? null, session.kept.TRACKOUTTIMESTAMP ?? null, 'desc') < 0) session.kept = row
+    }
+    // Map order is first-seen order, i.e. the SQL's track-in order: all rows of a session share it.
+    return [...sessions.values()].map((s) =>
+      emit(HISTORY_COLUMNS, { ...s.kept, TRACKINQTY: s.trackInQty, PARTIAL_COUNT: s.count }),
+    )
+  },
+})
+
+// ─── materials ────────────────────────────────────────────────────────────────────────────────
+
+const MATERIALS_COLUMNS = [
+  'CONTAINERID', 'CONTAINERNAME', 'MATERIALPARTNAME', 'MATERIALLOTNAME', 'QTYCONSUMED', 'WORKCENTERNAME',
+  'SPECNAME', 'EQUIPMENTNAME', 'TXNDATE', 'MATERIALDESCRIPTION',
+] as const
+
+const materials = define({
+  domain: 'materials',
+  sourceTable: 'DW_MES_LOTMATERIALSHISTORY',
+  columns: MATERIALS_COLUMNS,
+  timeColumns: ['TXNDATE'],
+  numberColumns: ['QTYCONSUMED'],
+  filter: 'in',
+  buildSql: (dialect, cids) =>
+    inStatement(dialect, cids, (inList, t) => `SELECT m.CONTAINERID, c.CONTAINERNAME, m.MATERIALPARTNAME, m.MATERIALLOTNAME, m.QTYCONSUMED,
+  m.WORKCENTERNAME, m.SPECNAME, m.EQUIPMENTNAME, m.TXNDATE, m.DESCRIPTION AS MATERIALDESCRIPTION
+FROM ${t('DW_MES_LOTMATERIALSHISTORY')} m
+LEFT JOIN ${t('DW_MES_CONTAINER')} c ON c.CONTAINERID = m.CONTAINERID
+WHERE m.CONTAINERID IN (${inList})
+ORDER BY m.TXNDATE NULLS LAST, m.CONTAINERID`),
+  // A consumed quantity that was not recorded is unknown, not zero: it stays null.
+  finish: (rows) => rows.map((row) => emit(MATERIALS_COLUMNS, row)),
+})
+
+// ─── rejects ──────────────────────────────────────────────────────────────────────────────────
+
+const REJECT_COMPONENTS = ['REJECT_QTY', 'STANDBY_QTY', 'QTYTOPROCESS_QTY', 'INPROCESS_QTY', 'PROCESSED_QTY'] as const
+
+const REJECTS_COLUMNS = [
+  'CONTAINERID', 'CONTAINERNAME', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'WORKCENTERSEQUENCE_GROUP',
+  'PRODUCTLINENAME', 'PJ_FUNCTION', 'PJ_TYPE', 'PRODUCTNAME', 'SPECNAME', 'LOSSREASONNAME', 'EQUIPMENTNAME',
+  'REJECTCOMMENT', ...REJECT_COMPONENTS, 'REJECT_TOTAL_QTY', 'DEFECT_QTY', 'TXN_TIME', 'TXNDATE', 'TXN_DAY',
+] as const
+
+/**
+ * Where a reject is booked: the spec map's workcenter/group when the spec is mapped, otherwise the
+ * raw workcenter and its substring group (domain.md §4.2; source-schema.md for the missing view).
+ */
+function placeReject(rawWorkcenter: string | null, spec: string | null, specMap: SpecMap | null): {
+  workcenter: string | null
+  group: string | null
+  sequence: number
+} {
+  const mapped = spec === null ? undefined : specMap?.get(spec)
+  const workcenter = mapped?.workcenterName ?? rawWorkcenter
+  if (mapped?.workcenterGroup) {
+    return {
+      workcenter,
+      group: mapped.workcenterGroup,
+      sequence: mapped.sequence ?? stationOrder(mapped.workcenterGroup),
+    }
+  }
+  const substringGroup = stationGroupOf(workcenter)?.name ?? null
+  // The original fell back to the raw workcenter as the "group" when nothing mapped it.
+  return { workcenter, group: substringGroup ?? workcenter, sequence: stationOrder(substringGroup) }
+}
+
+/** §4.2 order: day desc, group sequence asc, workcenter asc, total desc, lot name asc, time desc. */
+function compareRejects(a: EventRow, b: EventRow): number {
+  return (
+    compareTime(a.TXN_DAY ?? null, b.TXN_DAY ?? null, 'desc') ||
+    qty(a.WORKCENTERSEQUENCE_GROUP ?? null) - qty(b.WORKCENTERSEQUENCE_GROUP ?? null) ||
+    compareText(a.WORKCENTERNAME ?? null, b.WORKCENTERNAME ?? null) ||
+    qty(b.REJECT_TOTAL_QTY ?? null) - qty(a.REJECT_TOTAL_QTY ?? null) ||
+    compareText(a.CONTAINERNAME ?? null, b.CONTAINERNAME ?? null) ||
+    compareTime(a.TXN_TIME ?? null, b.TXN_TIME ?? null, 'desc')
+  )
+}
+
+const rejects = define({
+  domain: 'rejects',
+  sourceTable: 'DW_MES_LOTREJECTHISTORY',
+  columns: REJECTS_COLUMNS,
+  timeColumns: ['TXN_TIME', 'TXNDATE'],
+  numberColumns: [...REJECT_COMPONENTS, 'DEFECT_QTY'],
+  filter: 'in',
+  usesSpecMap: true,
+  // No ORDER BY: the order is on computed values (mapped group sequence, totals), done in code.
+  buildSql: (dialect, cids) =>
+    inStatement(dialect, cids, (inList, t) => `SELECT r.CONTAINERID, c.CONTAINERNAME, r.WORKCENTERNAME, c.PRODUCTLINENAME, c.PJ_FUNCTION,
+  c.PJ_TYPE, c.PRODUCTNAME, r.SPECNAME, r.LOSSREASONNAME, r.EQUIPMENTNAME, r.REJECTCOMMENT,
+  r.REJECTQTY AS REJECT_QTY, r.STANDBYQTY AS STANDBY_QTY, r.QTYTOPROCESS AS QTYTOPROCESS_QTY,
+  r.INPROCESSQTY AS INPROCESS_QTY, r.PROCESSEDQTY AS PROCESSED_QTY, r.DEFECTQTY AS DEFECT_QTY, r.TXNDATE
+FROM ${t('DW_MES_LOTREJECTHISTORY')} r
+LEFT JOIN ${t('DW_MES_CONTAINER')} c ON c.CONTAINERID = r.CONTAINERID
+WHERE r.CONTAINERID IN (${inList})`),
+  finish(rows, context) {
+    const out = rows.map((row) => {
+      const cid = row.CONTAINERID ?? null
+      const place = placeReject(textOf(row.WORKCENTERNAME ?? null), textOf(row.SPECNAME ?? null), context.specMap)
+      const components = Object.fromEntries(REJECT_COMPONENTS.map((c) => [c, qty(row[c] ?? null)])) as Record<
+        (typeof REJECT_COMPONENTS)[number],
+        number
+      >
+      return emit(REJECTS_COLUMNS, {
+        ...row,
+        ...components,
+        CONTAINERNAME: orDefault(row.CONTAINERNAME ?? null, String(cid)),
+        WORKCENTERNAME: place.workcenter ?? NOT_AVAILABLE,
+        WORKCENTER_GROUP: place.group ?? NOT_AVAILABLE,
+        WORKCENTERSEQUENCE_GROUP: place.sequence,
+        PRODUCTLINENAME: orDefault(row.PRODUCTLINENAME ?? null, NOT_AVAILABLE),
+        PJ_FUNCTION: orDefault(row.PJ_FUNCTION ?? null, NOT_AVAILABLE),
+        PJ_TYPE: orDefault(row.PJ_TYPE ?? null, NOT_AVAILABLE),
+        PRODUCTNAME: orDefault(row.PRODUCTNAME ?? null, NOT_AVAILABLE),
+        SPECNAME: orDefault(row.SPECNAME ?? null, NOT_AVAILABLE),
+        LOSSREASONNAME: orDefault(row.LOSSREASONNAME ?? null, LOSS_REASON_NOT_FILLED),
+        EQUIPMENTNAME: orDefault(row.EQUIPMENTNAME ?? null, NOT_AVAILABLE),
+        // Charge-off scrap only: DEFECTQTY is the non-charge-off total and stays apart (domain.md §14 #3).
+        REJECT_TOTAL_QTY: REJECT_COMPONENTS.reduce((sum, c) => sum + components[c], 0),
+        DEFECT_QTY: qty(row.DEFECT_QTY ?? null),
+        TXN_TIME: row.TXNDATE ?? null,
+        TXN_DAY: dayOf(row.TXNDATE ?? null),
+      })
+    })
+    return out.sort(compareRejects)
+  },
+})
+
+// ─── holds ────────────────────────────────────────────────────────────────────────────────────
+
+const HOLDS_COLUMNS = [
+  'CONTAINERID', 'CONTAINERNAME', 'WORKCENTERNAME', 'HOLDTXNDATE', 'HOLDEMP', 'HOLDEMPDEPTNAME',
+  'HOLDREASONNAME', 'HOLDCOMMENTS', 'RELEASETXNDATE', 'RELEASEEMP', 'RELEASECOMMENTS', 'NCRID',
+  'HOLD_STATUS', 'HOLD_HOURS',
+] as const
+
+const holds = define({
+  domain: 'holds',
+  sourceTable: 'DW_MES_HOLDRELEASEHISTORY',
+  columns: HOLDS_COLUMNS,
+  timeColumns: ['HOLDTXNDATE', 'RELEASETXNDATE'],
+  numberColumns: [],
+  filter: 'in',
+  buildSql: (dialect, cids) =>
+    inStatement(dialect, cids, (inList, t) => `SELECT h.CONTAINERID, c.CONTAINERNAME, h.WORKCENTERNAME, h.HOLDTXNDATE, h.HOLDEMP,
+  h.HOLDEMPDEPTNAME, h.HOLDREASONNAME, h.HOLDCOMMENTS, h.RELEASETXNDATE, h.RELEASEEMP, h.RELEASECOMMENTS, h.NCRID
+FROM ${t('DW_MES_HOLDRELEASEHISTORY')} h
+LEFT JOIN ${t('DW_MES_CONTAINER')} c ON c.CONTAINERID = h.CONTAINERID
+WHERE h.CONTAINERID IN (${inList})
+ORDER BY h.HOLDTXNDATE DESC NULLS LAST, h.CONTAINERID`),
+  finish: (rows, context) =>
+    rows.map((row) => {
+      const held = row.HOLDTXNDATE ?? null
+      const released = row.RELEASETXNDATE ?? null
+      const end = released ?? context.now
+      return emit(HOLDS_COLUMNS, {
+        ...row,
+        HOLD_STATUS: released === null ? HOLD_STATUS_HELD : HOLD_STATUS_RELEASED,
+        // Still-held lots are measured to "now" so the UI shows how long they have been waiting.
+        HOLD_HOURS: typeof held === 'string' && typeof end === 'string' ? hoursBetween(held, end) : null,
+      })
+    }),
+})
+
+// ─── jobs ─────────────────────────────────────────────────────────────────────────────────────
+
+const JOBS_COLUMNS = [
+  'JOBID', 'RESOURCEID', 'RESOURCENAME', 'JOBSTATUS', 'JOBMODELNAME', 'JOBORDERNAME', 'CREATEDATE',
+  'COMPLETEDATE', 'CAUSECODENAME', 'REPAIRCODENAME', 'SYMPTOMCODENAME', 'CONTAINERIDS', 'CONTAINERNAMES',
+  'CONTAINERID',
+] as const
+
+const jobs = define({
+  domain: 'jobs',
+  sourceTable: 'DW_MES_JOB',
+  columns: JOBS_COLUMNS,
+  timeColumns: ['CREATEDATE', 'COMPLETEDATE'],
+  numberColumns: [],
+  filter: 'like',
+  buildSql(dialect, cids) {
+    if (cids.length === 0) throw new Error('a jobs batch needs at least one CID')
+    if (cids.length > dialect.maxOrTerms) {
+      throw new Error(`jobs batch of ${cids.length} CIDs exceeds the ${dialect.name} limit of ${dialect.maxOrTerms} LIKE terms`)
+    }
+    const params = new SqlParams(dialect)
+    // `CONTAINERIDS` is a comma list, so the database can only pre-filter by substring; `%`/`_` in a
+    // CID are escaped so they match literally. The exact match is done in code (fan-out below).
+    const terms = cids.map((cid) => `j.CONTAINERIDS LIKE ${params.add(`%${escapeLike(cid)}%`)} ESCAPE '\\'`)
+    return {
+      sql: `SELECT j.JOBID, j.RESOURCEID, j.RESOURCENAME, j.JOBSTATUS, j.JOBMODELNAME, j.JOBORDERNAME, j.CREATEDATE,
+  j.COMPLETEDATE, j.CAUSECODENAME, j.REPAIRCODENAME, j.SYMPTOMCODENAME, j.CONTAINERIDS, j.CONTAINERNAMES
+FROM ${dialect.table('DW_MES_JOB')} j
+WHERE ${terms.join('\n   OR ')}
+ORDER BY j.CREATEDATE DESC NULLS LAST, j.JOBID`,
+      params: params.values,
+    }
+  },
+  finish(rows, context) {
+    // One output row per (job, listed CID of this batch). Matching the trimmed list items exactly
+    // drops LIKE hits that were only substrings of another CID, and emitting only this batch's CIDs
+    // means a job listing lots of several batches is emitted once per lot, never twice.
+    const inBatch = new Set(context.cids)
+    const out: EventRow[] = []
+    for (const row of rows) {
+      const listed = typeof row.CONTAINERIDS === 'string' ? row.CONTAINERIDS.split(',') : []
+      const emitted = new Set<string>()
+      for (const item of listed) {
+        const cid = item.trim()
+        if (!inBatch.has(cid) || emitted.has(cid)) continue
+        emitted.add(cid)
+        out.push(emit(JOBS_COLUMNS, { ...row, CONTAINERID: cid }))
+      }
+    }
+    return out
+  },
+})
+
+// ─── upstream_history ─────────────────────────────────────────────────────────────────────────
+
+const UPSTREAM_COLUMNS = [
+  'CONTAINERID', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'EQUIPMENTID', 'EQUIPMENTNAME', 'SPECNAME',
+  'TRACKINTIMESTAMP', 'TRACKINQTY',
+] as const
+
+const upstreamHistory = define({
+  domain: 'upstream_history',
+  sourceTable: 'DW_MES_LOTWIPHISTORY',
+  columns: UPSTREAM_COLUMNS,
+  timeColumns: ['TRACKINTIMESTAMP'],
+  numberColumns: ['TRACKINQTY'],
+  filter: 'in',
+  buildSql: (dialect, cids) =>
+    inStatement(dialect, cids, (inList, t) => `SELECT h.CONTAINERID, h.WORKCENTERNAME, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECNAME,
+  h.TRACKINTIMESTAMP, h.TRACKINQTY
+FROM ${t('DW_MES_LOTWIPHISTORY')} h
+WHERE h.CONTAINERID IN (${inList})
+  AND h.EQUIPMENTID IS NOT NULL
+  AND h.TRACKINTIMESTAMP IS NOT NULL
+ORDER BY h.CONTAINERID, h.TRACKINTIMESTAMP`),
+  finish(rows) {
+    // Per (CID, workcenter, machine) keep the latest track-in — a lot re-run on the same machine
+    // counts once — with the largest TRACKINQTY among that track-in's partial track-outs
+    // (domain.md §14 #4: the last partial records only the remaining qty).
+    const latest = new Map<string, { kept: Record<string, Cell>; trackInQty: number | null }>()
+    for (const row of rows) {
+      const key = JSON.stringify([row.CONTAINERID, row.WORKCENTERNAME, row.EQUIPMENTNAME])
+      const current = latest.get(key)
+      const order = current ? compareText(row.TRACKINTIMESTAMP ?? null, current.kept.TRACKINTIMESTAMP ?? null) : 1
+      if (!current || order > 0) latest.set(key, { kept: row, trackInQty: maxNullable(null, row.TRACKINQTY ?? null) })
+      else if (order === 0) current.trackInQty = maxNullable(current.trackInQty, row.TRACKINQTY ?? null)
+    }
+    return [...latest.values()]
+      .map(({ kept, trackInQty }) =>
+        emit(UPSTREAM_COLUMNS, {
+          ...kept,
+          WORKCENTER_GROUP: stationGroupOf(textOf(kept.WORKCENTERNAME ?? null))?.name ?? null,
+          TRACKINQTY: trackInQty ?? 0,
+        }),
+      )
+      .sort(
+        (a, b) =>
+          compareText(a.CONTAINERID ?? null, b.CONTAINERID ?? null) ||
+          compareTime(a.TRACKINTIMESTAMP ?? null, b.TRACKINTIMESTAMP ?? null, 'asc'),
+      )
+  },
+})
+
+// ─── downstream_rejects ───────────────────────────────────────────────────────────────────────
+
+const DOWNSTREAM_COLUMNS = [
+  'CONTAINERID', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'LOSSREASONNAME', 'EQUIPMENTNAME', 'REJECT_TOTAL_QTY',
+  'TXNDATE',
+] as const
+
+const DOWNSTREAM_QTY = ['REJECTQTY', 'STANDBYQTY', 'QTYTOPROCESS', 'INPROCESSQTY', 'PROCESSEDQTY', 'DEFECTQTY'] as const
+
+const downstreamRejects = define({
+  domain: 'downstream_rejects',
+  sourceTable: 'DW_MES_LOTREJECTHISTORY',
+  columns: DOWNSTREAM_COLUMNS,
+  timeColumns: ['TXNDATE'],
+  numberColumns: DOWNSTREAM_QTY,
+  filter: 'in',
+  buildSql: (dialect, cids) =>
+    inStatement(dialect, cids, (inList, t) => `SELECT r.CONTAINERID, r.WORKCENTERNAME, r.LOSSREASONNAME, r.EQUIPMENTNAME,
+  r.REJECTQTY, r.STANDBYQTY, r.QTYTOPROCESS, r.INPROCESSQTY, r.PROCESSEDQTY, r.DEFECTQTY, r.TXNDATE
+FROM ${t('DW_MES_LOTREJECTHISTORY')} r
+WHERE r.CONTAINERID IN (${inList})
+ORDER BY r.CONTAINERID, r.TXNDATE NULLS LAST`),
+  finish: (rows) =>
+    rows.map((row) =>
+      emit(DOWNSTREAM_COLUMNS, {
+        ...row,
+        WORKCENTER_GROUP: stationGroupOf(textOf(row.WORKCENTERNAME ?? null))?.name ?? null,
+        LOSSREASONNAME: orDefault(row.LOSSREASONNAME ?? null, LOSS_REASON_NOT_FILLED),
+        EQUIPMENTNAME: orDefault(row.EQUIPMENTNAME ?? null, NOT_AVAILABLE),
+        // Six fields: MSD counts non-charge-off defects too, unlike the `rejects` domain (§14 #3).
+        REJECT_TOTAL_QTY: DOWNSTREAM_QTY.reduce((sum, c) => sum + qty(row[c] ?? null), 0),
+      }),
+    ),
+})
+
+// ─── catalogue ────────────────────────────────────────────────────────────────────────────────
+
+/** The definition of every domain. */
+export const EVENT_DOMAINS: Readonly<Record<Domain, EventDomainDefinition>> = {
+  history,
+  materials,
+  rejects,
+  holds,
+  jobs,
+  upstream_history: upstreamHistory,
+  downstream_rejects: downstreamRejects,
+}
+
+/** Collapses spec-map rows to one mapping per spec: the row with the smallest group sequence. */
+export function collapseSpecMap(rows: readonly SourceRow[]): SpecMap {
+  const map = new Map<string, SpecMapping>()
+  for (const row of rows) {
+    const spec = toText(row.SPEC)
+    if (spec === null || spec === '') continue
+    const candidate: SpecMapping = {
+      workcenterName: textOf(toText(row.WORK_CENTER)),
+      workcenterGroup: textOf(toText(row.WORK_CENTER_GROUP)),
+      sequence: toNumber(row.WORKCENTERSEQUENCE_GROUP),
+    }
+    const current = map.get(spec)
+    if (!current || isEarlierMapping(candidate, current)) map.set(spec, candidate)
+  }
+  return map
+}
+
+/** Smaller sequence first (a missing sequence last); ties go to the smaller workcenter name. */
+function isEarlierMapping(a: SpecMapping, b: SpecMapping): boolean {
+  const sa = a.sequence ?? UNKNOWN_STATION_ORDER + 1
+  const sb = b.sequence ?? UNKNOWN_STATION_ORDER + 1
+  if (sa !== sb) return sa < sb
+  return compareText(a.workcenterName, b.workcenterName) < 0
+}
+
+/**
+ * Loads and collapses {@link SPEC_WORKCENTER_TABLE} (≈230 rows, so one `all` read). Returns
+ * `null` when the source does not have the view with all its columns — the optional table is
+ * then replaced by the station substring rules. Query errors propagate.
+ */
+export async function loadSpecMap(source: MesSource, signal?: AbortSignal): Promise<SpecMap | null> {
+  const catalog = await source.catalog()
+  const columns = catalog.get(SPEC_WORKCENTER_TABLE)
+  if (!columns || SPEC_WORKCENTER_COLUMNS.some((c) => !columns.has(c))) return null
+  const rows = await source.all(
+    `SELECT SPEC, WORK_CENTER, WORK_CENTER_GROUP, WORKCENTERSEQUENCE_GROUP FROM ${source.dialect.table(SPEC_WORKCENTER_TABLE)}`,
+    [],
+    signal ? { signal } : {},
+  )
+  return collapseSpecMap(rows)
+}

@@ -1,0 +1,361 @@
+/**
+ * Stage 3 of a trace: fetch the events of the requested domains for every CID (domain.md §4.1),
+ * in batches, and hand each batch to the caller as soon as it is ready.
+ *
+ * Memory stays flat whatever the result size: a batch is read with `source.stream`, post-processed,
+ * awaited through `onBatch` (the consumer writes it away) and dropped. Nothing here holds a whole
+ * domain. A failed batch is never silent: it is recorded in the domain's `quality_meta`
+ * (domain.md §14 #2).
+ */
+import { AppError, invalidInput } from '../../shared/errors.js'
+import { EVENT_MAX_ROWS_PER_DOMAIN } from '../../shared/limits.js'
+import { formatLocalDateTime, normalizePlantTime } from '../../shared/time.js'
+import { DOMAINS, type Domain, type EventRow, type QualityMeta } from '../../shared/trace.js'
+import { chunk, DEFAULT_FETCH_SIZE, type MesSource, type SourceRow } from '../sources/index.js'
+import { EVENT_DOMAINS, loadSpecMap, SPEC_WORKCENTER_TABLE, type EventDomainDefinition, type SpecMap } from './event-domains.js'
+import { domainQualityMeta, mergeQualityMetas, type FailedBatch } from './quality.js'
+
+/** Parallel batches when the caller does not say (the original ran 2 domains × 2 batches). */
+export const DEFAULT_EVENT_CONCURRENCY = 2
+
+/** One batch of event rows of one domain. */
+export interface EventBatch {
+  domain: Domain
+  /** 0-based index of the batch within its domain. */
+  batchIndex: number
+  /** Number of batches of the domain. */
+  batchCount: number
+  /** The batch's rows, ordered as domain.md §4.2 says (within the batch only). */
+  rows: EventRow[]
+}
+
+/** Progress of one domain, reported after each of its batches settles. */
+export interface EventProgress {
+  domain: Domain
+  /** Batches settled: delivered, failed, or skipped because the domain had stopped. */
+  batchesDone: number
+  batchesTotal: number
+  /** Rows of the domain delivered so far. */
+  rows: number
+}
+
+/** What {@link fetchEvents} reads, and where it hands the rows. */
+export interface FetchEventsOptions {
+  /** The MES source to read (never written). */
+  source: MesSource
+  /** CIDs to fetch; normalized (strings only, trimmed, non-empty, de-duplicated, order kept). */
+  cids: readonly string[]
+  /** Domains to fetch; an unknown name is `input/invalid` naming `domains`. */
+  domains: readonly Domain[]
+  /**
+   * Receives every read batch, possibly with no rows. Awaited, and never called twice at once, so a
+   * slow consumer slows the fetch down (backpressure) instead of rows piling up. Batches of several
+   * domains interleave and may arrive out of index order; there is no order across batches. A
+   * throw stops the whole fetch and `fetchEvents` rejects with that error.
+   */
+  onBatch: (batch: EventBatch) => void | Promise<void>
+  /** Called after each batch of a domain settles. */
+  onProgress?: (progress: EventProgress) => void
+  /** Aborting stops the fetch promptly; `fetchEvents` then rejects with `trace/cancelled`. */
+  signal?: AbortSignal
+  /**
+   * CIDs per statement. Larger values are lowered to the dialect's IN-list limit; `jobs` is further
+   * capped by the dialect's OR-term limit.
+   * @default dialect.maxInList (1000)
+   */
+  batchSize?: number
+  /**
+   * Batches read in parallel, across all domains.
+   * @default 2
+   */
+  concurrency?: number
+  /**
+   * Rows a domain may deliver. Reaching it stops the domain and marks it `truncated`
+   * (`max_total_rows_exceeded`, `max_rows`).
+   * @default 10_000_000
+   */
+  maxRowsPerDomain?: number
+  /**
+   * `true`: a failed batch makes its domain `partial` (`chunk_failure`, `failed_ranges`) and the
+   * other batches go on. `false`: the first failed batch stops its domain, which becomes `failed`.
+   * Either way, a domain whose every batch failed is `failed` (`domain_fetch_failed`) and the
+   * other domains carry on.
+   * @default true
+   */
+  allowPartialResults?: boolean
+  /**
+   * Plant-local now (`YYYY-MM-DDTHH:MM:SS`) that open holds are measured to. Read once per fetch,
+   * so every row of a run agrees.
+   * @default the machine's local clock
+   */
+  now?: () => string
+}
+
+/** The quality of a finished fetch; the rows themselves went to `onBatch`. */
+export interface FetchEventsResult {
+  /** Quality of each requested domain. */
+  domains: Partial<Record<Domain, QualityMeta>>
+  /** Query-scope quality, derived from `domains`. */
+  quality_meta: QualityMeta
+  /** Degraded features the user should know about (e.g. a missing optional table). */
+  warnings: string[]
+}
+
+/** Strings only, trimmed, non-empty, de-duplicated, first occurrence kept (domain.md §4.1). */
+export function normalizeCids(cids: readonly unknown[]): string[] {
+  const seen = new Set<string>()
+  for (const cid of cids) {
+    if (typeof cid !== 'string') continue
+    const trimmed = cid.trim()
+    if (trimmed !== '') seen.add(trimmed)
+  }
+  return [...seen]
+}
+
+function validateDomains(domains: unknown): Domain[] {
+  if (!Array.isArray(domains)) throw invalidInput('domains', 'expected a list of event domains')
+  const known = new Set<string>(DOMAINS)
+  const unknown = domains.filter((d) => typeof d !== 'string' || !known.has(d))
+  if (unknown.length > 0) {
+    throw invalidInput('domains', `unknown event domain ${unknown.map((d) => JSON.stringify(d)).join(', ')}; expected one of ${DOMAINS.join(', ')}`, {
+      unknown,
+    })
+  }
+  return [...new Set(domains as Domain[])]
+}
+
+function positiveInteger(field: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isInteger(value) || value < 1) throw invalidInput(field, `expected a positive integer, got ${String(value)}`)
+  return value
+}
+
+function cancelled(): AppError {
+  return new AppError('trace/cancelled', 'The trace was cancelled.')
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * Resolves with `promise`, or rejects as soon as `signal` aborts — so a statement that ignores its
+ * signal cannot hold the fetch hostage. A late rejection of `promise` is observed, never unhandled.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined)
+    return Promise.reject(signal.reason)
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}
+
+/** Mutable bookkeeping of one domain during a fetch. */
+interface DomainRun {
+  domain: Domain
+  definition: EventDomainDefinition
+  batches: string[][]
+  settled: number
+  rows: number
+  failed: FailedBatch[]
+  truncatedAt: number | undefined
+  stoppedOnFailure: boolean
+  /** Aborted when the domain stops early (row cap, or a failure with partial results off). */
+  stop: AbortController
+}
+
+interface Task {
+  run: DomainRun
+  index: number
+  cids: string[]
+}
+
+/**
+ * Fetches the events of `domains` for `cids`, batch by batch, handing each batch to `onBatch`.
+ * Resolves with the quality of every domain and of the query once all batches settled; rejects
+ * with `trace/cancelled` when `signal` aborts and with the consumer's error when `onBatch` throws.
+ * Batch failures do not reject: they are reported in the quality metas.
+ */
+export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsResult> {
+  const domains = validateDomains(o.domains)
+  if (!Array.isArray(o.cids)) throw invalidInput('cids', 'expected a list of container IDs')
+  const dialect = o.source.dialect
+  const batchSize = Math.min(positiveInteger('batchSize', o.batchSize, dialect.maxInList), dialect.maxInList)
+  const concurrency = positiveInteger('concurrency', o.concurrency, DEFAULT_EVENT_CONCURRENCY)
+  const maxRows = positiveInteger('maxRowsPerDomain', o.maxRowsPerDomain, EVENT_MAX_ROWS_PER_DOMAIN)
+  const allowPartial = o.allowPartialResults ?? true
+  const outer = o.signal
+  if (outer?.aborted) throw cancelled()
+
+  const cids = normalizeCids(o.cids)
+  const now = normalizePlantTime(o.now ? o.now() : formatLocalDateTime(new Date())) ?? formatLocalDateTime(new Date())
+  const warnings: string[] = []
+
+  const runs: DomainRun[] = domains.map((domain) => {
+    const definition = EVENT_DOMAINS[domain]
+    const size = Math.min(batchSize, definition.maxBatchSize(dialect))
+    return {
+      domain,
+      definition,
+      batches: cids.length === 0 ? [] : chunk(cids, size),
+      settled: 0,
+      rows: 0,
+      failed: [],
+      truncatedAt: undefined,
+      stoppedOnFailure: false,
+      stop: new AbortController(),
+    }
+  })
+
+  // Aborted on cancellation and on a consumer error, so every in-flight statement stops.
+  const runController = new AbortController()
+  const forwardAbort = (): void => runController.abort(cancelled())
+  outer?.addEventListener('abort', forwardAbort, { once: true })
+  let fatal: { error: unknown } | undefined
+
+  // The spec map is small and the same for every batch: read it once, on the first rejects batch.
+  let specMap: Promise<SpecMap | null> | undefined
+  const specMapOnce = (): Promise<SpecMap | null> => {
+    specMap ??= loadSpecMap(o.source, runController.signal).then((map) => {
+      if (map === null) {
+        warnings.push(`${SPEC_WORKCENTER_TABLE} is missing: rejects are grouped by the station substring rules.`)
+      }
+      return map
+    })
+    return specMap
+  }
+
+  // onBatch calls are serialized: consumers (one SQLite writer per result file) need not be re-entrant.
+  let delivery: Promise<void> = Promise.resolve()
+  const deliver = (batch: EventBatch): Promise<void> => {
+    const turn = delivery.then(async () => {
+      if (runController.signal.aborted) throw runController.signal.reason
+      await o.onBatch(batch)
+    })
+    delivery = turn.catch(() => undefined)
+    return turn
+  }
+
+  const report = (run: DomainRun): void => {
+    o.onProgress?.({ domain: run.domain, batchesDone: run.settled, batchesTotal: run.batches.length, rows: run.rows })
+  }
+
+  const readBatch = async (task: Task, signal: AbortSignal): Promise<EventRow[]> => {
+    const { definition } = task.run
+    const map = definition.usesSpecMap ? await untilAborted(specMapOnce(), signal) : null
+    const { sql, params } = definition.buildSql(dialect, task.cids)
+    const raw: SourceRow[] = []
+    const iterator = o.source.stream(sql, params, { signal, fetchSize: DEFAULT_FETCH_SIZE })[Symbol.asyncIterator]()
+    let finished = false
+    try {
+      for (;;) {
+        const next = await untilAborted(iterator.next(), signal)
+        if (next.done) break
+        for (const row of next.value) raw.push(row)
+      }
+      finished = true
+    } finally {
+      // Release the statement on early exit; not awaited, because a stuck driver must not block us.
+      if (!finished) void Promise.resolve(iterator.return?.()).catch(() => undefined)
+    }
+    return definition.postProcess(raw, { cids: task.cids, now, specMap: map })
+  }
+
+  const runTask = async (task: Task): Promise<void> => {
+    const { run } = task
+    if (run.stop.signal.aborted) {
+      run.settled += 1
+      report(run)
+      return
+    }
+    let rows: EventRow[]
+    try {
+      rows = await readBatch(task, AbortSignal.any([runController.signal, run.stop.signal]))
+    } catch (error) {
+      if (runController.signal.aborted) throw runController.signal.reason
+      run.settled += 1
+      // A batch interrupted because its domain stopped is skipped, not failed.
+      if (!run.stop.signal.aborted) {
+        const start = task.cids[0] ?? ''
+        const end = task.cids[task.cids.length - 1] ?? start
+        run.failed.push({
+          start,
+          end,
+          message: `batch ${task.index + 1}/${run.batches.length} (${start}…${end}): ${messageOf(error)}`,
+        })
+        if (!allowPartial) {
+          run.stoppedOnFailure = true
+          run.stop.abort()
+        }
+      }
+      report(run)
+      return
+    }
+    if (run.stop.signal.aborted) {
+      run.settled += 1
+      report(run)
+      return
+    }
+    // Rows are reserved before the await below, so parallel batches of one domain share the cap.
+    const room = maxRows - run.rows
+    if (rows.length > room) {
+      rows = rows.slice(0, room)
+      run.truncatedAt = maxRows
+      run.stop.abort()
+    }
+    run.rows += rows.length
+    await deliver({ domain: run.domain, batchIndex: task.index, batchCount: run.batches.length, rows })
+    run.settled += 1
+    report(run)
+  }
+
+  const tasks: Task[] = runs.flatMap((run) => run.batches.map((batch, index) => ({ run, index, cids: batch })))
+  let nextTask = 0
+  const worker = async (): Promise<void> => {
+    while (nextTask < tasks.length && !runController.signal.aborted) {
+      const task = tasks[nextTask++]!
+      await runTask(task)
+    }
+  }
+  const workers = Array.from({ length: Math.min(concurrency, tasks.length) }, () =>
+    worker().catch((error: unknown) => {
+      if (!runController.signal.aborted) {
+        fatal ??= { error }
+        runController.abort(error)
+      }
+    }),
+  )
+  try {
+    await Promise.all(workers)
+  } finally {
+    outer?.removeEventListener('abort', forwardAbort)
+  }
+  if (outer?.aborted) throw cancelled()
+  if (fatal) throw fatal.error
+
+  const metas: Partial<Record<Domain, QualityMeta>> = {}
+  for (const run of runs) {
+    metas[run.domain] = domainQualityMeta({
+      domain: run.domain,
+      observedRows: run.rows,
+      batchCount: run.batches.length,
+      failedBatches: run.failed,
+      ...(run.truncatedAt !== undefined ? { truncatedAt: run.truncatedAt } : {}),
+      stoppedOnFailure: run.stoppedOnFailure,
+    })
+  }
+  return { domains: metas, quality_meta: mergeQualityMetas(metas), warnings }
+}

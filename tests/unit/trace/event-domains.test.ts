@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest'
+import { createDialect } from '../../../main/sources/dialect.js'
+import {
+  collapseSpecMap,
+  EVENT_DOMAINS,
+  type BatchContext,
+} from '../../../main/trace/event-domains.js'
+import { DOMAINS, type Domain } from '../../../shared/trace.js'
+
+const context = (cids: string[], extra: Partial<BatchContext> = {}): BatchContext => ({
+  cids,
+  now: '2026-01-10T12:00:00',
+  specMap: null,
+  ...extra,
+})
+
+describe('event domain catalogue', () => {
+  it('defines all 7 domains with the columns of domain.md §4.2 in order', () => {
+    expect(Object.keys(EVENT_DOMAINS).sort()).toEqual([...DOMAINS].sort())
+    expect(EVENT_DOMAINS.history.columns).toEqual([
+      'CONTAINERID', 'WORKCENTERNAME', 'EQUIPMENTID', 'EQUIPMENTNAME', 'SPECNAME', 'TRACKINTIMESTAMP', 'TRACKOUTTIMESTAMP',
+      'TRACKINQTY', 'TRACKOUTQTY', 'FINISHEDRUNCARD', 'PJ_WORKORDER', 'CONTAINERNAME', 'PJ_TYPE', 'PJ_BOP', 'WAFER_LOT_ID',
+      'PARTIAL_COUNT',
+    ])
+    expect(EVENT_DOMAINS.upstream_history.columns).toEqual([
+      'CONTAINERID', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'EQUIPMENTID', 'EQUIPMENTNAME', 'SPECNAME', 'TRACKINTIMESTAMP', 'TRACKINQTY',
+    ])
+    expect(EVENT_DOMAINS.downstream_rejects.columns).toEqual([
+      'CONTAINERID', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'LOSSREASONNAME', 'EQUIPMENTNAME', 'REJECT_TOTAL_QTY', 'TXNDATE',
+    ])
+    expect(EVENT_DOMAINS.jobs.columns.at(-1)).toBe('CONTAINERID')
+    expect(EVENT_DOMAINS.holds.columns.slice(-2)).toEqual(['HOLD_STATUS', 'HOLD_HOURS'])
+  })
+
+  it('uses the IN-list limit for IN domains and the OR-term limit for jobs', () => {
+    const sqlite = createDialect('sqlite')
+    expect(EVENT_DOMAINS.history.maxBatchSize(sqlite)).toBe(1000)
+    expect(EVENT_DOMAINS.jobs.maxBatchSize(sqlite)).toBe(sqlite.maxOrTerms)
+    expect(() => EVENT_DOMAINS.jobs.buildSql(sqlite, Array.from({ length: sqlite.maxOrTerms + 1 }, (_, i) => `c${i}`))).toThrow(
+      /LIKE terms/,
+    )
+    expect(() => EVENT_DOMAINS.history.buildSql(sqlite, Array.from({ length: 1001 }, (_, i) => `c${i}`))).toThrow(/IN list/)
+  })
+})
+
+describe('event domain SQL', () => {
+  // Values that would break or inject if they were ever spliced into the text.
+  const cids = ["cid'1", 'a%b_c', 'x) OR (1=1']
+
+  for (const [name, first, second] of [
+    ['postgres', '$1', '$2'],
+    ['oracle', ':1', ':2'],
+  ] as const) {
+    describe(`on ${name}`, () => {
+      const dialect = createDialect(name, 'DWH')
+      for (const domain of DOMAINS) {
+        it(`${domain}: numbered placeholders, the DWH prefix, no inlined values`, () => {
+          const { sql, params } = EVENT_DOMAINS[domain].buildSql(dialect, cids)
+          expect(sql).toContain(first)
+          expect(sql).toContain(second)
+          expect(sql).not.toContain('?')
+          expect(sql).toMatch(/DWH\.DW_MES_/)
+          // Every table reference carries the schema prefix.
+          expect(sql.match(/(?<!DWH\.)\bDW_MES_\w+/g)).toBeNull()
+          for (const cid of cids) expect(sql).not.toContain(cid)
+          expect(sql).not.toContain('1=1')
+          expect(params).toHaveLength(cids.length)
+        })
+      }
+
+      it('binds the CIDs themselves for IN domains', () => {
+        const { sql, params } = EVENT_DOMAINS.rejects.buildSql(dialect, cids)
+        expect(params).toEqual(cids)
+        expect(sql).toContain(`IN (${first}, ${second}, ${name === 'postgres' ? '$3' : ':3'})`)
+      })
+
+      it('binds escaped LIKE patterns for jobs', () => {
+        const { sql, params } = EVENT_DOMAINS.jobs.buildSql(dialect, cids)
+        expect(params).toEqual(["%cid'1%", '%a\\%b\\_c%', '%x) OR (1=1%'])
+        expect(sql).toContain(`j.CONTAINERIDS LIKE ${first} ESCAPE '\\'`)
+        expect(sql.match(/LIKE/g)).toHaveLength(3)
+        expect(sql.match(/ OR\s/g)).toHaveLength(2)
+      })
+    })
+  }
+
+  it('writes plain table names without a schema on SQLite', () => {
+    const { sql } = EVENT_DOMAINS.history.buildSql(createDialect('sqlite'), ['a'])
+    expect(sql).toContain('FROM DW_MES_LOTWIPHISTORY h')
+    expect(sql).toContain('LEFT JOIN DW_MES_CONTAINER c')
+    expect(sql).toContain('IN (?)')
+  })
+})
+
+describe('event domain post-processing', () => {
+  it('normalizes driver values: Date, numeric strings, bigint, NaN', () => {
+    const rows = EVENT_DOMAINS.upstream_history.postProcess(
+      [
+        {
+          CONTAINERID: 'c1', WORKCENTERNAME: 'PKG_SAW-2', EQUIPMENTID: 'E', EQUIPMENTNAME: 'E',
+          SPECNAME: 'S', TRACKINTIMESTAMP: new Date(2026, 0, 2, 3, 4, 5), TRACKINQTY: '120',
+        },
+        { CONTAINERID: 'c1', WORKCENTERNAME: 'x', EQUIPMENTID: 'F', EQUIPMENTNAME: 'F', TRACKINTIMESTAMP: '2026-01-02 04:00', TRACKINQTY: 7n },
+        { CONTAINERID: 'c1', WORKCENTERNAME: 'y', EQUIPMENTID: 'G', EQUIPMENTNAME: 'G', TRACKINTIMESTAMP: '2026-01-02 05:00:00.123', TRACKINQTY: Number.NaN },
+      ],
+      context(['c1']),
+    )
+    expect(rows.map((r) => [r.WORKCENTER_GROUP, r.TRACKINTIMESTAMP, r.TRACKINQTY])).toEqual([
+      ['元件切割', '2026-01-02T03:04:05', 120],
+      [null, '2026-01-02T04:00:00', 7],
+      [null, '2026-01-02T05:00:00', 0],
+    ])
+  })
+
+  it('drops rows without a CID', () => {
+    const rows = EVENT_DOMAINS.materials.postProcess(
+      [{ CONTAINERID: null, MATERIALPARTNAME: 'X' }, { CONTAINERID: '', MATERIALPARTNAME: 'Y' }, { CONTAINERID: 'c', MATERIALPARTNAME: 'Z' }],
+      context(['c']),
+    )
+    expect(rows.map((r) => r.MATERIALPARTNAME)).toEqual(['Z'])
+  })
+
+  it('history: ties on track-out keep the first row; a null track-out never wins; qty is the max of the partials', () => {
+    const base = { CONTAINERID: 'c', EQUIPMENTID: 'E', SPECNAME: null, TRACKINTIMESTAMP: '2026-01-01 08:00:00' }
+    const rows = EVENT_DOMAINS.history.postProcess(
+      [
+        { ...base, TRACKOUTTIMESTAMP: null, TRACKINQTY: 5, TRACKOUTQTY: 1 },
+        { ...base, TRACKOUTTIMESTAMP: '2026-01-01 09:00:00', TRACKINQTY: 50, TRACKOUTQTY: 2 },
+        { ...base, TRACKOUTTIMESTAMP: '2026-01-01 09:00:00', TRACKINQTY: 9, TRACKOUTQTY: 3 },
+        { ...base, EQUIPMENTID: 'F', TRACKOUTTIMESTAMP: null, TRACKINQTY: null, TRACKOUTQTY: 4 },
+      ],
+      context(['c']),
+    )
+    expect(rows.map((r) => [r.EQUIPMENTID, r.TRACKOUTQTY, r.TRACKINQTY, r.PARTIAL_COUNT])).toEqual([
+      ['E', 2, 50, 3],
+      ['F', 4, null, 1],
+    ])
+  })
+
+  it('rejects: 5-field total, DEFECT_QTY apart, spec map with the smallest sequence wins', () => {
+    const specMap = collapseSpecMap([
+      { SPEC: 'S1', WORK_CENTER: 'B', WORK_CENTER_GROUP: 'GB', WORKCENTERSEQUENCE_GROUP: 3 },
+      { SPEC: 'S1', WORK_CENTER: 'A', WORK_CENTER_GROUP: 'GA', WORKCENTERSEQUENCE_GROUP: '1' },
+      { SPEC: 'S1', WORK_CENTER: 'C', WORK_CENTER_GROUP: 'GC', WORKCENTERSEQUENCE_GROUP: null },
+      { SPEC: 'S2', WORK_CENTER: '成型_1', WORK_CENTER_GROUP: null, WORKCENTERSEQUENCE_GROUP: 4 },
+      { SPEC: null, WORK_CENTER: 'Z', WORK_CENTER_GROUP: 'Z', WORKCENTERSEQUENCE_GROUP: 0 },
+    ])
+    expect([...specMap.keys()]).toEqual(['S1', 'S2'])
+    expect(specMap.get('S1')).toEqual({ workcenterName: 'A', workcenterGroup: 'GA', sequence: 1 })
+
+    const [a, b] = EVENT_DOMAINS.rejects.postProcess(
+      [
+        { CONTAINERID: 'c', SPECNAME: 'S1', WORKCENTERNAME: 'raw', REJECT_QTY: 1, STANDBY_QTY: 2, QTYTOPROCESS_QTY: 3, INPROCESS_QTY: 4, PROCESSED_QTY: 5, DEFECT_QTY: 100, TXNDATE: '2026-01-02 00:00:00' },
+        // Mapped spec without a group: the mapped workcenter's substring group.
+        { CONTAINERID: 'c', SPECNAME: 'S2', WORKCENTERNAME: 'raw', TXNDATE: '2026-01-01 00:00:00' },
+      ],
+      context(['c'], { specMap }),
+    )
+    expect(a).toMatchObject({ WORKCENTERNAME: 'A', WORKCENTER_GROUP: 'GA', WORKCENTERSEQUENCE_GROUP: 1, REJECT_TOTAL_QTY: 15, DEFECT_QTY: 100, CONTAINERNAME: 'c' })
+    expect(b).toMatchObject({ WORKCENTERNAME: '成型_1', WORKCENTER_GROUP: '成型', WORKCENTERSEQUENCE_GROUP: 4, REJECT_TOTAL_QTY: 0 })
+  })
+
+  it('downstream_rejects: 6-field total and 元件切割 vs 切割', () => {
+    const rows = EVENT_DOMAINS.downstream_rejects.postProcess(
+      [
+        { CONTAINERID: 'c', WORKCENTERNAME: '元件切割_2', REJECTQTY: 1, STANDBYQTY: 2, QTYTOPROCESS: 3, INPROCESSQTY: 4, PROCESSEDQTY: 5, DEFECTQTY: 100 },
+        { CONTAINERID: 'c', WORKCENTERNAME: '切割_1', LOSSREASONNAME: '', EQUIPMENTNAME: '' },
+        { CONTAINERID: 'c', WORKCENTERNAME: 'pkg_saw' },
+      ],
+      context(['c']),
+    )
+    expect(rows.map((r) => [r.WORKCENTER_GROUP, r.REJECT_TOTAL_QTY, r.LOSSREASONNAME, r.EQUIPMENTNAME])).toEqual([
+      ['元件切割', 115, '(未填寫)', '(NA)'],
+      ['切割', 0, '(未填寫)', '(NA)'],
+      ['元件切割', 0, '(未填寫)', '(NA)'],
+    ])
+  })
+
+  it('holds: hours to the injected now while held, null without a hold time', () => {
+    const rows = EVENT_DOMAINS.holds.postProcess(
+      [
+        { CONTAINERID: 'c', HOLDTXNDATE: '2026-01-10 09:30:00', RELEASETXNDATE: null },
+        { CONTAINERID: 'c', HOLDTXNDATE: null, RELEASETXNDATE: '2026-01-10 09:30:00' },
+      ],
+      context(['c'], { now: '2026-01-10T12:00:00' }),
+    )
+    expect(rows.map((r) => [r.HOLD_STATUS, r.HOLD_HOURS])).toEqual([
+      ['HOLD', 2.5],
+      ['RELEASED', null],
+    ])
+  })
+
+  it('jobs: exact, trimmed, de-duplicated fan-out limited to the batch', () => {
+    const rows = EVENT_DOMAINS.jobs.postProcess(
+      [
+        { JOBID: 'J1', CONTAINERIDS: ' a%b_c , axb1c,a%b_c,other' },
+        { JOBID: 'J2', CONTAINERIDS: 'a%b_cd' },
+        { JOBID: 'J3', CONTAINERIDS: null },
+      ],
+      context(['a%b_c', 'axb1c']),
+    )
+    expect(rows.map((r) => [r.JOBID, r.CONTAINERID])).toEqual([
+      ['J1', 'a%b_c'],
+      ['J1', 'axb1c'],
+    ])
+  })
+
+  it('emits every row with exactly the domain columns', () => {
+    for (const domain of DOMAINS as readonly Domain[]) {
+      const raw = { CONTAINERID: 'c', CONTAINERIDS: 'c', EQUIPMENTID: 'E', TRACKINTIMESTAMP: '2026-01-01 00:00:00', EXTRA: 'ignored' }
+      const rows = EVENT_DOMAINS[domain].postProcess([raw], context(['c']))
+      expect(rows).toHaveLength(1)
+      expect(Object.keys(rows[0]!)).toEqual(EVENT_DOMAINS[domain].columns)
+    }
+  })
+})

@@ -1,0 +1,408 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { MesSource, QueryOptions, SourceRow } from '../../../main/sources/mes-source.js'
+import type { SqlValue } from '../../../main/sources/dialect.js'
+import { SOURCE_TABLES } from '../../../main/sources/schema.js'
+import { fetchEvents, normalizeCids, type EventBatch, type EventProgress, type FetchEventsOptions } from '../../../main/trace/events.js'
+import { isAppError } from '../../../shared/errors.js'
+import type { Domain } from '../../../shared/trace.js'
+import { createFixtureSource, type FixtureOptions, type FixtureRows, type FixtureSource } from '../../fixtures/source-fixture.js'
+
+const cidsOf = (n: number): string[] => Array.from({ length: n }, (_, i) => `c${String(i).padStart(4, '0')}`)
+
+/** One history row (with a machine and a track-in, so it is kept) per CID. */
+const historyRows = (cids: readonly string[]) =>
+  cids.map((cid, i) => ({
+    CONTAINERID: cid,
+    WORKCENTERNAME: 'TMTT',
+    EQUIPMENTID: 'T1',
+    EQUIPMENTNAME: 'T1',
+    SPECNAME: 'S',
+    TRACKINTIMESTAMP: `2026-01-01 00:${String(i % 60).padStart(2, '0')}:00`,
+    TRACKINQTY: 10,
+  }))
+
+const materialRows = (cids: readonly string[]) =>
+  cids.map((cid) => ({ CONTAINERID: cid, MATERIALPARTNAME: 'P', TXNDATE: '2026-01-01 00:00:00' }))
+
+interface StreamCall {
+  sql: string
+  params: readonly SqlValue[]
+}
+
+/**
+ * Wraps a source: records every `stream` call and lets a test replace a call's result
+ * (`intercept` returns an iterable to use instead, or undefined to pass through).
+ */
+function instrument(
+  source: MesSource,
+  intercept: (call: StreamCall, index: number, options: QueryOptions | undefined) => AsyncIterable<SourceRow[]> | undefined = () =>
+    undefined,
+): { source: MesSource; calls: StreamCall[] } {
+  const calls: StreamCall[] = []
+  const wrapped = new Proxy(source, {
+    get(target, key, receiver) {
+      if (key === 'stream') {
+        return (sql: string, params: readonly SqlValue[], options?: QueryOptions) => {
+          const call = { sql, params }
+          calls.push(call)
+          return intercept(call, calls.length - 1, options) ?? target.stream(sql, params, options)
+        }
+      }
+      const value: unknown = Reflect.get(target, key, receiver)
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+    },
+  })
+  return { source: wrapped, calls }
+}
+
+/** A statement that fails on its first read, as a driver error would. */
+function failing(message: string): AsyncIterable<SourceRow[]> {
+  return { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error(message)) }) }
+}
+
+/** A statement that never answers and ignores its signal. */
+function hanging(): AsyncIterable<SourceRow[]> {
+  return { [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<SourceRow[]>>(() => undefined) }) }
+}
+
+const fixtures: FixtureSource[] = []
+async function fixture(rows: FixtureRows, options?: FixtureOptions): Promise<FixtureSource> {
+  const fx = await createFixtureSource(rows, options)
+  fixtures.push(fx)
+  return fx
+}
+afterEach(async () => {
+  while (fixtures.length) await fixtures.pop()!.cleanup()
+})
+
+async function run(options: Omit<FetchEventsOptions, 'onBatch'> & Partial<Pick<FetchEventsOptions, 'onBatch'>>) {
+  const batches: EventBatch[] = []
+  const progress: EventProgress[] = []
+  const result = await fetchEvents({
+    onBatch: (b) => void batches.push(b),
+    onProgress: (p) => void progress.push(p),
+    ...options,
+  })
+  return { result, batches, progress }
+}
+
+const batchesOf = (calls: StreamCall[], table: string) => calls.filter((c) => c.sql.includes(`FROM ${table} `))
+
+describe('fetchEvents', () => {
+  describe('input', () => {
+    it('normalizes CIDs: strings only, trimmed, non-empty, first occurrence kept', () => {
+      expect(normalizeCids([' b ', 'a', 'b', '', '  ', 42, null, 'a', 'c'])).toEqual(['b', 'a', 'c'])
+    })
+
+    it('queries the normalized CIDs', async () => {
+      const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows(['a', 'b']) })
+      const { source, calls } = instrument(fx.source)
+      const dirty = [' a ', 'a', '', 7, 'b'] as unknown as string[]
+      const { batches } = await run({ source, cids: dirty, domains: ['history'] })
+      expect(calls.map((c) => c.params)).toEqual([['a', 'b']])
+      expect(batches[0]?.rows.map((r) => r.CONTAINERID)).toEqual(['a', 'b'])
+    })
+
+    it('refuses an unknown domain with input/invalid naming `domains`', async () => {
+      const fx = await fixture({})
+      const error: unknown = await fetchEvents({
+        source: fx.source,
+        cids: ['a'],
+        domains: ['history', 'nope' as Domain],
+        onBatch: () => undefined,
+      }).catch((e: unknown) => e)
+      expect(isAppError(error, 'input/invalid')).toBe(true)
+      expect((error as { details: { field: string } }).details.field).toBe('domains')
+      expect((error as Error).message).toContain('"nope"')
+    })
+
+    it.each([
+      ['batchSize', 0],
+      ['concurrency', 1.5],
+      ['maxRowsPerDomain', -1],
+    ] as const)('refuses %s = %s', async (field, value) => {
+      const fx = await fixture({})
+      const error: unknown = await fetchEvents({ source: fx.source, cids: ['a'], domains: ['history'], onBatch: () => undefined, [field]: value }).catch(
+        (e: unknown) => e,
+      )
+      expect(isAppError(error, 'input/invalid')).toBe(true)
+      expect((error as { details: { field: string } }).details.field).toBe(field)
+    })
+
+    it('reads nothing for no CIDs and reports every domain complete', async () => {
+      const fx = await fixture({})
+      const { source, calls } = instrument(fx.source)
+      const { result, batches } = await run({ source, cids: ['  '], domains: ['history', 'jobs'] })
+      expect(calls).toHaveLength(0)
+      expect(batches).toHaveLength(0)
+      expect(result.domains.history).toMatchObject({ status: 'complete', observed_rows: 0 })
+      expect(result.domains.jobs).toMatchObject({ status: 'complete', observed_rows: 0 })
+      expect(result.quality_meta).toMatchObject({ status: 'complete', observed_rows: 0 })
+    })
+  })
+
+  describe('batching', () => {
+    it('splits 1001 CIDs into 1000 + 1 for IN domains and by the OR-term limit for jobs', async () => {
+      const cids = cidsOf(1001)
+      const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows([cids[0]!, cids[1000]!]) })
+      const { source, calls } = instrument(fx.source)
+      const { result, batches } = await run({ source, cids, domains: ['history', 'jobs'] })
+
+      const history = batchesOf(calls, 'DW_MES_LOTWIPHISTORY')
+      expect(history.map((c) => c.params.length)).toEqual([1000, 1])
+      expect(history[0]?.params[0]).toBe(cids[0])
+      expect(history[1]?.params).toEqual([cids[1000]])
+
+      const orTerms = source.dialect.maxOrTerms
+      const jobs = batchesOf(calls, 'DW_MES_JOB')
+      expect(jobs.map((c) => c.params.length)).toEqual([orTerms, orTerms, 1001 - 2 * orTerms])
+
+      const historyBatches = batches.filter((b) => b.domain === 'history').sort((a, b) => a.batchIndex - b.batchIndex)
+      expect(historyBatches.map((b) => [b.batchIndex, b.batchCount, b.rows.map((r) => r.CONTAINERID)])).toEqual([
+        [0, 2, [cids[0]]],
+        [1, 2, [cids[1000]]],
+      ])
+      expect(result.domains.history).toMatchObject({ status: 'complete', observed_rows: 2 })
+    })
+
+    it('lowers a batch size above the IN-list limit and honours a smaller one', async () => {
+      const fx = await fixture({})
+      const big = instrument(fx.source)
+      await run({ source: big.source, cids: cidsOf(1500), domains: ['holds'], batchSize: 5000 })
+      expect(big.calls.map((c) => c.params.length)).toEqual([1000, 500])
+
+      const small = instrument(fx.source)
+      await run({ source: small.source, cids: cidsOf(5), domains: ['holds', 'jobs'], batchSize: 2 })
+      expect(small.calls.map((c) => c.params.length)).toEqual([2, 2, 1, 2, 2, 1])
+    })
+
+    it('hands onBatch at most one batch of rows at a time, never a whole domain', async () => {
+      const cids = cidsOf(2500)
+      const fx = await fixture({ DW_MES_LOTMATERIALSHISTORY: materialRows(cids) })
+      const sizes: number[] = []
+      let inFlight = 0
+      let maxInFlight = 0
+      const { result } = await run({
+        source: fx.source,
+        cids,
+        domains: ['materials'],
+        concurrency: 3,
+        onBatch: async (b) => {
+          inFlight += 1
+          maxInFlight = Math.max(maxInFlight, inFlight)
+          sizes.push(b.rows.length)
+          const batchCids = new Set(cids.slice(b.batchIndex * 1000, (b.batchIndex + 1) * 1000))
+          expect(b.rows.every((r) => batchCids.has(String(r.CONTAINERID)))).toBe(true)
+          await new Promise((resolve) => setTimeout(resolve, 5))
+          inFlight -= 1
+        },
+      })
+      expect(sizes.sort((a, b) => b - a)).toEqual([1000, 1000, 500])
+      expect(maxInFlight).toBe(1)
+      expect(result.domains.materials?.observed_rows).toBe(2500)
+    })
+
+    it('loads the spec map once per run, not per batch', async () => {
+      const fx = await fixture({ DW_MES_SPEC_WORKCENTER_V: [{ SPEC: 'S', WORK_CENTER: 'W', WORK_CENTER_GROUP: 'G', WORKCENTERSEQUENCE_GROUP: 1 }] })
+      const all = vi.spyOn(fx.source, 'all')
+      await run({ source: fx.source, cids: cidsOf(5), domains: ['rejects', 'history'], batchSize: 1 })
+      expect(all.mock.calls.filter(([sql]) => sql.includes('DW_MES_SPEC_WORKCENTER_V'))).toHaveLength(1)
+    })
+
+    it('reports progress after every batch, ending at batchesTotal', async () => {
+      const cids = cidsOf(3)
+      const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows(cids) })
+      const { progress } = await run({ source: fx.source, cids, domains: ['history'], batchSize: 1, concurrency: 1 })
+      expect(progress).toEqual([
+        { domain: 'history', batchesDone: 1, batchesTotal: 3, rows: 1 },
+        { domain: 'history', batchesDone: 2, batchesTotal: 3, rows: 2 },
+        { domain: 'history', batchesDone: 3, batchesTotal: 3, rows: 3 },
+      ])
+    })
+  })
+
+  describe('when a batch fails', () => {
+    const cids = cidsOf(5)
+    const failSecondHistoryBatch = (source: MesSource) => {
+      let historyCalls = 0
+      return instrument(source, (call) => {
+        if (!call.sql.includes('FROM DW_MES_LOTWIPHISTORY ')) return undefined
+        historyCalls += 1
+        return historyCalls === 2 ? failing('disk I/O error') : undefined
+      })
+    }
+
+    it('marks the domain partial with the failed range and still delivers the other batches', async () => {
+      const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows(cids), DW_MES_LOTMATERIALSHISTORY: materialRows(cids) })
+      const { source } = failSecondHistoryBatch(fx.source)
+      const { result, batches } = await run({ source, cids, domains: ['history', 'materials'], batchSize: 2, concurrency: 1 })
+
+      expect(result.domains.history).toEqual({
+        status: 'partial',
+        scope: 'domain',
+        reasons: ['chunk_failure'],
+        domain: 'history',
+        observed_rows: 3,
+        has_partial_failure: true,
+        failed_ranges: [{ start: 'c0002', end: 'c0003' }],
+        failed_chunk_count: 1,
+        errors: [expect.stringContaining('disk I/O error')],
+      })
+      const delivered = batches.filter((b) => b.domain === 'history')
+      expect(delivered.map((b) => b.batchIndex)).toEqual([0, 2])
+      expect(delivered.flatMap((b) => b.rows.map((r) => r.CONTAINERID))).toEqual(['c0000', 'c0001', 'c0004'])
+      expect(result.domains.materials).toMatchObject({ status: 'complete', observed_rows: 5 })
+      expect(result.quality_meta).toMatchObject({ status: 'partial', reasons: ['chunk_failure'], failed_domains: [], observed_rows: 8 })
+    })
+
+    it('fails the domain at the first failed batch when partial results are not allowed', async () => {
+      const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows(cids), DW_MES_LOTMATERIALSHISTORY: materialRows(cids) })
+      const { source, calls } = failSecondHistoryBatch(fx.source)
+      const { result, batches, progress } = await run({
+        source, cids, domains: ['history', 'materials'], batchSize: 2, concurrency: 1, allowPartialResults: false,
+      })
+      expect(result.domains.history).toMatchObject({
+        status: 'failed',
+        reasons: ['domain_fetch_failed'],
+        observed_rows: 2,
+        failed_ranges: [{ start: 'c0002', end: 'c0003' }],
+        failed_chunk_count: 1,
+      })
+      // The third history batch is never read; materials go on.
+      expect(batchesOf(calls, 'DW_MES_LOTWIPHISTORY')).toHaveLength(2)
+      expect(batches.filter((b) => b.domain === 'history').map((b) => b.batchIndex)).toEqual([0])
+      expect(progress.filter((p) => p.domain === 'history').at(-1)).toEqual({ domain: 'history', batchesDone: 3, batchesTotal: 3, rows: 2 })
+      expect(result.domains.materials).toMatchObject({ status: 'complete', observed_rows: 5 })
+      expect(result.quality_meta).toMatchObject({ status: 'partial', failed_domains: ['history'] })
+      expect(result.quality_meta.reasons).toContain('domain_failure')
+    })
+
+    it('fails a domain whose table is missing while the others complete', async () => {
+      const tables = SOURCE_TABLES.map((t) => t.name).filter((n) => n !== 'DW_MES_HOLDRELEASEHISTORY')
+      const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows(cids) }, { tables })
+      const { result, batches } = await run({ source: fx.source, cids, domains: ['holds', 'history'], batchSize: 2 })
+      expect(result.domains.holds).toMatchObject({
+        status: 'failed',
+        reasons: ['domain_fetch_failed'],
+        observed_rows: 0,
+        failed_chunk_count: 3,
+        failed_ranges: [
+          { start: 'c0000', end: 'c0001' },
+          { start: 'c0002', end: 'c0003' },
+          { start: 'c0004', end: 'c0004' },
+        ],
+      })
+      expect(result.domains.holds?.errors?.[0]).toMatch(/no such table/i)
+      expect(result.domains.history).toMatchObject({ status: 'complete', observed_rows: 5 })
+      expect(batches.every((b) => b.domain === 'history')).toBe(true)
+      expect(result.quality_meta).toMatchObject({
+        status: 'partial', failed_domains: ['holds'], reasons: ['domain_fetch_failed', 'domain_failure'], observed_rows: 5,
+      })
+    })
+
+    it('rejects with the consumer error when onBatch throws', async () => {
+      const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows(cids) })
+      const error = await fetchEvents({
+        source: fx.source,
+        cids,
+        domains: ['history'],
+        batchSize: 1,
+        onBatch: () => {
+          throw new Error('result file is full')
+        },
+      }).catch((e: unknown) => e)
+      expect((error as Error).message).toBe('result file is full')
+    })
+  })
+
+  describe('row guard', () => {
+    it('stops the domain at maxRowsPerDomain and marks it truncated', async () => {
+      const cids = cidsOf(5)
+      const fx = await fixture({ DW_MES_LOTMATERIALSHISTORY: materialRows(cids), DW_MES_LOTWIPHISTORY: historyRows(cids) })
+      const { source, calls } = instrument(fx.source)
+      const { result, batches, progress } = await run({
+        source, cids, domains: ['materials', 'history'], batchSize: 2, concurrency: 1, maxRowsPerDomain: 3,
+      })
+      expect(result.domains.materials).toEqual({
+        status: 'truncated', scope: 'domain', reasons: ['max_total_rows_exceeded'], domain: 'materials', observed_rows: 3, max_rows: 3,
+      })
+      const materials = batches.filter((b) => b.domain === 'materials')
+      expect(materials.map((b) => b.rows.length)).toEqual([2, 1])
+      expect(batchesOf(calls, 'DW_MES_LOTMATERIALSHISTORY')).toHaveLength(2)
+      expect(progress.filter((p) => p.domain === 'materials').at(-1)).toMatchObject({ batchesDone: 3, batchesTotal: 3, rows: 3 })
+      expect(result.domains.history).toMatchObject({ status: 'truncated', observed_rows: 3 })
+      expect(result.quality_meta).toMatchObject({
+        status: 'truncated', truncated_domains: ['materials', 'history'], max_rows: 3, observed_rows: 6,
+      })
+    })
+
+    it('is complete when the rows fit exactly', async () => {
+      const cids = cidsOf(3)
+      const fx = await fixture({ DW_MES_LOTMATERIALSHISTORY: materialRows(cids) })
+      const { result } = await run({ source: fx.source, cids, domains: ['materials'], maxRowsPerDomain: 3 })
+      expect(result.domains.materials).toMatchObject({ status: 'complete', observed_rows: 3 })
+    })
+  })
+
+  describe('cancellation', () => {
+    const cids = cidsOf(6)
+
+    it('rejects with trace/cancelled before reading anything when already aborted', async () => {
+      const fx = await fixture({})
+      const { source, calls } = instrument(fx.source)
+      const controller = new AbortController()
+      controller.abort()
+      const error = await fetchEvents({ source, cids, domains: ['history'], signal: controller.signal, onBatch: () => undefined }).catch(
+        (e: unknown) => e,
+      )
+      expect(isAppError(error, 'trace/cancelled')).toBe(true)
+      expect(calls).toHaveLength(0)
+    })
+
+    it('stops after the batch during which it was aborted', async () => {
+      const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows(cids) })
+      const { source, calls } = instrument(fx.source)
+      const controller = new AbortController()
+      const seen: number[] = []
+      const error = await fetchEvents({
+        source,
+        cids,
+        domains: ['history'],
+        batchSize: 1,
+        concurrency: 1,
+        signal: controller.signal,
+        onBatch: (b) => {
+          seen.push(b.batchIndex)
+          controller.abort()
+        },
+      }).catch((e: unknown) => e)
+      expect(isAppError(error, 'trace/cancelled')).toBe(true)
+      expect(seen).toEqual([0])
+      expect(calls).toHaveLength(1)
+    })
+
+    it('does not wait for a statement that ignores the signal', async () => {
+      const fx = await fixture({})
+      const { source } = instrument(fx.source, () => hanging())
+      const controller = new AbortController()
+      const pending = fetchEvents({ source, cids, domains: ['history', 'jobs'], signal: controller.signal, onBatch: () => undefined })
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      controller.abort()
+      const error = await pending.catch((e: unknown) => e)
+      expect(isAppError(error, 'trace/cancelled')).toBe(true)
+    })
+
+    it('passes an abortable signal to every statement', async () => {
+      const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows(cids) })
+      const signals: (AbortSignal | undefined)[] = []
+      const { source } = instrument(fx.source, (_call, _i, options) => {
+        signals.push(options?.signal)
+        return undefined
+      })
+      const controller = new AbortController()
+      await run({ source, cids, domains: ['history'], batchSize: 3, signal: controller.signal })
+      expect(signals).toHaveLength(2)
+      expect(signals.every((s) => s instanceof AbortSignal && !s.aborted)).toBe(true)
+    })
+  })
+})
