@@ -1,0 +1,178 @@
+/**
+ * The trace pipeline: seed resolve → lineage → events, run against one read-only source. It is a
+ * plain library (no Electron, no process globals) so the same code runs inside a worker process,
+ * the CLI and tests. Event rows go to the caller's sink batch by batch and are never held whole.
+ */
+import { AppError } from '../../shared/errors.js'
+import { LINEAGE_MAX_DEPTH, LINEAGE_MAX_NODES } from '../../shared/limits.js'
+import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
+import type { Domain, EventRow, LineageResult, QualityMeta, SeedResult, TraceProgress } from '../../shared/trace.js'
+import type { MesSource } from '../sources/index.js'
+import { fetchEvents } from './events.js'
+import { resolveBackwardLineage, resolveForwardLineage } from './lineage.js'
+import { mergeQuality } from './quality.js'
+import { resolveContainerSeeds, resolveDetectionPopulation } from './seed-resolve.js'
+
+/** Receives what the pipeline produces, in order. Each callback is awaited (backpressure). */
+export interface TraceSink {
+  onSeeds?(result: SeedResult): void | Promise<void>
+  onLineage?(lineage: LineageResult): void | Promise<void>
+  onEventBatch?(batch: { domain: Domain; batchIndex: number; batchCount: number; rows: EventRow[] }): void | Promise<void>
+}
+
+export interface RunTraceOptions {
+  source: MesSource
+  request: NormalizedTraceRequest
+  sink?: TraceSink
+  signal?: AbortSignal
+  onProgress?: (progress: TraceProgress) => void
+  /** @default LINEAGE_MAX_DEPTH */
+  maxDepth?: number
+  /** @default LINEAGE_MAX_NODES */
+  maxNodes?: number
+  /** Passed to the event fetcher (see `fetchEvents`). */
+  maxRowsPerDomain?: number
+  concurrency?: number
+  allowPartialResults?: boolean
+  now?: () => string
+}
+
+export interface TraceOutcome {
+  seeds: SeedResult
+  /** `null` when there were no seeds (nothing to trace). */
+  lineage: LineageResult | null
+  /** CIDs whose events were fetched (seeds first). */
+  event_cids: string[]
+  domains: Partial<Record<Domain, QualityMeta>>
+  /** Query-scope quality; a truncated lineage makes it at least `truncated`. */
+  quality_meta: QualityMeta
+  rows: Partial<Record<Domain, number>>
+  /** Degraded features the user should know about (e.g. a missing optional table). */
+  warnings: string[]
+  timings_ms: { seed: number; lineage: number; events: number }
+}
+
+/**
+ * The CIDs whose events a trace fetches (domain.md §3.7): MSD backward = seeds ∪ their ancestors;
+ * MSD forward = seeds ∪ their descendants (siblings of seeds are not included); the query-tool
+ * profiles fetch every node of the graph they show, so any node can be inspected.
+ */
+export function eventCids(request: NormalizedTraceRequest, seeds: readonly string[], lineage: LineageResult): string[] {
+  const out = new Set<string>(seeds)
+  if (request.profile !== 'mid_section_defect') {
+    for (const cid of Object.keys(lineage.nodes)) out.add(cid)
+    for (const edge of lineage.edges) {
+      out.add(edge.from_cid)
+      out.add(edge.to_cid)
+    }
+    return [...out]
+  }
+  if (lineage.direction === 'backward') {
+    for (const seed of seeds) for (const a of lineage.ancestors[seed] ?? []) out.add(a)
+    return [...out]
+  }
+  const queue = [...seeds]
+  while (queue.length > 0) {
+    const cid = queue.shift()!
+    for (const child of lineage.children_map[cid] ?? []) {
+      if (!out.has(child)) {
+        out.add(child)
+        queue.push(child)
+      }
+    }
+  }
+  return [...out]
+}
+
+/** Runs one trace to the end. Throws `trace/cancelled` when the signal aborts. */
+export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> {
+  const { source, request, sink = {}, signal, onProgress } = options
+  const completed: TraceProgress['completed_stages'] = []
+  const timings = { seed: 0, lineage: 0, events: 0 }
+  const check = (): void => {
+    if (signal?.aborted) throw new AppError('trace/cancelled', 'The trace was cancelled.')
+  }
+
+  // Seed
+  onProgress?.({ stage: 'seed', completed_stages: [...completed], message: 'resolving input' })
+  let started = performance.now()
+  const seeds =
+    request.seed.mode === 'date_range'
+      ? await resolveDetectionPopulation(request.seed, { source, signal })
+      : await resolveContainerSeeds(request.seed, { source, signal })
+  timings.seed = performance.now() - started
+  await sink.onSeeds?.(seeds)
+  completed.push('seed')
+  check()
+
+  const emptyQuality = mergeQuality({}, [])
+  if (seeds.seed_count === 0) {
+    return { seeds, lineage: null, event_cids: [], domains: {}, quality_meta: emptyQuality, rows: {}, warnings: [], timings_ms: timings }
+  }
+
+  // Lineage
+  onProgress?.({ stage: 'lineage', completed_stages: [...completed], message: `tracing ${seeds.seed_count} seeds` })
+  started = performance.now()
+  const seedCids = seeds.seeds.map((s) => s.container_id)
+  const lineageOptions = {
+    source,
+    signal,
+    maxDepth: options.maxDepth ?? LINEAGE_MAX_DEPTH,
+    maxNodes: options.maxNodes ?? LINEAGE_MAX_NODES,
+    onProgress: (p: { level: number; nodes: number }) =>
+      onProgress?.({ stage: 'lineage', completed_stages: [...completed], message: `level ${p.level}, ${p.nodes} nodes` }),
+  }
+  const lineage =
+    request.direction === 'backward'
+      ? await resolveBackwardLineage(seedCids, lineageOptions)
+      : await resolveForwardLineage(seedCids, lineageOptions)
+  timings.lineage = performance.now() - started
+  await sink.onLineage?.(lineage)
+  completed.push('lineage')
+  check()
+
+  // Events
+  const cids = eventCids(request, seedCids, lineage)
+  const rows: Partial<Record<Domain, number>> = {}
+  const progress: NonNullable<TraceProgress['domains']> = {}
+  let rowsSoFar = 0
+  started = performance.now()
+  const fetched =
+    request.domains.length === 0
+      ? { domains: {}, quality_meta: emptyQuality, warnings: [] }
+      : await fetchEvents({
+          source,
+          cids,
+          domains: request.domains,
+          signal,
+          ...(options.maxRowsPerDomain !== undefined ? { maxRowsPerDomain: options.maxRowsPerDomain } : {}),
+          ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+          ...(options.allowPartialResults !== undefined ? { allowPartialResults: options.allowPartialResults } : {}),
+          ...(options.now ? { now: options.now } : {}),
+          onBatch: async (batch) => {
+            rows[batch.domain] = (rows[batch.domain] ?? 0) + batch.rows.length
+            rowsSoFar += batch.rows.length
+            await sink.onEventBatch?.(batch)
+          },
+          onProgress: (p) => {
+            progress[p.domain] = { batches_done: p.batchesDone, batches_total: p.batchesTotal, rows: p.rows }
+            onProgress?.({ stage: 'events', completed_stages: [...completed], domains: { ...progress }, rows_so_far: rowsSoFar })
+          },
+        })
+  timings.events = performance.now() - started
+  completed.push('events')
+  onProgress?.({ stage: 'events', completed_stages: [...completed], domains: { ...progress }, rows_so_far: rowsSoFar })
+
+  const quality_meta = lineage.truncated ? withLineageTruncation(fetched.quality_meta) : fetched.quality_meta
+  for (const d of request.domains) rows[d] ??= 0
+  return { seeds, lineage, event_cids: cids, domains: fetched.domains, quality_meta, rows, warnings: fetched.warnings, timings_ms: timings }
+}
+
+/** A truncated genealogy means the events cover fewer lots than asked: say so at query scope. */
+function withLineageTruncation(meta: QualityMeta): QualityMeta {
+  return {
+    ...meta,
+    status: meta.status === 'complete' ? 'truncated' : meta.status,
+    reasons: meta.reasons.includes('lineage_truncated') ? meta.reasons : [...meta.reasons, 'lineage_truncated'],
+  }
+}
