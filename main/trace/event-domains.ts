@@ -12,6 +12,11 @@
  * Every CID's rows come back in the batch that holds that CID (the filter is on the CID itself),
  * so per-batch de-duplication is exact. Order is guaranteed within a batch only: batches are
  * delivered one by one and there is no global order across them.
+ *
+ * A `like` domain can also offer a table scan ({@link EventDomainDefinition.buildScanSql}): one
+ * statement without a CID filter whose rows the post-processor matches in code against all
+ * requested CIDs. The fetcher uses it when the CIDs need more than one batch, because every `LIKE`
+ * statement is a full scan of the table anyway.
  */
 import { stationGroupOf, stationOrder, UNKNOWN_STATION_ORDER } from '../../shared/stations.js'
 import { hoursBetween, normalizePlantTime } from '../../shared/time.js'
@@ -78,6 +83,12 @@ export interface EventDomainDefinition {
   maxBatchSize(dialect: Dialect): number
   /** The statement reading one batch of CIDs; values are bound, never spliced. */
   buildSql(dialect: Dialect, cids: readonly string[]): BuiltSql
+  /**
+   * Only `like` domains: a statement reading every row the batch filter could ever match, in the
+   * domain's order, for any set of CIDs. Its rows go through {@link postProcess} in chunks, with
+   * `context.cids` holding all requested CIDs, and give the same rows as the per-batch statements.
+   */
+  buildScanSql?(dialect: Dialect): BuiltSql
   /** Turns one batch's source rows into event rows (defaults, computed columns, dedup, order). */
   postProcess(rows: readonly SourceRow[], context: BatchContext): EventRow[]
 }
@@ -205,6 +216,7 @@ interface DomainSpec {
   filter: 'in' | 'like'
   usesSpecMap?: boolean
   buildSql(dialect: Dialect, cids: readonly string[]): BuiltSql
+  buildScanSql?(dialect: Dialect): BuiltSql
   finish(rows: Record<string, Cell>[], context: BatchContext): EventRow[]
 }
 
@@ -221,6 +233,7 @@ function define(spec: DomainSpec): EventDomainDefinition {
     usesSpecMap: spec.usesSpecMap ?? false,
     maxBatchSize: (dialect) => (spec.filter === 'in' ? dialect.maxInList : dialect.maxOrTerms),
     buildSql: spec.buildSql,
+    ...(spec.buildScanSql ? { buildScanSql: spec.buildScanSql } : {}),
     postProcess: (rows, context) => spec.finish(normalizeRows(rows, timeColumns, numberColumns, requireCid), context),
   }
 }
@@ -439,6 +452,30 @@ const JOBS_COLUMNS = [
   'CONTAINERID',
 ] as const
 
+/** The jobs columns read from the source (`CONTAINERID` is synthesized by the fan-out). */
+function jobsSelect(dialect: Dialect): string {
+  return `SELECT j.JOBID, j.RESOURCEID, j.RESOURCENAME, j.JOBSTATUS, j.JOBMODELNAME, j.JOBORDERNAME, j.CREATEDATE,
+  j.COMPLETEDATE, j.CAUSECODENAME, j.REPAIRCODENAME, j.SYMPTOMCODENAME, j.CONTAINERIDS, j.CONTAINERNAMES
+FROM ${dialect.table('DW_MES_JOB')} j`
+}
+
+/** §4.2 order: create date desc (the job ID breaks ties, so the order is total). */
+const JOBS_ORDER_BY = 'ORDER BY j.CREATEDATE DESC NULLS LAST, j.JOBID'
+
+/**
+ * The CIDs of a context as a set. A table scan post-processes chunk after chunk with the same
+ * (possibly 100 000-CID) list, so the set is built once per list, not once per chunk.
+ */
+const cidSets = new WeakMap<readonly string[], ReadonlySet<string>>()
+function cidSetOf(cids: readonly string[]): ReadonlySet<string> {
+  let set = cidSets.get(cids)
+  if (!set) {
+    set = new Set(cids)
+    cidSets.set(cids, set)
+  }
+  return set
+}
+
 const jobs = define({
   domain: 'jobs',
   sourceTable: 'DW_MES_JOB',
@@ -456,19 +493,28 @@ const jobs = define({
     // CID are escaped so they match literally. The exact match is done in code (fan-out below).
     const terms = cids.map((cid) => `j.CONTAINERIDS LIKE ${params.add(`%${escapeLike(cid)}%`)} ESCAPE '\\'`)
     return {
-      sql: `SELECT j.JOBID, j.RESOURCEID, j.RESOURCENAME, j.JOBSTATUS, j.JOBMODELNAME, j.JOBORDERNAME, j.CREATEDATE,
-  j.COMPLETEDATE, j.CAUSECODENAME, j.REPAIRCODENAME, j.SYMPTOMCODENAME, j.CONTAINERIDS, j.CONTAINERNAMES
-FROM ${dialect.table('DW_MES_JOB')} j
+      sql: `${jobsSelect(dialect)}
 WHERE ${terms.join('\n   OR ')}
-ORDER BY j.CREATEDATE DESC NULLS LAST, j.JOBID`,
+${JOBS_ORDER_BY}`,
       params: params.values,
     }
   },
+  // A leading-wildcard LIKE cannot use an index, so each batch statement is a full scan of the
+  // table: past one batch, reading the jobs that list any lot once is cheaper. Every row a LIKE
+  // term can match has a non-null list, and the fan-out below keeps only exact matches, so both
+  // reads give the same rows.
+  buildScanSql: (dialect) => ({
+    sql: `${jobsSelect(dialect)}
+WHERE j.CONTAINERIDS IS NOT NULL
+${JOBS_ORDER_BY}`,
+    params: [],
+  }),
   finish(rows, context) {
     // One output row per (job, listed CID of this batch). Matching the trimmed list items exactly
     // drops LIKE hits that were only substrings of another CID, and emitting only this batch's CIDs
-    // means a job listing lots of several batches is emitted once per lot, never twice.
-    const inBatch = new Set(context.cids)
+    // means a job listing lots of several batches is emitted once per lot, never twice. For a table
+    // scan the "batch" is every requested CID.
+    const inBatch = cidSetOf(context.cids)
     const out: EventRow[] = []
     for (const row of rows) {
       const listed = typeof row.CONTAINERIDS === 'string' ? row.CONTAINERIDS.split(',') : []

@@ -6,30 +6,53 @@
  * awaited through `onBatch` (the consumer writes it away) and dropped. Nothing here holds a whole
  * domain. A failed batch is never silent: it is recorded in the domain's `quality_meta`
  * (domain.md §14 #2).
+ *
+ * `jobs` matches CIDs with `LIKE` terms, and every such statement is a full scan of its table. When
+ * the CIDs need more than one jobs statement, the domain is read instead as one batch holding all
+ * CIDs: a single scan of the table (`EventDomainDefinition.buildScanSql`) matched in code, delivered
+ * in parts of at most {@link SCAN_PART_ROWS} rows as the scan goes.
  */
 import { AppError, invalidInput } from '../../shared/errors.js'
 import { EVENT_MAX_ROWS_PER_DOMAIN } from '../../shared/limits.js'
 import { formatLocalDateTime, normalizePlantTime } from '../../shared/time.js'
 import { DOMAINS, type Domain, type EventRow, type QualityMeta } from '../../shared/trace.js'
 import { chunk, DEFAULT_FETCH_SIZE, type MesSource, type SourceRow } from '../sources/index.js'
-import { EVENT_DOMAINS, loadSpecMap, SPEC_WORKCENTER_TABLE, type EventDomainDefinition, type SpecMap } from './event-domains.js'
+import {
+  EVENT_DOMAINS,
+  loadSpecMap,
+  SPEC_WORKCENTER_TABLE,
+  type BatchContext,
+  type BuiltSql,
+  type EventDomainDefinition,
+  type SpecMap,
+} from './event-domains.js'
 import { domainQualityMeta, mergeQualityMetas, type FailedBatch } from './quality.js'
 
 /** Parallel batches when the caller does not say (the original ran 2 domains × 2 batches). */
 export const DEFAULT_EVENT_CONCURRENCY = 2
 
-/** One batch of event rows of one domain. */
+/** Most rows in one delivered part of a table-scan batch. */
+export const SCAN_PART_ROWS = 2000
+
+/**
+ * One batch of event rows of one domain, or one part of it: a table-scan batch (`jobs` past one
+ * statement's worth of CIDs) is delivered in several parts of at most {@link SCAN_PART_ROWS} rows,
+ * all with the same `batchIndex`, in the scan's order.
+ */
 export interface EventBatch {
   domain: Domain
   /** 0-based index of the batch within its domain. */
   batchIndex: number
-  /** Number of batches of the domain. */
+  /** Number of batches of the domain (1 for a table scan). */
   batchCount: number
-  /** The batch's rows, ordered as domain.md §4.2 says (within the batch only). */
+  /**
+   * The rows, ordered as domain.md §4.2 says (within the batch only). The parts of a table-scan
+   * batch follow each other in that order too.
+   */
   rows: EventRow[]
 }
 
-/** Progress of one domain, reported after each of its batches settles. */
+/** Progress of one domain, reported after each of its batches settles and after each part of a table scan. */
 export interface EventProgress {
   domain: Domain
   /** Batches settled: delivered, failed, or skipped because the domain had stopped. */
@@ -54,13 +77,17 @@ export interface FetchEventsOptions {
    * throw stops the whole fetch and `fetchEvents` rejects with that error.
    */
   onBatch: (batch: EventBatch) => void | Promise<void>
-  /** Called after each batch of a domain settles. */
+  /**
+   * Called after each batch of a domain settles, and after each delivered part of a table-scan
+   * batch (with `rows` grown and `batchesDone` not yet counting the scan).
+   */
   onProgress?: (progress: EventProgress) => void
   /** Aborting stops the fetch promptly; `fetchEvents` then rejects with `trace/cancelled`. */
   signal?: AbortSignal
   /**
    * CIDs per statement. Larger values are lowered to the dialect's IN-list limit; `jobs` is further
-   * capped by the dialect's OR-term limit.
+   * capped by the dialect's OR-term limit, and reads its table once (one batch of all CIDs) when
+   * the CIDs need more than one jobs statement.
    * @default dialect.maxInList (1000)
    */
   batchSize?: number
@@ -168,6 +195,8 @@ interface DomainRun {
   domain: Domain
   definition: EventDomainDefinition
   batches: string[][]
+  /** The table-scan statement when the domain is read as one scan batch of all CIDs. */
+  scan: BuiltSql | undefined
   settled: number
   rows: number
   failed: FailedBatch[]
@@ -207,10 +236,13 @@ export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsRes
   const runs: DomainRun[] = domains.map((domain) => {
     const definition = EVENT_DOMAINS[domain]
     const size = Math.min(batchSize, definition.maxBatchSize(dialect))
+    // More than one statement's worth of CIDs: one scan of the table beats a full scan per batch.
+    const scan = cids.length > size ? definition.buildScanSql?.(dialect) : undefined
     return {
       domain,
       definition,
-      batches: cids.length === 0 ? [] : chunk(cids, size),
+      batches: cids.length === 0 ? [] : scan ? [cids] : chunk(cids, size),
+      scan,
       settled: 0,
       rows: 0,
       failed: [],
@@ -253,71 +285,102 @@ export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsRes
     o.onProgress?.({ domain: run.domain, batchesDone: run.settled, batchesTotal: run.batches.length, rows: run.rows })
   }
 
-  const readBatch = async (task: Task, signal: AbortSignal): Promise<EventRow[]> => {
-    const { definition } = task.run
-    const map = definition.usesSpecMap ? await untilAborted(specMapOnce(), signal) : null
-    const { sql, params } = definition.buildSql(dialect, task.cids)
-    const raw: SourceRow[] = []
+  /** The chunks of one statement; stops promptly on abort and releases the statement on early exit. */
+  async function* statementChunks({ sql, params }: BuiltSql, signal: AbortSignal): AsyncGenerator<SourceRow[], void, undefined> {
     const iterator = o.source.stream(sql, params, { signal, fetchSize: DEFAULT_FETCH_SIZE })[Symbol.asyncIterator]()
     let finished = false
     try {
       for (;;) {
         const next = await untilAborted(iterator.next(), signal)
         if (next.done) break
-        for (const row of next.value) raw.push(row)
+        yield next.value
       }
       finished = true
     } finally {
-      // Release the statement on early exit; not awaited, because a stuck driver must not block us.
+      // Not awaited, because a stuck driver must not block us.
       if (!finished) void Promise.resolve(iterator.return?.()).catch(() => undefined)
     }
-    return definition.postProcess(raw, { cids: task.cids, now, specMap: map })
+  }
+
+  /**
+   * The post-processed rows of one batch, in parts: the whole batch at once for a per-batch
+   * statement, parts of at most {@link SCAN_PART_ROWS} rows (at least one, maybe empty) for a
+   * table scan, post-processed chunk by chunk as the scan goes.
+   */
+  async function* readBatch(task: Task, signal: AbortSignal): AsyncGenerator<EventRow[], void, undefined> {
+    const { definition, scan } = task.run
+    const map = definition.usesSpecMap ? await untilAborted(specMapOnce(), signal) : null
+    const context: BatchContext = { cids: task.cids, now, specMap: map }
+    if (!scan) {
+      const raw: SourceRow[] = []
+      for await (const rows of statementChunks(definition.buildSql(dialect, task.cids), signal)) {
+        for (const row of rows) raw.push(row)
+      }
+      yield definition.postProcess(raw, context)
+      return
+    }
+    let part: EventRow[] = []
+    let parts = 0
+    for await (const rows of statementChunks(scan, signal)) {
+      for (const row of definition.postProcess(rows, context)) {
+        part.push(row)
+        if (part.length < SCAN_PART_ROWS) continue
+        parts += 1
+        yield part
+        part = []
+      }
+    }
+    if (part.length > 0 || parts === 0) yield part
+  }
+
+  const recordFailure = (task: Task, error: unknown): void => {
+    const { run } = task
+    const start = task.cids[0] ?? ''
+    const end = task.cids[task.cids.length - 1] ?? start
+    const what = run.scan
+      ? `${run.definition.sourceTable} scan for ${task.cids.length} CIDs`
+      : `batch ${task.index + 1}/${run.batches.length}`
+    run.failed.push({ start, end, message: `${what} (${start}…${end}): ${messageOf(error)}` })
+    if (!allowPartial) {
+      run.stoppedOnFailure = true
+      run.stop.abort()
+    }
   }
 
   const runTask = async (task: Task): Promise<void> => {
     const { run } = task
-    if (run.stop.signal.aborted) {
-      run.settled += 1
-      report(run)
-      return
-    }
-    let rows: EventRow[]
-    try {
-      rows = await readBatch(task, AbortSignal.any([runController.signal, run.stop.signal]))
-    } catch (error) {
-      if (runController.signal.aborted) throw runController.signal.reason
-      run.settled += 1
-      // A batch interrupted because its domain stopped is skipped, not failed.
-      if (!run.stop.signal.aborted) {
-        const start = task.cids[0] ?? ''
-        const end = task.cids[task.cids.length - 1] ?? start
-        run.failed.push({
-          start,
-          end,
-          message: `batch ${task.index + 1}/${run.batches.length} (${start}…${end}): ${messageOf(error)}`,
-        })
-        if (!allowPartial) {
-          run.stoppedOnFailure = true
-          run.stop.abort()
+    if (!run.stop.signal.aborted) {
+      const parts = readBatch(task, AbortSignal.any([runController.signal, run.stop.signal]))
+      try {
+        for (;;) {
+          let next: IteratorResult<EventRow[]>
+          try {
+            next = await parts.next()
+          } catch (error) {
+            if (runController.signal.aborted) throw runController.signal.reason
+            // A batch interrupted because its domain stopped is skipped, not failed.
+            if (!run.stop.signal.aborted) recordFailure(task, error)
+            break
+          }
+          if (next.done || run.stop.signal.aborted) break
+          // Rows are reserved before the await below, so parallel batches of one domain share the cap.
+          let rows = next.value
+          const room = maxRows - run.rows
+          if (rows.length > room) {
+            rows = rows.slice(0, room)
+            run.truncatedAt = maxRows
+            run.stop.abort()
+          }
+          run.rows += rows.length
+          await deliver({ domain: run.domain, batchIndex: task.index, batchCount: run.batches.length, rows })
+          if (run.stop.signal.aborted) break
+          if (run.scan) report(run)
         }
+      } finally {
+        // Releases the statement when the batch stops early (row cap, stopped domain, consumer error).
+        await parts.return()
       }
-      report(run)
-      return
     }
-    if (run.stop.signal.aborted) {
-      run.settled += 1
-      report(run)
-      return
-    }
-    // Rows are reserved before the await below, so parallel batches of one domain share the cap.
-    const room = maxRows - run.rows
-    if (rows.length > room) {
-      rows = rows.slice(0, room)
-      run.truncatedAt = maxRows
-      run.stop.abort()
-    }
-    run.rows += rows.length
-    await deliver({ domain: run.domain, batchIndex: task.index, batchCount: run.batches.length, rows })
     run.settled += 1
     report(run)
   }

@@ -297,6 +297,22 @@ describe('fetchEvents over SQLite', () => {
       ])
     })
 
+    it('gives the same rows in the same order when the CIDs need several statements and the table is scanned', async () => {
+      const batches: EventBatch[] = []
+      const result = await fetchEvents({
+        source: fx.source, cids: CIDS, domains: ['jobs'], batchSize: 1, now: () => NOW, onBatch: (b) => void batches.push(b),
+      })
+      expect(batches.map((b) => [b.batchIndex, b.batchCount])).toEqual([[0, 1]])
+      expect(batches.flatMap((b) => b.rows)).toEqual(all.rows('jobs'))
+      expect(result.domains.jobs).toMatchObject({ status: 'complete', observed_rows: 3 })
+    })
+
+    it('reads every job that lists lots, and only those, when scanning', async () => {
+      const { sql, params } = EVENT_DOMAINS.jobs.buildScanSql!(fx.source.dialect)
+      const hits = await fx.source.all(sql, params)
+      expect(hits.map((r) => r.JOBID)).toEqual(['J2', 'J1', 'J3'])
+    })
+
     it('matches % and _ in a CID literally in SQL', async () => {
       const { sql, params } = EVENT_DOMAINS.jobs.buildSql(fx.source.dialect, ['a%b_c'])
       const hits = await fx.source.all(sql, params)

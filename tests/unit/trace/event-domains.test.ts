@@ -32,6 +32,10 @@ describe('event domain catalogue', () => {
     expect(EVENT_DOMAINS.holds.columns.slice(-2)).toEqual(['HOLD_STATUS', 'HOLD_HOURS'])
   })
 
+  it('offers a table scan for jobs only', () => {
+    expect(DOMAINS.filter((d) => EVENT_DOMAINS[d].buildScanSql !== undefined)).toEqual(['jobs'])
+  })
+
   it('uses the IN-list limit for IN domains and the OR-term limit for jobs', () => {
     const sqlite = createDialect('sqlite')
     expect(EVENT_DOMAINS.history.maxBatchSize(sqlite)).toBe(1000)
@@ -72,6 +76,19 @@ describe('event domain SQL', () => {
         const { sql, params } = EVENT_DOMAINS.rejects.buildSql(dialect, cids)
         expect(params).toEqual(cids)
         expect(sql).toContain(`IN (${first}, ${second}, ${name === 'postgres' ? '$3' : ':3'})`)
+      })
+
+      it('scans the jobs table with the DWH prefix, no bound values and the §4.2 order', () => {
+        const { sql, params } = EVENT_DOMAINS.jobs.buildScanSql!(dialect)
+        expect(params).toEqual([])
+        expect(sql).toContain('FROM DWH.DW_MES_JOB j')
+        expect(sql.match(/(?<!DWH\.)\bDW_MES_\w+/g)).toBeNull()
+        expect(sql).toContain('WHERE j.CONTAINERIDS IS NOT NULL')
+        expect(sql).toMatch(/ORDER BY j\.CREATEDATE DESC NULLS LAST, j\.JOBID$/)
+        expect(sql).not.toMatch(/LIKE|\?|\$1|:1/)
+        // Same columns as the per-batch statement.
+        const select = (text: string) => text.slice(0, text.indexOf('WHERE'))
+        expect(select(sql)).toBe(select(EVENT_DOMAINS.jobs.buildSql(dialect, cids).sql))
       })
 
       it('binds escaped LIKE patterns for jobs', () => {
@@ -187,6 +204,17 @@ describe('event domain post-processing', () => {
     expect(rows.map((r) => [r.HOLD_STATUS, r.HOLD_HOURS])).toEqual([
       ['HOLD', 2.5],
       ['RELEASED', null],
+    ])
+  })
+
+  it('jobs: the same context list gives the same fan-out chunk after chunk', () => {
+    const cids = ['a', 'b']
+    const first = EVENT_DOMAINS.jobs.postProcess([{ JOBID: 'J1', CONTAINERIDS: 'a,x' }], context(cids))
+    const second = EVENT_DOMAINS.jobs.postProcess([{ JOBID: 'J2', CONTAINERIDS: 'x, b ,a' }], context(cids))
+    expect([...first, ...second].map((r) => [r.JOBID, r.CONTAINERID])).toEqual([
+      ['J1', 'a'],
+      ['J2', 'b'],
+      ['J2', 'a'],
     ])
   })
 

@@ -2,9 +2,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { MesSource, QueryOptions, SourceRow } from '../../../main/sources/mes-source.js'
 import type { SqlValue } from '../../../main/sources/dialect.js'
 import { SOURCE_TABLES } from '../../../main/sources/schema.js'
-import { fetchEvents, normalizeCids, type EventBatch, type EventProgress, type FetchEventsOptions } from '../../../main/trace/events.js'
+import {
+  fetchEvents,
+  normalizeCids,
+  SCAN_PART_ROWS,
+  type EventBatch,
+  type EventProgress,
+  type FetchEventsOptions,
+} from '../../../main/trace/events.js'
 import { isAppError } from '../../../shared/errors.js'
-import type { Domain } from '../../../shared/trace.js'
+import type { Domain, EventRow } from '../../../shared/trace.js'
 import { createFixtureSource, type FixtureOptions, type FixtureRows, type FixtureSource } from '../../fixtures/source-fixture.js'
 
 const cidsOf = (n: number): string[] => Array.from({ length: n }, (_, i) => `c${String(i).padStart(4, '0')}`)
@@ -142,7 +149,7 @@ describe('fetchEvents', () => {
   })
 
   describe('batching', () => {
-    it('splits 1001 CIDs into 1000 + 1 for IN domains and by the OR-term limit for jobs', async () => {
+    it('splits 1001 CIDs into 1000 + 1 for IN domains and reads the jobs table once', async () => {
       const cids = cidsOf(1001)
       const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows([cids[0]!, cids[1000]!]) })
       const { source, calls } = instrument(fx.source)
@@ -153,9 +160,13 @@ describe('fetchEvents', () => {
       expect(history[0]?.params[0]).toBe(cids[0])
       expect(history[1]?.params).toEqual([cids[1000]])
 
-      const orTerms = source.dialect.maxOrTerms
+      // 1001 CIDs need more than one LIKE statement: one scan of the table instead.
       const jobs = batchesOf(calls, 'DW_MES_JOB')
-      expect(jobs.map((c) => c.params.length)).toEqual([orTerms, orTerms, 1001 - 2 * orTerms])
+      expect(jobs).toHaveLength(1)
+      expect(jobs[0]?.params).toEqual([])
+      expect(jobs[0]?.sql).toContain('WHERE j.CONTAINERIDS IS NOT NULL')
+      expect(jobs[0]?.sql).not.toContain('LIKE')
+      expect(result.domains.jobs).toMatchObject({ status: 'complete', observed_rows: 0 })
 
       const historyBatches = batches.filter((b) => b.domain === 'history').sort((a, b) => a.batchIndex - b.batchIndex)
       expect(historyBatches.map((b) => [b.batchIndex, b.batchCount, b.rows.map((r) => r.CONTAINERID)])).toEqual([
@@ -173,7 +184,25 @@ describe('fetchEvents', () => {
 
       const small = instrument(fx.source)
       await run({ source: small.source, cids: cidsOf(5), domains: ['holds', 'jobs'], batchSize: 2 })
-      expect(small.calls.map((c) => c.params.length)).toEqual([2, 2, 1, 2, 2, 1])
+      expect(batchesOf(small.calls, 'DW_MES_HOLDRELEASEHISTORY').map((c) => c.params.length)).toEqual([2, 2, 1])
+      // Three jobs batches of 2 would be three LIKE scans: the table is read once instead.
+      expect(batchesOf(small.calls, 'DW_MES_JOB').map((c) => c.params.length)).toEqual([0])
+    })
+
+    it('keeps one LIKE statement for jobs while the CIDs fit one batch, and scans past it', async () => {
+      const fx = await fixture({})
+      const orTerms = fx.source.dialect.maxOrTerms
+      const fits = instrument(fx.source)
+      const { result } = await run({ source: fits.source, cids: cidsOf(orTerms), domains: ['jobs'] })
+      expect(fits.calls).toHaveLength(1)
+      expect(fits.calls[0]?.params).toHaveLength(orTerms)
+      expect(fits.calls[0]?.sql).toContain('LIKE')
+      expect(result.domains.jobs).toMatchObject({ status: 'complete', observed_rows: 0 })
+
+      const over = instrument(fx.source)
+      await run({ source: over.source, cids: cidsOf(orTerms + 1), domains: ['jobs'] })
+      expect(over.calls.map((c) => c.params)).toEqual([[]])
+      expect(over.calls[0]?.sql).toContain('IS NOT NULL')
     })
 
     it('hands onBatch at most one batch of rows at a time, never a whole domain', async () => {
@@ -403,6 +432,236 @@ describe('fetchEvents', () => {
       await run({ source, cids, domains: ['history'], batchSize: 3, signal: controller.signal })
       expect(signals).toHaveLength(2)
       expect(signals.every((s) => s instanceof AbortSignal && !s.aborted)).toBe(true)
+    })
+  })
+  describe('jobs table scan', () => {
+    /** 1001 plain CIDs and, in the middle, one with the LIKE wildcards `%` and `_`. */
+    const CIDS = [...cidsOf(500), 'a%b_c', ...cidsOf(1001).slice(500)]
+    const at = (i: number): string => CIDS[i % CIDS.length]!
+    const created = (i: number): string | null => (i % 17 === 0 ? null : `2026-01-${String(1 + (i % 9)).padStart(2, '0')} 0${i % 3}:00:00`)
+
+    /**
+     * Jobs whose lists mix lots of different LIKE batches, spaces, repeated items, substring decoys
+     * (`c0001` inside `c00010`/`xc0001`, `a%b_c` inside `a%b_cd`, `axb1c` matching an unescaped
+     * pattern), case decoys (SQLite's LIKE ignores ASCII case) and lots nobody asked for.
+     */
+    const JOBS = [
+      ...Array.from({ length: 400 }, (_, i) => ({
+        JOBID: `J${String(i).padStart(3, '0')}`,
+        RESOURCEID: `E${i % 7}`,
+        CREATEDATE: created(i),
+        CONTAINERIDS: [at(i), ` ${at(i + 401)} `, at(i * 7), `${at(i + 3)}0`, `x${at(i + 5)}`, at(i).toUpperCase(), at(i)].join(','),
+        CONTAINERNAMES: `N${i}`,
+      })),
+      { JOBID: 'JS1', CREATEDATE: '2026-01-05 00:00:00', CONTAINERIDS: 'a%b_c,c0999' },
+      { JOBID: 'JS2', CREATEDATE: '2026-01-05 00:00:00', CONTAINERIDS: 'a%b_cd, axb1c' },
+      { JOBID: 'JN', CREATEDATE: '2026-01-06 00:00:00', CONTAINERIDS: null },
+      { JOBID: 'JZ', CREATEDATE: '2026-01-06 00:00:00', CONTAINERIDS: 'zz1,zz2' },
+    ]
+
+    /** Jobs listing 5 requested lots each: 5000 output rows from 1000 source rows. */
+    const WIDE = Array.from({ length: 1000 }, (_, i) => ({
+      JOBID: `W${String(i).padStart(4, '0')}`,
+      CREATEDATE: `2026-01-01 ${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`,
+      CONTAINERIDS: [0, 1, 2, 3, 4].map((k) => at(i + k * 200)).join(','),
+    }))
+
+    const sorted = (rows: EventRow[]): string[] => rows.map((r) => JSON.stringify(r)).sort()
+
+    /** §4.2 order: create date desc with missing dates last, then job ID. */
+    function expectJobOrder(rows: EventRow[]): void {
+      for (let i = 1; i < rows.length; i += 1) {
+        const [a, b] = [rows[i - 1]!, rows[i]!]
+        const [da, db] = [a.CREATEDATE ?? null, b.CREATEDATE ?? null]
+        const ok =
+          db === null ? da !== null || String(a.JOBID) <= String(b.JOBID)
+          : da === null ? false
+          : da > db || (da === db && String(a.JOBID) <= String(b.JOBID))
+        expect(ok, `${JSON.stringify(a)} before ${JSON.stringify(b)}`).toBe(true)
+      }
+    }
+
+    /** Re-chunks every DW_MES_JOB statement into `size`-row chunks, logging reads and the release. */
+    function rechunkJobs(source: MesSource, size: number, log: string[], failAfter = Infinity) {
+      return instrument(source, (call, _i, options) => {
+        if (!call.sql.includes('FROM DW_MES_JOB ')) return undefined
+        return (async function* () {
+          try {
+            let chunks = 0
+            for await (const rows of source.stream(call.sql, call.params, options)) {
+              for (let i = 0; i < rows.length; i += size) {
+                if (chunks === failAfter) throw new Error('ORA-03113: end-of-file on communication channel')
+                chunks += 1
+                log.push('chunk')
+                yield rows.slice(i, i + size)
+              }
+            }
+          } finally {
+            log.push('released')
+          }
+        })()
+      })
+    }
+
+    it('gives the same rows as the per-batch LIKE statements, from one statement', async () => {
+      const fx = await fixture({ DW_MES_JOB: JOBS })
+      const stream = vi.spyOn(fx.source, 'stream')
+      const orTerms = fx.source.dialect.maxOrTerms
+
+      // The LIKE path: CID lists that each fit one statement.
+      const viaLike: EventRow[] = []
+      for (let i = 0; i < CIDS.length; i += orTerms) {
+        const { batches } = await run({ source: fx.source, cids: CIDS.slice(i, i + orTerms), domains: ['jobs'] })
+        viaLike.push(...batches.flatMap((b) => b.rows))
+      }
+      expect(stream).toHaveBeenCalledTimes(Math.ceil(CIDS.length / orTerms))
+      expect(stream.mock.calls.every(([sql]) => sql.includes('LIKE'))).toBe(true)
+
+      stream.mockClear()
+      const { result, batches, progress } = await run({ source: fx.source, cids: CIDS, domains: ['jobs'] })
+      expect(stream).toHaveBeenCalledTimes(1)
+      expect(stream.mock.calls[0]?.[0]).toContain('WHERE j.CONTAINERIDS IS NOT NULL')
+      expect(stream.mock.calls[0]?.[1]).toEqual([])
+      const viaScan = batches.flatMap((b) => b.rows)
+
+      // About 400 jobs × 3 exact items (the first, the trimmed 401st, the 7×) + JS1's 2.
+      expect(viaScan.length).toBeGreaterThan(1100)
+      expect(sorted(viaScan)).toEqual(sorted(viaLike))
+      expect(viaScan.filter((r) => r.CONTAINERID === 'a%b_c').map((r) => r.JOBID)).toContain('JS1')
+      expect(viaScan.some((r) => r.JOBID === 'JS2' || r.JOBID === 'JN' || r.JOBID === 'JZ')).toBe(false)
+      expect(batches.map((b) => [b.batchIndex, b.batchCount])).toEqual([[0, 1]])
+      expectJobOrder(viaScan)
+      expect(result.domains.jobs).toEqual({ status: 'complete', scope: 'domain', reasons: [], domain: 'jobs', observed_rows: viaScan.length })
+      expect(progress.at(-1)).toEqual({ domain: 'jobs', batchesDone: 1, batchesTotal: 1, rows: viaScan.length })
+    })
+
+    it('delivers bounded parts in order as the scan goes, one at a time', async () => {
+      const fx = await fixture({ DW_MES_JOB: WIDE })
+      const log: string[] = []
+      const { source, calls } = rechunkJobs(fx.source, 300, log)
+      const batches: EventBatch[] = []
+      let inFlight = 0
+      let maxInFlight = 0
+      const { result, progress } = await run({
+        source,
+        cids: CIDS,
+        domains: ['jobs'],
+        onBatch: async (b) => {
+          inFlight += 1
+          maxInFlight = Math.max(maxInFlight, inFlight)
+          log.push(`part ${b.rows.length}`)
+          batches.push(b)
+          await new Promise((resolve) => setTimeout(resolve, 1))
+          inFlight -= 1
+        },
+      })
+      expect(calls).toHaveLength(1)
+      expect(batches.map((b) => b.rows.length)).toEqual([SCAN_PART_ROWS, SCAN_PART_ROWS, 5000 - 2 * SCAN_PART_ROWS])
+      expect(maxInFlight).toBe(1)
+      // The first part goes out long before the statement is read to its end.
+      expect(log.indexOf(`part ${SCAN_PART_ROWS}`)).toBeLessThan(log.lastIndexOf('chunk'))
+      expect(log.at(-1)).toBe('part 1000')
+      expect(log).toContain('released')
+      const rows = batches.flatMap((b) => b.rows)
+      expectJobOrder(rows)
+      expect(new Set(rows.map((r) => `${String(r.JOBID)}/${String(r.CONTAINERID)}`)).size).toBe(5000)
+      expect(result.domains.jobs).toMatchObject({ status: 'complete', observed_rows: 5000 })
+      expect(progress).toEqual([
+        { domain: 'jobs', batchesDone: 0, batchesTotal: 1, rows: 2000 },
+        { domain: 'jobs', batchesDone: 0, batchesTotal: 1, rows: 4000 },
+        { domain: 'jobs', batchesDone: 0, batchesTotal: 1, rows: 5000 },
+        { domain: 'jobs', batchesDone: 1, batchesTotal: 1, rows: 5000 },
+      ])
+    })
+
+    it('delivers one empty part when no job lists a requested lot', async () => {
+      const fx = await fixture({ DW_MES_JOB: [{ JOBID: 'J', CONTAINERIDS: 'zz' }] })
+      const { result, batches } = await run({ source: fx.source, cids: CIDS, domains: ['jobs'] })
+      expect(batches.map((b) => b.rows.length)).toEqual([0])
+      expect(result.domains.jobs).toMatchObject({ status: 'complete', observed_rows: 0 })
+    })
+
+    it.each([true, false])('fails the domain when the scan cannot start (partial results %s)', async (allowPartialResults) => {
+      const fx = await fixture({ DW_MES_JOB: WIDE, DW_MES_LOTWIPHISTORY: historyRows(CIDS.slice(0, 3)) })
+      const { source } = instrument(fx.source, (call) => (call.sql.includes('FROM DW_MES_JOB ') ? failing('ORA-00942') : undefined))
+      const { result, batches, progress } = await run({ source, cids: CIDS, domains: ['jobs', 'history'], allowPartialResults })
+      expect(result.domains.jobs).toEqual({
+        status: 'failed',
+        scope: 'domain',
+        reasons: ['domain_fetch_failed'],
+        domain: 'jobs',
+        observed_rows: 0,
+        failed_ranges: [{ start: 'c0000', end: 'c1000' }],
+        failed_chunk_count: 1,
+        errors: [expect.stringMatching(/^DW_MES_JOB scan for 1002 CIDs \(c0000…c1000\): ORA-00942$/)],
+      })
+      expect(batches.every((b) => b.domain === 'history')).toBe(true)
+      expect(progress.filter((p) => p.domain === 'jobs')).toEqual([{ domain: 'jobs', batchesDone: 1, batchesTotal: 1, rows: 0 }])
+      expect(result.domains.history).toMatchObject({ status: 'complete', observed_rows: 3 })
+      expect(result.quality_meta).toMatchObject({ status: 'partial', failed_domains: ['jobs'] })
+    })
+
+    it('fails the domain when the scan breaks midway, counting the parts already delivered', async () => {
+      const fx = await fixture({ DW_MES_JOB: WIDE })
+      const log: string[] = []
+      // 2 chunks of 300 jobs = 3000 rows: one full part goes out, then the connection drops.
+      const { source } = rechunkJobs(fx.source, 300, log, 2)
+      const { result, batches } = await run({ source, cids: CIDS, domains: ['jobs'] })
+      expect(batches.map((b) => b.rows.length)).toEqual([SCAN_PART_ROWS])
+      expect(result.domains.jobs).toMatchObject({
+        status: 'failed',
+        reasons: ['domain_fetch_failed'],
+        observed_rows: SCAN_PART_ROWS,
+        failed_chunk_count: 1,
+        errors: [expect.stringContaining('end-of-file on communication channel')],
+      })
+    })
+
+    it('stops the scan at the row cap and marks the domain truncated', async () => {
+      const fx = await fixture({ DW_MES_JOB: WIDE })
+      const log: string[] = []
+      const { source } = rechunkJobs(fx.source, 300, log)
+      const { result, batches } = await run({ source, cids: CIDS, domains: ['jobs'], maxRowsPerDomain: 2500 })
+      expect(batches.map((b) => b.rows.length)).toEqual([SCAN_PART_ROWS, 500])
+      expect(result.domains.jobs).toEqual({
+        status: 'truncated', scope: 'domain', reasons: ['max_total_rows_exceeded'], domain: 'jobs', observed_rows: 2500, max_rows: 2500,
+      })
+      // Released without being read to the end (1000 jobs = 4 chunks); the release is not awaited.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(log.filter((e) => e === 'chunk').length).toBeLessThan(4)
+      expect(log.at(-1)).toBe('released')
+    })
+
+    it('stops at the part during which it was cancelled', async () => {
+      const fx = await fixture({ DW_MES_JOB: WIDE })
+      const log: string[] = []
+      const { source } = rechunkJobs(fx.source, 300, log)
+      const controller = new AbortController()
+      const seen: number[] = []
+      const error = await fetchEvents({
+        source,
+        cids: CIDS,
+        domains: ['jobs'],
+        signal: controller.signal,
+        onBatch: (b) => {
+          seen.push(b.rows.length)
+          controller.abort()
+        },
+      }).catch((e: unknown) => e)
+      expect(isAppError(error, 'trace/cancelled')).toBe(true)
+      expect(seen).toEqual([SCAN_PART_ROWS])
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(log).toContain('released')
+    })
+
+    it('does not wait for a scan that ignores the signal', async () => {
+      const fx = await fixture({})
+      const { source } = instrument(fx.source, () => hanging())
+      const controller = new AbortController()
+      const pending = fetchEvents({ source, cids: CIDS, domains: ['jobs'], signal: controller.signal, onBatch: () => undefined })
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      controller.abort()
+      expect(isAppError(await pending.catch((e: unknown) => e), 'trace/cancelled')).toBe(true)
     })
   })
 })
