@@ -1,0 +1,268 @@
+/**
+ * `mes-trace run`: one trace from the command line, run in this process against a source, with a
+ * summary (or one JSON object with `--json`) at the end. Rows can be streamed to an NDJSON file.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { once } from 'node:events'
+import { invalidInput, toErrorData, type AppErrorData } from '../../shared/errors.js'
+import { splitTokens } from '../../shared/tokens.js'
+import { normalizeTraceRequest, type NormalizedTraceRequest, type TraceRequest } from '../../shared/trace-request.js'
+import type { Domain, EdgeType, QualityMeta, ResolveType, TraceProgress } from '../../shared/trace.js'
+import { openSource, parseSourceSpec } from '../sources/index.js'
+import { runTrace, type TraceOutcome } from '../trace/index.js'
+
+/** Flags of `run`, as parsed from the command line (all strings). */
+export interface RunFlags {
+  source?: string
+  profile?: string
+  direction?: string
+  'lot-ids'?: string
+  'wafer-lots'?: string
+  'work-orders'?: string
+  serials?: string
+  'gd-work-orders'?: string
+  'gd-lot-ids'?: string
+  'ids-file'?: string
+  station?: string
+  from?: string
+  to?: string
+  'loss-reasons'?: string
+  domains?: string
+  ndjson?: string
+  json?: boolean
+}
+
+const TYPE_FLAGS: readonly [keyof RunFlags, ResolveType][] = [
+  ['lot-ids', 'lot_id'],
+  ['wafer-lots', 'wafer_lot'],
+  ['work-orders', 'work_order'],
+  ['serials', 'serial_number'],
+  ['gd-work-orders', 'gd_work_order'],
+  ['gd-lot-ids', 'gd_lot_id'],
+]
+
+const DEFAULT_TYPE: Record<string, ResolveType> = {
+  query_tool: 'lot_id',
+  query_tool_reverse: 'serial_number',
+  mid_section_defect: 'lot_id',
+}
+
+/** Builds a trace request from CLI flags; errors name the flag. */
+export async function requestFromFlags(flags: RunFlags): Promise<NormalizedTraceRequest> {
+  const profile = flags.profile
+  if (!profile) throw invalidInput('--profile', 'is required (query_tool, query_tool_reverse or mid_section_defect)')
+  const given = TYPE_FLAGS.filter(([flag]) => flags[flag] !== undefined)
+  if (given.length > 1) {
+    throw invalidInput(`--${given[1]![0]}`, `give one input type per trace (also got --${given[0]![0]})`)
+  }
+  const values = given.length === 1 ? splitTokens(String(flags[given[0]![0]])) : []
+  if (flags['ids-file']) {
+    let text: string
+    try {
+      text = await readFile(flags['ids-file'], 'utf8')
+    } catch (error) {
+      throw invalidInput('--ids-file', `cannot read ${flags['ids-file']}: ${(error as Error).message}`)
+    }
+    values.push(...splitTokens(text))
+  }
+  const type = given[0]?.[1] ?? DEFAULT_TYPE[profile]
+  const params: Record<string, unknown> = {}
+  if (flags.direction !== undefined) params.direction = flags.direction
+  if (profile === 'mid_section_defect') {
+    if (flags.station !== undefined) params.station = flags.station
+    if (flags['loss-reasons'] !== undefined) params.loss_reasons = splitTokens(flags['loss-reasons'])
+    if (values.length > 0) {
+      Object.assign(params, { mode: 'container', resolve_type: type, values })
+    } else {
+      Object.assign(params, { mode: 'date_range', start_date: flags.from, end_date: flags.to })
+    }
+  } else {
+    Object.assign(params, { resolve_type: type, values })
+  }
+  const request: Record<string, unknown> = { profile, params }
+  if (flags.domains !== undefined) request.domains = splitTokens(flags.domains)
+  try {
+    return normalizeTraceRequest(request as unknown as TraceRequest)
+  } catch (error) {
+    throw renameFields(error, given[0] ? `--${given[0][0]}` : flags['ids-file'] ? '--ids-file' : '--lot-ids')
+  }
+}
+
+const FLAG_OF_FIELD: readonly [RegExp, string][] = [
+  [/^params\.start_date$/, '--from'],
+  [/^params\.end_date$/, '--to'],
+  [/^params\.station$/, '--station'],
+  [/^params\.direction$/, '--direction'],
+  [/^params\.loss_reasons/, '--loss-reasons'],
+  [/^(profile|params\.resolve_type)$/, '--profile'],
+  [/^domains/, '--domains'],
+]
+
+/** Speaks of flags, not request fields, in errors shown on the command line. */
+function renameFields(error: unknown, valuesFlag: string): unknown {
+  const data = toErrorData(error)
+  const field = data.details?.field
+  if (data.code !== 'input/invalid' || typeof field !== 'string') return error
+  const flag = field.startsWith('params.values') ? valuesFlag : (FLAG_OF_FIELD.find(([re]) => re.test(field))?.[1] ?? field)
+  const text = data.message.startsWith(`${field}: `) ? data.message.slice(field.length + 2) : data.message
+  return invalidInput(flag, text, { ...data.details, field: flag })
+}
+
+/** The one JSON object `run --json` prints. */
+export interface RunJson {
+  status: 'finished' | 'failed' | 'cancelled'
+  profile: string | null
+  source: string | null
+  seed_count: number
+  cid_count: number
+  not_found: string[]
+  lineage: { total_nodes: number; edges: number; truncated: boolean } | null
+  domains: Partial<Record<Domain, { rows: number; quality: QualityMeta['status'] }>>
+  quality_meta: QualityMeta | null
+  elapsed_ms: number
+  peak_rss_mb: number
+  error: AppErrorData | null
+}
+
+function peakRssMb(): number {
+  return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10
+}
+
+/** Human progress on a terminal (stderr), one line rewritten in place. */
+function progressPrinter(enabled: boolean): { update(p: TraceProgress): void; done(): void } {
+  let last = 0
+  let shown = false
+  return {
+    update(p) {
+      if (!enabled) return
+      const now = Date.now()
+      if (now - last < 100) return
+      last = now
+      const domains = Object.entries(p.domains ?? {})
+        .map(([d, v]) => `${d} ${v.batches_done}/${v.batches_total}`)
+        .join(' · ')
+      const text = `${p.stage}: ${domains || p.message || ''}${p.rows_so_far !== undefined ? ` · ${p.rows_so_far} rows` : ''}`
+      process.stderr.write(`\r\x1b[2K${text.slice(0, (process.stderr.columns ?? 120) - 1)}`)
+      shown = true
+    },
+    done() {
+      if (shown) process.stderr.write('\r\x1b[2K')
+    },
+  }
+}
+
+async function writeLine(stream: WriteStream, line: string): Promise<void> {
+  if (!stream.write(line)) await once(stream, 'drain')
+}
+
+/** Formats the outcome of a trace for a person. */
+export function formatOutcome(request: NormalizedTraceRequest, outcome: TraceOutcome, elapsedMs: number): string {
+  const lines: string[] = []
+  const { seeds, lineage } = outcome
+  lines.push(`Profile       ${request.profile} (${request.direction})`)
+  lines.push(`Seeds         ${seeds.seed_count} container(s)${seeds.input_count ? ` from ${seeds.input_count} input value(s)` : ''}`)
+  if (seeds.not_found.length > 0) {
+    const shown = seeds.not_found.slice(0, 10).join(', ')
+    lines.push(`Not found     ${seeds.not_found.length}: ${shown}${seeds.not_found.length > 10 ? ', …' : ''}`)
+  }
+  if (lineage) {
+    const byType = new Map<EdgeType, number>()
+    for (const e of lineage.edges) byType.set(e.edge_type, (byType.get(e.edge_type) ?? 0) + 1)
+    const edges = [...byType].map(([t, n]) => `${t} ${n}`).join(', ') || 'none'
+    lines.push(`Lineage       ${lineage.total_nodes} nodes; edges: ${edges}${lineage.truncated ? ` (TRUNCATED: ${lineage.truncation_reasons.join(', ')})` : ''}`)
+    if (lineage.direction === 'backward') {
+      const roots = [...new Set(Object.values(lineage.seed_roots))]
+      lines.push(`Roots         ${roots.slice(0, 5).join(', ')}${roots.length > 5 ? ` … (${roots.length})` : ''}`)
+    } else {
+      const serials = new Set(Object.values(lineage.leaf_serials).flat())
+      lines.push(`Roots         ${lineage.roots.length}; serials at the leaves: ${serials.size}`)
+    }
+    lines.push(`Event CIDs    ${outcome.event_cids.length}`)
+  }
+  for (const domain of request.domains) {
+    const rows = outcome.rows[domain] ?? 0
+    const q = outcome.domains[domain]
+    lines.push(`  ${domain.padEnd(20)} ${String(rows).padStart(9)} rows  ${q?.status ?? 'complete'}${q?.errors?.length ? ` — ${q.errors[0]}` : ''}`)
+  }
+  lines.push(`Quality       ${outcome.quality_meta.status}${outcome.quality_meta.reasons.length ? ` (${outcome.quality_meta.reasons.join(', ')})` : ''}`)
+  const t = outcome.timings_ms
+  lines.push(`Time          ${(elapsedMs / 1000).toFixed(2)} s (seed ${(t.seed / 1000).toFixed(2)} s, lineage ${(t.lineage / 1000).toFixed(2)} s, events ${(t.events / 1000).toFixed(2)} s)`)
+  lines.push(`Peak RSS      ${peakRssMb()} MB`)
+  return lines.join('\n')
+}
+
+/** Runs `mes-trace run`; returns the process exit code (0 only when the trace finished). */
+export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => void; stderr: (s: string) => void }): Promise<number> {
+  const started = performance.now()
+  const json: RunJson = {
+    status: 'failed', profile: flags.profile ?? null, source: null, seed_count: 0, cid_count: 0, not_found: [],
+    lineage: null, domains: {}, quality_meta: null, elapsed_ms: 0, peak_rss_mb: 0, error: null,
+  }
+  const controller = new AbortController()
+  const onSignal = (): void => controller.abort()
+  process.once('SIGINT', onSignal)
+  let ndjson: WriteStream | undefined
+  try {
+    if (!flags.source) throw invalidInput('--source', 'is required, e.g. --source sqlite:plant.sqlite')
+    const request = await requestFromFlags(flags)
+    const { source, schema } = await openSource(parseSourceSpec(flags.source, '--source'))
+    json.source = source.description
+    for (const warning of schema.warnings) out.stderr(`warning: ${warning}\n`)
+    if (flags.ndjson) {
+      ndjson = createWriteStream(flags.ndjson, { encoding: 'utf8' })
+      await once(ndjson, 'open')
+    }
+    const progress = progressPrinter(!flags.json && process.stderr.isTTY === true)
+    try {
+      const outcome = await runTrace({
+        source,
+        request,
+        signal: controller.signal,
+        onProgress: (p) => progress.update(p),
+        sink: ndjson
+          ? {
+              onEventBatch: async ({ domain, rows }) => {
+                for (const row of rows) await writeLine(ndjson!, `${JSON.stringify({ domain, ...row })}\n`)
+              },
+            }
+          : {},
+      })
+      progress.done()
+      for (const warning of outcome.warnings) out.stderr(`warning: ${warning}\n`)
+      const elapsed = performance.now() - started
+      Object.assign(json, {
+        status: 'finished',
+        seed_count: outcome.seeds.seed_count,
+        cid_count: outcome.event_cids.length,
+        not_found: outcome.seeds.not_found,
+        lineage: outcome.lineage
+          ? { total_nodes: outcome.lineage.total_nodes, edges: outcome.lineage.edges.length, truncated: outcome.lineage.truncated }
+          : null,
+        domains: Object.fromEntries(
+          Object.entries(outcome.rows).map(([d, rows]) => [d, { rows, quality: outcome.domains[d as Domain]?.status ?? 'complete' }]),
+        ),
+        quality_meta: outcome.quality_meta,
+      })
+      if (!flags.json) out.stdout(`${formatOutcome(request, outcome, elapsed)}\n`)
+    } finally {
+      progress.done()
+      await source.close()
+    }
+  } catch (error) {
+    const data = toErrorData(error)
+    json.status = data.code === 'trace/cancelled' ? 'cancelled' : 'failed'
+    json.error = data
+    if (!flags.json) out.stderr(`error [${data.code}] ${data.message}\n`)
+  } finally {
+    process.off('SIGINT', onSignal)
+    if (ndjson) {
+      ndjson.end()
+      await once(ndjson, 'close')
+    }
+  }
+  json.elapsed_ms = Math.round(performance.now() - started)
+  json.peak_rss_mb = peakRssMb()
+  if (flags.json) out.stdout(`${JSON.stringify(json)}\n`)
+  return json.status === 'finished' ? 0 : json.error?.code === 'input/invalid' ? 2 : 1
+}
