@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { AppError, invalidInput } from '../../shared/errors.js'
-import { parseCalendarDate } from '../../shared/time.js'
+import { addDays, parseCalendarDate } from '../../shared/time.js'
 import { formatDemoSummary, generateDemoPlant, type DemoOptions } from '../demo/index.js'
 import { openSource, parseSourceSpec } from '../sources/index.js'
 import { defaultDataDir } from './data-dir.js'
@@ -59,18 +59,20 @@ export async function demoCommand(flags: Flags, io: CliIo): Promise<number> {
 
 interface DemoSamples {
   lot_ids: string[]
+  end_date: string
 }
 
 async function readSamples(path: string): Promise<DemoSamples> {
   const { source } = await openSource(parseSourceSpec(path))
   try {
-    const rows = await source.all("SELECT VALUE FROM MES_TRACE_DEMO_INFO WHERE KEY = 'planted'", [])
-    const planted = JSON.parse(String(rows[0]?.VALUE ?? '{}')) as { samples?: Partial<DemoSamples> }
+    const rows = await source.all("SELECT KEY, VALUE FROM MES_TRACE_DEMO_INFO WHERE KEY IN ('planted', 'end_date')", [])
+    const info = new Map(rows.map((r) => [String(r.KEY), String(r.VALUE)]))
+    const planted = JSON.parse(info.get('planted') ?? '{}') as { samples?: { lot_ids?: string[] } }
     const lotIds = planted.samples?.lot_ids
     if (!Array.isArray(lotIds) || lotIds.length === 0) {
       throw new AppError('source/schema', `${path} has no demo samples; make it again with \`mes-trace demo --force\`.`)
     }
-    return { lot_ids: lotIds }
+    return { lot_ids: lotIds, end_date: info.get('end_date') ?? '' }
   } finally {
     await source.close()
   }
@@ -94,9 +96,11 @@ export async function demoRunCommand(flags: Flags, io: CliIo): Promise<number> {
     { source: `sqlite:${plant}`, profile: 'query_tool', 'lot-ids': samples.lot_ids.join(',') },
     io,
   )
-  if (code === 0) {
+  if (code === 0 && parseCalendarDate(samples.end_date)) {
+    const from = addDays(samples.end_date, -29)
     io.stdout(
-      `\nTry next:\n  npx mes-trace run --source sqlite:"${plant}" --profile mid_section_defect --station 測試 --from 2026-10-01 --to 2026-10-31\n`,
+      `\nTry next (every lot tested at final test in the last 30 days, traced back):\n` +
+        `  npx mes-trace run --source sqlite:"${plant}" --profile mid_section_defect --station 測試 --from ${from} --to ${samples.end_date}\n`,
     )
   }
   return code

@@ -240,7 +240,7 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
           ? { total_nodes: outcome.lineage.total_nodes, edges: outcome.lineage.edges.length, truncated: outcome.lineage.truncated }
           : null,
         domains: Object.fromEntries(
-          Object.entries(outcome.rows).map(([d, rows]) => [d, { rows, quality: outcome.domains[d as Domain]?.status ?? 'complete' }]),
+          request.domains.map((d) => [d, { rows: outcome.rows[d] ?? 0, quality: outcome.domains[d]?.status ?? 'complete' }]),
         ),
         quality_meta: outcome.quality_meta,
       })

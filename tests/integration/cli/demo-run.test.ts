@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { main, type CliIo } from '../../../main/cli/main.js'
+
+function captureIo(): CliIo & { out: string; err: string } {
+  const io = { out: '', err: '', stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) }
+  return io
+}
+
+describe('mes-trace demo-run (npm run demo)', () => {
+  let dir: string | undefined
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('makes the demo plant once, then traces its sample lots', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mes-trace-demo-run-'))
+    const first = captureIo()
+    expect(await main(['demo-run', '--data-dir', dir, '--lots', '400'], first)).toBe(0)
+    expect(existsSync(join(dir, 'demo', 'plant.sqlite'))).toBe(true)
+    expect(first.out).toContain('Making the demo plant at')
+    expect(first.out).toMatch(/Seeds {9}5 container\(s\) from 5 input value\(s\)/)
+    expect(first.out).toMatch(/ {2}history +\d+ rows {2}complete/)
+    expect(first.out).toContain('Quality       complete')
+    expect(first.out).toMatch(/--station 測試 --from \d{4}-\d{2}-\d{2} --to 2026-10-31/)
+
+    const second = captureIo()
+    expect(await main(['demo-run', '--data-dir', dir], second)).toBe(0)
+    expect(second.out).toContain('Using the demo plant at')
+    // Same plant, same samples: the same trace.
+    const summary = (s: string) => s.slice(s.indexOf('Profile'), s.indexOf('Time '))
+    expect(summary(second.out)).toBe(summary(first.out))
+  })
+})
