@@ -68,6 +68,16 @@ export function invalidInput(field: string, message: string, details: ErrorDetai
   return new AppError('input/invalid', `${field}: ${message}`, { field, ...details })
 }
 
+/** The error a cancelled operation ends with (`what` names it, e.g. "The query"). */
+export function cancelledError(what = 'The trace'): AppError {
+  return new AppError('trace/cancelled', `${what} was cancelled.`)
+}
+
+/** Throws {@link cancelledError} when `signal` has fired. */
+export function throwIfCancelled(signal: AbortSignal | undefined, what?: string): void {
+  if (signal?.aborted) throw cancelledError(what)
+}
+
 /** Converts anything thrown into the plain-object error form; unknown errors become `internal/unexpected`. */
 export function toErrorData(error: unknown): AppErrorData {
   if (error instanceof AppError) return error.toJSON()

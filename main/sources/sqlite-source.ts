@@ -6,13 +6,9 @@ import { access, constants } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import Database from 'better-sqlite3'
-import { AppError } from '../../shared/errors.js'
+import { AppError, throwIfCancelled } from '../../shared/errors.js'
 import { createDialect, type Dialect, type SqlValue } from './dialect.js'
 import { DEFAULT_FETCH_SIZE, type MesSource, type QueryOptions, type SourceCatalog, type SourceRow } from './mes-source.js'
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AppError('trace/cancelled', 'The query was cancelled.')
-}
 
 function queryError(error: unknown, sql: string): AppError {
   if (error instanceof AppError) return error
@@ -45,7 +41,7 @@ class SqliteMesSource implements MesSource {
 
   async *stream(sql: string, params: readonly SqlValue[], options: QueryOptions = {}): AsyncIterable<SourceRow[]> {
     const fetchSize = options.fetchSize ?? DEFAULT_FETCH_SIZE
-    throwIfAborted(options.signal)
+    throwIfCancelled(options.signal, 'The query')
     let iterator: IterableIterator<unknown>
     try {
       iterator = this.open().prepare(sql).iterate(...params)
@@ -68,7 +64,7 @@ class SqliteMesSource implements MesSource {
           rows = []
           // better-sqlite3 is synchronous: give timers, messages and cancellation a turn between chunks.
           await yieldToEventLoop()
-          throwIfAborted(options.signal)
+          throwIfCancelled(options.signal, 'The query')
         }
       }
       if (rows.length > 0) yield rows

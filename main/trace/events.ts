@@ -12,7 +12,7 @@
  * CIDs: a single scan of the table (`EventDomainDefinition.buildScanSql`) matched in code, delivered
  * in parts of at most {@link SCAN_PART_ROWS} rows as the scan goes.
  */
-import { AppError, invalidInput } from '../../shared/errors.js'
+import { cancelledError, invalidInput } from '../../shared/errors.js'
 import { EVENT_MAX_ROWS_PER_DOMAIN } from '../../shared/limits.js'
 import { formatLocalDateTime, normalizePlantTime } from '../../shared/time.js'
 import { DOMAINS, type Domain, type EventRow, type QualityMeta } from '../../shared/trace.js'
@@ -157,10 +157,6 @@ function positiveInteger(field: string, value: number | undefined, fallback: num
   return value
 }
 
-function cancelled(): AppError {
-  return new AppError('trace/cancelled', 'The trace was cancelled.')
-}
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
@@ -227,7 +223,7 @@ export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsRes
   const maxRows = positiveInteger('maxRowsPerDomain', o.maxRowsPerDomain, EVENT_MAX_ROWS_PER_DOMAIN)
   const allowPartial = o.allowPartialResults ?? true
   const outer = o.signal
-  if (outer?.aborted) throw cancelled()
+  if (outer?.aborted) throw cancelledError()
 
   const cids = normalizeCids(o.cids)
   const now = normalizePlantTime(o.now ? o.now() : formatLocalDateTime(new Date())) ?? formatLocalDateTime(new Date())
@@ -254,7 +250,7 @@ export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsRes
 
   // Aborted on cancellation and on a consumer error, so every in-flight statement stops.
   const runController = new AbortController()
-  const forwardAbort = (): void => runController.abort(cancelled())
+  const forwardAbort = (): void => runController.abort(cancelledError())
   outer?.addEventListener('abort', forwardAbort, { once: true })
   let fatal: { error: unknown } | undefined
 
@@ -406,7 +402,7 @@ export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsRes
   } finally {
     outer?.removeEventListener('abort', forwardAbort)
   }
-  if (outer?.aborted) throw cancelled()
+  if (outer?.aborted) throw cancelledError()
   if (fatal) throw fatal.error
 
   const metas: Partial<Record<Domain, QualityMeta>> = {}

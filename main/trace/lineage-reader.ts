@@ -3,7 +3,7 @@
  * {@link SqlParams} and keeps IN lists within `dialect.maxInList`, so the same text runs on SQLite,
  * PostgreSQL and Oracle; the walk itself (levels, cycles, caps) lives in `lineage.ts`.
  */
-import { AppError, isAppError } from '../../shared/errors.js'
+import { AppError, isAppError, throwIfCancelled as throwIfCancelledBy } from '../../shared/errors.js'
 import { chunk, SqlParams, type MesSource, type SourceRow, type SqlValue } from '../sources/index.js'
 
 /** The container columns the genealogy needs, as read from `DW_MES_CONTAINER`. */
@@ -46,7 +46,7 @@ function toSnapshot(row: SourceRow): ContainerSnapshot | null {
 
 /** Throws `trace/cancelled` when the signal has fired. */
 export function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AppError('trace/cancelled', 'Lineage resolution was cancelled')
+  throwIfCancelledBy(signal, 'Lineage resolution')
 }
 
 /**

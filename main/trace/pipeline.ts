@@ -3,7 +3,7 @@
  * plain library (no Electron, no process globals) so the same code runs inside a worker process,
  * the CLI and tests. Event rows go to the caller's sink batch by batch and are never held whole.
  */
-import { AppError } from '../../shared/errors.js'
+import { throwIfCancelled } from '../../shared/errors.js'
 import { LINEAGE_MAX_DEPTH, LINEAGE_MAX_NODES } from '../../shared/limits.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, EventRow, LineageResult, QualityMeta, SeedResult, TraceProgress } from '../../shared/trace.js'
@@ -89,9 +89,6 @@ export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> 
   const { source, request, sink = {}, signal, onProgress } = options
   const completed: TraceProgress['completed_stages'] = []
   const timings = { seed: 0, lineage: 0, events: 0 }
-  const check = (): void => {
-    if (signal?.aborted) throw new AppError('trace/cancelled', 'The trace was cancelled.')
-  }
 
   // Seed
   onProgress?.({ stage: 'seed', completed_stages: [...completed], message: 'resolving input' })
@@ -103,7 +100,7 @@ export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> 
   timings.seed = performance.now() - started
   await sink.onSeeds?.(seeds)
   completed.push('seed')
-  check()
+  throwIfCancelled(signal)
 
   const emptyQuality = mergeQuality({}, [])
   if (seeds.seed_count === 0) {
@@ -129,7 +126,7 @@ export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> 
   timings.lineage = performance.now() - started
   await sink.onLineage?.(lineage)
   completed.push('lineage')
-  check()
+  throwIfCancelled(signal)
 
   // Events
   const cids = eventCids(request, seedCids, lineage)

@@ -6,7 +6,7 @@
  * then matched again in code so that `not_found` and per-token expansion are exact on every
  * database, whatever its LIKE case rules.
  */
-import { AppError, invalidInput } from '../../shared/errors.js'
+import { invalidInput, throwIfCancelled } from '../../shared/errors.js'
 import { MAX_SEED_MATCHES } from '../../shared/limits.js'
 import { stationGroupByName } from '../../shared/stations.js'
 import { addDays } from '../../shared/time.js'
@@ -76,10 +76,6 @@ interface Match {
   matchSource?: Seed['match_source']
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AppError('trace/cancelled', 'The trace was cancelled.')
-}
-
 /** Runs the candidate queries for one rule: exact tokens in IN batches, each pattern as its own LIKE. */
 async function* candidateRows(
   source: MesSource,
@@ -104,7 +100,7 @@ async function* candidateRows(
     yield* source.stream(sql, params.values, { signal })
   }
   for (const pattern of tokens.filter(isPattern)) {
-    throwIfAborted(signal)
+    throwIfCancelled(signal)
     const params = new SqlParams(dialect)
     const like = toLikePattern(rule.upper ? pattern.toUpperCase() : pattern)
     const sql = `${select}${compared} LIKE ${params.add(like)} ESCAPE '\\'${lotsOnly}`
