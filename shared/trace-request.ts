@@ -14,6 +14,7 @@ import { daysBetween, parseCalendarDate } from './time.js'
 import { isPattern, literalLength, literalPrefix, normalizeTokens } from './tokens.js'
 import {
   DOMAINS,
+  isDomain,
   PROFILES,
   RESOLVE_TYPES,
   type Direction,
@@ -131,10 +132,10 @@ function validateDomains(raw: unknown, profile: Profile, direction: Direction): 
   if (!Array.isArray(raw)) throw invalidInput('domains', 'must be a list of domain names')
   const out: Domain[] = []
   raw.forEach((d, i) => {
-    if (typeof d !== 'string' || !(DOMAINS as readonly string[]).includes(d)) {
+    if (!isDomain(d)) {
       throw invalidInput(`domains[${i}]`, `unknown domain ${JSON.stringify(d)}; expected one of ${DOMAINS.join(', ')}`)
     }
-    if (!out.includes(d as Domain)) out.push(d as Domain)
+    if (!out.includes(d)) out.push(d)
   })
   return out
 }

@@ -38,6 +38,11 @@ export const DOMAINS = [
 ] as const
 export type Domain = (typeof DOMAINS)[number]
 
+/** True for one of the 7 domain names. */
+export function isDomain(value: unknown): value is Domain {
+  return typeof value === 'string' && (DOMAINS as readonly string[]).includes(value)
+}
+
 /** Lineage direction. */
 export type Direction = 'backward' | 'forward'
 

@@ -18,6 +18,7 @@
  * requested CIDs. The fetcher uses it when the CIDs need more than one batch, because every `LIKE`
  * statement is a full scan of the table anyway.
  */
+import { compareCodeUnits } from '../../shared/compare.js'
 import { stationGroupOf, stationOrder, UNKNOWN_STATION_ORDER } from '../../shared/stations.js'
 import { hoursBetween, normalizePlantTime } from '../../shared/time.js'
 import type { Domain, EventRow } from '../../shared/trace.js'
@@ -144,9 +145,7 @@ function textOf(value: Cell): string | null {
 
 /** Plain code-unit string order: identical on every machine, unlike `localeCompare`. */
 function compareText(a: Cell, b: Cell): number {
-  const x = a === null ? '' : String(a)
-  const y = b === null ? '' : String(b)
-  return x < y ? -1 : x > y ? 1 : 0
+  return compareCodeUnits(a === null ? '' : String(a), b === null ? '' : String(b))
 }
 
 /** Compares normalized times; nulls sort last in both directions. */

@@ -12,10 +12,11 @@
  * CIDs: a single scan of the table (`EventDomainDefinition.buildScanSql`) matched in code, delivered
  * in parts of at most {@link SCAN_PART_ROWS} rows as the scan goes.
  */
+import { normalizeTokens } from '../../shared/tokens.js'
 import { cancelledError, invalidInput } from '../../shared/errors.js'
 import { EVENT_MAX_ROWS_PER_DOMAIN } from '../../shared/limits.js'
 import { formatLocalDateTime, normalizePlantTime } from '../../shared/time.js'
-import { DOMAINS, type Domain, type EventRow, type QualityMeta } from '../../shared/trace.js'
+import { DOMAINS, isDomain, type Domain, type EventRow, type QualityMeta } from '../../shared/trace.js'
 import { chunk, DEFAULT_FETCH_SIZE, type MesSource, type SourceRow } from '../sources/index.js'
 import {
   EVENT_DOMAINS,
@@ -130,19 +131,12 @@ export interface FetchEventsResult {
 
 /** Strings only, trimmed, non-empty, de-duplicated, first occurrence kept (domain.md §4.1). */
 export function normalizeCids(cids: readonly unknown[]): string[] {
-  const seen = new Set<string>()
-  for (const cid of cids) {
-    if (typeof cid !== 'string') continue
-    const trimmed = cid.trim()
-    if (trimmed !== '') seen.add(trimmed)
-  }
-  return [...seen]
+  return normalizeTokens(cids)
 }
 
 function validateDomains(domains: unknown): Domain[] {
   if (!Array.isArray(domains)) throw invalidInput('domains', 'expected a list of event domains')
-  const known = new Set<string>(DOMAINS)
-  const unknown = domains.filter((d) => typeof d !== 'string' || !known.has(d))
+  const unknown = domains.filter((d) => !isDomain(d))
   if (unknown.length > 0) {
     throw invalidInput('domains', `unknown event domain ${unknown.map((d) => JSON.stringify(d)).join(', ')}; expected one of ${DOMAINS.join(', ')}`, {
       unknown,

@@ -3,16 +3,13 @@
  * and the per-seed ancestor walk with the deterministic root choice of domain.md §14 #13.
  * Nothing here reads a source.
  */
+import { compareCodeUnits, hasOrderFamily } from '../../shared/compare.js'
 import type { EdgeType, LineageEdge, LineageNode, NodeType } from '../../shared/trace.js'
 import type { ContainerSnapshot } from './lineage-reader.js'
 
-function hasPrefix(value: string | null, prefix: string): boolean {
-  return value !== null && value.toUpperCase().startsWith(prefix)
-}
-
 /** True when the work order or the lot name carries the order family prefix (case-insensitive). */
 function isOrderFamily(snapshot: ContainerSnapshot, prefix: 'GA' | 'GC' | 'GD'): boolean {
-  return hasPrefix(snapshot.mfgOrder, prefix) || hasPrefix(snapshot.name, prefix)
+  return hasOrderFamily(snapshot.mfgOrder, snapshot.name, prefix)
 }
 
 /** True for a GD (rework / re-test) container. */
@@ -81,10 +78,7 @@ export class EdgeSet {
   }
 }
 
-/** Code-unit string comparison (locale-independent, so orders never differ between machines). */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
+const compare = compareCodeUnits
 
 /** Sorts CIDs by display name, then CID. */
 export function sortByNameThenCid(cids: Iterable<string>, nameOf: (cid: string) => string): string[] {

@@ -7,12 +7,13 @@
  * self-references never loop), stops at `maxDepth` levels and `maxNodes` nodes, and reports a cap
  * it hit as `truncated` rather than cutting silently.
  */
+import { compareCodeUnits } from '../../shared/compare.js'
+import { LINEAGE_MAX_DEPTH, LINEAGE_MAX_NODES } from '../../shared/limits.js'
 import { invalidInput } from '../../shared/errors.js'
 import type { BackwardLineage, ForwardLineage, LineageNode, LineageTruncation } from '../../shared/trace.js'
 import type { MesSource } from '../sources/index.js'
 import {
   EdgeSet,
-  compare,
   gdSourceOf,
   sortByNameThenCid,
   splitParentOf,
@@ -22,9 +23,9 @@ import {
 import { LineageReader, throwIfCancelled, unique, type ContainerSnapshot } from './lineage-reader.js'
 
 /** Levels walked from the seeds when no `maxDepth` is given (the original's hierarchical limit). */
-export const DEFAULT_LINEAGE_MAX_DEPTH = 20
+export const DEFAULT_LINEAGE_MAX_DEPTH = LINEAGE_MAX_DEPTH
 /** Nodes a lineage graph may hold when no `maxNodes` is given. */
-export const DEFAULT_LINEAGE_MAX_NODES = 500_000
+export const DEFAULT_LINEAGE_MAX_NODES = LINEAGE_MAX_NODES
 
 /** Progress of a lineage walk. */
 export interface LineageProgress {
@@ -123,7 +124,7 @@ function namesAndNodes(
   reader: LineageReader,
   waferNodes: ReadonlySet<string>,
 ): { names: Record<string, string>; nodes: Record<string, LineageNode> } {
-  const sorted = [...cids].sort(compare)
+  const sorted = [...cids].sort(compareCodeUnits)
   const nodes = sorted.map((cid) => toLineageNode(cid, reader.snapshot(cid), waferNodes.has(cid)))
   // Object.fromEntries defines own properties, so even a CID such as `__proto__` stays a plain key.
   return {
@@ -133,7 +134,7 @@ function namesAndNodes(
 }
 
 function sortedRecord(map: ReadonlyMap<string, string[]>): Record<string, string[]> {
-  return Object.fromEntries([...map.keys()].sort(compare).map((key) => [key, map.get(key) ?? []]))
+  return Object.fromEntries([...map.keys()].sort(compareCodeUnits).map((key) => [key, map.get(key) ?? []]))
 }
 
 /**
@@ -270,7 +271,7 @@ function climbToTop(seed: string, snapshotOf: (cid: string) => ContainerSnapshot
     const parent = splitParentOf(snapshotOf(current))
     if (parent === null) return { top: current, cut: false }
     const seen = position.get(parent)
-    if (seen !== undefined) return { top: path.slice(seen).sort(compare)[0] ?? current, cut: false }
+    if (seen !== undefined) return { top: path.slice(seen).sort(compareCodeUnits)[0] ?? current, cut: false }
     if (hop >= maxDepth) return { top: current, cut: true }
     position.set(parent, path.length)
     path.push(parent)
@@ -350,7 +351,7 @@ async function walkForward(seeds: string[], options: LineageOptions, maxDepth: n
 
   // 2. Split descendants of the tops, level by level.
   const nameOf = nameResolver(reader)
-  let frontier = [...tops].sort(compare).filter(admit)
+  let frontier = [...tops].sort(compareCodeUnits).filter(admit)
   const family = new Set<string>(frontier)
   for (let level = 0; frontier.length > 0; level++) {
     const found = await reader.splitChildren(frontier)
@@ -435,7 +436,7 @@ async function walkForward(seeds: string[], options: LineageOptions, maxDepth: n
   // 6. Roots: tree nodes without an incoming children_map link (merge-only sources are context).
   const hasParent = new Set<string>()
   for (const set of children.values()) for (const child of set) hasParent.add(child)
-  const roots = [...treeNodes].filter((cid) => !hasParent.has(cid)).sort(compare)
+  const roots = [...treeNodes].filter((cid) => !hasParent.has(cid)).sort(compareCodeUnits)
 
   const childrenMap = new Map<string, string[]>()
   for (const [parent, set] of children) childrenMap.set(parent, sortByNameThenCid(set, nameOf))

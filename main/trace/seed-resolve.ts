@@ -6,6 +6,7 @@
  * then matched again in code so that `not_found` and per-token expansion are exact on every
  * database, whatever its LIKE case rules.
  */
+import { compareCodeUnits, hasOrderFamily } from '../../shared/compare.js'
 import { invalidInput, throwIfCancelled } from '../../shared/errors.js'
 import { MAX_SEED_MATCHES } from '../../shared/limits.js'
 import { stationGroupByName } from '../../shared/stations.js'
@@ -35,8 +36,7 @@ interface LookupRule {
   matchSource?: Seed['match_source']
 }
 
-const startsWithAny = (value: unknown, prefixes: readonly string[]): boolean =>
-  typeof value === 'string' && prefixes.some((p) => value.toUpperCase().startsWith(p))
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null)
 
 const RULES: Record<Exclude<ResolveType, 'serial_number'>, LookupRule> = {
   lot_id: { column: 'CONTAINERNAME', upper: false, lotsOnly: false },
@@ -45,19 +45,19 @@ const RULES: Record<Exclude<ResolveType, 'serial_number'>, LookupRule> = {
     column: 'MFGORDERNAME',
     upper: true,
     lotsOnly: false,
-    accept: (row) => startsWithAny(row.MFGORDERNAME, ['GA', 'GC']),
+    accept: (row) => hasOrderFamily(text(row.MFGORDERNAME), null, 'GA') || hasOrderFamily(text(row.MFGORDERNAME), null, 'GC'),
   },
   gd_work_order: {
     column: 'MFGORDERNAME',
     upper: true,
     lotsOnly: false,
-    accept: (row) => startsWithAny(row.MFGORDERNAME, ['GD']),
+    accept: (row) => hasOrderFamily(text(row.MFGORDERNAME), null, 'GD'),
   },
   gd_lot_id: {
     column: 'CONTAINERNAME',
     upper: true,
     lotsOnly: false,
-    accept: (row) => startsWithAny(row.CONTAINERNAME, ['GD']) || startsWithAny(row.MFGORDERNAME, ['GD']),
+    accept: (row) => hasOrderFamily(text(row.MFGORDERNAME), text(row.CONTAINERNAME), 'GD'),
   },
 }
 
@@ -169,8 +169,8 @@ function toSeedResult(tokens: readonly string[], matches: Match[], sortBy: 'inpu
   const order = new Map(tokens.map((t, i) => [t, i]))
   matches.sort((a, b) =>
     sortBy === 'priority'
-      ? a.priority - b.priority || compareText(a.name, b.name) || compareText(a.cid, b.cid)
-      : order.get(a.token)! - order.get(b.token)! || compareText(a.name, b.name) || compareText(a.cid, b.cid),
+      ? a.priority - b.priority || compareCodeUnits(a.name, b.name) || compareCodeUnits(a.cid, b.cid)
+      : order.get(a.token)! - order.get(b.token)! || compareCodeUnits(a.name, b.name) || compareCodeUnits(a.cid, b.cid),
   )
   const expansion_info: Record<string, number> = Object.fromEntries(tokens.map((t) => [t, 0]))
   const seeds: Seed[] = []
@@ -194,11 +194,6 @@ function toSeedResult(tokens: readonly string[], matches: Match[], sortBy: 'inpu
     expansion_info,
     input_count: tokens.length,
   }
-}
-
-/** Code-point comparison: deterministic on every machine, unlike locale collation. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }
 
 /** Resolves container tokens of any input type to seeds (domain.md §2.1–2.2). */
@@ -254,6 +249,6 @@ export async function resolveDetectionPopulation(spec: DateRangeSeedSpec, option
       }
     }
   }
-  seeds.sort((a, b) => compareText(a.lot_id, b.lot_id) || compareText(a.container_id, b.container_id))
+  seeds.sort((a, b) => compareCodeUnits(a.lot_id, b.lot_id) || compareCodeUnits(a.container_id, b.container_id))
   return { seeds, seed_count: seeds.length, not_found: [], expansion_info: {}, input_count: 0 }
 }
