@@ -137,6 +137,12 @@ function maxNullable(a: number | null, b: Cell): number | null {
   return a === null || b > a ? b : a
 }
 
+/** Sum of the numeric cells seen so far; null while none was a number. */
+function sumNullable(a: number | null, b: Cell): number | null {
+  if (typeof b !== 'number') return a
+  return (a ?? 0) + b
+}
+
 /** Text of a cell, '' treated as missing (used for names looked up or mapped). */
 function textOf(value: Cell): string | null {
   if (value === null || value === '') return null
@@ -265,24 +271,33 @@ ORDER BY h.TRACKINTIMESTAMP, h.CONTAINERID`),
   finish(rows) {
     // One row per machine session (CID, EQUIPMENTID, SPECNAME, TRACKINTIMESTAMP). The MES writes a
     // row per partial track-out and stores the *remaining* qty at each partial's track-in, so the
-    // last partial under-reports the input: keep the last track-out's row, but the session's
-    // largest TRACKINQTY (domain.md §4.2 HEAD note, §14 #4).
-    const sessions = new Map<string, { kept: Record<string, Cell>; trackInQty: number | null; count: number }>()
+    // last partial under-reports the input: keep the last track-out's row, with the session's
+    // largest TRACKINQTY and the sum of its partial TRACKOUTQTYs (domain.md §4.2 HEAD note, §14 #4).
+    const sessions = new Map<
+      string,
+      { kept: Record<string, Cell>; trackInQty: number | null; trackOutQty: number | null; count: number }
+    >()
     for (const row of rows) {
       const key = JSON.stringify([row.CONTAINERID, row.EQUIPMENTID, row.SPECNAME, row.TRACKINTIMESTAMP])
       const session = sessions.get(key)
       if (!session) {
-        sessions.set(key, { kept: row, trackInQty: maxNullable(null, row.TRACKINQTY ?? null), count: 1 })
+        sessions.set(key, {
+          kept: row,
+          trackInQty: maxNullable(null, row.TRACKINQTY ?? null),
+          trackOutQty: sumNullable(null, row.TRACKOUTQTY ?? null),
+          count: 1,
+        })
         continue
       }
       session.count += 1
       session.trackInQty = maxNullable(session.trackInQty, row.TRACKINQTY ?? null)
+      session.trackOutQty = sumNullable(session.trackOutQty, row.TRACKOUTQTY ?? null)
       // Latest track-out wins; a missing track-out never beats a present one (nulls last).
       if (compareTime(row.TRACKOUTTIMESTAMP ?? null, session.kept.TRACKOUTTIMESTAMP ?? null, 'desc') < 0) session.kept = row
     }
     // Map order is first-seen order, i.e. the SQL's track-in order: all rows of a session share it.
     return [...sessions.values()].map((s) =>
-      emit(HISTORY_COLUMNS, { ...s.kept, TRACKINQTY: s.trackInQty, PARTIAL_COUNT: s.count }),
+      emit(HISTORY_COLUMNS, { ...s.kept, TRACKINQTY: s.trackInQty, TRACKOUTQTY: s.trackOutQty, PARTIAL_COUNT: s.count }),
     )
   },
 })
@@ -331,18 +346,20 @@ function placeReject(rawWorkcenter: string | null, spec: string | null, specMap:
   group: string | null
   sequence: number
 } {
-  const mapped = spec === null ? undefined : specMap?.get(spec)
-  const workcenter = mapped?.workcenterName ?? rawWorkcenter
-  if (mapped?.workcenterGroup) {
-    return {
-      workcenter,
-      group: mapped.workcenterGroup,
-      sequence: mapped.sequence ?? stationOrder(mapped.workcenterGroup),
-    }
+  if (specMap === null) {
+    // No spec view in this source: group by the substring rules of the 12 stations
+    // (source-schema.md), the raw workcenter standing in where no rule matches.
+    const group = stationGroupOf(rawWorkcenter)?.name ?? null
+    return { workcenter: rawWorkcenter, group: group ?? rawWorkcenter, sequence: stationOrder(group) }
   }
-  const substringGroup = stationGroupOf(workcenter)?.name ?? null
-  // The original fell back to the raw workcenter as the "group" when nothing mapped it.
-  return { workcenter, group: substringGroup ?? workcenter, sequence: stationOrder(substringGroup) }
+  // With the view, as the original's SQL: mapped workcenter/group/sequence, else the raw
+  // workcenter as both, with sequence 999.
+  const mapped = spec === null ? undefined : specMap.get(spec)
+  return {
+    workcenter: mapped?.workcenterName ?? rawWorkcenter,
+    group: mapped?.workcenterGroup ?? rawWorkcenter,
+    sequence: mapped?.sequence ?? UNKNOWN_STATION_ORDER,
+  }
 }
 
 /** §4.2 order: day desc, group sequence asc, workcenter asc, total desc, lot name asc, time desc. */

@@ -137,7 +137,7 @@ describe('event domain post-processing', () => {
     expect(rows.map((r) => r.MATERIALPARTNAME)).toEqual(['Z'])
   })
 
-  it('history: ties on track-out keep the first row; a null track-out never wins; qty is the max of the partials', () => {
+  it('history: ties on track-out keep the first row; a null track-out never wins; in = max, out = sum of the partials', () => {
     const base = { CONTAINERID: 'c', EQUIPMENTID: 'E', SPECNAME: null, TRACKINTIMESTAMP: '2026-01-01 08:00:00' }
     const rows = EVENT_DOMAINS.history.postProcess(
       [
@@ -149,7 +149,7 @@ describe('event domain post-processing', () => {
       context(['c']),
     )
     expect(rows.map((r) => [r.EQUIPMENTID, r.TRACKOUTQTY, r.TRACKINQTY, r.PARTIAL_COUNT])).toEqual([
-      ['E', 2, 50, 3],
+      ['E', 6, 50, 3],
       ['F', 4, null, 1],
     ])
   })
@@ -168,13 +168,13 @@ describe('event domain post-processing', () => {
     const [a, b] = EVENT_DOMAINS.rejects.postProcess(
       [
         { CONTAINERID: 'c', SPECNAME: 'S1', WORKCENTERNAME: 'raw', REJECT_QTY: 1, STANDBY_QTY: 2, QTYTOPROCESS_QTY: 3, INPROCESS_QTY: 4, PROCESSED_QTY: 5, DEFECT_QTY: 100, TXNDATE: '2026-01-02 00:00:00' },
-        // Mapped spec without a group: the mapped workcenter's substring group.
+        // Mapped spec without a group: the raw workcenter stands in for the group (the original's NVL).
         { CONTAINERID: 'c', SPECNAME: 'S2', WORKCENTERNAME: 'raw', TXNDATE: '2026-01-01 00:00:00' },
       ],
       context(['c'], { specMap }),
     )
     expect(a).toMatchObject({ WORKCENTERNAME: 'A', WORKCENTER_GROUP: 'GA', WORKCENTERSEQUENCE_GROUP: 1, REJECT_TOTAL_QTY: 15, DEFECT_QTY: 100, CONTAINERNAME: 'c' })
-    expect(b).toMatchObject({ WORKCENTERNAME: '成型_1', WORKCENTER_GROUP: '成型', WORKCENTERSEQUENCE_GROUP: 4, REJECT_TOTAL_QTY: 0 })
+    expect(b).toMatchObject({ WORKCENTERNAME: '成型_1', WORKCENTER_GROUP: 'raw', WORKCENTERSEQUENCE_GROUP: 4, REJECT_TOTAL_QTY: 0 })
   })
 
   it('downstream_rejects: 6-field total and 元件切割 vs 切割', () => {
