@@ -60,6 +60,11 @@ export function literalLength(token: string): number {
   return n
 }
 
+/** The literal value of a token that is not a pattern: `\_` → `_`, `\%` → `%`, `\\` → `\`. */
+export function unescapeLiteral(token: string): string {
+  return token.replace(/\\([\s\S])/g, '$1')
+}
+
 /** The literal text before the first wildcard (used to validate prefixes like `GD`). */
 export function literalPrefix(token: string): string {
   const like = toLikePattern(token)

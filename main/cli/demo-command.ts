@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { AppError, invalidInput } from '../../shared/errors.js'
+import { AppError, invalidInput, isAppError } from '../../shared/errors.js'
 import { addDays, parseCalendarDate } from '../../shared/time.js'
 import { formatDemoSummary, generateDemoPlant, type DemoOptions } from '../demo/index.js'
 import { openSource, parseSourceSpec } from '../sources/index.js'
@@ -52,6 +52,11 @@ export async function demoCommand(flags: Flags, io: CliIo): Promise<number> {
   const summary = await generateDemoPlant({
     ...options,
     onProgress: flags.json ? undefined : (message) => io.stderr(`${message}\n`),
+  }).catch((error: unknown) => {
+    if (isAppError(error, 'storage/write-failed') && error.details?.exists === true) {
+      throw new AppError('storage/write-failed', `${out} already exists; pass --force to replace it or --out to write elsewhere`, error.details)
+    }
+    throw error
   })
   io.stdout(flags.json ? `${JSON.stringify(summary)}\n` : `${formatDemoSummary(summary)}\n`)
   return 0

@@ -5,7 +5,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { once } from 'node:events'
-import { invalidInput, toErrorData, type AppErrorData } from '../../shared/errors.js'
+import { finished } from 'node:stream/promises'
+import { AppError, invalidInput, toErrorData, type AppErrorData } from '../../shared/errors.js'
 import { splitTokens } from '../../shared/tokens.js'
 import { normalizeTraceRequest, type NormalizedTraceRequest, type TraceRequest } from '../../shared/trace-request.js'
 import type { Domain, EdgeType, QualityMeta, ResolveType, TraceProgress } from '../../shared/trace.js'
@@ -152,7 +153,39 @@ function progressPrinter(enabled: boolean): { update(p: TraceProgress): void; do
   }
 }
 
+/** Opens the NDJSON output; a path that cannot be written is bad input naming `--ndjson`. */
+async function openNdjson(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path, { encoding: 'utf8' })
+  try {
+    await once(stream, 'open')
+  } catch (error) {
+    throw invalidInput('--ndjson', `cannot write ${path}: ${(error as Error).message}`)
+  }
+  return stream
+}
+
+/** Flushes and closes the NDJSON output; returns the error when the file could not be completed. */
+async function closeNdjson(stream: WriteStream, path: string): Promise<AppErrorData | null> {
+  if (stream.destroyed) return stream.errored ? writeFailed(path, stream.errored) : null
+  stream.end()
+  try {
+    await finished(stream)
+    return null
+  } catch (error) {
+    return writeFailed(path, error)
+  }
+}
+
+function writeFailed(path: string, error: unknown): AppErrorData {
+  return { code: 'storage/write-failed', message: `writing ${path} failed: ${(error as Error).message}`, details: { path } }
+}
+
+/** Writes one line, waiting for the stream to drain; `once` rejects if the stream errors meanwhile. */
 async function writeLine(stream: WriteStream, line: string): Promise<void> {
+  if (stream.destroyed) {
+    const data = writeFailed(String(stream.path), stream.errored ?? new Error('the file was closed'))
+    throw new AppError(data.code, data.message, data.details)
+  }
   if (!stream.write(line)) await once(stream, 'drain')
 }
 
@@ -206,13 +239,12 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
   try {
     if (!flags.source) throw invalidInput('--source', 'is required, e.g. --source sqlite:plant.sqlite')
     const request = await requestFromFlags(flags)
-    const { source, schema } = await openSource(parseSourceSpec(flags.source, '--source'))
+    const spec = parseSourceSpec(flags.source, '--source')
+    // The output file first: a bad path is refused before anything is read.
+    if (flags.ndjson) ndjson = await openNdjson(flags.ndjson)
+    const { source, schema } = await openSource(spec)
     json.source = source.description
     for (const warning of schema.warnings) out.stderr(`warning: ${warning}\n`)
-    if (flags.ndjson) {
-      ndjson = createWriteStream(flags.ndjson, { encoding: 'utf8' })
-      await once(ndjson, 'open')
-    }
     const progress = progressPrinter(!flags.json && process.stderr.isTTY === true)
     try {
       const outcome = await runTrace({
@@ -256,9 +288,10 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
     if (!flags.json) out.stderr(`error [${data.code}] ${data.message}\n`)
   } finally {
     process.off('SIGINT', onSignal)
-    if (ndjson) {
-      ndjson.end()
-      await once(ndjson, 'close')
+    const closeError = ndjson ? await closeNdjson(ndjson, flags.ndjson!) : null
+    if (closeError && json.status === 'finished') {
+      Object.assign(json, { status: 'failed', error: closeError })
+      if (!flags.json) out.stderr(`error [${closeError.code}] ${closeError.message}\n`)
     }
   }
   json.elapsed_ms = Math.round(performance.now() - started)

@@ -76,6 +76,7 @@ function validate(options: DemoOptions): Settings {
 function refuseExisting(out: string): never {
   throw new AppError('storage/write-failed', `${out} already exists; choose another path or allow overwriting it`, {
     path: out,
+    exists: true,
   })
 }
 

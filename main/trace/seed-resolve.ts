@@ -11,7 +11,7 @@ import { invalidInput, throwIfCancelled } from '../../shared/errors.js'
 import { MAX_SEED_MATCHES } from '../../shared/limits.js'
 import { stationGroupByName } from '../../shared/stations.js'
 import { addDays } from '../../shared/time.js'
-import { isPattern, likeToRegExp, toLikePattern } from '../../shared/tokens.js'
+import { isPattern, likeToRegExp, toLikePattern, unescapeLiteral } from '../../shared/tokens.js'
 import type { ContainerSeedSpec, DateRangeSeedSpec } from '../../shared/trace-request.js'
 import type { ResolveType, Seed, SeedResult } from '../../shared/trace.js'
 import { chunk, escapeLike, SqlParams, type MesSource, type SourceRow } from '../sources/index.js'
@@ -93,7 +93,7 @@ async function* candidateRows(
   const select =
     `SELECT c.CONTAINERID, c.CONTAINERNAME, c.MFGORDERNAME, c.FIRSTNAME, c.OBJECTTYPE, ${matchExpr} AS MATCH_VALUE FROM ${from} WHERE `
   const lotsOnly = rule.lotsOnly ? " AND c.OBJECTTYPE = 'LOT'" : ''
-  const exact = tokens.filter((t) => !isPattern(t)).map((t) => (rule.upper ? t.toUpperCase() : t))
+  const exact = tokens.filter((t) => !isPattern(t)).map((t) => (rule.upper ? unescapeLiteral(t).toUpperCase() : unescapeLiteral(t)))
   for (const batch of chunk(exact, dialect.maxInList)) {
     const params = new SqlParams(dialect)
     const sql = `${select}${compared} IN (${params.list(batch)})${lotsOnly}`
@@ -116,7 +116,7 @@ function tokenMatcher(tokens: readonly string[], upper: boolean): (value: string
     if (isPattern(token)) {
       patterns.push({ token, re: likeToRegExp(token, upper) })
     } else {
-      const key = upper ? token.toUpperCase() : token
+      const key = upper ? unescapeLiteral(token).toUpperCase() : unescapeLiteral(token)
       exact.set(key, [...(exact.get(key) ?? []), token])
     }
   }

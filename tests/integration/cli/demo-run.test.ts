@@ -33,5 +33,10 @@ describe('mes-trace demo-run (npm run demo)', () => {
     // Same plant, same samples: the same trace.
     const summary = (s: string) => s.slice(s.indexOf('Profile'), s.indexOf('Time '))
     expect(summary(second.out)).toBe(summary(first.out))
+
+    // `demo` never replaces a file silently: it says how to.
+    const again = captureIo()
+    expect(await main(['demo', '--out', join(dir, 'demo', 'plant.sqlite'), '--lots', '400'], again)).toBe(1)
+    expect(again.err).toContain('already exists; pass --force to replace it')
   })
 })

@@ -84,6 +84,7 @@ describe('mes-trace run', () => {
       [['--source', fx.path, '--profile', 'mid_section_defect', '--from', '2026-01-01', '--to', '2026-01-02', '--station', 'X'], '--station'],
       [['--source', fx.path, '--profile', 'query_tool', '--lot-ids', 'A', '--domains', 'history,nope'], '--domains'],
       [['--source', 'postgres://x/y', '--profile', 'query_tool', '--lot-ids', 'A'], '--source'],
+      [['--source', fx.path, '--profile', 'query_tool', '--lot-ids', 'A', '--ndjson', join(dirname(fx.path), 'no', 'such', 'dir.ndjson')], '--ndjson'],
     ]
     for (const [args, flag] of cases) {
       const io = captureIo()
@@ -107,6 +108,13 @@ describe('mes-trace run', () => {
     } finally {
       await empty.cleanup()
     }
+  })
+
+  it('fails with storage/write-failed, not a hang, when the NDJSON output cannot be written', async () => {
+    const io = captureIo()
+    const code = await main(['run', '--source', fx.path, '--profile', 'query_tool', '--lot-ids', 'GA26010001-A01', '--ndjson', '/dev/full', '--json'], io)
+    expect(code).toBe(1)
+    expect(JSON.parse(io.out).error.code).toBe('storage/write-failed')
   })
 
   it('rejects unknown commands and flags with exit code 2', async () => {

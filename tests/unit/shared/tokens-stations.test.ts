@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { STATION_GROUPS, stationGroupOf, stationOrder } from '../../../shared/stations.js'
-import { isPattern, likeToRegExp, literalPrefix, normalizeTokens, splitTokens } from '../../../shared/tokens.js'
+import { isPattern, likeToRegExp, literalPrefix, normalizeTokens, splitTokens, unescapeLiteral } from '../../../shared/tokens.js'
 import { addDays, daysBetween, hoursBetween, normalizePlantTime, parseCalendarDate } from '../../../shared/time.js'
 
 describe('tokens', () => {
@@ -19,6 +19,7 @@ describe('tokens', () => {
     expect(likeToRegExp('a.b*').test('aXb')).toBe(false)
     expect(likeToRegExp('ga26*', true).test('GA2601')).toBe(true)
     expect(literalPrefix('GD26*01')).toBe('GD26')
+    expect(unescapeLiteral('GA\\_1\\%\\\\x')).toBe('GA_1%\\x')
   })
 })
 

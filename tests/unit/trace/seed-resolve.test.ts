@@ -33,6 +33,8 @@ describe('seed resolve', () => {
         lot('x1', 'ga26010001-a01', 'GA26010009', null, 'MATERIAL'),
         lot('s1', 'SN-777', 'GA26010003', 'SN-778'),
         lot('m1', 'GA26010001-M01', 'GA26010001'),
+        lot('u1', 'GC26010009_A01', 'GC26010009'),
+        lot('u2', 'GC26010009XA01', 'GC26010009'),
       ],
       DW_MES_PJ_COMBINEDASSYLOTS: [
         { CONTAINERID: 'a1', LOTID: 'm1', FINISHEDNAME: 'SN-777' },
@@ -77,11 +79,29 @@ describe('seed resolve', () => {
 
   it('treats _ as a single-character wildcard and an escaped one literally', async () => {
     const r = await resolveContainerSeeds(
-      { mode: 'containers', resolve_type: 'lot_id', values: ['GA26010001-A0_', 'GA26010001\\_A01'] },
+      { mode: 'containers', resolve_type: 'lot_id', values: ['GA26010001-A0_', 'GC26010009\\_A01', 'GA26010001\\_A01'] },
       { source: fx.source },
     )
-    expect(r.seeds.map((s) => s.container_id)).toEqual(['a1', 'a2'])
+    // The escaped token is an exact name: it finds the lot with a real '_' and not its look-alike.
+    expect(r.seeds.map((s) => s.container_id)).toEqual(['a1', 'a2', 'u1'])
+    expect(r.expansion_info).toEqual({ 'GA26010001-A0_': 2, 'GC26010009\\_A01': 1, 'GA26010001\\_A01': 0 })
     expect(r.not_found).toEqual(['GA26010001\\_A01'])
+    const pattern = await resolveContainerSeeds(
+      { mode: 'containers', resolve_type: 'lot_id', values: ['GC26010009\\_A0*'] },
+      { source: fx.source },
+    )
+    expect(pattern.seeds.map((s) => s.container_id)).toEqual(['u1'])
+  })
+
+  it('finds nothing for SQL-looking input (values are bound, never spliced)', async () => {
+    const r = await resolveContainerSeeds(
+      { mode: 'containers', resolve_type: 'lot_id', values: ["x' OR '1'='1", "'; DROP TABLE DW_MES_CONTAINER; --"] },
+      { source: fx.source },
+    )
+    expect(r.seeds).toEqual([])
+    expect(r.not_found).toHaveLength(2)
+    const still = await resolveContainerSeeds({ mode: 'containers', resolve_type: 'lot_id', values: ['GA26010001-A01'] }, { source: fx.source })
+    expect(still.seed_count).toBe(1)
   })
 
   it('matches work orders upper-cased and only GA/GC orders', async () => {
