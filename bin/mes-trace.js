@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
-const entry = fileURLToPath(new URL('../dist/main/cli/main.js', import.meta.url))
+const entry = fileURLToPath(new URL('../dist/main/cli/index.js', import.meta.url))
 if (!existsSync(entry)) {
   console.error('mes-trace: the CLI is not built yet. Run `npm run build:main` (or `npm ci`) in the project folder first.')
   process.exit(2)

@@ -92,6 +92,17 @@ describe('runTrace', () => {
     expect(outcome.rows).toEqual({ upstream_history: 3, downstream_rejects: 1 })
   })
 
+  it('runs MSD container mode from lot IDs, with not_found for the rest', async () => {
+    const request = normalizeTraceRequest({
+      profile: 'mid_section_defect',
+      params: { mode: 'container', resolve_type: 'lot_id', values: ['GA26010001-A01-003', 'GA-NOPE'] },
+    })
+    const outcome = await runTrace({ source: fx.source, request })
+    expect(outcome.seeds.seeds.map((s) => s.container_id)).toEqual(['K11'])
+    expect(outcome.seeds.not_found).toEqual(['GA-NOPE'])
+    expect(outcome.event_cids).toEqual(['K11', 'K1', 'P', 'W'])
+  })
+
   it('fetches every node of the graph for a lot trace', async () => {
     const request = normalizeTraceRequest({ profile: 'query_tool', params: { resolve_type: 'lot_id', values: ['GA26010001-A01-001'] } })
     const outcome = await runTrace({ source: fx.source, request })
