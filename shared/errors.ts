@@ -23,6 +23,30 @@ export type ErrorCode =
   | 'trace/lineage-failed'
   /** Output file cannot be written. */
   | 'storage/write-failed'
+  /** The disk (or the size cap of a result file) is full; the partial file is removed. */
+  | 'storage/full'
+  /** A catalog or result file is missing, not a SQLite database, corrupt, or not of the expected kind. */
+  | 'storage/unreadable'
+  /** A catalog or result file was written by a newer version of the app; `details` names both versions. */
+  | 'storage/incompatible'
+  /** No job with that id in the catalog (never existed, expired or deleted). */
+  | 'job/not-found'
+  /** The app or the machine stopped while the job ran; found on the next start. */
+  | 'job/interrupted'
+  /** A worker process died (non-zero exit or a signal the app did not send). */
+  | 'worker/crashed'
+  /** A worker process went over its memory cap (V8 heap limit or the RSS watchdog). */
+  | 'worker/memory-limit'
+  /** A worker process could not set itself up, exited early or never reported ready. */
+  | 'worker/init-failed'
+  /** A worker process sent a message outside the worker protocol. */
+  | 'worker/protocol'
+  /** A job ran longer than its timeout. */
+  | 'job/timeout'
+  /** Results were asked of a job that has not finished. */
+  | 'job/not-finished'
+  /** The engine is shutting down and takes no new jobs. */
+  | 'job/engine-stopped'
   /** A bug: anything not anticipated. */
   | 'internal/unexpected'
 
