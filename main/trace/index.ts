@@ -3,3 +3,4 @@ export { runTrace, eventCids, type TraceSink, type RunTraceOptions, type TraceOu
 export { resolveContainerSeeds, resolveDetectionPopulation, type SeedResolveOptions } from './seed-resolve.js'
 export { resolveBackwardLineage, resolveForwardLineage, type LineageOptions } from './lineage.js'
 export { fetchEvents, type FetchEventsOptions, type FetchEventsResult } from './events.js'
+export { EVENT_DOMAINS, type EventDomainDefinition } from './event-domains.js'

@@ -1,0 +1,25 @@
+/**
+ * Storage (architecture.md §6): the catalog of jobs and settings, written by the main process, and
+ * one result file per job, written by its worker and read page by page by the main process.
+ */
+export { BUSY_TIMEOUT_MS } from './connection.js'
+export {
+  CATALOG_FILE_NAME, JOB_ID_PATTERN, PARTIAL_SUFFIX, RESULTS_DIR_NAME, assertJobId, catalogPathOf, isJobId, resultPathOf,
+  resultsDirOf,
+} from './paths.js'
+export {
+  JOB_STATUSES, TERMINAL_JOB_STATUSES, type CompleteJob, type JobPatch, type JobRow, type JobStatus, type JsonValue,
+  type ListJobsQuery, type NewJob, type TerminalJobStatus,
+} from './job-row.js'
+export { CATALOG_APPLICATION_ID, Catalog, MAX_JOB_PAGE, openCatalog, type CatalogOptions } from './catalog.js'
+export type { MigrationReport } from './migrate.js'
+export {
+  NUMBER_COLUMNS, RESULT_APPLICATION_ID, RESULT_FORMAT_VERSION, type ResultManifest,
+} from './result-schema.js'
+export {
+  createResultFile, removeOrphanPartials, type CreateResultFileOptions, type FinishResultOptions, type ResultFileWriter,
+} from './result-file.js'
+export {
+  DEFAULT_EXPORT_CHUNK, FILTER_OPS, MAX_PAGE_FILTERS, MAX_PAGE_LIMIT, openResultFile, type AllRowsOptions, type FilterOp, type PageFilter, type PageOptions,
+  type PageResult, type PageSort, type ResultFileReader,
+} from './result-reader.js'

@@ -1,0 +1,403 @@
+/**
+ * Writing a result file. Only the job's worker writes it, and only while the job runs: rows go to
+ * `<finalPath>.partial`, batch by batch (one transaction each, nothing held in memory), and the
+ * file is renamed into place by `finish` once it is complete, synced and indexed. Whatever fails
+ * before that, the final path never holds a half-written result: `abort` deletes the partial file
+ * and start-up recovery deletes any left by a crash.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import type Database from 'better-sqlite3'
+import { AppError, invalidInput } from '../../shared/errors.js'
+import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
+import { isDomain, type Domain, type EventRow, type LineageResult, type QualityMeta, type SeedResult } from '../../shared/trace.js'
+import { openConnection, quoteIdentifier, toStorageError, type SqliteDatabase } from './connection.js'
+import { assertJobId, PARTIAL_SUFFIX } from './paths.js'
+import {
+  BASE_SCHEMA_SQL,
+  eventColumnsOf,
+  eventTableOf,
+  eventTableSql,
+  LINEAGE_INDEX_SQL,
+  RESULT_APPLICATION_ID,
+  RESULT_FORMAT_VERSION,
+  sortColumnsOf,
+  sortTableOf,
+  type ManifestKey,
+  type ResultManifest,
+} from './result-schema.js'
+
+/** Files SQLite may leave beside a partial result (none with the in-memory journal, but a crash is a crash). */
+const PARTIAL_COMPANIONS = ['', '-journal', '-wal', '-shm'] as const
+
+/** What a result file records about its job (see {@link createResultFile}). */
+export interface CreateResultFileOptions {
+  /** The job the file belongs to; also checked to be a job id. */
+  jobId: string
+  /** The validated request; its `domains` get a table each, even when they find no rows. */
+  request: NormalizedTraceRequest
+  /** The source as a person reads it (e.g. `MesSource.description`). */
+  source: string
+  /** Version of the app that wrote the file. */
+  appVersion: string
+  /** When the trace started reading the source (epoch ms): the result's "as of" time and creation time. */
+  now: number
+  /**
+   * Largest size of the file in bytes; a write past it fails with `storage/full` (as a full disk
+   * does). Rounded down to whole pages.
+   * @default no cap
+   */
+  maxBytes?: number
+  /**
+   * Test hook: most database pages (`PRAGMA max_page_count`), to simulate a full disk without
+   * filling one. Wins over `maxBytes`.
+   * @default no cap
+   */
+  maxPageCount?: number
+}
+
+/** What `finish` adds to the manifest. */
+export interface FinishResultOptions {
+  /** Quality of each domain fetched. */
+  domainQuality: Partial<Record<Domain, QualityMeta>>
+  /** Query-scope quality. */
+  quality: QualityMeta
+  /** @default [] */
+  warnings?: readonly string[]
+  /** Profile-specific output (the MSD aggregation), stored as JSON. @default none */
+  aggregation?: unknown
+  /** Completion time (epoch ms). @default Date.now() */
+  completedAt?: number
+}
+
+/** The write side of one result file. Every method is synchronous. */
+export interface ResultFileWriter {
+  /** Final path (the file appears there only when `finish` returns). */
+  readonly path: string
+  /** Where rows are written until then. */
+  readonly partialPath: string
+  /** Stores the seed result (replacing an earlier call's). */
+  writeSeeds(result: SeedResult): void
+  /** Stores the lineage: nodes and edges as tables, the other maps as JSON parts. */
+  writeLineage(lineage: LineageResult): void
+  /** Appends one batch of rows of a domain, in one transaction with one prepared statement. */
+  writeEvents(domain: Domain, rows: readonly EventRow[]): void
+  /** Rows written so far per domain. */
+  rowCounts(): Partial<Record<Domain, number>>
+  /**
+   * Indexes the paging and sort columns, writes the manifest, syncs the file and renames it to the
+   * final path. Returns the file size in bytes.
+   */
+  finish(options: FinishResultOptions): number
+  /** Closes and deletes the partial file. Safe to call more than once; does nothing after `finish`. */
+  abort(): void
+}
+
+type WriterState = 'open' | 'failed' | 'finished' | 'aborted'
+
+class SqliteResultFileWriter implements ResultFileWriter {
+  readonly partialPath: string
+  private db: SqliteDatabase | null
+  private state: WriterState = 'open'
+  private failure: AppError | null = null
+  private readonly domains: Domain[] = []
+  private readonly counts = new Map<Domain, number>()
+  private readonly inserts = new Map<Domain, Database.Statement>()
+  private readonly setManifest: Database.Statement
+  private readonly setPart: Database.Statement
+
+  constructor(
+    readonly path: string,
+    private readonly options: CreateResultFileOptions,
+  ) {
+    this.partialPath = `${path}${PARTIAL_SUFFIX}`
+    const pageSize = 4096
+    const maxPageCount = options.maxPageCount ?? (options.maxBytes === undefined ? undefined : Math.floor(options.maxBytes / pageSize))
+    this.db = openConnection(this.partialPath, 'result-writer', maxPageCount === undefined ? {} : { maxPageCount })
+    try {
+      const db = this.db
+      db.pragma(`page_size = ${pageSize}`)
+      db.pragma(`application_id = ${RESULT_APPLICATION_ID}`)
+      db.pragma(`user_version = ${RESULT_FORMAT_VERSION}`)
+      db.exec(BASE_SCHEMA_SQL)
+      this.setManifest = db.prepare('INSERT INTO manifest (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      this.setPart = db.prepare('INSERT INTO json_parts (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value')
+      // The requested domains get their (possibly empty) table up front: a domain that found no
+      // rows is then stored as "0 rows", not as missing.
+      db.transaction(() => {
+        for (const domain of options.request.domains) this.ensureDomain(domain)
+        this.writeManifest({
+          format_version: RESULT_FORMAT_VERSION,
+          job_id: options.jobId,
+          request: options.request,
+          source: options.source,
+          app_version: options.appVersion,
+          created_at: options.now,
+          as_of: options.now,
+          completed_at: null,
+          status: 'writing',
+          domains: this.domains,
+          row_counts: {},
+          domain_quality: {},
+          quality: null,
+          warnings: [],
+          sort_columns: {},
+        })
+      })()
+    } catch (error) {
+      this.abort()
+      throw toStorageError(error, `Creating the result file of job ${options.jobId}`, this.partialPath, 'storage/write-failed')
+    }
+  }
+
+  private writeManifest(values: Partial<ResultManifest>): void {
+    for (const [key, value] of Object.entries(values) as [ManifestKey, unknown][]) this.setManifest.run(key, JSON.stringify(value))
+  }
+
+  private ensureDomain(domain: Domain): void {
+    if (this.counts.has(domain)) return
+    this.open().exec(eventTableSql(domain))
+    const columns = eventColumnsOf(domain)
+    this.inserts.set(
+      domain,
+      this.open().prepare(
+        `INSERT INTO ${quoteIdentifier(eventTableOf(domain))} (_seq, ${columns.map(quoteIdentifier).join(', ')}) VALUES (?${', ?'.repeat(columns.length)})`,
+      ),
+    )
+    this.counts.set(domain, 0)
+    this.domains.push(domain)
+  }
+
+  private open(): SqliteDatabase {
+    if (this.state !== 'open' || !this.db) {
+      if (this.failure) throw this.failure
+      throw new AppError('internal/unexpected', `The result file ${this.partialPath} is ${this.state}; it takes no more writes.`)
+    }
+    return this.db
+  }
+
+  /**
+   * Runs one write step. A failure (a full disk above all) leaves the writer failed: the caller's
+   * only move is `abort`, and every later call repeats the same error.
+   */
+  private step<T>(what: string, fn: () => T): T {
+    this.open()
+    try {
+      return fn()
+    } catch (error) {
+      const failure =
+        error instanceof AppError && error.code === 'input/invalid'
+          ? error
+          : toStorageError(error, `${what} (result file of job ${this.options.jobId})`, this.partialPath, 'storage/write-failed')
+      if (failure.code !== 'input/invalid') {
+        this.state = 'failed'
+        this.failure = failure
+      }
+      throw failure
+    }
+  }
+
+  writeSeeds(result: SeedResult): void {
+    this.step('Writing the seeds', () => {
+      const db = this.open()
+      const insert = db.prepare(
+        'INSERT INTO seeds (_seq, container_id, container_name, lot_id, input_value, match_source) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      db.transaction(() => {
+        db.exec('DELETE FROM seeds')
+        result.seeds.forEach((s, i) =>
+          insert.run(i + 1, s.container_id, s.container_name, s.lot_id, s.input_value ?? null, s.match_source ?? null),
+        )
+        this.setPart.run('seeds.seed_count', JSON.stringify(result.seed_count))
+        this.setPart.run('seeds.not_found', JSON.stringify(result.not_found))
+        this.setPart.run('seeds.expansion_info', JSON.stringify(result.expansion_info))
+        this.setPart.run('seeds.input_count', JSON.stringify(result.input_count))
+      })()
+    })
+  }
+
+  writeLineage(lineage: LineageResult): void {
+    this.step('Writing the lineage', () => {
+      const db = this.open()
+      const insertNode = db.prepare(
+        'INSERT INTO lineage_nodes (_seq, container_id, container_name, mfgorder_name, wafer_lot, node_type) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      const insertEdge = db.prepare('INSERT INTO lineage_edges (_seq, from_cid, to_cid, edge_type) VALUES (?, ?, ?, ?)')
+      db.transaction(() => {
+        db.exec("DELETE FROM lineage_nodes; DELETE FROM lineage_edges; DELETE FROM json_parts WHERE name LIKE 'lineage.%'")
+        let seq = 0
+        for (const [cid, node] of Object.entries(lineage.nodes)) {
+          insertNode.run(++seq, cid, node.container_name, node.mfgorder_name, node.wafer_lot, node.node_type)
+        }
+        lineage.edges.forEach((e, i) => insertEdge.run(i + 1, e.from_cid, e.to_cid, e.edge_type))
+        // Everything else is a small map or a scalar; one JSON part per key lets a reader rebuild
+        // the LineageResult without knowing which direction's fields exist.
+        for (const [key, value] of Object.entries(lineage)) {
+          if (key === 'nodes' || key === 'edges' || value === undefined) continue
+          this.setPart.run(`lineage.${key}`, JSON.stringify(value))
+        }
+      })()
+    })
+  }
+
+  writeEvents(domain: Domain, rows: readonly EventRow[]): void {
+    if (!isDomain(domain)) throw invalidInput('domain', `unknown event domain ${JSON.stringify(domain)}`)
+    this.step(`Writing ${domain} rows`, () => {
+      const db = this.open()
+      this.ensureDomain(domain)
+      const insert = this.inserts.get(domain)!
+      const columns = eventColumnsOf(domain)
+      let seq = this.counts.get(domain) ?? 0
+      // `_seq` is given, not left to SQLite: it stays exactly 1..n, so page k of the natural order
+      // is the rowid range (k·limit, (k+1)·limit] — a seek, not a scan.
+      const values: (string | number | null)[] = new Array<string | number | null>(columns.length + 1)
+      db.transaction(() => {
+        for (const row of rows) {
+          values[0] = ++seq
+          for (let i = 0; i < columns.length; i++) values[i + 1] = row[columns[i]!] ?? null
+          insert.run(values)
+        }
+      })()
+      this.counts.set(domain, seq)
+    })
+  }
+
+  rowCounts(): Partial<Record<Domain, number>> {
+    return Object.fromEntries(this.counts) as Partial<Record<Domain, number>>
+  }
+
+  finish(options: FinishResultOptions): number {
+    const sortColumns: Partial<Record<Domain, string[]>> = {}
+    this.step('Finishing the result', () => {
+      const db = this.open()
+      db.transaction(() => {
+        db.exec(LINEAGE_INDEX_SQL)
+        for (const domain of this.domains) {
+          const table = quoteIdentifier(eventTableOf(domain))
+          const columns = sortColumnsOf(domain)
+          for (const column of columns) {
+            const q = quoteIdentifier(column)
+            db.exec(`CREATE INDEX ${quoteIdentifier(`${eventTableOf(domain)}__${column}`)} ON ${table} (${q})`)
+            const sortTable = quoteIdentifier(sortTableOf(domain, column))
+            db.exec(`CREATE TABLE ${sortTable} (pos INTEGER PRIMARY KEY, seq INTEGER NOT NULL)`)
+            // Walks the index just built: no sort step, and `_seq` breaks ties as the reader expects.
+            db.exec(`INSERT INTO ${sortTable} (seq) SELECT _seq FROM ${table} ORDER BY ${q}, _seq`)
+          }
+          sortColumns[domain] = columns
+        }
+        if (options.aggregation !== undefined) this.setPart.run('aggregation', JSON.stringify(options.aggregation))
+        this.writeManifest({
+          completed_at: options.completedAt ?? Date.now(),
+          status: 'finished',
+          domains: this.domains,
+          row_counts: this.rowCounts(),
+          domain_quality: options.domainQuality,
+          quality: options.quality,
+          warnings: [...(options.warnings ?? [])],
+          sort_columns: sortColumns,
+        })
+      })()
+      // Planner statistics for filtered reads; bounded work whatever the size.
+      db.pragma('analysis_limit = 1000')
+      db.exec('ANALYZE')
+      db.close()
+      this.db = null
+      // The file was written without syncs; make it durable before it becomes visible, so a power
+      // cut after the rename cannot leave a damaged result at the final path.
+      const fd = openSync(this.partialPath, 'r+')
+      try {
+        fsyncSync(fd)
+      } finally {
+        closeSync(fd)
+      }
+      renameSync(this.partialPath, this.path)
+      syncDirectory(dirname(this.path))
+    })
+    this.state = 'finished'
+    return statSync(this.path).size
+  }
+
+  abort(): void {
+    if (this.state === 'finished' || this.state === 'aborted') return
+    this.state = 'aborted'
+    try {
+      this.db?.close()
+    } catch {
+      // Closing after a failed write can fail again; the file is deleted either way.
+    }
+    this.db = null
+    removePartial(this.partialPath)
+  }
+}
+
+/** Makes a rename durable where the platform allows it (directories cannot be opened on Windows). */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined
+  try {
+    fd = openSync(dir, 'r')
+    fsyncSync(fd)
+  } catch {
+    // Best effort: the rename itself is atomic; only its durability across a power cut is at stake.
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}
+
+function removePartial(partialPath: string): string[] {
+  const removed: string[] = []
+  for (const suffix of PARTIAL_COMPANIONS) {
+    const file = `${partialPath}${suffix}`
+    if (existsSync(file)) {
+      rmSync(file, { force: true })
+      removed.push(basename(file))
+    }
+  }
+  return removed
+}
+
+/**
+ * Starts the result file of a job at `finalPath` (written as `<finalPath>.partial` until
+ * `finish`). Refuses to replace an existing result; a stale partial file of the same job is
+ * replaced.
+ */
+export function createResultFile(finalPath: string, options: CreateResultFileOptions): ResultFileWriter {
+  assertJobId(options.jobId, 'jobId')
+  if (existsSync(finalPath)) {
+    throw new AppError('storage/write-failed', `A result file already exists at ${finalPath}; a job writes its result once.`, {
+      path: finalPath,
+    })
+  }
+  try {
+    mkdirSync(dirname(finalPath), { recursive: true })
+    removePartial(`${finalPath}${PARTIAL_SUFFIX}`)
+  } catch (error) {
+    throw toStorageError(error, `Preparing the result folder of job ${options.jobId}`, finalPath, 'storage/write-failed')
+  }
+  return new SqliteResultFileWriter(finalPath, options)
+}
+
+/**
+ * Start-up recovery: deletes every partial result file (and SQLite companions) in `resultsDir`,
+ * left by a worker that died or a machine that stopped. Returns the names removed. A missing
+ * folder has nothing to recover.
+ */
+export function removeOrphanPartials(resultsDir: string): string[] {
+  let names: string[]
+  try {
+    names = readdirSync(resultsDir)
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return []
+    throw toStorageError(error, `Listing the result folder ${resultsDir}`, resultsDir, 'storage/unreadable')
+  }
+  const removed: string[] = []
+  for (const name of names) {
+    if (!PARTIAL_COMPANIONS.some((suffix) => name.endsWith(`${PARTIAL_SUFFIX}${suffix}`))) continue
+    try {
+      rmSync(join(resultsDir, name), { force: true })
+      removed.push(name)
+    } catch (error) {
+      throw toStorageError(error, `Removing the partial result ${name}`, join(resultsDir, name), 'storage/write-failed')
+    }
+  }
+  return removed.sort()
+}

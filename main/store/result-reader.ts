@@ -1,0 +1,390 @@
+/**
+ * Reading a finished result file in the main process, read-only. Every read is bounded: a page
+ * in the natural order or sorted by a column with a sort table is a key seek (one page of work
+ * whatever the offset, domain.md §14 #12), totals without a filter come from the manifest, and
+ * exports stream in chunks. Filters and sorts on other columns are evaluated inside SQLite (no
+ * rows cross into JavaScript beyond the page), and filtered totals are counted once per filter.
+ */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import type Database from 'better-sqlite3'
+import { AppError, invalidInput } from '../../shared/errors.js'
+import { escapeLike } from '../sources/index.js'
+import { isDomain, type Domain, type EventRow, type LineageEdge, type LineageNode, type LineageResult, type SeedResult } from '../../shared/trace.js'
+import { openConnection, quoteIdentifier, toStorageError, type SqliteDatabase } from './connection.js'
+import { eventColumnsOf, eventTableOf, RESULT_APPLICATION_ID, RESULT_FORMAT_VERSION, sortTableOf, type ResultManifest } from './result-schema.js'
+
+/** Most rows one page may hold. */
+export const MAX_PAGE_LIMIT = 1000
+
+/** Most filter conditions on one page. */
+export const MAX_PAGE_FILTERS = 16
+
+/** Longest filter value (a lot id is ~20 characters; a long paste is a mistake). */
+const MAX_FILTER_VALUE_LENGTH = 1000
+
+/** Filtered totals remembered per reader (each costs a scan of the domain the first time). */
+const FILTER_TOTAL_CACHE_SIZE = 32
+
+/** Rows per chunk of {@link ResultFileReader.allRows} (the original's stream batch size). */
+export const DEFAULT_EXPORT_CHUNK = 5000
+
+/** Filter operators: equal, contains (case-insensitive for ASCII), at least, at most. */
+export const FILTER_OPS = ['eq', 'contains', 'gte', 'lte'] as const
+export type FilterOp = (typeof FILTER_OPS)[number]
+
+/** One condition of a page: `column op value`, the value always bound. */
+export interface PageFilter {
+  /** A column of the domain. */
+  column: string
+  op: FilterOp
+  /** Text (at most 1000 characters) or a finite number; a number column compares text as a number. */
+  value: string | number
+}
+
+/** Order of a page. */
+export interface PageSort {
+  /** A column of the domain. */
+  column: string
+  /** @default 'asc' */
+  direction?: 'asc' | 'desc'
+}
+
+/** Which page of a domain to read. */
+export interface PageOptions {
+  /** Rows to skip. @default 0 */
+  offset?: number
+  /** Rows to return, 1 to {@link MAX_PAGE_LIMIT}. @default 100 */
+  limit?: number
+  /** Order; ties keep the order rows were written in. @default the order rows were written in */
+  sort?: PageSort
+  /** Conditions, all of which a row must meet. @default none */
+  filter?: readonly PageFilter[]
+}
+
+/** One page of a domain. */
+export interface PageResult {
+  /** At most `limit` rows, each with every column of the domain. */
+  rows: EventRow[]
+  /** Rows matching the filter (all rows without one). */
+  total: number
+  offset: number
+  limit: number
+}
+
+/** Options of {@link ResultFileReader.allRows}. */
+export interface AllRowsOptions {
+  /** Rows per chunk, 1 to 100 000. @default DEFAULT_EXPORT_CHUNK (5000) */
+  chunkSize?: number
+}
+
+/** The read side of one finished result file. */
+export interface ResultFileReader {
+  readonly path: string
+  manifest(): ResultManifest
+  /** The seed result, or null when the trace stored none. */
+  seeds(): SeedResult | null
+  /** The lineage as the pipeline produced it, or null when there was none (no seeds). */
+  lineage(): LineageResult | null
+  /** The profile's aggregation (MSD), or null. */
+  aggregation(): unknown
+  /** Rows per stored domain. */
+  domainCounts(): Partial<Record<Domain, number>>
+  /** One page of a domain. Unknown columns and bad values are `input/invalid` naming the field. */
+  page(domain: Domain, options?: PageOptions): PageResult
+  /** Every row of a domain in written order, in chunks, yielding to the event loop between them. */
+  allRows(domain: Domain, options?: AllRowsOptions): AsyncGenerator<EventRow[], void, undefined>
+  /** Closes the connection (idempotent). */
+  close(): void
+}
+
+function parseJson<T>(text: string, what: string, path: string): T {
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    throw new AppError('storage/unreadable', `The result file ${path} has a damaged ${what}.`, { path })
+  }
+}
+
+function assertWholeNumber(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw invalidInput(field, `must be a whole number from ${min} to ${max}, got ${String(value)}`)
+  }
+  return value
+}
+
+class SqliteResultFileReader implements ResultFileReader {
+  private db: SqliteDatabase | null
+  private readonly meta: ResultManifest
+  /** Columns of each stored domain as the file has them (a file from another version may differ). */
+  private readonly columns = new Map<Domain, readonly string[]>()
+  private readonly statements = new Map<string, Database.Statement>()
+  private readonly filteredTotals = new Map<string, number>()
+
+  constructor(readonly path: string) {
+    this.db = openConnection(path, 'result-reader')
+    try {
+      this.meta = this.readManifest()
+      for (const domain of this.meta.domains) {
+        const info = this.db.pragma(`table_info(${quoteIdentifier(eventTableOf(domain))})`) as { name: string }[]
+        if (info.length === 0) throw new AppError('storage/unreadable', `The result file ${path} lists ${domain} but has no table for it.`, { path })
+        this.columns.set(
+          domain,
+          info.map((c) => c.name).filter((c) => c !== '_seq'),
+        )
+      }
+    } catch (error) {
+      this.close()
+      throw toStorageError(error, `Reading the result file ${path}`, path, 'storage/unreadable')
+    }
+  }
+
+  private open(): SqliteDatabase {
+    if (!this.db) throw new AppError('internal/unexpected', `The result file ${this.path} is closed.`)
+    return this.db
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql)
+    if (!statement) {
+      statement = this.open().prepare(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement
+  }
+
+  private readManifest(): ResultManifest {
+    const db = this.open()
+    const applicationId = db.pragma('application_id', { simple: true }) as number
+    const hasManifest = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'manifest'`).get() !== undefined
+    if (applicationId !== RESULT_APPLICATION_ID || !hasManifest) {
+      throw new AppError('storage/unreadable', `${this.path} is not an MES Trace result file.`, { path: this.path })
+    }
+    const rows = db.prepare('SELECT key, value FROM manifest').all() as { key: string; value: string }[]
+    const entries = Object.fromEntries(rows.map((r) => [r.key, parseJson<unknown>(r.value, `manifest entry ${r.key}`, this.path)]))
+    const manifest = entries as unknown as ResultManifest
+    const version = manifest.format_version
+    if (typeof version !== 'number') throw new AppError('storage/unreadable', `The result file ${this.path} has no format version.`, { path: this.path })
+    if (version > RESULT_FORMAT_VERSION) {
+      throw new AppError(
+        'storage/incompatible',
+        `The result file ${this.path} has format version ${version}, but this version of MES Trace reads up to ${RESULT_FORMAT_VERSION}. ` +
+          'It was written by a newer version of the app: update the app to open it.',
+        { path: this.path, fileVersion: version, codeVersion: RESULT_FORMAT_VERSION },
+      )
+    }
+    if (manifest.status !== 'finished') {
+      throw new AppError('storage/unreadable', `The result file ${this.path} was never finished; it holds no complete result.`, { path: this.path })
+    }
+    if (!Array.isArray(manifest.domains) || !manifest.domains.every(isDomain)) {
+      throw new AppError('storage/unreadable', `The result file ${this.path} lists unknown domains.`, { path: this.path })
+    }
+    return manifest
+  }
+
+  private part<T>(name: string): T | undefined {
+    const row = this.statement('SELECT value FROM json_parts WHERE name = ?').get(name) as { value: string } | undefined
+    return row ? parseJson<T>(row.value, name, this.path) : undefined
+  }
+
+  manifest(): ResultManifest {
+    return structuredClone(this.meta)
+  }
+
+  seeds(): SeedResult | null {
+    const seedCount = this.part<number>('seeds.seed_count')
+    if (seedCount === undefined) return null
+    const rows = this.statement('SELECT container_id, container_name, lot_id, input_value, match_source FROM seeds ORDER BY _seq').all() as {
+      container_id: string
+      container_name: string
+      lot_id: string
+      input_value: string | null
+      match_source: SeedResult['seeds'][number]['match_source'] | null
+    }[]
+    return {
+      seeds: rows.map((r) => ({
+        container_id: r.container_id,
+        container_name: r.container_name,
+        lot_id: r.lot_id,
+        ...(r.input_value !== null ? { input_value: r.input_value } : {}),
+        ...(r.match_source !== null ? { match_source: r.match_source } : {}),
+      })),
+      seed_count: seedCount,
+      not_found: this.part<string[]>('seeds.not_found') ?? [],
+      expansion_info: this.part<Record<string, number>>('seeds.expansion_info') ?? {},
+      input_count: this.part<number>('seeds.input_count') ?? 0,
+    }
+  }
+
+  lineage(): LineageResult | null {
+    const parts = this.statement("SELECT name, value FROM json_parts WHERE name LIKE 'lineage.%' ORDER BY rowid").all() as {
+      name: string
+      value: string
+    }[]
+    if (parts.length === 0) return null
+    const lineage: Record<string, unknown> = {}
+    for (const p of parts) lineage[p.name.slice('lineage.'.length)] = parseJson<unknown>(p.value, p.name, this.path)
+    if (lineage.direction !== 'backward' && lineage.direction !== 'forward') {
+      throw new AppError('storage/unreadable', `The result file ${this.path} has a lineage without a direction.`, { path: this.path })
+    }
+    const nodes: Record<string, LineageNode> = {}
+    const nodeRows = this.statement(
+      'SELECT container_id, container_name, mfgorder_name, wafer_lot, node_type FROM lineage_nodes ORDER BY _seq',
+    ).all() as LineageNode[]
+    for (const node of nodeRows) nodes[node.container_id] = node
+    lineage.nodes = nodes
+    lineage.edges = this.statement('SELECT from_cid, to_cid, edge_type FROM lineage_edges ORDER BY _seq').all() as LineageEdge[]
+    return lineage as unknown as LineageResult
+  }
+
+  aggregation(): unknown {
+    return this.part<unknown>('aggregation') ?? null
+  }
+
+  domainCounts(): Partial<Record<Domain, number>> {
+    return { ...this.meta.row_counts }
+  }
+
+  /** The domain's columns, or `input/invalid` for a name that is not a domain. */
+  private columnsOf(domain: unknown): readonly string[] | undefined {
+    if (!isDomain(domain)) throw invalidInput('domain', `unknown event domain ${JSON.stringify(domain)}`)
+    return this.columns.get(domain)
+  }
+
+  private checkColumn(columns: readonly string[] | undefined, column: unknown, field: string, domain: Domain): string {
+    // A domain this result does not store has no rows, but a column name must still be a real one.
+    const known = columns ?? eventColumnsOf(domain)
+    if (typeof column !== 'string' || !known.includes(column)) {
+      const shown = typeof column === 'string' ? JSON.stringify(column.slice(0, 60)) : typeof column
+      throw invalidInput(field, `unknown ${domain} column ${shown}; columns: ${known.join(', ')}`)
+    }
+    return column
+  }
+
+  page(domain: Domain, options: PageOptions = {}): PageResult {
+    const columns = this.columnsOf(domain)
+    if (typeof options !== 'object' || options === null) throw invalidInput('options', 'must be an object')
+    const offset = options.offset === undefined ? 0 : assertWholeNumber(options.offset, 'offset', 0, Number.MAX_SAFE_INTEGER)
+    const limit = options.limit === undefined ? 100 : assertWholeNumber(options.limit, 'limit', 1, MAX_PAGE_LIMIT)
+
+    let sort: { column: string; desc: boolean } | undefined
+    if (options.sort !== undefined) {
+      if (typeof options.sort !== 'object' || options.sort === null) throw invalidInput('sort', 'must be { column, direction }')
+      const column = this.checkColumn(columns, options.sort.column, 'sort.column', domain)
+      const direction = options.sort.direction ?? 'asc'
+      if (direction !== 'asc' && direction !== 'desc') throw invalidInput('sort.direction', `must be asc or desc, got ${JSON.stringify(direction)}`)
+      sort = { column, desc: direction === 'desc' }
+    }
+
+    const where: string[] = []
+    const params: (string | number)[] = []
+    if (options.filter !== undefined) {
+      if (!Array.isArray(options.filter)) throw invalidInput('filter', 'must be a list of { column, op, value }')
+      if (options.filter.length > MAX_PAGE_FILTERS) throw invalidInput('filter', `at most ${MAX_PAGE_FILTERS} conditions`)
+      options.filter.forEach((f: PageFilter, i) => {
+        if (typeof f !== 'object' || f === null) throw invalidInput(`filter[${i}]`, 'must be { column, op, value }')
+        const column = quoteIdentifier(this.checkColumn(columns, f.column, `filter[${i}].column`, domain))
+        if (!(FILTER_OPS as readonly string[]).includes(f.op)) {
+          throw invalidInput(`filter[${i}].op`, `must be one of ${FILTER_OPS.join(', ')}, got ${JSON.stringify(f.op)}`)
+        }
+        const value = f.value
+        if (!(typeof value === 'string' && value.length <= MAX_FILTER_VALUE_LENGTH) && !(typeof value === 'number' && Number.isFinite(value))) {
+          throw invalidInput(`filter[${i}].value`, `must be text of at most ${MAX_FILTER_VALUE_LENGTH} characters or a finite number`)
+        }
+        // Values are always bound; only the validated, quoted column name is part of the SQL text.
+        if (f.op === 'eq') where.push(`${column} = ?`)
+        else if (f.op === 'gte') where.push(`${column} >= ?`)
+        else if (f.op === 'lte') where.push(`${column} <= ?`)
+        else where.push(`${column} LIKE ? ESCAPE '\\'`)
+        params.push(f.op === 'contains' ? `%${escapeLike(String(value))}%` : value)
+      })
+    }
+
+    if (columns === undefined) return { rows: [], total: 0, offset, limit }
+    const table = quoteIdentifier(eventTableOf(domain))
+    const select = columns.map((c) => `t.${quoteIdentifier(c)}`).join(', ')
+
+    if (where.length === 0) {
+      const total = this.meta.row_counts[domain] ?? 0
+      if (offset >= total) return { rows: [], total, offset, limit }
+      if (!sort) {
+        // `_seq` is exactly 1..total: the page is a rowid range.
+        const rows = this.statement(`SELECT ${select} FROM ${table} AS t WHERE t._seq > ? AND t._seq <= ? ORDER BY t._seq`).all(
+          offset,
+          offset + limit,
+        ) as EventRow[]
+        return { rows, total, offset, limit }
+      }
+      if (this.meta.sort_columns[domain]?.includes(sort.column)) {
+        // Positions in the sort table are 1..total in ascending order; descending reads them from the end.
+        const [from, to] = sort.desc ? [total - offset - limit + 1, total - offset] : [offset + 1, offset + limit]
+        const order = quoteIdentifier(sortTableOf(domain, sort.column))
+        const rows = this.statement(
+          `SELECT ${select} FROM ${order} AS s JOIN ${table} AS t ON t._seq = s.seq WHERE s.pos BETWEEN ? AND ? ORDER BY s.pos ${sort.desc ? 'DESC' : 'ASC'}`,
+        ).all(Math.max(1, from), to) as EventRow[]
+        return { rows, total, offset, limit }
+      }
+    }
+
+    const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
+    const total = where.length > 0 ? this.filteredTotal(domain, whereSql, params) : (this.meta.row_counts[domain] ?? 0)
+    if (offset >= total) return { rows: [], total, offset, limit }
+    const dir = sort?.desc ? 'DESC' : 'ASC'
+    const orderBy = sort ? `t.${quoteIdentifier(sort.column)} ${dir}, t._seq ${dir}` : 't._seq'
+    const rows = this.statement(`SELECT ${select} FROM ${table} AS t ${whereSql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(
+      ...params,
+      limit,
+      offset,
+    ) as EventRow[]
+    return { rows, total, offset, limit }
+  }
+
+  /** Rows matching a filter, counted once per distinct filter and remembered. */
+  private filteredTotal(domain: Domain, whereSql: string, params: readonly (string | number)[]): number {
+    const key = JSON.stringify([domain, whereSql, params])
+    const cached = this.filteredTotals.get(key)
+    if (cached !== undefined) {
+      // Refresh its place: the cache drops the least recently used filter.
+      this.filteredTotals.delete(key)
+      this.filteredTotals.set(key, cached)
+      return cached
+    }
+    const table = quoteIdentifier(eventTableOf(domain))
+    const { n } = this.statement(`SELECT count(*) AS n FROM ${table} AS t ${whereSql}`).get(...params) as { n: number }
+    this.filteredTotals.set(key, n)
+    if (this.filteredTotals.size > FILTER_TOTAL_CACHE_SIZE) this.filteredTotals.delete(this.filteredTotals.keys().next().value!)
+    return n
+  }
+
+  async *allRows(domain: Domain, options: AllRowsOptions = {}): AsyncGenerator<EventRow[], void, undefined> {
+    const columns = this.columnsOf(domain)
+    const chunkSize = options.chunkSize === undefined ? DEFAULT_EXPORT_CHUNK : assertWholeNumber(options.chunkSize, 'chunkSize', 1, 100_000)
+    if (columns === undefined) return
+    const select = columns.map(quoteIdentifier).join(', ')
+    const statement = this.statement(`SELECT _seq, ${select} FROM ${quoteIdentifier(eventTableOf(domain))} WHERE _seq > ? ORDER BY _seq LIMIT ?`)
+    let after = 0
+    for (;;) {
+      const rows = statement.all(after, chunkSize) as (EventRow & { _seq: number })[]
+      if (rows.length === 0) return
+      after = rows[rows.length - 1]!._seq
+      for (const row of rows) delete (row as Partial<typeof row>)._seq
+      yield rows
+      if (rows.length < chunkSize) return
+      // Between chunks, timers, IPC and page reads get their turn on the main thread.
+      await yieldToEventLoop()
+    }
+  }
+
+  close(): void {
+    this.statements.clear()
+    this.db?.close()
+    this.db = null
+  }
+}
+
+/**
+ * Opens a finished result file read-only. A missing or foreign file is `storage/unreadable`; one
+ * written by a newer app is `storage/incompatible`.
+ */
+export function openResultFile(path: string): ResultFileReader {
+  return new SqliteResultFileReader(path)
+}

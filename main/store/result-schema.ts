@@ -1,0 +1,157 @@
+/**
+ * The layout of a result file (`<dataDir>/results/<jobId>.sqlite`), shared by its writer (the
+ * job's worker) and its reader (the main process). A result file is self-describing: everything a
+ * reader on another machine needs — request, source, app version, "as of" time, per-domain
+ * quality, row counts — is in its manifest.
+ */
+import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
+import type { Domain, QualityMeta } from '../../shared/trace.js'
+import { EVENT_DOMAINS } from '../trace/index.js'
+import { quoteIdentifier } from './connection.js'
+
+/** Layout version; a reader refuses a file with a larger one. */
+export const RESULT_FORMAT_VERSION = 1
+
+/** `PRAGMA application_id` of a result file ('MTRR'). */
+export const RESULT_APPLICATION_ID = 0x4d545252
+
+/**
+ * Event columns holding numbers, per domain: quantities, counts, hours, sequence numbers. They
+ * are stored with NUMERIC affinity so they sort as numbers; every other column is TEXT (times are
+ * ISO 8601 text, which sorts in time order).
+ *
+ * `EVENT_DOMAINS` names each domain's columns and time columns but not which output columns are
+ * numbers (computed ones such as `REJECT_TOTAL_QTY` or `HOLD_HOURS` included), so the list lives
+ * here; a test checks it against the columns and against rows the pipeline really emits.
+ */
+export const NUMBER_COLUMNS: Readonly<Record<Domain, readonly string[]>> = {
+  history: ['TRACKINQTY', 'TRACKOUTQTY', 'PARTIAL_COUNT'],
+  materials: ['QTYCONSUMED'],
+  rejects: [
+    'WORKCENTERSEQUENCE_GROUP', 'REJECT_QTY', 'STANDBY_QTY', 'QTYTOPROCESS_QTY', 'INPROCESS_QTY', 'PROCESSED_QTY',
+    'REJECT_TOTAL_QTY', 'DEFECT_QTY',
+  ],
+  holds: ['HOLD_HOURS'],
+  jobs: [],
+  upstream_history: ['TRACKINQTY'],
+  downstream_rejects: ['REJECT_TOTAL_QTY'],
+}
+
+/** Manifest keys, each holding one JSON value. */
+export type ManifestKey = keyof ResultManifest
+
+/** What a result file says about itself. */
+export interface ResultManifest {
+  format_version: number
+  job_id: string
+  request: NormalizedTraceRequest
+  /** The source the rows were read from, as a person reads it (e.g. `sqlite:/data/plant.sqlite`). */
+  source: string
+  app_version: string
+  /** When the writer created the file (epoch ms). */
+  created_at: number
+  /** When the source was read: the data is as of this time (epoch ms). */
+  as_of: number
+  /** When the file was finished (epoch ms); null while it is being written. */
+  completed_at: number | null
+  /** `writing` until `finish`; a reader only opens `finished` files. */
+  status: 'writing' | 'finished'
+  /** Domains stored, in request order (a domain with no rows has an empty table). */
+  domains: Domain[]
+  /** Rows stored per domain, so a page's total costs nothing. */
+  row_counts: Partial<Record<Domain, number>>
+  domain_quality: Partial<Record<Domain, QualityMeta>>
+  /** Query-scope quality; null until finished. */
+  quality: QualityMeta | null
+  warnings: string[]
+  /** Columns with a precomputed order per domain: a sorted page of them costs one page. */
+  sort_columns: Partial<Record<Domain, string[]>>
+}
+
+/** Table of a domain's events. */
+export function eventTableOf(domain: Domain): string {
+  return `events_${domain}`
+}
+
+/**
+ * Table holding a domain's row order by one column: `pos` 1..n → `seq` (`_seq` of the row), in
+ * (column, `_seq`) order. Reading positions `offset+1 … offset+limit` is one page whatever the
+ * offset, where `ORDER BY … OFFSET` walks every skipped row.
+ */
+export function sortTableOf(domain: Domain, column: string): string {
+  return `sort_${domain}__${column}`
+}
+
+/** An event column's declared type. */
+export function columnTypeOf(domain: Domain, column: string): 'TEXT' | 'NUMERIC' {
+  return NUMBER_COLUMNS[domain].includes(column) ? 'NUMERIC' : 'TEXT'
+}
+
+/** Column names come from code; this keeps anything else out of the SQL text. */
+function assertColumnName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`unexpected event column name ${JSON.stringify(name)}`)
+  return name
+}
+
+/** A domain's event columns, in row order. */
+export function eventColumnsOf(domain: Domain): readonly string[] {
+  return EVENT_DOMAINS[domain].columns.map(assertColumnName)
+}
+
+/**
+ * Columns that get an index and a sort table when a result is finished: the lot id (paging by lot,
+ * filtering one lot), the time columns and the number columns (the usual sorts).
+ */
+export function sortColumnsOf(domain: Domain): string[] {
+  const columns = eventColumnsOf(domain)
+  const wanted = new Set(['CONTAINERID', ...EVENT_DOMAINS[domain].timeColumns, ...NUMBER_COLUMNS[domain]])
+  return columns.filter((c) => wanted.has(c))
+}
+
+/** `CREATE TABLE` of a domain: `_seq` (1..n, insertion order) then the typed columns. */
+export function eventTableSql(domain: Domain): string {
+  const columns = eventColumnsOf(domain).map((c) => `  ${quoteIdentifier(c)} ${columnTypeOf(domain, c)}`)
+  return `CREATE TABLE ${quoteIdentifier(eventTableOf(domain))} (\n  _seq INTEGER PRIMARY KEY,\n${columns.join(',\n')}\n)`
+}
+
+/** Tables every result file has, whatever its domains. */
+export const BASE_SCHEMA_SQL = `
+CREATE TABLE manifest (
+  key TEXT NOT NULL PRIMARY KEY,
+  value TEXT NOT NULL
+);
+-- Small JSON parts keyed by name: the seed result's lists and the lineage maps other than its
+-- nodes and edges (roots, ancestors, children_map, seed_roots, leaf_serials…).
+CREATE TABLE json_parts (
+  name TEXT NOT NULL PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE seeds (
+  _seq INTEGER PRIMARY KEY,
+  container_id TEXT NOT NULL,
+  container_name TEXT,
+  lot_id TEXT,
+  input_value TEXT,
+  match_source TEXT
+);
+CREATE TABLE lineage_nodes (
+  _seq INTEGER PRIMARY KEY,
+  container_id TEXT NOT NULL UNIQUE,
+  container_name TEXT,
+  mfgorder_name TEXT,
+  wafer_lot TEXT,
+  node_type TEXT NOT NULL
+);
+CREATE TABLE lineage_edges (
+  _seq INTEGER PRIMARY KEY,
+  from_cid TEXT NOT NULL,
+  to_cid TEXT NOT NULL,
+  edge_type TEXT NOT NULL
+);
+`
+
+/** Indexes made when the lineage tables are finished (graph lookups by either end). */
+export const LINEAGE_INDEX_SQL = `
+CREATE INDEX lineage_edges_by_from ON lineage_edges (from_cid);
+CREATE INDEX lineage_edges_by_to ON lineage_edges (to_cid);
+`
