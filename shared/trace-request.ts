@@ -220,3 +220,21 @@ export function normalizeTraceRequest(raw: unknown): NormalizedTraceRequest {
   }
   return { profile: p, direction, seed: { mode: 'date_range', station, start_date, end_date }, station, loss_reasons, domains }
 }
+
+/**
+ * The request form of a normalized request, so a stored job can be queued again through the same
+ * validation; `normalizeTraceRequest(toTraceRequest(r))` gives `r` back.
+ */
+export function toTraceRequest(request: NormalizedTraceRequest): TraceRequest {
+  const { profile, seed, domains } = request
+  if (profile !== 'mid_section_defect') {
+    if (seed.mode !== 'containers') throw new Error(`${profile} requests have container seeds`)
+    return { profile, params: { resolve_type: seed.resolve_type, values: [...seed.values] }, domains: [...domains] }
+  }
+  const common = { station: request.station, direction: request.direction, loss_reasons: [...request.loss_reasons] }
+  const params =
+    seed.mode === 'containers'
+      ? { mode: 'container', resolve_type: seed.resolve_type, values: [...seed.values], ...common }
+      : { mode: 'date_range', start_date: seed.start_date, end_date: seed.end_date, ...common }
+  return { profile, params, domains: [...domains] }
+}

@@ -47,3 +47,13 @@ export {
   type ParentPortLike,
   type WorkerProcessLike,
 } from './worker-port.js'
+export {
+  JobEngine,
+  dedupKeyOf,
+  estimateCids,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type JobEngineOptions,
+  type JobProgressEvent,
+  type JobStatusEvent,
+} from './job-engine.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isAppError } from '../../../shared/errors.js'
-import { normalizeTraceRequest } from '../../../shared/trace-request.js'
+import { normalizeTraceRequest, toTraceRequest } from '../../../shared/trace-request.js'
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {
@@ -73,5 +73,20 @@ describe('normalizeTraceRequest', () => {
     expect(() => normalizeTraceRequest({ profile: 'query_tool', params: { resolve_type: 'work_order', values } })).toThrow(
       'params.values: 2001 values given; at most 2000 work_order values per trace',
     )
+  })
+})
+
+describe('toTraceRequest', () => {
+  it('round-trips every seed mode through validation', () => {
+    const requests = [
+      { profile: 'query_tool', params: { resolve_type: 'work_order', values: ['GA26010001', 'GC2601*'] }, domains: ['history'] },
+      { profile: 'query_tool_reverse', params: { resolve_type: 'serial_number', values: ['PSN1'] } },
+      { profile: 'mid_section_defect', params: { mode: 'container', resolve_type: 'wafer_lot', values: ['W1'], station: '成型', direction: 'forward', loss_reasons: ['B', 'A'] } },
+      { profile: 'mid_section_defect', params: { start_date: '2026-09-01', end_date: '2026-09-30' }, domains: [] },
+    ]
+    for (const raw of requests) {
+      const normalized = normalizeTraceRequest(raw)
+      expect(normalizeTraceRequest(toTraceRequest(normalized))).toEqual(normalized)
+    }
   })
 })

@@ -1,0 +1,486 @@
+/**
+ * The job engine of the main process: every trace is a background job with a catalog row, run in
+ * its own worker process, limited in time and memory, cancellable, recovered after a crash of the
+ * app, expired on time. Built on p-queue; no Electron import, so the CLI, the browser host and the
+ * desktop app run the same engine with different worker hosts.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import PQueue from 'p-queue'
+import { AppError, toErrorData, type AppErrorData } from '../../shared/errors.js'
+import type { EngineSettings } from '../../shared/settings.js'
+import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
+import { daysBetween } from '../../shared/time.js'
+import { isPattern } from '../../shared/tokens.js'
+import type { Domain, TraceProgress } from '../../shared/trace.js'
+import type { WorkerJobSummary, WorkerSourceSpec, WorkerToMainMessage } from '../../shared/worker-protocol.js'
+import { parseSourceSpec } from '../sources/index.js'
+import {
+  openResultFile,
+  removeOrphanPartials,
+  type Catalog,
+  type JobRow,
+  type JobStatus,
+  type ListJobsQuery,
+  type PageOptions,
+  type PageResult,
+  type ResultFileReader,
+  type TerminalJobStatus,
+} from '../store/index.js'
+import type { WorkerHandle, WorkerHost } from './worker-host.js'
+import { RssWatchdog, workerRssSampler } from './rss-watchdog.js'
+import { workerExitError } from './worker-exit.js'
+
+/** Progress pushed to listeners (≤ 10 per second per job). */
+export interface JobProgressEvent {
+  jobId: string
+  progress: TraceProgress
+  elapsedMs: number
+  /** Estimated time left from the share of event batches done; absent before the events stage. */
+  etaMs?: number
+}
+
+export interface JobStatusEvent {
+  jobId: string
+  status: JobStatus
+  error?: AppErrorData
+}
+
+export interface JobEngineOptions {
+  catalog: Catalog
+  host: WorkerHost
+  /** Absolute path of the trace worker's compiled entry. */
+  workerEntry: string
+  resultsDir: string
+  settings: EngineSettings
+  appVersion: string
+  /** @default Date.now */
+  now?: () => number
+  /** Time a cancelled worker gets to stop by itself before it is killed. @default 1500 */
+  cancelGraceMs?: number
+  /** Period of the expiry sweeper. @default 300_000 */
+  sweepIntervalMs?: number
+  /** Minimum time between two progress events of one job. @default 100 */
+  progressIntervalMs?: number
+}
+
+export interface EnqueueOptions {
+  source: WorkerSourceSpec
+  /** Person-readable source description for lists. @default `sqlite:<path>` */
+  sourceDescription?: string
+  /** Run even when an identical unexpired result exists. @default false */
+  force?: boolean
+}
+
+export interface EnqueueResult {
+  jobId: string
+  /** True when answered from an earlier identical job's result. */
+  cached: boolean
+  /** Completion time (epoch ms) of the result answering a cached request. */
+  asOf?: number
+}
+
+interface RunningJob {
+  handle: WorkerHandle | undefined
+  cancelRequested: boolean
+  killTimer?: NodeJS.Timeout
+}
+
+type Listener<T> = (event: T) => void
+
+/** A stable hash of everything that makes two traces the same (domain.md §14 #1). */
+export function dedupKeyOf(request: NormalizedTraceRequest, source: WorkerSourceSpec): string {
+  const canonical = JSON.stringify({
+    profile: request.profile,
+    direction: request.direction,
+    seed: request.seed,
+    station: request.station,
+    loss_reasons: [...request.loss_reasons].sort(),
+    domains: [...request.domains].sort(),
+    source,
+  })
+  return createHash('sha256').update(canonical).digest('hex')
+}
+
+/**
+ * CIDs a request will probably touch, known before it runs: tokens × the usual lineage fan-out,
+ * a wildcard as a work order's worth of lots, a date range as a day's detection population.
+ */
+export function estimateCids(request: NormalizedTraceRequest): number {
+  const FAN_OUT = 1.7
+  if (request.seed.mode === 'date_range') {
+    const days = daysBetween(request.seed.start_date, request.seed.end_date) + 1
+    return Math.round(days * 500 * FAN_OUT)
+  }
+  const perToken = request.seed.resolve_type === 'work_order' || request.seed.resolve_type === 'gd_work_order' ? 100 : 1
+  return Math.round(request.seed.values.reduce((n, v) => n + (isPattern(v) ? 1000 : perToken), 0) * FAN_OUT)
+}
+
+function newJobId(): string {
+  return `trace-evt-${randomBytes(6).toString('hex')}`
+}
+
+/** The catalog's source id of a worker source spec (`sqlite:<path>`), parsed back by `parseSourceSpec`. */
+function sourceIdOf(source: WorkerSourceSpec): string {
+  return `${source.kind}:${source.path}`
+}
+
+function sourceOf(row: JobRow): WorkerSourceSpec {
+  return parseSourceSpec(row.source_id)
+}
+
+export class JobEngine {
+  private readonly catalog: Catalog
+  private readonly host: WorkerHost
+  private readonly now: () => number
+  private readonly settings: EngineSettings
+  private readonly queue: PQueue
+  /** Bulk traces pass this gate first, so one slot always stays free for interactive ones. */
+  private readonly bulkGate: PQueue
+  private readonly queuedAborts = new Map<string, AbortController>()
+  private readonly running = new Map<string, RunningJob>()
+  private readonly progressListeners = new Set<Listener<JobProgressEvent>>()
+  private readonly statusListeners = new Set<Listener<JobStatusEvent>>()
+  private readonly lastProgressAt = new Map<string, number>()
+  private readonly readers = new Map<string, ResultFileReader>()
+  private sweeper: NodeJS.Timeout | undefined
+  private stopped = false
+
+  constructor(private readonly options: JobEngineOptions) {
+    this.catalog = options.catalog
+    this.host = options.host
+    this.now = options.now ?? Date.now
+    this.settings = options.settings
+    const slots = this.settings.TRACE_WORKER_COUNT
+    this.queue = new PQueue({ concurrency: slots })
+    this.bulkGate = new PQueue({ concurrency: Math.max(1, slots - 1) })
+  }
+
+  /** Recovers from the previous run, starts the sweeper and the jobs found queued. */
+  start(): { requeued: string[]; interrupted: string[]; removedPartials: string[] } {
+    const { requeued, interrupted } = this.catalog.markStaleOnStart({ ttlMs: this.ttlMs(), now: this.now() })
+    for (const jobId of interrupted) this.emitStatus({ jobId, status: 'interrupted' })
+    const removedPartials = removeOrphanPartials(this.options.resultsDir)
+    this.sweep()
+    this.sweeper = setInterval(() => this.sweep(), this.options.sweepIntervalMs ?? 300_000)
+    this.sweeper.unref()
+    for (const jobId of requeued) this.schedule(jobId)
+    return { requeued, interrupted, removedPartials }
+  }
+
+  onDidProgress(listener: Listener<JobProgressEvent>): () => void {
+    this.progressListeners.add(listener)
+    return () => this.progressListeners.delete(listener)
+  }
+
+  onDidChangeStatus(listener: Listener<JobStatusEvent>): () => void {
+    this.statusListeners.add(listener)
+    return () => this.statusListeners.delete(listener)
+  }
+
+  /**
+   * Validates and queues a trace. Bad input is refused with `input/invalid` before anything is
+   * written. An identical request with an unexpired finished result is answered from it.
+   */
+  enqueue(raw: unknown, options: EnqueueOptions): EnqueueResult {
+    if (this.stopped) throw new AppError('job/engine-stopped', 'The job engine is shutting down.')
+    const request = normalizeTraceRequest(raw)
+    const dedupKey = dedupKeyOf(request, options.source)
+    if (!options.force) {
+      const reusable = this.catalog.findReusable(dedupKey, this.now())
+      if (reusable) return { jobId: reusable.job_id, cached: true, asOf: reusable.completed_at ?? undefined }
+    }
+    const jobId = newJobId()
+    const estimate = estimateCids(request)
+    this.catalog.insertJob({
+      job_id: jobId,
+      profile: request.profile,
+      direction: request.direction,
+      domains: request.domains,
+      request,
+      dedup_key: dedupKey,
+      source_id: sourceIdOf(options.source),
+      source_description: options.sourceDescription ?? sourceIdOf(options.source),
+      result_path: join(this.options.resultsDir, `${jobId}.sqlite`),
+      priority: estimate > this.settings.TRACE_ASYNC_CID_THRESHOLD ? 0 : 1,
+      created_at: this.now(),
+    })
+    this.emitStatus({ jobId, status: 'queued' })
+    this.schedule(jobId)
+    return { jobId, cached: false }
+  }
+
+  /** The catalog row of a job, or `job/not-found`. */
+  status(jobId: string): JobRow {
+    const row = this.catalog.getJob(jobId)
+    if (!row) throw new AppError('job/not-found', `No job ${jobId} (it may have expired or been deleted).`, { jobId })
+    return row
+  }
+
+  list(filter: ListJobsQuery = {}): JobRow[] {
+    return this.catalog.listJobs(filter)
+  }
+
+  /**
+   * One page of a finished job's domain; a page read costs one page. Readers stay open between
+   * calls (their filter totals are cached) and are closed when the job is removed or expires.
+   */
+  result(jobId: string, domain: Domain, options: PageOptions = {}): PageResult {
+    return this.reader(jobId).page(domain, options)
+  }
+
+  /** The read-only result file of a finished job. */
+  reader(jobId: string): ResultFileReader {
+    const open = this.readers.get(jobId)
+    if (open) return open
+    const row = this.status(jobId)
+    if (row.status !== 'finished' || !row.result_path) {
+      throw new AppError('job/not-finished', `Job ${jobId} is ${row.status}; results exist only for finished jobs.`, { status: row.status })
+    }
+    const reader = openResultFile(row.result_path)
+    this.readers.set(jobId, reader)
+    return reader
+  }
+
+  private closeReader(jobId: string): void {
+    this.readers.get(jobId)?.close()
+    this.readers.delete(jobId)
+  }
+
+  /** Cancels a job: a queued one is removed at once, a running one is told to stop, then killed. */
+  cancel(jobId: string): JobRow {
+    const row = this.status(jobId)
+    if (row.status === 'queued') {
+      this.queuedAborts.get(jobId)?.abort()
+      this.queuedAborts.delete(jobId)
+      this.finish(jobId, 'cancelled')
+      return this.status(jobId)
+    }
+    const run = this.running.get(jobId)
+    if (row.status === 'running' && run && !run.cancelRequested) {
+      run.cancelRequested = true
+      try {
+        run.handle?.send({ type: 'cancel', jobId })
+      } catch {
+        // Already gone: the exit handler settles the job.
+      }
+      run.killTimer = setTimeout(() => run.handle?.kill(), this.options.cancelGraceMs ?? 1500)
+    }
+    return this.status(jobId)
+  }
+
+  /** Pins (never expires) or unpins a job. */
+  pin(jobId: string, pinned = true): JobRow {
+    this.status(jobId)
+    this.catalog.setPinned(jobId, pinned)
+    return this.status(jobId)
+  }
+
+  /** Deletes a job and its result file; a running job is cancelled first. */
+  remove(jobId: string): void {
+    const row = this.status(jobId)
+    if (row.status === 'queued' || row.status === 'running') this.cancel(jobId)
+    this.closeReader(jobId)
+    if (row.result_path) rmSync(row.result_path, { force: true })
+    this.catalog.deleteJob(jobId)
+  }
+
+  /** Queues the same request again as a new job (a one-command re-run of an interrupted job). */
+  rerun(jobId: string): EnqueueResult {
+    const row = this.status(jobId)
+    return this.enqueue(toTraceRequest(row.request), { source: sourceOf(row), ...(row.source_description ? { sourceDescription: row.source_description } : {}), force: true })
+  }
+
+  /** Waits until no job is queued or running. */
+  async whenIdle(): Promise<void> {
+    await this.bulkGate.onIdle()
+    await this.queue.onIdle()
+  }
+
+  /** Stops taking jobs, cancels running ones and waits for their workers until `deadlineMs`. */
+  async shutdown(deadlineMs = 5000): Promise<void> {
+    this.stopped = true
+    if (this.sweeper) clearInterval(this.sweeper)
+    this.bulkGate.pause()
+    this.queue.pause()
+    for (const jobId of this.running.keys()) this.cancel(jobId)
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref())
+    await Promise.race([this.queue.onPendingZero(), deadline])
+    for (const run of this.running.values()) run.handle?.kill()
+  }
+
+  /** Deletes expired jobs and their files (small batches). */
+  sweep(): string[] {
+    const removed: string[] = []
+    for (;;) {
+      const batch = this.catalog.expiredJobs(this.now(), 100)
+      if (batch.length === 0) return removed
+      for (const row of batch) {
+        this.closeReader(row.job_id)
+        if (row.result_path) rmSync(row.result_path, { force: true })
+        this.catalog.deleteJob(row.job_id)
+        removed.push(row.job_id)
+      }
+    }
+  }
+
+  private schedule(jobId: string): void {
+    const row = this.catalog.getJob(jobId)
+    if (!row || row.status !== 'queued') return
+    const abort = new AbortController()
+    this.queuedAborts.set(jobId, abort)
+    const task = (): Promise<void> => this.run(jobId)
+    const queued =
+      row.priority === 0
+        ? this.bulkGate.add(() => this.queue.add(task, { priority: 0, signal: abort.signal }), { signal: abort.signal })
+        : this.queue.add(task, { priority: 1, signal: abort.signal })
+    queued.catch((error: unknown) => {
+      // An aborted queue entry is a cancelled job, already recorded by cancel().
+      if ((error as { name?: string }).name !== 'AbortError') this.finish(jobId, 'failed', toErrorData(error))
+    })
+  }
+
+  private async run(jobId: string): Promise<void> {
+    this.queuedAborts.delete(jobId)
+    const row = this.catalog.getJob(jobId)
+    if (!row || row.status !== 'queued') return
+    const started = this.now()
+    this.catalog.updateJob(jobId, { status: 'running', started_at: started, stage: 'seed' })
+    this.emitStatus({ jobId, status: 'running' })
+    const run: RunningJob = { handle: undefined, cancelRequested: false }
+    this.running.set(jobId, run)
+    const maxMemoryMb = this.settings.TRACE_WORKER_MAX_MEMORY_MB
+    let watchdog: RssWatchdog | undefined
+    let timeout: NodeJS.Timeout | undefined
+    try {
+      const outcome = await new Promise<{ summary?: WorkerJobSummary; error?: AppErrorData }>((resolve) => {
+        let settled = false
+        const settle = (value: { summary?: WorkerJobSummary; error?: AppErrorData }): void => {
+          if (!settled) {
+            settled = true
+            resolve(value)
+          }
+        }
+        this.host
+          .spawn({ entry: this.options.workerEntry, maxOldSpaceMb: maxMemoryMb, serviceName: `trace ${jobId}` })
+          .then((handle) => {
+            run.handle = handle
+            timeout = setTimeout(() => {
+              settle({ error: new AppError('job/timeout', `The trace ran longer than ${this.settings.TRACE_JOB_TIMEOUT_SECONDS} s (TRACE_JOB_TIMEOUT_SECONDS) and was stopped.`).toJSON() })
+              handle.kill()
+            }, this.settings.TRACE_JOB_TIMEOUT_SECONDS * 1000)
+            watchdog = new RssWatchdog({
+              capBytes: maxMemoryMb * 1024 * 1024,
+              sample: workerRssSampler(handle),
+              onExceeded: () => {
+                settle({ error: new AppError('worker/memory-limit', `The trace used more than ${maxMemoryMb} MB (TRACE_WORKER_MAX_MEMORY_MB) and was stopped.`).toJSON() })
+                handle.kill('memory-limit')
+              },
+            })
+            handle.onMessage((message) => {
+              const result = this.onWorkerMessage(jobId, started, message)
+              if (result) settle(result)
+            })
+            handle.onExit((exit) => {
+              if (run.cancelRequested) settle({ error: new AppError('trace/cancelled', 'The trace was cancelled.').toJSON() })
+              else settle({ error: workerExitError(exit).toJSON() })
+            })
+            if (run.cancelRequested) handle.kill()
+            handle.send({
+              type: 'start',
+              jobId,
+              request: row.request,
+              source: sourceOf(row),
+              resultPath: row.result_path!,
+              appVersion: this.options.appVersion,
+              limits: {
+                maxDepth: this.settings.LINEAGE_MAX_DEPTH,
+                maxNodes: this.settings.LINEAGE_MAX_NODES,
+                maxRowsPerDomain: this.settings.EVENT_FETCHER_MAX_TOTAL_ROWS,
+              },
+            })
+          })
+          .catch((error: unknown) => settle({ error: toErrorData(error) }))
+      })
+      if (outcome.summary) {
+        this.finish(jobId, 'finished', undefined, outcome.summary)
+      } else {
+        const error = outcome.error!
+        const status: TerminalJobStatus = error.code === 'trace/cancelled' || run.cancelRequested ? 'cancelled' : 'failed'
+        // Nothing half-written stays visible as a result.
+        if (row.result_path) {
+          rmSync(`${row.result_path}.partial`, { force: true })
+          rmSync(row.result_path, { force: true })
+        }
+        this.finish(jobId, status, status === 'cancelled' ? undefined : error)
+      }
+    } finally {
+      if (timeout) clearTimeout(timeout)
+      if (run.killTimer) clearTimeout(run.killTimer)
+      watchdog?.stop()
+      run.handle?.kill()
+      this.running.delete(jobId)
+      this.lastProgressAt.delete(jobId)
+    }
+  }
+
+  /** Handles one worker message; returns the job's outcome when the message ends it. */
+  private onWorkerMessage(
+    jobId: string,
+    started: number,
+    message: WorkerToMainMessage,
+  ): { summary?: WorkerJobSummary; error?: AppErrorData } | undefined {
+    switch (message.type) {
+      case 'progress':
+        this.onProgress(jobId, started, message.progress)
+        return undefined
+      case 'done':
+        return { summary: message.summary }
+      case 'error':
+        return { error: message.error }
+      default:
+        return undefined
+    }
+  }
+
+  private onProgress(jobId: string, started: number, progress: TraceProgress): void {
+    const now = this.now()
+    const last = this.lastProgressAt.get(jobId) ?? 0
+    const isStageChange = progress.completed_stages.length > 0 && progress.stage !== this.catalog.getJob(jobId)?.stage
+    if (!isStageChange && now - last < (this.options.progressIntervalMs ?? 100)) return
+    this.lastProgressAt.set(jobId, now)
+    this.catalog.updateJob(jobId, { stage: progress.stage, completed_stages: progress.completed_stages, progress })
+    const elapsedMs = now - started
+    let etaMs: number | undefined
+    const domains = Object.values(progress.domains ?? {})
+    const total = domains.reduce((n, d) => n + d.batches_total, 0)
+    const done = domains.reduce((n, d) => n + d.batches_done, 0)
+    if (total > 0 && done > 0) etaMs = Math.round((elapsedMs / done) * (total - done))
+    const event: JobProgressEvent = { jobId, progress, elapsedMs, ...(etaMs !== undefined ? { etaMs } : {}) }
+    for (const listener of this.progressListeners) listener(event)
+  }
+
+  private ttlMs(): number {
+    return this.settings.TRACE_JOB_TTL_SECONDS * 1000
+  }
+
+  private finish(jobId: string, status: TerminalJobStatus, error?: AppErrorData, summary?: WorkerJobSummary): void {
+    this.catalog.completeJob(jobId, {
+      status,
+      completed_at: this.now(),
+      ttlMs: this.ttlMs(),
+      error_code: error?.code ?? null,
+      error_message: error?.message ?? null,
+      ...(summary
+        ? { seed_count: summary.seedCount, cid_count: summary.cidCount, row_counts: summary.rows, quality: summary.quality.status }
+        : {}),
+    })
+    this.emitStatus({ jobId, status, ...(error ? { error } : {}) })
+  }
+
+  private emitStatus(event: JobStatusEvent): void {
+    for (const listener of this.statusListeners) listener(event)
+  }
+}
+

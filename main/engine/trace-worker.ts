@@ -1,0 +1,120 @@
+/**
+ * Entry of a trace worker process (a Node child process or an Electron utility process). It runs
+ * one trace — seed resolve, lineage, events — against a read-only source and streams everything
+ * into the job's result file, reporting progress to the main process. It never imports Electron.
+ */
+import { AppError, toErrorData } from '../../shared/errors.js'
+import type { TraceProgress } from '../../shared/trace.js'
+import type { MainToWorkerMessage, WorkerJobSummary } from '../../shared/worker-protocol.js'
+import type { ResultFileWriter } from '../store/index.js'
+import { connectToMain, failInit } from './worker-port.js'
+import type * as SourcesModule from '../sources/index.js'
+import type * as StoreModule from '../store/index.js'
+import type * as TraceModule from '../trace/index.js'
+
+/** Progress messages per second, at most (the engine throttles again for the UI). */
+const PROGRESS_INTERVAL_MS = 100
+
+const port = connectToMain()
+
+// Assert the environment before taking work: the native SQLite module must load here (a wrong
+// ABI is the classic failure of a packaged app), and the main process must hear why if it does not.
+async function loadModules(): Promise<{
+  openSource: typeof SourcesModule.openSource
+  createResultFile: typeof StoreModule.createResultFile
+  runTrace: typeof TraceModule.runTrace
+}> {
+  const [sources, store, trace] = await Promise.all([
+    import('../sources/index.js'),
+    import('../store/index.js'),
+    import('../trace/index.js'),
+  ])
+  return { openSource: sources.openSource, createResultFile: store.createResultFile, runTrace: trace.runTrace }
+}
+
+const modules = await loadModules().catch((error: unknown) => {
+  const cause = error instanceof Error ? error.message : String(error)
+  return failInit(port, new AppError('worker/init-failed', `The trace worker could not start: ${cause}`).toJSON())
+})
+const { openSource, createResultFile, runTrace } = modules
+
+async function runJob(message: Extract<MainToWorkerMessage, { type: 'start' }>, signal: AbortSignal): Promise<void> {
+  const { jobId } = message
+  let writer: ResultFileWriter | undefined
+  let lastProgress = 0
+  const report = (progress: TraceProgress, force = false): void => {
+    const now = Date.now()
+    if (!force && now - lastProgress < PROGRESS_INTERVAL_MS) return
+    lastProgress = now
+    port.postToMain({ type: 'progress', jobId, progress, rssBytes: process.memoryUsage.rss(), at: now })
+  }
+  try {
+    const { source, schema } = await openSource({ kind: 'sqlite', path: message.source.path })
+    for (const warning of schema.warnings) port.postToMain({ type: 'log', jobId, level: 'warn', message: warning })
+    try {
+      writer = createResultFile(message.resultPath, {
+        jobId,
+        request: message.request,
+        source: source.description,
+        appVersion: message.appVersion,
+        now: Date.now(),
+      })
+      const out = writer
+      let stage: TraceProgress['stage'] = 'seed'
+      const outcome = await runTrace({
+        source,
+        request: message.request,
+        signal,
+        maxDepth: message.limits.maxDepth,
+        maxNodes: message.limits.maxNodes,
+        maxRowsPerDomain: message.limits.maxRowsPerDomain,
+        onProgress: (p) => {
+          report(p, p.stage !== stage)
+          stage = p.stage
+        },
+        sink: {
+          onSeeds: (seeds) => out.writeSeeds(seeds),
+          onLineage: (lineage) => out.writeLineage(lineage),
+          onEventBatch: (batch) => out.writeEvents(batch.domain, batch.rows),
+        },
+      })
+      const resultBytes = out.finish({ domainQuality: outcome.domains, quality: outcome.quality_meta, warnings: outcome.warnings })
+      writer = undefined
+      const summary: WorkerJobSummary = {
+        seedCount: outcome.seeds.seed_count,
+        cidCount: outcome.event_cids.length,
+        notFound: outcome.seeds.not_found,
+        rows: outcome.rows,
+        domainQuality: outcome.domains,
+        quality: outcome.quality_meta,
+        lineageNodes: outcome.lineage?.total_nodes ?? 0,
+        lineageTruncated: outcome.lineage?.truncated ?? false,
+        warnings: outcome.warnings,
+        resultBytes,
+      }
+      port.postToMain({ type: 'done', jobId, summary })
+    } finally {
+      await source.close()
+    }
+  } catch (error) {
+    writer?.abort()
+    port.postToMain({ type: 'error', jobId, error: toErrorData(error) })
+  }
+}
+
+let current: AbortController | undefined
+
+port.onMainMessage((message) => {
+  if (message.type === 'cancel') {
+    current?.abort()
+    return
+  }
+  if (message.type === 'start' && !current) {
+    current = new AbortController()
+    // One job per process: a worker is never reused. The engine ends the process as soon as it
+    // has the last message; exiting by itself is the fallback.
+    void runJob(message, current.signal).finally(() => port.exit(0))
+  }
+})
+
+port.postToMain({ type: 'ready', pid: process.pid })

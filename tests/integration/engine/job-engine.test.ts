@@ -1,0 +1,252 @@
+/**
+ * JobEngine with real worker processes: the trace worker (compiled, `npm run build:main`) on a
+ * hand-built source, and the failure fixtures for crash, cancel and timeout.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { JobEngine, NodeWorkerHost, type JobStatusEvent } from '../../../main/engine/index.js'
+import { openCatalog, type Catalog } from '../../../main/store/index.js'
+import { isAppError } from '../../../shared/errors.js'
+import { resolveSettings, type EngineSettings } from '../../../shared/settings.js'
+import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
+import { fixtureEntry, type FixtureName } from './worker-kit.js'
+
+const root = join(import.meta.dirname, '..', '..', '..')
+const TRACE_WORKER = join(root, 'dist', 'main', 'engine', 'trace-worker.js')
+
+const lotRequest = (values: string[]) => ({ profile: 'query_tool', params: { resolve_type: 'lot_id', values } })
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe('JobEngine', () => {
+  let dir: string
+  let catalog: Catalog
+  let fx: FixtureSource
+  let engines: JobEngine[]
+  let now: number
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mes-trace-engine-'))
+    catalog = openCatalog(join(dir, 'catalog.sqlite'), { now: () => now })
+    now = Date.now()
+    engines = []
+    fx = await createFixtureSource({
+      DW_MES_CONTAINER: [
+        { CONTAINERID: 'p1', CONTAINERNAME: 'GA26010001-A01', MFGORDERNAME: 'GA26010001', OBJECTTYPE: 'LOT' },
+        { CONTAINERID: 'k1', CONTAINERNAME: 'GA26010001-A01-001', MFGORDERNAME: 'GA26010001', OBJECTTYPE: 'LOT', SPLITFROMID: 'p1' },
+      ],
+      DW_MES_LOTWIPHISTORY: [
+        { CONTAINERID: 'p1', WORKCENTERNAME: '成型', EQUIPMENTID: 'e1', EQUIPMENTNAME: 'GMOA-0001', TRACKINTIMESTAMP: '2026-01-02 08:00:00', TRACKINQTY: 1000 },
+        { CONTAINERID: 'k1', WORKCENTERNAME: 'TMTT', EQUIPMENTID: 'e2', EQUIPMENTNAME: 'GTMA-0001', TRACKINTIMESTAMP: '2026-01-03 08:00:00', TRACKINQTY: 500 },
+      ],
+      DW_MES_LOTREJECTHISTORY: [{ CONTAINERID: 'k1', WORKCENTERNAME: 'TMTT', LOSSREASONNAME: '001_CRACK', REJECTQTY: 5, TXNDATE: '2026-01-03 09:00:00' }],
+    })
+  })
+
+  afterEach(async () => {
+    for (const engine of engines) await engine.shutdown(2000)
+    catalog.close()
+    await fx.cleanup()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  function makeEngine(entry: string, overrides: Partial<EngineSettings> = {}): JobEngine {
+    const engine = new JobEngine({
+      catalog,
+      host: new NodeWorkerHost(),
+      workerEntry: entry,
+      resultsDir: join(dir, 'results'),
+      settings: { ...resolveSettings(), ...overrides },
+      appVersion: '0.0.0-test',
+      now: () => now,
+      cancelGraceMs: 300,
+    })
+    engines.push(engine)
+    engine.start()
+    return engine
+  }
+
+  const source = () => ({ kind: 'sqlite' as const, path: fx.path })
+
+  it('runs a trace in a worker to finished and pages its result', async () => {
+    expect(existsSync(TRACE_WORKER), 'run `npm run build:main` first').toBe(true)
+    const engine = makeEngine(TRACE_WORKER)
+    const statuses: string[] = []
+    const progress: string[] = []
+    engine.onDidChangeStatus((e) => statuses.push(e.status))
+    engine.onDidProgress((e) => progress.push(e.progress.stage))
+    const { jobId, cached } = engine.enqueue(lotRequest(['GA26010001-A01']), { source: source() })
+    expect(jobId).toMatch(/^trace-evt-[0-9a-f]{12}$/)
+    expect(cached).toBe(false)
+    await engine.whenIdle()
+    const row = engine.status(jobId)
+    expect([row.status, row.error_code, row.error_message]).toEqual(['finished', null, null])
+    expect(statuses).toEqual(['queued', 'running', 'finished'])
+    expect(progress).toContain('events')
+    expect(row.seed_count).toBe(1)
+    expect(row.cid_count).toBe(2)
+    expect(row.row_counts).toEqual({ history: 2, materials: 0, rejects: 1, holds: 0, jobs: 0 })
+    expect(row.quality).toBe('complete')
+    expect(row.expires_at).toBe(row.completed_at! + 7 * 86_400_000)
+    const page = engine.result(jobId, 'history', { offset: 1, limit: 1 })
+    expect(page.total).toBe(2)
+    expect(page.rows).toHaveLength(1)
+    expect(existsSync(row.result_path!)).toBe(true)
+
+    // The same request again is answered from the result, unless forced.
+    const again = engine.enqueue(lotRequest(['GA26010001-A01']), { source: source() })
+    expect(again).toEqual({ jobId, cached: true, asOf: row.completed_at })
+    const forced = engine.enqueue(lotRequest(['GA26010001-A01']), { source: source(), force: true })
+    expect(forced.cached).toBe(false)
+    expect(forced.jobId).not.toBe(jobId)
+    await engine.whenIdle()
+    expect(engine.status(forced.jobId).status).toBe('finished')
+  })
+
+  it('refuses malformed requests naming the field and writes nothing', () => {
+    const engine = makeEngine(fixtureEntry('ok'))
+    const bad: [unknown, string][] = [
+      [{ profile: 'nope', params: {} }, 'profile'],
+      [lotRequest([]), 'params.values'],
+      [{ ...lotRequest(['A']), domains: ['history', "x'); DROP TABLE jobs; --"] }, 'domains[1]'],
+      [{ profile: 'mid_section_defect', params: { start_date: '2026-02-30', end_date: '2026-03-01' } }, 'params.start_date'],
+      [lotRequest(['x'.repeat(10_000)]), 'params.values[0]'],
+    ]
+    for (const [request, field] of bad) {
+      let error: unknown
+      try {
+        engine.enqueue(request, { source: source() })
+      } catch (e) {
+        error = e
+      }
+      expect(isAppError(error, 'input/invalid') && error.details?.field).toBe(field)
+    }
+    expect(engine.list()).toEqual([])
+  })
+
+  it('marks a job whose worker crashes failed with worker/crashed', async () => {
+    const engine = makeEngine(fixtureEntry('crash'))
+    const { jobId } = engine.enqueue(lotRequest(['A1']), { source: source() })
+    await engine.whenIdle()
+    expect(engine.status(jobId)).toMatchObject({ status: 'failed', error_code: 'worker/crashed' })
+  })
+
+  it('cancels a running job: cancelled, never failed, and the worker is gone', async () => {
+    process.env.SLOW_FIXTURE_SECONDS = '30'
+    try {
+      const engine = makeEngine(fixtureEntry('hang' satisfies FixtureName))
+      const pids: number[] = []
+      const events: JobStatusEvent[] = []
+      engine.onDidChangeStatus((e) => events.push(e))
+      engine.onDidProgress(() => undefined)
+      const { jobId } = engine.enqueue(lotRequest(['A1']), { source: source() })
+      await until(() => engine.status(jobId).status === 'running')
+      await new Promise((r) => setTimeout(r, 300))
+      for (const line of (await import('node:child_process')).execSync('pgrep -f hang.mjs || true').toString().trim().split('\n')) {
+        if (line) pids.push(Number(line))
+      }
+      const started = Date.now()
+      engine.cancel(jobId)
+      await engine.whenIdle()
+      expect(engine.status(jobId)).toMatchObject({ status: 'cancelled', error_code: null })
+      expect(Date.now() - started).toBeLessThan(2000)
+      expect(pids.length).toBeGreaterThan(0)
+      await until(() => pids.every((pid) => !pidAlive(pid)), 2000)
+      expect(events.map((e) => e.status)).toEqual(['queued', 'running', 'cancelled'])
+    } finally {
+      delete process.env.SLOW_FIXTURE_SECONDS
+    }
+  })
+
+  it('removes a queued job at once when cancelled', async () => {
+    const engine = makeEngine(fixtureEntry('hang'), { TRACE_WORKER_COUNT: 1 })
+    const first = engine.enqueue(lotRequest(['A1']), { source: source() })
+    const second = engine.enqueue(lotRequest(['A2']), { source: source() })
+    expect(engine.status(second.jobId).status).toBe('queued')
+    expect(engine.cancel(second.jobId).status).toBe('cancelled')
+    engine.cancel(first.jobId)
+    await engine.whenIdle()
+    expect(engine.status(first.jobId).status).toBe('cancelled')
+    expect(engine.status(second.jobId).started_at).toBeNull()
+  })
+
+  it('fails a job that runs past its timeout with job/timeout', async () => {
+    const engine = makeEngine(fixtureEntry('hang'), { TRACE_JOB_TIMEOUT_SECONDS: 1 })
+    const { jobId } = engine.enqueue(lotRequest(['A1']), { source: source() })
+    await engine.whenIdle()
+    expect(engine.status(jobId)).toMatchObject({ status: 'failed', error_code: 'job/timeout' })
+  })
+
+  it('lets an interactive trace start while a bulk one waits for the last slot', async () => {
+    const engine = makeEngine(fixtureEntry('hang'), { TRACE_WORKER_COUNT: 2, TRACE_ASYNC_CID_THRESHOLD: 1000 })
+    const bulk = (d: string) => ({ profile: 'mid_section_defect', params: { start_date: '2026-01-01', end_date: d } })
+    const bulk1 = engine.enqueue(bulk('2026-03-01'), { source: source() })
+    const bulk2 = engine.enqueue(bulk('2026-03-02'), { source: source() })
+    const small = engine.enqueue(lotRequest(['A1']), { source: source() })
+    await until(() => engine.status(small.jobId).status === 'running')
+    expect(engine.status(bulk1.jobId).status).toBe('running')
+    expect(engine.status(bulk2.jobId).status).toBe('queued')
+    for (const id of [bulk1.jobId, bulk2.jobId, small.jobId]) engine.cancel(id)
+    await engine.whenIdle()
+  })
+
+  it('marks jobs found running at start interrupted, re-queues queued ones and removes partial files', async () => {
+    const first = makeEngine(fixtureEntry('ok'))
+    const { jobId } = first.enqueue(lotRequest(['A1']), { source: source() })
+    await first.whenIdle()
+    await first.shutdown()
+    engines = []
+    // Simulate a crash of the app mid-job: a row left running and a half-written result file.
+    const done = catalog.getJob(jobId)!
+    catalog.insertJob({
+      job_id: 'trace-evt-00000000dead', profile: done.profile, direction: done.direction, request: done.request,
+      source_id: done.source_id, status: 'running', started_at: now, created_at: now,
+      result_path: join(dir, 'results', 'trace-evt-00000000dead.sqlite'),
+    })
+    mkdirSync(join(dir, 'results'), { recursive: true })
+    writeFileSync(join(dir, 'results', 'trace-evt-00000000dead.sqlite.partial'), 'half')
+    const second = makeEngine(fixtureEntry('ok'))
+    const row = second.status('trace-evt-00000000dead')
+    expect(row).toMatchObject({ status: 'interrupted', error_code: 'job/interrupted' })
+    expect(existsSync(join(dir, 'results', 'trace-evt-00000000dead.sqlite.partial'))).toBe(false)
+    expect(catalog.integrityCheck().ok).toBe(true)
+    const rerun = second.rerun('trace-evt-00000000dead')
+    await second.whenIdle()
+    expect(second.status(rerun.jobId).status).toBe('finished')
+  })
+
+  it('expires finished jobs and their files after the TTL; pinned jobs stay', async () => {
+    const engine = makeEngine(TRACE_WORKER, { TRACE_JOB_TTL_SECONDS: 60 })
+    const a = engine.enqueue(lotRequest(['GA26010001-A01']), { source: source() })
+    const b = engine.enqueue(lotRequest(['GA26010001-A01-001']), { source: source() })
+    await engine.whenIdle()
+    engine.pin(b.jobId)
+    const fileA = engine.status(a.jobId).result_path!
+    expect(existsSync(fileA)).toBe(true)
+    now += 59_000
+    expect(engine.sweep()).toEqual([])
+    now += 2_000
+    expect(engine.sweep()).toEqual([a.jobId])
+    expect(existsSync(fileA)).toBe(false)
+    expect(() => engine.status(a.jobId)).toThrow(/No job/)
+    expect(engine.status(b.jobId).status).toBe('finished')
+  })
+})
