@@ -98,7 +98,7 @@ export async function demoRunCommand(flags: Flags, io: CliIo): Promise<number> {
   const samples = await readSamples(plant)
   io.stdout(`Tracing lots ${samples.lot_ids.join(', ')} forward with all their events:\n\n`)
   const code = await runCommand(
-    { source: `sqlite:${plant}`, profile: 'query_tool', 'lot-ids': samples.lot_ids.join(',') },
+    { source: `sqlite:${plant}`, profile: 'query_tool', 'lot-ids': samples.lot_ids.join(','), 'data-dir': dataDir },
     io,
   )
   if (code === 0 && parseCalendarDate(samples.end_date)) {

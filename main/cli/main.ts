@@ -17,13 +17,15 @@ Commands
                --days N          days of production (default 60), ending --end-date (default 2026-10-31)
                --force           overwrite an existing file
                --json            print the summary as JSON
-  run        Run one trace against a source and print what it found
+  run        Run one trace as a background job and print what it found
                --source sqlite:FILE
                --profile query_tool | query_tool_reverse | mid_section_defect
                --lot-ids A,B | --wafer-lots … | --work-orders … | --serials … |
                --gd-work-orders … | --gd-lot-ids … | --ids-file FILE
                --direction backward|forward (MSD)   --station NAME --from YYYY-MM-DD --to YYYY-MM-DD
-               --loss-reasons A,B   --domains history,materials,…   --ndjson FILE (stream rows)
+               --loss-reasons A,B   --domains history,materials,…   --ndjson FILE (all rows)
+               --force           run again even if an identical unexpired result exists
+               --data-dir DIR    catalog and results (default: the app's data folder)
                --json            print one JSON object on stdout
   demo-run   Make the demo plant if missing and trace a few of its lots (the quick tour)
                --data-dir DIR    where the demo plant is kept (default: the app's data folder)
@@ -39,7 +41,7 @@ const COMMANDS: Record<string, Options> = {
   run: {
     source: str, profile: str, direction: str, 'lot-ids': str, 'wafer-lots': str, 'work-orders': str, serials: str,
     'gd-work-orders': str, 'gd-lot-ids': str, 'ids-file': str, station: str, from: str, to: str, 'loss-reasons': str,
-    domains: str, ndjson: str, json: bool,
+    domains: str, ndjson: str, json: bool, force: bool, 'data-dir': str,
   },
   'demo-run': { 'data-dir': str, lots: str },
 }

@@ -1,17 +1,24 @@
 /**
- * `mes-trace run`: one trace from the command line, run in this process against a source, with a
- * summary (or one JSON object with `--json`) at the end. Rows can be streamed to an NDJSON file.
+ * `mes-trace run`: one trace from the command line as a job of the engine (worker process, shared
+ * catalog and result files), with a summary (or one JSON object with `--json`) at the end. Rows
+ * can be written to an NDJSON file from the finished result.
  */
-import { createWriteStream, type WriteStream } from 'node:fs'
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { once } from 'node:events'
+import { resolve } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { AppError, invalidInput, toErrorData, type AppErrorData } from '../../shared/errors.js'
+import { resolveSettings } from '../../shared/settings.js'
+import { formatLocalDateTime } from '../../shared/time.js'
 import { splitTokens } from '../../shared/tokens.js'
-import { normalizeTraceRequest, type NormalizedTraceRequest, type TraceRequest } from '../../shared/trace-request.js'
-import type { Domain, EdgeType, QualityMeta, ResolveType, TraceProgress } from '../../shared/trace.js'
+import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest, type TraceRequest } from '../../shared/trace-request.js'
+import type { Domain, EdgeType, LineageResult, QualityMeta, ResolveType, SeedResult, TraceProgress } from '../../shared/trace.js'
+import { JobEngine, NodeWorkerHost, traceWorkerEntry } from '../engine/index.js'
 import { openSource, parseSourceSpec } from '../sources/index.js'
-import { runTrace, type TraceOutcome } from '../trace/index.js'
+import { catalogPathOf, openCatalog, resultsDirOf, type Catalog } from '../store/index.js'
+import { APP_VERSION } from './app-version.js'
+import { defaultDataDir } from './data-dir.js'
 
 /** Flags of `run`, as parsed from the command line (all strings). */
 export interface RunFlags {
@@ -32,6 +39,8 @@ export interface RunFlags {
   domains?: string
   ndjson?: string
   json?: boolean
+  force?: boolean
+  'data-dir'?: string
 }
 
 const TYPE_FLAGS: readonly [keyof RunFlags, ResolveType][] = [
@@ -112,7 +121,12 @@ function renameFields(error: unknown, valuesFlag: string): unknown {
 
 /** The one JSON object `run --json` prints. */
 export interface RunJson {
+  job_id: string | null
   status: 'finished' | 'failed' | 'cancelled'
+  /** True when an identical earlier job's unexpired result answered the request. */
+  cached: boolean
+  /** Completion time (epoch ms) of that earlier result. */
+  as_of: number | null
   profile: string | null
   source: string | null
   seed_count: number
@@ -122,12 +136,8 @@ export interface RunJson {
   domains: Partial<Record<Domain, { rows: number; quality: QualityMeta['status'] }>>
   quality_meta: QualityMeta | null
   elapsed_ms: number
-  peak_rss_mb: number
+  result_file: string | null
   error: AppErrorData | null
-}
-
-function peakRssMb(): number {
-  return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10
 }
 
 /** Human progress on a terminal (stderr), one line rewritten in place. */
@@ -189,10 +199,27 @@ async function writeLine(stream: WriteStream, line: string): Promise<void> {
   if (!stream.write(line)) await once(stream, 'drain')
 }
 
-/** Formats the outcome of a trace for a person. */
-export function formatOutcome(request: NormalizedTraceRequest, outcome: TraceOutcome, elapsedMs: number): string {
+/** What a finished run shows: the job row's numbers and the result file's seeds, lineage and quality. */
+export interface RunSummary {
+  request: NormalizedTraceRequest
+  jobId: string
+  cached: boolean
+  asOf: number | null
+  seeds: SeedResult
+  lineage: LineageResult | null
+  cidCount: number
+  rows: Partial<Record<Domain, number>>
+  domainQuality: Partial<Record<Domain, QualityMeta>>
+  quality: QualityMeta | null
+  resultFile: string
+  elapsedMs: number
+}
+
+/** Formats a finished run for a person. */
+export function formatOutcome(run: RunSummary): string {
   const lines: string[] = []
-  const { seeds, lineage } = outcome
+  const { seeds, lineage, request } = run
+  lines.push(`Job           ${run.jobId}${run.cached && run.asOf ? ` (cached result, as of ${formatLocalDateTime(new Date(run.asOf)).replace('T', ' ')}; --force re-runs it)` : ''}`)
   lines.push(`Profile       ${request.profile} (${request.direction})`)
   lines.push(`Seeds         ${seeds.seed_count} container(s)${seeds.input_count ? ` from ${seeds.input_count} input value(s)` : ''}`)
   if (seeds.not_found.length > 0) {
@@ -211,75 +238,126 @@ export function formatOutcome(request: NormalizedTraceRequest, outcome: TraceOut
       const serials = new Set(Object.values(lineage.leaf_serials).flat())
       lines.push(`Roots         ${lineage.roots.length}; serials at the leaves: ${serials.size}`)
     }
-    lines.push(`Event CIDs    ${outcome.event_cids.length}`)
+    lines.push(`Event CIDs    ${run.cidCount}`)
   }
   for (const domain of request.domains) {
-    const rows = outcome.rows[domain] ?? 0
-    const q = outcome.domains[domain]
+    const rows = run.rows[domain] ?? 0
+    const q = run.domainQuality[domain]
     lines.push(`  ${domain.padEnd(20)} ${String(rows).padStart(9)} rows  ${q?.status ?? 'complete'}${q?.errors?.length ? ` — ${q.errors[0]}` : ''}`)
   }
-  lines.push(`Quality       ${outcome.quality_meta.status}${outcome.quality_meta.reasons.length ? ` (${outcome.quality_meta.reasons.join(', ')})` : ''}`)
-  const t = outcome.timings_ms
-  lines.push(`Time          ${(elapsedMs / 1000).toFixed(2)} s (seed ${(t.seed / 1000).toFixed(2)} s, lineage ${(t.lineage / 1000).toFixed(2)} s, events ${(t.events / 1000).toFixed(2)} s)`)
-  lines.push(`Peak RSS      ${peakRssMb()} MB`)
+  const quality = run.quality
+  if (quality) lines.push(`Quality       ${quality.status}${quality.reasons.length ? ` (${quality.reasons.join(', ')})` : ''}`)
+  lines.push(`Result file   ${run.resultFile}`)
+  lines.push(`Time          ${(run.elapsedMs / 1000).toFixed(2)} s`)
   return lines.join('\n')
 }
 
-/** Runs `mes-trace run`; returns the process exit code (0 only when the trace finished). */
+/** Resolves once `jobId` reaches a terminal status. */
+function whenJobEnds(engine: JobEngine, jobId: string): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): boolean => {
+      const status = engine.status(jobId).status
+      return status !== 'queued' && status !== 'running'
+    }
+    if (check()) return resolve()
+    const stop = engine.onDidChangeStatus((event) => {
+      if (event.jobId === jobId && check()) {
+        stop()
+        resolve()
+      }
+    })
+  })
+}
+
+/**
+ * Runs `mes-trace run`: one job through the engine (a worker process, the shared catalog and
+ * result files of the data directory). Returns the exit code: 0 only when the job finished.
+ */
 export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => void; stderr: (s: string) => void }): Promise<number> {
   const started = performance.now()
   const json: RunJson = {
-    status: 'failed', profile: flags.profile ?? null, source: null, seed_count: 0, cid_count: 0, not_found: [],
-    lineage: null, domains: {}, quality_meta: null, elapsed_ms: 0, peak_rss_mb: 0, error: null,
+    job_id: null, status: 'failed', cached: false, as_of: null, profile: flags.profile ?? null, source: null, seed_count: 0,
+    cid_count: 0, not_found: [], lineage: null, domains: {}, quality_meta: null, elapsed_ms: 0, result_file: null, error: null,
   }
-  const controller = new AbortController()
-  const onSignal = (): void => controller.abort()
-  process.once('SIGINT', onSignal)
   let ndjson: WriteStream | undefined
+  let engine: JobEngine | undefined
+  let catalog: Catalog | undefined
+  let jobId: string | undefined
+  const onSignal = (): void => {
+    if (engine && jobId) engine.cancel(jobId)
+  }
+  process.once('SIGINT', onSignal)
   try {
     if (!flags.source) throw invalidInput('--source', 'is required, e.g. --source sqlite:plant.sqlite')
     const request = await requestFromFlags(flags)
     const spec = parseSourceSpec(flags.source, '--source')
     // The output file first: a bad path is refused before anything is read.
     if (flags.ndjson) ndjson = await openNdjson(flags.ndjson)
+    // Check the source here too, so a wrong path or schema is named before a worker starts.
     const { source, schema } = await openSource(spec)
     json.source = source.description
+    await source.close()
     for (const warning of schema.warnings) out.stderr(`warning: ${warning}\n`)
+
+    const dataDir = resolve(flags['data-dir'] ?? defaultDataDir())
+    mkdirSync(dataDir, { recursive: true })
+    catalog = openCatalog(catalogPathOf(dataDir))
+    const settings = resolveSettings({ stored: catalog.allSettings(), env: process.env })
+    engine = new JobEngine({
+      catalog,
+      host: new NodeWorkerHost({ onOutput: (text) => out.stderr(text) }),
+      workerEntry: traceWorkerEntry(),
+      resultsDir: resultsDirOf(dataDir),
+      settings,
+      appVersion: APP_VERSION,
+    })
+    engine.start()
     const progress = progressPrinter(!flags.json && process.stderr.isTTY === true)
-    try {
-      const outcome = await runTrace({
-        source,
-        request,
-        signal: controller.signal,
-        onProgress: (p) => progress.update(p),
-        sink: ndjson
-          ? {
-              onEventBatch: async ({ domain, rows }) => {
-                for (const row of rows) await writeLine(ndjson!, `${JSON.stringify({ domain, ...row })}\n`)
-              },
-            }
-          : {},
-      })
-      progress.done()
-      for (const warning of outcome.warnings) out.stderr(`warning: ${warning}\n`)
-      const elapsed = performance.now() - started
-      Object.assign(json, {
-        status: 'finished',
-        seed_count: outcome.seeds.seed_count,
-        cid_count: outcome.event_cids.length,
-        not_found: outcome.seeds.not_found,
-        lineage: outcome.lineage
-          ? { total_nodes: outcome.lineage.total_nodes, edges: outcome.lineage.edges.length, truncated: outcome.lineage.truncated }
-          : null,
-        domains: Object.fromEntries(
-          request.domains.map((d) => [d, { rows: outcome.rows[d] ?? 0, quality: outcome.domains[d]?.status ?? 'complete' }]),
-        ),
-        quality_meta: outcome.quality_meta,
-      })
-      if (!flags.json) out.stdout(`${formatOutcome(request, outcome, elapsed)}\n`)
-    } finally {
-      progress.done()
-      await source.close()
+    const stopProgress = engine.onDidProgress((event) => {
+      if (event.jobId === jobId) progress.update(event.progress)
+    })
+    const enqueued = engine.enqueue(toTraceRequest(request), { source: { kind: 'sqlite', path: resolve(spec.path) }, force: flags.force === true })
+    jobId = enqueued.jobId
+    Object.assign(json, { job_id: jobId, cached: enqueued.cached, as_of: enqueued.asOf ?? null })
+    await whenJobEnds(engine, jobId)
+    stopProgress()
+    progress.done()
+    const row = engine.status(jobId)
+    if (row.status !== 'finished') {
+      throw new AppError(row.error_code ?? 'trace/cancelled', row.error_message ?? `The job was ${row.status}.`)
+    }
+    const reader = engine.reader(jobId)
+    const manifest = reader.manifest()
+    const seeds = reader.seeds() ?? { seeds: [], seed_count: 0, not_found: [], expansion_info: {}, input_count: 0 }
+    const lineage = reader.lineage()
+    for (const warning of manifest.warnings) out.stderr(`warning: ${warning}\n`)
+    if (ndjson) {
+      for (const domain of manifest.domains) {
+        for await (const rows of reader.allRows(domain)) {
+          for (const r of rows) await writeLine(ndjson, `${JSON.stringify({ domain, ...r })}\n`)
+        }
+      }
+    }
+    Object.assign(json, {
+      status: 'finished',
+      seed_count: seeds.seed_count,
+      cid_count: row.cid_count,
+      not_found: seeds.not_found,
+      lineage: lineage ? { total_nodes: lineage.total_nodes, edges: lineage.edges.length, truncated: lineage.truncated } : null,
+      domains: Object.fromEntries(
+        request.domains.map((d) => [d, { rows: manifest.row_counts[d] ?? 0, quality: manifest.domain_quality[d]?.status ?? 'complete' }]),
+      ),
+      quality_meta: manifest.quality,
+      result_file: reader.path,
+    })
+    if (!flags.json) {
+      out.stdout(
+        `${formatOutcome({
+          request, jobId, cached: enqueued.cached, asOf: enqueued.asOf ?? null, seeds, lineage, cidCount: row.cid_count,
+          rows: manifest.row_counts, domainQuality: manifest.domain_quality, quality: manifest.quality, resultFile: reader.path,
+          elapsedMs: performance.now() - started,
+        })}\n`,
+      )
     }
   } catch (error) {
     const data = toErrorData(error)
@@ -288,6 +366,8 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
     if (!flags.json) out.stderr(`error [${data.code}] ${data.message}\n`)
   } finally {
     process.off('SIGINT', onSignal)
+    await engine?.shutdown(2000)
+    catalog?.close()
     const closeError = ndjson ? await closeNdjson(ndjson, flags.ndjson!) : null
     if (closeError && json.status === 'finished') {
       Object.assign(json, { status: 'failed', error: closeError })
@@ -295,7 +375,6 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
     }
   }
   json.elapsed_ms = Math.round(performance.now() - started)
-  json.peak_rss_mb = peakRssMb()
   if (flags.json) out.stdout(`${JSON.stringify(json)}\n`)
   return json.status === 'finished' ? 0 : json.error?.code === 'input/invalid' ? 2 : 1
 }

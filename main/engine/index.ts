@@ -57,3 +57,4 @@ export {
   type JobProgressEvent,
   type JobStatusEvent,
 } from './job-engine.js'
+export { traceWorkerEntry } from './worker-entry.js'

@@ -22,6 +22,7 @@ function captureIo(): CliIo & { out: string; err: string } {
 
 describe('mes-trace run', () => {
   let fx: FixtureSource
+  let dataDir: string
   beforeAll(async () => {
     fx = await createFixtureSource({
       DW_MES_CONTAINER: [
@@ -36,15 +37,18 @@ describe('mes-trace run', () => {
         { CONTAINERID: 'k1', WORKCENTERNAME: 'TMTT', LOSSREASONNAME: '001_CRACK', REJECTQTY: 5, TXNDATE: '2026-01-03 09:00:00' },
       ],
     })
+    dataDir = join(dirname(fx.path), 'data')
   })
   afterAll(async () => fx.cleanup())
 
   it('prints one JSON object with seeds, lineage and rows per domain', async () => {
     const io = captureIo()
-    const code = await main(['run', '--source', `sqlite:${fx.path}`, '--profile', 'query_tool', '--lot-ids', 'GA26010001-A01,NOPE', '--json'], io)
+    const code = await main(['run', '--source', `sqlite:${fx.path}`, '--profile', 'query_tool', '--lot-ids', 'GA26010001-A01,NOPE', '--json', '--data-dir', dataDir], io)
     expect(code).toBe(0)
     const json = JSON.parse(io.out)
     expect(json).toMatchObject({
+      job_id: expect.stringMatching(/^trace-evt-[0-9a-f]{12}$/),
+      cached: false,
       status: 'finished',
       seed_count: 1,
       cid_count: 2,
@@ -66,7 +70,7 @@ describe('mes-trace run', () => {
   it('streams rows to an NDJSON file', async () => {
     const file = join(dirname(fx.path), 'rows.ndjson')
     const io = captureIo()
-    const code = await main(['run', '--source', fx.path, '--profile', 'query_tool', '--lot-ids', 'GA26010001-A01', '--domains', 'rejects,history', '--ndjson', file], io)
+    const code = await main(['run', '--source', fx.path, '--profile', 'query_tool', '--lot-ids', 'GA26010001-A01', '--domains', 'rejects,history', '--ndjson', file, '--data-dir', dataDir], io)
     expect(code).toBe(0)
     const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(lines.filter((l) => l.domain === 'history').map((l) => l.CONTAINERID).sort()).toEqual(['k1', 'p1'])
@@ -88,7 +92,7 @@ describe('mes-trace run', () => {
     ]
     for (const [args, flag] of cases) {
       const io = captureIo()
-      const code = await main(['run', ...args, '--json'], io)
+      const code = await main(['run', ...args, '--json', '--data-dir', dataDir], io)
       const json = JSON.parse(io.out)
       expect([args.join(' '), code, json.error.code, json.error.details.field]).toEqual([args.join(' '), 2, 'input/invalid', flag])
       expect(json.error.message.startsWith(`${flag}: `)).toBe(true)
@@ -97,12 +101,12 @@ describe('mes-trace run', () => {
 
   it('fails with source/unreachable for a missing file and source/schema for a file without the tables', async () => {
     const io = captureIo()
-    expect(await main(['run', '--source', join(dirname(fx.path), 'missing.sqlite'), '--profile', 'query_tool', '--lot-ids', 'A'], io)).toBe(1)
+    expect(await main(['run', '--source', join(dirname(fx.path), 'missing.sqlite'), '--profile', 'query_tool', '--lot-ids', 'A', '--data-dir', dataDir], io)).toBe(1)
     expect(io.err).toMatch(/^error \[source\/unreachable\] /)
     const empty = await createFixtureSource({}, { tables: ['DW_MES_CONTAINER'] })
     try {
       const io2 = captureIo()
-      expect(await main(['run', '--source', empty.path, '--profile', 'query_tool', '--lot-ids', 'A'], io2)).toBe(1)
+      expect(await main(['run', '--source', empty.path, '--profile', 'query_tool', '--lot-ids', 'A', '--data-dir', dataDir], io2)).toBe(1)
       expect(io2.err).toContain('[source/schema]')
       expect(io2.err).toContain('DW_MES_LOTWIPHISTORY')
     } finally {
@@ -112,7 +116,7 @@ describe('mes-trace run', () => {
 
   it('fails with storage/write-failed, not a hang, when the NDJSON output cannot be written', async () => {
     const io = captureIo()
-    const code = await main(['run', '--source', fx.path, '--profile', 'query_tool', '--lot-ids', 'GA26010001-A01', '--ndjson', '/dev/full', '--json'], io)
+    const code = await main(['run', '--source', fx.path, '--profile', 'query_tool', '--lot-ids', 'GA26010001-A01', '--ndjson', '/dev/full', '--json', '--force', '--data-dir', dataDir], io)
     expect(code).toBe(1)
     expect(JSON.parse(io.out).error.code).toBe('storage/write-failed')
   })
