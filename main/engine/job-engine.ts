@@ -85,6 +85,8 @@ interface RunningJob {
   handle: WorkerHandle | undefined
   cancelRequested: boolean
   killTimer?: NodeJS.Timeout
+  /** Unsubscribes from the worker's events once the job has settled. */
+  detach: (() => void)[]
 }
 
 type Listener<T> = (event: T) => void
@@ -270,6 +272,11 @@ export class JobEngine {
     return this.status(jobId)
   }
 
+  /** The process id of a running job's worker (for diagnostics), if it has one yet. */
+  workerPid(jobId: string): number | undefined {
+    return this.running.get(jobId)?.handle?.pid
+  }
+
   /** Pins (never expires) or unpins a job. */
   pin(jobId: string, pinned = true): JobRow {
     this.status(jobId)
@@ -308,6 +315,9 @@ export class JobEngine {
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref())
     await Promise.race([this.queue.onPendingZero(), deadline])
     for (const run of this.running.values()) run.handle?.kill()
+    // Killed workers settle their jobs (recorded as cancelled) before the catalog may be closed.
+    const settleDeadline = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())
+    await Promise.race([this.queue.onPendingZero(), settleDeadline])
   }
 
   /** Deletes expired jobs and their files (small batches). */
@@ -348,7 +358,7 @@ export class JobEngine {
     const started = this.now()
     this.catalog.updateJob(jobId, { status: 'running', started_at: started, stage: 'seed' })
     this.emitStatus({ jobId, status: 'running' })
-    const run: RunningJob = { handle: undefined, cancelRequested: false }
+    const run: RunningJob = { handle: undefined, cancelRequested: false, detach: [] }
     this.running.set(jobId, run)
     const maxMemoryMb = this.settings.TRACE_WORKER_MAX_MEMORY_MB
     let watchdog: RssWatchdog | undefined
@@ -378,14 +388,17 @@ export class JobEngine {
                 handle.kill('memory-limit')
               },
             })
-            handle.onMessage((message) => {
-              const result = this.onWorkerMessage(jobId, started, message)
-              if (result) settle(result)
-            })
-            handle.onExit((exit) => {
-              if (run.cancelRequested) settle({ error: new AppError('trace/cancelled', 'The trace was cancelled.').toJSON() })
-              else settle({ error: workerExitError(exit).toJSON() })
-            })
+            run.detach.push(
+              handle.onMessage((message) => {
+                if (settled) return
+                const result = this.onWorkerMessage(jobId, started, message)
+                if (result) settle(result)
+              }),
+              handle.onExit((exit) => {
+                if (run.cancelRequested) settle({ error: new AppError('trace/cancelled', 'The trace was cancelled.').toJSON() })
+                else settle({ error: workerExitError(exit).toJSON() })
+              }),
+            )
             if (run.cancelRequested) handle.kill()
             handle.send({
               type: 'start',
@@ -419,6 +432,7 @@ export class JobEngine {
       if (timeout) clearTimeout(timeout)
       if (run.killTimer) clearTimeout(run.killTimer)
       watchdog?.stop()
+      for (const detach of run.detach) detach()
       run.handle?.kill()
       this.running.delete(jobId)
       this.lastProgressAt.delete(jobId)

@@ -104,6 +104,10 @@ async function runJob(message: Extract<MainToWorkerMessage, { type: 'start' }>, 
 
 let current: AbortController | undefined
 
+// A child process whose parent died (kill -9 of the app or the CLI) loses its IPC channel: stop at
+// once instead of writing a result nobody will read. The next start removes the partial file.
+process.on('disconnect', () => process.exit(1))
+
 port.onMainMessage((message) => {
   if (message.type === 'cancel') {
     current?.abort()
