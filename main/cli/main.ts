@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { toErrorData } from '../../shared/errors.js'
 import { demoCommand, demoRunCommand } from './demo-command.js'
+import { cancelCommand, exportCommand, importCommand, jobsCommand, pinCommand, rerunCommand, rmCommand, showCommand } from './jobs-command.js'
 import { runCommand, type RunFlags } from './run-command.js'
 
 const USAGE = `Usage: mes-trace <command> [options]
@@ -29,6 +30,33 @@ Commands
                --json            print one JSON object on stdout
   demo-run   Make the demo plant if missing and trace a few of its lots (the quick tour)
                --data-dir DIR    where the demo plant is kept (default: the app's data folder)
+  jobs       List the jobs, newest first
+               --status S[,S…]   queued, running, finished, failed, cancelled, interrupted
+               --profile P       --text T (a job id, lot id, station, source… contains T)
+               --json            print one JSON array
+  show JOB_ID
+             One job: its status, times, expiry and, once finished, what its result holds
+               --domain D        print one page of that domain's rows instead
+               --offset N        rows to skip (default 0)   --limit N   rows (default 50, at most 1000)
+               --sort COL[:desc] order of the page (default: the order rows were found in)
+               --json            {job, result}, or with --domain {total, offset, limit, rows}
+  cancel JOB_ID
+             Cancel a queued job (a job that already ended is left as it is)
+  pin JOB_ID Keep a job's result until deleted
+               --off             unpin: it expires again TRACE_JOB_TTL_SECONDS after it ended
+  rm JOB_ID  Delete a job and its result file
+  rerun JOB_ID
+             Run a job's request again as a new job and print what it found (like run)
+  export JOB_ID
+             Write a finished job's result out
+               --format csv|sqlite   csv: one UTF-8 <domain>.csv per domain; sqlite: a copy of the result file
+               --out PATH        the folder (csv), the file (csv with --domain, or sqlite)
+               --domain D        csv of one domain only    --force   replace existing files
+  import FILE
+             Add a result file exported elsewhere (mes-trace export --format sqlite) as a finished,
+             pinned job of this data folder, to list, show and export like any other
+  Every job command takes --data-dir DIR (default: the app's data folder); cancel, pin, rm,
+  rerun, export and import take --json for one JSON object on stdout.
   help       Show this text
 `
 
@@ -44,7 +72,18 @@ const COMMANDS: Record<string, Options> = {
     domains: str, ndjson: str, json: bool, force: bool, 'data-dir': str,
   },
   'demo-run': { 'data-dir': str, lots: str },
+  jobs: { status: str, profile: str, text: str, json: bool, 'data-dir': str },
+  show: { domain: str, offset: str, limit: str, sort: str, json: bool, 'data-dir': str },
+  cancel: { json: bool, 'data-dir': str },
+  pin: { off: bool, json: bool, 'data-dir': str },
+  rm: { json: bool, 'data-dir': str },
+  rerun: { json: bool, 'data-dir': str },
+  export: { format: str, out: str, domain: str, force: bool, json: bool, 'data-dir': str },
+  import: { json: bool, 'data-dir': str },
 }
+
+/** Commands that take one positional argument (JOB_ID or FILE); the others take none. */
+const WITH_POSITIONAL: ReadonlySet<string> = new Set(['show', 'cancel', 'pin', 'rm', 'rerun', 'export', 'import'])
 
 export interface CliIo {
   stdout: (s: string) => void
@@ -66,8 +105,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     return 2
   }
   let values: Record<string, string | boolean | undefined>
+  let positionals: string[]
   try {
-    values = parseArgs({ args: [...rest], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>
+    const parsed = parseArgs({ args: [...rest], options, strict: true, allowPositionals: WITH_POSITIONAL.has(command) })
+    values = parsed.values as Record<string, string | boolean | undefined>
+    positionals = parsed.positionals
   } catch (error) {
     io.stderr(`mes-trace ${command}: ${(error as Error).message}\n`)
     return 2
@@ -78,6 +120,22 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
         return await demoCommand(values, io)
       case 'run':
         return await runCommand(values as RunFlags, io)
+      case 'jobs':
+        return await jobsCommand(values, io)
+      case 'show':
+        return await showCommand(positionals, values, io)
+      case 'cancel':
+        return await cancelCommand(positionals, values, io)
+      case 'pin':
+        return await pinCommand(positionals, values, io)
+      case 'rm':
+        return await rmCommand(positionals, values, io)
+      case 'rerun':
+        return await rerunCommand(positionals, values, io)
+      case 'export':
+        return await exportCommand(positionals, values, io)
+      case 'import':
+        return await importCommand(positionals, values, io)
       default:
         return await demoRunCommand(values, io)
     }

@@ -6,7 +6,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { once } from 'node:events'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { AppError, invalidInput, toErrorData, type AppErrorData } from '../../shared/errors.js'
 import { resolveSettings } from '../../shared/settings.js'
@@ -14,7 +14,7 @@ import { formatLocalDateTime } from '../../shared/time.js'
 import { splitTokens } from '../../shared/tokens.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest, type TraceRequest } from '../../shared/trace-request.js'
 import type { Domain, EdgeType, LineageResult, QualityMeta, ResolveType, SeedResult, TraceProgress } from '../../shared/trace.js'
-import { JobEngine, NodeWorkerHost, traceWorkerEntry } from '../engine/index.js'
+import { ENGINE_LOCK_FILE, JobEngine, NodeWorkerHost, traceWorkerEntry } from '../engine/index.js'
 import { openSource, parseSourceSpec } from '../sources/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf, type Catalog } from '../store/index.js'
 import { APP_VERSION } from './app-version.js'
@@ -141,7 +141,7 @@ export interface RunJson {
 }
 
 /** Human progress on a terminal (stderr), one line rewritten in place. */
-function progressPrinter(enabled: boolean): { update(p: TraceProgress): void; done(): void } {
+export function progressPrinter(enabled: boolean): { update(p: TraceProgress): void; done(): void } {
   let last = 0
   let shown = false
   return {
@@ -175,7 +175,7 @@ async function openNdjson(path: string): Promise<WriteStream> {
 }
 
 /** Flushes and closes the NDJSON output; returns the error when the file could not be completed. */
-async function closeNdjson(stream: WriteStream, path: string): Promise<AppErrorData | null> {
+export async function closeNdjson(stream: WriteStream, path: string): Promise<AppErrorData | null> {
   if (stream.destroyed) return stream.errored ? writeFailed(path, stream.errored) : null
   stream.end()
   try {
@@ -191,7 +191,7 @@ function writeFailed(path: string, error: unknown): AppErrorData {
 }
 
 /** Writes one line, waiting for the stream to drain; `once` rejects if the stream errors meanwhile. */
-async function writeLine(stream: WriteStream, line: string): Promise<void> {
+export async function writeLine(stream: WriteStream, line: string): Promise<void> {
   if (stream.destroyed) {
     const data = writeFailed(String(stream.path), stream.errored ?? new Error('the file was closed'))
     throw new AppError(data.code, data.message, data.details)
@@ -253,7 +253,7 @@ export function formatOutcome(run: RunSummary): string {
 }
 
 /** Resolves once `jobId` reaches a terminal status. */
-function whenJobEnds(engine: JobEngine, jobId: string): Promise<void> {
+export function whenJobEnds(engine: JobEngine, jobId: string): Promise<void> {
   return new Promise((resolve) => {
     const check = (): boolean => {
       const status = engine.status(jobId).status
@@ -310,6 +310,7 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
       resultsDir: resultsDirOf(dataDir),
       settings,
       appVersion: APP_VERSION,
+      lockPath: join(dataDir, ENGINE_LOCK_FILE),
     })
     engine.start()
     const progress = progressPrinter(!flags.json && process.stderr.isTTY === true)

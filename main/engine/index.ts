@@ -48,6 +48,7 @@ export {
   type WorkerProcessLike,
 } from './worker-port.js'
 export {
+  ENGINE_LOCK_FILE,
   JobEngine,
   dedupKeyOf,
   estimateCids,

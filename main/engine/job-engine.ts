@@ -5,7 +5,7 @@
  * desktop app run the same engine with different worker hosts.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import PQueue from 'p-queue'
 import { AppError, toErrorData, type AppErrorData } from '../../shared/errors.js'
@@ -63,6 +63,13 @@ export interface JobEngineOptions {
   sweepIntervalMs?: number
   /** Minimum time between two progress events of one job. @default 100 */
   progressIntervalMs?: number
+  /**
+   * A file naming the process whose engine owns this data folder's running jobs. Only the owner
+   * recovers at start (marks running jobs interrupted, removes partial files): a second engine on
+   * the same folder — the CLI beside the desktop app — must not touch the other's work.
+   * @default no lock: this engine always recovers
+   */
+  lockPath?: string
 }
 
 export interface EnqueueOptions {
@@ -91,6 +98,9 @@ interface RunningJob {
 
 type Listener<T> = (event: T) => void
 
+/** Name of the lock file an engine keeps in its data folder (see `JobEngineOptions.lockPath`). */
+export const ENGINE_LOCK_FILE = 'engine.lock'
+
 /** A stable hash of everything that makes two traces the same (domain.md §14 #1). */
 export function dedupKeyOf(request: NormalizedTraceRequest, source: WorkerSourceSpec): string {
   const canonical = JSON.stringify({
@@ -117,6 +127,16 @@ export function estimateCids(request: NormalizedTraceRequest): number {
   }
   const perToken = request.seed.resolve_type === 'work_order' || request.seed.resolve_type === 'gd_work_order' ? 100 : 1
   return Math.round(request.seed.values.reduce((n, v) => n + (isPattern(v) ? 1000 : perToken), 0) * FAN_OUT)
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 function newJobId(): string {
@@ -148,6 +168,7 @@ export class JobEngine {
   private readonly readers = new Map<string, ResultFileReader>()
   private sweeper: NodeJS.Timeout | undefined
   private stopped = false
+  private ownsLock = false
 
   constructor(private readonly options: JobEngineOptions) {
     this.catalog = options.catalog
@@ -161,14 +182,49 @@ export class JobEngine {
 
   /** Recovers from the previous run, starts the sweeper and the jobs found queued. */
   start(): { requeued: string[]; interrupted: string[]; removedPartials: string[] } {
+    if (!this.acquireLock()) {
+      // Another live engine owns the running jobs and their partial files: leave them alone.
+      this.startSweeper()
+      return { requeued: [], interrupted: [], removedPartials: [] }
+    }
     const { requeued, interrupted } = this.catalog.markStaleOnStart({ ttlMs: this.ttlMs(), now: this.now() })
     for (const jobId of interrupted) this.emitStatus({ jobId, status: 'interrupted' })
     const removedPartials = removeOrphanPartials(this.options.resultsDir)
+    this.startSweeper()
+    for (const jobId of requeued) this.schedule(jobId)
+    return { requeued, interrupted, removedPartials }
+  }
+
+  private startSweeper(): void {
     this.sweep()
     this.sweeper = setInterval(() => this.sweep(), this.options.sweepIntervalMs ?? 300_000)
     this.sweeper.unref()
-    for (const jobId of requeued) this.schedule(jobId)
-    return { requeued, interrupted, removedPartials }
+  }
+
+  /** Takes the data folder's lock unless a live process holds it; true when this engine owns recovery. */
+  private acquireLock(): boolean {
+    const path = this.options.lockPath
+    if (!path) return true
+    try {
+      const holder = Number(readFileSync(path, 'utf8').trim())
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) return false
+    } catch {
+      // No lock yet (or unreadable): take it.
+    }
+    writeFileSync(path, String(process.pid))
+    this.ownsLock = true
+    return true
+  }
+
+  private releaseLock(): void {
+    const path = this.options.lockPath
+    if (!path || !this.ownsLock) return
+    try {
+      if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path, { force: true })
+    } catch {
+      // Already gone.
+    }
+    this.ownsLock = false
   }
 
   onDidProgress(listener: Listener<JobProgressEvent>): () => void {
@@ -318,6 +374,8 @@ export class JobEngine {
     // Killed workers settle their jobs (recorded as cancelled) before the catalog may be closed.
     const settleDeadline = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())
     await Promise.race([this.queue.onPendingZero(), settleDeadline])
+    for (const jobId of [...this.readers.keys()]) this.closeReader(jobId)
+    this.releaseLock()
   }
 
   /** Deletes expired jobs and their files (small batches). */

@@ -4,7 +4,7 @@
  * requests. Uses the compiled trace worker (`npm run build:main`).
  */
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,6 +14,7 @@ import { generateDemoPlant } from '../../../main/demo/index.js'
 import { JobEngine, NodeWorkerHost, traceWorkerEntry } from '../../../main/engine/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf, type Catalog } from '../../../main/store/index.js'
 import { isAppError } from '../../../shared/errors.js'
+import { normalizeTraceRequest } from '../../../shared/trace-request.js'
 import { resolveSettings, type EngineSettings } from '../../../shared/settings.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
 import { fixtureEntry } from './worker-kit.js'
@@ -151,6 +152,48 @@ describe('JobEngine under faults', () => {
     const ok = engine.enqueue(lotRequest(['GA26010001-A01']), { source })
     await engine.whenIdle()
     expect(engine.status(ok.jobId)).toMatchObject({ status: 'finished', seed_count: 1 })
+  })
+
+  it('leaves running jobs and partial files alone while another live engine holds the data folder', async () => {
+    const lockPath = join(dir, 'engine.lock')
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' })
+    try {
+      writeFileSync(lockPath, String(other.pid))
+      catalog.insertJob({
+        job_id: 'trace-evt-0000000000aa', profile: 'query_tool', direction: 'forward', source_id: `sqlite:${fx.path}`,
+        request: normalizeTraceRequest(lotRequest(['A1'])), status: 'running', started_at: Date.now(), created_at: Date.now(),
+      })
+      mkdirSync(resultsDirOf(dir), { recursive: true })
+      const partial = join(resultsDirOf(dir), 'trace-evt-0000000000aa.sqlite.partial')
+      writeFileSync(partial, 'being written by the other engine')
+      const guest = new JobEngine({
+        catalog, host: new NodeWorkerHost(), workerEntry: traceWorkerEntry(), resultsDir: resultsDirOf(dir),
+        settings: resolveSettings(), appVersion: '0.0.0-test', lockPath,
+      })
+      engines.push(guest)
+      expect(guest.start()).toEqual({ requeued: [], interrupted: [], removedPartials: [] })
+      expect(catalog.getJob('trace-evt-0000000000aa')?.status).toBe('running')
+      expect(existsSync(partial)).toBe(true)
+      await guest.shutdown()
+      expect(readFileSync(lockPath, 'utf8')).toBe(String(other.pid))
+
+      other.kill('SIGKILL')
+      await new Promise((r) => other.once('exit', r))
+      const owner = new JobEngine({
+        catalog, host: new NodeWorkerHost(), workerEntry: traceWorkerEntry(), resultsDir: resultsDirOf(dir),
+        settings: resolveSettings(), appVersion: '0.0.0-test', lockPath,
+      })
+      engines.push(owner)
+      const recovery = owner.start()
+      expect(recovery.interrupted).toEqual(['trace-evt-0000000000aa'])
+      expect(recovery.removedPartials).toHaveLength(1)
+      expect(existsSync(partial)).toBe(false)
+      expect(readFileSync(lockPath, 'utf8')).toBe(String(process.pid))
+      await owner.shutdown()
+      expect(existsSync(lockPath)).toBe(false)
+    } finally {
+      other.kill('SIGKILL')
+    }
   })
 
   it('after kill -9 of the engine process mid-job, a restart marks the job interrupted and a re-run finishes', async () => {

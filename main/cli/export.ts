@@ -1,0 +1,115 @@
+/**
+ * Writing a finished result out of the data directory: CSV (one file per domain, streamed chunk by
+ * chunk, never a whole domain in memory) or a copy of the result SQLite file. Every file is written
+ * next to its final path first and renamed into place, so a failure never leaves half a file
+ * under the name asked for.
+ */
+import { randomBytes } from 'node:crypto'
+import { createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs'
+import { once } from 'node:events'
+import { basename, dirname, join } from 'node:path'
+import Database from 'better-sqlite3'
+import { AppError, invalidInput } from '../../shared/errors.js'
+import type { Domain, EventRow } from '../../shared/trace.js'
+import { openResultFile, type ResultFileReader } from '../store/index.js'
+import { EVENT_DOMAINS } from '../trace/index.js'
+import { closeNdjson, writeLine } from './run-command.js'
+
+/** UTF-8 byte order mark: spreadsheet programs read the file as UTF-8 (plant names are not ASCII). */
+export const CSV_BOM = '\uFEFF'
+
+/** Record separator of RFC 4180. */
+const CRLF = '\r\n'
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; quotes doubled. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+/** One CSV record with its CRLF. */
+export function csvRecord(fields: readonly unknown[]): string {
+  return `${fields.map(csvField).join(',')}${CRLF}`
+}
+
+/** A temporary name next to `path`, on the same file system so the final rename is atomic. */
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
+}
+
+/**
+ * Refuses to replace an existing file unless `force` (the same wording as `mes-trace demo`), and
+ * names `--out` when the folder it should go in does not exist.
+ */
+export function assertWritableTarget(path: string, force: boolean): void {
+  if (existsSync(path)) {
+    if (statSync(path).isDirectory()) throw invalidInput('--out', `${path} is a folder; give a file path`)
+    if (!force) throw new AppError('storage/write-failed', `${path} already exists; pass --force to replace it or --out to write elsewhere`, { path, exists: true })
+  }
+  const dir = dirname(path)
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw invalidInput('--out', `cannot write ${path}: the folder ${dir} does not exist`)
+}
+
+/** Writes `path` through a temporary file renamed into place; the temporary file never survives a failure. */
+async function writeAtomically<T>(path: string, write: (tempPath: string) => Promise<T>, temp = tempPathFor(path)): Promise<T> {
+  try {
+    const result = await write(temp)
+    renameSync(temp, path)
+    return result
+  } catch (error) {
+    rmSync(temp, { force: true })
+    if (error instanceof AppError) throw error
+    throw new AppError('storage/write-failed', `writing ${path} failed: ${(error as Error).message}`, { path }, { cause: error })
+  }
+}
+
+/**
+ * Writes one domain as CSV: BOM, a header row of the file's columns (the domain's known columns
+ * when it has no rows), then every row in written order. Returns the number of data rows.
+ */
+export async function writeDomainCsv(reader: ResultFileReader, domain: Domain, path: string): Promise<number> {
+  return writeAtomically(path, async (temp) => {
+    const stream = createWriteStream(temp, { encoding: 'utf8', flags: 'wx' })
+    let rows = 0
+    try {
+      await once(stream, 'open')
+      let columns: readonly string[] | undefined
+      for await (const chunk of reader.allRows(domain)) {
+        if (!columns) {
+          columns = Object.keys(chunk[0]!)
+          await writeLine(stream, CSV_BOM + csvRecord(columns))
+        }
+        // One write per chunk: bounded by the chunk size, whatever the domain's size.
+        await writeLine(stream, chunk.map((row: EventRow) => csvRecord(columns!.map((c) => row[c]))).join(''))
+        rows += chunk.length
+      }
+      if (!columns) await writeLine(stream, CSV_BOM + csvRecord(EVENT_DOMAINS[domain].columns))
+    } catch (error) {
+      stream.destroy()
+      throw error
+    }
+    const closeError = await closeNdjson(stream, path)
+    if (closeError) throw new AppError(closeError.code, closeError.message, closeError.details)
+    return rows
+  })
+}
+
+/**
+ * Copies a finished result file with SQLite's online backup from a read-only connection (a
+ * consistent copy of the database whatever its journal state), then checks the copy opens as a
+ * result file. `tempPath` is where the copy is made before it is renamed to `path` (default: a
+ * hidden name beside it). Returns the copy's size in bytes.
+ */
+export async function copyResultFile(source: string, path: string, tempPath?: string): Promise<number> {
+  return writeAtomically(path, async (temp) => {
+    const db = new Database(source, { readonly: true, fileMustExist: true })
+    try {
+      await db.backup(temp)
+    } finally {
+      db.close()
+    }
+    openResultFile(temp).close()
+    return statSync(temp).size
+  }, tempPath)
+}
