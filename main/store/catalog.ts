@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3'
 import { AppError, invalidInput } from '../../shared/errors.js'
 import { PROFILES, QUALITY_ORDER } from '../../shared/trace.js'
 import { escapeLike } from '../sources/index.js'
-import { errorCodeOf, openConnection, toStorageError, type SqliteDatabase } from './connection.js'
+import { errorCodeOf, openConnection, StatementCache, toStorageError, type SqliteDatabase } from './connection.js'
 import {
   JOB_STATUSES,
   TERMINAL_JOB_STATUSES,
@@ -249,7 +249,7 @@ export class Catalog {
   readonly migration: MigrationReport
   private db: SqliteDatabase | null
   private readonly now: () => number
-  private readonly statements = new Map<string, Database.Statement>()
+  private readonly statements = new StatementCache(() => this.open())
 
   /** @internal use {@link openCatalog} */
   constructor(
@@ -275,12 +275,7 @@ export class Catalog {
 
   /** A prepared statement, prepared once per distinct SQL text. */
   private statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql)
-    if (!statement) {
-      statement = this.open().prepare(sql)
-      this.statements.set(sql, statement)
-    }
-    return statement
+    return this.statements.get(sql)
   }
 
   /** Runs `fn` in one transaction; constraint failures become `input/invalid`, others `storage/*`. */

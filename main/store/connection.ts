@@ -121,3 +121,24 @@ export function openConnection(path: string, role: ConnectionRole, options: Open
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`
 }
+
+/** Prepared statements of one connection, each prepared once per distinct SQL text. */
+export class StatementCache {
+  private readonly statements = new Map<string, Database.Statement>()
+
+  /** `open` returns the live connection, or throws when it has been closed. */
+  constructor(private readonly open: () => SqliteDatabase) {}
+
+  get(sql: string): Database.Statement {
+    let statement = this.statements.get(sql)
+    if (!statement) {
+      statement = this.open().prepare(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement
+  }
+
+  clear(): void {
+    this.statements.clear()
+  }
+}

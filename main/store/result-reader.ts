@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3'
 import { AppError, invalidInput } from '../../shared/errors.js'
 import { escapeLike } from '../sources/index.js'
 import { isDomain, type Domain, type EventRow, type LineageEdge, type LineageNode, type LineageResult, type SeedResult } from '../../shared/trace.js'
-import { openConnection, quoteIdentifier, toStorageError, type SqliteDatabase } from './connection.js'
+import { openConnection, quoteIdentifier, StatementCache, toStorageError, type SqliteDatabase } from './connection.js'
 import { eventColumnsOf, eventTableOf, RESULT_APPLICATION_ID, RESULT_FORMAT_VERSION, sortTableOf, type ResultManifest } from './result-schema.js'
 
 /** Most rows one page may hold. */
@@ -117,7 +117,7 @@ class SqliteResultFileReader implements ResultFileReader {
   private readonly meta: ResultManifest
   /** Columns of each stored domain as the file has them (a file from another version may differ). */
   private readonly columns = new Map<Domain, readonly string[]>()
-  private readonly statements = new Map<string, Database.Statement>()
+  private readonly statements = new StatementCache(() => this.open())
   private readonly filteredTotals = new Map<string, number>()
 
   constructor(readonly path: string) {
@@ -144,12 +144,7 @@ class SqliteResultFileReader implements ResultFileReader {
   }
 
   private statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql)
-    if (!statement) {
-      statement = this.open().prepare(sql)
-      this.statements.set(sql, statement)
-    }
-    return statement
+    return this.statements.get(sql)
   }
 
   private readManifest(): ResultManifest {

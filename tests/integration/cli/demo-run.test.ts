@@ -3,12 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { main, type CliIo } from '../../../main/cli/main.js'
+import { main } from '../../../main/cli/main.js'
+import { captureIo } from '../../fixtures/cli-io.js'
 
-function captureIo(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) }
-  return io
-}
 
 describe('mes-trace demo-run (npm run demo)', () => {
   let dir: string | undefined

@@ -7,14 +7,11 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main, type CliIo } from '../../../main/cli/main.js'
+import { main } from '../../../main/cli/main.js'
 import { catalogPathOf, openCatalog } from '../../../main/store/index.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
+import { captureIo } from '../../fixtures/cli-io.js'
 
-function captureIo(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) }
-  return io
-}
 
 /** Runs the CLI; returns the exit code and what it printed. */
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -17,18 +17,11 @@ import { isAppError } from '../../../shared/errors.js'
 import { normalizeTraceRequest } from '../../../shared/trace-request.js'
 import { resolveSettings, type EngineSettings } from '../../../shared/settings.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
-import { fixtureEntry } from './worker-kit.js'
+import { fixtureEntry, until } from './worker-kit.js'
 
 const root = join(import.meta.dirname, '..', '..', '..')
 const lotRequest = (values: string[]) => ({ profile: 'query_tool', params: { resolve_type: 'lot_id', values } })
 
-async function until(check: () => boolean, timeoutMs = 15_000, stepMs = 20): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, stepMs))
-  }
-}
 
 describe('JobEngine under faults', () => {
   let dir: string

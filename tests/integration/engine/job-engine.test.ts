@@ -12,7 +12,7 @@ import { openCatalog, type Catalog } from '../../../main/store/index.js'
 import { isAppError } from '../../../shared/errors.js'
 import { resolveSettings, type EngineSettings } from '../../../shared/settings.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
-import { fixtureEntry, type FixtureName } from './worker-kit.js'
+import { fixtureEntry, type FixtureName, until } from './worker-kit.js'
 
 const root = join(import.meta.dirname, '..', '..', '..')
 const TRACE_WORKER = join(root, 'dist', 'main', 'engine', 'trace-worker.js')
@@ -28,13 +28,6 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 describe('JobEngine', () => {
   let dir: string

@@ -117,3 +117,12 @@ export class SpawnTracker {
     this.#pids.clear()
   }
 }
+
+/** Polls `check` until it holds; fails the test after `timeoutMs`. */
+export async function until(check: () => boolean, timeoutMs = 10_000, stepMs = 20): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, stepMs))
+  }
+}

@@ -6,14 +6,11 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { csvField, csvRecord } from '../../../main/cli/export.js'
 import { displayWidth, formatTable } from '../../../main/cli/jobs-command.js'
-import { main, type CliIo } from '../../../main/cli/main.js'
+import { main } from '../../../main/cli/main.js'
 import { catalogPathOf, openCatalog, type JobRow, type NewJob } from '../../../main/store/index.js'
 import { normalizeTraceRequest } from '../../../shared/trace-request.js'
+import { captureIo } from '../../fixtures/cli-io.js'
 
-function captureIo(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) }
-  return io
-}
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = captureIo()

@@ -2,23 +2,11 @@ import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultDataDir } from '../../../main/cli/data-dir.js'
-import { main, type CliIo } from '../../../main/cli/main.js'
+import { main } from '../../../main/cli/main.js'
 import { requestFromFlags } from '../../../main/cli/run-command.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
+import { captureIo } from '../../fixtures/cli-io.js'
 
-function captureIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (s: string) => {
-      io.out += s
-    },
-    stderr: (s: string) => {
-      io.err += s
-    },
-  }
-  return io
-}
 
 describe('mes-trace run', () => {
   let fx: FixtureSource
