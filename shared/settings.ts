@@ -25,6 +25,7 @@ export const SETTING_KEYS = [
   'EVENT_FETCHER_MAX_TOTAL_ROWS',
   'LINEAGE_MAX_DEPTH',
   'LINEAGE_MAX_NODES',
+  'TRACE_RESULT_MAX_MB',
 ] as const
 export type SettingKey = (typeof SETTING_KEYS)[number]
 
@@ -66,6 +67,25 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
     key: 'LINEAGE_MAX_NODES', min: 1, max: 50_000_000, defaultValue: LINEAGE_MAX_NODES, unit: 'nodes',
     description: 'genealogy nodes a trace may hold; more marks the lineage truncated',
   },
+  TRACE_RESULT_MAX_MB: {
+    key: 'TRACE_RESULT_MAX_MB', min: 0, max: 10_000_000, defaultValue: 0, unit: 'MB',
+    description: 'largest result file of one trace (0 = only the disk limits it); past it the trace fails with storage/full',
+  },
+}
+
+/** The command-line flag of a setting: `TRACE_WORKER_COUNT` → `trace-worker-count`. */
+export function settingFlagName(key: SettingKey): string {
+  return key.toLowerCase().replace(/_/g, '-')
+}
+
+/** Picks the setting flags out of parsed command-line flags, keyed by setting name. */
+export function settingsFromFlags(flags: Readonly<Record<string, unknown>>): Partial<Record<SettingKey, unknown>> {
+  const out: Partial<Record<SettingKey, unknown>> = {}
+  for (const key of SETTING_KEYS) {
+    const value = flags[settingFlagName(key)]
+    if (value !== undefined) out[key] = value
+  }
+  return out
 }
 
 /** The built-in defaults. */
@@ -111,7 +131,7 @@ export function resolveSettings(layers: SettingLayers = {}): EngineSettings {
     const flag = layers.flags?.[key]
     const env = layers.env?.[key]
     const stored = layers.stored?.[key]
-    if (flag !== undefined) out[key] = parseSetting(key, flag, `--${key.toLowerCase().replace(/_/g, '-')}`)
+    if (flag !== undefined) out[key] = parseSetting(key, flag, `--${settingFlagName(key)}`)
     else if (env !== undefined && env !== '') out[key] = parseSetting(key, env, `environment variable ${key}`)
     else if (stored !== undefined && stored !== null) out[key] = parseSetting(key, stored, `setting ${key}`)
   }

@@ -17,6 +17,8 @@ export interface WorkerTraceLimits {
   maxDepth: number
   maxNodes: number
   maxRowsPerDomain: number
+  /** Largest result file in bytes; 0 = no cap but the disk. */
+  maxResultBytes: number
 }
 
 /** Main → worker. */

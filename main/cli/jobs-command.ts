@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { AppError, invalidInput, toErrorData } from '../../shared/errors.js'
-import { resolveSettings, type EngineSettings } from '../../shared/settings.js'
+import { resolveSettings, settingsFromFlags, type EngineSettings } from '../../shared/settings.js'
 import { formatLocalDateTime } from '../../shared/time.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { isDomain, DOMAINS, PROFILES, type Domain, type EventRow, type Profile, type QualityMeta } from '../../shared/trace.js'
@@ -67,7 +67,7 @@ async function withStore<T>(flags: Flags, io: CliIo, fn: (store: Store) => Promi
   const catalog = openCatalog(catalogPathOf(dataDir))
   let engine: JobEngine | undefined
   try {
-    const settings = resolveSettings({ stored: catalog.allSettings(), env: process.env })
+    const settings = resolveSettings({ stored: catalog.allSettings(), env: process.env, flags: settingsFromFlags(flags) })
     engine = new JobEngine({
       catalog,
       host: new NodeWorkerHost({ onOutput: (text) => io.stderr(text) }),

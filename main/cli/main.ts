@@ -2,6 +2,7 @@
  * The `mes-trace` command line. Each command validates its flags and names a bad one in its error;
  * exit code 0 = done, 1 = the work failed, 2 = bad usage.
  */
+import { SETTING_KEYS, settingFlagName } from '../../shared/settings.js'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { toErrorData } from '../../shared/errors.js'
 import { demoCommand, demoRunCommand } from './demo-command.js'
@@ -27,6 +28,8 @@ Commands
                --loss-reasons A,B   --domains history,materials,…   --ndjson FILE (all rows)
                --force           run again even if an identical unexpired result exists
                --data-dir DIR    catalog and results (default: the app's data folder)
+               --trace-job-timeout-seconds N, --trace-worker-max-memory-mb N, … any engine
+                                 setting for this run (names as the environment variables)
                --json            print one JSON object on stdout
   demo-run   Make the demo plant if missing and trace a few of its lots (the quick tour)
                --data-dir DIR    where the demo plant is kept (default: the app's data folder)
@@ -64,12 +67,15 @@ type Options = NonNullable<ParseArgsConfig['options']>
 const str = { type: 'string' } as const
 const bool = { type: 'boolean' } as const
 
+/** `--trace-worker-count N`, … : engine settings for this run (over the environment and the settings table). */
+const SETTING_FLAGS: Options = Object.fromEntries(SETTING_KEYS.map((key) => [settingFlagName(key), str]))
+
 const COMMANDS: Record<string, Options> = {
   demo: { out: str, lots: str, seed: str, days: str, 'end-date': str, force: bool, json: bool },
   run: {
     source: str, profile: str, direction: str, 'lot-ids': str, 'wafer-lots': str, 'work-orders': str, serials: str,
     'gd-work-orders': str, 'gd-lot-ids': str, 'ids-file': str, station: str, from: str, to: str, 'loss-reasons': str,
-    domains: str, ndjson: str, json: bool, force: bool, 'data-dir': str,
+    domains: str, ndjson: str, json: bool, force: bool, 'data-dir': str, ...SETTING_FLAGS,
   },
   'demo-run': { 'data-dir': str, lots: str },
   jobs: { status: str, profile: str, text: str, json: bool, 'data-dir': str },
@@ -77,7 +83,7 @@ const COMMANDS: Record<string, Options> = {
   cancel: { json: bool, 'data-dir': str },
   pin: { off: bool, json: bool, 'data-dir': str },
   rm: { json: bool, 'data-dir': str },
-  rerun: { json: bool, 'data-dir': str },
+  rerun: { json: bool, 'data-dir': str, ...SETTING_FLAGS },
   export: { format: str, out: str, domain: str, force: bool, json: bool, 'data-dir': str },
   import: { json: bool, 'data-dir': str },
 }

@@ -9,7 +9,7 @@ import { once } from 'node:events'
 import { join, resolve } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { AppError, invalidInput, toErrorData, type AppErrorData } from '../../shared/errors.js'
-import { resolveSettings } from '../../shared/settings.js'
+import { resolveSettings, settingsFromFlags } from '../../shared/settings.js'
 import { formatLocalDateTime } from '../../shared/time.js'
 import { splitTokens } from '../../shared/tokens.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest, type TraceRequest } from '../../shared/trace-request.js'
@@ -41,6 +41,8 @@ export interface RunFlags {
   json?: boolean
   force?: boolean
   'data-dir'?: string
+  /** Engine setting flags (`trace-worker-count`, …), see `settingsFromFlags`. */
+  [settingFlag: string]: string | boolean | undefined
 }
 
 const TYPE_FLAGS: readonly [keyof RunFlags, ResolveType][] = [
@@ -302,7 +304,7 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
     const dataDir = resolve(flags['data-dir'] ?? defaultDataDir())
     mkdirSync(dataDir, { recursive: true })
     catalog = openCatalog(catalogPathOf(dataDir))
-    const settings = resolveSettings({ stored: catalog.allSettings(), env: process.env })
+    const settings = resolveSettings({ stored: catalog.allSettings(), env: process.env, flags: settingsFromFlags(flags) })
     engine = new JobEngine({
       catalog,
       host: new NodeWorkerHost({ onOutput: (text) => out.stderr(text) }),

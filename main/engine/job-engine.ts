@@ -469,6 +469,7 @@ export class JobEngine {
                 maxDepth: this.settings.LINEAGE_MAX_DEPTH,
                 maxNodes: this.settings.LINEAGE_MAX_NODES,
                 maxRowsPerDomain: this.settings.EVENT_FETCHER_MAX_TOTAL_ROWS,
+                maxResultBytes: this.settings.TRACE_RESULT_MAX_MB * 1024 * 1024,
               },
             })
           })

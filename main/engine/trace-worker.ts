@@ -58,6 +58,7 @@ async function runJob(message: Extract<MainToWorkerMessage, { type: 'start' }>, 
         source: source.description,
         appVersion: message.appVersion,
         now: Date.now(),
+        ...(message.limits.maxResultBytes > 0 ? { maxBytes: message.limits.maxResultBytes } : {}),
       })
       const out = writer
       let stage: TraceProgress['stage'] = 'seed'
@@ -94,7 +95,11 @@ async function runJob(message: Extract<MainToWorkerMessage, { type: 'start' }>, 
       }
       port.postToMain({ type: 'done', jobId, summary })
     } finally {
-      await source.close()
+      // A failed fetch can leave a statement of another batch open, and closing then throws;
+      // the trace's own error is the one to report (the process ends right after anyway).
+      await source.close().catch((error: unknown) => {
+        port.postToMain({ type: 'log', jobId, level: 'warn', message: `closing the source: ${String(error)}` })
+      })
     }
   } catch (error) {
     writer?.abort()

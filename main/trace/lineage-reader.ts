@@ -203,6 +203,10 @@ export class LineageReader {
         throw new AppError('trace/cancelled', 'Lineage resolution was cancelled', undefined, { cause: error })
       }
       const cause = error instanceof Error || isAppError(error) ? error.message : String(error)
+      // A source error keeps its source/* code, so the person is sent to check the source.
+      if (isAppError(error) && error.code.startsWith('source/')) {
+        throw new AppError(error.code, `Lineage query failed: ${cause}`, { ...error.details, cause_code: error.code }, { cause: error })
+      }
       const details = isAppError(error) ? { cause_code: error.code } : undefined
       throw new AppError('trace/lineage-failed', `Lineage query failed: ${cause}`, details, { cause: error })
     }

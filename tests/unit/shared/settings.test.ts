@@ -12,6 +12,7 @@ describe('engine settings', () => {
       EVENT_FETCHER_MAX_TOTAL_ROWS: 10_000_000,
       LINEAGE_MAX_DEPTH: 20,
       LINEAGE_MAX_NODES: 500_000,
+      TRACE_RESULT_MAX_MB: 0,
     })
   })
 

@@ -200,13 +200,13 @@ describe('lineage', () => {
       expect((error as AppError).message).toContain('ORA-00942: table or view does not exist')
     })
 
-    it('keeps the code of a source error in the details', async () => {
+    it('keeps the code of a source error, so the person is sent to the source', async () => {
       const source = new FakeSource(createDialect('sqlite'), SMALL)
       source.beforeRows = () => {
         throw new AppError('source/timeout', 'statement ran longer than 300 s')
       }
       await expect(resolveForwardLineage(['D'], { source })).rejects.toMatchObject({
-        code: 'trace/lineage-failed',
+        code: 'source/timeout',
         message: 'Lineage query failed: statement ran longer than 300 s',
         details: { cause_code: 'source/timeout' },
       })
