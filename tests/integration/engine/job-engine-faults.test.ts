@@ -147,6 +147,18 @@ describe('JobEngine under faults', () => {
     expect(engine.status(ok.jobId)).toMatchObject({ status: 'finished', seed_count: 1 })
   })
 
+  it('runs jobs found queued at start (the app stopped before they began)', async () => {
+    catalog.insertJob({
+      job_id: 'trace-evt-0000000000bb', profile: 'query_tool', direction: 'forward', source_id: `sqlite:${fx.path}`,
+      request: normalizeTraceRequest(lotRequest(['GA26010001-A01'])), status: 'queued', created_at: Date.now(),
+      result_path: join(resultsDirOf(dir), 'trace-evt-0000000000bb.sqlite'), priority: 1,
+    })
+    const engine = makeEngine(traceWorkerEntry())
+    await until(() => engine.status('trace-evt-0000000000bb').status !== 'queued')
+    await engine.whenIdle()
+    expect(engine.status('trace-evt-0000000000bb')).toMatchObject({ status: 'finished', seed_count: 1 })
+  })
+
   it('leaves running jobs and partial files alone while another live engine holds the data folder', async () => {
     const lockPath = join(dir, 'engine.lock')
     const other = spawn('sleep', ['30'], { stdio: 'ignore' })
