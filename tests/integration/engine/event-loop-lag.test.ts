@@ -8,10 +8,9 @@ import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { afterAll, describe, expect, it } from 'vitest'
 import { generateDemoPlant } from '../../../main/demo/index.js'
-import { JobEngine, NodeWorkerHost, traceWorkerEntry } from '../../../main/engine/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf } from '../../../main/store/index.js'
-import { resolveSettings } from '../../../shared/settings.js'
 import { DOMAINS } from '../../../shared/trace.js'
+import { testEngine } from './worker-kit.js'
 
 describe('main event loop during a 20 000-lot trace', () => {
   let dir: string | undefined
@@ -23,10 +22,7 @@ describe('main event loop during a 20 000-lot trace', () => {
     dir = await mkdtemp(join(tmpdir(), 'mes-trace-lag-'))
     const plant = await generateDemoPlant({ out: join(dir, 'plant.sqlite'), lots: 20_000, seed: 'lag-test' })
     const catalog = openCatalog(catalogPathOf(dir))
-    const engine = new JobEngine({
-      catalog, host: new NodeWorkerHost(), workerEntry: traceWorkerEntry(), resultsDir: resultsDirOf(dir),
-      settings: resolveSettings(), appVersion: '0.0.0-test',
-    })
+    const engine = testEngine({ catalog, resultsDir: resultsDirOf(dir) })
     try {
       engine.start()
       const source = { kind: 'sqlite' as const, path: plant.out }

@@ -11,13 +11,13 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { generateDemoPlant } from '../../../main/demo/index.js'
-import { JobEngine, NodeWorkerHost, traceWorkerEntry } from '../../../main/engine/index.js'
+import { traceWorkerEntry, type JobEngine } from '../../../main/engine/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf, type Catalog } from '../../../main/store/index.js'
 import { isAppError } from '../../../shared/errors.js'
 import { normalizeTraceRequest } from '../../../shared/trace-request.js'
-import { resolveSettings, type EngineSettings } from '../../../shared/settings.js'
+import type { EngineSettings } from '../../../shared/settings.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
-import { fixtureEntry, until } from './worker-kit.js'
+import { fixtureEntry, testEngine, until } from './worker-kit.js'
 
 const root = join(import.meta.dirname, '..', '..', '..')
 const lotRequest = (values: string[]) => ({ profile: 'query_tool', params: { resolve_type: 'lot_id', values } })
@@ -47,15 +47,7 @@ describe('JobEngine under faults', () => {
   })
 
   function makeEngine(entry: string, overrides: Partial<EngineSettings> = {}): JobEngine {
-    const engine = new JobEngine({
-      catalog,
-      host: new NodeWorkerHost(),
-      workerEntry: entry,
-      resultsDir: resultsDirOf(dir),
-      settings: { ...resolveSettings(), ...overrides },
-      appVersion: '0.0.0-test',
-      cancelGraceMs: 300,
-    })
+    const engine = testEngine({ catalog, workerEntry: entry, resultsDir: resultsDirOf(dir), settings: overrides })
     engines.push(engine)
     engine.start()
     return engine
@@ -171,10 +163,7 @@ describe('JobEngine under faults', () => {
       mkdirSync(resultsDirOf(dir), { recursive: true })
       const partial = join(resultsDirOf(dir), 'trace-evt-0000000000aa.sqlite.partial')
       writeFileSync(partial, 'being written by the other engine')
-      const guest = new JobEngine({
-        catalog, host: new NodeWorkerHost(), workerEntry: traceWorkerEntry(), resultsDir: resultsDirOf(dir),
-        settings: resolveSettings(), appVersion: '0.0.0-test', lockPath,
-      })
+      const guest = testEngine({ catalog, resultsDir: resultsDirOf(dir), lockPath })
       engines.push(guest)
       expect(guest.start()).toEqual({ requeued: [], interrupted: [], removedPartials: [] })
       expect(catalog.getJob('trace-evt-0000000000aa')?.status).toBe('running')
@@ -184,10 +173,7 @@ describe('JobEngine under faults', () => {
 
       other.kill('SIGKILL')
       await new Promise((r) => other.once('exit', r))
-      const owner = new JobEngine({
-        catalog, host: new NodeWorkerHost(), workerEntry: traceWorkerEntry(), resultsDir: resultsDirOf(dir),
-        settings: resolveSettings(), appVersion: '0.0.0-test', lockPath,
-      })
+      const owner = testEngine({ catalog, resultsDir: resultsDirOf(dir), lockPath })
       engines.push(owner)
       const recovery = owner.start()
       expect(recovery.interrupted).toEqual(['trace-evt-0000000000aa'])
@@ -232,10 +218,7 @@ describe('JobEngine under faults', () => {
 
     const restarted = openCatalog(catalogPathOf(dataDir))
     try {
-      const engine = new JobEngine({
-        catalog: restarted, host: new NodeWorkerHost(), workerEntry: traceWorkerEntry(), resultsDir: resultsDirOf(dataDir),
-        settings: resolveSettings(), appVersion: '0.0.0-test',
-      })
+      const engine = testEngine({ catalog: restarted, resultsDir: resultsDirOf(dataDir) })
       engines.push(engine)
       const recovery = engine.start()
       expect(recovery.interrupted).toEqual([job!.job_id])

@@ -12,11 +12,12 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../../../main/cli/main.js'
 import { generateDemoPlant } from '../../../main/demo/index.js'
-import { JobEngine, NodeWorkerHost, traceWorkerEntry } from '../../../main/engine/index.js'
+import type { JobEngine } from '../../../main/engine/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf, type Catalog } from '../../../main/store/index.js'
-import { resolveSettings, type EngineSettings } from '../../../shared/settings.js'
+import type { EngineSettings } from '../../../shared/settings.js'
 import { captureIo } from '../../fixtures/cli-io.js'
 import { writeFixtureFile } from '../../fixtures/source-fixture.js'
+import { testEngine } from './worker-kit.js'
 
 const wip = (cid: string, day: string) => ({
   CONTAINERID: cid, WORKCENTERNAME: 'TMTT', EQUIPMENTID: 'e1', EQUIPMENTNAME: 'GTMA-0001', TRACKINTIMESTAMP: `2026-01-${day} 08:00:00`, TRACKINQTY: 100,
@@ -40,10 +41,7 @@ describe('job results', () => {
   })
 
   function start(overrides: Partial<EngineSettings> = {}): JobEngine {
-    engine = new JobEngine({
-      catalog, host: new NodeWorkerHost(), workerEntry: traceWorkerEntry(), resultsDir: resultsDirOf(dir),
-      settings: { ...resolveSettings(), ...overrides }, appVersion: '0.0.0-test',
-    })
+    engine = testEngine({ catalog, resultsDir: resultsDirOf(dir), settings: overrides })
     engine.start()
     return engine
   }

@@ -7,12 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { JobEngine, NodeWorkerHost, type JobStatusEvent } from '../../../main/engine/index.js'
+import type { JobEngine, JobStatusEvent } from '../../../main/engine/index.js'
 import { openCatalog, type Catalog } from '../../../main/store/index.js'
 import { isAppError } from '../../../shared/errors.js'
-import { resolveSettings, type EngineSettings } from '../../../shared/settings.js'
+import type { EngineSettings } from '../../../shared/settings.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
-import { fixtureEntry, type FixtureName, until } from './worker-kit.js'
+import { fixtureEntry, testEngine, type FixtureName, until } from './worker-kit.js'
 
 const root = join(import.meta.dirname, '..', '..', '..')
 const TRACE_WORKER = join(root, 'dist', 'main', 'engine', 'trace-worker.js')
@@ -62,16 +62,7 @@ describe('JobEngine', () => {
   })
 
   function makeEngine(entry: string, overrides: Partial<EngineSettings> = {}): JobEngine {
-    const engine = new JobEngine({
-      catalog,
-      host: new NodeWorkerHost(),
-      workerEntry: entry,
-      resultsDir: join(dir, 'results'),
-      settings: { ...resolveSettings(), ...overrides },
-      appVersion: '0.0.0-test',
-      now: () => now,
-      cancelGraceMs: 300,
-    })
+    const engine = testEngine({ catalog, workerEntry: entry, resultsDir: join(dir, 'results'), settings: overrides, now: () => now })
     engines.push(engine)
     engine.start()
     return engine

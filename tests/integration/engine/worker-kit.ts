@@ -4,7 +4,17 @@
  */
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import type { WorkerExit, WorkerHandle, WorkerHost, WorkerSpawnOptions } from '../../../main/engine/index.js'
+import {
+  JobEngine,
+  NodeWorkerHost,
+  traceWorkerEntry,
+  type WorkerExit,
+  type WorkerHandle,
+  type WorkerHost,
+  type WorkerSpawnOptions,
+} from '../../../main/engine/index.js'
+import type { Catalog } from '../../../main/store/index.js'
+import { resolveSettings, type EngineSettings } from '../../../shared/settings.js'
 import type { MainToWorkerMessage, WorkerToMainMessage } from '../../../shared/worker-protocol.js'
 
 const FIXTURE_DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'workers')
@@ -125,4 +135,32 @@ export async function until(check: () => boolean, timeoutMs = 10_000, stepMs = 2
     if (Date.now() > end) throw new Error('condition not met in time')
     await new Promise((r) => setTimeout(r, stepMs))
   }
+}
+
+export interface TestEngineOptions {
+  catalog: Catalog
+  resultsDir: string
+  /** @default the compiled trace worker */
+  workerEntry?: string
+  /** Settings over the defaults. */
+  settings?: Partial<EngineSettings>
+  now?: () => number
+  lockPath?: string
+  /** @default 300 (tests need no long grace) */
+  cancelGraceMs?: number
+}
+
+/** A JobEngine on real worker processes with test settings; not started. */
+export function testEngine(options: TestEngineOptions): JobEngine {
+  return new JobEngine({
+    catalog: options.catalog,
+    host: new NodeWorkerHost(),
+    workerEntry: options.workerEntry ?? traceWorkerEntry(),
+    resultsDir: options.resultsDir,
+    settings: { ...resolveSettings(), ...options.settings },
+    appVersion: '0.0.0-test',
+    cancelGraceMs: options.cancelGraceMs ?? 300,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.lockPath ? { lockPath: options.lockPath } : {}),
+  })
 }

@@ -14,19 +14,12 @@ import {
 import type { EventRow } from '../../../shared/trace.js'
 import { lotRequest, tempDir } from '../../unit/store/store-fixtures.js'
 import { BACKWARD, eventRows, FORWARD, quality, SEEDS, sortedBy } from './result-file-fixtures.js'
+import { thrown } from '../../fixtures/thrown.js'
 
 const JOB = 'trace-evt-00000000abcd'
 const AS_OF = Date.UTC(2026, 0, 9, 6, 30, 0)
 const DONE = AS_OF + 90_000
 
-function thrown(fn: () => unknown): { code?: string; message?: string; details?: Record<string, unknown> } {
-  try {
-    fn()
-  } catch (error) {
-    return error as { code?: string; message?: string; details?: Record<string, unknown> }
-  }
-  throw new Error('expected a throw')
-}
 
 function writer(path: string, extra: { maxPageCount?: number; maxBytes?: number; domains?: ReturnType<typeof lotRequest>['domains'] } = {}): ResultFileWriter {
   const request = { ...lotRequest('GA26010001-A01'), ...(extra.domains ? { domains: extra.domains } : {}) }

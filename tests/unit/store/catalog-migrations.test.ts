@@ -8,17 +8,10 @@ import { migrate, schemaVersionOf } from '../../../main/store/migrate.js'
 import { CATALOG_MIGRATIONS, type Migration } from '../../../main/store/migrations/index.js'
 import { initial } from '../../../main/store/migrations/0010-initial.js'
 import { jobId, newJob, tempDir } from './store-fixtures.js'
+import { thrown } from '../../fixtures/thrown.js'
 
 const LATEST = CATALOG_MIGRATIONS.at(-1)!.version
 
-function thrown(fn: () => unknown): { code?: string; message?: string; details?: Record<string, unknown> } {
-  try {
-    fn()
-  } catch (error) {
-    return error as { code?: string; message?: string; details?: Record<string, unknown> }
-  }
-  throw new Error('expected a throw')
-}
 
 describe('catalog migrations', () => {
   let tmp: ReturnType<typeof tempDir>

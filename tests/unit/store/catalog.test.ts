@@ -2,19 +2,11 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openCatalog, type Catalog, type JobPatch, type JobRow } from '../../../main/store/index.js'
 import { fakeClock, jobId, lotRequest, newJob, tempDir } from './store-fixtures.js'
+import { thrown } from '../../fixtures/thrown.js'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
-/** Runs `fn`, expecting it to throw; returns what it threw. */
-function thrown(fn: () => unknown): { code?: string; message?: string; details?: Record<string, unknown> } {
-  try {
-    fn()
-  } catch (error) {
-    return error as { code?: string; message?: string; details?: Record<string, unknown> }
-  }
-  throw new Error('expected a throw')
-}
 
 describe('Catalog', () => {
   let tmp: ReturnType<typeof tempDir>
