@@ -11,18 +11,17 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { AppError, invalidInput, toErrorData } from '../../shared/errors.js'
-import { resolveSettings, settingsFromFlags, type EngineSettings } from '../../shared/settings.js'
+import type { EngineSettings } from '../../shared/settings.js'
 import { formatLocalDateTime } from '../../shared/time.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { isDomain, DOMAINS, PROFILES, type Domain, type EventRow, type Profile, type QualityMeta } from '../../shared/trace.js'
-import { JobEngine, NodeWorkerHost, traceWorkerEntry } from '../engine/index.js'
+import type { JobEngine } from '../engine/index.js'
 import {
-  JOB_STATUSES, MAX_JOB_PAGE, MAX_PAGE_LIMIT, PARTIAL_SUFFIX, assertJobId, catalogPathOf, openCatalog, openResultFile, resultPathOf,
+  JOB_STATUSES, MAX_JOB_PAGE, MAX_PAGE_LIMIT, PARTIAL_SUFFIX, assertJobId, openResultFile, resultPathOf,
   resultsDirOf, type Catalog, type JobRow, type JobStatus, type PageSort, type ResultFileReader,
 } from '../store/index.js'
 import { EVENT_DOMAINS, eventCids } from '../trace/index.js'
-import { APP_VERSION } from './app-version.js'
-import { defaultDataDir } from './data-dir.js'
+import { dataDirOf, openCliEngine } from './cli-engine.js'
 import { intFlag } from './demo-command.js'
 import { assertWritableTarget, copyResultFile, writeDomainCsv } from './export.js'
 import type { CliIo } from './main.js'
@@ -52,34 +51,18 @@ interface Store {
   settings: EngineSettings
 }
 
-function dataDirOf(flags: Flags): string {
-  const given = flags['data-dir']
-  if (given !== undefined && String(given).trim() === '') throw invalidInput('--data-dir', 'must not be empty')
-  return resolve(given === undefined ? defaultDataDir() : String(given))
-}
 
 /**
  * Opens the catalog of the data directory and an engine on it (not started: nothing is queued,
  * recovered or swept), runs `fn`, and closes both whatever happens.
  */
 async function withStore<T>(flags: Flags, io: CliIo, fn: (store: Store) => Promise<T> | T): Promise<T> {
-  const dataDir = dataDirOf(flags)
-  const catalog = openCatalog(catalogPathOf(dataDir))
-  let engine: JobEngine | undefined
+  const store = openCliEngine(dataDirOf(flags), flags, (text) => io.stderr(text))
   try {
-    const settings = resolveSettings({ stored: catalog.allSettings(), env: process.env, flags: settingsFromFlags(flags) })
-    engine = new JobEngine({
-      catalog,
-      host: new NodeWorkerHost({ onOutput: (text) => io.stderr(text) }),
-      workerEntry: traceWorkerEntry(),
-      resultsDir: resultsDirOf(dataDir),
-      settings,
-      appVersion: APP_VERSION,
-    })
-    return await fn({ dataDir, catalog, engine, settings })
+    return await fn(store)
   } finally {
-    await engine?.shutdown(2000)
-    catalog.close()
+    await store.engine.shutdown(2000)
+    store.catalog.close()
   }
 }
 

@@ -3,22 +3,20 @@
  * catalog and result files), with a summary (or one JSON object with `--json`) at the end. Rows
  * can be written to an NDJSON file from the finished result.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
+import { createWriteStream, type WriteStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { once } from 'node:events'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { AppError, invalidInput, toErrorData, type AppErrorData } from '../../shared/errors.js'
-import { resolveSettings, settingsFromFlags } from '../../shared/settings.js'
 import { formatLocalDateTime } from '../../shared/time.js'
 import { splitTokens } from '../../shared/tokens.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest, type TraceRequest } from '../../shared/trace-request.js'
 import type { Domain, EdgeType, LineageResult, QualityMeta, ResolveType, SeedResult, TraceProgress } from '../../shared/trace.js'
-import { ENGINE_LOCK_FILE, JobEngine, NodeWorkerHost, traceWorkerEntry } from '../engine/index.js'
+import type { JobEngine } from '../engine/index.js'
 import { openSource, parseSourceSpec } from '../sources/index.js'
-import { catalogPathOf, openCatalog, resultsDirOf, type Catalog } from '../store/index.js'
-import { APP_VERSION } from './app-version.js'
-import { defaultDataDir } from './data-dir.js'
+import type { Catalog } from '../store/index.js'
+import { dataDirOf, openCliEngine } from './cli-engine.js'
 
 /** Flags of `run`, as parsed from the command line (all strings). */
 export interface RunFlags {
@@ -301,35 +299,25 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
     await source.close()
     for (const warning of schema.warnings) out.stderr(`warning: ${warning}\n`)
 
-    const dataDir = resolve(flags['data-dir'] ?? defaultDataDir())
-    mkdirSync(dataDir, { recursive: true })
-    catalog = openCatalog(catalogPathOf(dataDir))
-    const settings = resolveSettings({ stored: catalog.allSettings(), env: process.env, flags: settingsFromFlags(flags) })
-    engine = new JobEngine({
-      catalog,
-      host: new NodeWorkerHost({ onOutput: (text) => out.stderr(text) }),
-      workerEntry: traceWorkerEntry(),
-      resultsDir: resultsDirOf(dataDir),
-      settings,
-      appVersion: APP_VERSION,
-      lockPath: join(dataDir, ENGINE_LOCK_FILE),
-    })
-    engine.start()
+    const opened = openCliEngine(dataDirOf(flags), flags, (text) => out.stderr(text))
+    ;({ catalog, engine } = opened)
+    const live = opened.engine
+    live.start()
     const progress = progressPrinter(!flags.json && process.stderr.isTTY === true)
-    const stopProgress = engine.onDidProgress((event) => {
+    const stopProgress = live.onDidProgress((event) => {
       if (event.jobId === jobId) progress.update(event.progress)
     })
-    const enqueued = engine.enqueue(toTraceRequest(request), { source: { kind: 'sqlite', path: resolve(spec.path) }, force: flags.force === true })
+    const enqueued = live.enqueue(toTraceRequest(request), { source: { kind: 'sqlite', path: resolve(spec.path) }, force: flags.force === true })
     jobId = enqueued.jobId
     Object.assign(json, { job_id: jobId, cached: enqueued.cached, as_of: enqueued.asOf ?? null })
-    await whenJobEnds(engine, jobId)
+    await whenJobEnds(live, jobId)
     stopProgress()
     progress.done()
-    const row = engine.status(jobId)
+    const row = live.status(jobId)
     if (row.status !== 'finished') {
       throw new AppError(row.error_code ?? 'trace/cancelled', row.error_message ?? `The job was ${row.status}.`)
     }
-    const reader = engine.reader(jobId)
+    const reader = live.reader(jobId)
     const manifest = reader.manifest()
     const seeds = reader.seeds() ?? { seeds: [], seed_count: 0, not_found: [], expansion_info: {}, input_count: 0 }
     const lineage = reader.lineage()
