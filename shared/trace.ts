@@ -200,9 +200,13 @@ export interface QualityMeta {
 }
 
 /** What the pipeline reports while it works (throttling is the engine's job). */
+/** Stages of a trace job, in order; `analysis` is the MSD aggregation (MSD profile only). */
+export const TRACE_STAGES = ['seed', 'lineage', 'events', 'analysis'] as const
+export type TraceStage = (typeof TRACE_STAGES)[number]
+
 export interface TraceProgress {
-  stage: 'seed' | 'lineage' | 'events'
-  completed_stages: Array<'seed' | 'lineage' | 'events'>
+  stage: TraceStage
+  completed_stages: TraceStage[]
   /** Events stage: per-domain batch counters and rows so far. */
   domains?: Partial<Record<Domain, { batches_done: number; batches_total: number; rows: number }>>
   rows_so_far?: number

@@ -10,8 +10,9 @@ import { once } from 'node:events'
 import { basename, dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { AppError, invalidInput } from '../../shared/errors.js'
+import { detailColumnsOf, SUSPECT_COLUMNS, type DetailColumn } from '../../shared/msd.js'
 import type { Domain, EventRow } from '../../shared/trace.js'
-import { openResultFile, type ResultFileReader } from '../store/index.js'
+import { openResultFile, type MsdTable, type ResultFileReader } from '../store/index.js'
 import { EVENT_DOMAINS } from '../trace/index.js'
 import { closeNdjson, writeLine } from './run-command.js'
 
@@ -64,35 +65,65 @@ async function writeAtomically<T>(path: string, write: (tempPath: string) => Pro
   }
 }
 
+/** Chunks of rows as arrays of cells in `keys` order. */
+export async function* cellsOf(chunks: AsyncIterable<EventRow[]>, keys: readonly string[]): AsyncGenerator<unknown[][]> {
+  for await (const chunk of chunks) yield chunk.map((row) => keys.map((k) => row[k]))
+}
+
 /**
- * Writes one domain as CSV: BOM, a header row of the file's columns (the domain's known columns
- * when it has no rows), then every row in written order. Returns the number of data rows.
+ * Writes a CSV file: BOM, the header row, then every chunk of rows as it comes (one write per
+ * chunk, whatever the size of the whole). Returns the number of data rows.
  */
-export async function writeDomainCsv(reader: ResultFileReader, domain: Domain, path: string): Promise<number> {
+export async function writeCsv(path: string, headers: readonly string[], rows: AsyncIterable<readonly (readonly unknown[])[]>): Promise<number> {
   return writeAtomically(path, async (temp) => {
     const stream = createWriteStream(temp, { encoding: 'utf8', flags: 'wx' })
-    let rows = 0
+    let count = 0
     try {
       await once(stream, 'open')
-      let columns: readonly string[] | undefined
-      for await (const chunk of reader.allRows(domain)) {
-        if (!columns) {
-          columns = Object.keys(chunk[0]!)
-          await writeLine(stream, CSV_BOM + csvRecord(columns))
-        }
-        // One write per chunk: bounded by the chunk size, whatever the domain's size.
-        await writeLine(stream, chunk.map((row: EventRow) => csvRecord(columns!.map((c) => row[c]))).join(''))
-        rows += chunk.length
+      await writeLine(stream, CSV_BOM + csvRecord(headers))
+      for await (const chunk of rows) {
+        await writeLine(stream, chunk.map((row) => csvRecord(row)).join(''))
+        count += chunk.length
       }
-      if (!columns) await writeLine(stream, CSV_BOM + csvRecord(EVENT_DOMAINS[domain].columns))
     } catch (error) {
       stream.destroy()
       throw error
     }
     const closeError = await closeNdjson(stream, path)
     if (closeError) throw new AppError(closeError.code, closeError.message, closeError.details)
-    return rows
+    return count
   })
+}
+
+/** The columns a domain's rows have in this file (the domain's known columns when it has no rows). */
+export function domainColumns(reader: ResultFileReader, domain: Domain): string[] {
+  const first = reader.page(domain, { limit: 1 }).rows[0]
+  return first ? Object.keys(first) : [...EVENT_DOMAINS[domain].columns]
+}
+
+/**
+ * Writes one domain as CSV: BOM, a header row of the file's columns (the domain's known columns
+ * when it has no rows), then every row in written order. Returns the number of data rows.
+ */
+export async function writeDomainCsv(reader: ResultFileReader, domain: Domain, path: string): Promise<number> {
+  const columns = domainColumns(reader, domain)
+  return writeCsv(path, columns, cellsOf(reader.allRows(domain), columns))
+}
+
+/** An MSD output table as exported: the original's headers (detail) or the suspect list's. */
+export function msdExportColumns(reader: ResultFileReader, table: MsdTable): readonly DetailColumn[] {
+  if (table === 'suspects') return SUSPECT_COLUMNS
+  return detailColumnsOf(reader.manifest().request.direction)
+}
+
+/** Writes an MSD output table as CSV with its export headers (domain.md §5.9 for the detail rows). */
+export async function writeMsdCsv(reader: ResultFileReader, table: MsdTable, path: string): Promise<number> {
+  const columns = msdExportColumns(reader, table)
+  return writeCsv(
+    path,
+    columns.map((c) => c.header),
+    cellsOf(reader.msdRows(table), columns.map((c) => c.key)),
+  )
 }
 
 /**

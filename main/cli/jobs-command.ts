@@ -11,20 +11,23 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { AppError, invalidInput, toErrorData } from '../../shared/errors.js'
+import type { MsdAggregation } from '../../shared/msd.js'
 import type { EngineSettings } from '../../shared/settings.js'
 import { formatLocalDateTime } from '../../shared/time.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { isDomain, DOMAINS, PROFILES, type Domain, type EventRow, type Profile, type QualityMeta } from '../../shared/trace.js'
 import type { JobEngine } from '../engine/index.js'
 import {
-  JOB_STATUSES, MAX_JOB_PAGE, MAX_PAGE_LIMIT, PARTIAL_SUFFIX, assertJobId, openResultFile, resultPathOf,
-  resultsDirOf, type Catalog, type JobRow, type JobStatus, type PageSort, type ResultFileReader,
+  JOB_STATUSES, MAX_JOB_PAGE, MAX_PAGE_LIMIT, MSD_TABLES, PARTIAL_SUFFIX, assertJobId, openResultFile, resultPathOf,
+  resultsDirOf, type Catalog, type MsdTable, type JobRow, type JobStatus, type PageSort, type ResultFileReader,
 } from '../store/index.js'
 import { EVENT_DOMAINS, eventCids } from '../trace/index.js'
 import { dataDirOf, openCliEngine } from './cli-engine.js'
 import { intFlag } from './demo-command.js'
-import { assertWritableTarget, copyResultFile, writeDomainCsv } from './export.js'
+import { assertWritableTarget, cellsOf, copyResultFile, domainColumns, msdExportColumns, writeDomainCsv, writeMsdCsv } from './export.js'
+import { writeXlsx, type XlsxSheet } from './xlsx.js'
 import type { CliIo } from './main.js'
+import { formatAggregation } from './msd-format.js'
 import { formatOutcome, progressPrinter, whenJobEnds, type RunJson } from './run-command.js'
 
 type Flags = Record<string, string | boolean | undefined>
@@ -339,6 +342,8 @@ export interface ResultSummaryJson {
   domains: Partial<Record<Domain, { rows: number; quality: QualityMeta['status'] }>>
   quality_meta: QualityMeta | null
   warnings: string[]
+  /** The MSD aggregation, null for other profiles. */
+  aggregation: MsdAggregation | null
 }
 
 function resultSummary(reader: ResultFileReader): ResultSummaryJson {
@@ -359,6 +364,7 @@ function resultSummary(reader: ResultFileReader): ResultSummaryJson {
     ),
     quality_meta: manifest.quality,
     warnings: manifest.warnings,
+    aggregation: (reader.aggregation() as MsdAggregation | null) ?? null,
   }
 }
 
@@ -403,6 +409,7 @@ function formatJob(row: JobRow, result: ResultSummaryJson | null): string {
       add('Quality', `${result.quality_meta.status}${result.quality_meta.reasons.length ? ` (${result.quality_meta.reasons.join(', ')})` : ''}`)
     }
     for (const warning of result.warnings) add('Warning', warning)
+    if (result.aggregation) lines.push(formatAggregation(result.aggregation))
   }
   return lines.join('\n')
 }
@@ -557,7 +564,8 @@ export async function rerunCommand(positionals: readonly string[], flags: Flags,
     const started = performance.now()
     const json: RunJson = {
       job_id: null, status: 'failed', cached: false, as_of: null, profile: old.profile, source: old.source_description ?? old.source_id,
-      seed_count: 0, cid_count: 0, not_found: [], lineage: null, domains: {}, quality_meta: null, elapsed_ms: 0, result_file: null, error: null,
+      seed_count: 0, cid_count: 0, not_found: [], lineage: null, domains: {}, quality_meta: null, elapsed_ms: 0, result_file: null,
+      aggregation: null, error: null,
     }
     let newId: string | undefined
     let reader: ResultFileReader | undefined
@@ -595,6 +603,7 @@ export async function rerunCommand(positionals: readonly string[], flags: Flags,
         ),
         quality_meta: manifest.quality,
         result_file: reader.path,
+        aggregation: (reader.aggregation() as MsdAggregation | null) ?? null,
       })
       if (!flags.json) {
         io.stdout(
@@ -603,6 +612,7 @@ export async function rerunCommand(positionals: readonly string[], flags: Flags,
             domainQuality: manifest.domain_quality, quality: manifest.quality, resultFile: reader.path, elapsedMs: performance.now() - started,
           })}\n`,
         )
+        if (json.aggregation) io.stdout(`${formatAggregation(json.aggregation)}\n`)
       }
     } catch (error) {
       const data = toErrorData(error)
@@ -622,24 +632,45 @@ export async function rerunCommand(positionals: readonly string[], flags: Flags,
 // ---------------------------------------------------------------------------------------------
 // export
 
-/** `mes-trace export JOB_ID --format csv|sqlite --out PATH [--domain D] [--force]`. */
+/** One table an export writes: an event domain or an MSD output table. */
+type ExportTable = { kind: 'domain'; domain: Domain } | { kind: 'msd'; table: MsdTable }
+
+const MSD_FILE_NAMES: Readonly<Record<MsdTable, string>> = { detail: 'msd_detail', suspects: 'msd_suspects' }
+/** Sheet names of the MSD tables in a workbook (the original's page called the detail "LOT 明細"). */
+const MSD_SHEET_NAMES: Readonly<Record<MsdTable, string>> = { detail: 'LOT 明細', suspects: 'Suspects' }
+
+function exportTableName(t: ExportTable): string {
+  return t.kind === 'domain' ? t.domain : MSD_FILE_NAMES[t.table]
+}
+
+/**
+ * `mes-trace export JOB_ID --format csv|xlsx|sqlite --out PATH [--domain D | --detail | --suspects] [--force]`.
+ * CSV: one file per table (a folder without a selection); XLSX: one workbook with a sheet per table;
+ * SQLite: a copy of the whole result file.
+ */
 export async function exportCommand(positionals: readonly string[], flags: Flags, io: CliIo): Promise<number> {
   const jobId = jobIdArg(positionals)
   const format = flags.format === undefined ? undefined : String(flags.format).trim()
-  if (format !== 'csv' && format !== 'sqlite') {
-    throw invalidInput('--format', `is required: csv (one file per domain) or sqlite (a copy of the result file)${format !== undefined ? `, got ${JSON.stringify(format.slice(0, 60))}` : ''}`)
+  if (format !== 'csv' && format !== 'xlsx' && format !== 'sqlite') {
+    throw invalidInput(
+      '--format',
+      `is required: csv (one file per table), xlsx (one workbook) or sqlite (a copy of the result file)${format !== undefined ? `, got ${JSON.stringify(format.slice(0, 60))}` : ''}`,
+    )
   }
   if (flags.out === undefined || String(flags.out).trim() === '') {
-    throw invalidInput('--out', format === 'csv' ? 'is required: a folder (one <domain>.csv each), or the file with --domain' : 'is required: the file to write')
+    throw invalidInput('--out', format === 'csv' ? 'is required: a folder (one <table>.csv each), or the file with --domain, --detail or --suspects' : 'is required: the file to write')
   }
   const out = resolve(String(flags.out))
-  let domain: Domain | undefined
+  const selections = (['domain', 'detail', 'suspects'] as const).filter((f) => flags[f] !== undefined && flags[f] !== false)
+  if (selections.length > 1) throw invalidInput(`--${selections[1]}`, `choose one of --domain, --detail and --suspects (also got --${selections[0]})`)
+  let selected: ExportTable | undefined
   if (flags.domain !== undefined) {
-    if (format === 'sqlite') throw invalidInput('--domain', 'applies to --format csv only (the sqlite copy holds every domain)')
     const name = String(flags.domain).trim()
     if (!isDomain(name)) throw invalidInput('--domain', `must be one of ${DOMAINS.join(', ')}, got ${JSON.stringify(name.slice(0, 60))}`)
-    domain = name
-  }
+    selected = { kind: 'domain', domain: name }
+  } else if (flags.detail === true) selected = { kind: 'msd', table: 'detail' }
+  else if (flags.suspects === true) selected = { kind: 'msd', table: 'suspects' }
+  if (format === 'sqlite' && selections.length > 0) throw invalidInput(`--${selections[0]}`, 'applies to csv and xlsx only (the sqlite copy holds everything)')
   const force = flags.force === true
   return withStore(flags, io, async ({ engine }) => {
     const reader = engine.reader(jobId)
@@ -651,28 +682,59 @@ export async function exportCommand(positionals: readonly string[], flags: Flags
         else io.stdout(`Wrote the result of ${jobId} to ${out} (${bytes} bytes). Open it elsewhere with \`mes-trace import\`.\n`)
         return 0
       }
-      const stored = reader.manifest().domains
-      let targets: { domain: Domain; path: string }[]
-      if (domain) {
-        if (!stored.includes(domain)) throw invalidInput('--domain', `job ${jobId} has no ${domain} rows; its domains: ${stored.join(', ') || 'none (lineage only)'}`)
-        targets = [{ domain, path: out }]
+      const stored: ExportTable[] = [
+        ...MSD_TABLES.filter((t) => reader.msdColumns(t) !== null).map((table) => ({ kind: 'msd' as const, table })),
+        ...reader.manifest().domains.map((domain) => ({ kind: 'domain' as const, domain })),
+      ]
+      if (selected) {
+        const wanted = selected
+        if (!stored.some((t) => exportTableName(t) === exportTableName(wanted))) {
+          if (wanted.kind === 'domain') {
+            throw invalidInput('--domain', `job ${jobId} has no ${wanted.domain} rows; its domains: ${reader.manifest().domains.join(', ') || 'none (lineage only)'}`)
+          }
+          throw invalidInput(`--${wanted.table}`, `job ${jobId} has no MSD ${wanted.table} table (only MSD ${wanted.table === 'suspects' ? 'backward ' : ''}traces do)`)
+        }
+      }
+      const tables = selected ? [selected] : stored
+      if (format === 'xlsx') {
+        assertWritableTarget(out, force)
+        const sheets: XlsxSheet[] = tables.map((t) => {
+          if (t.kind === 'domain') {
+            const columns = domainColumns(reader, t.domain)
+            return { name: t.domain, headers: columns, rows: cellsOf(reader.allRows(t.domain), columns) }
+          }
+          const columns = msdExportColumns(reader, t.table)
+          return { name: MSD_SHEET_NAMES[t.table], headers: columns.map((c) => c.header), rows: cellsOf(reader.msdRows(t.table), columns.map((c) => c.key)) }
+        })
+        const written = await writeXlsx(out, sheets)
+        const total = written.reduce((n, s) => n + s.rows, 0)
+        if (flags.json) io.stdout(`${JSON.stringify({ job_id: jobId, format, files: [{ path: out, sheets: written }] })}\n`)
+        else io.stdout(`${written.map((s) => `  ${s.name.padEnd(20)} ${String(s.rows).padStart(9)} rows`).join('\n')}\nWrote ${total} rows to ${out}\n`)
+        return 0
+      }
+      let targets: { table: ExportTable; path: string }[]
+      if (selected) {
+        targets = [{ table: selected, path: out }]
       } else {
         if (existsSync(out) && !statSync(out).isDirectory()) {
-          throw invalidInput('--out', `${out} is a file; without --domain, --out is a folder that gets one <domain>.csv per domain`)
+          throw invalidInput('--out', `${out} is a file; without --domain, --detail or --suspects, --out is a folder that gets one <table>.csv per table`)
         }
         try {
           mkdirSync(out, { recursive: true })
         } catch (error) {
           throw invalidInput('--out', `cannot create the folder ${out}: ${(error as Error).message}`)
         }
-        targets = stored.map((d) => ({ domain: d, path: join(out, `${d}.csv`) }))
+        targets = tables.map((t) => ({ table: t, path: join(out, `${exportTableName(t)}.csv`) }))
       }
       // Every target is checked before the first one is written.
       for (const t of targets) assertWritableTarget(t.path, force)
-      const files: { domain: Domain; path: string; rows: number }[] = []
-      for (const t of targets) files.push({ ...t, rows: await writeDomainCsv(reader, t.domain, t.path) })
+      const files: { table: string; domain?: Domain; path: string; rows: number }[] = []
+      for (const t of targets) {
+        const rows = t.table.kind === 'domain' ? await writeDomainCsv(reader, t.table.domain, t.path) : await writeMsdCsv(reader, t.table.table, t.path)
+        files.push({ table: exportTableName(t.table), ...(t.table.kind === 'domain' ? { domain: t.table.domain } : {}), path: t.path, rows })
+      }
       if (flags.json) io.stdout(`${JSON.stringify({ job_id: jobId, format, files })}\n`)
-      else io.stdout(`${files.map((f) => `  ${f.domain.padEnd(20)} ${String(f.rows).padStart(9)} rows  ${f.path}`).join('\n')}\n`)
+      else io.stdout(`${files.map((f) => `  ${f.table.padEnd(20)} ${String(f.rows).padStart(9)} rows  ${f.path}`).join('\n')}\n`)
       return 0
     } finally {
       reader.close()

@@ -52,9 +52,12 @@ Commands
              Run a job's request again as a new job and print what it found (like run)
   export JOB_ID
              Write a finished job's result out
-               --format csv|sqlite   csv: one UTF-8 <domain>.csv per domain; sqlite: a copy of the result file
-               --out PATH        the folder (csv), the file (csv with --domain, or sqlite)
-               --domain D        csv of one domain only    --force   replace existing files
+               --format csv|xlsx|sqlite
+                                 csv: one UTF-8 <table>.csv per domain (and msd_detail, msd_suspects);
+                                 xlsx: one workbook, a sheet per table; sqlite: a copy of the result file
+               --out PATH        the folder (csv), the file (xlsx, sqlite, or csv of one table)
+               --domain D        one domain only           --detail   the MSD detail rows only
+               --suspects        the MSD suspect list only --force    replace existing files
   import FILE
              Add a result file exported elsewhere (mes-trace export --format sqlite) as a finished,
              pinned job of this data folder, to list, show and export like any other
@@ -84,7 +87,7 @@ const COMMANDS: Record<string, Options> = {
   pin: { off: bool, json: bool, 'data-dir': str },
   rm: { json: bool, 'data-dir': str },
   rerun: { json: bool, 'data-dir': str, ...SETTING_FLAGS },
-  export: { format: str, out: str, domain: str, force: bool, json: bool, 'data-dir': str },
+  export: { format: str, out: str, domain: str, detail: bool, suspects: bool, force: bool, json: bool, 'data-dir': str },
   import: { json: bool, 'data-dir': str },
 }
 

@@ -9,6 +9,7 @@ import { once } from 'node:events'
 import { resolve } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { AppError, invalidInput, toErrorData, type AppErrorData } from '../../shared/errors.js'
+import type { MsdAggregation } from '../../shared/msd.js'
 import { formatLocalDateTime } from '../../shared/time.js'
 import { splitTokens } from '../../shared/tokens.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest, type TraceRequest } from '../../shared/trace-request.js'
@@ -17,6 +18,7 @@ import type { JobEngine } from '../engine/index.js'
 import { openSource, parseSourceSpec } from '../sources/index.js'
 import type { Catalog } from '../store/index.js'
 import { dataDirOf, openCliEngine } from './cli-engine.js'
+import { formatAggregation } from './msd-format.js'
 
 /** Flags of `run`, as parsed from the command line (all strings). */
 export interface RunFlags {
@@ -137,6 +139,8 @@ export interface RunJson {
   quality_meta: QualityMeta | null
   elapsed_ms: number
   result_file: string | null
+  /** The MSD aggregation (domain.md §5.6/§5.7 keys plus `suspects`); null for other profiles. */
+  aggregation: MsdAggregation | null
   error: AppErrorData | null
 }
 
@@ -277,7 +281,8 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
   const started = performance.now()
   const json: RunJson = {
     job_id: null, status: 'failed', cached: false, as_of: null, profile: flags.profile ?? null, source: null, seed_count: 0,
-    cid_count: 0, not_found: [], lineage: null, domains: {}, quality_meta: null, elapsed_ms: 0, result_file: null, error: null,
+    cid_count: 0, not_found: [], lineage: null, domains: {}, quality_meta: null, elapsed_ms: 0, result_file: null, aggregation: null,
+    error: null,
   }
   let ndjson: WriteStream | undefined
   let engine: JobEngine | undefined
@@ -340,6 +345,7 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
       ),
       quality_meta: manifest.quality,
       result_file: reader.path,
+      aggregation: (reader.aggregation() as MsdAggregation | null) ?? null,
     })
     if (!flags.json) {
       out.stdout(
@@ -349,6 +355,7 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
           elapsedMs: performance.now() - started,
         })}\n`,
       )
+      if (json.aggregation) out.stdout(`${formatAggregation(json.aggregation)}\n`)
     }
   } catch (error) {
     const data = toErrorData(error)

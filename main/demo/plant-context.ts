@@ -229,7 +229,7 @@ export interface PlantContext {
 }
 
 /** Fraction of the window from which the bad wire bonder's lots carry the problem. */
-export const BAD_MACHINE_FROM_FRACTION = 0.55
+export const BAD_MACHINE_FROM_FRACTION = 0.25
 /** Fraction of the window after which the bad material lot is opened. */
 export const BAD_MATERIAL_AT_FRACTION = 0.35
 

@@ -4,13 +4,14 @@
  * into the job's result file, reporting progress to the main process. It never imports Electron.
  */
 import { AppError, toErrorData } from '../../shared/errors.js'
-import type { TraceProgress } from '../../shared/trace.js'
+import { TRACE_STAGES, type TraceProgress } from '../../shared/trace.js'
 import type { MainToWorkerMessage, WorkerJobSummary } from '../../shared/worker-protocol.js'
 import type { ResultFileWriter } from '../store/index.js'
 import { connectToMain, failInit } from './worker-port.js'
 import type * as SourcesModule from '../sources/index.js'
 import type * as StoreModule from '../store/index.js'
 import type * as TraceModule from '../trace/index.js'
+import type * as MsdModule from '../msd/index.js'
 
 /** Progress messages per second, at most (the engine throttles again for the UI). */
 const PROGRESS_INTERVAL_MS = 100
@@ -23,20 +24,22 @@ async function loadModules(): Promise<{
   openSource: typeof SourcesModule.openSource
   createResultFile: typeof StoreModule.createResultFile
   runTrace: typeof TraceModule.runTrace
+  runMsdAnalysis: typeof MsdModule.runMsdAnalysis
 }> {
-  const [sources, store, trace] = await Promise.all([
+  const [sources, store, trace, msd] = await Promise.all([
     import('../sources/index.js'),
     import('../store/index.js'),
     import('../trace/index.js'),
+    import('../msd/index.js'),
   ])
-  return { openSource: sources.openSource, createResultFile: store.createResultFile, runTrace: trace.runTrace }
+  return { openSource: sources.openSource, createResultFile: store.createResultFile, runTrace: trace.runTrace, runMsdAnalysis: msd.runMsdAnalysis }
 }
 
 const modules = await loadModules().catch((error: unknown) => {
   const cause = error instanceof Error ? error.message : String(error)
   return failInit(port, new AppError('worker/init-failed', `The trace worker could not start: ${cause}`).toJSON())
 })
-const { openSource, createResultFile, runTrace } = modules
+const { openSource, createResultFile, runTrace, runMsdAnalysis } = modules
 
 async function runJob(message: Extract<MainToWorkerMessage, { type: 'start' }>, signal: AbortSignal): Promise<void> {
   const { jobId } = message
@@ -79,7 +82,27 @@ async function runJob(message: Extract<MainToWorkerMessage, { type: 'start' }>, 
           onEventBatch: (batch) => out.writeEvents(batch.domain, batch.rows),
         },
       })
-      const resultBytes = out.finish({ domainQuality: outcome.domains, quality: outcome.quality_meta, warnings: outcome.warnings })
+      let aggregation: unknown
+      if (message.request.profile === 'mid_section_defect') {
+        const completed = [...TRACE_STAGES.slice(0, 3)]
+        report({ stage: 'analysis', completed_stages: completed, message: 'analysing' }, true)
+        aggregation = await runMsdAnalysis({
+          source,
+          writer: out,
+          request: message.request,
+          seeds: outcome.seeds,
+          lineage: outcome.lineage,
+          quality: outcome.quality_meta,
+          signal,
+          onProgress: (text) => report({ stage: 'analysis', completed_stages: completed, message: text }),
+        })
+      }
+      const resultBytes = out.finish({
+        domainQuality: outcome.domains,
+        quality: outcome.quality_meta,
+        warnings: outcome.warnings,
+        ...(aggregation !== undefined ? { aggregation } : {}),
+      })
       writer = undefined
       const summary: WorkerJobSummary = {
         seedCount: outcome.seeds.seed_count,

@@ -14,8 +14,9 @@ export {
 export { CATALOG_APPLICATION_ID, Catalog, MAX_JOB_PAGE, openCatalog, type CatalogOptions } from './catalog.js'
 export type { MigrationReport } from './migrate.js'
 export {
-  NUMBER_COLUMNS, RESULT_APPLICATION_ID, RESULT_FORMAT_VERSION, type ResultManifest,
+  MSD_TABLES, NUMBER_COLUMNS, RESULT_APPLICATION_ID, RESULT_FORMAT_VERSION, eventTableOf, msdTableOf, type MsdTable, type ResultManifest,
 } from './result-schema.js'
+export type { SqliteDatabase } from './connection.js'
 export {
   createResultFile, removeOrphanPartials, type CreateResultFileOptions, type FinishResultOptions, type ResultFileWriter,
 } from './result-file.js'

@@ -9,6 +9,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, ren
 import { basename, dirname, join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { AppError, invalidInput } from '../../shared/errors.js'
+import type { MsdDetectionLot, MsdDetectionReject } from '../../shared/msd.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { isDomain, type Domain, type EventRow, type LineageResult, type QualityMeta, type SeedResult } from '../../shared/trace.js'
 import { openConnection, quoteIdentifier, toStorageError, type SqliteDatabase } from './connection.js'
@@ -19,11 +20,15 @@ import {
   eventTableOf,
   eventTableSql,
   LINEAGE_INDEX_SQL,
+  MSD_INPUT_SCHEMA_SQL,
+  msdTableOf,
+  msdTableSql,
   RESULT_APPLICATION_ID,
   RESULT_FORMAT_VERSION,
   sortColumnsOf,
   sortTableOf,
   type ManifestKey,
+  type MsdTable,
   type ResultManifest,
 } from './result-schema.js'
 
@@ -84,6 +89,20 @@ export interface ResultFileWriter {
   writeEvents(domain: Domain, rows: readonly EventRow[]): void
   /** Rows written so far per domain. */
   rowCounts(): Partial<Record<Domain, number>>
+  /** Appends one batch of the MSD detection dataset (the MSD input tables are made on first use). */
+  writeDetection(lots: readonly MsdDetectionLot[], rejects: readonly MsdDetectionReject[]): void
+  /** Appends (detection lot, container) pairs of the MSD analysis; repeated pairs are stored once. */
+  writeLotCids(pairs: Iterable<readonly [lotCid: string, cid: string]>): void
+  /**
+   * Makes an MSD output table with these columns (after `_seq`, which is its default order). The
+   * analysis fills it through {@link analyze}; `finish` records its row count and columns.
+   */
+  createMsdTable(table: MsdTable, columns: readonly { key: string; numeric: boolean }[]): void
+  /**
+   * Runs one step of the MSD analysis on the file's own connection (SQL over the stored rows,
+   * inside one transaction). A failure leaves the writer failed, as a failed write does.
+   */
+  analyze<T>(what: string, fn: (db: SqliteDatabase) => T): T
   /**
    * Indexes the paging and sort columns, writes the manifest, syncs the file and renames it to the
    * final path. Returns the file size in bytes.
@@ -102,6 +121,8 @@ class SqliteResultFileWriter implements ResultFileWriter {
   private failure: AppError | null = null
   private readonly domains: Domain[] = []
   private readonly counts = new Map<Domain, number>()
+  private msdInputs = false
+  private readonly msdTables = new Map<MsdTable, string[]>()
   private readonly inserts = new Map<Domain, Database.Statement>()
   private readonly setManifest: Database.Statement
   private readonly setPart: Database.Statement
@@ -266,6 +287,64 @@ class SqliteResultFileWriter implements ResultFileWriter {
     return Object.fromEntries(this.counts) as Partial<Record<Domain, number>>
   }
 
+  private ensureMsdInputs(): void {
+    if (this.msdInputs) return
+    this.open().exec(MSD_INPUT_SCHEMA_SQL)
+    this.msdInputs = true
+  }
+
+  writeDetection(lots: readonly MsdDetectionLot[], rejects: readonly MsdDetectionReject[]): void {
+    this.step('Writing the detection records', () => {
+      const db = this.open()
+      this.ensureMsdInputs()
+      const insertLot = db.prepare(
+        'INSERT INTO msd_detection (cid, container_name, mfgorder_name, pj_type, productline_name, workflow, finishedruncard, spec_name, ' +
+          'equipment_id, equipment_name, input_qty, trackin_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cid) DO NOTHING',
+      )
+      const insertReject = db.prepare(
+        'INSERT INTO msd_detection_rejects (cid, reason, qty) VALUES (?, ?, ?) ON CONFLICT (cid, reason) DO UPDATE SET qty = qty + excluded.qty',
+      )
+      db.transaction(() => {
+        for (const l of lots) {
+          insertLot.run(
+            l.cid, l.container_name, l.mfgorder_name, l.pj_type, l.productline_name, l.workflow, l.finishedruncard, l.spec_name,
+            l.equipment_id, l.equipment_name, l.input_qty, l.trackin_time,
+          )
+        }
+        for (const r of rejects) insertReject.run(r.cid, r.reason, r.qty)
+      })()
+    })
+  }
+
+  writeLotCids(pairs: Iterable<readonly [string, string]>): void {
+    this.step('Writing the lot map of the analysis', () => {
+      const db = this.open()
+      this.ensureMsdInputs()
+      const insert = db.prepare('INSERT OR IGNORE INTO msd_lot_cids (lot_cid, cid) VALUES (?, ?)')
+      db.transaction(() => {
+        for (const [lot, cid] of pairs) insert.run(lot, cid)
+      })()
+    })
+  }
+
+  createMsdTable(table: MsdTable, columns: readonly { key: string; numeric: boolean }[]): void {
+    this.step(`Creating the ${table} table`, () => {
+      this.open().exec(msdTableSql(table, columns))
+      this.msdTables.set(
+        table,
+        columns.map((c) => c.key),
+      )
+    })
+  }
+
+  analyze<T>(what: string, fn: (db: SqliteDatabase) => T): T {
+    return this.step(what, () => {
+      const db = this.open()
+      this.ensureMsdInputs()
+      return db.transaction(() => fn(db))()
+    })
+  }
+
   finish(options: FinishResultOptions): number {
     const sortColumns: Partial<Record<Domain, string[]>> = {}
     this.step('Finishing the result', () => {
@@ -286,6 +365,11 @@ class SqliteResultFileWriter implements ResultFileWriter {
           sortColumns[domain] = columns
         }
         if (options.aggregation !== undefined) this.setPart.run('aggregation', JSON.stringify(options.aggregation))
+        const msdTables: NonNullable<ResultManifest['msd_tables']> = {}
+        for (const [table, columns] of this.msdTables) {
+          const { n } = db.prepare(`SELECT count(*) AS n FROM ${quoteIdentifier(msdTableOf(table))}`).get() as { n: number }
+          msdTables[table] = { rows: n, columns }
+        }
         this.writeManifest({
           completed_at: options.completedAt ?? Date.now(),
           status: 'finished',
@@ -295,6 +379,7 @@ class SqliteResultFileWriter implements ResultFileWriter {
           quality: options.quality,
           warnings: [...(options.warnings ?? [])],
           sort_columns: sortColumns,
+          ...(this.msdTables.size > 0 ? { msd_tables: msdTables } : {}),
         })
       })()
       // Planner statistics for filtered reads; bounded work whatever the size.

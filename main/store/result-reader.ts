@@ -11,7 +11,17 @@ import { AppError, invalidInput } from '../../shared/errors.js'
 import { escapeLike } from '../sources/index.js'
 import { isDomain, type Domain, type EventRow, type LineageEdge, type LineageNode, type LineageResult, type SeedResult } from '../../shared/trace.js'
 import { openConnection, quoteIdentifier, StatementCache, toStorageError, type SqliteDatabase } from './connection.js'
-import { eventColumnsOf, eventTableOf, RESULT_APPLICATION_ID, RESULT_FORMAT_VERSION, sortTableOf, type ResultManifest } from './result-schema.js'
+import {
+  eventColumnsOf,
+  eventTableOf,
+  MSD_TABLES,
+  msdTableOf,
+  RESULT_APPLICATION_ID,
+  RESULT_FORMAT_VERSION,
+  sortTableOf,
+  type MsdTable,
+  type ResultManifest,
+} from './result-schema.js'
 
 /** Most rows one page may hold. */
 export const MAX_PAGE_LIMIT = 1000
@@ -93,6 +103,12 @@ export interface ResultFileReader {
   page(domain: Domain, options?: PageOptions): PageResult
   /** Every row of a domain in written order, in chunks, yielding to the event loop between them. */
   allRows(domain: Domain, options?: AllRowsOptions): AsyncGenerator<EventRow[], void, undefined>
+  /** Columns of a stored MSD output table, or null when the result has none. */
+  msdColumns(table: MsdTable): string[] | null
+  /** One page of an MSD output table (detail rows, suspects); its default order is the analysis's. */
+  msdPage(table: MsdTable, options?: PageOptions): PageResult
+  /** Every row of an MSD output table in its default order, in chunks. */
+  msdRows(table: MsdTable, options?: AllRowsOptions): AsyncGenerator<EventRow[], void, undefined>
   /** Closes the connection (idempotent). */
   close(): void
 }
@@ -110,6 +126,30 @@ function assertWholeNumber(value: unknown, field: string, min: number, max: numb
     throw invalidInput(field, `must be a whole number from ${min} to ${max}, got ${String(value)}`)
   }
   return value
+}
+
+/** A stored table as the reader pages it: an event domain or an MSD output table. */
+interface PagedTable {
+  /** Name used in messages (a domain, or an MSD table). */
+  label: string
+  table: string
+  /** Columns as stored; undefined when the file has no such table (then every page is empty). */
+  columns: readonly string[] | undefined
+  /** Column names accepted in sorts and filters when the table is missing. */
+  known: readonly string[]
+  total: number
+  /** A precomputed order of a column, or null. */
+  sortTable: (column: string) => string | null
+}
+
+function checkColumn(spec: PagedTable, column: unknown, field: string): string {
+  // A domain this result does not store has no rows, but a column name must still be a real one.
+  const known = spec.columns ?? spec.known
+  if (typeof column !== 'string' || !known.includes(column)) {
+    const shown = typeof column === 'string' ? JSON.stringify(column.slice(0, 60)) : typeof column
+    throw invalidInput(field, `unknown ${spec.label} column ${shown}; columns: ${known.join(', ')}`)
+  }
+  return column
 }
 
 class SqliteResultFileReader implements ResultFileReader {
@@ -245,18 +285,44 @@ class SqliteResultFileReader implements ResultFileReader {
     return this.columns.get(domain)
   }
 
-  private checkColumn(columns: readonly string[] | undefined, column: unknown, field: string, domain: Domain): string {
-    // A domain this result does not store has no rows, but a column name must still be a real one.
-    const known = columns ?? eventColumnsOf(domain)
-    if (typeof column !== 'string' || !known.includes(column)) {
-      const shown = typeof column === 'string' ? JSON.stringify(column.slice(0, 60)) : typeof column
-      throw invalidInput(field, `unknown ${domain} column ${shown}; columns: ${known.join(', ')}`)
-    }
-    return column
-  }
-
   page(domain: Domain, options: PageOptions = {}): PageResult {
     const columns = this.columnsOf(domain)
+    return this.pageOf(
+      {
+        label: domain,
+        table: eventTableOf(domain),
+        columns,
+        known: columns ?? eventColumnsOf(domain),
+        total: this.meta.row_counts[domain] ?? 0,
+        sortTable: (column) => (this.meta.sort_columns[domain]?.includes(column) ? sortTableOf(domain, column) : null),
+      },
+      options,
+    )
+  }
+
+  msdColumns(table: MsdTable): string[] | null {
+    const stored = this.msdTable(table)
+    return stored ? [...stored.columns] : null
+  }
+
+  private msdTable(table: unknown): { rows: number; columns: string[] } | undefined {
+    if (!(MSD_TABLES as readonly unknown[]).includes(table)) {
+      throw invalidInput('table', `unknown analysis table ${JSON.stringify(table)}; expected one of ${MSD_TABLES.join(', ')}`)
+    }
+    return this.meta.msd_tables?.[table as MsdTable]
+  }
+
+  msdPage(table: MsdTable, options: PageOptions = {}): PageResult {
+    const stored = this.msdTable(table)
+    return this.pageOf(
+      { label: table, table: msdTableOf(table), columns: stored?.columns, known: stored?.columns ?? [], total: stored?.rows ?? 0, sortTable: () => null },
+      options,
+    )
+  }
+
+  /** One page of a stored table (a domain or an MSD output table); see {@link ResultFileReader.page}. */
+  private pageOf(spec: PagedTable, options: PageOptions): PageResult {
+    const { columns } = spec
     if (typeof options !== 'object' || options === null) throw invalidInput('options', 'must be an object')
     const offset = options.offset === undefined ? 0 : assertWholeNumber(options.offset, 'offset', 0, Number.MAX_SAFE_INTEGER)
     const limit = options.limit === undefined ? 100 : assertWholeNumber(options.limit, 'limit', 1, MAX_PAGE_LIMIT)
@@ -264,7 +330,7 @@ class SqliteResultFileReader implements ResultFileReader {
     let sort: { column: string; desc: boolean } | undefined
     if (options.sort !== undefined) {
       if (typeof options.sort !== 'object' || options.sort === null) throw invalidInput('sort', 'must be { column, direction }')
-      const column = this.checkColumn(columns, options.sort.column, 'sort.column', domain)
+      const column = checkColumn(spec, options.sort.column, 'sort.column')
       const direction = options.sort.direction ?? 'asc'
       if (direction !== 'asc' && direction !== 'desc') throw invalidInput('sort.direction', `must be asc or desc, got ${JSON.stringify(direction)}`)
       sort = { column, desc: direction === 'desc' }
@@ -277,7 +343,7 @@ class SqliteResultFileReader implements ResultFileReader {
       if (options.filter.length > MAX_PAGE_FILTERS) throw invalidInput('filter', `at most ${MAX_PAGE_FILTERS} conditions`)
       options.filter.forEach((f: PageFilter, i) => {
         if (typeof f !== 'object' || f === null) throw invalidInput(`filter[${i}]`, 'must be { column, op, value }')
-        const column = quoteIdentifier(this.checkColumn(columns, f.column, `filter[${i}].column`, domain))
+        const column = quoteIdentifier(checkColumn(spec, f.column, `filter[${i}].column`))
         if (!(FILTER_OPS as readonly string[]).includes(f.op)) {
           throw invalidInput(`filter[${i}].op`, `must be one of ${FILTER_OPS.join(', ')}, got ${JSON.stringify(f.op)}`)
         }
@@ -295,11 +361,11 @@ class SqliteResultFileReader implements ResultFileReader {
     }
 
     if (columns === undefined) return { rows: [], total: 0, offset, limit }
-    const table = quoteIdentifier(eventTableOf(domain))
+    const table = quoteIdentifier(spec.table)
     const select = columns.map((c) => `t.${quoteIdentifier(c)}`).join(', ')
 
     if (where.length === 0) {
-      const total = this.meta.row_counts[domain] ?? 0
+      const total = spec.total
       if (offset >= total) return { rows: [], total, offset, limit }
       if (!sort) {
         // `_seq` is exactly 1..total: the page is a rowid range.
@@ -309,10 +375,11 @@ class SqliteResultFileReader implements ResultFileReader {
         ) as EventRow[]
         return { rows, total, offset, limit }
       }
-      if (this.meta.sort_columns[domain]?.includes(sort.column)) {
+      const sortTable = spec.sortTable(sort.column)
+      if (sortTable) {
         // Positions in the sort table are 1..total in ascending order; descending reads them from the end.
         const [from, to] = sort.desc ? [total - offset - limit + 1, total - offset] : [offset + 1, offset + limit]
-        const order = quoteIdentifier(sortTableOf(domain, sort.column))
+        const order = quoteIdentifier(sortTable)
         const rows = this.statement(
           `SELECT ${select} FROM ${order} AS s JOIN ${table} AS t ON t._seq = s.seq WHERE s.pos BETWEEN ? AND ? ORDER BY s.pos ${sort.desc ? 'DESC' : 'ASC'}`,
         ).all(Math.max(1, from), to) as EventRow[]
@@ -321,7 +388,7 @@ class SqliteResultFileReader implements ResultFileReader {
     }
 
     const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-    const total = where.length > 0 ? this.filteredTotal(domain, whereSql, params) : (this.meta.row_counts[domain] ?? 0)
+    const total = where.length > 0 ? this.filteredTotal(spec.table, whereSql, params) : spec.total
     if (offset >= total) return { rows: [], total, offset, limit }
     const dir = sort?.desc ? 'DESC' : 'ASC'
     const orderBy = sort ? `t.${quoteIdentifier(sort.column)} ${dir}, t._seq ${dir}` : 't._seq'
@@ -334,8 +401,8 @@ class SqliteResultFileReader implements ResultFileReader {
   }
 
   /** Rows matching a filter, counted once per distinct filter and remembered. */
-  private filteredTotal(domain: Domain, whereSql: string, params: readonly (string | number)[]): number {
-    const key = JSON.stringify([domain, whereSql, params])
+  private filteredTotal(tableName: string, whereSql: string, params: readonly (string | number)[]): number {
+    const key = JSON.stringify([tableName, whereSql, params])
     const cached = this.filteredTotals.get(key)
     if (cached !== undefined) {
       // Refresh its place: the cache drops the least recently used filter.
@@ -343,7 +410,7 @@ class SqliteResultFileReader implements ResultFileReader {
       this.filteredTotals.set(key, cached)
       return cached
     }
-    const table = quoteIdentifier(eventTableOf(domain))
+    const table = quoteIdentifier(tableName)
     const { n } = this.statement(`SELECT count(*) AS n FROM ${table} AS t ${whereSql}`).get(...params) as { n: number }
     this.filteredTotals.set(key, n)
     if (this.filteredTotals.size > FILTER_TOTAL_CACHE_SIZE) this.filteredTotals.delete(this.filteredTotals.keys().next().value!)
@@ -352,10 +419,22 @@ class SqliteResultFileReader implements ResultFileReader {
 
   async *allRows(domain: Domain, options: AllRowsOptions = {}): AsyncGenerator<EventRow[], void, undefined> {
     const columns = this.columnsOf(domain)
+    yield* this.rowsOf(eventTableOf(domain), columns, options)
+  }
+
+  async *msdRows(table: MsdTable, options: AllRowsOptions = {}): AsyncGenerator<EventRow[], void, undefined> {
+    yield* this.rowsOf(msdTableOf(table), this.msdTable(table)?.columns, options)
+  }
+
+  private async *rowsOf(
+    tableName: string,
+    columns: readonly string[] | undefined,
+    options: AllRowsOptions,
+  ): AsyncGenerator<EventRow[], void, undefined> {
     const chunkSize = options.chunkSize === undefined ? DEFAULT_EXPORT_CHUNK : assertWholeNumber(options.chunkSize, 'chunkSize', 1, 100_000)
     if (columns === undefined) return
     const select = columns.map(quoteIdentifier).join(', ')
-    const statement = this.statement(`SELECT _seq, ${select} FROM ${quoteIdentifier(eventTableOf(domain))} WHERE _seq > ? ORDER BY _seq LIMIT ?`)
+    const statement = this.statement(`SELECT _seq, ${select} FROM ${quoteIdentifier(tableName)} WHERE _seq > ? ORDER BY _seq LIMIT ?`)
     let after = 0
     for (;;) {
       const rows = statement.all(after, chunkSize) as (EventRow & { _seq: number })[]

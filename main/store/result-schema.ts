@@ -66,6 +66,11 @@ export interface ResultManifest {
   warnings: string[]
   /** Columns with a precomputed order per domain: a sorted page of them costs one page. */
   sort_columns: Partial<Record<Domain, string[]>>
+  /**
+   * The MSD output tables stored (rows and columns of each), or absent when the trace had no MSD
+   * analysis (other profiles, no seeds, files of earlier versions).
+   */
+  msd_tables?: Partial<Record<MsdTable, { rows: number; columns: string[] }>>
 }
 
 /** Table of a domain's events. */
@@ -155,3 +160,56 @@ export const LINEAGE_INDEX_SQL = `
 CREATE INDEX lineage_edges_by_from ON lineage_edges (from_cid);
 CREATE INDEX lineage_edges_by_to ON lineage_edges (to_cid);
 `
+
+// ─── MSD analysis tables ──────────────────────────────────────────────────────────────────────
+
+/**
+ * Inputs of the MSD analysis, written by the worker before it aggregates: the detection dataset
+ * (one row per lot, one per lot and reason) and the lot → container map of the analysis (each
+ * detection lot with itself and its ancestors, backward, or its descendants, forward). The
+ * aggregation is SQL over these and the event tables; they stay in the file so a result can be
+ * re-examined offline.
+ */
+export const MSD_INPUT_SCHEMA_SQL = `
+CREATE TABLE msd_detection (
+  cid TEXT NOT NULL PRIMARY KEY,
+  container_name TEXT NOT NULL,
+  mfgorder_name TEXT,
+  pj_type TEXT NOT NULL,
+  productline_name TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  finishedruncard TEXT,
+  spec_name TEXT,
+  equipment_id TEXT,
+  equipment_name TEXT NOT NULL,
+  input_qty NUMERIC NOT NULL,
+  trackin_time TEXT NOT NULL
+);
+CREATE TABLE msd_detection_rejects (
+  cid TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  qty NUMERIC NOT NULL,
+  PRIMARY KEY (cid, reason)
+) WITHOUT ROWID;
+CREATE TABLE msd_lot_cids (
+  lot_cid TEXT NOT NULL,
+  cid TEXT NOT NULL,
+  PRIMARY KEY (lot_cid, cid)
+) WITHOUT ROWID;
+CREATE INDEX msd_lot_cids_by_cid ON msd_lot_cids (cid, lot_cid);
+`
+
+/** Tables of the MSD output that are paged like a domain. */
+export const MSD_TABLES = ['detail', 'suspects'] as const
+export type MsdTable = (typeof MSD_TABLES)[number]
+
+/** SQL table of an MSD output table. */
+export function msdTableOf(table: MsdTable): string {
+  return `msd_${table}`
+}
+
+/** `CREATE TABLE` of an MSD output table: `_seq` (1..n, the default order) and typed columns. */
+export function msdTableSql(table: MsdTable, columns: readonly { key: string; numeric: boolean }[]): string {
+  const defs = columns.map((c) => `  ${quoteIdentifier(assertColumnName(c.key))} ${c.numeric ? 'NUMERIC' : 'TEXT'}`)
+  return `CREATE TABLE ${quoteIdentifier(msdTableOf(table))} (\n  _seq INTEGER PRIMARY KEY,\n${defs.join(',\n')}\n)`
+}

@@ -9,7 +9,7 @@
 import { compareCodeUnits, hasOrderFamily } from '../../shared/compare.js'
 import { invalidInput, throwIfCancelled } from '../../shared/errors.js'
 import { MAX_SEED_MATCHES } from '../../shared/limits.js'
-import { stationGroupByName } from '../../shared/stations.js'
+import { stationGroupByName, type StationGroup } from '../../shared/stations.js'
 import { addDays } from '../../shared/time.js'
 import { isPattern, likeToRegExp, toLikePattern, unescapeLiteral } from '../../shared/tokens.js'
 import type { ContainerSeedSpec, DateRangeSeedSpec } from '../../shared/trace-request.js'
@@ -211,6 +211,16 @@ export async function resolveContainerSeeds(spec: ContainerSeedSpec, options: Se
 }
 
 /**
+ * The SQL condition "`column` is a workcenter of `group`" (domain.md §5.2): any include pattern
+ * and no exclude pattern, as case-insensitive substrings, every pattern bound.
+ */
+export function stationFilterSql(params: SqlParams, group: StationGroup, column: string): string {
+  const include = group.patterns.map((p) => `UPPER(${column}) LIKE ${params.add(`%${escapeLike(p.toUpperCase())}%`)} ESCAPE '\\'`)
+  const exclude = group.excludes.map((x) => ` AND UPPER(${column}) NOT LIKE ${params.add(`%${escapeLike(x.toUpperCase())}%`)} ESCAPE '\\'`)
+  return `(${include.join(' OR ')})${exclude.join('')}`
+}
+
+/**
  * MSD date-range seeds: every lot with a machine track-in at the detection station inside
  * `[start_date, end_date + 1 day)` — including lots without any reject, which are the
  * denominator of every rate (domain.md §2.3). Sorted by (lot ID, CID).
@@ -221,16 +231,13 @@ export async function resolveDetectionPopulation(spec: DateRangeSeedSpec, option
   if (!group) throw invalidInput('params.station', `unknown station ${JSON.stringify(spec.station)}`)
   const { dialect } = source
   const params = new SqlParams(dialect)
-  const include = group.patterns.map((p) => `UPPER(h.WORKCENTERNAME) LIKE ${params.add(`%${escapeLike(p.toUpperCase())}%`)} ESCAPE '\\'`)
-  const exclude = group.excludes.map(
-    (x) => ` AND UPPER(h.WORKCENTERNAME) NOT LIKE ${params.add(`%${escapeLike(x.toUpperCase())}%`)} ESCAPE '\\'`,
-  )
+  const stationSql = stationFilterSql(params, group, 'h.WORKCENTERNAME')
   const from = params.timestamp(`${spec.start_date} 00:00:00`)
   const to = params.timestamp(`${addDays(spec.end_date, 1)} 00:00:00`)
   const sql =
     `SELECT DISTINCT h.CONTAINERID, c.CONTAINERNAME FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} h ` +
     `LEFT JOIN ${dialect.table('DW_MES_CONTAINER')} c ON c.CONTAINERID = h.CONTAINERID ` +
-    `WHERE (${include.join(' OR ')})${exclude.join('')} ` +
+    `WHERE ${stationSql} ` +
     `AND h.EQUIPMENTID IS NOT NULL AND h.TRACKINTIMESTAMP >= ${from} AND h.TRACKINTIMESTAMP < ${to}`
   const seeds: Seed[] = []
   const seen = new Set<string>()

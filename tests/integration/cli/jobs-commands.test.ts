@@ -324,7 +324,7 @@ describe('mes-trace job commands on real jobs', () => {
     expect(again.err).toContain(`${join(out, 'history.csv')} already exists; pass --force`)
     const single = join(out, 'rejects.csv')
     const forced = await cliJson<{ files: { rows: number; path: string }[] }>('export', first, '--format', 'csv', '--domain', 'rejects', '--out', single, '--force', '--data-dir', dataDir)
-    expect(forced.files).toEqual([{ domain: 'rejects', path: single, rows: 1 }])
+    expect(forced.files).toEqual([{ table: 'rejects', domain: 'rejects', path: single, rows: 1 }])
     expect(parseCsv((await readFile(single, 'utf8')).slice(1))[1]).toContain('001_CRACK')
     expect((await readdir(out)).filter((n) => n.endsWith('.tmp'))).toEqual([])
   })

@@ -81,7 +81,7 @@ describe('job commands: arguments and flags', () => {
       [['show', id, '--domain', 'history', '--sort', 'A:up'], '--sort'],
       [['show', id, '--domain', 'history', '--sort', ':desc'], '--sort'],
       [['export', id, '--out', 'x'], '--format'],
-      [['export', id, '--format', 'xlsx', '--out', 'x'], '--format'],
+      [['export', id, '--format', 'pdf', '--out', 'x'], '--format'],
       [['export', id, '--format', 'csv'], '--out'],
       [['export', id, '--format', 'sqlite', '--out', 'x', '--domain', 'history'], '--domain'],
       [['export', id, '--format', 'csv', '--out', 'x', '--domain', 'nope'], '--domain'],

@@ -1,0 +1,229 @@
+/**
+ * The MSD step of a trace job: after the events are in the result file, read the detection
+ * dataset from the source, map each detection lot to its ancestors (backward) or descendants
+ * (forward), aggregate with SQL over the stored rows, store the detail rows and the suspect list
+ * as tables of the result file, and return the aggregation (stored as JSON by `finish`).
+ */
+import { throwIfCancelled } from '../../shared/errors.js'
+import {
+  buildPareto,
+  MSD_MIN_SUSPECT_LOTS,
+  MSD_UNKNOWN,
+  MSD_SUSPECTS_IN_AGGREGATION,
+  SUSPECT_COLUMNS,
+  detailColumnsOf,
+  type BackwardAggregation,
+  type ForwardAggregation,
+  type MachineAttribution,
+  type MsdAggregation,
+  type Suspect,
+} from '../../shared/msd.js'
+import { stationGroupByName } from '../../shared/stations.js'
+import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
+import type { Domain, LineageResult, QualityMeta, SeedResult } from '../../shared/trace.js'
+import type { MesSource } from '../sources/index.js'
+import { msdTableOf, type ResultFileWriter } from '../store/index.js'
+import { analyzeBackward, fillBackwardDetail } from './backward.js'
+import { fetchDetection, fetchResourceFamilies } from './detection.js'
+import { analyzeForward, fillForwardDetail } from './forward.js'
+import { createLotTable, registerMsdFunctions } from './sql.js'
+import { rankSuspects } from './suspects.js'
+
+/** Shown in container mode when none of the containers passed the detection station (domain.md §5.10). */
+export const CONTAINER_MODE_HINT = '所選容器在此偵測站無記錄'
+
+export interface MsdAnalysisOptions {
+  source: MesSource
+  writer: ResultFileWriter
+  request: NormalizedTraceRequest
+  seeds: SeedResult
+  /** Null when the trace had no seeds. */
+  lineage: LineageResult | null
+  /** Query-scope quality of the events the analysis reads. */
+  quality: QualityMeta
+  signal?: AbortSignal
+  onProgress?: (message: string) => void
+  /** @default MSD_MIN_SUSPECT_LOTS */
+  minLots?: number
+}
+
+/** Lot → containers of the analysis: itself and its ancestors (backward) or descendants (forward). */
+function* lotContainers(seeds: readonly string[], lineage: LineageResult | null): Generator<[string, string]> {
+  for (const seed of seeds) {
+    yield [seed, seed]
+    if (!lineage) continue
+    if (lineage.direction === 'backward') {
+      for (const ancestor of lineage.ancestors[seed] ?? []) if (ancestor !== seed) yield [seed, ancestor]
+      continue
+    }
+    const seen = new Set([seed])
+    const queue = [seed]
+    for (let i = 0; i < queue.length; i++) {
+      for (const child of lineage.children_map[queue[i]!] ?? []) {
+        if (seen.has(child)) continue
+        seen.add(child)
+        queue.push(child)
+        yield [seed, child]
+      }
+    }
+  }
+}
+
+function qualityWarnings(request: NormalizedTraceRequest, quality: QualityMeta): string[] {
+  const warnings: string[] = []
+  const needed: Domain[] = request.direction === 'forward' ? ['upstream_history', 'downstream_rejects'] : ['upstream_history', 'materials']
+  for (const domain of needed) {
+    if (!request.domains.includes(domain)) {
+      warnings.push(`The ${domain} domain was not fetched: the analysis has no ${domain === 'materials' ? 'material attribution' : domain === 'downstream_rejects' ? 'downstream rejects' : 'machine records'}.`)
+    }
+  }
+  if (quality.status !== 'complete') {
+    warnings.push(`The events are ${quality.status} (${quality.reasons.join(', ') || 'see quality'}): the analysis covers only the records that were read.`)
+  }
+  return warnings
+}
+
+/** Runs the MSD analysis of a finished trace into `writer` and returns the aggregation. */
+export async function runMsdAnalysis(options: MsdAnalysisOptions): Promise<MsdAggregation> {
+  const { source, writer, request, seeds, lineage, signal } = options
+  const station = request.station!
+  const detectionOrder = stationGroupByName(station)?.order
+  if (detectionOrder === undefined) throw new Error(`unknown station ${station}`)
+  const seedCids = seeds.seeds.map((s) => s.container_id)
+  const window = request.seed.mode === 'date_range' ? { start_date: request.seed.start_date, end_date: request.seed.end_date } : null
+
+  options.onProgress?.(`reading detection records at ${station}`)
+  const detected = await fetchDetection({
+    source,
+    cids: seedCids,
+    station,
+    window,
+    ...(signal ? { signal } : {}),
+    onBatch: ({ lots, rejects }) => writer.writeDetection(lots, rejects),
+  })
+  throwIfCancelled(signal)
+  writer.writeLotCids(lotContainers(seedCids, lineage))
+
+  const direction = request.direction
+  const detailColumns = [{ key: 'CONTAINERID', numeric: false }, ...detailColumnsOf(direction)]
+  writer.createMsdTable('detail', detailColumns)
+  if (direction === 'backward') writer.createMsdTable('suspects', SUSPECT_COLUMNS)
+
+  options.onProgress?.('aggregating')
+  const warnings = qualityWarnings(request, options.quality)
+  const common = {
+    station,
+    loss_reasons: [...request.loss_reasons],
+    genealogy_status: seedCids.length > 0 && !lineage ? ('error' as const) : ('ready' as const),
+    ...(request.seed.mode === 'containers' && seedCids.length > 0 && detected === 0 ? { container_mode_hint: CONTAINER_MODE_HINT } : {}),
+    warnings,
+  }
+
+  if (direction === 'forward') {
+    const tables = writer.analyze('Aggregating the forward analysis', (db) => {
+      registerMsdFunctions(db)
+      createLotTable(db, request.loss_reasons)
+      const result = analyzeForward(db, {
+        detectionOrder,
+        hasUpstream: request.domains.includes('upstream_history'),
+        hasRejects: request.domains.includes('downstream_rejects'),
+      })
+      fillForwardDetail(db)
+      const detail = db.prepare(`SELECT count(*) FROM ${msdTableOf('detail')}`).pluck().get() as number
+      return { ...result, detail }
+    })
+    const aggregation: ForwardAggregation = {
+      direction: 'forward',
+      ...common,
+      kpi: tables.kpi,
+      charts: {
+        by_downstream_station: tables.by_downstream_station,
+        by_downstream_machine: tables.by_downstream_machine,
+        by_downstream_loss_reason: tables.by_downstream_loss_reason,
+        by_detection_machine: tables.by_detection_machine,
+      },
+      available_loss_reasons: tables.available_loss_reasons,
+      daily_trend: window ? tables.daily_trend : [],
+      detail_total_count: tables.detail,
+      attribution: [],
+    }
+    return aggregation
+  }
+
+  const seedRoots = lineage?.direction === 'backward' ? lineage.seed_roots : {}
+  const tables = writer.analyze('Aggregating the backward analysis', (db) => {
+    registerMsdFunctions(db)
+    createLotTable(db, request.loss_reasons)
+    return analyzeBackward(db, {
+      detectionOrder,
+      seedRoots,
+      hasUpstream: request.domains.includes('upstream_history'),
+      hasMaterials: request.domains.includes('materials'),
+      minLots: options.minLots ?? MSD_MIN_SUSPECT_LOTS,
+    })
+  })
+  throwIfCancelled(signal)
+  const families = await fetchResourceFamilies(
+    source,
+    tables.machines.map((m) => m.EQUIPMENT_ID).filter((id) => id !== ''),
+    signal,
+  )
+  const suspects = rankSuspects(tables.suspects)
+  const detail = writer.analyze('Writing the detail rows and suspects', (db) => {
+    fillBackwardDetail(db)
+    const insert = db.prepare(
+      `INSERT INTO ${msdTableOf('suspects')} (${SUSPECT_COLUMNS.map((c) => `"${c.key}"`).join(', ')}) VALUES (${SUSPECT_COLUMNS.map(() => '?').join(', ')})`,
+    )
+    for (const s of suspects) {
+      insert.run(SUSPECT_COLUMNS.map((c) => {
+        const value = s[c.key as keyof Suspect]
+        return typeof value === 'boolean' ? (value ? 'yes' : 'no') : value
+      }))
+    }
+    return db.prepare(`SELECT count(*) FROM ${msdTableOf('detail')}`).pluck().get() as number
+  })
+  const attribution: MachineAttribution[] = tables.machines.map((m) => ({
+    WORKCENTER_GROUP: m.WORKCENTER_GROUP,
+    EQUIPMENT_NAME: m.EQUIPMENT_NAME,
+    EQUIPMENT_ID: m.EQUIPMENT_ID,
+    RESOURCEFAMILYNAME: families.get(m.EQUIPMENT_ID) ?? MSD_UNKNOWN,
+    DETECTION_LOT_COUNT: m.DETECTION_LOT_COUNT,
+    INPUT_QTY: m.INPUT_QTY,
+    DEFECT_QTY: m.DEFECT_QTY,
+    DEFECT_RATE: m.DEFECT_RATE,
+    WORKFLOW: m.WORKFLOW,
+    PRODUCTLINENAME: m.PRODUCTLINENAME,
+    PJ_TYPE: m.PJ_TYPE,
+    DETECTION_EQUIPMENTNAME: m.DETECTION_EQUIPMENTNAME,
+  }))
+  const count = (type: Suspect['factor_type']): number => suspects.filter((s) => s.factor_type === type).length
+  const aggregation: BackwardAggregation = {
+    direction: 'backward',
+    ...common,
+    kpi: { ...tables.kpi, affected_machine_count: attribution.filter((m) => m.DEFECT_QTY > 0).length },
+    charts: {
+      by_machine: buildPareto(
+        attribution.map((m) => ({ name: m.EQUIPMENT_NAME, input_qty: m.INPUT_QTY, defect_qty: m.DEFECT_QTY, lot_count: m.DETECTION_LOT_COUNT })),
+      ),
+      by_detection_machine: tables.by_detection_machine,
+      by_material: tables.by_material,
+      by_wafer_root: tables.by_wafer_root,
+      by_loss_reason: tables.by_loss_reason,
+    },
+    available_loss_reasons: tables.available_loss_reasons,
+    daily_trend: window ? tables.daily_trend : [],
+    detail_total_count: detail,
+    attribution,
+    suspects: suspects.slice(0, MSD_SUSPECTS_IN_AGGREGATION),
+    suspect_summary: {
+      machines: count('machine'),
+      materials: count('material'),
+      wafer_roots: count('wafer_root'),
+      ranked: suspects.filter((s) => s.rank !== null).length,
+      inconclusive: suspects.filter((s) => s.inconclusive && !s.no_contrast).length,
+      no_contrast: suspects.filter((s) => s.no_contrast).length,
+      total: suspects.length,
+    },
+  }
+  return aggregation
+}

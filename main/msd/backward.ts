@@ -1,0 +1,278 @@
+/**
+ * Backward MSD (domain.md §5.6 with the decisions of §14): which upstream machines, material lots
+ * and wafer roots the detection lots have in common. Every statement runs in SQLite over the
+ * result file (upstream events, materials, the lot → ancestor map); JavaScript only sees one row
+ * per factor.
+ */
+import { compareCodeUnits } from '../../shared/compare.js'
+import {
+  BACKWARD_DETAIL_COLUMNS,
+  buildPareto,
+  MSD_UNKNOWN,
+  ratePct,
+  type BackwardKpi,
+  type MachineAttribution,
+  type ParetoItem,
+  type ParetoRecord,
+  type Suspect,
+} from '../../shared/msd.js'
+import { UNKNOWN_STATION_NAME, UNKNOWN_STATION_ORDER } from '../../shared/stations.js'
+import { eventTableOf, type SqliteDatabase } from '../store/index.js'
+import { availableLossReasons, dailyTrend, defectsByReason, detectionMachineRecords, joinDistinct, lotTotals } from './sql.js'
+import { suspectOf, type FactorTally, type Tally } from './suspects.js'
+
+/** What the backward statements produce before machine families are looked up. */
+export interface BackwardTables {
+  kpi: Omit<BackwardKpi, 'affected_machine_count'>
+  available_loss_reasons: string[]
+  machines: (Omit<MachineAttribution, 'RESOURCEFAMILYNAME'> & { defective_lots: number })[]
+  by_detection_machine: ParetoItem[]
+  by_material: ParetoItem[]
+  by_wafer_root: ParetoItem[]
+  by_loss_reason: ParetoItem[]
+  daily_trend: ReturnType<typeof dailyTrend>
+  suspects: Suspect[]
+}
+
+interface TallyRow extends Tally {
+  key1: string
+  key2: string
+  key3: string
+}
+
+const TALLY = 'COUNT(*) AS lots, SUM(l.defect_qty > 0) AS defective_lots, SUM(l.input_qty) AS input_qty, SUM(l.defect_qty) AS defect_qty'
+
+/**
+ * Builds the per-factor lot tables of the backward analysis: `temp.msd_lot_machine` (lot, group,
+ * machine) and `temp.msd_lot_material` (lot, part, material lot, group), each distinct, so a
+ * machine met through two ancestors counts once for the lot. Stations at or after the detection
+ * station are left out; rows whose workcenter maps to no group are kept (§14 #6).
+ */
+function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstream: boolean, hasMaterials: boolean): void {
+  db.exec('DROP TABLE IF EXISTS temp.msd_lot_machine; DROP TABLE IF EXISTS temp.msd_lot_material')
+  db.exec('CREATE TEMP TABLE msd_lot_machine (lot_cid TEXT NOT NULL, grp TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL)')
+  db.exec('CREATE TEMP TABLE msd_lot_material (lot_cid TEXT NOT NULL, part TEXT NOT NULL, lot TEXT NOT NULL, grp TEXT NOT NULL)')
+  const keep = (order: string): string => `(${order} < ${detectionOrder} OR ${order} = ${UNKNOWN_STATION_ORDER})`
+  if (hasUpstream) {
+    const u = eventTableOf('upstream_history')
+    db.prepare(
+      `INSERT INTO temp.msd_lot_machine (lot_cid, grp, name, id)
+       SELECT DISTINCT m.lot_cid, COALESCE(NULLIF(u.WORKCENTER_GROUP, ''), ?), COALESCE(NULLIF(u.EQUIPMENTNAME, ''), ?), COALESCE(u.EQUIPMENTID, '')
+       FROM "${u}" u
+       JOIN msd_lot_cids m ON m.cid = u.CONTAINERID
+       JOIN temp.msd_lot l ON l.cid = m.lot_cid
+       WHERE ${keep('msd_group_order(u.WORKCENTER_GROUP)')}`,
+    ).run(UNKNOWN_STATION_NAME, MSD_UNKNOWN)
+  }
+  if (hasMaterials) {
+    const x = eventTableOf('materials')
+    db.exec(
+      `INSERT INTO temp.msd_lot_material (lot_cid, part, lot, grp)
+       SELECT DISTINCT m.lot_cid, x.MATERIALPARTNAME, COALESCE(x.MATERIALLOTNAME, ''), msd_group_of(x.WORKCENTERNAME)
+       FROM "${x}" x
+       JOIN msd_lot_cids m ON m.cid = x.CONTAINERID
+       JOIN temp.msd_lot l ON l.cid = m.lot_cid
+       WHERE x.MATERIALPARTNAME IS NOT NULL AND x.MATERIALPARTNAME <> ''
+         AND ${keep('msd_group_order(msd_group_of(x.WORKCENTERNAME))')}`,
+    )
+  }
+  db.exec(`
+    CREATE INDEX temp.msd_lot_machine_by_key ON msd_lot_machine (grp, name, id, lot_cid);
+    CREATE INDEX temp.msd_lot_machine_by_lot ON msd_lot_machine (lot_cid);
+    CREATE INDEX temp.msd_lot_material_by_key ON msd_lot_material (part, lot, lot_cid);
+    CREATE INDEX temp.msd_lot_material_by_lot ON msd_lot_material (lot_cid);
+  `)
+}
+
+/** Makes `temp.msd_lot_root`: each detection lot's wafer root (its own name when it has none). */
+function createRootTable(db: SqliteDatabase, seedRoots: Readonly<Record<string, string>>): void {
+  db.exec('DROP TABLE IF EXISTS temp.msd_lot_root')
+  db.exec('CREATE TEMP TABLE msd_lot_root (cid TEXT NOT NULL PRIMARY KEY, root TEXT NOT NULL)')
+  const lots = db.prepare('SELECT d.cid AS cid, d.container_name AS name FROM temp.msd_lot l JOIN msd_detection d ON d.cid = l.cid').all() as {
+    cid: string
+    name: string
+  }[]
+  const insert = db.prepare('INSERT INTO temp.msd_lot_root (cid, root) VALUES (?, ?)')
+  for (const lot of lots) insert.run(lot.cid, seedRoots[lot.cid] || lot.name)
+}
+
+function tallyOf(row: Tally): Tally {
+  return { lots: row.lots, defective_lots: row.defective_lots ?? 0, input_qty: row.input_qty ?? 0, defect_qty: row.defect_qty ?? 0 }
+}
+
+/** Runs the backward statements. `seedRoots` maps a lot CID to its root container's name. */
+export function analyzeBackward(
+  db: SqliteDatabase,
+  options: { detectionOrder: number; seedRoots: Readonly<Record<string, string>>; hasUpstream: boolean; hasMaterials: boolean; minLots: number },
+): BackwardTables {
+  createFactorTables(db, options.detectionOrder, options.hasUpstream, options.hasMaterials)
+  createRootTable(db, options.seedRoots)
+  const totals = lotTotals(db)
+  const reasons = defectsByReason(db)
+  const all: Tally = totals
+
+  // Machines: tallies per (group, machine, id) and per group (the population of the contrast).
+  const machineRows = db
+    .prepare(
+      `SELECT f.grp AS key1, f.name AS key2, f.id AS key3, ${TALLY}
+       FROM temp.msd_lot_machine f JOIN temp.msd_lot l ON l.cid = f.lot_cid GROUP BY f.grp, f.name, f.id`,
+    )
+    .all() as TallyRow[]
+  const groupPopulation = new Map(
+    (
+      db
+        .prepare(
+          `SELECT p.grp AS key1, '' AS key2, '' AS key3, ${TALLY}
+           FROM (SELECT DISTINCT grp, lot_cid FROM temp.msd_lot_machine) p JOIN temp.msd_lot l ON l.cid = p.lot_cid GROUP BY p.grp`,
+        )
+        .all() as TallyRow[]
+    ).map((r) => [r.key1, tallyOf(r)]),
+  )
+  // Context of each machine: distinct values over its lots.
+  const context = new Map<string, { workflow: string[]; productline: string[]; pjType: string[]; detection: string[] }>()
+  const contextRows = db
+    .prepare(
+      `SELECT DISTINCT f.grp AS grp, f.name AS name, f.id AS id, d.workflow AS workflow, d.productline_name AS productline,
+         d.pj_type AS pj_type, d.equipment_name AS detection
+       FROM temp.msd_lot_machine f JOIN msd_detection d ON d.cid = f.lot_cid`,
+    )
+    .iterate() as IterableIterator<{ grp: string; name: string; id: string; workflow: string; productline: string; pj_type: string; detection: string }>
+  for (const row of contextRows) {
+    const key = JSON.stringify([row.grp, row.name, row.id])
+    const c = context.get(key) ?? { workflow: [], productline: [], pjType: [], detection: [] }
+    c.workflow.push(row.workflow)
+    c.productline.push(row.productline)
+    c.pjType.push(row.pj_type)
+    c.detection.push(row.detection)
+    context.set(key, c)
+  }
+  const machines = machineRows
+    .map((r) => {
+      const c = context.get(JSON.stringify([r.key1, r.key2, r.key3]))
+      return {
+        WORKCENTER_GROUP: r.key1,
+        EQUIPMENT_NAME: r.key2,
+        EQUIPMENT_ID: r.key3,
+        DETECTION_LOT_COUNT: r.lots,
+        INPUT_QTY: r.input_qty,
+        DEFECT_QTY: r.defect_qty,
+        DEFECT_RATE: ratePct(r.defect_qty, r.input_qty),
+        WORKFLOW: joinDistinct(c?.workflow ?? [], MSD_UNKNOWN),
+        PRODUCTLINENAME: joinDistinct(c?.productline ?? [], MSD_UNKNOWN),
+        PJ_TYPE: joinDistinct(c?.pjType ?? [], MSD_UNKNOWN),
+        DETECTION_EQUIPMENTNAME: joinDistinct(c?.detection ?? [], MSD_UNKNOWN),
+        defective_lots: r.defective_lots,
+      }
+    })
+    .sort((a, b) => b.DEFECT_RATE - a.DEFECT_RATE || b.DEFECT_QTY - a.DEFECT_QTY || compareCodeUnits(a.EQUIPMENT_NAME, b.EQUIPMENT_NAME))
+
+  // Materials: keyed by (part, material lot); the population is every lot that consumed the part.
+  const materialRows = db
+    .prepare(
+      `SELECT f.part AS key1, f.lot AS key2, '' AS key3, ${TALLY}
+       FROM (SELECT DISTINCT lot_cid, part, lot FROM temp.msd_lot_material) f JOIN temp.msd_lot l ON l.cid = f.lot_cid
+       GROUP BY f.part, f.lot`,
+    )
+    .all() as TallyRow[]
+  const partPopulation = new Map(
+    (
+      db
+        .prepare(
+          `SELECT p.part AS key1, '' AS key2, '' AS key3, ${TALLY}
+           FROM (SELECT DISTINCT part, lot_cid FROM temp.msd_lot_material) p JOIN temp.msd_lot l ON l.cid = p.lot_cid GROUP BY p.part`,
+        )
+        .all() as TallyRow[]
+    ).map((r) => [r.key1, tallyOf(r)]),
+  )
+  const materialStations = new Map<string, string[]>()
+  for (const row of db.prepare('SELECT DISTINCT part, lot, grp FROM temp.msd_lot_material').iterate() as IterableIterator<{ part: string; lot: string; grp: string }>) {
+    const key = JSON.stringify([row.part, row.lot])
+    materialStations.set(key, [...(materialStations.get(key) ?? []), row.grp])
+  }
+  const materialKey = (part: string, lot: string): string => (lot ? `${part} (${lot})` : part)
+
+  // Wafer roots: every detection lot has exactly one, so the population is all lots.
+  const rootRows = db
+    .prepare(`SELECT r.root AS key1, '' AS key2, '' AS key3, ${TALLY} FROM temp.msd_lot_root r JOIN temp.msd_lot l ON l.cid = r.cid GROUP BY r.root`)
+    .all() as TallyRow[]
+
+  const factors: FactorTally[] = [
+    ...machineRows.map((r) => ({
+      factor_type: 'machine' as const,
+      name: r.key2,
+      station: r.key1,
+      ...tallyOf(r),
+      population: groupPopulation.get(r.key1) ?? all,
+    })),
+    ...materialRows.map((r) => ({
+      factor_type: 'material' as const,
+      name: materialKey(r.key1, r.key2),
+      station: joinDistinct(materialStations.get(JSON.stringify([r.key1, r.key2])) ?? [], UNKNOWN_STATION_NAME),
+      ...tallyOf(r),
+      population: partPopulation.get(r.key1) ?? all,
+    })),
+    ...rootRows.map((r) => ({ factor_type: 'wafer_root' as const, name: r.key1, station: null, ...tallyOf(r), population: all })),
+  ]
+
+  const record = (name: string, r: Tally): ParetoRecord => ({ name, input_qty: r.input_qty, defect_qty: r.defect_qty, lot_count: r.lots })
+  const reasonChart = buildPareto(reasons.map((r) => ({ name: r.reason, input_qty: 0, defect_qty: r.qty, lot_count: r.lots })))
+  return {
+    kpi: {
+      total_input: totals.input_qty,
+      lot_count: totals.lots,
+      defective_lot_count: totals.defective_lots,
+      total_defect_qty: totals.defect_qty,
+      total_defect_rate: ratePct(totals.defect_qty, totals.input_qty),
+      top_loss_reason: reasons[0]?.reason ?? '',
+    },
+    available_loss_reasons: availableLossReasons(db),
+    machines,
+    by_detection_machine: buildPareto(detectionMachineRecords(db)),
+    by_material: buildPareto(materialRows.map((r) => record(materialKey(r.key1, r.key2), r))),
+    by_wafer_root: buildPareto(rootRows.map((r) => record(r.key1, r))),
+    // Each reason's rate is over the input of all lots (domain.md §5.6 step 8).
+    by_loss_reason: reasonChart.map((item) => ({ ...item, input_qty: totals.input_qty, defect_rate: ratePct(item.defect_qty, totals.input_qty) })),
+    daily_trend: dailyTrend(db),
+    suspects: factors.map((f) => suspectOf(f, options.minLots)),
+  }
+}
+
+/**
+ * Fills the detail table (domain.md §5.11): per detection lot one row per selected reason with a
+ * defect (sorted by reason), or one row with an empty reason and zeros; ordered by defect rate
+ * descending, then lot and reason. Upstream machines and materials are the distinct pairs over the
+ * lot and its ancestors, as "station/machine" and "part/lot" lists.
+ */
+export function fillBackwardDetail(db: SqliteDatabase): void {
+  const columns = ['CONTAINERID', ...BACKWARD_DETAIL_COLUMNS.map((c) => c.key)].map((c) => `"${c}"`).join(', ')
+  db.exec(`
+    INSERT INTO msd_detail (${columns})
+    WITH
+      up AS (
+        SELECT lot_cid, COUNT(*) AS n,
+          group_concat(grp || '/' || name, ', ' ORDER BY msd_group_order(grp), grp, name) AS machines
+        FROM (SELECT DISTINCT lot_cid, grp, name FROM temp.msd_lot_machine) GROUP BY lot_cid
+      ),
+      mat AS (
+        SELECT lot_cid, group_concat(CASE WHEN lot = '' THEN part ELSE part || '/' || lot END, ', ' ORDER BY part, lot) AS materials
+        FROM (SELECT DISTINCT lot_cid, part, lot FROM temp.msd_lot_material) GROUP BY lot_cid
+      ),
+      anc AS (SELECT lot_cid, SUM(cid <> lot_cid) AS n FROM msd_lot_cids GROUP BY lot_cid),
+      rows AS (
+        SELECT d.container_name AS name, d.pj_type, d.productline_name, d.workflow, d.finishedruncard, d.equipment_name,
+          l.input_qty, COALESCE(r.reason, '') AS reason, COALESCE(r.qty, 0) AS qty, msd_rate(COALESCE(r.qty, 0), l.input_qty) AS rate,
+          COALESCE(anc.n, 0) AS ancestors, COALESCE(up.n, 0) AS machine_count, COALESCE(up.machines, '') AS machines,
+          COALESCE(mat.materials, '') AS materials, COALESCE(root.root, d.container_name) AS root, d.cid AS cid
+        FROM temp.msd_lot l
+        JOIN msd_detection d ON d.cid = l.cid
+        LEFT JOIN temp.selected_rejects r ON r.cid = l.cid
+        LEFT JOIN up ON up.lot_cid = l.cid
+        LEFT JOIN mat ON mat.lot_cid = l.cid
+        LEFT JOIN anc ON anc.lot_cid = l.cid
+        LEFT JOIN temp.msd_lot_root root ON root.cid = l.cid
+      )
+    SELECT cid, name, pj_type, productline_name, workflow, finishedruncard, equipment_name, input_qty, reason, qty, rate,
+      ancestors, machine_count, machines, materials, root
+    FROM rows ORDER BY rate DESC, name, cid, reason
+  `)
+}

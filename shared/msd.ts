@@ -1,0 +1,387 @@
+/**
+ * The MSD (mid-section defect) analysis output: its shapes, the Pareto builder and the rounding
+ * rules of domain.md §5.6–§5.8, and the detail-row columns with the original's export headers.
+ *
+ * Pure data and pure functions: the worker builds the aggregation with them, the CLI prints it,
+ * and the renderer can rebuild a chart (e.g. re-sorted by rate) without another query.
+ */
+import { compareCodeUnits } from './compare.js'
+
+/** Bars a Pareto chart shows before folding the rest into {@link PARETO_OTHER}. */
+export const PARETO_TOP_N = 10
+
+/** Name of the bar holding everything past the top N. */
+export const PARETO_OTHER = '其他'
+
+/** Name shown for a missing value (no workflow, no machine family…). */
+export const MSD_UNKNOWN = '(未知)'
+
+/** Loss reason of a reject row without one. */
+export const MSD_NO_REASON = '(未填寫)'
+
+/**
+ * Fewest lots on each side of a suspect's contrast (lots that touched the factor, lots of the same
+ * population that did not); below it the factor is reported as inconclusive.
+ */
+export const MSD_MIN_SUSPECT_LOTS = 3
+
+/** Suspects kept in the aggregation itself; the result file holds the full list. */
+export const MSD_SUSPECTS_IN_AGGREGATION = 100
+
+/** One lot's record at the detection station (domain.md §5.3, one row per lot). */
+export interface MsdDetectionLot {
+  cid: string
+  container_name: string
+  mfgorder_name: string | null
+  pj_type: string
+  productline_name: string
+  /** The lot's workflow, else the detection step's spec (domain.md §5.3 step 4). */
+  workflow: string
+  finishedruncard: string | null
+  spec_name: string | null
+  equipment_id: string | null
+  equipment_name: string
+  /** The session's input: the largest TRACKINQTY of the latest track-in's partial track-outs (§14 #4). */
+  input_qty: number
+  /** `YYYY-MM-DDTHH:MM:SS`. */
+  trackin_time: string
+}
+
+/** A lot's rejects at the detection station for one loss reason (six quantity fields summed). */
+export interface MsdDetectionReject {
+  cid: string
+  reason: string
+  qty: number
+}
+
+/** Rounds half away from zero to `digits` decimals (Python's `round` on these magnitudes). */
+export function roundTo(value: number, digits: number): number {
+  if (!Number.isFinite(value)) return value
+  const factor = 10 ** digits
+  const scaled = Math.abs(value) * factor
+  // The epsilon keeps 0.125 → 0.13 although 0.125 * 100 is 12.499999… in binary.
+  const rounded = Math.round(scaled + scaled * Number.EPSILON) / factor
+  return Math.sign(value) * rounded
+}
+
+/** A defect rate in percent, 4 decimals; 0 when there is no input (domain.md §5.10). */
+export function ratePct(defect: number, input: number): number {
+  return input > 0 ? roundTo((defect / input) * 100, 4) : 0
+}
+
+/** One bar of a Pareto chart (domain.md §5.6 `pareto_item`). */
+export interface ParetoItem {
+  name: string
+  input_qty: number
+  defect_qty: number
+  /** Percent, 4 decimals. */
+  defect_rate: number
+  lot_count: number
+  /** Running share of the defects over the bars shown, percent, 2 decimals. */
+  cumulative_pct: number
+}
+
+/** A record the Pareto builder groups (one attribution record, one lot, one reason…). */
+export interface ParetoRecord {
+  /** The dimension value; a comma inside credits the whole record to each part. */
+  name: string
+  input_qty: number
+  defect_qty: number
+  lot_count?: number
+}
+
+/** Options of {@link buildPareto}. */
+export interface ParetoOptions {
+  /** @default PARETO_TOP_N */
+  topN?: number
+  /** Order of the bars: by defect quantity (the original) or by rate. @default 'qty' */
+  sortBy?: 'qty' | 'rate'
+}
+
+/**
+ * Builds a Pareto chart (domain.md §5.8): groups by name (a name holding commas is credited to
+ * each part, non-exclusively), sums quantities and lot counts, sorts by defect quantity (or rate)
+ * descending, keeps the top N and folds the rest into `其他` when it has any defect or input,
+ * then adds the cumulative percentage of defects over the bars shown.
+ */
+export function buildPareto(records: Iterable<ParetoRecord>, options: ParetoOptions = {}): ParetoItem[] {
+  const topN = options.topN ?? PARETO_TOP_N
+  const groups = new Map<string, { input: number; defect: number; lots: number }>()
+  for (const r of records) {
+    const parts = r.name.includes(',') ? [...new Set(r.name.split(',').map((p) => p.trim()).filter((p) => p !== ''))] : [r.name]
+    for (const name of parts) {
+      const g = groups.get(name) ?? { input: 0, defect: 0, lots: 0 }
+      g.input += r.input_qty
+      g.defect += r.defect_qty
+      g.lots += r.lot_count ?? 0
+      groups.set(name, g)
+    }
+  }
+  const rate = (g: { input: number; defect: number }): number => (g.input > 0 ? g.defect / g.input : 0)
+  const sorted = [...groups].sort(
+    ([an, a], [bn, b]) =>
+      (options.sortBy === 'rate' ? rate(b) - rate(a) || b.defect - a.defect : b.defect - a.defect || rate(b) - rate(a)) ||
+      compareCodeUnits(an, bn),
+  )
+  const shown = sorted.slice(0, topN).map(([name, g]) => ({ name, ...g }))
+  const rest = sorted.slice(topN)
+  if (rest.length > 0) {
+    const other = { name: PARETO_OTHER, input: 0, defect: 0, lots: 0 }
+    for (const [, g] of rest) {
+      other.input += g.input
+      other.defect += g.defect
+      other.lots += g.lots
+    }
+    if (other.defect > 0 || other.input > 0) shown.push(other)
+  }
+  const totalDefect = shown.reduce((sum, g) => sum + g.defect, 0)
+  let running = 0
+  return shown.map((g) => {
+    running += g.defect
+    return {
+      name: g.name,
+      input_qty: g.input,
+      defect_qty: g.defect,
+      defect_rate: ratePct(g.defect, g.input),
+      lot_count: g.lots,
+      cumulative_pct: totalDefect > 0 ? roundTo((running / totalDefect) * 100, 2) : 0,
+    }
+  })
+}
+
+/** One day of the detection trend (date mode). */
+export interface TrendItem {
+  /** `YYYY-MM-DD`, plant local. */
+  date: string
+  input_qty: number
+  defect_qty: number
+  defect_rate: number
+}
+
+/** A machine's attribution record (domain.md §5.6 `attribution_item`). */
+export interface MachineAttribution {
+  WORKCENTER_GROUP: string
+  EQUIPMENT_NAME: string
+  EQUIPMENT_ID: string
+  RESOURCEFAMILYNAME: string
+  DETECTION_LOT_COUNT: number
+  INPUT_QTY: number
+  DEFECT_QTY: number
+  DEFECT_RATE: number
+  WORKFLOW: string
+  PRODUCTLINENAME: string
+  PJ_TYPE: string
+  DETECTION_EQUIPMENTNAME: string
+}
+
+/** Kinds of factor a suspect can be. */
+export type SuspectFactor = 'machine' | 'material' | 'wafer_root'
+
+/**
+ * A factor's contrast: the lots that touched it against the lots of the same population that
+ * did not (machines: lots through the same station group; materials: lots that consumed the same
+ * part; wafer roots: every detection lot).
+ */
+export interface Suspect {
+  factor_type: SuspectFactor
+  /** Machine name, material key `PART (LOT)`, or root container name. */
+  name: string
+  /** Station group of the machine or where the material was consumed; null for wafer roots. */
+  station: string | null
+  /** Detection lots that touched the factor. */
+  lots: number
+  /** Of those, lots with a (selected-reason) defect at the detection station. */
+  defective_lots: number
+  input_qty: number
+  defect_qty: number
+  /** Defect quantity ÷ input of the lots that touched it, percent, 4 decimals. */
+  defect_rate: number
+  /** The same rate over the population's lots that did not touch it; null without such lots. */
+  baseline_rate: number | null
+  /** Lots and defective lots of that baseline group. */
+  baseline_lots: number
+  baseline_defective_lots: number
+  /** `defect_rate ÷ baseline_rate`, 4 decimals; null without a baseline (or a zero baseline with zero rate). */
+  lift: number | null
+  /**
+   * One-sided Fisher exact test on lot counts (defective / clean × touched / not touched): the
+   * chance of at least this many defective lots among the factor's lots if the factor made no
+   * difference. Null when there is no contrast.
+   */
+  p_value: number | null
+  /** Too few lots on either side (< {@link MSD_MIN_SUSPECT_LOTS}), or no contrast at all. */
+  inconclusive: boolean
+  /** Every lot of the population touched it: reported, never ranked. */
+  no_contrast: boolean
+  /** 1 = strongest suspect; null when not ranked (inconclusive or no contrast). */
+  rank: number | null
+}
+
+/** How many factors were tested, and how they came out. */
+export interface SuspectSummary {
+  machines: number
+  materials: number
+  wafer_roots: number
+  ranked: number
+  inconclusive: number
+  no_contrast: number
+  /** Rows of the full list in the result file. */
+  total: number
+}
+
+/** Backward KPI (domain.md §5.6 step 7). */
+export interface BackwardKpi {
+  total_input: number
+  lot_count: number
+  defective_lot_count: number
+  total_defect_qty: number
+  total_defect_rate: number
+  top_loss_reason: string
+  affected_machine_count: number
+}
+
+/** Forward KPI (domain.md §5.6/§5.7 with the re-keying of §14 #8). */
+export interface ForwardKpi {
+  detection_lot_count: number
+  /** Lots with a selected-reason defect at the detection station (the tracked seeds). */
+  defect_lot_count: number
+  detection_defect_qty: number
+  /** Detection defect quantity ÷ detection input of the defect lots, percent. */
+  detection_defect_rate: number
+  /** Containers followed: the defect lots and all their descendants. */
+  tracked_lot_count: number
+  downstream_stations_reached: number
+  downstream_total_reject: number
+  /** Σ downstream rejects ÷ Σ downstream input over the stations, percent. */
+  downstream_reject_rate: number
+  /** The same rate for the lots without a detection defect (and their descendants); null when none reached a later station. */
+  baseline_downstream_reject_rate: number | null
+  /** Downstream rate ÷ detection rate; null when the detection rate is 0, 0 when nothing was rejected later. */
+  amplification: number | null
+}
+
+/** A later station as the forward analysis sees it. */
+export interface DownstreamStationItem extends ParetoItem {
+  /** Order of the station group in the flow. */
+  order: number
+  /** Reject rate at this station of the lots without a detection defect, percent; null when none got there. */
+  baseline_rate: number | null
+  /** `defect_rate ÷ baseline_rate`, 4 decimals, null without a baseline. */
+  lift: number | null
+  /** The loss reason with the most rejects here among the tracked lots. */
+  top_loss_reason: string
+}
+
+/** Fields every aggregation has. */
+interface AggregationBase {
+  station: string
+  /** Selected loss reasons (empty: all). */
+  loss_reasons: string[]
+  /** Distinct reasons with a defect among the detection lots, before the filter. */
+  available_loss_reasons: string[]
+  genealogy_status: 'ready' | 'error'
+  daily_trend: TrendItem[]
+  detail_total_count: number
+  /** Set in container mode when the seeds have no record at the detection station. */
+  container_mode_hint?: string
+  /** Things the engineer should know about this analysis (missing domains, truncation…). */
+  warnings: string[]
+}
+
+export interface BackwardAggregation extends AggregationBase {
+  direction: 'backward'
+  kpi: BackwardKpi
+  charts: {
+    by_machine: ParetoItem[]
+    by_detection_machine: ParetoItem[]
+    by_material: ParetoItem[]
+    by_wafer_root: ParetoItem[]
+    by_loss_reason: ParetoItem[]
+  }
+  /** Every machine attribution record, by defect rate descending. */
+  attribution: MachineAttribution[]
+  /** The strongest suspects (ranked first), at most {@link MSD_SUSPECTS_IN_AGGREGATION}. */
+  suspects: Suspect[]
+  suspect_summary: SuspectSummary
+}
+
+export interface ForwardAggregation extends AggregationBase {
+  direction: 'forward'
+  kpi: ForwardKpi
+  charts: {
+    by_downstream_station: DownstreamStationItem[]
+    by_downstream_machine: ParetoItem[]
+    by_downstream_loss_reason: ParetoItem[]
+    by_detection_machine: ParetoItem[]
+  }
+  attribution: []
+}
+
+export type MsdAggregation = BackwardAggregation | ForwardAggregation
+
+/** A column of the detail table: its key in rows and its header in exports (the original's). */
+export interface DetailColumn {
+  key: string
+  header: string
+  /** Numbers are right-aligned and sort as numbers. */
+  numeric: boolean
+}
+
+/** Backward detail rows (domain.md §5.11), in export order; `CONTAINERID` leads for lookups. */
+export const BACKWARD_DETAIL_COLUMNS: readonly DetailColumn[] = [
+  { key: 'CONTAINERNAME', header: 'LOT ID', numeric: false },
+  { key: 'PJ_TYPE', header: 'TYPE', numeric: false },
+  { key: 'PRODUCTLINENAME', header: 'PACKAGE', numeric: false },
+  { key: 'WORKFLOW', header: 'WORKFLOW', numeric: false },
+  { key: 'FINISHEDRUNCARD', header: '完工流水碼', numeric: false },
+  { key: 'DETECTION_EQUIPMENTNAME', header: '偵測設備', numeric: false },
+  { key: 'INPUT_QTY', header: '投入數', numeric: true },
+  { key: 'LOSS_REASON', header: '不良原因', numeric: false },
+  { key: 'DEFECT_QTY', header: '不良數', numeric: true },
+  { key: 'DEFECT_RATE', header: '不良率(%)', numeric: true },
+  { key: 'ANCESTOR_COUNT', header: '上游LOT數', numeric: true },
+  { key: 'UPSTREAM_MACHINE_COUNT', header: '上游台數', numeric: true },
+  { key: 'UPSTREAM_MACHINES', header: '上游機台', numeric: false },
+  { key: 'UPSTREAM_MATERIALS', header: '上游原物料', numeric: false },
+  { key: 'WAFER_ROOT', header: '源頭批次', numeric: false },
+]
+
+/** Forward detail rows (domain.md §5.7 step 8, with the keys the original's UI expected). */
+export const FORWARD_DETAIL_COLUMNS: readonly DetailColumn[] = [
+  { key: 'CONTAINERNAME', header: 'LOT ID', numeric: false },
+  { key: 'PJ_TYPE', header: 'TYPE', numeric: false },
+  { key: 'PRODUCTLINENAME', header: 'PACKAGE', numeric: false },
+  { key: 'WORKFLOW', header: 'WORKFLOW', numeric: false },
+  { key: 'DETECTION_EQUIPMENTNAME', header: '偵測設備', numeric: false },
+  { key: 'TRACKINQTY', header: '偵測投入', numeric: true },
+  { key: 'DEFECT_QTY', header: '偵測不良', numeric: true },
+  { key: 'DOWNSTREAM_STATIONS_REACHED', header: '下游到達站數', numeric: true },
+  { key: 'DOWNSTREAM_TOTAL_REJECT', header: '下游不良總數', numeric: true },
+  { key: 'DOWNSTREAM_REJECT_RATE', header: '下游不良率(%)', numeric: true },
+  { key: 'WORST_DOWNSTREAM_STATION', header: '最差下游站', numeric: false },
+]
+
+/** Detail columns of a direction. */
+export function detailColumnsOf(direction: 'backward' | 'forward'): readonly DetailColumn[] {
+  return direction === 'forward' ? FORWARD_DETAIL_COLUMNS : BACKWARD_DETAIL_COLUMNS
+}
+
+/** Columns of the suspect list as stored and exported. */
+export const SUSPECT_COLUMNS: readonly DetailColumn[] = [
+  { key: 'rank', header: 'RANK', numeric: true },
+  { key: 'factor_type', header: 'FACTOR', numeric: false },
+  { key: 'name', header: 'NAME', numeric: false },
+  { key: 'station', header: 'STATION', numeric: false },
+  { key: 'lots', header: 'LOTS', numeric: true },
+  { key: 'defective_lots', header: 'DEFECTIVE_LOTS', numeric: true },
+  { key: 'input_qty', header: 'INPUT_QTY', numeric: true },
+  { key: 'defect_qty', header: 'DEFECT_QTY', numeric: true },
+  { key: 'defect_rate', header: 'DEFECT_RATE(%)', numeric: true },
+  { key: 'baseline_rate', header: 'BASELINE_RATE(%)', numeric: true },
+  { key: 'baseline_lots', header: 'BASELINE_LOTS', numeric: true },
+  { key: 'baseline_defective_lots', header: 'BASELINE_DEFECTIVE_LOTS', numeric: true },
+  { key: 'lift', header: 'LIFT', numeric: true },
+  { key: 'p_value', header: 'P_VALUE', numeric: true },
+  { key: 'inconclusive', header: 'INCONCLUSIVE', numeric: false },
+  { key: 'no_contrast', header: 'NO_CONTRAST', numeric: false },
+]
