@@ -1,11 +1,11 @@
 // Benchmark of the job engine and its storage (not part of the test run):
 //  - result-file ingest rows/s next to a raw better-sqlite3 insert of the same rows (the ratio),
 //  - page-read latency at the first and a deep offset of a 2 000 000-row domain,
-//  - demo-plant traces (MSD backward, full range, all 7 domains) through JobEngine + worker
-//    processes: wall time, worker and main peak RSS, main event-loop lag p99 while pages of a
-//    finished result are read every 20 ms.
+//  - demo-plant traces (MSD backward, full range, all 7 domains, then the MSD analysis) through
+//    JobEngine + worker processes: wall time, worker and main peak RSS, main event-loop lag p99
+//    while pages of a finished result are read every 20 ms, and the top suspect found.
 // Prints a table to stderr and one JSON object to stdout; writes reports/bench-engine.json.
-//   node scripts/bench-engine.mjs [--lots 20000,100000] [--rows 2000000]
+//   node scripts/bench-engine.mjs [--lots 20000,120000] [--rows 2000000]
 // Needs the compiled main process code (`npm run build:main`).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -21,7 +21,7 @@ if (!existsSync(join(root, 'dist', 'main', 'engine', 'trace-worker.js'))) {
   console.error('bench: run `npm run build:main` first')
   process.exit(2)
 }
-const { values } = parseArgs({ options: { lots: { type: 'string', default: '20000,100000' }, rows: { type: 'string', default: '2000000' } } })
+const { values } = parseArgs({ options: { lots: { type: 'string', default: '20000,120000' }, rows: { type: 'string', default: '2000000' } } })
 const { createResultFile, openResultFile, openCatalog, catalogPathOf, resultsDirOf } = await import(dist('main/store/index.js'))
 const { JobEngine, NodeWorkerHost, traceWorkerEntry, readRssBytes } = await import(dist('main/engine/index.js'))
 const { generateDemoPlant } = await import(dist('main/demo/index.js'))
@@ -79,6 +79,10 @@ for (const lots of values.lots.split(',').map(Number)) {
   clearInterval(pager)
   lag.disable()
   const job = engine.status(jobId)
+  const result = engine.reader(jobId)
+  const aggregation = result.aggregation()
+  result.close()
+  const top = aggregation?.suspects?.[0]
   report.traces.push({
     lots,
     status: job.status,
@@ -91,6 +95,10 @@ for (const lots of values.lots.split(',').map(Number)) {
     main_loop_lag_p99_ms: Math.round((lag.percentile(99) / 1e6) * 10) / 10,
     main_loop_lag_max_ms: Math.round((lag.max / 1e6) * 10) / 10,
     pages_read_meanwhile: pagesRead,
+    msd_detail_rows: aggregation?.detail_total_count ?? null,
+    msd_factors: aggregation?.suspect_summary?.total ?? null,
+    msd_top_suspect: top ? `${top.factor_type} ${top.name} @ ${top.station}` : null,
+    msd_top_is_planted_machine: top ? top.name === made.planted.bad_machine.equipment_name : false,
   })
   await engine.shutdown()
   catalog.close()
@@ -167,7 +175,8 @@ console.error(`page read     first ${report.page_read_ms.first} ms, deep ${repor
 for (const tr of report.traces) {
   console.error(
     `trace ${String(tr.lots).padStart(6)} lots  ${tr.status}, ${tr.seeds} seeds, ${tr.cids} CIDs, ${tr.rows} rows in ${tr.wall_s} s; ` +
-      `worker peak ${tr.worker_peak_rss_mb} MB, main peak ${tr.main_peak_rss_mb} MB; loop lag p99 ${tr.main_loop_lag_p99_ms} ms (max ${tr.main_loop_lag_max_ms}) over ${tr.pages_read_meanwhile} page reads`,
+      `worker peak ${tr.worker_peak_rss_mb} MB, main peak ${tr.main_peak_rss_mb} MB; loop lag p99 ${tr.main_loop_lag_p99_ms} ms (max ${tr.main_loop_lag_max_ms}) over ${tr.pages_read_meanwhile} page reads; ` +
+      `MSD: ${tr.msd_detail_rows} detail rows, ${tr.msd_factors} factors, top suspect ${tr.msd_top_suspect}${tr.msd_top_is_planted_machine ? ' (the planted machine)' : ''}`,
   )
 }
 console.log(JSON.stringify(report))

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { AppError, invalidInput, isAppError } from '../../shared/errors.js'
-import { addDays, parseCalendarDate } from '../../shared/time.js'
+import { parseCalendarDate } from '../../shared/time.js'
 import { formatDemoSummary, generateDemoPlant, type DemoOptions } from '../demo/index.js'
 import { openSource, parseSourceSpec } from '../sources/index.js'
 import { defaultDataDir } from './data-dir.js'
@@ -64,20 +64,21 @@ export async function demoCommand(flags: Flags, io: CliIo): Promise<number> {
 
 interface DemoSamples {
   lot_ids: string[]
+  start_date: string
   end_date: string
 }
 
 async function readSamples(path: string): Promise<DemoSamples> {
   const { source } = await openSource(parseSourceSpec(path))
   try {
-    const rows = await source.all("SELECT KEY, VALUE FROM MES_TRACE_DEMO_INFO WHERE KEY IN ('planted', 'end_date')", [])
+    const rows = await source.all("SELECT KEY, VALUE FROM MES_TRACE_DEMO_INFO WHERE KEY IN ('planted', 'start_date', 'end_date')", [])
     const info = new Map(rows.map((r) => [String(r.KEY), String(r.VALUE)]))
     const planted = JSON.parse(info.get('planted') ?? '{}') as { samples?: { lot_ids?: string[] } }
     const lotIds = planted.samples?.lot_ids
     if (!Array.isArray(lotIds) || lotIds.length === 0) {
       throw new AppError('source/schema', `${path} has no demo samples; make it again with \`mes-trace demo --force\`.`)
     }
-    return { lot_ids: lotIds, end_date: info.get('end_date') ?? '' }
+    return { lot_ids: lotIds, start_date: info.get('start_date') ?? '', end_date: info.get('end_date') ?? '' }
   } finally {
     await source.close()
   }
@@ -101,12 +102,25 @@ export async function demoRunCommand(flags: Flags, io: CliIo): Promise<number> {
     { source: `sqlite:${plant}`, profile: 'query_tool', 'lot-ids': samples.lot_ids.join(','), 'data-dir': dataDir },
     io,
   )
-  if (code === 0 && parseCalendarDate(samples.end_date)) {
-    const from = addDays(samples.end_date, -29)
+  if (code !== 0 || !parseCalendarDate(samples.start_date) || !parseCalendarDate(samples.end_date)) return code
+  const window = `--from ${samples.start_date} --to ${samples.end_date}`
+  io.stdout(
+    `\nMid-section defect analysis: every lot tested at final test (測試) from ${samples.start_date} to ${samples.end_date}, ` +
+      `traced back to the machines, material lots and wafer lots it passed:\n\n`,
+  )
+  const msd = await runCommand(
+    {
+      source: `sqlite:${plant}`, profile: 'mid_section_defect', station: '測試', from: samples.start_date, to: samples.end_date,
+      'data-dir': dataDir,
+    },
+    io,
+  )
+  if (msd === 0) {
     io.stdout(
-      `\nTry next (every lot tested at final test in the last 30 days, traced back):\n` +
-        `  npx mes-trace run --source sqlite:"${plant}" --profile mid_section_defect --station 測試 --from ${from} --to ${samples.end_date}\n`,
+      `\nTry next:\n` +
+        `  npx mes-trace run --source sqlite:"${plant}" --profile mid_section_defect --direction forward --station 成型 ${window}\n` +
+        `  npx mes-trace export <job id above> --format xlsx --out msd.xlsx\n`,
     )
   }
-  return code
+  return msd
 }

@@ -22,7 +22,11 @@ describe('mes-trace demo-run (npm run demo)', () => {
     expect(first.out).toMatch(/Seeds {9}5 container\(s\) from 5 input value\(s\)/)
     expect(first.out).toMatch(/ {2}history +\d+ rows {2}complete/)
     expect(first.out).toContain('Quality       complete')
-    expect(first.out).toMatch(/--station 測試 --from \d{4}-\d{2}-\d{2} --to 2026-10-31/)
+    // Then the MSD analysis over the plant's whole window, with its suspects and a next step.
+    expect(first.out).toMatch(/Profile {7}mid_section_defect \(backward\)/)
+    expect(first.out).toMatch(/MSD backward at 測試\nDetection {5}\d+ lots, input \d+/)
+    expect(first.out).toMatch(/Suspects {6}\d+ ranked of \d+ factors/)
+    expect(first.out).toMatch(/--direction forward --station 成型 --from \d{4}-\d{2}-\d{2} --to 2026-10-31/)
 
     const second = captureIo()
     expect(await main(['demo-run', '--data-dir', dir], second)).toBe(0)

@@ -1,0 +1,143 @@
+/**
+ * MSD through the command line on a small demo plant: `run --json` carries the aggregation (its
+ * population checked against SQL written here), `show` prints it, and `export` writes the detail
+ * rows as CSV with the original's headers and as an XLSX workbook.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import ExcelJS from 'exceljs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { main } from '../../../main/cli/main.js'
+import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
+import { BACKWARD_DETAIL_COLUMNS, FORWARD_DETAIL_COLUMNS, type BackwardAggregation, type ForwardAggregation } from '../../../shared/msd.js'
+import { captureIo } from '../../fixtures/cli-io.js'
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = captureIo()
+  const code = await main(argv, io)
+  return { code, out: io.out, err: io.err }
+}
+
+async function cliJson<T>(...argv: string[]): Promise<T> {
+  const r = await cli(...argv, '--json')
+  expect(r.code, r.err).toBe(0)
+  return JSON.parse(r.out) as T
+}
+
+describe('MSD on the command line', () => {
+  let dir: string
+  let plant: DemoSummary
+  let dataDir: string
+  let backward: { job_id: string; aggregation: BackwardAggregation }
+  let forward: { job_id: string; aggregation: ForwardAggregation }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mes-trace-msd-cli-'))
+    dataDir = join(dir, 'data')
+    plant = await generateDemoPlant({ out: join(dir, 'plant.sqlite'), lots: 2000, seed: 'msd-cli' })
+    const common = ['--source', `sqlite:${plant.out}`, '--profile', 'mid_section_defect', '--from', plant.startDate, '--to', plant.endDate, '--data-dir', dataDir]
+    backward = await cliJson('run', ...common)
+    forward = await cliJson('run', ...common, '--direction', 'forward', '--station', '成型')
+  }, 180_000)
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('returns the backward aggregation under the original key names, its population counted independently', () => {
+    const a = backward.aggregation
+    expect(Object.keys(a.charts).sort()).toEqual(['by_detection_machine', 'by_loss_reason', 'by_machine', 'by_material', 'by_wafer_root'])
+    for (const key of ['kpi', 'daily_trend', 'available_loss_reasons', 'genealogy_status', 'detail_total_count', 'attribution', 'suspects']) {
+      expect(a, key).toHaveProperty(key)
+    }
+    const raw = new Database(plant.out, { readonly: true })
+    try {
+      const window = [`${plant.startDate} 00:00:00`, `${plant.endDate} 23:59:59`]
+      // Lots tracked in on a machine at final test inside the window; input = the latest track-in's largest TRACKINQTY.
+      const population = raw
+        .prepare(
+          `WITH t AS (SELECT CONTAINERID, TRACKINTIMESTAMP, TRACKINQTY FROM DW_MES_LOTWIPHISTORY
+             WHERE (WORKCENTERNAME LIKE '%測試%' OR UPPER(WORKCENTERNAME) LIKE '%TMTT%') AND EQUIPMENTID IS NOT NULL
+               AND TRACKINTIMESTAMP BETWEEN ? AND ?),
+           latest AS (SELECT CONTAINERID, MAX(TRACKINTIMESTAMP) AS ti FROM t GROUP BY CONTAINERID)
+           SELECT COUNT(*) AS lots, SUM(q) AS input FROM (
+             SELECT l.CONTAINERID, MAX(t.TRACKINQTY) AS q FROM latest l JOIN t ON t.CONTAINERID = l.CONTAINERID AND t.TRACKINTIMESTAMP = l.ti
+             GROUP BY l.CONTAINERID)`,
+        )
+        .get(...window) as { lots: number; input: number }
+      const defects = raw
+        .prepare(
+          `SELECT SUM(COALESCE(REJECTQTY,0)+COALESCE(STANDBYQTY,0)+COALESCE(QTYTOPROCESS,0)+COALESCE(INPROCESSQTY,0)+COALESCE(PROCESSEDQTY,0)+COALESCE(DEFECTQTY,0)) AS qty
+           FROM DW_MES_LOTREJECTHISTORY WHERE (WORKCENTERNAME LIKE '%測試%' OR UPPER(WORKCENTERNAME) LIKE '%TMTT%') AND TXNDATE BETWEEN ? AND ?
+             AND CONTAINERID IN (SELECT CONTAINERID FROM DW_MES_LOTWIPHISTORY WHERE (WORKCENTERNAME LIKE '%測試%' OR UPPER(WORKCENTERNAME) LIKE '%TMTT%')
+               AND EQUIPMENTID IS NOT NULL AND TRACKINTIMESTAMP BETWEEN ? AND ?)`,
+        )
+        .get(...window, ...window) as { qty: number }
+      expect(a.kpi.lot_count).toBe(population.lots)
+      expect(a.kpi.total_input).toBe(population.input)
+      expect(a.kpi.total_defect_qty).toBe(defects.qty)
+      expect(a.kpi.total_defect_rate).toBeCloseTo((defects.qty / population.input) * 100, 4)
+    } finally {
+      raw.close()
+    }
+    expect(a.daily_trend.reduce((n, d) => n + d.input_qty, 0)).toBe(a.kpi.total_input)
+    expect(a.charts.by_detection_machine.reduce((n, d) => n + d.lot_count, 0)).toBe(a.kpi.lot_count)
+    expect(a.suspects.filter((s) => s.rank !== null).map((s) => s.rank)).toEqual(
+      a.suspects.filter((s) => s.rank !== null).map((_, i) => i + 1),
+    )
+  })
+
+  it('returns the forward aggregation with its own keys', () => {
+    const a = forward.aggregation
+    expect(a.direction).toBe('forward')
+    expect(Object.keys(a.charts).sort()).toEqual(['by_detection_machine', 'by_downstream_loss_reason', 'by_downstream_machine', 'by_downstream_station'])
+    expect(a.attribution).toEqual([])
+    expect(a.detail_total_count).toBe(a.kpi.defect_lot_count)
+    expect(a.charts.by_downstream_station.every((s) => s.order > 4)).toBe(true)
+  })
+
+  it('prints the suspects in show', async () => {
+    const shown = await cli('show', backward.job_id, '--data-dir', dataDir)
+    expect(shown.code, shown.err).toBe(0)
+    expect(shown.out).toMatch(/MSD backward at 測試/)
+    expect(shown.out).toMatch(/ {4}1\. (machine|material|wafer root) /)
+    expect(shown.out).toContain(`Detail rows   ${backward.aggregation.detail_total_count}`)
+  })
+
+  it('exports the detail rows as CSV with the original headers', async () => {
+    const path = join(dir, 'detail.csv')
+    const r = await cliJson<{ files: { table: string; rows: number }[] }>('export', backward.job_id, '--format', 'csv', '--detail', '--out', path, '--data-dir', dataDir)
+    expect(r.files).toEqual([expect.objectContaining({ table: 'msd_detail', rows: backward.aggregation.detail_total_count })])
+    const text = await readFile(path, 'utf8')
+    expect(text.startsWith('\uFEFF')).toBe(true)
+    const lines = text.slice(1).split('\r\n')
+    expect(lines[0]).toBe(BACKWARD_DETAIL_COLUMNS.map((c) => c.header).join(','))
+    expect(lines[0]).toBe('LOT ID,TYPE,PACKAGE,WORKFLOW,完工流水碼,偵測設備,投入數,不良原因,不良數,不良率(%),上游LOT數,上游台數,上游機台,上游原物料,源頭批次')
+    expect(lines.length - 2).toBe(backward.aggregation.detail_total_count)
+
+    const fwd = join(dir, 'forward.csv')
+    await cliJson('export', forward.job_id, '--format', 'csv', '--detail', '--out', fwd, '--data-dir', dataDir)
+    expect((await readFile(fwd, 'utf8')).slice(1).split('\r\n')[0]).toBe(FORWARD_DETAIL_COLUMNS.map((c) => c.header).join(','))
+    const noSuspects = await cli('export', forward.job_id, '--format', 'csv', '--suspects', '--out', join(dir, 's.csv'), '--data-dir', dataDir)
+    expect(noSuspects.code).toBe(2)
+    expect(noSuspects.err).toContain('[input/invalid] --suspects:')
+  })
+
+  it('exports a workbook with the detail, the suspects and each domain', async () => {
+    const path = join(dir, 'msd.xlsx')
+    const r = await cliJson<{ files: { sheets: { name: string; rows: number }[] }[] }>('export', backward.job_id, '--format', 'xlsx', '--out', path, '--data-dir', dataDir)
+    const sheets = r.files[0]!.sheets
+    expect(sheets.map((s) => s.name)).toEqual(['LOT 明細', 'Suspects', 'upstream_history', 'materials'])
+    expect(sheets[0]!.rows).toBe(backward.aggregation.detail_total_count)
+    expect(sheets[1]!.rows).toBe(backward.aggregation.suspect_summary.total)
+    const book = new ExcelJS.Workbook()
+    await book.xlsx.readFile(path)
+    const detail = book.getWorksheet('LOT 明細')!
+    expect(detail.getRow(1).values).toEqual([undefined, ...BACKWARD_DETAIL_COLUMNS.map((c) => c.header)])
+    expect(detail.actualRowCount).toBe(backward.aggregation.detail_total_count + 1)
+    // Numbers stay numbers: the input column of the first lot.
+    expect(typeof detail.getRow(2).getCell(7).value).toBe('number')
+  })
+})
