@@ -298,23 +298,34 @@ export async function jobsCommand(flags: Flags, io: CliIo): Promise<number> {
 // show
 
 interface PageRequest {
-  domain: Domain
+  /** A domain, or an MSD output table (`--detail`, `--suspects`). */
+  domain: Domain | MsdTable
+  msd: boolean
   offset: number
   limit: number
   sort?: PageSort
 }
 
 function pageRequest(flags: Flags): PageRequest | undefined {
-  if (flags.domain === undefined) {
+  const tables = (['domain', 'detail', 'suspects'] as const).filter((f) => flags[f] !== undefined && flags[f] !== false)
+  if (tables.length === 0) {
     for (const flag of ['offset', 'limit', 'sort']) {
-      if (flags[flag] !== undefined) throw invalidInput(`--${flag}`, 'pages a domain: give --domain too')
+      if (flags[flag] !== undefined) throw invalidInput(`--${flag}`, 'pages a table: give --domain, --detail or --suspects too')
     }
     return undefined
   }
-  const domain = String(flags.domain).trim()
-  if (!isDomain(domain)) throw invalidInput('--domain', `must be one of ${DOMAINS.join(', ')}, got ${JSON.stringify(domain.slice(0, 60))}`)
+  if (tables.length > 1) throw invalidInput(`--${tables[1]}`, `page one table at a time (also got --${tables[0]})`)
+  let domain: Domain | MsdTable
+  if (tables[0] === 'domain') {
+    const name = String(flags.domain).trim()
+    if (!isDomain(name)) throw invalidInput('--domain', `must be one of ${DOMAINS.join(', ')}, got ${JSON.stringify(name.slice(0, 60))}`)
+    domain = name
+  } else {
+    domain = tables[0]!
+  }
   const request: PageRequest = {
     domain,
+    msd: tables[0] !== 'domain',
     offset: intFlag(flags, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0,
     limit: intFlag(flags, 'limit', 1, MAX_PAGE_LIMIT) ?? DEFAULT_SHOW_LIMIT,
   }
@@ -414,8 +425,8 @@ function formatJob(row: JobRow, result: ResultSummaryJson | null): string {
   return lines.join('\n')
 }
 
-function formatPage(domain: Domain, page: { rows: EventRow[]; total: number; offset: number }): string {
-  const columns = page.rows.length > 0 ? Object.keys(page.rows[0]!) : EVENT_DOMAINS[domain].columns
+function formatPage(domain: Domain | MsdTable, page: { rows: EventRow[]; total: number; offset: number }, known: readonly string[]): string {
+  const columns = page.rows.length > 0 ? Object.keys(page.rows[0]!) : known
   const right = new Set<number>()
   columns.forEach((c, i) => {
     if (page.rows.some((r) => typeof r[c] === 'number')) right.add(i)
@@ -432,7 +443,8 @@ function formatPage(domain: Domain, page: { rows: EventRow[]; total: number; off
 /** Reads one page, speaking of `--sort` rather than the reader's field names in errors. */
 function readPage(reader: ResultFileReader, request: PageRequest): { rows: EventRow[]; total: number; offset: number; limit: number } {
   try {
-    return reader.page(request.domain, { offset: request.offset, limit: request.limit, ...(request.sort ? { sort: request.sort } : {}) })
+    const options = { offset: request.offset, limit: request.limit, ...(request.sort ? { sort: request.sort } : {}) }
+    return request.msd ? reader.msdPage(request.domain as MsdTable, options) : reader.page(request.domain as Domain, options)
   } catch (error) {
     const data = toErrorData(error)
     const field = data.details?.field
@@ -453,14 +465,16 @@ export async function showCommand(positionals: readonly string[], flags: Flags, 
       const reader = engine.reader(jobId)
       try {
         const stored = reader.manifest().domains
-        if (!stored.includes(page.domain)) {
+        const known = page.msd ? reader.msdColumns(page.domain as MsdTable) : stored.includes(page.domain as Domain) ? EVENT_DOMAINS[page.domain as Domain].columns : null
+        if (!known && page.msd) throw invalidInput(`--${page.domain}`, `job ${jobId} has no MSD ${page.domain} table (only MSD ${page.domain === 'suspects' ? 'backward ' : ''}traces do)`)
+        if (!known) {
           throw invalidInput('--domain', `job ${jobId} has no ${page.domain} rows; its domains: ${stored.join(', ') || 'none (lineage only)'}`)
         }
         const result = readPage(reader, page)
         if (flags.json) {
           io.stdout(`${JSON.stringify({ total: result.total, offset: result.offset, limit: result.limit, rows: result.rows })}\n`)
         } else {
-          io.stdout(`${formatPage(page.domain, result)}\n`)
+          io.stdout(`${formatPage(page.domain, result, known)}\n`)
         }
       } finally {
         reader.close()

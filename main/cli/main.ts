@@ -40,6 +40,7 @@ Commands
   show JOB_ID
              One job: its status, times, expiry and, once finished, what its result holds
                --domain D        print one page of that domain's rows instead
+               --detail, --suspects   one page of the MSD detail rows or suspect list
                --offset N        rows to skip (default 0)   --limit N   rows (default 50, at most 1000)
                --sort COL[:desc] order of the page (default: the order rows were found in)
                --json            {job, result}, or with --domain {total, offset, limit, rows}
@@ -82,7 +83,7 @@ const COMMANDS: Record<string, Options> = {
   },
   'demo-run': { 'data-dir': str, lots: str },
   jobs: { status: str, profile: str, text: str, json: bool, 'data-dir': str },
-  show: { domain: str, offset: str, limit: str, sort: str, json: bool, 'data-dir': str },
+  show: { domain: str, detail: bool, suspects: bool, offset: str, limit: str, sort: str, json: bool, 'data-dir': str },
   cancel: { json: bool, 'data-dir': str },
   pin: { off: bool, json: bool, 'data-dir': str },
   rm: { json: bool, 'data-dir': str },

@@ -106,6 +106,24 @@ describe('MSD on the command line', () => {
     expect(shown.out).toContain(`Detail rows   ${backward.aggregation.detail_total_count}`)
   })
 
+  it('pages the detail rows and the suspect list from the result file', async () => {
+    type Page = { total: number; offset: number; rows: Record<string, unknown>[] }
+    const first = await cliJson<Page>('show', backward.job_id, '--detail', '--limit', '5', '--data-dir', dataDir)
+    expect(first.total).toBe(backward.aggregation.detail_total_count)
+    expect(first.rows).toHaveLength(5)
+    expect(Object.keys(first.rows[0]!)).toEqual(['CONTAINERID', ...BACKWARD_DETAIL_COLUMNS.map((c) => c.key)])
+    // The stored order is by defect rate, highest first.
+    const rates = first.rows.map((r) => r.DEFECT_RATE as number)
+    expect(rates).toEqual([...rates].sort((x, y) => y - x))
+    const last = await cliJson<Page>('show', backward.job_id, '--detail', '--offset', String(first.total - 2), '--limit', '5', '--sort', 'INPUT_QTY:desc', '--data-dir', dataDir)
+    expect(last.rows).toHaveLength(2)
+    const suspects = await cliJson<Page>('show', backward.job_id, '--suspects', '--limit', '3', '--data-dir', dataDir)
+    expect(suspects.rows.map((r) => [r.rank, r.name])).toEqual(backward.aggregation.suspects.slice(0, 3).map((s) => [s.rank, s.name]))
+    const bad = await cli('show', backward.job_id, '--detail', '--sort', 'NOPE', '--data-dir', dataDir)
+    expect(bad.code).toBe(2)
+    expect(bad.err).toContain('[input/invalid] --sort: unknown detail column "NOPE"')
+  })
+
   it('exports the detail rows as CSV with the original headers', async () => {
     const path = join(dir, 'detail.csv')
     const r = await cliJson<{ files: { table: string; rows: number }[] }>('export', backward.job_id, '--format', 'csv', '--detail', '--out', path, '--data-dir', dataDir)
