@@ -26,7 +26,7 @@ import { msdTableOf, type ResultFileWriter } from '../store/index.js'
 import { analyzeBackward, fillBackwardDetail } from './backward.js'
 import { fetchDetection, fetchResourceFamilies } from './detection.js'
 import { analyzeForward, fillForwardDetail } from './forward.js'
-import { createLotTable, registerMsdFunctions } from './sql.js'
+import { createLotTable, dropTempTables, registerMsdFunctions } from './sql.js'
 import { rankSuspects } from './suspects.js'
 
 /** Shown in container mode when none of the containers passed the detection station (domain.md §5.10). */
@@ -130,6 +130,7 @@ export async function runMsdAnalysis(options: MsdAnalysisOptions): Promise<MsdAg
       })
       fillForwardDetail(db)
       const detail = db.prepare(`SELECT count(*) FROM ${msdTableOf('detail')}`).pluck().get() as number
+      dropTempTables(db)
       return { ...result, detail }
     })
     const aggregation: ForwardAggregation = {
@@ -180,7 +181,9 @@ export async function runMsdAnalysis(options: MsdAnalysisOptions): Promise<MsdAg
         return typeof value === 'boolean' ? (value ? 'yes' : 'no') : value
       }))
     }
-    return db.prepare(`SELECT count(*) FROM ${msdTableOf('detail')}`).pluck().get() as number
+    const count = db.prepare(`SELECT count(*) FROM ${msdTableOf('detail')}`).pluck().get() as number
+    dropTempTables(db)
+    return count
   })
   const attribution: MachineAttribution[] = tables.machines.map((m) => ({
     WORKCENTER_GROUP: m.WORKCENTER_GROUP,

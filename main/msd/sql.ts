@@ -121,3 +121,9 @@ export function joinDistinct(values: Iterable<string | null>, unknown: string): 
   for (const v of values) if (v !== null && v !== '') set.add(v)
   return set.size === 0 ? unknown : [...set].sort().join(', ')
 }
+
+/** Drops the analysis's temporary tables (they would otherwise live until the file is closed). */
+export function dropTempTables(db: SqliteDatabase): void {
+  const names = db.prepare("SELECT type, name FROM temp.sqlite_schema WHERE type IN ('table', 'view') AND name LIKE 'msd\\_%' ESCAPE '\\' OR name = 'selected_rejects'").all() as { type: string; name: string }[]
+  for (const { type, name } of names) db.exec(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} IF EXISTS temp."${name}"`)
+}
