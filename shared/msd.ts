@@ -201,7 +201,10 @@ export interface Suspect {
   /** Lots and defective lots of that baseline group. */
   baseline_lots: number
   baseline_defective_lots: number
-  /** `defect_rate ÷ baseline_rate`, 4 decimals; null without a baseline (or a zero baseline with zero rate). */
+  /**
+   * `defect_rate ÷ baseline_rate`, 4 decimals (from the unrounded rates); 1 when both are 0; null
+   * without a baseline or when only the baseline is 0.
+   */
   lift: number | null
   /**
    * One-sided Fisher exact test on lot counts (defective / clean × touched / not touched): the

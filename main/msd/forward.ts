@@ -37,14 +37,14 @@ export interface ForwardTables {
  */
 function createDownstreamTables(db: SqliteDatabase, detectionOrder: number, hasUpstream: boolean, hasRejects: boolean): void {
   db.exec('DROP TABLE IF EXISTS temp.msd_fwd_wip; DROP TABLE IF EXISTS temp.msd_fwd_reject')
-  db.exec(`CREATE TEMP TABLE msd_fwd_wip (lot_cid TEXT NOT NULL, defect INTEGER NOT NULL, cid TEXT NOT NULL, grp TEXT NOT NULL,
-    machine TEXT NOT NULL, qty NUMERIC NOT NULL)`)
-  db.exec(`CREATE TEMP TABLE msd_fwd_reject (lot_cid TEXT NOT NULL, defect INTEGER NOT NULL, cid TEXT NOT NULL, grp TEXT NOT NULL,
-    machine TEXT NOT NULL, reason TEXT NOT NULL, qty NUMERIC NOT NULL)`)
+  db.exec(`CREATE TEMP TABLE msd_fwd_wip (lot_cid TEXT NOT NULL, defect INTEGER NOT NULL, seq INTEGER NOT NULL, cid TEXT NOT NULL,
+    grp TEXT NOT NULL, machine TEXT NOT NULL, qty NUMERIC NOT NULL)`)
+  db.exec(`CREATE TEMP TABLE msd_fwd_reject (lot_cid TEXT NOT NULL, defect INTEGER NOT NULL, seq INTEGER NOT NULL, cid TEXT NOT NULL,
+    grp TEXT NOT NULL, machine TEXT NOT NULL, reason TEXT NOT NULL, qty NUMERIC NOT NULL)`)
   const later = (group: string): string => `msd_group_order(${group}) > ${detectionOrder} AND msd_group_order(${group}) <> ${UNKNOWN_STATION_ORDER}`
   if (hasUpstream) {
     db.exec(`INSERT INTO temp.msd_fwd_wip
-      SELECT m.lot_cid, l.defect_qty > 0, u.CONTAINERID, u.WORKCENTER_GROUP, COALESCE(NULLIF(u.EQUIPMENTNAME, ''), '(NA)'), COALESCE(u.TRACKINQTY, 0)
+      SELECT m.lot_cid, l.defect_qty > 0, u._seq, u.CONTAINERID, u.WORKCENTER_GROUP, COALESCE(NULLIF(u.EQUIPMENTNAME, ''), '(NA)'), COALESCE(u.TRACKINQTY, 0)
       FROM "${eventTableOf('upstream_history')}" u
       JOIN msd_lot_cids m ON m.cid = u.CONTAINERID
       JOIN temp.msd_lot l ON l.cid = m.lot_cid
@@ -52,16 +52,25 @@ function createDownstreamTables(db: SqliteDatabase, detectionOrder: number, hasU
   }
   if (hasRejects) {
     db.exec(`INSERT INTO temp.msd_fwd_reject
-      SELECT m.lot_cid, l.defect_qty > 0, r.CONTAINERID, r.WORKCENTER_GROUP, COALESCE(r.EQUIPMENTNAME, '(NA)'), COALESCE(r.LOSSREASONNAME, '(未填寫)'),
+      SELECT m.lot_cid, l.defect_qty > 0, r._seq, r.CONTAINERID, r.WORKCENTER_GROUP, COALESCE(r.EQUIPMENTNAME, '(NA)'), COALESCE(r.LOSSREASONNAME, '(未填寫)'),
         COALESCE(r.REJECT_TOTAL_QTY, 0)
       FROM "${eventTableOf('downstream_rejects')}" r
       JOIN msd_lot_cids m ON m.cid = r.CONTAINERID
       JOIN temp.msd_lot l ON l.cid = m.lot_cid
       WHERE ${later('r.WORKCENTER_GROUP')}`)
   }
+  // A container can belong to several detection lots (a split child that was itself tested at the
+  // station): per lot it counts for each, but cohort totals count each event once — in the tracked
+  // cohort when any defect lot reaches it, else in the baseline.
   db.exec(`
     CREATE INDEX temp.msd_fwd_wip_by_lot ON msd_fwd_wip (lot_cid);
     CREATE INDEX temp.msd_fwd_reject_by_lot ON msd_fwd_reject (lot_cid);
+    CREATE TEMP TABLE msd_fwd_wip_once AS
+      SELECT seq, MAX(defect) AS defect, grp, machine, qty FROM temp.msd_fwd_wip GROUP BY seq;
+    CREATE TEMP TABLE msd_fwd_reject_once AS
+      SELECT seq, MAX(defect) AS defect, grp, machine, reason, qty FROM temp.msd_fwd_reject GROUP BY seq;
+    CREATE TEMP TABLE msd_fwd_lot_cohort AS
+      SELECT lot_cid, grp, defect FROM temp.msd_fwd_wip UNION SELECT lot_cid, grp, defect FROM temp.msd_fwd_reject;
   `)
 }
 
@@ -89,18 +98,20 @@ export function analyzeForward(db: SqliteDatabase, options: { detectionOrder: nu
   const stations = db
     .prepare(
       `WITH
-         w AS (SELECT grp, defect, COUNT(DISTINCT lot_cid) AS lots, SUM(qty) AS input_qty FROM temp.msd_fwd_wip GROUP BY grp, defect),
-         r AS (SELECT grp, defect, COUNT(DISTINCT lot_cid) AS lots, SUM(qty) AS reject_qty FROM temp.msd_fwd_reject GROUP BY grp, defect),
+         w AS (SELECT grp, defect, SUM(qty) AS input_qty FROM temp.msd_fwd_wip_once GROUP BY grp, defect),
+         r AS (SELECT grp, defect, SUM(qty) AS reject_qty FROM temp.msd_fwd_reject_once GROUP BY grp, defect),
+         n AS (SELECT grp, defect, COUNT(DISTINCT lot_cid) AS lots FROM temp.msd_fwd_lot_cohort GROUP BY grp, defect),
          k AS (SELECT grp, defect FROM w UNION SELECT grp, defect FROM r)
-       SELECT k.grp AS grp, k.defect AS defect, MAX(COALESCE(w.lots, 0), COALESCE(r.lots, 0)) AS lots,
+       SELECT k.grp AS grp, k.defect AS defect, COALESCE(n.lots, 0) AS lots,
          COALESCE(w.input_qty, 0) AS input_qty, COALESCE(r.reject_qty, 0) AS reject_qty
-       FROM k LEFT JOIN w ON w.grp = k.grp AND w.defect = k.defect LEFT JOIN r ON r.grp = k.grp AND r.defect = k.defect`,
+       FROM k LEFT JOIN w ON w.grp = k.grp AND w.defect = k.defect LEFT JOIN r ON r.grp = k.grp AND r.defect = k.defect
+         LEFT JOIN n ON n.grp = k.grp AND n.defect = k.defect`,
     )
     .all() as StationRow[]
   const topReason = new Map<string, string>()
   for (const row of db
     .prepare(
-      `SELECT grp, reason, SUM(qty) AS qty FROM temp.msd_fwd_reject WHERE defect = 1 GROUP BY grp, reason ORDER BY grp, qty DESC, reason`,
+      `SELECT grp, reason, SUM(qty) AS qty FROM temp.msd_fwd_reject_once WHERE defect = 1 GROUP BY grp, reason ORDER BY grp, qty DESC, reason`,
     )
     .iterate() as IterableIterator<{ grp: string; reason: string }>) {
     if (!topReason.has(row.grp)) topReason.set(row.grp, row.reason)
@@ -147,17 +158,19 @@ export function analyzeForward(db: SqliteDatabase, options: { detectionOrder: nu
   const machines = db
     .prepare(
       `WITH
-         w AS (SELECT machine, SUM(qty) AS input_qty, COUNT(DISTINCT lot_cid) AS lots FROM temp.msd_fwd_wip WHERE defect = 1 GROUP BY machine),
-         r AS (SELECT machine, SUM(qty) AS reject_qty FROM temp.msd_fwd_reject WHERE defect = 1 GROUP BY machine),
+         w AS (SELECT machine, SUM(qty) AS input_qty FROM temp.msd_fwd_wip_once WHERE defect = 1 GROUP BY machine),
+         r AS (SELECT machine, SUM(qty) AS reject_qty FROM temp.msd_fwd_reject_once WHERE defect = 1 GROUP BY machine),
+         n AS (SELECT machine, COUNT(DISTINCT lot_cid) AS lots FROM temp.msd_fwd_wip WHERE defect = 1 GROUP BY machine),
          k AS (SELECT machine FROM w UNION SELECT machine FROM r)
-       SELECT k.machine AS name, COALESCE(w.input_qty, 0) AS input_qty, COALESCE(r.reject_qty, 0) AS defect_qty, COALESCE(w.lots, 0) AS lot_count
-       FROM k LEFT JOIN w ON w.machine = k.machine LEFT JOIN r ON r.machine = k.machine`,
+       SELECT k.machine AS name, COALESCE(w.input_qty, 0) AS input_qty, COALESCE(r.reject_qty, 0) AS defect_qty, COALESCE(n.lots, 0) AS lot_count
+       FROM k LEFT JOIN w ON w.machine = k.machine LEFT JOIN r ON r.machine = k.machine LEFT JOIN n ON n.machine = k.machine`,
     )
     .all() as { name: string; input_qty: number; defect_qty: number; lot_count: number }[]
   const reasons = db
     .prepare(
-      `SELECT reason AS name, 0 AS input_qty, SUM(qty) AS defect_qty, COUNT(DISTINCT lot_cid) AS lot_count
-       FROM temp.msd_fwd_reject WHERE defect = 1 GROUP BY reason`,
+      `SELECT o.reason AS name, 0 AS input_qty, o.qty AS defect_qty, COALESCE(n.lots, 0) AS lot_count
+       FROM (SELECT reason, SUM(qty) AS qty FROM temp.msd_fwd_reject_once WHERE defect = 1 GROUP BY reason) o
+       LEFT JOIN (SELECT reason, COUNT(DISTINCT lot_cid) AS lots FROM temp.msd_fwd_reject WHERE defect = 1 GROUP BY reason) n ON n.reason = o.reason`,
     )
     .all() as { name: string; input_qty: number; defect_qty: number; lot_count: number }[]
 

@@ -858,6 +858,47 @@ describe('MSD forward: re-keyed descendants, baseline, amplification', () => {
       await none.cleanup()
     }
   })
+
+  it('counts a later reject once in the cohort totals when a split child is itself a detection lot', async () => {
+    // G1 'G-1' at 成型 in 100 with R-MOLD 7; its split child G1C is tracked in at 成型 in the same
+    // window too (in 40, R-MOLD 2): both are defect lots, and G1C is also G1's descendant.
+    // G1C then runs 電鍍 PL-01 in 40 and gets 6 R-PLATE rejects — the only later event.
+    // Tracked containers {G1, G1C} = 2; what happened later: 40 in, 6 rejected → 15 %.
+    // Detection: 9 / 140 = 6.42857… → 6.4286 %; amplification 15 / 6.4286 = 2.33332… → 2.3333.
+    // Per lot (detail), each detection lot sees its own family: G1 6 / 100 → 6 %, G1C 6 / 40 → 15 %.
+    const own = await createFixtureSource({
+      DW_MES_CONTAINER: [lot('G1', 'G-1'), lot('G1C', 'G-1-C', { SPLITFROMID: 'G1' })],
+      DW_MES_LOTWIPHISTORY: [
+        wip('G1', '成型', 'MD-01', at('10', '08:00'), 100),
+        wip('G1C', '成型', 'MD-01', at('10', '10:00'), 40),
+        wip('G1C', '電鍍', 'PL-01', at('12', '08:00'), 40),
+      ],
+      DW_MES_LOTREJECTHISTORY: [
+        reject('G1', '成型', 'R-MOLD', 7, at('10', '09:00'), { EQUIPMENTNAME: 'MD-01' }),
+        reject('G1C', '成型', 'R-MOLD', 2, at('10', '11:00'), { EQUIPMENTNAME: 'MD-01' }),
+        reject('G1C', '電鍍', 'R-PLATE', 6, at('12', '09:00'), { EQUIPMENTNAME: 'PL-01' }),
+      ],
+    })
+    let overlap: MsdRun<ForwardAggregation> | undefined
+    try {
+      overlap = await runMsd<ForwardAggregation>(own.source, params)
+      const a = overlap.aggregation
+      const detail = await overlap.rows('detail')
+      expect(detail.map((r) => [r.CONTAINERID, r.DOWNSTREAM_TOTAL_REJECT, r.DOWNSTREAM_REJECT_RATE]).sort()).toEqual([['G1', 6, 6], ['G1C', 6, 15]])
+      expect(a.kpi).toMatchObject({
+        detection_lot_count: 2, defect_lot_count: 2, detection_defect_qty: 9, detection_defect_rate: 6.4286, tracked_lot_count: 2,
+        downstream_stations_reached: 1, downstream_reject_rate: 15, amplification: 2.3333,
+      })
+      // Only 6 units were rejected after molding, by 40 tracked in.
+      expect(a.kpi.downstream_total_reject).toBe(6)
+      expect(a.charts.by_downstream_station.map((i) => [i.name, i.input_qty, i.defect_qty, i.defect_rate])).toEqual([['電鍍', 40, 6, 15]])
+      expect(a.charts.by_downstream_machine.map((i) => [i.name, i.input_qty, i.defect_qty])).toEqual([['PL-01', 40, 6]])
+      expect(a.charts.by_downstream_loss_reason.map((i) => [i.name, i.defect_qty])).toEqual([['R-PLATE', 6]])
+    } finally {
+      await overlap?.cleanup()
+      await own.cleanup()
+    }
+  })
 })
 
 // ─── 8. Pareto builder (unit) ─────────────────────────────────────────────────────────────────
@@ -889,30 +930,5 @@ describe('buildPareto', () => {
       { name: 'B', input_qty: 100, defect_qty: 10, defect_rate: 10, lot_count: 1, cumulative_pct: 50 },
       { name: 'A', input_qty: 200, defect_qty: 10, defect_rate: 5, lot_count: 2, cumulative_pct: 100 },
     ])
-  })
-})
-
-describe('PROBE', () => {
-  it('overlapping forward seeds', async () => {
-    const fx = await createFixtureSource({
-      DW_MES_CONTAINER: [lot('FL1', 'F-L1'), lot('FL1C', 'F-L1-C', { SPLITFROMID: 'FL1' })],
-      DW_MES_LOTWIPHISTORY: [
-        wip('FL1', '成型', 'MD-01', at('10', '08:00'), 100),
-        wip('FL1C', '成型', 'MD-01', at('10', '10:00'), 40),
-        wip('FL1C', '電鍍', 'PL-01', at('12', '08:00'), 40),
-      ],
-      DW_MES_LOTREJECTHISTORY: [
-        reject('FL1', '成型', 'R-MOLD', 7, at('10', '09:00')),
-        reject('FL1C', '成型', 'R-MOLD', 2, at('10', '11:00')),
-        reject('FL1C', '電鍍', 'R-PLATE', 6, at('12', '09:00')),
-      ],
-    })
-    const run = await runMsd<ForwardAggregation>(fx.source, { mode: 'date_range', start_date: '2026-01-10', end_date: '2026-01-10', station: '成型', direction: 'forward' })
-    console.log(JSON.stringify(run.aggregation.kpi), JSON.stringify(run.aggregation.charts.by_downstream_station), JSON.stringify(await run.rows('detail')))
-    await run.cleanup()
-    const b = await runMsd<BackwardAggregation>(fx.source, { mode: 'date_range', start_date: '2026-01-10', end_date: '2026-01-10', station: '成型' })
-    console.log(JSON.stringify(b.aggregation.kpi), JSON.stringify(b.aggregation.attribution))
-    await b.cleanup()
-    await fx.cleanup()
   })
 })
