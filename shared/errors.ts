@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'trace/seed-failed'
   /** Lineage resolution failed. */
   | 'trace/lineage-failed'
+  /** The MSD analysis of a trace failed (not the disk, not the source). */
+  | 'trace/analysis-failed'
   /** Output file cannot be written. */
   | 'storage/write-failed'
   /** The disk (or the size cap of a result file) is full; the partial file is removed. */

@@ -216,7 +216,10 @@ export interface Suspect {
   inconclusive: boolean
   /** Every lot of the population touched it: reported, never ranked. */
   no_contrast: boolean
-  /** 1 = strongest suspect; null when not ranked (inconclusive or no contrast). */
+  /**
+   * 1 = strongest suspect. Only conclusive factors whose lots fare worse than the baseline are
+   * ranked; null for the others (inconclusive, no contrast, or not over-represented: lift ≤ 1).
+   */
   rank: number | null
 }
 
@@ -225,7 +228,10 @@ export interface SuspectSummary {
   machines: number
   materials: number
   wafer_roots: number
+  /** Conclusive factors whose lots fare worse than the baseline (the suspects). */
   ranked: number
+  /** Conclusive factors whose lots fare no worse than the baseline (lift ≤ 1). */
+  not_elevated: number
   inconclusive: number
   no_contrast: number
   /** Rows of the full list in the result file. */
@@ -259,7 +265,10 @@ export interface ForwardKpi {
   downstream_reject_rate: number
   /** The same rate for the lots without a detection defect (and their descendants); null when none reached a later station. */
   baseline_downstream_reject_rate: number | null
-  /** Downstream rate ÷ detection rate; null when the detection rate is 0, 0 when nothing was rejected later. */
+  /**
+   * Downstream rate ÷ detection rate (from the unrounded rates); null when the detection rate is 0
+   * or no tracked lot reached a later station, 0 when nothing was rejected later.
+   */
   amplification: number | null
 }
 

@@ -37,7 +37,8 @@ function formatBackward(a: BackwardAggregation): string {
     chartLine('By material', a.charts.by_material),
     chartLine('By wafer root', a.charts.by_wafer_root),
     `Suspects      ${a.suspect_summary.ranked} ranked of ${a.suspect_summary.total} factors ` +
-      `(${a.suspect_summary.inconclusive} inconclusive, ${a.suspect_summary.no_contrast} shared by every lot)`,
+      `(${a.suspect_summary.not_elevated} no worse than their baseline, ${a.suspect_summary.inconclusive} inconclusive, ` +
+      `${a.suspect_summary.no_contrast} shared by every lot)`,
     ...a.suspects.filter((s) => s.rank !== null).slice(0, SHOWN_SUSPECTS).map(suspectLine),
   ]
   return lines.join('\n')

@@ -101,6 +101,9 @@ type Listener<T> = (event: T) => void
 /** Name of the lock file an engine keeps in its data folder (see `JobEngineOptions.lockPath`). */
 export const ENGINE_LOCK_FILE = 'engine.lock'
 
+/** Version of the MSD analysis's output; a cached MSD result of another version is not reused. */
+export const MSD_ANALYSIS_VERSION = 1
+
 /** A stable hash of everything that makes two traces the same (domain.md §14 #1). */
 export function dedupKeyOf(request: NormalizedTraceRequest, source: WorkerSourceSpec): string {
   const canonical = JSON.stringify({
@@ -111,6 +114,8 @@ export function dedupKeyOf(request: NormalizedTraceRequest, source: WorkerSource
     loss_reasons: [...request.loss_reasons].sort(),
     domains: [...request.domains].sort(),
     source,
+    // A result made by an older analysis does not answer a request to today's.
+    ...(request.profile === 'mid_section_defect' ? { analysis: MSD_ANALYSIS_VERSION } : {}),
   })
   return createHash('sha256').update(canonical).digest('hex')
 }

@@ -223,6 +223,7 @@ export async function runMsdAnalysis(options: MsdAnalysisOptions): Promise<MsdAg
       materials: count('material'),
       wafer_roots: count('wafer_root'),
       ranked: suspects.filter((s) => s.rank !== null).length,
+      not_elevated: suspects.filter((s) => s.rank === null && !s.inconclusive).length,
       inconclusive: suspects.filter((s) => s.inconclusive && !s.no_contrast).length,
       no_contrast: suspects.filter((s) => s.no_contrast).length,
       total: suspects.length,

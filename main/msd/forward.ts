@@ -137,10 +137,13 @@ export function analyzeForward(db: SqliteDatabase, options: { detectionOrder: nu
   })
 
   const sum = (rows: StationRow[], key: 'input_qty' | 'reject_qty'): number => rows.reduce((n, r) => n + r[key], 0)
-  const downstreamRate = ratePct(sum(trackedStations, 'reject_qty'), sum(trackedStations, 'input_qty'))
   const baselineRows = cohort(0)
-  const detectionRate = ratePct(defectLots.defect_qty, defectLots.input_qty)
+  const downstreamInput = sum(trackedStations, 'input_qty')
   const downstreamTotal = sum(trackedStations, 'reject_qty')
+  const detectionRate = ratePct(defectLots.defect_qty, defectLots.input_qty)
+  // Amplification from the unrounded rates; unknown when nothing was seen later or nothing at detection.
+  const rawDetection = defectLots.input_qty > 0 ? defectLots.defect_qty / defectLots.input_qty : 0
+  const rawDownstream = downstreamInput > 0 ? downstreamTotal / downstreamInput : null
   const kpi: ForwardKpi = {
     detection_lot_count: totals.lots,
     defect_lot_count: defectLots.lots,
@@ -149,9 +152,9 @@ export function analyzeForward(db: SqliteDatabase, options: { detectionOrder: nu
     tracked_lot_count: tracked,
     downstream_stations_reached: trackedStations.length,
     downstream_total_reject: downstreamTotal,
-    downstream_reject_rate: downstreamRate,
-    baseline_downstream_reject_rate: baselineRows.length > 0 ? ratePct(sum(baselineRows, 'reject_qty'), sum(baselineRows, 'input_qty')) : null,
-    amplification: detectionRate === 0 ? null : downstreamTotal === 0 ? 0 : roundTo(downstreamRate / detectionRate, 4),
+    downstream_reject_rate: ratePct(downstreamTotal, downstreamInput),
+    baseline_downstream_reject_rate: sum(baselineRows, 'input_qty') > 0 ? ratePct(sum(baselineRows, 'reject_qty'), sum(baselineRows, 'input_qty')) : null,
+    amplification: rawDetection === 0 || rawDownstream === null ? null : downstreamTotal === 0 ? 0 : roundTo(rawDownstream / rawDetection, 4),
   }
 
   // Machines across stations: input from track-ins on the machine, rejects booked on it.
@@ -160,7 +163,9 @@ export function analyzeForward(db: SqliteDatabase, options: { detectionOrder: nu
       `WITH
          w AS (SELECT machine, SUM(qty) AS input_qty FROM temp.msd_fwd_wip_once WHERE defect = 1 GROUP BY machine),
          r AS (SELECT machine, SUM(qty) AS reject_qty FROM temp.msd_fwd_reject_once WHERE defect = 1 GROUP BY machine),
-         n AS (SELECT machine, COUNT(DISTINCT lot_cid) AS lots FROM temp.msd_fwd_wip WHERE defect = 1 GROUP BY machine),
+         n AS (SELECT machine, COUNT(DISTINCT lot_cid) AS lots FROM (
+           SELECT machine, lot_cid FROM temp.msd_fwd_wip WHERE defect = 1 UNION SELECT machine, lot_cid FROM temp.msd_fwd_reject WHERE defect = 1
+         ) GROUP BY machine),
          k AS (SELECT machine FROM w UNION SELECT machine FROM r)
        SELECT k.machine AS name, COALESCE(w.input_qty, 0) AS input_qty, COALESCE(r.reject_qty, 0) AS defect_qty, COALESCE(n.lots, 0) AS lot_count
        FROM k LEFT JOIN w ON w.machine = k.machine LEFT JOIN r ON r.machine = k.machine LEFT JOIN n ON n.machine = k.machine`,

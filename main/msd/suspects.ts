@@ -76,14 +76,20 @@ function liftKey(s: Suspect): number {
   return s.lift ?? (s.defect_qty > 0 ? Number.POSITIVE_INFINITY : 0)
 }
 
+/** A conclusive factor whose lots fare worse than its baseline: a suspect. */
+function isOverRepresented(s: Suspect): boolean {
+  return !s.inconclusive && liftKey(s) > 1
+}
+
 /**
- * Orders suspects and numbers the ranked ones: conclusive factors first, by significance
- * (smallest p), then lift, then defective lots; then the inconclusive ones and those without
- * contrast, by defective lots. Ties end on the factor type and name, so the order is stable.
+ * Orders suspects and numbers the ranked ones: conclusive factors whose lots fare worse than the
+ * baseline first, by significance (smallest p), then lift, then defective lots; then every other
+ * factor (not over-represented, inconclusive, no contrast), unranked, by defective lots. Ties end
+ * on the factor type and name, so the order is stable.
  */
 export function rankSuspects(suspects: Suspect[]): Suspect[] {
-  const ranked = suspects.filter((s) => !s.inconclusive)
-  const rest = suspects.filter((s) => s.inconclusive)
+  const ranked = suspects.filter(isOverRepresented)
+  const rest = suspects.filter((s) => !isOverRepresented(s))
   const tieBreak = (a: Suspect, b: Suspect): number =>
     compareCodeUnits(a.factor_type, b.factor_type) || compareCodeUnits(a.station ?? '', b.station ?? '') || compareCodeUnits(a.name, b.name)
   ranked.sort((a, b) => a.p_value! - b.p_value! || liftKey(b) - liftKey(a) || b.defective_lots - a.defective_lots || tieBreak(a, b))

@@ -207,7 +207,7 @@ class SqliteResultFileWriter implements ResultFileWriter {
       return fn()
     } catch (error) {
       const failure =
-        error instanceof AppError && error.code === 'input/invalid'
+        error instanceof AppError && (error.code === 'input/invalid' || error.code === 'trace/analysis-failed')
           ? error
           : toStorageError(error, `${what} (result file of job ${this.options.jobId})`, this.partialPath, 'storage/write-failed')
       if (failure.code !== 'input/invalid') {
@@ -341,7 +341,16 @@ class SqliteResultFileWriter implements ResultFileWriter {
     return this.step(what, () => {
       const db = this.open()
       this.ensureMsdInputs()
-      return db.transaction(() => fn(db))()
+      try {
+        return db.transaction(() => fn(db))()
+      } catch (error) {
+        // A full disk or an I/O error is the file's failure; anything else is the analysis's.
+        const storage = toStorageError(error, what, this.partialPath, 'storage/write-failed')
+        if (storage.code !== 'storage/write-failed') throw storage
+        throw error instanceof AppError
+          ? error
+          : new AppError('trace/analysis-failed', `${what} failed: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error })
+      }
     })
   }
 

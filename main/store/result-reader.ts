@@ -172,6 +172,13 @@ class SqliteResultFileReader implements ResultFileReader {
           info.map((c) => c.name).filter((c) => c !== '_seq'),
         )
       }
+      for (const [table, stored] of Object.entries(this.meta.msd_tables ?? {})) {
+        const info = this.db.pragma(`table_info(${quoteIdentifier(msdTableOf(table as MsdTable))})`) as { name: string }[]
+        const names = new Set(info.map((c) => c.name))
+        if (!(MSD_TABLES as readonly string[]).includes(table) || !stored || !stored.columns.every((c) => names.has(c))) {
+          throw new AppError('storage/unreadable', `The result file ${path} lists an MSD ${table} table it does not hold.`, { path })
+        }
+      }
     } catch (error) {
       this.close()
       throw toStorageError(error, `Reading the result file ${path}`, path, 'storage/unreadable')

@@ -373,6 +373,40 @@ describe('result file', () => {
       expect(error.message).toContain(`up to ${RESULT_FORMAT_VERSION}`)
     })
 
+    it('pages MSD tables and refuses a file whose manifest lists one it does not hold', () => {
+      const w = writer(path)
+      w.createMsdTable('detail', [{ key: 'CONTAINERID', numeric: false }, { key: 'DEFECT_RATE', numeric: true }])
+      w.analyze('Filling the detail', (db) => {
+        const insert = db.prepare('INSERT INTO msd_detail (CONTAINERID, DEFECT_RATE) VALUES (?, ?)')
+        for (const [cid, rate] of [['C', 9.5], ['A', 5], ['B', 1.25]] as const) insert.run(cid, rate)
+      })
+      finishPlain(w)
+      const reader = openResultFile(path)
+      expect(reader.msdColumns('detail')).toEqual(['CONTAINERID', 'DEFECT_RATE'])
+      expect(reader.msdColumns('suspects')).toBeNull()
+      expect(reader.msdPage('detail', { offset: 1, limit: 5 })).toEqual({ rows: [{ CONTAINERID: 'A', DEFECT_RATE: 5 }, { CONTAINERID: 'B', DEFECT_RATE: 1.25 }], total: 3, offset: 1, limit: 5 })
+      expect(reader.msdPage('detail', { sort: { column: 'DEFECT_RATE' }, filter: [{ column: 'DEFECT_RATE', op: 'gte', value: 2 }] }).rows.map((r) => r.CONTAINERID)).toEqual(['A', 'C'])
+      expect(reader.msdPage('suspects')).toEqual({ rows: [], total: 0, offset: 0, limit: 100 })
+      expect(thrown(() => reader.msdPage('nope' as 'detail'))).toMatchObject({ code: 'input/invalid', details: { field: 'table' } })
+      reader.close()
+
+      const broken = join(tmp.dir, 'broken.sqlite')
+      copyFileSync(path, broken)
+      const db = new Database(broken)
+      db.exec('DROP TABLE msd_detail')
+      db.close()
+      expect(thrown(() => openResultFile(broken))).toMatchObject({ code: 'storage/unreadable' })
+    })
+
+    it('reports a failing analysis step as trace/analysis-failed, not as a storage error', () => {
+      const w = writer(path)
+      const error = thrown(() => w.analyze('Aggregating', (db) => db.exec('SELECT no_such_column FROM msd_detection')))
+      expect(error).toMatchObject({ code: 'trace/analysis-failed' })
+      expect(error.message).toContain('no such column')
+      w.abort()
+      expect(existsSync(`${path}.partial`)).toBe(false)
+    })
+
     it('opens a copy on another path (results are self-describing)', () => {
       const w = writer(path)
       w.writeEvents('history', eventRows('history', 0, 10))
