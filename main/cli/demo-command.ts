@@ -64,6 +64,8 @@ export async function demoCommand(flags: Flags, io: CliIo): Promise<number> {
 
 interface DemoSamples {
   lot_ids: string[]
+  /** The planted downstream effect's station and reason, for the forward example. */
+  forward: { station: string; reason: string } | null
   start_date: string
   end_date: string
 }
@@ -73,12 +75,17 @@ async function readSamples(path: string): Promise<DemoSamples> {
   try {
     const rows = await source.all("SELECT KEY, VALUE FROM MES_TRACE_DEMO_INFO WHERE KEY IN ('planted', 'start_date', 'end_date')", [])
     const info = new Map(rows.map((r) => [String(r.KEY), String(r.VALUE)]))
-    const planted = JSON.parse(info.get('planted') ?? '{}') as { samples?: { lot_ids?: string[] } }
+    const planted = JSON.parse(info.get('planted') ?? '{}') as {
+      samples?: { lot_ids?: string[] }
+      downstream_effect?: { detection_station?: string; loss_reason?: string }
+    }
+    const effect = planted.downstream_effect
+    const forward = effect?.detection_station && effect.loss_reason ? { station: effect.detection_station, reason: effect.loss_reason } : null
     const lotIds = planted.samples?.lot_ids
     if (!Array.isArray(lotIds) || lotIds.length === 0) {
       throw new AppError('source/schema', `${path} has no demo samples; make it again with \`mes-trace demo --force\`.`)
     }
-    return { lot_ids: lotIds, start_date: info.get('start_date') ?? '', end_date: info.get('end_date') ?? '' }
+    return { lot_ids: lotIds, forward, start_date: info.get('start_date') ?? '', end_date: info.get('end_date') ?? '' }
   } finally {
     await source.close()
   }
@@ -118,7 +125,8 @@ export async function demoRunCommand(flags: Flags, io: CliIo): Promise<number> {
   if (msd === 0) {
     io.stdout(
       `\nTry next:\n` +
-        `  npx mes-trace run --source sqlite:"${plant}" --profile mid_section_defect --direction forward --station 成型 ${window}\n` +
+        `  npx mes-trace run --source sqlite:"${plant}" --profile mid_section_defect --direction forward ` +
+        `--station ${samples.forward?.station ?? '成型'}${samples.forward ? ` --loss-reasons ${samples.forward.reason}` : ''} ${window}\n` +
         `  npx mes-trace export <job id above> --format xlsx --out msd.xlsx\n`,
     )
   }

@@ -26,7 +26,7 @@ describe('mes-trace demo-run (npm run demo)', () => {
     expect(first.out).toMatch(/Profile {7}mid_section_defect \(backward\)/)
     expect(first.out).toMatch(/MSD backward at 測試\nDetection {5}\d+ lots, input \d+/)
     expect(first.out).toMatch(/Suspects {6}\d+ ranked of \d+ factors/)
-    expect(first.out).toMatch(/--direction forward --station 成型 --from \d{4}-\d{2}-\d{2} --to 2026-10-31/)
+    expect(first.out).toMatch(/--direction forward --station 成型 --loss-reasons 061_SHORT_MOLD --from \d{4}-\d{2}-\d{2} --to 2026-10-31/)
 
     const second = captureIo()
     expect(await main(['demo-run', '--data-dir', dir], second)).toBe(0)
