@@ -7,25 +7,26 @@
  * A job running in another process (the app, another `mes-trace run`) has its worker there, so it
  * can be neither cancelled nor removed from here: those commands say so instead.
  */
-import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
-import { basename, join, resolve } from 'node:path'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { AppError, invalidInput, toErrorData } from '../../shared/errors.js'
+import type { JobView } from '../../shared/jobs.js'
 import type { MsdAggregation } from '../../shared/msd.js'
 import type { EngineSettings } from '../../shared/settings.js'
 import { formatLocalDateTime } from '../../shared/time.js'
-import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
+import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { isDomain, DOMAINS, PROFILES, type Domain, type EventRow, type Profile, type QualityMeta } from '../../shared/trace.js'
 import type { JobEngine } from '../engine/index.js'
 import {
-  JOB_STATUSES, MAX_JOB_PAGE, MAX_PAGE_LIMIT, MSD_TABLES, PARTIAL_SUFFIX, assertJobId, openResultFile, resultPathOf,
-  resultsDirOf, type Catalog, type MsdTable, type JobRow, type JobStatus, type PageSort, type ResultFileReader,
+  JOB_STATUSES, MAX_JOB_PAGE, MAX_PAGE_LIMIT, MSD_TABLES, assertJobId, openResultFile, type Catalog, type MsdTable, type JobRow, type JobStatus, type PageSort, type ResultFileReader,
 } from '../store/index.js'
-import { EVENT_DOMAINS, eventCids } from '../trace/index.js'
+import { EVENT_DOMAINS } from '../trace/index.js'
 import { dataDirOf, openCliEngine } from './cli-engine.js'
 import { intFlag } from './demo-command.js'
-import { assertWritableTarget, cellsOf, copyResultFile, domainColumns, msdExportColumns, writeDomainCsv, writeMsdCsv } from './export.js'
-import { writeXlsx, type XlsxSheet } from './xlsx.js'
+import {
+  IMPORT_SOURCE_PREFIX, assertWritableTarget, cellsOf, copyResultFile, domainColumns, importResultFile, isImported, jobViewOf, msdExportColumns,
+  rowsTotal, writeDomainCsv, writeMsdCsv, writeXlsx, type XlsxSheet,
+} from '../results/index.js'
 import type { CliIo } from './main.js'
 import { formatAggregation } from './msd-format.js'
 import { formatOutcome, progressPrinter, whenJobEnds, type RunJson } from './run-command.js'
@@ -42,7 +43,6 @@ const MAX_CELL_WIDTH = 48
 const MAX_TEXT_FILTER = 200
 
 /** `source_id` prefix of a job made by `mes-trace import`. */
-export const IMPORT_SOURCE_PREFIX = 'import:'
 
 // ---------------------------------------------------------------------------------------------
 // Opening the data directory
@@ -83,9 +83,6 @@ function jobIdArg(positionals: readonly string[]): string {
   return jobId
 }
 
-function isImported(row: JobRow): boolean {
-  return row.source_id.startsWith(IMPORT_SOURCE_PREFIX)
-}
 
 // ---------------------------------------------------------------------------------------------
 // Formatting
@@ -163,62 +160,13 @@ function expiryText(row: JobRow, now: number, withSeconds = true): string {
   return formatTime(row.expires_at, withSeconds)
 }
 
-function rowsTotal(row: JobRow): number {
-  return Object.values(row.row_counts).reduce<number>((n, v) => n + (v ?? 0), 0)
-}
 
-/** What `jobs --json` prints per job (times in epoch milliseconds, like `run --json`). */
-export interface JobJson {
-  job_id: string
-  status: JobStatus
-  profile: Profile
-  direction: JobRow['direction']
-  source: string
-  source_id: string
-  domains: Domain[]
-  seed_count: number
-  cid_count: number
-  rows_total: number
-  row_counts: JobRow['row_counts']
-  quality: JobRow['quality']
-  created_at: number
-  started_at: number | null
-  completed_at: number | null
-  /** Null for a pinned job, one kept forever, or one that has not ended. */
-  expires_at: number | null
-  pinned: boolean
-  imported: boolean
-  cached_from: string | null
-  stage: JobRow['stage']
-  error: { code: string; message: string } | null
-  result_file: string | null
-}
+/** What `jobs --json` prints per job: the job view every surface shares. */
+export type JobJson = JobView
 
+/** A job row as `--json` prints it. */
 export function jobJson(row: JobRow): JobJson {
-  return {
-    job_id: row.job_id,
-    status: row.status,
-    profile: row.profile,
-    direction: row.direction,
-    source: row.source_description ?? row.source_id,
-    source_id: row.source_id,
-    domains: row.domains,
-    seed_count: row.seed_count,
-    cid_count: row.cid_count,
-    rows_total: rowsTotal(row),
-    row_counts: row.row_counts,
-    quality: row.quality,
-    created_at: row.created_at,
-    started_at: row.started_at,
-    completed_at: row.completed_at,
-    expires_at: row.expires_at,
-    pinned: row.pinned,
-    imported: isImported(row),
-    cached_from: row.cached_from,
-    stage: row.stage,
-    error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
-    result_file: row.status === 'finished' ? row.result_path : null,
-  }
+  return jobViewOf(row)
 }
 
 /** The request's input in one line: `lot_id: A, B, … (12)` or the MSD date window. */
@@ -759,10 +707,6 @@ export async function exportCommand(positionals: readonly string[], flags: Flags
 // ---------------------------------------------------------------------------------------------
 // import
 
-function newJobId(): string {
-  return `trace-evt-${randomBytes(6).toString('hex')}`
-}
-
 /**
  * `mes-trace import FILE`: registers a finished result file exported elsewhere as a finished job
  * of this data directory. The file is copied into the results folder under a new job id and a
@@ -772,76 +716,18 @@ function newJobId(): string {
  */
 export async function importCommand(positionals: readonly string[], flags: Flags, io: CliIo): Promise<number> {
   const file = resolve(onePositional(positionals, 'FILE', 'mes-trace import exported-result.sqlite'))
-  // Validate first: a file that is not a finished result is refused before anything is written.
-  const original = openResultFile(file)
-  let request: NormalizedTraceRequest
-  try {
-    const manifest = original.manifest()
-    if (manifest.status !== 'finished') throw new AppError('storage/unreadable', `The result file ${file} was never finished.`, { path: file })
-    try {
-      request = normalizeTraceRequest(toTraceRequest(manifest.request))
-    } catch (error) {
-      throw new AppError('storage/unreadable', `The result file ${file} holds a request this version cannot read: ${toErrorData(error).message}`, { path: file })
-    }
-  } finally {
-    original.close()
-  }
+  // Checked before the catalog is opened: a file that is not a finished result writes nothing.
+  openResultFile(file).close()
   return withStore(flags, io, async ({ dataDir, catalog, settings }) => {
-    const jobId = newJobId()
-    const resultsDir = resultsDirOf(dataDir)
-    const dest = resultPathOf(resultsDir, jobId)
-    try {
-      mkdirSync(resultsDir, { recursive: true })
-    } catch (error) {
-      throw new AppError('storage/write-failed', `Creating the results folder ${resultsDir} failed: ${(error as Error).message}`, { path: resultsDir })
+    const { row, fileJobId, asOf } = await importResultFile(file, { catalog, dataDir, settings })
+    if (flags.json) {
+      io.stdout(`${JSON.stringify({ ...jobJson(row), imported_from: file, file_job_id: fileJobId })}\n`)
+    } else {
+      io.stdout(
+        `Imported ${file} as job ${row.job_id} (${row.profile}, ${rowsTotal(row)} rows in ${row.domains.length} domain(s), as of ${formatTime(asOf)}).\n` +
+          `It is pinned; \`mes-trace pin ${row.job_id} --off\` lets it expire like any other result.\n`,
+      )
     }
-    await copyResultFile(file, dest, `${dest}${PARTIAL_SUFFIX}`)
-    let reader: ResultFileReader | undefined
-    try {
-      reader = openResultFile(dest)
-      const manifest = reader.manifest()
-      const seeds = reader.seeds()
-      const lineage = reader.lineage()
-      const cids = lineage ? eventCids(request, (seeds?.seeds ?? []).map((s) => s.container_id), lineage).length : 0
-      const now = Date.now()
-      const row = catalog.insertJob({
-        job_id: jobId,
-        profile: request.profile,
-        direction: request.direction,
-        domains: manifest.domains,
-        request,
-        dedup_key: null,
-        source_id: `${IMPORT_SOURCE_PREFIX}${basename(file)}`,
-        source_description: `${manifest.source} (imported from ${file})`,
-        result_path: dest,
-        priority: 1,
-        status: 'finished',
-        created_at: now,
-        completed_at: now,
-        ttl_ms: settings.TRACE_JOB_TTL_SECONDS * 1000,
-        pinned: true,
-        seed_count: seeds?.seed_count ?? 0,
-        cid_count: cids,
-        row_counts: manifest.row_counts,
-        quality: manifest.quality?.status ?? null,
-        cached_from: null,
-      })
-      if (flags.json) {
-        io.stdout(`${JSON.stringify({ ...jobJson(row), imported_from: file, file_job_id: manifest.job_id })}\n`)
-      } else {
-        io.stdout(
-          `Imported ${file} as job ${jobId} (${row.profile}, ${rowsTotal(row)} rows in ${row.domains.length} domain(s), as of ${formatTime(manifest.as_of)}).\n` +
-            `It is pinned; \`mes-trace pin ${jobId} --off\` lets it expire like any other result.\n`,
-        )
-      }
-      return 0
-    } catch (error) {
-      reader?.close()
-      reader = undefined
-      rmSync(dest, { force: true })
-      throw error
-    } finally {
-      reader?.close()
-    }
+    return 0
   })
 }

@@ -7,7 +7,6 @@ import { createWriteStream, type WriteStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { once } from 'node:events'
 import { resolve } from 'node:path'
-import { finished } from 'node:stream/promises'
 import { AppError, invalidInput, toErrorData, type AppErrorData } from '../../shared/errors.js'
 import type { MsdAggregation } from '../../shared/msd.js'
 import { formatLocalDateTime } from '../../shared/time.js'
@@ -19,6 +18,7 @@ import { openSource, parseSourceSpec } from '../sources/index.js'
 import type { Catalog } from '../store/index.js'
 import { dataDirOf, openCliEngine } from './cli-engine.js'
 import { formatAggregation } from './msd-format.js'
+import { closeOutput, writeLine } from '../results/index.js'
 
 /** Flags of `run`, as parsed from the command line (all strings). */
 export interface RunFlags {
@@ -176,31 +176,6 @@ async function openNdjson(path: string): Promise<WriteStream> {
     throw invalidInput('--ndjson', `cannot write ${path}: ${(error as Error).message}`)
   }
   return stream
-}
-
-/** Flushes and closes the NDJSON output; returns the error when the file could not be completed. */
-export async function closeNdjson(stream: WriteStream, path: string): Promise<AppErrorData | null> {
-  if (stream.destroyed) return stream.errored ? writeFailed(path, stream.errored) : null
-  stream.end()
-  try {
-    await finished(stream)
-    return null
-  } catch (error) {
-    return writeFailed(path, error)
-  }
-}
-
-function writeFailed(path: string, error: unknown): AppErrorData {
-  return { code: 'storage/write-failed', message: `writing ${path} failed: ${(error as Error).message}`, details: { path } }
-}
-
-/** Writes one line, waiting for the stream to drain; `once` rejects if the stream errors meanwhile. */
-export async function writeLine(stream: WriteStream, line: string): Promise<void> {
-  if (stream.destroyed) {
-    const data = writeFailed(String(stream.path), stream.errored ?? new Error('the file was closed'))
-    throw new AppError(data.code, data.message, data.details)
-  }
-  if (!stream.write(line)) await once(stream, 'drain')
 }
 
 /** What a finished run shows: the job row's numbers and the result file's seeds, lineage and quality. */
@@ -366,7 +341,7 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
     process.off('SIGINT', onSignal)
     await engine?.shutdown(2000)
     catalog?.close()
-    const closeError = ndjson ? await closeNdjson(ndjson, flags.ndjson!) : null
+    const closeError = ndjson ? await closeOutput(ndjson, flags.ndjson!) : null
     if (closeError && json.status === 'finished') {
       Object.assign(json, { status: 'failed', error: closeError })
       if (!flags.json) out.stderr(`error [${closeError.code}] ${closeError.message}\n`)

@@ -6,13 +6,10 @@ import type { ErrorCode } from '../../shared/errors.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Direction, Domain, Profile, QualityStatus, TraceProgress } from '../../shared/trace.js'
 
-/** Job lifecycle (architecture.md §3). */
-export const JOB_STATUSES = ['queued', 'running', 'finished', 'failed', 'cancelled', 'interrupted'] as const
-export type JobStatus = (typeof JOB_STATUSES)[number]
+import { JOB_STATUSES, TERMINAL_JOB_STATUSES, type JobStatus, type TerminalJobStatus } from '../../shared/jobs.js'
 
-/** Statuses a job ends in; a job in one of them has `completed_at` and `ttl_ms` set. */
-export const TERMINAL_JOB_STATUSES = ['finished', 'failed', 'cancelled', 'interrupted'] as const satisfies readonly JobStatus[]
-export type TerminalJobStatus = (typeof TERMINAL_JOB_STATUSES)[number]
+// Statuses live in shared/ (the renderer shows them); a job in a terminal one has `completed_at` and `ttl_ms` set.
+export { JOB_STATUSES, TERMINAL_JOB_STATUSES, type JobStatus, type TerminalJobStatus }
 
 /** A value that survives `JSON.stringify` / `JSON.parse` unchanged. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }

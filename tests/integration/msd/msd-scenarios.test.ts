@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeMsdCsv } from '../../../main/cli/export.js'
+import { writeMsdCsv } from '../../../main/results/index.js'
 import {
   buildPareto,
   PARETO_OTHER,

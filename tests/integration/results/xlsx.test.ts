@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { writeXlsx, XLSX_MAX_CELL_CHARS, XLSX_MAX_ROWS, type XlsxSheet } from '../../../main/cli/xlsx.js'
+import { writeXlsx, XLSX_MAX_CELL_CHARS, XLSX_MAX_ROWS, type XlsxSheet } from '../../../main/results/index.js'
 import { AppError } from '../../../shared/errors.js'
 
 /** Rows as an async iterable, in chunks of `size`. */

@@ -5,12 +5,11 @@
  * next to its final path first and renamed into place, so a failure never leaves half a file under
  * the name asked for.
  */
-import { randomBytes } from 'node:crypto'
-import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs'
+import { createWriteStream, type WriteStream } from 'node:fs'
 import { once } from 'node:events'
-import { basename, dirname, join } from 'node:path'
 import ExcelJS from 'exceljs'
-import { AppError, invalidInput } from '../../shared/errors.js'
+import { invalidInput } from '../../shared/errors.js'
+import { writeAtomically } from './file-output.js'
 
 /** One worksheet: a header row, then rows streamed in chunks (never the whole sheet in memory). */
 export interface XlsxSheet {
@@ -126,31 +125,6 @@ function columnWidths(sheet: XlsxSheet): number[] {
     if (given !== undefined && Number.isFinite(given) && given > 0) return Math.min(given, MAX_COLUMN_WIDTH)
     return Math.min(Math.max(displayWidth(header) + 2, DEFAULT_WIDTH_MIN), DEFAULT_WIDTH_MAX)
   })
-}
-
-/**
- * A temporary name next to `path`, on the same file system so the final rename is atomic. (The
- * same scheme as the private `tempPathFor` of export.ts.)
- */
-function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
-}
-
-/**
- * Writes `path` through a temporary file renamed into place; the temporary file never survives a
- * failure. (The same behaviour as the private `writeAtomically` of export.ts.)
- */
-async function writeAtomically<T>(path: string, write: (tempPath: string) => Promise<T>): Promise<T> {
-  const temp = tempPathFor(path)
-  try {
-    const result = await write(temp)
-    renameSync(temp, path)
-    return result
-  } catch (error) {
-    rmSync(temp, { force: true })
-    if (error instanceof AppError) throw error
-    throw new AppError('storage/write-failed', `writing ${path} failed: ${(error as Error).message}`, { path }, { cause: error })
-  }
 }
 
 /** The parts of ExcelJS 4.4.0's streaming writer that its type declarations leave out. */

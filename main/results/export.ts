@@ -4,17 +4,16 @@
  * next to its final path first and renamed into place, so a failure never leaves half a file
  * under the name asked for.
  */
-import { randomBytes } from 'node:crypto'
-import { createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs'
+import { createWriteStream, existsSync, statSync } from 'node:fs'
 import { once } from 'node:events'
-import { basename, dirname, join } from 'node:path'
+import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { AppError, invalidInput } from '../../shared/errors.js'
 import { detailColumnsOf, SUSPECT_COLUMNS, type DetailColumn } from '../../shared/msd.js'
 import type { Domain, EventRow } from '../../shared/trace.js'
 import { openResultFile, type MsdTable, type ResultFileReader } from '../store/index.js'
 import { EVENT_DOMAINS } from '../trace/index.js'
-import { closeNdjson, writeLine } from './run-command.js'
+import { closeOutput, writeAtomically, writeLine } from './file-output.js'
 
 /** UTF-8 byte order mark: spreadsheet programs read the file as UTF-8 (plant names are not ASCII). */
 export const CSV_BOM = '\uFEFF'
@@ -34,11 +33,6 @@ export function csvRecord(fields: readonly unknown[]): string {
   return `${fields.map(csvField).join(',')}${CRLF}`
 }
 
-/** A temporary name next to `path`, on the same file system so the final rename is atomic. */
-function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
-}
-
 /**
  * Refuses to replace an existing file unless `force` (the same wording as `mes-trace demo`), and
  * names `--out` when the folder it should go in does not exist.
@@ -50,19 +44,6 @@ export function assertWritableTarget(path: string, force: boolean): void {
   }
   const dir = dirname(path)
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw invalidInput('--out', `cannot write ${path}: the folder ${dir} does not exist`)
-}
-
-/** Writes `path` through a temporary file renamed into place; the temporary file never survives a failure. */
-async function writeAtomically<T>(path: string, write: (tempPath: string) => Promise<T>, temp = tempPathFor(path)): Promise<T> {
-  try {
-    const result = await write(temp)
-    renameSync(temp, path)
-    return result
-  } catch (error) {
-    rmSync(temp, { force: true })
-    if (error instanceof AppError) throw error
-    throw new AppError('storage/write-failed', `writing ${path} failed: ${(error as Error).message}`, { path }, { cause: error })
-  }
 }
 
 /** Chunks of rows as arrays of cells in `keys` order. */
@@ -89,7 +70,7 @@ export async function writeCsv(path: string, headers: readonly string[], rows: A
       stream.destroy()
       throw error
     }
-    const closeError = await closeNdjson(stream, path)
+    const closeError = await closeOutput(stream, path)
     if (closeError) throw new AppError(closeError.code, closeError.message, closeError.details)
     return count
   })

@@ -1,0 +1,13 @@
+/**
+ * Results leaving and entering the data folder: CSV and XLSX exports of a result's tables, a copy
+ * of the result file, importing such a copy as a job, and the job as every surface shows it. Used
+ * by the command line and by the services behind the renderer.
+ */
+export { closeOutput, tempPathFor, writeAtomically, writeLine } from './file-output.js'
+export {
+  CSV_BOM, assertWritableTarget, cellsOf, copyResultFile, csvField, csvRecord, domainColumns, msdExportColumns, writeCsv, writeDomainCsv,
+  writeMsdCsv,
+} from './export.js'
+export { writeXlsx, XLSX_MAX_CELL_CHARS, XLSX_MAX_ROWS, type XlsxOptions, type XlsxSheet } from './xlsx.js'
+export { IMPORT_SOURCE_PREFIX, isImported, jobViewOf, rowsTotal } from './job-view.js'
+export { importResultFile, type ImportedResult, type ImportResultOptions } from './import.js'
