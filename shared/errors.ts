@@ -7,6 +7,8 @@
 export type ErrorCode =
   /** A request, argument or setting has a wrong value; `details.field` names it. */
   | 'input/invalid'
+  /** A caller made too many calls of one channel; `details.retryAfterMs` says when to try again. */
+  | 'input/rate-limited'
   /** A source is missing a required table or column; `details.missing` lists them. */
   | 'source/schema'
   /** The source file/server cannot be reached or opened. */

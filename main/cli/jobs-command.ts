@@ -7,8 +7,7 @@
  * A job running in another process (the app, another `mes-trace run`) has its worker there, so it
  * can be neither cancelled nor removed from here: those commands say so instead.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { AppError, invalidInput, toErrorData } from '../../shared/errors.js'
 import type { JobView } from '../../shared/jobs.js'
 import type { MsdAggregation } from '../../shared/msd.js'
@@ -18,14 +17,13 @@ import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { isDomain, DOMAINS, PROFILES, type Domain, type EventRow, type Profile, type QualityMeta } from '../../shared/trace.js'
 import type { JobEngine } from '../engine/index.js'
 import {
-  JOB_STATUSES, MAX_JOB_PAGE, MAX_PAGE_LIMIT, MSD_TABLES, assertJobId, openResultFile, type Catalog, type MsdTable, type JobRow, type JobStatus, type PageSort, type ResultFileReader,
+  JOB_STATUSES, MAX_JOB_PAGE, MAX_PAGE_LIMIT, assertJobId, openResultFile, type Catalog, type MsdTable, type JobRow, type JobStatus, type PageSort, type ResultFileReader,
 } from '../store/index.js'
 import { EVENT_DOMAINS } from '../trace/index.js'
 import { dataDirOf, openCliEngine } from './cli-engine.js'
 import { intFlag } from './demo-command.js'
 import {
-  IMPORT_SOURCE_PREFIX, assertWritableTarget, cellsOf, copyResultFile, domainColumns, importResultFile, isImported, jobViewOf, msdExportColumns,
-  rowsTotal, writeDomainCsv, writeMsdCsv, writeXlsx, type XlsxSheet,
+  IMPORT_SOURCE_PREFIX, exportResult, importResultFile, isImported, jobViewOf, rowsTotal, type ExportedFile, type ExportTableName,
 } from '../results/index.js'
 import type { CliIo } from './main.js'
 import { formatAggregation } from './msd-format.js'
@@ -594,17 +592,6 @@ export async function rerunCommand(positionals: readonly string[], flags: Flags,
 // ---------------------------------------------------------------------------------------------
 // export
 
-/** One table an export writes: an event domain or an MSD output table. */
-type ExportTable = { kind: 'domain'; domain: Domain } | { kind: 'msd'; table: MsdTable }
-
-const MSD_FILE_NAMES: Readonly<Record<MsdTable, string>> = { detail: 'msd_detail', suspects: 'msd_suspects' }
-/** Sheet names of the MSD tables in a workbook (the original's page called the detail "LOT 明細"). */
-const MSD_SHEET_NAMES: Readonly<Record<MsdTable, string>> = { detail: 'LOT 明細', suspects: 'Suspects' }
-
-function exportTableName(t: ExportTable): string {
-  return t.kind === 'domain' ? t.domain : MSD_FILE_NAMES[t.table]
-}
-
 /**
  * `mes-trace export JOB_ID --format csv|xlsx|sqlite --out PATH [--domain D | --detail | --suspects] [--force]`.
  * CSV: one file per table (a folder without a selection); XLSX: one workbook with a sheet per table;
@@ -625,82 +612,44 @@ export async function exportCommand(positionals: readonly string[], flags: Flags
   const out = resolve(String(flags.out))
   const selections = (['domain', 'detail', 'suspects'] as const).filter((f) => flags[f] !== undefined && flags[f] !== false)
   if (selections.length > 1) throw invalidInput(`--${selections[1]}`, `choose one of --domain, --detail and --suspects (also got --${selections[0]})`)
-  let selected: ExportTable | undefined
+  let table: ExportTableName | undefined
   if (flags.domain !== undefined) {
     const name = String(flags.domain).trim()
     if (!isDomain(name)) throw invalidInput('--domain', `must be one of ${DOMAINS.join(', ')}, got ${JSON.stringify(name.slice(0, 60))}`)
-    selected = { kind: 'domain', domain: name }
-  } else if (flags.detail === true) selected = { kind: 'msd', table: 'detail' }
-  else if (flags.suspects === true) selected = { kind: 'msd', table: 'suspects' }
+    table = name
+  } else if (flags.detail === true) table = 'detail'
+  else if (flags.suspects === true) table = 'suspects'
   if (format === 'sqlite' && selections.length > 0) throw invalidInput(`--${selections[0]}`, 'applies to csv and xlsx only (the sqlite copy holds everything)')
-  const force = flags.force === true
   return withStore(flags, io, async ({ engine }) => {
     const reader = engine.reader(jobId)
+    let files: ExportedFile[]
     try {
-      if (format === 'sqlite') {
-        assertWritableTarget(out, force)
-        const bytes = await copyResultFile(reader.path, out)
-        if (flags.json) io.stdout(`${JSON.stringify({ job_id: jobId, format, files: [{ path: out, bytes }] })}\n`)
-        else io.stdout(`Wrote the result of ${jobId} to ${out} (${bytes} bytes). Open it elsewhere with \`mes-trace import\`.\n`)
-        return 0
+      files = await exportResult(reader, { format, path: out, ...(table ? { table } : {}), overwrite: flags.force === true })
+    } catch (error) {
+      // The exporter names its own fields; on the command line they are flags.
+      const data = toErrorData(error)
+      const field = data.details?.field
+      if (data.code === 'storage/write-failed' && data.details?.exists === true) {
+        throw new AppError(data.code, `${String(data.details.path)} already exists; pass --force to replace it or --out to write elsewhere`, data.details)
       }
-      const stored: ExportTable[] = [
-        ...MSD_TABLES.filter((t) => reader.msdColumns(t) !== null).map((table) => ({ kind: 'msd' as const, table })),
-        ...reader.manifest().domains.map((domain) => ({ kind: 'domain' as const, domain })),
-      ]
-      if (selected) {
-        const wanted = selected
-        if (!stored.some((t) => exportTableName(t) === exportTableName(wanted))) {
-          if (wanted.kind === 'domain') {
-            throw invalidInput('--domain', `job ${jobId} has no ${wanted.domain} rows; its domains: ${reader.manifest().domains.join(', ') || 'none (lineage only)'}`)
-          }
-          throw invalidInput(`--${wanted.table}`, `job ${jobId} has no MSD ${wanted.table} table (only MSD ${wanted.table === 'suspects' ? 'backward ' : ''}traces do)`)
-        }
-      }
-      const tables = selected ? [selected] : stored
-      if (format === 'xlsx') {
-        assertWritableTarget(out, force)
-        const sheets: XlsxSheet[] = tables.map((t) => {
-          if (t.kind === 'domain') {
-            const columns = domainColumns(reader, t.domain)
-            return { name: t.domain, headers: columns, rows: cellsOf(reader.allRows(t.domain), columns) }
-          }
-          const columns = msdExportColumns(reader, t.table)
-          return { name: MSD_SHEET_NAMES[t.table], headers: columns.map((c) => c.header), rows: cellsOf(reader.msdRows(t.table), columns.map((c) => c.key)) }
-        })
-        const written = await writeXlsx(out, sheets)
-        const total = written.reduce((n, s) => n + s.rows, 0)
-        if (flags.json) io.stdout(`${JSON.stringify({ job_id: jobId, format, files: [{ path: out, sheets: written }] })}\n`)
-        else io.stdout(`${written.map((s) => `  ${s.name.padEnd(20)} ${String(s.rows).padStart(9)} rows`).join('\n')}\nWrote ${total} rows to ${out}\n`)
-        return 0
-      }
-      let targets: { table: ExportTable; path: string }[]
-      if (selected) {
-        targets = [{ table: selected, path: out }]
-      } else {
-        if (existsSync(out) && !statSync(out).isDirectory()) {
-          throw invalidInput('--out', `${out} is a file; without --domain, --detail or --suspects, --out is a folder that gets one <table>.csv per table`)
-        }
-        try {
-          mkdirSync(out, { recursive: true })
-        } catch (error) {
-          throw invalidInput('--out', `cannot create the folder ${out}: ${(error as Error).message}`)
-        }
-        targets = tables.map((t) => ({ table: t, path: join(out, `${exportTableName(t)}.csv`) }))
-      }
-      // Every target is checked before the first one is written.
-      for (const t of targets) assertWritableTarget(t.path, force)
-      const files: { table: string; domain?: Domain; path: string; rows: number }[] = []
-      for (const t of targets) {
-        const rows = t.table.kind === 'domain' ? await writeDomainCsv(reader, t.table.domain, t.path) : await writeMsdCsv(reader, t.table.table, t.path)
-        files.push({ table: exportTableName(t.table), ...(t.table.kind === 'domain' ? { domain: t.table.domain } : {}), path: t.path, rows })
-      }
-      if (flags.json) io.stdout(`${JSON.stringify({ job_id: jobId, format, files })}\n`)
-      else io.stdout(`${files.map((f) => `  ${f.table.padEnd(20)} ${String(f.rows).padStart(9)} rows  ${f.path}`).join('\n')}\n`)
-      return 0
+      if (data.code !== 'input/invalid' || (field !== 'table' && field !== 'path')) throw error
+      const flag = field === 'path' ? '--out' : `--${selections[0] ?? 'domain'}`
+      const text = data.message.startsWith(`${field}: `) ? data.message.slice(field.length + 2) : data.message
+      throw invalidInput(flag, text.replace('this result', `job ${jobId}`))
     } finally {
       reader.close()
     }
+    if (flags.json) {
+      io.stdout(`${JSON.stringify({ job_id: jobId, format, files })}\n`)
+    } else if (format === 'sqlite') {
+      io.stdout(`Wrote the result of ${jobId} to ${out} (${files[0]!.bytes} bytes). Open it elsewhere with \`mes-trace import\`.\n`)
+    } else if (format === 'xlsx') {
+      const sheets = files[0]!.sheets ?? []
+      io.stdout(`${sheets.map((s) => `  ${s.name.padEnd(20)} ${String(s.rows).padStart(9)} rows`).join('\n')}\nWrote ${sheets.reduce((n, s) => n + s.rows, 0)} rows to ${out}\n`)
+    } else {
+      io.stdout(`${files.map((f) => `  ${(f.table ?? '').padEnd(20)} ${String(f.rows).padStart(9)} rows  ${f.path}`).join('\n')}\n`)
+    }
+    return 0
   })
 }
 

@@ -4,16 +4,17 @@
  * next to its final path first and renamed into place, so a failure never leaves half a file
  * under the name asked for.
  */
-import { createWriteStream, existsSync, statSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs'
 import { once } from 'node:events'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { AppError, invalidInput } from '../../shared/errors.js'
 import { detailColumnsOf, SUSPECT_COLUMNS, type DetailColumn } from '../../shared/msd.js'
 import type { Domain, EventRow } from '../../shared/trace.js'
-import { openResultFile, type MsdTable, type ResultFileReader } from '../store/index.js'
+import { MSD_TABLES, openResultFile, type MsdTable, type ResultFileReader } from '../store/index.js'
 import { EVENT_DOMAINS } from '../trace/index.js'
 import { closeOutput, writeAtomically, writeLine } from './file-output.js'
+import { writeXlsx, type XlsxSheet } from './xlsx.js'
 
 /** UTF-8 byte order mark: spreadsheet programs read the file as UTF-8 (plant names are not ASCII). */
 export const CSV_BOM = '\uFEFF'
@@ -37,13 +38,14 @@ export function csvRecord(fields: readonly unknown[]): string {
  * Refuses to replace an existing file unless `force` (the same wording as `mes-trace demo`), and
  * names `--out` when the folder it should go in does not exist.
  */
-export function assertWritableTarget(path: string, force: boolean): void {
+export function assertWritableTarget(path: string, force: boolean, field = '--out'): void {
+  const replace = field === '--out' ? 'pass --force to replace it or --out to write elsewhere' : 'allow overwriting or choose another name'
   if (existsSync(path)) {
-    if (statSync(path).isDirectory()) throw invalidInput('--out', `${path} is a folder; give a file path`)
-    if (!force) throw new AppError('storage/write-failed', `${path} already exists; pass --force to replace it or --out to write elsewhere`, { path, exists: true })
+    if (statSync(path).isDirectory()) throw invalidInput(field, `${path} is a folder; give a file path`)
+    if (!force) throw new AppError('storage/write-failed', `${path} already exists; ${replace}`, { path, exists: true })
   }
   const dir = dirname(path)
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw invalidInput('--out', `cannot write ${path}: the folder ${dir} does not exist`)
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw invalidInput(field, `cannot write ${path}: the folder ${dir} does not exist`)
 }
 
 /** Chunks of rows as arrays of cells in `keys` order. */
@@ -124,4 +126,98 @@ export async function copyResultFile(source: string, path: string, tempPath?: st
     openResultFile(temp).close()
     return statSync(temp).size
   }, tempPath)
+}
+
+/** A table an export writes: an event domain, or an MSD output table. */
+export type ExportTableName = Domain | MsdTable
+
+/** Options of {@link exportResult}. */
+export interface ExportResultOptions {
+  format: 'csv' | 'xlsx' | 'sqlite'
+  /** The file to write; for CSV of every table, a folder that gets one `<table>.csv` each. */
+  path: string
+  /** One table only; every stored table when absent (not with `sqlite`). */
+  table?: ExportTableName
+  /** Replace existing files. @default false */
+  overwrite?: boolean
+}
+
+/** Sheet names of the MSD tables in a workbook (the original's page called the detail "LOT 明細"). */
+const MSD_SHEET_NAMES: Readonly<Record<MsdTable, string>> = { detail: 'LOT 明細', suspects: 'Suspects' }
+const MSD_FILE_NAMES: Readonly<Record<MsdTable, string>> = { detail: 'msd_detail', suspects: 'msd_suspects' }
+
+function fileNameOf(table: ExportTableName): string {
+  return isMsdTableName(table) ? MSD_FILE_NAMES[table] : table
+}
+
+function isMsdTableName(table: ExportTableName): table is MsdTable {
+  return table === 'detail' || table === 'suspects'
+}
+
+/** One file an export wrote. */
+export interface ExportedFile {
+  path: string
+  table?: string
+  domain?: Domain
+  rows?: number
+  bytes?: number
+  sheets?: { name: string; rows: number }[]
+}
+
+/**
+ * Writes a finished result out: CSV (one file per table, BOM, the original's headers for the MSD
+ * detail), an XLSX workbook (a sheet per table, MSD tables first), or a copy of the result file.
+ * Every target is checked before the first byte is written; errors name `table` or `path`.
+ */
+export async function exportResult(reader: ResultFileReader, options: ExportResultOptions): Promise<ExportedFile[]> {
+  const { format, path, table } = options
+  const force = options.overwrite === true
+  if (format === 'sqlite') {
+    if (table !== undefined) throw invalidInput('table', 'applies to csv and xlsx only (the sqlite copy holds everything)')
+    assertWritableTarget(path, force, 'path')
+    return [{ path, bytes: await copyResultFile(reader.path, path) }]
+  }
+  const stored: ExportTableName[] = [...MSD_TABLES.filter((t) => reader.msdColumns(t) !== null), ...reader.manifest().domains]
+  if (table !== undefined && !stored.includes(table)) {
+    throw invalidInput(
+      'table',
+      isMsdTableName(table)
+        ? `this result has no MSD ${table} table (only MSD ${table === 'suspects' ? 'backward ' : ''}traces do)`
+        : `this result has no ${table} rows; its domains: ${reader.manifest().domains.join(', ') || 'none (lineage only)'}`,
+    )
+  }
+  const tables = table !== undefined ? [table] : stored
+  if (format === 'xlsx') {
+    assertWritableTarget(path, force, 'path')
+    const sheets: XlsxSheet[] = tables.map((t) => {
+      if (isMsdTableName(t)) {
+        const columns = msdExportColumns(reader, t)
+        return { name: MSD_SHEET_NAMES[t], headers: columns.map((c) => c.header), rows: cellsOf(reader.msdRows(t), columns.map((c) => c.key)) }
+      }
+      const columns = domainColumns(reader, t)
+      return { name: t, headers: columns, rows: cellsOf(reader.allRows(t), columns) }
+    })
+    return [{ path, sheets: await writeXlsx(path, sheets) }]
+  }
+  let targets: { table: ExportTableName; path: string }[]
+  if (table !== undefined) {
+    targets = [{ table, path }]
+  } else {
+    if (existsSync(path) && !statSync(path).isDirectory()) {
+      throw invalidInput('path', `${path} is a file; for every table, give a folder that gets one <table>.csv per table`)
+    }
+    try {
+      mkdirSync(path, { recursive: true })
+    } catch (error) {
+      throw invalidInput('path', `cannot create the folder ${path}: ${(error as Error).message}`)
+    }
+    targets = tables.map((t) => ({ table: t, path: join(path, `${fileNameOf(t)}.csv`) }))
+  }
+  for (const t of targets) assertWritableTarget(t.path, force, 'path')
+  const files: ExportedFile[] = []
+  for (const t of targets) {
+    const rows = isMsdTableName(t.table) ? await writeMsdCsv(reader, t.table, t.path) : await writeDomainCsv(reader, t.table, t.path)
+    files.push({ table: fileNameOf(t.table), ...(isMsdTableName(t.table) ? {} : { domain: t.table }), path: t.path, rows })
+  }
+  return files
 }

@@ -5,8 +5,8 @@
  */
 export { closeOutput, tempPathFor, writeAtomically, writeLine } from './file-output.js'
 export {
-  CSV_BOM, assertWritableTarget, cellsOf, copyResultFile, csvField, csvRecord, domainColumns, msdExportColumns, writeCsv, writeDomainCsv,
-  writeMsdCsv,
+  CSV_BOM, assertWritableTarget, cellsOf, copyResultFile, csvField, csvRecord, domainColumns, exportResult, msdExportColumns, writeCsv,
+  writeDomainCsv, writeMsdCsv, type ExportedFile, type ExportResultOptions, type ExportTableName,
 } from './export.js'
 export { writeXlsx, XLSX_MAX_CELL_CHARS, XLSX_MAX_ROWS, type XlsxOptions, type XlsxSheet } from './xlsx.js'
 export { IMPORT_SOURCE_PREFIX, isImported, jobViewOf, rowsTotal } from './job-view.js'

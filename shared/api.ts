@@ -1,0 +1,188 @@
+/**
+ * The service contract between the renderer and the main side: every operation the renderer may
+ * call (channel `domain:verb-noun`, one plain-object argument) with the runtime schema of its
+ * payload and the type of its answer, and the events main pushes. Both transports — Electron IPC
+ * and the browser host's WebSocket — carry exactly this; handlers are registered against it once.
+ *
+ * Answers are `{ ok: true, value } | { ok: false, error: { code, message, details? } }`; a payload
+ * that fails its schema is `input/invalid` with `details.field` naming the first bad field.
+ */
+import { z } from 'zod'
+import { invalidInput, type AppErrorData } from './errors.js'
+import { JOB_STATUSES, type JobStatus, type JobView } from './jobs.js'
+import type { MsdAggregation } from './msd.js'
+import type { TraceRequest } from './trace-request.js'
+import { DOMAINS, PROFILES, type EventRow, type LineageResult, type TraceProgress } from './trace.js'
+
+/** Longest path the renderer may hand over (Windows' extended paths reach 32 767). */
+const MAX_PATH = 4096
+
+const jobId = z.string().regex(/^trace-evt-[0-9a-f]{12}$/, 'must be a job id like trace-evt-0123456789ab')
+const path = z.string().min(1).max(MAX_PATH)
+const domain = z.enum(DOMAINS)
+const job = z.object({ jobId }).strict()
+const none = z.object({}).strict()
+
+const pageFilter = z
+  .object({ column: z.string().min(1).max(64), op: z.enum(['eq', 'contains', 'gte', 'lte']), value: z.union([z.string().max(1000), z.number().finite()]) })
+  .strict()
+const page = {
+  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+  sort: z.object({ column: z.string().min(1).max(64), direction: z.enum(['asc', 'desc']).optional() }).strict().optional(),
+  filter: z.array(pageFilter).max(16).optional(),
+}
+
+/** A source profile the renderer can pick (secrets, when a kind has them, never leave main). */
+export interface SourceProfile {
+  id: string
+  name: string
+  kind: 'sqlite'
+  /** Absolute path of the SQLite file. */
+  path: string
+  created_at: number
+}
+
+/** One page of rows. */
+export interface RowsPage {
+  rows: EventRow[]
+  total: number
+  offset: number
+  limit: number
+}
+
+/** Request schemas, one per channel. */
+export const REQUESTS = {
+  'jobs:enqueue': z
+    .object({
+      /** A trace request, validated by `normalizeTraceRequest` (its errors name the field). */
+      request: z.object({ profile: z.enum(PROFILES), params: z.record(z.string(), z.unknown()), domains: z.array(domain).optional() }).strict(),
+      sourceId: z.string().min(1).max(200),
+      force: z.boolean().optional(),
+    })
+    .strict(),
+  'jobs:list': z
+    .object({
+      status: z.union([z.enum(JOB_STATUSES), z.array(z.enum(JOB_STATUSES)).min(1).max(JOB_STATUSES.length)]).optional(),
+      profile: z.enum(PROFILES).optional(),
+      text: z.string().max(200).optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+      offset: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  'jobs:status': job,
+  'jobs:cancel': job,
+  'jobs:pin': z.object({ jobId, pinned: z.boolean() }).strict(),
+  'jobs:remove': job,
+  'jobs:rerun': job,
+  'jobs:export': z
+    .object({
+      jobId,
+      format: z.enum(['csv', 'xlsx', 'sqlite']),
+      /** The file to write (a folder for CSV of every table). */
+      path,
+      /** One table (a domain, or the MSD `detail` / `suspects`); all tables when absent. */
+      table: z.union([domain, z.enum(['detail', 'suspects'])]).optional(),
+      overwrite: z.boolean().optional(),
+    })
+    .strict(),
+  'jobs:import': z.object({ path }).strict(),
+  'results:page': z.object({ jobId, domain, ...page }).strict(),
+  'results:lineage': job,
+  'results:aggregation': job,
+  'results:detail': z.object({ jobId, table: z.enum(['detail', 'suspects']), ...page }).strict(),
+  'sources:list': none,
+  'sources:add': z.object({ name: z.string().trim().min(1).max(100), kind: z.literal('sqlite'), path }).strict(),
+  'sources:test': z.union([z.object({ id: z.string().min(1).max(200) }).strict(), z.object({ kind: z.literal('sqlite'), path }).strict()]),
+  'sources:remove': z.object({ id: z.string().min(1).max(200) }).strict(),
+  'settings:get': none,
+  'settings:set': z.object({ key: z.string().min(1).max(64), value: z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]) }).strict(),
+  'app:version': none,
+  'app:data-dir': none,
+} as const
+
+export type Channel = keyof typeof REQUESTS
+export const CHANNELS = Object.keys(REQUESTS) as Channel[]
+
+/** The payload a channel takes. */
+export type RequestOf<C extends Channel> = z.input<(typeof REQUESTS)[C]>
+
+/** What each channel answers with. */
+export interface Responses {
+  'jobs:enqueue': { jobId: string; cached: boolean; asOf: number | null }
+  'jobs:list': JobView[]
+  'jobs:status': JobView
+  'jobs:cancel': JobView
+  'jobs:pin': JobView
+  'jobs:remove': { removed: true }
+  'jobs:rerun': { jobId: string }
+  'jobs:export': { files: { path: string; rows?: number; bytes?: number }[] }
+  'jobs:import': JobView
+  'results:page': RowsPage
+  'results:lineage': LineageResult | null
+  'results:aggregation': MsdAggregation | null
+  'results:detail': RowsPage
+  'sources:list': SourceProfile[]
+  'sources:add': SourceProfile
+  'sources:test': { ok: true; description: string; warnings: string[] }
+  'sources:remove': { removed: true }
+  'settings:get': { values: Record<string, string | number | boolean | null>; defaults: Record<string, string | number | boolean | null> }
+  'settings:set': { key: string; value: string | number | boolean | null }
+  'app:version': { version: string }
+  'app:data-dir': { path: string }
+}
+
+/** A channel's answer. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorData }
+
+/** Events main pushes to subscribed renderers. */
+export interface Events {
+  'jobs:did-progress': { jobId: string; progress: TraceProgress; elapsedMs: number; etaMs?: number }
+  'jobs:did-change-status': { jobId: string; status: JobStatus; error?: AppErrorData }
+}
+export type EventName = keyof Events
+export const EVENT_NAMES: readonly EventName[] = ['jobs:did-progress', 'jobs:did-change-status']
+
+/** The API the renderer sees as `window.api` (generated from the contract on both transports). */
+export type Api = {
+  invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<Result<Responses[C]>>
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
+}
+
+/**
+ * At most `max` calls of a channel per client in any `windowMs`. Limits sit far above what a
+ * person clicks and stop a renderer bug that loops (the original allowed 60 status and result
+ * calls per 60 s per client; a desktop table pages faster than that).
+ */
+export interface RateLimit {
+  max: number
+  windowMs: number
+}
+
+/** Per-channel limits; channels not listed get {@link DEFAULT_RATE_LIMIT}. */
+export const RATE_LIMITS: Partial<Record<Channel, RateLimit>> = {
+  'jobs:enqueue': { max: 30, windowMs: 60_000 },
+  'jobs:rerun': { max: 30, windowMs: 60_000 },
+  'jobs:export': { max: 20, windowMs: 60_000 },
+  'jobs:import': { max: 20, windowMs: 60_000 },
+  'sources:test': { max: 30, windowMs: 60_000 },
+}
+export const DEFAULT_RATE_LIMIT: RateLimit = { max: 600, windowMs: 60_000 }
+
+/** Validates `payload` against the channel's schema; `input/invalid` names the first bad field. */
+export function parseRequest<C extends Channel>(channel: C, payload: unknown): z.output<(typeof REQUESTS)[C]> {
+  const schema = REQUESTS[channel] as z.ZodType
+  const parsed = schema.safeParse(payload ?? {})
+  if (parsed.success) return parsed.data as z.output<(typeof REQUESTS)[C]>
+  const issue = parsed.error.issues[0]!
+  const field = issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : 'payload'
+  throw invalidInput(field, issue.message, { channel })
+}
+
+/** Whether `name` is a channel of the contract (own property, not anything inherited). */
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(REQUESTS, name)
+}
+
+/** The request as `normalizeTraceRequest` takes it. */
+export type EnqueueRequest = TraceRequest
