@@ -93,7 +93,8 @@ export const REQUESTS = {
   'results:detail': z.object({ jobId, table: z.enum(['detail', 'suspects']), ...page }).strict(),
   'sources:list': none,
   'sources:add': z.object({ name: z.string().trim().min(1).max(100), kind: z.literal('sqlite'), path }).strict(),
-  'sources:test': z.union([z.object({ id: z.string().min(1).max(200) }).strict(), z.object({ kind: z.literal('sqlite'), path }).strict()]),
+  /** A saved source (`id`) or one not saved yet (`kind` + `path`). */
+  'sources:test': z.object({ id: z.string().min(1).max(200).optional(), kind: z.literal('sqlite').optional(), path: path.optional() }).strict(),
   'sources:remove': z.object({ id: z.string().min(1).max(200) }).strict(),
   'settings:get': none,
   'settings:set': z.object({ key: z.string().min(1).max(64), value: z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]) }).strict(),
@@ -175,8 +176,10 @@ export function parseRequest<C extends Channel>(channel: C, payload: unknown): z
   const parsed = schema.safeParse(payload ?? {})
   if (parsed.success) return parsed.data as z.output<(typeof REQUESTS)[C]>
   const issue = parsed.error.issues[0]!
-  const field = issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : 'payload'
-  throw invalidInput(field, issue.message, { channel })
+  // An unknown key is named itself, so the message points at what to remove.
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path
+  const field = path.length > 0 ? path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : 'payload'
+  throw invalidInput(field, issue.code === 'unrecognized_keys' ? 'is not a field of this call' : issue.message, { channel })
 }
 
 /** Whether `name` is a channel of the contract (own property, not anything inherited). */

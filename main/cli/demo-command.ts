@@ -91,9 +91,11 @@ async function readSamples(path: string): Promise<DemoSamples> {
   }
 }
 
-/** `mes-trace demo-run`: the quick tour on the embedded demo plant. */
-export async function demoRunCommand(flags: Flags, io: CliIo): Promise<number> {
-  const dataDir = resolve(String(flags['data-dir'] ?? defaultDataDir()))
+/**
+ * The demo plant of a data folder (`<dataDir>/demo/plant.sqlite`), made first if it is missing.
+ * Returns its path.
+ */
+export async function ensureDemoPlant(dataDir: string, flags: Flags, io: CliIo): Promise<string> {
   const plant = join(dataDir, 'demo', 'plant.sqlite')
   if (!existsSync(plant)) {
     await mkdir(join(dataDir, 'demo'), { recursive: true })
@@ -103,6 +105,13 @@ export async function demoRunCommand(flags: Flags, io: CliIo): Promise<number> {
   } else {
     io.stdout(`Using the demo plant at ${plant}\n\n`)
   }
+  return plant
+}
+
+/** `mes-trace demo-run`: the quick tour on the embedded demo plant. */
+export async function demoRunCommand(flags: Flags, io: CliIo): Promise<number> {
+  const dataDir = resolve(String(flags['data-dir'] ?? defaultDataDir()))
+  const plant = await ensureDemoPlant(dataDir, flags, io)
   const samples = await readSamples(plant)
   io.stdout(`Tracing lots ${samples.lot_ids.join(', ')} forward with all their events:\n\n`)
   const code = await runCommand(

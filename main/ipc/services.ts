@@ -1,0 +1,112 @@
+/**
+ * The handlers behind every channel of the contract (shared/api.ts), built once from the engine,
+ * the catalog and the data folder. Transports never call these directly: they go through the
+ * ServiceRouter, which validates first.
+ */
+import { AppError, invalidInput } from '../../shared/errors.js'
+import type { Responses } from '../../shared/api.js'
+import { defaultSettings, isSettingKey, parseSetting } from '../../shared/settings.js'
+import type { JobEngine } from '../engine/index.js'
+import { exportResult, importResultFile, jobViewOf } from '../results/index.js'
+import { openSource, parseSourceSpec } from '../sources/index.js'
+import type { Catalog } from '../store/index.js'
+import type { Handlers } from './router.js'
+import { SourceProfiles } from './source-profiles.js'
+
+export interface ServicesOptions {
+  engine: JobEngine
+  catalog: Catalog
+  dataDir: string
+  appVersion: string
+  /** Source profiles (default: kept in the catalog). */
+  sources?: SourceProfiles
+}
+
+/** Builds the handler of every channel. */
+export function createServices(options: ServicesOptions): Handlers {
+  const { engine, catalog, dataDir, appVersion } = options
+  const sources = options.sources ?? new SourceProfiles(catalog)
+  const settingValues = (): Responses['settings:get'] => {
+    const defaults = defaultSettings()
+    const values: Record<string, number> = { ...defaults }
+    for (const [key, value] of Object.entries(catalog.allSettings())) {
+      if (isSettingKey(key) && typeof value === 'number') values[key] = value
+    }
+    return { values, defaults }
+  }
+  return {
+    // Jobs
+    'jobs:enqueue': ({ request, sourceId, force }) => {
+      const source = sources.get(sourceId)
+      const result = engine.enqueue(request, {
+        source: { kind: 'sqlite', path: source.path },
+        sourceDescription: `${source.name} (sqlite:${source.path})`,
+        ...(force ? { force } : {}),
+      })
+      return { jobId: result.jobId, cached: result.cached, asOf: result.asOf ?? null }
+    },
+    'jobs:list': (query) =>
+      engine
+        .list({
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.profile ? { profile: query.profile } : {}),
+          ...(query.text !== undefined ? { text: query.text } : {}),
+          ...(query.limit !== undefined ? { limit: query.limit } : {}),
+          ...(query.offset !== undefined ? { offset: query.offset } : {}),
+        })
+        .map(jobViewOf),
+    'jobs:status': ({ jobId }) => jobViewOf(engine.status(jobId)),
+    'jobs:cancel': ({ jobId }) => jobViewOf(engine.cancel(jobId)),
+    'jobs:pin': ({ jobId, pinned }) => jobViewOf(engine.pin(jobId, pinned)),
+    'jobs:remove': ({ jobId }) => {
+      engine.remove(jobId)
+      return { removed: true }
+    },
+    'jobs:rerun': ({ jobId }) => ({ jobId: engine.rerun(jobId).jobId }),
+    'jobs:export': async ({ jobId, format, path, table, overwrite }) => {
+      const files = await exportResult(engine.reader(jobId), { format, path, ...(table ? { table } : {}), ...(overwrite ? { overwrite } : {}) })
+      return { files: files.map((f) => ({ path: f.path, ...(f.rows !== undefined ? { rows: f.rows } : {}), ...(f.bytes !== undefined ? { bytes: f.bytes } : {}) })) }
+    },
+    'jobs:import': async ({ path }) => {
+      const settings = { TRACE_JOB_TTL_SECONDS: settingValues().values.TRACE_JOB_TTL_SECONDS as number }
+      return jobViewOf((await importResultFile(path, { catalog, dataDir, settings })).row)
+    },
+    // Results
+    'results:page': ({ jobId, domain, ...page }) => engine.result(jobId, domain, page),
+    'results:lineage': ({ jobId }) => engine.reader(jobId).lineage(),
+    'results:aggregation': ({ jobId }) => (engine.reader(jobId).aggregation() as Responses['results:aggregation']) ?? null,
+    'results:detail': ({ jobId, table, ...page }) => engine.reader(jobId).msdPage(table, page),
+    // Sources
+    'sources:list': () => sources.list(),
+    'sources:add': (input) => sources.add(input),
+    'sources:test': async (input) => {
+      if (input.id === undefined && input.path === undefined) throw invalidInput('path', 'give the id of a saved source, or kind and path of a new one')
+      const path = input.id !== undefined ? sources.get(input.id).path : input.path!
+      const { source, schema } = await openSource(parseSourceSpec(`sqlite:${path}`, 'path'))
+      await source.close()
+      return { ok: true, description: source.description, warnings: schema.warnings }
+    },
+    'sources:remove': ({ id }) => {
+      sources.remove(id)
+      return { removed: true }
+    },
+    // Settings
+    'settings:get': () => settingValues(),
+    'settings:set': ({ key, value }) => {
+      if (!isSettingKey(key)) throw invalidInput('key', `unknown setting ${JSON.stringify(key)}`)
+      if (value === null) {
+        catalog.deleteSetting(key)
+        return { key, value: defaultSettings()[key] }
+      }
+      const parsed = parseSetting(key, value, 'value')
+      catalog.setSetting(key, parsed)
+      return { key, value: parsed }
+    },
+    // App
+    'app:version': () => ({ version: appVersion }),
+    'app:data-dir': () => {
+      if (!dataDir) throw new AppError('internal/unexpected', 'The data folder is not known.')
+      return { path: dataDir }
+    },
+  }
+}
