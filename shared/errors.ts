@@ -51,6 +51,8 @@ export type ErrorCode =
   | 'job/not-finished'
   /** The engine is shutting down and takes no new jobs. */
   | 'job/engine-stopped'
+  /** A call came from a frame that is not the app's own page (the desktop shell refuses it). */
+  | 'ipc/forbidden'
   /** A bug: anything not anticipated. */
   | 'internal/unexpected'
 

@@ -8,36 +8,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { CHANNELS, type Channel } from '../../../shared/api.js'
+import { CHANNELS } from '../../../shared/api.js'
+import { MALFORMED } from '../../fixtures/malformed-payloads.js'
 import { AppError } from '../../../shared/errors.js'
 import { openCliEngine, type CliEngine } from '../../../main/cli/cli-engine.js'
 import { startBrowserHost, type BrowserHost } from '../../../main/host/index.js'
 import { createServices, ServiceRouter, type Handlers } from '../../../main/ipc/index.js'
-
-/** One malformed payload per channel and the field its error must name. */
-const MALFORMED: Record<Channel, [unknown, string]> = {
-  'jobs:enqueue': [{ request: { profile: 'query_tool', params: {} }, sourceId: 7 }, 'sourceId'],
-  'jobs:list': [{ status: 'done' }, 'status'],
-  'jobs:status': [{ jobId: 'trace-evt-XYZ' }, 'jobId'],
-  'jobs:cancel': [{}, 'jobId'],
-  'jobs:pin': [{ jobId: 'trace-evt-0123456789ab', pinned: 'yes' }, 'pinned'],
-  'jobs:remove': [{ jobId: 42 }, 'jobId'],
-  'jobs:rerun': [{ jobId: 'trace-evt-0123456789ab', force: true }, 'force'],
-  'jobs:export': [{ jobId: 'trace-evt-0123456789ab', format: 'pdf', path: '/tmp/x' }, 'format'],
-  'jobs:import': [{ path: '' }, 'path'],
-  'results:page': [{ jobId: 'trace-evt-0123456789ab', domain: 'history', limit: 5000 }, 'limit'],
-  'results:lineage': [null, 'jobId'],
-  'results:aggregation': [{ jobId: ['trace-evt-0123456789ab'] }, 'jobId'],
-  'results:detail': [{ jobId: 'trace-evt-0123456789ab', table: 'detail', filter: [{ column: 'A', op: 'like', value: 'x' }] }, 'filter[0].op'],
-  'sources:list': [{ all: true }, 'all'],
-  'sources:add': [{ name: 'Plant', kind: 'oracle', path: '/x.sqlite' }, 'kind'],
-  'sources:test': [{ kind: 'sqlite' }, 'path'],
-  'sources:remove': [{ id: '' }, 'id'],
-  'settings:get': ['all', 'payload'],
-  'settings:set': [{ key: 'TRACE_WORKER_COUNT', value: { n: 2 } }, 'value'],
-  'app:version': [{ verbose: 1 }, 'verbose'],
-  'app:data-dir': [[], 'payload'],
-}
 
 describe('the service contract', () => {
   let dir: string
@@ -97,6 +73,7 @@ describe('the service contract', () => {
     expect(settings.value.values.TRACE_WORKER_COUNT).toBe(3)
     expect(await call('sources:list', {})).toEqual({ ok: true, value: [] })
     expect(await call('sources:add', { name: 'Plant', kind: 'sqlite', path: 'relative.sqlite' })).toMatchObject({ ok: false, error: { details: { field: 'path' } } })
+    expect(await call('sources:test', { kind: 'sqlite' })).toMatchObject({ ok: false, error: { code: 'input/invalid', details: { field: 'path' } } })
     expect(await call('jobs:enqueue', { request: { profile: 'query_tool', params: { resolve_type: 'lot_id', values: ['A'] } }, sourceId: 'src-nope' })).toMatchObject({
       ok: false, error: { code: 'input/invalid', details: { field: 'sourceId' } },
     })

@@ -1,0 +1,93 @@
+/**
+ * The service contract over Electron IPC: one `ipcMain.handle` per channel of the contract, each
+ * call checked for its sender frame (the app's own top-level page, nothing else) before the router
+ * validates and runs it; pushed events go to the windows that subscribed. Electron is used by type
+ * only, so the wiring is tested with fakes under plain Node.
+ */
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
+import { CHANNELS, type EventName, type Events, type Result } from '../../shared/api.js'
+import type { EventSource } from '../host/index.js'
+import type { ServiceRouter } from '../ipc/index.js'
+
+/** Origin of the app's own pages (the custom protocol the shell registers). */
+export const APP_ORIGIN = 'app://mes-trace'
+
+/** The part of a sender frame the check reads. */
+export interface SenderFrame {
+  url: string
+  parent: unknown
+}
+
+/** True for the app's own top-level page; subframes, other schemes and other hosts are refused. */
+export function isAppFrame(frame: SenderFrame | null | undefined): boolean {
+  if (!frame || frame.parent !== null) return false
+  try {
+    const url = new URL(frame.url)
+    return url.protocol === 'app:' && url.host === 'mes-trace'
+  } catch {
+    return false
+  }
+}
+
+const FORBIDDEN: Result<never> = {
+  ok: false,
+  error: { code: 'ipc/forbidden', message: 'This call did not come from the app’s own page and was refused.' },
+}
+
+export interface IpcTransportOptions {
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>
+  router: ServiceRouter
+  /** @default isAppFrame */
+  isTrustedSender?: (frame: SenderFrame | null | undefined) => boolean
+}
+
+/** Registers every channel; returns a function that removes the handlers again. */
+export function registerIpcTransport(options: IpcTransportOptions): () => void {
+  const trusted = options.isTrustedSender ?? isAppFrame
+  for (const channel of CHANNELS) {
+    options.ipcMain.handle(channel, async (event: IpcMainInvokeEvent, payload: unknown) => {
+      if (!trusted(event.senderFrame as SenderFrame | null)) return FORBIDDEN
+      return options.router.invoke(channel, payload, { clientId: `wc-${event.sender.id}` })
+    })
+  }
+  return () => {
+    for (const channel of CHANNELS) options.ipcMain.removeHandler(channel)
+  }
+}
+
+/** The part of a window's WebContents the fan-out uses. */
+export type EventTarget = Pick<WebContents, 'id' | 'send' | 'isDestroyed' | 'once'>
+
+/** Pushes the engine's events to every subscribed window, and forgets windows that closed. */
+export class EventFanout {
+  private readonly targets = new Map<number, EventTarget>()
+  private readonly stop: (() => void)[]
+
+  constructor(events: EventSource, private readonly onClientGone?: (clientId: string) => void) {
+    this.stop = [
+      events.onDidProgress((e) => this.send('jobs:did-progress', e)),
+      events.onDidChangeStatus((e) => this.send('jobs:did-change-status', e)),
+    ]
+  }
+
+  subscribe(target: EventTarget): void {
+    this.targets.set(target.id, target)
+    target.once('destroyed', () => {
+      this.targets.delete(target.id)
+      this.onClientGone?.(`wc-${target.id}`)
+    })
+  }
+
+  subscribers(): number {
+    return this.targets.size
+  }
+
+  private send<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const target of this.targets.values()) if (!target.isDestroyed()) target.send(event, payload)
+  }
+
+  dispose(): void {
+    for (const stop of this.stop) stop()
+    this.targets.clear()
+  }
+}
