@@ -1,54 +1,189 @@
 /**
- * The Electron composition root: one hardened window showing the renderer. Everything with logic
- * lives outside this folder and runs under plain Node too; this file only wires Electron.
+ * The Electron composition root. Everything with logic lives outside this folder and runs under
+ * plain Node too; this file builds the services in order and wires Electron to them: one hardened
+ * window on the app's own scheme, the service contract over IPC, worker utility processes, the
+ * taskbar progress and notifications, and a clean shutdown.
  */
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, session } from 'electron'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { app, BrowserWindow, ipcMain, Menu, net, Notification, protocol, session, shell } from 'electron'
+import { resolveSettings } from '../../shared/settings.js'
+import type { TraceProgress } from '../../shared/trace.js'
+import { ENGINE_LOCK_FILE, JobEngine, traceWorkerEntry } from '../engine/index.js'
+import { HOST_CSP } from '../host/index.js'
+import { createServices, ServiceRouter } from '../ipc/index.js'
+import { catalogPathOf, openCatalog, resultsDirOf } from '../store/index.js'
+import { APP_HOST, APP_SCHEME, APP_SCHEME_PRIVILEGES, resolveAppRequest } from './app-protocol.js'
+import { ElectronWorkerHost } from './electron-worker-host.js'
+import { isAllowedExternalUrl } from './external-links.js'
+import { EventFanout, registerIpcTransport } from './ipc-transport.js'
+import { shouldNotify, taskbarProgress } from './job-feedback.js'
 import { hardenedWebPreferences } from './window-options.js'
+import { loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState } from './window-state.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 // dist/main/electron → dist/renderer and dist/main/electron/preload.cjs
-const RENDERER_INDEX = join(here, '..', '..', 'renderer', 'index.html')
+const RENDERER_DIR = join(here, '..', '..', 'renderer')
 const PRELOAD = join(here, 'preload.cjs')
+const START_URL = `${APP_SCHEME}://${APP_HOST}/index.html`
 
-function createMainWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1440,
-    height: 900,
-    minWidth: 1280,
-    minHeight: 720,
-    show: false,
-    title: 'MES Trace Desktop',
-    webPreferences: hardenedWebPreferences(PRELOAD),
+/** How long the engine gets to stop its workers when the app quits. */
+const SHUTDOWN_DEADLINE_MS = 5000
+
+// The scheme must be privileged before the app is ready.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }])
+
+async function main(): Promise<void> {
+  await app.whenReady()
+
+  // Storage (MES_TRACE_DATA_DIR moves it, as it does for the command line)
+  const dataDir = process.env.MES_TRACE_DATA_DIR || app.getPath('userData')
+  const catalog = openCatalog(catalogPathOf(dataDir))
+  const settings = resolveSettings({ stored: catalog.allSettings(), env: process.env })
+
+  // Jobs
+  const engine = new JobEngine({
+    catalog,
+    host: new ElectronWorkerHost(),
+    workerEntry: traceWorkerEntry(),
+    resultsDir: resultsDirOf(dataDir),
+    settings,
+    appVersion: app.getVersion(),
+    lockPath: join(dataDir, ENGINE_LOCK_FILE),
   })
-  window.once('ready-to-show', () => window.show())
-  // The renderer is a local app: it never navigates away or opens windows of its own.
-  window.webContents.on('will-navigate', (event) => event.preventDefault())
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
-  void window.loadFile(RENDERER_INDEX)
-  return window
+  engine.start()
+
+  // IPC
+  const router = new ServiceRouter({
+    handlers: createServices({ engine, catalog, dataDir, appVersion: app.getVersion() }),
+    onUnexpectedError: (error, channel) => console.error(`[ipc] ${channel}:`, error),
+  })
+  registerIpcTransport({ ipcMain, router })
+  const fanout = new EventFanout(engine, (clientId) => router.forget(clientId))
+
+  // Session: the app's scheme, a CSP header on every response, no web permissions.
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppRequest(request.url, RENDERER_DIR)
+    if (!file) return new Response('Not found', { status: 404 })
+    return net.fetch(pathToFileURL(file).toString())
+  })
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [HOST_CSP] } })
+  })
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionCheckHandler(() => false)
+
+  // Windows
+  const stateFile = join(dataDir, 'window-state.json')
+  let mainWindow: BrowserWindow | null = null
+  const createMainWindow = (): BrowserWindow => {
+    const state = loadWindowState(stateFile)
+    const window = new BrowserWindow({
+      ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+      width: state.width,
+      height: state.height,
+      minWidth: MIN_WIDTH,
+      minHeight: MIN_HEIGHT,
+      show: false,
+      title: 'MES Trace Desktop',
+      webPreferences: hardenedWebPreferences(PRELOAD),
+    })
+    if (state.maximized) window.maximize()
+    window.once('ready-to-show', () => window.show())
+    // The renderer is a local app: it never navigates away, and links open outside only when allowed.
+    window.webContents.on('will-navigate', (event) => event.preventDefault())
+    window.webContents.on('will-attach-webview', (event) => event.preventDefault())
+    window.webContents.setWindowOpenHandler(({ url }) => {
+      if (isAllowedExternalUrl(url)) void shell.openExternal(url)
+      return { action: 'deny' }
+    })
+    window.on('close', () => {
+      const bounds = window.getNormalBounds()
+      try {
+        saveWindowState(stateFile, { ...bounds, maximized: window.isMaximized() })
+      } catch (error) {
+        console.error('[window] saving its state failed:', error)
+      }
+    })
+    window.on('closed', () => {
+      if (mainWindow === window) mainWindow = null
+    })
+    fanout.subscribe(window.webContents)
+    void window.loadURL(START_URL)
+    return window
+  }
+
+  // Taskbar progress while jobs run; a notification when a long one ends.
+  const running = new Map<string, TraceProgress>()
+  const startedAt = new Map<string, number>()
+  const showProgress = (): void => mainWindow?.setProgressBar(taskbarProgress(running))
+  engine.onDidProgress(({ jobId, progress }) => {
+    running.set(jobId, progress)
+    showProgress()
+  })
+  engine.onDidChangeStatus(({ jobId, status, error }) => {
+    if (status === 'running') {
+      startedAt.set(jobId, Date.now())
+      return
+    }
+    running.delete(jobId)
+    showProgress()
+    const began = startedAt.get(jobId)
+    startedAt.delete(jobId)
+    if (began !== undefined && shouldNotify(status, Date.now() - began) && Notification.isSupported()) {
+      new Notification({
+        title: status === 'finished' ? 'Trace finished' : 'Trace failed',
+        body: status === 'finished' ? `Job ${jobId} is ready.` : `Job ${jobId}: ${error?.message ?? 'failed'}`,
+      }).show()
+    }
+  })
+
+  // Menu
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+      { role: 'fileMenu' },
+      { role: 'editMenu' },
+      { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }] },
+      { role: 'windowMenu' },
+    ]),
+  )
+
+  // Shutdown: stop taking work, give running workers a deadline, close the catalog, then quit.
+  let quitting = false
+  app.on('before-quit', (event) => {
+    if (quitting) return
+    quitting = true
+    event.preventDefault()
+    void engine
+      .shutdown(SHUTDOWN_DEADLINE_MS)
+      .catch((error: unknown) => console.error('[engine] shutdown:', error))
+      .finally(() => {
+        fanout.dispose()
+        catalog.close()
+        app.quit()
+      })
+  })
+
+  mainWindow = createMainWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow()
+  })
+  app.on('second-instance', () => {
+    const window = mainWindow ?? createMainWindow()
+    if (window.isMinimized()) window.restore()
+    window.focus()
+  })
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
-  app.on('second-instance', () => {
-    const [window] = BrowserWindow.getAllWindows()
-    if (window) {
-      if (window.isMinimized()) window.restore()
-      window.focus()
-    }
-  })
-  void app.whenReady().then(() => {
-    // No web permission (camera, notifications, geolocation…) is ever needed by the renderer.
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-    createMainWindow()
-  })
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow()
+  main().catch((error: unknown) => {
+    console.error('MES Trace could not start:', error)
+    app.exit(1)
   })
 }
