@@ -1,13 +1,13 @@
 /** The Electron shell's pure parts: window options, the app scheme, external links, window state, taskbar feedback. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TraceProgress } from '../../../shared/trace.js'
 import { resolveAppRequest } from '../../../main/electron/app-protocol.js'
 import { isAllowedExternalUrl } from '../../../main/electron/external-links.js'
 import { progressFraction, shouldNotify, taskbarProgress } from '../../../main/electron/job-feedback.js'
-import { hardenedWebPreferences } from '../../../main/electron/window-options.js'
 import { DEFAULT_WINDOW_STATE, loadWindowState, saveWindowState } from '../../../main/electron/window-state.js'
 
 let dir: string
@@ -20,12 +20,53 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-describe('hardenedWebPreferences', () => {
-  it('isolates and sandboxes every window, with no Node in the renderer', () => {
-    expect(hardenedWebPreferences('/app/preload.cjs')).toEqual({
-      preload: '/app/preload.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
+/** The literal options of every `new BrowserWindow({…})` in the shell's composition root. */
+function browserWindowOptions(): Record<string, unknown>[] {
+  const file = join(process.cwd(), 'main', 'electron', 'index.ts')
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true)
+  const literal = (node: ts.Expression): unknown => {
+    if (node.kind === ts.SyntaxKind.TrueKeyword) return true
+    if (node.kind === ts.SyntaxKind.FalseKeyword) return false
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text
+    if (ts.isNumericLiteral(node)) return Number(node.text)
+    if (ts.isObjectLiteralExpression(node)) {
+      const out: Record<string, unknown> = {}
+      for (const p of node.properties) if (ts.isPropertyAssignment(p)) out[p.name.getText(source)] = literal(p.initializer)
+      return out
+    }
+    return `<${node.getText(source)}>`
+  }
+  const found: Record<string, unknown>[] = []
+  const visit = (node: ts.Node): void => {
+    if (ts.isNewExpression(node) && node.expression.getText(source) === 'BrowserWindow' && node.arguments?.[0]) {
+      found.push(literal(node.arguments[0]) as Record<string, unknown>)
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  return found
+}
+
+describe('the main window', () => {
+  it('is isolated and sandboxed, with no Node in the renderer and no webview, at least 1280×720', () => {
+    const windows = browserWindowOptions()
+    expect(windows).toHaveLength(1)
+    expect(windows[0]!.webPreferences).toEqual({
+      preload: '<PRELOAD>', contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
       nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
     })
+    expect(windows[0]).toMatchObject({ minWidth: '<MIN_WIDTH>', minHeight: '<MIN_HEIGHT>', show: false })
+  })
+
+  it('denies navigation, new windows, webviews and web permissions', () => {
+    const source = readFileSync(join(process.cwd(), 'main', 'electron', 'index.ts'), 'utf8')
+    expect(source).toContain("on('will-navigate', (event) => event.preventDefault())")
+    expect(source).toContain("on('will-attach-webview', (event) => event.preventDefault())")
+    expect(source).toMatch(/setWindowOpenHandler\([\s\S]*?return \{ action: 'deny' \}/)
+    expect(source).toContain('setPermissionRequestHandler((_contents, _permission, callback) => callback(false))')
+    expect(source).toContain('setPermissionCheckHandler(() => false)')
+    expect(source).toMatch(/if \(isAllowedExternalUrl\(url\)\) void shell\.openExternal\(url\)/)
   })
 })
 
