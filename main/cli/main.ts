@@ -9,6 +9,7 @@ import { demoCommand, demoRunCommand } from './demo-command.js'
 import { cancelCommand, exportCommand, importCommand, jobsCommand, pinCommand, rerunCommand, rmCommand, showCommand } from './jobs-command.js'
 import { runCommand, type RunFlags } from './run-command.js'
 import { serveCommand } from './serve-command.js'
+import { loadCommand } from './load-command.js'
 
 const USAGE = `Usage: mes-trace <command> [options]
 
@@ -65,6 +66,8 @@ Commands
              pinned job of this data folder, to list, show and export like any other
   Every job command takes --data-dir DIR (default: the app's data folder); cancel, pin, rm,
   rerun, export and import take --json for one JSON object on stdout.
+  load       Copy a SQLite source into PostgreSQL in the source schema (to try the PostgreSQL path)
+               --from plant.sqlite --to postgres://user:password@host:port/db [--schema S] [--replace]
   serve      Serve the app to a browser on this machine (127.0.0.1 only), with the demo plant as a
              data source; prints the URL (it carries a random token)
                --port N          default: any free port   --data-dir DIR
@@ -86,6 +89,7 @@ const COMMANDS: Record<string, Options> = {
     domains: str, ndjson: str, json: bool, force: bool, 'data-dir': str, ...SETTING_FLAGS,
   },
   'demo-run': { 'data-dir': str, lots: str },
+  load: { from: str, to: str, schema: str, replace: bool, json: bool },
   serve: { 'data-dir': str, port: str, lots: str, 'renderer-dir': str, ...SETTING_FLAGS },
   jobs: { status: str, profile: str, text: str, json: bool, 'data-dir': str },
   show: { domain: str, detail: bool, suspects: bool, offset: str, limit: str, sort: str, json: bool, 'data-dir': str },
@@ -153,6 +157,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
         return await importCommand(positionals, values, io)
       case 'serve':
         return await serveCommand(values, io)
+      case 'load':
+        return await loadCommand(values, io)
       default:
         return await demoRunCommand(values, io)
     }

@@ -1,0 +1,196 @@
+/**
+ * The `postgres` source: a PostgreSQL replica or warehouse of the MES tables (source-schema.md),
+ * read through node-postgres. Every statement streams through a server-side cursor in chunks, runs
+ * in a read-only transaction with a statement timeout, and is cancelled on the server
+ * (`pg_cancel_backend`) when the caller's signal aborts. At most `poolSize` connections per source.
+ */
+import pg from 'pg'
+import Cursor from 'pg-cursor'
+import { AppError, cancelledError } from '../../shared/errors.js'
+import { createDialect, type Dialect, type SqlValue } from './dialect.js'
+import { DEFAULT_FETCH_SIZE, type MesSource, type QueryOptions, type SourceCatalog, type SourceRow } from './mes-source.js'
+
+/** Connections one source may hold (the trace fetches two domains at a time). */
+export const POSTGRES_POOL_SIZE = 3
+
+/** Longest one statement may run on the server. */
+export const POSTGRES_STATEMENT_TIMEOUT_MS = 300_000
+
+export interface PostgresSourceOptions {
+  /** `postgres://user:password@host:port/database` (the password never appears in descriptions or errors). */
+  url: string
+  /** Schema holding the MES tables. @default the connection's search path */
+  schema?: string
+  /** @default POSTGRES_STATEMENT_TIMEOUT_MS */
+  statementTimeoutMs?: number
+  /** @default POSTGRES_POOL_SIZE */
+  poolSize?: number
+  /** Connecting gives up after this long. @default 10 000 */
+  connectTimeoutMs?: number
+}
+
+/** The URL without its password, for descriptions and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'postgres://(unparsable URL)'
+  }
+}
+
+/** PostgreSQL error codes worth a specific message (SQLSTATE). */
+function sourceError(error: unknown, what: string, url: string): AppError {
+  if (error instanceof AppError) return error
+  const e = error as { code?: string; message?: string }
+  const message = e.message ?? String(error)
+  const where = redactUrl(url)
+  switch (e.code) {
+    case '28P01':
+    case '28000':
+      return new AppError('source/unreachable', `${where}: the user name or password was refused (${message}). Check the credentials of the source.`, { sqlstate: e.code })
+    case '3D000':
+      return new AppError('source/unreachable', `${where}: the database does not exist (${message}).`, { sqlstate: e.code })
+    case '42P01':
+      return new AppError('source/schema', `${what} failed on ${where}: a table is missing (${message}). Check the schema setting of the source.`, { sqlstate: e.code })
+    case '42501':
+      return new AppError('source/query-failed', `${what} failed on ${where}: permission denied (${message}). The source's user needs SELECT on the MES tables.`, { sqlstate: e.code })
+    case '57014':
+      return new AppError('source/timeout', `${what} on ${where} was stopped by the server (${message}).`, { sqlstate: e.code })
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+      return new AppError('source/unreachable', `${where} cannot be reached (${message}). Check the host, the port and the network.`, { code: e.code })
+    default:
+      return new AppError('source/query-failed', `${what} failed on ${where}: ${message}`, e.code ? { sqlstate: e.code } : {}, { cause: error })
+  }
+}
+
+/** Upper-cases column names (PostgreSQL folds unquoted identifiers to lower case). */
+function upperRow(row: Record<string, unknown>): SourceRow {
+  const out: SourceRow = {}
+  for (const key in row) out[key.toUpperCase()] = row[key]
+  return out
+}
+
+class PostgresMesSource implements MesSource {
+  readonly kind = 'postgres' as const
+  readonly dialect: Dialect
+  readonly description: string
+  private pool: pg.Pool | null
+
+  constructor(
+    private readonly options: PostgresSourceOptions,
+    pool: pg.Pool,
+  ) {
+    this.pool = pool
+    this.dialect = createDialect('postgres', options.schema)
+    this.description = redactUrl(options.url) + (options.schema ? ` (schema ${options.schema})` : '')
+  }
+
+  private open(): pg.Pool {
+    if (!this.pool) throw new AppError('source/unreachable', `The source ${this.description} is closed.`)
+    return this.pool
+  }
+
+  async *stream(sql: string, params: readonly SqlValue[], options: QueryOptions = {}): AsyncIterable<SourceRow[]> {
+    const { signal } = options
+    const fetchSize = options.fetchSize ?? DEFAULT_FETCH_SIZE
+    if (signal?.aborted) throw cancelledError('The query')
+    let client: pg.PoolClient
+    try {
+      client = await this.open().connect()
+    } catch (error) {
+      throw sourceError(error, 'Connecting', this.options.url)
+    }
+    let cancelled = false
+    const onAbort = (): void => {
+      cancelled = true
+      // The statement runs on the server: cancel it there, from another connection.
+      const pid = (client as unknown as { processID?: number }).processID
+      if (pid !== undefined) void this.pool?.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {})
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    let broken = false
+    try {
+      await client.query('BEGIN READ ONLY')
+      await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.options.statementTimeoutMs ?? POSTGRES_STATEMENT_TIMEOUT_MS))}`)
+      const cursor = client.query(new Cursor(sql, [...params]))
+      try {
+        for (;;) {
+          const rows = await cursor.read(fetchSize)
+          if (cancelled) throw cancelledError('The query')
+          if (rows.length === 0) break
+          yield rows.map(upperRow)
+          if (cancelled || signal?.aborted) throw cancelledError('The query')
+          if (rows.length < fetchSize) break
+        }
+      } finally {
+        await cursor.close().catch(() => {})
+      }
+      await client.query('COMMIT')
+    } catch (error) {
+      if (cancelled || signal?.aborted) {
+        broken = true
+        throw cancelledError('The query')
+      }
+      broken = true
+      throw sourceError(error, 'A query', this.options.url)
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+      if (broken) await client.query('ROLLBACK').catch(() => {})
+      client.release(broken ? true : undefined)
+    }
+  }
+
+  async all(sql: string, params: readonly SqlValue[], options: QueryOptions = {}): Promise<SourceRow[]> {
+    const out: SourceRow[] = []
+    for await (const rows of this.stream(sql, params, options)) out.push(...rows)
+    return out
+  }
+
+  async catalog(): Promise<SourceCatalog> {
+    const schema = this.options.schema
+    const rows = await this.all(
+      schema
+        ? 'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1'
+        : 'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()',
+      schema ? [schema.toLowerCase()] : [],
+    )
+    const catalog = new Map<string, Set<string>>()
+    for (const row of rows) {
+      const table = String(row.TABLE_NAME).toUpperCase()
+      const set = catalog.get(table) ?? new Set<string>()
+      set.add(String(row.COLUMN_NAME).toUpperCase())
+      catalog.set(table, set)
+    }
+    return catalog
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool
+    this.pool = null
+    await pool?.end()
+  }
+}
+
+/** Opens a PostgreSQL source and checks it answers. Failures are `source/*` errors saying what to check. */
+export async function openPostgresSource(options: PostgresSourceOptions): Promise<MesSource> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? POSTGRES_POOL_SIZE,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    application_name: 'mes-trace',
+  })
+  // An idle client's error (a server restart) must not crash the process; the next query reports it.
+  pool.on('error', () => {})
+  try {
+    await pool.query('SELECT 1')
+  } catch (error) {
+    await pool.end().catch(() => {})
+    throw sourceError(error, 'Connecting', options.url)
+  }
+  return new PostgresMesSource(options, pool)
+}

@@ -1,0 +1,129 @@
+/**
+ * The PostgreSQL source against the SQLite source on the same data: one demo plant is loaded into a
+ * real PostgreSQL server, and the same traces — seed resolve, lineage, all 7 event domains — must
+ * give identical results from both (timestamps compared after normalizing). Runs where
+ * MES_TRACE_PG_TEST_URL names a server (`.ci/run` starts one on 127.0.0.1).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
+import { loadIntoPostgres } from '../../../main/sources/postgres-load.js'
+import { openPostgresSource, redactUrl } from '../../../main/sources/postgres-source.js'
+import { openSqliteSource, type MesSource } from '../../../main/sources/index.js'
+import { runTrace, type TraceOutcome } from '../../../main/trace/index.js'
+import { normalizeTraceRequest, type TraceRequest } from '../../../shared/trace-request.js'
+import { DOMAINS, type Domain, type EventRow } from '../../../shared/trace.js'
+
+const url = process.env.MES_TRACE_PG_TEST_URL
+
+/** Everything a trace produced, in a form two sources can be compared on. */
+async function traceOf(source: MesSource, request: TraceRequest): Promise<{ outcome: TraceOutcome; rows: Record<Domain, string[]> }> {
+  const rows = Object.fromEntries(DOMAINS.map((d) => [d, [] as string[]])) as Record<Domain, string[]>
+  const outcome = await runTrace({
+    source,
+    request: normalizeTraceRequest(request),
+    sink: { onEventBatch: (b) => void rows[b.domain].push(...b.rows.map((r: EventRow) => JSON.stringify(r))) },
+  })
+  for (const d of DOMAINS) rows[d].sort()
+  return { outcome, rows }
+}
+
+describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant', () => {
+  const schema = `diff_${process.pid}`
+  let dir: string
+  let plant: DemoSummary
+  let sqlite: MesSource
+  let postgres: MesSource
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mes-trace-pg-'))
+    plant = await generateDemoPlant({ out: join(dir, 'plant.sqlite'), lots: 1500, seed: 'pg-diff' })
+    const counts = await loadIntoPostgres({ from: plant.out, url: url!, schema, replace: true })
+    expect(counts.DW_MES_LOTWIPHISTORY).toBe(plant.tables.DW_MES_LOTWIPHISTORY)
+    sqlite = await openSqliteSource(plant.out)
+    postgres = await openPostgresSource({ url: url!, schema })
+  }, 180_000)
+
+  afterAll(async () => {
+    await sqlite?.close()
+    await postgres?.close()
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    await client.end()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('describes itself without the password', () => {
+    const password = new URL(url!).password
+    expect(postgres.description).toBe(`${redactUrl(url!)} (schema ${schema})`)
+    if (password) expect(postgres.description).not.toContain(`:${password}@`)
+    expect(redactUrl('postgres://reader:s3cret@db.plant:5432/mes')).toBe('postgres://reader:***@db.plant:5432/mes')
+  })
+
+  it('has every table and column of the source schema', async () => {
+    const [a, b] = [await sqlite.catalog(), await postgres.catalog()]
+    for (const [table, columns] of a) {
+      if (table.startsWith('SQLITE_')) continue
+      expect([...(b.get(table) ?? [])].sort(), table).toEqual([...columns].sort())
+    }
+  })
+
+  const cases: [string, () => TraceRequest][] = [
+    ['lot trace forward, all five query-tool domains', () => ({ profile: 'query_tool', params: { resolve_type: 'lot_id', values: plant.planted.samples.lot_ids } })],
+    ['work orders with a wildcard', () => ({ profile: 'query_tool', params: { resolve_type: 'work_order', values: [`${plant.planted.samples.work_orders[0]!.slice(0, 6)}*`] }, domains: ['history', 'jobs'] })],
+    ['serial reverse trace', () => ({ profile: 'query_tool_reverse', params: { resolve_type: 'serial_number', values: plant.planted.samples.serials } })],
+    ['MSD backward over the window, all 7 domains', () => ({ profile: 'mid_section_defect', params: { start_date: plant.startDate, end_date: plant.endDate }, domains: [...DOMAINS] })],
+    ['MSD forward from molding', () => ({ profile: 'mid_section_defect', params: { start_date: plant.startDate, end_date: plant.endDate, station: '成型', direction: 'forward' } })],
+  ]
+
+  it.each(cases)('%s: identical seeds, lineage and event rows', async (_name, request) => {
+    const [a, b] = [await traceOf(sqlite, request()), await traceOf(postgres, request())]
+    expect(b.outcome.seeds).toEqual(a.outcome.seeds)
+    expect(b.outcome.lineage).toEqual(a.outcome.lineage)
+    expect(b.outcome.rows).toEqual(a.outcome.rows)
+    expect(a.outcome.seeds.seed_count).toBeGreaterThan(0)
+    for (const d of DOMAINS) expect(b.rows[d], d).toEqual(a.rows[d])
+    expect(b.outcome.quality_meta.status).toBe('complete')
+  }, 180_000)
+
+  it('cancels a running statement on the server', async () => {
+    const controller = new AbortController()
+    const started = Date.now()
+    const run = postgres.all('SELECT pg_sleep(30)', [], { signal: controller.signal })
+    await new Promise((r) => setTimeout(r, 500))
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      const before = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'")
+      expect(before.rows[0].n).toBe(1)
+      controller.abort()
+      await expect(run).rejects.toMatchObject({ code: 'trace/cancelled' })
+      expect(Date.now() - started).toBeLessThan(10_000)
+      const after = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'")
+      expect(after.rows[0].n).toBe(0)
+    } finally {
+      await client.end()
+    }
+  })
+
+  it('names what to check for a wrong password, a missing database and an unreachable host', async () => {
+    const wrong = new URL(url!)
+    wrong.password = 'wrong-password'
+    await expect(openPostgresSource({ url: wrong.toString() })).rejects.toMatchObject({ code: 'source/unreachable', message: expect.stringContaining('password was refused') })
+    const missing = new URL(url!)
+    missing.pathname = '/no_such_database'
+    await expect(openPostgresSource({ url: missing.toString() })).rejects.toMatchObject({ code: 'source/unreachable', message: expect.stringContaining('does not exist') })
+    await expect(openPostgresSource({ url: 'postgres://u:p@127.0.0.1:1/x', connectTimeoutMs: 2000 })).rejects.toMatchObject({
+      code: 'source/unreachable', message: expect.stringContaining('cannot be reached'),
+    })
+    const error = await openPostgresSource({ url: wrong.toString() }).then(
+      () => null,
+      (e: Error) => e,
+    )
+    expect(error?.message).not.toContain('wrong-password')
+  })
+})
