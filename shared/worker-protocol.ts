@@ -6,11 +6,19 @@ import type { AppErrorData } from './errors.js'
 import type { NormalizedTraceRequest } from './trace-request.js'
 import type { Domain, QualityMeta, TraceProgress } from './trace.js'
 
-/** Where a worker reads from. Secrets never travel in this object's text form. */
-export interface WorkerSourceSpec {
-  kind: 'sqlite'
-  path: string
-}
+/**
+ * Where a worker reads from. Secrets never travel in this object: a PostgreSQL URL carries no
+ * password (the engine hands it to the worker's environment as PGPASSWORD, never to the catalog).
+ */
+export type WorkerSourceSpec =
+  | { kind: 'sqlite'; path: string }
+  | {
+      kind: 'postgres'
+      /** `postgres://user@host:port/database`, without the password. */
+      url: string
+      /** Schema of the MES tables; absent: the connection's search path. */
+      schema?: string
+    }
 
 /** Limits a worker applies to its trace. */
 export interface WorkerTraceLimits {

@@ -287,7 +287,7 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
     const stopProgress = live.onDidProgress((event) => {
       if (event.jobId === jobId) progress.update(event.progress)
     })
-    const enqueued = live.enqueue(toTraceRequest(request), { source: { kind: 'sqlite', path: resolve(spec.path) }, force: flags.force === true })
+    const enqueued = live.enqueue(toTraceRequest(request), { source: spec.kind === 'sqlite' ? { kind: 'sqlite', path: resolve(spec.path) } : spec, force: flags.force === true })
     jobId = enqueued.jobId
     Object.assign(json, { job_id: jobId, cached: enqueued.cached, as_of: enqueued.asOf ?? null })
     await whenJobEnds(live, jobId)

@@ -15,7 +15,7 @@ import { daysBetween } from '../../shared/time.js'
 import { isPattern } from '../../shared/tokens.js'
 import type { Domain, TraceProgress } from '../../shared/trace.js'
 import type { WorkerJobSummary, WorkerSourceSpec, WorkerToMainMessage } from '../../shared/worker-protocol.js'
-import { parseSourceSpec } from '../sources/index.js'
+import { parseSourceSpec, sourceIdOf, withoutPassword } from '../sources/index.js'
 import {
   openResultFile,
   removeOrphanPartials,
@@ -148,10 +148,6 @@ function newJobId(): string {
   return `trace-evt-${randomBytes(6).toString('hex')}`
 }
 
-/** The catalog's source id of a worker source spec (`sqlite:<path>`), parsed back by `parseSourceSpec`. */
-function sourceIdOf(source: WorkerSourceSpec): string {
-  return `${source.kind}:${source.path}`
-}
 
 function sourceOf(row: JobRow): WorkerSourceSpec {
   return parseSourceSpec(row.source_id)
@@ -171,6 +167,8 @@ export class JobEngine {
   private readonly statusListeners = new Set<Listener<JobStatusEvent>>()
   private readonly lastProgressAt = new Map<string, number>()
   private readonly readers = new Map<string, ResultFileReader>()
+  /** Source passwords of queued and running jobs (given to their worker as PGPASSWORD). */
+  private readonly secrets = new Map<string, string>()
   private sweeper: NodeJS.Timeout | undefined
   private stopped = false
   private ownsLock = false
@@ -249,7 +247,9 @@ export class JobEngine {
   enqueue(raw: unknown, options: EnqueueOptions): EnqueueResult {
     if (this.stopped) throw new AppError('job/engine-stopped', 'The job engine is shutting down.')
     const request = normalizeTraceRequest(raw)
-    const dedupKey = dedupKeyOf(request, options.source)
+    // A source password stays in this process's memory for the job's worker; never in the catalog.
+    const { spec: source, password } = withoutPassword(options.source)
+    const dedupKey = dedupKeyOf(request, source)
     if (!options.force) {
       const reusable = this.catalog.findReusable(dedupKey, this.now())
       if (reusable) return { jobId: reusable.job_id, cached: true, asOf: reusable.completed_at ?? undefined }
@@ -263,12 +263,13 @@ export class JobEngine {
       domains: request.domains,
       request,
       dedup_key: dedupKey,
-      source_id: sourceIdOf(options.source),
-      source_description: options.sourceDescription ?? sourceIdOf(options.source),
+      source_id: sourceIdOf(source),
+      source_description: options.sourceDescription ?? sourceIdOf(source),
       result_path: join(this.options.resultsDir, `${jobId}.sqlite`),
       priority: estimate > this.settings.TRACE_ASYNC_CID_THRESHOLD ? 0 : 1,
       created_at: this.now(),
     })
+    if (password !== null) this.secrets.set(jobId, password)
     this.emitStatus({ jobId, status: 'queued' })
     this.schedule(jobId)
     return { jobId, cached: false }
@@ -357,7 +358,10 @@ export class JobEngine {
   /** Queues the same request again as a new job (a one-command re-run of an interrupted job). */
   rerun(jobId: string): EnqueueResult {
     const row = this.status(jobId)
-    return this.enqueue(toTraceRequest(row.request), { source: sourceOf(row), ...(row.source_description ? { sourceDescription: row.source_description } : {}), force: true })
+    const rerun = this.enqueue(toTraceRequest(row.request), { source: sourceOf(row), ...(row.source_description ? { sourceDescription: row.source_description } : {}), force: true })
+    const secret = this.secrets.get(jobId)
+    if (secret !== undefined) this.secrets.set(rerun.jobId, secret)
+    return rerun
   }
 
   /** Waits until no job is queued or running. */
@@ -436,7 +440,12 @@ export class JobEngine {
           }
         }
         this.host
-          .spawn({ entry: this.options.workerEntry, maxOldSpaceMb: maxMemoryMb, serviceName: `trace ${jobId}` })
+          .spawn({
+            entry: this.options.workerEntry,
+            maxOldSpaceMb: maxMemoryMb,
+            serviceName: `trace ${jobId}`,
+            ...(this.secrets.has(jobId) ? { env: { PGPASSWORD: this.secrets.get(jobId)! } } : {}),
+          })
           .then((handle) => {
             run.handle = handle
             timeout = setTimeout(() => {

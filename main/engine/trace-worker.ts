@@ -52,7 +52,7 @@ async function runJob(message: Extract<MainToWorkerMessage, { type: 'start' }>, 
     port.postToMain({ type: 'progress', jobId, progress, rssBytes: process.memoryUsage.rss(), at: now })
   }
   try {
-    const { source, schema } = await openSource({ kind: 'sqlite', path: message.source.path })
+    const { source, schema } = await openSource(message.source)
     for (const warning of schema.warnings) port.postToMain({ type: 'log', jobId, level: 'warn', message: warning })
     try {
       writer = createResultFile(message.resultPath, {

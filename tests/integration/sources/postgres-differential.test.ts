@@ -90,6 +90,35 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
     expect(b.outcome.quality_meta.status).toBe('complete')
   }, 180_000)
 
+  it('runs as a job of the engine from `mes-trace run --source postgres://…`, the password kept out of the catalog', async () => {
+    const { main } = await import('../../../main/cli/main.js')
+    const { captureIo } = await import('../../fixtures/cli-io.js')
+    const { catalogPathOf, openCatalog } = await import('../../../main/store/index.js')
+    const dataDir = join(dir, 'data')
+    const lots = plant.planted.samples.lot_ids.join(',')
+    const run = async (source: string) => {
+      const io = captureIo()
+      const code = await main(['run', '--source', source, '--profile', 'query_tool', '--lot-ids', lots, '--data-dir', dataDir, '--json', '--force'], io)
+      expect(code, io.err).toBe(0)
+      return JSON.parse(io.out) as { job_id: string; seed_count: number; domains: Record<string, { rows: number }> }
+    }
+    const pgUrl = new URL(url!)
+    pgUrl.searchParams.set('schema', schema)
+    const [fromPg, fromSqlite] = [await run(pgUrl.toString()), await run(`sqlite:${plant.out}`)]
+    expect(fromPg.seed_count).toBe(fromSqlite.seed_count)
+    expect(fromPg.domains).toEqual(fromSqlite.domains)
+    const catalog = openCatalog(catalogPathOf(dataDir))
+    try {
+      const row = catalog.getJob(fromPg.job_id)!
+      expect(row.status).toBe('finished')
+      const password = new URL(url!).password
+      if (password) expect(row.source_id).not.toContain(`:${password}@`)
+      expect(row.source_id).toContain(`schema=${schema}`)
+    } finally {
+      catalog.close()
+    }
+  }, 120_000)
+
   it('cancels a running statement on the server', async () => {
     const controller = new AbortController()
     const started = Date.now()

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join, dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { assertSourceSchema, checkCatalog, openSource, openSqliteSource, parseSourceSpec } from '../../../main/sources/index.js'
+import { assertSourceSchema, checkCatalog, openSource, openSqliteSource, parseSourceSpec, sourceIdOf, withoutPassword } from '../../../main/sources/index.js'
 import { isAppError } from '../../../shared/errors.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
 
@@ -121,6 +121,15 @@ describe('schema check', () => {
     expect(parseSourceSpec('plant.sqlite')).toEqual({ kind: 'sqlite', path: 'plant.sqlite' })
     expect(() => parseSourceSpec('  ')).toThrow(/source: a source is required/)
     expect(() => parseSourceSpec('sqlite:')).toThrow(/source: sqlite: needs a file path/)
-    expect(() => parseSourceSpec('postgres://h/db', '--source')).toThrow(/--source: source kind "postgres"/)
+    expect(() => parseSourceSpec('oracle://h/db', '--source')).toThrow(/--source: source kind "oracle" is not supported yet/)
+    expect(parseSourceSpec('postgres://reader:pw@db.plant:5432/mes?schema=dwh&sslmode=require')).toEqual({
+      kind: 'postgres', url: 'postgres://reader:pw@db.plant:5432/mes?sslmode=require', schema: 'dwh',
+    })
+    expect(() => parseSourceSpec('postgres://h/db?schema=a;drop', '--source')).toThrow(/--source: schema must be a plain identifier/)
+    const spec = parseSourceSpec('postgres://reader:p%40ss@db.plant/mes?schema=dwh')
+    expect(withoutPassword(spec)).toEqual({ spec: { kind: 'postgres', url: 'postgres://reader@db.plant/mes', schema: 'dwh' }, password: 'p@ss' })
+    expect(sourceIdOf(spec)).toBe('postgres://reader@db.plant/mes?schema=dwh')
+    expect(parseSourceSpec(sourceIdOf(spec))).toEqual({ kind: 'postgres', url: 'postgres://reader@db.plant/mes', schema: 'dwh' })
+    expect(sourceIdOf(parseSourceSpec('sqlite:/data/plant.sqlite'))).toBe('sqlite:/data/plant.sqlite')
   })
 })
