@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a PostgreSQL server for the tests on 127.0.0.1 only (installing it from Debian when it is
 # missing), with a role and database for them, and prints the URL to export as
-# MES_TRACE_PG_TEST_URL. Needs root (apt-get, and running the server as the postgres user).
+# MES_TRACE_PG_TEST_URL (a second role, mes_trace_noaccess, can log in but read nothing). Needs root (apt-get, and running the server as the postgres user).
 #   url=$(bash scripts/test-postgres.sh) && export MES_TRACE_PG_TEST_URL="$url"
 set -euo pipefail
 
@@ -21,6 +21,10 @@ su postgres -c "psql -qAt -v ON_ERROR_STOP=1" >&2 <<'SQL'
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mes_trace_test') THEN
     CREATE ROLE mes_trace_test LOGIN PASSWORD 'mes_trace_test' CREATEDB;
+  END IF;
+  -- A user that may connect but read nothing, for the permission-denied test.
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mes_trace_noaccess') THEN
+    CREATE ROLE mes_trace_noaccess LOGIN PASSWORD 'mes_trace_noaccess';
   END IF;
 END $$;
 SQL

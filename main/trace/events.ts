@@ -13,7 +13,7 @@
  * in parts of at most {@link SCAN_PART_ROWS} rows as the scan goes.
  */
 import { normalizeTokens } from '../../shared/tokens.js'
-import { cancelledError, invalidInput } from '../../shared/errors.js'
+import { cancelledError, invalidInput, isAppError } from '../../shared/errors.js'
 import { EVENT_MAX_ROWS_PER_DOMAIN } from '../../shared/limits.js'
 import { formatLocalDateTime, normalizePlantTime } from '../../shared/time.js'
 import { DOMAINS, isDomain, type Domain, type EventRow, type QualityMeta } from '../../shared/trace.js'
@@ -34,6 +34,17 @@ export const DEFAULT_EVENT_CONCURRENCY = 2
 
 /** Most rows in one delivered part of a table-scan batch. */
 export const SCAN_PART_ROWS = 2000
+
+/** Tries of one batch statement when the source cannot be reached (a dropped connection, a restarting server). */
+export const BATCH_ATTEMPTS = 3
+
+/** Wait before the second try; doubled before each further one. */
+export const RETRY_BACKOFF_MS = 500
+
+/** A failure worth trying again: the source could not be reached, not a wrong statement or a timeout. */
+function isTransient(error: unknown): boolean {
+  return isAppError(error, 'source/unreachable')
+}
 
 /**
  * One batch of event rows of one domain, or one part of it: a table-scan batch (`jobs` past one
@@ -111,6 +122,10 @@ export interface FetchEventsOptions {
    * @default true
    */
   allowPartialResults?: boolean
+  /** Tries of a batch whose source could not be reached. @default BATCH_ATTEMPTS */
+  retryAttempts?: number
+  /** Wait before the second try, doubled after each. @default RETRY_BACKOFF_MS */
+  retryBackoffMs?: number
   /**
    * Plant-local now (`YYYY-MM-DDTHH:MM:SS`) that open holds are measured to. Read once per fetch,
    * so every row of a run agrees.
@@ -216,6 +231,8 @@ export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsRes
   const concurrency = positiveInteger('concurrency', o.concurrency, DEFAULT_EVENT_CONCURRENCY)
   const maxRows = positiveInteger('maxRowsPerDomain', o.maxRowsPerDomain, EVENT_MAX_ROWS_PER_DOMAIN)
   const allowPartial = o.allowPartialResults ?? true
+  const retryAttempts = Math.max(1, o.retryAttempts ?? BATCH_ATTEMPTS)
+  const retryBackoffMs = Math.max(0, o.retryBackoffMs ?? RETRY_BACKOFF_MS)
   const outer = o.signal
   if (outer?.aborted) throw cancelledError()
 
@@ -302,12 +319,22 @@ export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsRes
     const map = definition.usesSpecMap ? await untilAborted(specMapOnce(), signal) : null
     const context: BatchContext = { cids: task.cids, now, specMap: map }
     if (!scan) {
-      const raw: SourceRow[] = []
-      for await (const rows of statementChunks(definition.buildSql(dialect, task.cids), signal)) {
-        for (const row of rows) raw.push(row)
+      // Nothing of a batch is delivered before its statement ends, so a transient failure can be
+      // tried again from the start: up to BATCH_ATTEMPTS tries, with a growing wait between them.
+      for (let attempt = 1; ; attempt++) {
+        const raw: SourceRow[] = []
+        try {
+          for await (const rows of statementChunks(definition.buildSql(dialect, task.cids), signal)) {
+            for (const row of rows) raw.push(row)
+          }
+        } catch (error) {
+          if (attempt >= retryAttempts || !isTransient(error) || signal.aborted) throw error
+          await untilAborted(new Promise<void>((resolve) => setTimeout(resolve, retryBackoffMs * 2 ** (attempt - 1))), signal)
+          continue
+        }
+        yield definition.postProcess(raw, context)
+        return
       }
-      yield definition.postProcess(raw, context)
-      return
     }
     let part: EventRow[] = []
     let parts = 0

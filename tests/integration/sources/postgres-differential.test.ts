@@ -139,6 +139,25 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
     }
   })
 
+  it('names a statement timeout and a user without SELECT rights', async () => {
+    const slow = await openPostgresSource({ url: url!, schema, statementTimeoutMs: 200 })
+    try {
+      await expect(slow.all('SELECT pg_sleep(5)', [])).rejects.toMatchObject({ code: 'source/timeout' })
+    } finally {
+      await slow.close()
+    }
+    const noAccess = process.env.MES_TRACE_PG_NOACCESS_URL
+    if (!noAccess) return
+    const reader = await openPostgresSource({ url: noAccess, schema })
+    try {
+      await expect(reader.all(`SELECT count(*) FROM ${schema}.DW_MES_CONTAINER`, [])).rejects.toMatchObject({
+        code: 'source/query-failed', message: expect.stringContaining('needs SELECT on the MES tables'),
+      })
+    } finally {
+      await reader.close()
+    }
+  })
+
   it('names what to check for a wrong password, a missing database and an unreachable host', async () => {
     const wrong = new URL(url!)
     wrong.password = 'wrong-password'

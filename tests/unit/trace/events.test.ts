@@ -5,12 +5,13 @@ import { SOURCE_TABLES } from '../../../main/sources/schema.js'
 import {
   fetchEvents,
   normalizeCids,
+  BATCH_ATTEMPTS,
   SCAN_PART_ROWS,
   type EventBatch,
   type EventProgress,
   type FetchEventsOptions,
 } from '../../../main/trace/events.js'
-import { isAppError } from '../../../shared/errors.js'
+import { AppError, isAppError } from '../../../shared/errors.js'
 import type { Domain, EventRow } from '../../../shared/trace.js'
 import { createFixtureSource, type FixtureOptions, type FixtureRows, type FixtureSource } from '../../fixtures/source-fixture.js'
 
@@ -282,6 +283,42 @@ describe('fetchEvents', () => {
       expect(delivered.flatMap((b) => b.rows.map((r) => r.CONTAINERID))).toEqual(['c0000', 'c0001', 'c0004'])
       expect(result.domains.materials).toMatchObject({ status: 'complete', observed_rows: 5 })
       expect(result.quality_meta).toMatchObject({ status: 'partial', reasons: ['chunk_failure'], failed_domains: [], observed_rows: 8 })
+    })
+
+    it('tries a batch again when the source could not be reached, and marks it partial after the last try', async () => {
+      const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows(cids) })
+      const unreachable = (): AsyncIterable<SourceRow[]> => ({
+        [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new AppError('source/unreachable', 'connection reset')) }),
+      })
+      // The second batch fails twice, then answers: every row arrives and the domain is complete.
+      let secondBatchCalls = 0
+      const flaky = instrument(fx.source, (call) => {
+        if (!call.sql.includes('FROM DW_MES_LOTWIPHISTORY ') || call.params[0] !== 'c0002') return undefined
+        secondBatchCalls += 1
+        return secondBatchCalls <= 2 ? unreachable() : undefined
+      })
+      const ok = await run({ source: flaky.source, cids, domains: ['history'], batchSize: 2, concurrency: 1, retryBackoffMs: 1 })
+      expect(secondBatchCalls).toBe(3)
+      expect(ok.result.domains.history).toMatchObject({ status: 'complete', observed_rows: 5 })
+      // Always unreachable: three tries (BATCH_ATTEMPTS), then the batch is a failed range.
+      let calls = 0
+      const down = instrument(fx.source, (call) => {
+        if (!call.sql.includes('FROM DW_MES_LOTWIPHISTORY ') || call.params[0] !== 'c0002') return undefined
+        calls += 1
+        return unreachable()
+      })
+      const partial = await run({ source: down.source, cids, domains: ['history'], batchSize: 2, concurrency: 1, retryBackoffMs: 1 })
+      expect(calls).toBe(BATCH_ATTEMPTS)
+      expect(partial.result.domains.history).toMatchObject({ status: 'partial', observed_rows: 3, failed_ranges: [{ start: 'c0002', end: 'c0003' }] })
+      // A statement error is not tried again.
+      let wrong = 0
+      const broken = instrument(fx.source, (call) => {
+        if (!call.sql.includes('FROM DW_MES_LOTWIPHISTORY ') || call.params[0] !== 'c0002') return undefined
+        wrong += 1
+        return failing('syntax error')
+      })
+      await run({ source: broken.source, cids, domains: ['history'], batchSize: 2, concurrency: 1, retryBackoffMs: 1 })
+      expect(wrong).toBe(1)
     })
 
     it('fails the domain at the first failed batch when partial results are not allowed', async () => {
