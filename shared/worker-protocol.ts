@@ -19,6 +19,13 @@ export type WorkerSourceSpec =
       /** Schema of the MES tables; absent: the connection's search path. */
       schema?: string
     }
+  | {
+      kind: 'oracle'
+      /** `oracle://user@host:port/service`, without the password (the worker reads MES_TRACE_ORACLE_PASSWORD). */
+      url: string
+      /** Schema prefix of the MES tables. @default 'DWH' */
+      schema?: string
+    }
 
 /** Limits a worker applies to its trace. */
 export interface WorkerTraceLimits {

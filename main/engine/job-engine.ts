@@ -15,7 +15,7 @@ import { daysBetween } from '../../shared/time.js'
 import { isPattern } from '../../shared/tokens.js'
 import type { Domain, TraceProgress } from '../../shared/trace.js'
 import type { WorkerJobSummary, WorkerSourceSpec, WorkerToMainMessage } from '../../shared/worker-protocol.js'
-import { parseSourceSpec, sourceIdOf, withoutPassword } from '../sources/index.js'
+import { parseSourceSpec, passwordEnvOf, sourceIdOf, withoutPassword } from '../sources/index.js'
 import {
   openResultFile,
   removeOrphanPartials,
@@ -167,8 +167,8 @@ export class JobEngine {
   private readonly statusListeners = new Set<Listener<JobStatusEvent>>()
   private readonly lastProgressAt = new Map<string, number>()
   private readonly readers = new Map<string, ResultFileReader>()
-  /** Source passwords of queued and running jobs (given to their worker as PGPASSWORD). */
-  private readonly secrets = new Map<string, string>()
+  /** Source passwords of jobs, as the environment their worker reads them from (never stored). */
+  private readonly secrets = new Map<string, Record<string, string>>()
   private sweeper: NodeJS.Timeout | undefined
   private stopped = false
   private ownsLock = false
@@ -269,7 +269,7 @@ export class JobEngine {
       priority: estimate > this.settings.TRACE_ASYNC_CID_THRESHOLD ? 0 : 1,
       created_at: this.now(),
     })
-    if (password !== null) this.secrets.set(jobId, password)
+    if (password !== null) this.secrets.set(jobId, passwordEnvOf(source, password))
     this.emitStatus({ jobId, status: 'queued' })
     this.schedule(jobId)
     return { jobId, cached: false }
@@ -348,6 +348,7 @@ export class JobEngine {
 
   /** Deletes a job and its result file; a running job is cancelled first. */
   remove(jobId: string): void {
+    this.secrets.delete(jobId)
     const row = this.status(jobId)
     if (row.status === 'queued' || row.status === 'running') this.cancel(jobId)
     this.closeReader(jobId)
@@ -444,7 +445,7 @@ export class JobEngine {
             entry: this.options.workerEntry,
             maxOldSpaceMb: maxMemoryMb,
             serviceName: `trace ${jobId}`,
-            ...(this.secrets.has(jobId) ? { env: { PGPASSWORD: this.secrets.get(jobId)! } } : {}),
+            ...(this.secrets.has(jobId) ? { env: this.secrets.get(jobId)! } : {}),
           })
           .then((handle) => {
             run.handle = handle

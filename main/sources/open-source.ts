@@ -5,11 +5,15 @@
 import { AppError, invalidInput } from '../../shared/errors.js'
 import type { MesSource } from './mes-source.js'
 import { assertSourceSchema, type SchemaReport } from './schema-check.js'
+import { openOracleSource, parseOracleUrl } from './oracle-source.js'
 import { openPostgresSource } from './postgres-source.js'
 import { openSqliteSource } from './sqlite-source.js'
 
 /** A source as a person names it; a PostgreSQL URL may still hold its password here. */
-export type SourceSpec = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema?: string }
+export type SourceSpec =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string; schema?: string }
+  | { kind: 'oracle'; url: string; schema?: string }
 
 /** Parses `sqlite:PATH` (or a bare file path) into a source spec. */
 export function parseSourceSpec(text: string, field = 'source'): SourceSpec {
@@ -20,33 +24,41 @@ export function parseSourceSpec(text: string, field = 'source'): SourceSpec {
     if (!path) throw invalidInput(field, 'sqlite: needs a file path, e.g. sqlite:plant.sqlite')
     return { kind: 'sqlite', path }
   }
-  if (/^postgres(ql)?:\/\//i.test(value)) {
+  const kind = /^postgres(ql)?:\/\//i.test(value) ? 'postgres' : /^oracle:\/\//i.test(value) ? 'oracle' : null
+  if (kind) {
     let url: URL
     try {
       url = new URL(value)
     } catch {
-      throw invalidInput(field, 'is not a valid URL, e.g. postgres://user@host:5432/database?schema=mes')
+      throw invalidInput(field, `is not a valid URL, e.g. ${kind === 'postgres' ? 'postgres://user@host:5432/database?schema=mes' : 'oracle://user@host:1521/service?schema=DWH'}`)
     }
     // `schema` is ours, not a connection parameter: take it out of the URL.
     const schema = url.searchParams.get('schema') ?? undefined
     url.searchParams.delete('schema')
     if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) throw invalidInput(field, 'schema must be a plain identifier')
-    return { kind: 'postgres', url: url.toString(), ...(schema ? { schema } : {}) }
+    return { kind, url: url.toString(), ...(schema ? { schema } : {}) }
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     const scheme = value.slice(0, value.indexOf(':'))
-    throw new AppError('input/invalid', `${field}: source kind "${scheme}" is not supported yet; use sqlite:PATH or postgres://…`, { field })
+    throw new AppError('input/invalid', `${field}: source kind "${scheme}" is not supported; use sqlite:PATH, postgres://… or oracle://…`, { field })
   }
   return { kind: 'sqlite', path: value }
 }
 
 /** The spec without a password, and the password apart (null when there was none). */
 export function withoutPassword(spec: SourceSpec): { spec: SourceSpec; password: string | null } {
-  if (spec.kind !== 'postgres') return { spec, password: null }
+  if (spec.kind === 'sqlite') return { spec, password: null }
   const url = new URL(spec.url)
   const password = url.password ? decodeURIComponent(url.password) : null
   url.password = ''
   return { spec: { ...spec, url: url.toString() }, password }
+}
+
+/** The environment a worker reads a source's password from (PostgreSQL's own variable, or ours for Oracle). */
+export function passwordEnvOf(spec: SourceSpec, password: string): Record<string, string> {
+  if (spec.kind === 'postgres') return { PGPASSWORD: password }
+  if (spec.kind === 'oracle') return { MES_TRACE_ORACLE_PASSWORD: password }
+  return {}
 }
 
 /** The text form a job keeps (`sqlite:<path>`, or the URL without password and with `?schema=`), parsed back by `parseSourceSpec`. */
@@ -63,7 +75,9 @@ export async function openSource(spec: SourceSpec): Promise<{ source: MesSource;
   const source =
     spec.kind === 'postgres'
       ? await openPostgresSource({ url: spec.url, ...(spec.schema ? { schema: spec.schema } : {}) })
-      : await openSqliteSource(spec.path)
+      : spec.kind === 'oracle'
+        ? await openOracleSource({ ...parseOracleUrl(spec.url), ...(spec.schema ? { schema: spec.schema } : {}) })
+        : await openSqliteSource(spec.path)
   try {
     return { source, schema: await assertSourceSchema(source) }
   } catch (error) {

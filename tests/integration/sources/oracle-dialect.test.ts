@@ -1,0 +1,124 @@
+/**
+ * The Oracle adapter's SQL and binds, checked through the dialect layer without an Oracle server:
+ * whole traces run with the Oracle dialect (`:n` binds, `DWH.` prefix, `TO_DATE`) against a
+ * recording source that checks every statement and then runs it on the demo plant's SQLite file.
+ * Results must equal those of the SQLite source. A live suite runs where MES_TRACE_ORACLE_TEST_URL
+ * names a server.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
+import { createDialect, openOracleSource, openSqliteSource, parseOracleUrl, parseSourceSpec, type MesSource, type SqlValue } from '../../../main/sources/index.js'
+import { runTrace } from '../../../main/trace/index.js'
+import { normalizeTraceRequest, type TraceRequest } from '../../../shared/trace-request.js'
+import { DOMAINS, type Domain } from '../../../shared/trace.js'
+
+interface Statement {
+  sql: string
+  params: readonly SqlValue[]
+}
+
+/** Checks one Oracle statement and returns its SQLite form, or throws saying what is wrong. */
+function toSqlite({ sql, params }: Statement): string {
+  const binds = [...sql.matchAll(/:(\d+)/g)].map((m) => Number(m[1]))
+  expect(binds, sql).toEqual(params.map((_, i) => i + 1))
+  expect(sql, 'no other placeholder style').not.toMatch(/\?|\$\d/)
+  expect(params.length, 'Oracle allows 1000 values in an IN list').toBeLessThanOrEqual(2000)
+  for (const list of sql.matchAll(/IN \(([^)]*)\)/g)) expect(list[1]!.split(',').length).toBeLessThanOrEqual(1000)
+  for (const table of sql.matchAll(/(?:FROM|JOIN)\s+([A-Z_.]+)/g)) {
+    if (table[1] === 'DUAL' || table[1] === 'ALL_TAB_COLUMNS') continue
+    expect(table[1], `table prefixed in: ${sql.slice(0, 120)}`).toMatch(/^DWH\.DW_MES_/)
+  }
+  expect(sql, 'no LIMIT/OFFSET (not Oracle 11g)').not.toMatch(/\bLIMIT\b|\bOFFSET\b/)
+  expect(sql, 'no AS before a table alias').not.toMatch(/(?:FROM|JOIN)\s+DWH\.\w+\s+AS\s/)
+  return sql
+    .replace(/TO_DATE\((:\d+), 'YYYY-MM-DD HH24:MI:SS'\)/g, '$1')
+    .replace(/:\d+/g, '?')
+    .replace(/DWH\./g, '')
+}
+
+/** A source speaking the Oracle dialect, answering from a SQLite file after checking each statement. */
+function recordingOracleSource(sqlite: MesSource, seen: Statement[]): MesSource {
+  return {
+    kind: 'oracle',
+    dialect: createDialect('oracle', 'DWH'),
+    description: 'oracle://(recorded)',
+    stream(sql, params, options) {
+      seen.push({ sql, params })
+      return sqlite.stream(toSqlite({ sql, params }), params, options)
+    },
+    async all(sql, params, options) {
+      seen.push({ sql, params })
+      return sqlite.all(toSqlite({ sql, params }), params, options)
+    },
+    catalog: () => sqlite.catalog(),
+    close: async () => {},
+  }
+}
+
+async function rowsOf(source: MesSource, request: TraceRequest): Promise<{ seeds: number; rows: Record<Domain, string[]> }> {
+  const rows = Object.fromEntries(DOMAINS.map((d) => [d, [] as string[]])) as Record<Domain, string[]>
+  const outcome = await runTrace({ source, request: normalizeTraceRequest(request), sink: { onEventBatch: (b) => void rows[b.domain].push(...b.rows.map((r) => JSON.stringify(r))) } })
+  for (const d of DOMAINS) rows[d].sort()
+  return { seeds: outcome.seeds.seed_count, rows }
+}
+
+describe('the Oracle dialect on whole traces', () => {
+  let dir: string
+  let plant: DemoSummary
+  let sqlite: MesSource
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mes-trace-ora-'))
+    plant = await generateDemoPlant({ out: join(dir, 'plant.sqlite'), lots: 1500, seed: 'ora-dialect' })
+    sqlite = await openSqliteSource(plant.out)
+  }, 120_000)
+  afterAll(async () => {
+    await sqlite?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const cases: [string, () => TraceRequest][] = [
+    ['lot trace, all five query-tool domains', () => ({ profile: 'query_tool', params: { resolve_type: 'lot_id', values: plant.planted.samples.lot_ids } })],
+    ['serials and GD orders', () => ({ profile: 'query_tool_reverse', params: { resolve_type: 'serial_number', values: plant.planted.samples.serials } })],
+    ['MSD backward, all 7 domains', () => ({ profile: 'mid_section_defect', params: { start_date: plant.startDate, end_date: plant.endDate }, domains: [...DOMAINS] })],
+  ]
+
+  it.each(cases)('%s: every statement binds :1…:n, prefixes DWH. and keeps IN lists ≤ 1000; results equal SQLite', async (_name, request) => {
+    const seen: Statement[] = []
+    const [oracle, reference] = [await rowsOf(recordingOracleSource(sqlite, seen), request()), await rowsOf(sqlite, request())]
+    expect(seen.length).toBeGreaterThan(3)
+    expect(oracle.seeds).toBe(reference.seeds)
+    expect(oracle.seeds).toBeGreaterThan(0)
+    for (const d of DOMAINS) expect(oracle.rows[d], d).toEqual(reference.rows[d])
+  }, 120_000)
+
+  it('parses oracle:// sources, keeping the password apart', () => {
+    expect(parseOracleUrl('oracle://mes_reader:p%40ss@db.plant:1521/MESDW?schema=DWH')).toEqual({
+      user: 'mes_reader', password: 'p@ss', connectString: 'db.plant:1521/MESDW', schema: 'DWH',
+    })
+    expect(parseOracleUrl('oracle://mes_reader@db.plant/MESDW', { MES_TRACE_ORACLE_PASSWORD: 'from-env' })).toMatchObject({ password: 'from-env', connectString: 'db.plant:1521/MESDW', schema: 'DWH' })
+    expect(parseSourceSpec('oracle://r:pw@db:1521/MES?schema=DWH2')).toEqual({ kind: 'oracle', url: 'oracle://r:pw@db:1521/MES', schema: 'DWH2' })
+  })
+
+  it('names an unreachable Oracle host', async () => {
+    await expect(openOracleSource({ user: 'u', password: 'p', connectString: '127.0.0.1:1/none' })).rejects.toMatchObject({ code: 'source/unreachable' })
+  }, 60_000)
+})
+
+const live = process.env.MES_TRACE_ORACLE_TEST_URL
+describe.skipIf(!live)('a live Oracle server (MES_TRACE_ORACLE_TEST_URL)', () => {
+  it('opens, lists the MES tables and resolves a lot', async () => {
+    const source = await openOracleSource(parseOracleUrl(live!))
+    try {
+      const catalog = await source.catalog()
+      expect(catalog.has('DW_MES_CONTAINER')).toBe(true)
+      const rows = await source.all(`SELECT CONTAINERID FROM ${source.dialect.table('DW_MES_CONTAINER')} WHERE ROWNUM <= 1`, [])
+      expect(rows.length).toBeLessThanOrEqual(1)
+    } finally {
+      await source.close()
+    }
+  })
+})
