@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
 import { loadIntoPostgres } from '../../../main/sources/postgres-load.js'
 import { openPostgresSource, redactUrl } from '../../../main/sources/postgres-source.js'
-import { openSqliteSource, type MesSource } from '../../../main/sources/index.js'
+import { openSqliteSource, parseSourceSpec, type MesSource } from '../../../main/sources/index.js'
 import { runTrace, type TraceOutcome } from '../../../main/trace/index.js'
 import { normalizeTraceRequest, type TraceRequest } from '../../../shared/trace-request.js'
 import { DOMAINS, type Domain, type EventRow } from '../../../shared/trace.js'
@@ -118,6 +118,50 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
       catalog.close()
     }
   }, 120_000)
+
+  it('cancelling a job during a slow PostgreSQL statement ends the statement on the server', async () => {
+    // A schema of views over the loaded one, whose container view sleeps 30 s before answering.
+    const slow = `slow_${process.pid}`
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    const { openCatalog, catalogPathOf, resultsDirOf } = await import('../../../main/store/index.js')
+    const { testEngine, until } = await import('../engine/worker-kit.js')
+    const dataDir = join(dir, 'cancel-data')
+    const catalog = openCatalog(catalogPathOf(dataDir))
+    const engine = testEngine({ catalog, resultsDir: resultsDirOf(dataDir), cancelGraceMs: 3000 })
+    const active = async (): Promise<number> =>
+      (await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${slow}.DW_MES_CONTAINER%' AND pid <> pg_backend_pid()`)).rows[0].n
+    try {
+      await admin.query(`CREATE SCHEMA ${slow}`)
+      for (const t of (await admin.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema])).rows as { table_name: string }[]) {
+        const filter = t.table_name === 'dw_mes_container' ? ' WHERE (SELECT pg_sleep(30)::text) IS NOT NULL' : ''
+        await admin.query(`CREATE VIEW ${slow}.${t.table_name} AS SELECT * FROM ${schema}.${t.table_name}${filter}`)
+      }
+      engine.start()
+      const source = new URL(url!)
+      source.searchParams.set('schema', slow)
+      const { jobId } = engine.enqueue(
+        { profile: 'query_tool', params: { resolve_type: 'lot_id', values: plant.planted.samples.lot_ids } },
+        { source: parseSourceSpec(source.toString()) },
+      )
+      let seen = 0
+      for (let i = 0; i < 100 && seen === 0; i++) {
+        seen = await active()
+        if (seen === 0) await new Promise((r) => setTimeout(r, 100))
+      }
+      expect(seen).toBe(1)
+      const started = Date.now()
+      engine.cancel(jobId)
+      await until(() => engine.status(jobId).status === 'cancelled', 15_000)
+      expect(await active()).toBe(0)
+      expect(Date.now() - started).toBeLessThan(10_000)
+    } finally {
+      await engine.shutdown(2000)
+      catalog.close()
+      await admin.query(`DROP SCHEMA IF EXISTS ${slow} CASCADE`)
+      await admin.end()
+    }
+  }, 60_000)
 
   it('cancels a running statement on the server', async () => {
     const controller = new AbortController()
