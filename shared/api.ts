@@ -93,8 +93,18 @@ export const REQUESTS = {
   'results:detail': z.object({ jobId, table: z.enum(['detail', 'suspects']), ...page }).strict(),
   'sources:list': none,
   'sources:add': z.object({ name: z.string().trim().min(1).max(100), kind: z.literal('sqlite'), path }).strict(),
-  /** A saved source (`id`) or one not saved yet (`kind` + `path`). */
-  'sources:test': z.object({ id: z.string().min(1).max(200).optional(), kind: z.literal('sqlite').optional(), path: path.optional() }).strict(),
+  /**
+   * A saved source (`id`) or one not saved yet: `kind: 'sqlite'` + `path`, or `kind: 'postgres' | 'oracle'`
+   * + `url` (its password, if any, is used for this test only and never stored).
+   */
+  'sources:test': z
+    .object({
+      id: z.string().min(1).max(200).optional(),
+      kind: z.enum(['sqlite', 'postgres', 'oracle']).optional(),
+      path: path.optional(),
+      url: z.string().min(1).max(2000).optional(),
+    })
+    .strict(),
   'sources:remove': z.object({ id: z.string().min(1).max(200) }).strict(),
   'settings:get': none,
   'settings:set': z.object({ key: z.string().min(1).max(64), value: z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]) }).strict(),

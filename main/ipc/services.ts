@@ -8,7 +8,7 @@ import type { Responses } from '../../shared/api.js'
 import { defaultSettings, isSettingKey, parseSetting } from '../../shared/settings.js'
 import type { JobEngine } from '../engine/index.js'
 import { exportResult, importResultFile, jobViewOf } from '../results/index.js'
-import { openSource, parseSourceSpec } from '../sources/index.js'
+import { openSource, parseSourceSpec, type SourceSpec } from '../sources/index.js'
 import type { Catalog } from '../store/index.js'
 import type { Handlers } from './router.js'
 import { SourceProfiles } from './source-profiles.js'
@@ -80,9 +80,18 @@ export function createServices(options: ServicesOptions): Handlers {
     'sources:list': () => sources.list(),
     'sources:add': (input) => sources.add(input),
     'sources:test': async (input) => {
-      if (input.id === undefined && input.path === undefined) throw invalidInput('path', 'give the id of a saved source, or kind and path of a new one')
-      const path = input.id !== undefined ? sources.get(input.id).path : input.path!
-      const { source, schema } = await openSource(parseSourceSpec(`sqlite:${path}`, 'path'))
+      let spec: SourceSpec
+      if (input.id !== undefined) spec = { kind: 'sqlite', path: sources.get(input.id).path }
+      else if (input.kind === 'postgres' || input.kind === 'oracle') {
+        if (input.url === undefined) throw invalidInput('url', `give the ${input.kind}:// URL of the source`)
+        spec = parseSourceSpec(input.url, 'url')
+        if (spec.kind !== input.kind) throw invalidInput('url', `is not a ${input.kind}:// URL`)
+      } else {
+        if (input.path === undefined) throw invalidInput('path', 'give the id of a saved source, or kind and path of a new one')
+        spec = parseSourceSpec(`sqlite:${input.path}`, 'path')
+      }
+      // Opening includes the schema check: a missing table or column is named here.
+      const { source, schema } = await openSource(spec)
       await source.close()
       return { ok: true, description: source.description, warnings: schema.warnings }
     },

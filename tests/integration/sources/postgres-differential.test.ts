@@ -202,6 +202,28 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
     }
   })
 
+  it('tests a connection through the service contract, naming the tables a schema lacks', async () => {
+    const { ServiceRouter, createServices } = await import('../../../main/ipc/index.js')
+    const { openCliEngine } = await import('../../../main/cli/cli-engine.js')
+    const store = openCliEngine(join(dir, 'ipc-data'), {}, () => {})
+    try {
+      const router = new ServiceRouter({ handlers: createServices({ engine: store.engine, catalog: store.catalog, dataDir: store.dataDir, appVersion: 't' }) })
+      const good = new URL(url!)
+      good.searchParams.set('schema', schema)
+      expect(await router.invoke('sources:test', { kind: 'postgres', url: good.toString() }, { clientId: 't' })).toMatchObject({
+        ok: true, value: { ok: true, description: `${redactUrl(url!)} (schema ${schema})` },
+      })
+      const empty = new URL(url!)
+      empty.searchParams.set('schema', 'no_mes_tables_here')
+      const missing = await router.invoke('sources:test', { kind: 'postgres', url: empty.toString() }, { clientId: 't' })
+      expect(missing).toMatchObject({ ok: false, error: { code: 'source/schema', message: expect.stringContaining('DW_MES_CONTAINER') } })
+      expect(await router.invoke('sources:test', { kind: 'postgres' }, { clientId: 't' })).toMatchObject({ ok: false, error: { details: { field: 'url' } } })
+    } finally {
+      await store.engine.shutdown(1000)
+      store.catalog.close()
+    }
+  })
+
   it('names what to check for a wrong password, a missing database and an unreachable host', async () => {
     const wrong = new URL(url!)
     wrong.password = 'wrong-password'
