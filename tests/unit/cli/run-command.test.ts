@@ -75,7 +75,7 @@ describe('mes-trace run', () => {
       [['--source', fx.path, '--profile', 'mid_section_defect', '--from', '2026-01-01', '--to', '2026-13-01'], '--to'],
       [['--source', fx.path, '--profile', 'mid_section_defect', '--from', '2026-01-01', '--to', '2026-01-02', '--station', 'X'], '--station'],
       [['--source', fx.path, '--profile', 'query_tool', '--lot-ids', 'A', '--domains', 'history,nope'], '--domains'],
-      [['--source', 'oracle://x/y', '--profile', 'query_tool', '--lot-ids', 'A'], '--source'],
+      [['--source', 'mysql://x/y', '--profile', 'query_tool', '--lot-ids', 'A'], '--source'],
       [['--source', fx.path, '--profile', 'query_tool', '--lot-ids', 'A', '--ndjson', join(dirname(fx.path), 'no', 'such', 'dir.ndjson')], '--ndjson'],
     ]
     for (const [args, flag] of cases) {

@@ -121,7 +121,7 @@ describe('schema check', () => {
     expect(parseSourceSpec('plant.sqlite')).toEqual({ kind: 'sqlite', path: 'plant.sqlite' })
     expect(() => parseSourceSpec('  ')).toThrow(/source: a source is required/)
     expect(() => parseSourceSpec('sqlite:')).toThrow(/source: sqlite: needs a file path/)
-    expect(() => parseSourceSpec('oracle://h/db', '--source')).toThrow(/--source: source kind "oracle" is not supported yet/)
+    expect(() => parseSourceSpec('mysql://h/db', '--source')).toThrow(/--source: source kind "mysql" is not supported; use sqlite:PATH, postgres:\/\/… or oracle:\/\/…/)
     expect(parseSourceSpec('postgres://reader:pw@db.plant:5432/mes?schema=dwh&sslmode=require')).toEqual({
       kind: 'postgres', url: 'postgres://reader:pw@db.plant:5432/mes?sslmode=require', schema: 'dwh',
     })
