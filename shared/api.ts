@@ -41,6 +41,10 @@ export interface SourceProfile {
   /** Absolute path of the SQLite file. */
   path: string
   created_at: number
+  /** Set by the machine's policy (IT), not by the user. */
+  managed?: boolean
+  /** Managed and locked: it cannot be removed. */
+  locked?: boolean
 }
 
 /** One page of rows. */
@@ -137,7 +141,14 @@ export interface Responses {
   'sources:add': SourceProfile
   'sources:test': { ok: true; description: string; warnings: string[] }
   'sources:remove': { removed: true }
-  'settings:get': { values: Record<string, string | number | boolean | null>; defaults: Record<string, string | number | boolean | null> }
+  'settings:get': {
+    values: Record<string, string | number | boolean | null>
+    defaults: Record<string, string | number | boolean | null>
+    /** Values the machine's policy sets; a locked one cannot be changed here. */
+    managed: Record<string, { value: number; locked: boolean }>
+    /** The update policy, when the machine's policy sets it. */
+    updates: { enabled: boolean; locked: boolean } | null
+  }
   'settings:set': { key: string; value: string | number | boolean | null }
   'app:version': { version: string }
   'app:data-dir': { path: string }

@@ -51,6 +51,10 @@ export type ErrorCode =
   | 'job/not-finished'
   /** The engine is shutting down and takes no new jobs. */
   | 'job/engine-stopped'
+  /** The machine's policy file is malformed; `details.field` names the entry. */
+  | 'policy/invalid'
+  /** A value is locked by the machine's policy and cannot be changed here. */
+  | 'policy/locked'
   /** A call came from a frame that is not the app's own page (the desktop shell refuses it). */
   | 'ipc/forbidden'
   /** A bug: anything not anticipated. */

@@ -116,6 +116,11 @@ export function parseSetting(key: SettingKey, raw: unknown, origin: string = key
 }
 
 export interface SettingLayers {
+  /**
+   * The machine policy's values: an unlocked one replaces the default, a locked one is final
+   * (stored values, the environment and flags are ignored for it).
+   */
+  policy?: Partial<Record<SettingKey, { value: number; locked: boolean }>>
   /** Values stored in the settings table. */
   stored?: Partial<Record<string, unknown>>
   /** Environment variables (only keys named like a setting are read). */
@@ -124,10 +129,18 @@ export interface SettingLayers {
   flags?: Partial<Record<string, unknown>>
 }
 
-/** Merges the layers over the defaults (flags > env > stored > default), validating every value used. */
+/**
+ * Merges the layers over the defaults (locked policy > flags > env > stored > policy > default),
+ * validating every value used.
+ */
 export function resolveSettings(layers: SettingLayers = {}): EngineSettings {
   const out = defaultSettings()
   for (const key of SETTING_KEYS) {
+    const managed = layers.policy?.[key]
+    if (managed) {
+      out[key] = managed.value
+      if (managed.locked) continue
+    }
     const flag = layers.flags?.[key]
     const env = layers.env?.[key]
     const stored = layers.stored?.[key]

@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path'
 import { invalidInput } from '../../shared/errors.js'
 import { resolveSettings, settingsFromFlags, type EngineSettings } from '../../shared/settings.js'
 import { ENGINE_LOCK_FILE, JobEngine, NodeWorkerHost, traceWorkerEntry } from '../engine/index.js'
+import type { ManagedPolicy } from '../../shared/policy.js'
+import { loadPolicy } from '../policy/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf, type Catalog } from '../store/index.js'
 import { APP_VERSION } from './app-version.js'
 import { defaultDataDir } from './data-dir.js'
@@ -23,6 +25,8 @@ export interface CliEngine {
   catalog: Catalog
   engine: JobEngine
   settings: EngineSettings
+  /** The machine's policy (locked values are already in `settings`). */
+  policy: ManagedPolicy
 }
 
 /**
@@ -30,10 +34,11 @@ export interface CliEngine {
  * catalog again and throws `input/invalid` naming its flag or variable.
  */
 export function openCliEngine(dataDir: string, flags: Readonly<Record<string, unknown>>, stderr: (text: string) => void): CliEngine {
+  const policy = loadPolicy()
   mkdirSync(dataDir, { recursive: true })
   const catalog = openCatalog(catalogPathOf(dataDir))
   try {
-    const settings = resolveSettings({ stored: catalog.allSettings(), env: process.env, flags: settingsFromFlags(flags) })
+    const settings = resolveSettings({ policy: policy.settings, stored: catalog.allSettings(), env: process.env, flags: settingsFromFlags(flags) })
     const engine = new JobEngine({
       catalog,
       host: new NodeWorkerHost({ onOutput: stderr }),
@@ -43,7 +48,7 @@ export function openCliEngine(dataDir: string, flags: Readonly<Record<string, un
       appVersion: APP_VERSION,
       lockPath: join(dataDir, ENGINE_LOCK_FILE),
     })
-    return { dataDir, catalog, engine, settings }
+    return { dataDir, catalog, engine, settings, policy }
   } catch (error) {
     catalog.close()
     throw error

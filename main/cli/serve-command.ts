@@ -30,14 +30,14 @@ export async function serveCommand(flags: Flags, io: CliIo, stop?: Promise<void>
   const dataDir = dataDirOf(flags)
   const plant = await ensureDemoPlant(dataDir, flags, io)
   // Storage, Jobs
-  const { catalog, engine } = openCliEngine(dataDir, flags, (text) => io.stderr(text))
+  const { catalog, engine, policy } = openCliEngine(dataDir, flags, (text) => io.stderr(text))
   try {
     engine.start()
-    const sources = new SourceProfiles(catalog)
+    const sources = new SourceProfiles(catalog, policy.source)
     sources.ensure({ id: DEMO_SOURCE_ID, name: 'Demo plant', kind: 'sqlite', path: plant, created_at: Date.now() })
     // Services
     const router = new ServiceRouter({
-      handlers: createServices({ engine, catalog, dataDir, appVersion: APP_VERSION, sources }),
+      handlers: createServices({ engine, catalog, dataDir, appVersion: APP_VERSION, sources, policy }),
       onUnexpectedError: (error, channel) => io.stderr(`${channel}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
     })
     // Host

@@ -12,6 +12,7 @@ import type { TraceProgress } from '../../shared/trace.js'
 import { ENGINE_LOCK_FILE, JobEngine, traceWorkerEntry } from '../engine/index.js'
 import { HOST_CSP } from '../host/index.js'
 import { createServices, ServiceRouter } from '../ipc/index.js'
+import { loadPolicy } from '../policy/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf } from '../store/index.js'
 import { APP_HOST, APP_SCHEME, APP_SCHEME_PRIVILEGES, resolveAppRequest } from './app-protocol.js'
 import { ElectronWorkerHost } from './electron-worker-host.js'
@@ -37,8 +38,9 @@ async function main(): Promise<void> {
 
   // Storage (MES_TRACE_DATA_DIR moves it, as it does for the command line)
   const dataDir = process.env.MES_TRACE_DATA_DIR || app.getPath('userData')
+  const policy = loadPolicy()
   const catalog = openCatalog(catalogPathOf(dataDir))
-  const settings = resolveSettings({ stored: catalog.allSettings(), env: process.env })
+  const settings = resolveSettings({ policy: policy.settings, stored: catalog.allSettings(), env: process.env })
 
   // Jobs
   const engine = new JobEngine({
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
 
   // IPC
   const router = new ServiceRouter({
-    handlers: createServices({ engine, catalog, dataDir, appVersion: app.getVersion() }),
+    handlers: createServices({ engine, catalog, dataDir, appVersion: app.getVersion(), policy }),
     onUnexpectedError: (error, channel) => console.error(`[ipc] ${channel}:`, error),
   })
   registerIpcTransport({ ipcMain, router })

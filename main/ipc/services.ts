@@ -5,7 +5,8 @@
  */
 import { AppError, invalidInput } from '../../shared/errors.js'
 import type { Responses } from '../../shared/api.js'
-import { defaultSettings, isSettingKey, parseSetting } from '../../shared/settings.js'
+import { EMPTY_POLICY, type ManagedPolicy } from '../../shared/policy.js'
+import { defaultSettings, isSettingKey, parseSetting, resolveSettings } from '../../shared/settings.js'
 import type { JobEngine } from '../engine/index.js'
 import { exportResult, importResultFile, jobViewOf } from '../results/index.js'
 import { openSource, parseSourceSpec, type SourceSpec } from '../sources/index.js'
@@ -18,21 +19,32 @@ export interface ServicesOptions {
   catalog: Catalog
   dataDir: string
   appVersion: string
-  /** Source profiles (default: kept in the catalog). */
+  /** Source profiles (default: kept in the catalog, with the policy's managed source). */
   sources?: SourceProfiles
+  /** The machine's policy. @default nothing managed */
+  policy?: ManagedPolicy
 }
 
 /** Builds the handler of every channel. */
 export function createServices(options: ServicesOptions): Handlers {
   const { engine, catalog, dataDir, appVersion } = options
-  const sources = options.sources ?? new SourceProfiles(catalog)
+  const policy = options.policy ?? EMPTY_POLICY
+  const sources = options.sources ?? new SourceProfiles(catalog, policy.source)
   const settingValues = (): Responses['settings:get'] => {
     const defaults = defaultSettings()
-    const values: Record<string, number> = { ...defaults }
-    for (const [key, value] of Object.entries(catalog.allSettings())) {
-      if (isSettingKey(key) && typeof value === 'number') values[key] = value
+    const stored = Object.fromEntries(Object.entries(catalog.allSettings()).filter(([key, value]) => isSettingKey(key) && typeof value === 'number'))
+    const values: Record<string, number> = resolveSettings({ policy: policy.settings, stored })
+    return {
+      values,
+      defaults,
+      managed: { ...policy.settings } as Record<string, { value: number; locked: boolean }>,
+      updates: policy.updates ? { enabled: policy.updates.value, locked: policy.updates.locked } : null,
     }
-    return { values, defaults }
+  }
+  const assertUnlocked = (key: string): void => {
+    if (isSettingKey(key) && policy.settings[key]?.locked) {
+      throw new AppError('policy/locked', `${key} is set to ${policy.settings[key].value} by the machine policy and cannot be changed here. Ask IT.`, { field: 'key', key })
+    }
   }
   return {
     // Jobs
@@ -103,9 +115,10 @@ export function createServices(options: ServicesOptions): Handlers {
     'settings:get': () => settingValues(),
     'settings:set': ({ key, value }) => {
       if (!isSettingKey(key)) throw invalidInput('key', `unknown setting ${JSON.stringify(key)}`)
+      assertUnlocked(key)
       if (value === null) {
         catalog.deleteSetting(key)
-        return { key, value: defaultSettings()[key] }
+        return { key, value: policy.settings[key]?.value ?? defaultSettings()[key] }
       }
       const parsed = parseSetting(key, value, 'value')
       catalog.setSetting(key, parsed)

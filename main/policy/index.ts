@@ -1,0 +1,2 @@
+/** The machine's managed settings (policy file written by IT). */
+export { loadPolicy, policyPathOf } from './policy-file.js'

@@ -1,0 +1,110 @@
+/**
+ * Managed settings through the services, over every transport: locked values cannot be changed
+ * (router, browser-host WebSocket, Electron IPC), the managed data source is listed and, when
+ * locked, cannot be removed, and the CLI's engine runs with the locked values whatever its flags.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import WebSocket from 'ws'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openCliEngine, type CliEngine } from '../../../main/cli/cli-engine.js'
+import { registerIpcTransport } from '../../../main/electron/ipc-transport.js'
+import { startBrowserHost, type BrowserHost } from '../../../main/host/index.js'
+import { createServices, ServiceRouter } from '../../../main/ipc/index.js'
+import { loadPolicy, policyPathOf } from '../../../main/policy/index.js'
+import { MANAGED_SOURCE_ID } from '../../../shared/policy.js'
+import { thrown } from '../../fixtures/thrown.js'
+
+describe('the machine policy', () => {
+  let dir: string
+  let store: CliEngine
+  let router: ServiceRouter
+  let host: BrowserHost
+  const previous = process.env.MES_TRACE_POLICY_FILE
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mes-trace-policy-'))
+    const replica = join(dir, 'replica.sqlite')
+    writeFileSync(replica, '')
+    const policyFile = join(dir, 'policy.json')
+    writeFileSync(policyFile, `\uFEFF${JSON.stringify({
+      settings: { TRACE_WORKER_COUNT: { value: 1, locked: true }, TRACE_JOB_TTL_SECONDS: { value: 3600 } },
+      source: { name: 'Plant replica', kind: 'sqlite', path: replica, locked: true },
+      updates: { enabled: false, locked: true },
+    })}`)
+    process.env.MES_TRACE_POLICY_FILE = policyFile
+    store = openCliEngine(join(dir, 'data'), { 'trace-worker-count': '6' }, () => {})
+    router = new ServiceRouter({ handlers: createServices({ engine: store.engine, catalog: store.catalog, dataDir: store.dataDir, appVersion: 't', policy: store.policy }) })
+    mkdirSync(join(dir, 'renderer'))
+    writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html>')
+    host = await startBrowserHost({ router, events: store.engine, rendererDir: join(dir, 'renderer') })
+  })
+
+  afterAll(async () => {
+    if (previous === undefined) delete process.env.MES_TRACE_POLICY_FILE
+    else process.env.MES_TRACE_POLICY_FILE = previous
+    await host?.close()
+    await store?.engine.shutdown(1000)
+    store?.catalog.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('is found at MES_TRACE_POLICY_FILE or the machine-wide path of each OS; a missing file manages nothing', () => {
+    expect(policyPathOf('win32', { ProgramData: 'D:\\ProgramData' })).toBe(join('D:\\ProgramData', 'MES Trace Desktop', 'policy.json'))
+    expect(policyPathOf('darwin', {})).toBe('/Library/Application Support/MES Trace Desktop/policy.json')
+    expect(policyPathOf('linux', {})).toBe('/etc/mes-trace-desktop/policy.json')
+    expect(policyPathOf('linux', { MES_TRACE_POLICY_FILE: '/x/p.json' })).toBe('/x/p.json')
+    expect(loadPolicy(join(dir, 'none.json'))).toEqual({ settings: {}, source: null, updates: null })
+    writeFileSync(join(dir, 'bad.json'), '{ "settings": ')
+    expect(thrown(() => loadPolicy(join(dir, 'bad.json')))).toMatchObject({ code: 'policy/invalid' })
+  })
+
+  it('gives the CLI engine the locked value whatever its flags', () => {
+    expect(store.settings.TRACE_WORKER_COUNT).toBe(1)
+    expect(store.settings.TRACE_JOB_TTL_SECONDS).toBe(3600)
+  })
+
+  it('shows what is managed and refuses to change a locked value through the router', async () => {
+    const call = (channel: string, payload: unknown) => router.invoke(channel, payload, { clientId: 'ui' })
+    expect(await call('settings:get', {})).toMatchObject({
+      ok: true,
+      value: {
+        values: { TRACE_WORKER_COUNT: 1, TRACE_JOB_TTL_SECONDS: 3600 },
+        managed: { TRACE_WORKER_COUNT: { value: 1, locked: true }, TRACE_JOB_TTL_SECONDS: { value: 3600, locked: false } },
+        updates: { enabled: false, locked: true },
+      },
+    })
+    expect(await call('settings:set', { key: 'TRACE_WORKER_COUNT', value: 4 })).toMatchObject({ ok: false, error: { code: 'policy/locked', details: { field: 'key' } } })
+    expect(await call('settings:set', { key: 'TRACE_WORKER_COUNT', value: null })).toMatchObject({ ok: false, error: { code: 'policy/locked' } })
+    // An unlocked managed value is only a default: the user may change it.
+    expect(await call('settings:set', { key: 'TRACE_JOB_TTL_SECONDS', value: 60 })).toEqual({ ok: true, value: { key: 'TRACE_JOB_TTL_SECONDS', value: 60 } })
+    expect(await call('settings:set', { key: 'TRACE_JOB_TTL_SECONDS', value: null })).toEqual({ ok: true, value: { key: 'TRACE_JOB_TTL_SECONDS', value: 3600 } })
+  })
+
+  it('refuses a locked value over the WebSocket and over Electron IPC too', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${encodeURIComponent(host.token)}`, { origin: `http://127.0.0.1:${host.port}` })
+    const answer = await new Promise<unknown>((resolve, reject) => {
+      ws.on('open', () => ws.send(JSON.stringify({ id: 3, channel: 'settings:set', payload: { key: 'TRACE_WORKER_COUNT', value: 8 } })))
+      ws.on('message', (m) => resolve(JSON.parse(m.toString())))
+      ws.on('error', reject)
+    })
+    ws.close()
+    expect(answer).toMatchObject({ id: 3, result: { ok: false, error: { code: 'policy/locked' } } })
+
+    const handlers = new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>()
+    registerIpcTransport({ ipcMain: { handle: (c: string, h: never) => void handlers.set(c, h), removeHandler: () => {} } as never, router })
+    const event = { senderFrame: { url: 'app://mes-trace/index.html', parent: null }, sender: { id: 1 } }
+    expect(await handlers.get('settings:set')!(event, { key: 'TRACE_WORKER_COUNT', value: 8 })).toMatchObject({ ok: false, error: { code: 'policy/locked' } })
+    const settings = (await handlers.get('settings:get')!(event, {})) as { value: { values: Record<string, number> } }
+    expect(settings.value.values.TRACE_WORKER_COUNT).toBe(1)
+  })
+
+  it('lists the managed data source first and refuses to remove it while locked', async () => {
+    const call = (channel: string, payload: unknown) => router.invoke(channel, payload, { clientId: 'ui' })
+    const list = (await call('sources:list', {})) as { ok: true; value: { id: string; name: string; managed?: boolean; locked?: boolean }[] }
+    expect(list.value[0]).toMatchObject({ id: MANAGED_SOURCE_ID, name: 'Plant replica', managed: true, locked: true })
+    expect(await call('sources:remove', { id: MANAGED_SOURCE_ID })).toMatchObject({ ok: false, error: { code: 'policy/locked' } })
+    expect(await call('sources:add', { name: 'Plant replica', kind: 'sqlite', path: join(dir, 'replica.sqlite') })).toMatchObject({ ok: false, error: { details: { field: 'name' } } })
+  })
+})
