@@ -1,0 +1,62 @@
+/**
+ * electron-builder.yml: valid for electron-builder's own schema (no Electron download needed), a
+ * broken copy refused, and the choices IT depends on pinned: per-machine MSI with a stable upgrade
+ * code, per-user assisted NSIS, signed-ready dmg/zip, AppImage/deb, fuses, the unpacked native module.
+ */
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const root = process.cwd()
+const require = createRequire(import.meta.url)
+
+function validate(file: string, cwd = root): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'validate-builder-config.mjs'), file], { cwd, encoding: 'utf8' })
+  return { status: r.status, out: `${r.stdout}${r.stderr}` }
+}
+
+describe('electron-builder.yml', () => {
+  it('is valid for electron-builder’s own schema', () => {
+    const r = validate('electron-builder.yml')
+    expect(r.out).toContain('OK: electron-builder.yml is valid for electron-builder 26.17.0')
+    expect(r.status).toBe(0)
+  })
+
+  it('refuses a copy with a wrong value', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mes-trace-builder-'))
+    try {
+      copyFileSync(join(root, 'package.json'), join(dir, 'package.json'))
+      const text = readFileSync(join(root, 'electron-builder.yml'), 'utf8').replace('perMachine: true', 'perMachine: "yes please"')
+      writeFileSync(join(dir, 'electron-builder.yml'), text)
+      const r = validate('electron-builder.yml', dir)
+      expect(r.status).toBe(1)
+      expect(r.out).toContain('INVALID')
+      expect(r.out).toContain('perMachine')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('keeps what IT relies on', () => {
+    const yaml = require('js-yaml') as { load(text: string): unknown }
+    const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, Record<string, unknown> & unknown[]>
+    expect(config.win!.target).toEqual(['msi', 'nsis'])
+    expect(config.msi).toMatchObject({ perMachine: true })
+    expect(config.msi!.upgradeCode).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+    expect(config.nsis).toMatchObject({ oneClick: false, perMachine: false, allowElevation: false })
+    expect(config.mac).toMatchObject({ target: ['dmg', 'zip'], hardenedRuntime: true, notarize: true, entitlements: 'build/entitlements.mac.plist' })
+    expect(config.linux!.target).toEqual(['AppImage', 'deb'])
+    expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**')
+    expect(config.npmRebuild).toBe(false)
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true,
+    })
+    expect(config.fileAssociations).toEqual([expect.objectContaining({ ext: 'mtr' })])
+    // No secret may live in the file: signing comes from the environment.
+    expect(readFileSync(join(root, 'electron-builder.yml'), 'utf8')).not.toMatch(/password:|cscKeyPassword|certificatePassword/i)
+  })
+})
