@@ -4,6 +4,7 @@
  * window on the app's own scheme, the service contract over IPC, worker utility processes, the
  * taskbar progress and notifications, and a clean shutdown.
  */
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { app, BrowserWindow, ipcMain, Menu, net, Notification, protocol, session, shell } from 'electron'
@@ -19,6 +20,7 @@ import { ElectronWorkerHost } from './electron-worker-host.js'
 import { isAllowedExternalUrl } from './external-links.js'
 import { EventFanout, registerIpcTransport } from './ipc-transport.js'
 import { shouldNotify, taskbarProgress } from './job-feedback.js'
+import { decideUpdates } from './update-policy.js'
 import { loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState } from './window-state.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -183,6 +185,21 @@ async function main(): Promise<void> {
         app.quit()
       })
   })
+
+  // Updates: only installers that update themselves, unless the machine policy says otherwise.
+  // electron-updater verifies the download's signature (verifyUpdateCodeSignature on Windows,
+  // the code signature on macOS) before installing it.
+  const updates = decideUpdates({
+    packaged: app.isPackaged,
+    hasUpdateMetadata: existsSync(join(process.resourcesPath, 'app-update.yml')),
+    policy,
+  })
+  console.log(`[updates] ${updates.check ? 'checking' : 'not checking'}: ${updates.reason}`)
+  if (updates.check) {
+    const { autoUpdater } = await import('electron-updater')
+    autoUpdater.autoInstallOnAppQuit = true
+    autoUpdater.checkForUpdatesAndNotify().catch((error: unknown) => console.error('[updates] check failed:', error))
+  }
 
   mainWindow = createMainWindow()
   app.on('activate', () => {

@@ -8,6 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
 const root = process.cwd()
@@ -47,7 +48,9 @@ describe('electron-builder.yml', () => {
     expect(config.msi).toMatchObject({ perMachine: true })
     expect(config.msi!.upgradeCode).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
     expect(config.nsis).toMatchObject({ oneClick: false, perMachine: false, allowElevation: false })
-    expect(config.mac).toMatchObject({ target: ['dmg', 'zip'], hardenedRuntime: true, notarize: true, entitlements: 'build/entitlements.mac.plist' })
+    expect(config.mac).toMatchObject({ target: ['dmg', 'zip'], hardenedRuntime: true, notarize: false, entitlements: 'build/entitlements.mac.plist' })
+    expect(config.win).toMatchObject({ verifyUpdateCodeSignature: true })
+    expect(config.publish).toBeUndefined()
     expect(config.linux!.target).toEqual(['AppImage', 'deb'])
     expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**')
     expect(config.npmRebuild).toBe(false)
@@ -56,7 +59,30 @@ describe('electron-builder.yml', () => {
       enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true,
     })
     expect(config.fileAssociations).toEqual([expect.objectContaining({ ext: 'mtr' })])
-    // No secret may live in the file: signing comes from the environment.
+    // No secret may live in the file: signing comes from the environment (scripts/dist.mjs).
     expect(readFileSync(join(root, 'electron-builder.yml'), 'utf8')).not.toMatch(/password:|cscKeyPassword|certificatePassword/i)
+  })
+})
+
+describe('scripts/dist.mjs', () => {
+  it('signs, notarizes and sets the update feed only from the environment', async () => {
+    const script = pathToFileURL(join(root, 'scripts', 'dist.mjs')).href
+    const { builderArgs } = (await import(/* @vite-ignore */ script)) as {
+      builderArgs(target: string | undefined, env: Record<string, string>): { args: string[]; notes: string[] }
+    }
+    const bare = builderArgs('win', {})
+    expect(bare.args).toEqual(['--win', '--publish', 'never', '-c.npmRebuild=true'])
+    expect(bare.notes).toContain('Windows: unsigned (no signing credentials in the environment)')
+    const azure = builderArgs('win', {
+      MES_TRACE_AZURE_ENDPOINT: 'https://weu.codesigning.azure.net', MES_TRACE_AZURE_ACCOUNT: 'plant', MES_TRACE_AZURE_PROFILE: 'public',
+      MES_TRACE_PUBLISHER_NAME: 'Plant IT', MES_TRACE_UPDATE_URL: 'https://updates.plant.example/mes-trace/',
+    })
+    expect(azure.args).toEqual(expect.arrayContaining([
+      '-c.win.azureSignOptions.endpoint=https://weu.codesigning.azure.net', '-c.win.azureSignOptions.publisherName=Plant IT',
+      '-c.publish.provider=generic', '-c.publish.url=https://updates.plant.example/mes-trace/',
+    ]))
+    expect(builderArgs('mac', { APPLE_ID: 'a', APPLE_APP_SPECIFIC_PASSWORD: 'b', APPLE_TEAM_ID: 'c' }).args).toContain('-c.mac.notarize=true')
+    expect(builderArgs('win', { MES_TRACE_CERT_SUBJECT_NAME: 'Plant IT' }).args).toContain('-c.win.signtoolOptions.certificateSubjectName=Plant IT')
+    expect(() => builderArgs('win', { MES_TRACE_UPDATE_URL: 'http://insecure.example/' })).toThrow(/https/)
   })
 })
