@@ -14,12 +14,14 @@ import { ENGINE_LOCK_FILE, JobEngine, traceWorkerEntry } from '../engine/index.j
 import { HOST_CSP } from '../host/index.js'
 import { createServices, ServiceRouter } from '../ipc/index.js'
 import { loadPolicy } from '../policy/index.js'
+import { importResultFile } from '../results/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf } from '../store/index.js'
 import { APP_HOST, APP_SCHEME, APP_SCHEME_PRIVILEGES, resolveAppRequest } from './app-protocol.js'
 import { ElectronWorkerHost } from './electron-worker-host.js'
 import { isAllowedExternalUrl } from './external-links.js'
 import { EventFanout, registerIpcTransport } from './ipc-transport.js'
 import { shouldNotify, taskbarProgress } from './job-feedback.js'
+import { resultFilesIn } from './open-files.js'
 import { decideUpdates } from './update-policy.js'
 import { loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState } from './window-state.js'
 
@@ -201,11 +203,29 @@ async function main(): Promise<void> {
     autoUpdater.checkForUpdatesAndNotify().catch((error: unknown) => console.error('[updates] check failed:', error))
   }
 
+  // Result files opened from the OS become (pinned) jobs of this data folder.
+  const openResults = async (paths: readonly string[]): Promise<void> => {
+    for (const path of paths) {
+      try {
+        const { row } = await importResultFile(path, { catalog, dataDir, settings })
+        console.log(`[open] ${path} imported as ${row.job_id}`)
+      } catch (error) {
+        console.error(`[open] ${path} could not be opened:`, error)
+      }
+    }
+  }
+  void openResults(resultFilesIn(process.argv.slice(1)))
+  app.on('open-file', (event, path) => {
+    event.preventDefault()
+    void openResults(resultFilesIn([path]))
+  })
+
   mainWindow = createMainWindow()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow()
   })
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    void openResults(resultFilesIn(argv.slice(1), workingDirectory))
     const window = mainWindow ?? createMainWindow()
     if (window.isMinimized()) window.restore()
     window.focus()

@@ -8,6 +8,7 @@ import type { TraceProgress } from '../../../shared/trace.js'
 import { resolveAppRequest } from '../../../main/electron/app-protocol.js'
 import { isAllowedExternalUrl } from '../../../main/electron/external-links.js'
 import { progressFraction, shouldNotify, taskbarProgress } from '../../../main/electron/job-feedback.js'
+import { resultFilesIn } from '../../../main/electron/open-files.js'
 import { DEFAULT_WINDOW_STATE, loadWindowState, saveWindowState } from '../../../main/electron/window-state.js'
 
 let dir: string
@@ -119,5 +120,15 @@ describe('job feedback', () => {
     expect(shouldNotify('finished', 31_000)).toBe(true)
     expect(shouldNotify('finished', 5_000)).toBe(false)
     expect(shouldNotify('cancelled', 60_000)).toBe(false)
+  })
+})
+
+describe('resultFilesIn', () => {
+  it('picks the existing .mtr files out of a command line', () => {
+    writeFileSync(join(dir, 'trace.mtr'), '')
+    writeFileSync(join(dir, 'OTHER.MTR'), '')
+    expect(resultFilesIn(['--flag', join(dir, 'trace.mtr'), 'OTHER.MTR', 'missing.mtr', join(dir, 'secret.txt'), join(dir, 'trace.mtr')], dir)).toEqual([
+      join(dir, 'trace.mtr'), join(dir, 'OTHER.MTR'),
+    ])
   })
 })
