@@ -59,6 +59,11 @@ describe('electron-builder.yml', () => {
       enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true,
     })
     expect(config.fileAssociations).toEqual([expect.objectContaining({ ext: 'mtr' })])
+    for (const os of ['win', 'mac', 'linux']) expect((config[os] as Record<string, unknown>).icon, os).toBe('build/icon.png')
+    // A real 1024×1024 PNG (electron-builder derives .ico/.icns from it).
+    const icon = readFileSync(join(root, 'build', 'icon.png'))
+    expect(icon.subarray(1, 4).toString()).toBe('PNG')
+    expect([icon.readUInt32BE(16), icon.readUInt32BE(20)]).toEqual([1024, 1024])
     // No secret may live in the file: signing comes from the environment (scripts/dist.mjs).
     expect(readFileSync(join(root, 'electron-builder.yml'), 'utf8')).not.toMatch(/password:|cscKeyPassword|certificatePassword/i)
   })
