@@ -19,7 +19,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const platform = process.argv.find((a) => ['win', 'mac', 'linux'].includes(a))
 const dry = process.argv.includes('--dry')
 
-/** electron-builder arguments for a platform and the signing set up in `env`. */
+/**
+ * electron-builder arguments for a platform and the signing set up in `env`. On Windows the MSI is
+ * built by a run of its own without the update feed (see `builderRuns`): an `app-update.yml` in
+ * the MSI would make a per-machine install update itself.
+ */
 export function builderArgs(target, env) {
   const args = target ? [`--${target}`] : []
   args.push('--publish', 'never', '-c.npmRebuild=true')
@@ -55,18 +59,29 @@ export function builderArgs(target, env) {
   return { args, notes }
 }
 
+/** The electron-builder runs of a release: on Windows, the MSI (no feed) and then the NSIS installer. */
+export function builderRuns(target, env) {
+  const { args, notes } = builderArgs(target, env)
+  if (target !== 'win') return { runs: [args], notes }
+  // Targets follow the platform flag: `--win msi`, `--win nsis`.
+  const [flag, ...rest] = args
+  const withoutFeed = rest.filter((a) => !a.startsWith('-c.publish.'))
+  return { runs: [[flag, 'msi', ...withoutFeed], [flag, 'nsis', ...rest]], notes }
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { args, notes } = builderArgs(platform, process.env)
+  const { runs, notes } = builderRuns(platform, process.env)
   for (const note of notes) console.error(`dist: ${note}`)
   if (dry) {
-    console.log(['electron-builder', ...args].join(' '))
+    for (const args of runs) console.log(['electron-builder', ...args].join(' '))
     process.exit(0)
   }
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
   // The runtime must be there first (npm ci never downloads it): the same check as `npm start`.
   const runtime = spawnSync(process.execPath, [join(root, 'scripts', 'start-electron.mjs'), '--check'], { stdio: 'inherit', cwd: root })
   if (runtime.status !== 0) process.exit(runtime.status ?? 1)
-  for (const step of [[npm, ['run', 'build']], [process.execPath, [join(root, 'node_modules', 'electron-builder', 'cli.js'), ...args]]]) {
+  const builder = join(root, 'node_modules', 'electron-builder', 'cli.js')
+  for (const step of [[npm, ['run', 'build']], ...runs.map((args) => [process.execPath, [builder, ...args]])]) {
     const r = spawnSync(step[0], step[1], { stdio: 'inherit', cwd: root })
     if (r.status !== 0) process.exit(r.status ?? 1)
   }

@@ -34,6 +34,15 @@ const START_URL = `${APP_SCHEME}://${APP_HOST}/index.html`
 /** How long the engine gets to stop its workers when the app quits. */
 const SHUTDOWN_DEADLINE_MS = 5000
 
+// macOS hands over a double-clicked file with `open-file`, possibly before the app is ready:
+// remember those until the services are up.
+const filesOpenedEarly: string[] = []
+let openFile: (path: string) => void = (path) => void filesOpenedEarly.push(path)
+app.on('open-file', (event, path) => {
+  event.preventDefault()
+  openFile(path)
+})
+
 // The scheme must be privileged before the app is ready.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }])
 
@@ -214,11 +223,8 @@ async function main(): Promise<void> {
       }
     }
   }
-  void openResults(resultFilesIn(process.argv.slice(1)))
-  app.on('open-file', (event, path) => {
-    event.preventDefault()
-    void openResults(resultFilesIn([path]))
-  })
+  void openResults([...resultFilesIn(process.argv.slice(1)), ...resultFilesIn(filesOpenedEarly.splice(0))])
+  openFile = (path) => void openResults(resultFilesIn([path]))
 
   mainWindow = createMainWindow()
   app.on('activate', () => {

@@ -78,6 +78,8 @@ export interface EnqueueOptions {
   sourceDescription?: string
   /** Run even when an identical unexpired result exists. @default false */
   force?: boolean
+  /** Environment carrying the source's password to the worker (kept in memory, never stored). */
+  secretEnv?: Record<string, string>
 }
 
 export interface EnqueueResult {
@@ -270,6 +272,7 @@ export class JobEngine {
       created_at: this.now(),
     })
     if (password !== null) this.secrets.set(jobId, passwordEnvOf(source, password))
+    else if (options.secretEnv) this.secrets.set(jobId, options.secretEnv)
     this.emitStatus({ jobId, status: 'queued' })
     this.schedule(jobId)
     return { jobId, cached: false }
@@ -359,10 +362,14 @@ export class JobEngine {
   /** Queues the same request again as a new job (a one-command re-run of an interrupted job). */
   rerun(jobId: string): EnqueueResult {
     const row = this.status(jobId)
-    const rerun = this.enqueue(toTraceRequest(row.request), { source: sourceOf(row), ...(row.source_description ? { sourceDescription: row.source_description } : {}), force: true })
     const secret = this.secrets.get(jobId)
-    if (secret !== undefined) this.secrets.set(rerun.jobId, secret)
-    return rerun
+    return this.enqueue(toTraceRequest(row.request), {
+      source: sourceOf(row),
+      ...(row.source_description ? { sourceDescription: row.source_description } : {}),
+      force: true,
+      // Handed over before the job can start: the queue may spawn its worker at once.
+      ...(secret ? { secretEnv: secret } : {}),
+    })
   }
 
   /** Waits until no job is queued or running. */

@@ -99,8 +99,17 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end('Method not allowed')
       return
     }
-    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`)
-    let relative = decodeURIComponent(url.pathname)
+    let relative: string
+    try {
+      relative = decodeURIComponent(new URL(req.url ?? '/', `http://${HOST}:${port}`).pathname)
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad request')
+      return
+    }
+    if (relative.includes('\0')) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad request')
+      return
+    }
     if (relative === '/' || relative === '') relative = '/index.html'
     const file = normalize(join(rendererDir, relative))
     if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
@@ -118,11 +127,25 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     else createReadStream(file).pipe(res)
   }
 
-  const server: Server = createServer(serveFile)
+  const server: Server = createServer((req, res) => {
+    try {
+      serveFile(req, res)
+    } catch {
+      // Whatever a request holds, it must not take the host down.
+      if (!res.headersSent) res.writeHead(400, { 'Content-Type': 'text/plain' })
+      res.end('Bad request')
+    }
+  })
+  server.on('clientError', (_error, socket) => socket.destroy())
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES })
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`)
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', `http://${HOST}:${port}`)
+    } catch {
+      return refuse(socket, 400, 'Bad request')
+    }
     if (url.pathname !== '/api') return refuse(socket, 404, 'Not found')
     if (!hosts().has(String(req.headers.host))) return refuse(socket, 421, 'Misdirected request')
     if (!sameToken(url.searchParams.get('token'), token)) return refuse(socket, 401, 'Unauthorized')

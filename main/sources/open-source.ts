@@ -35,6 +35,15 @@ export function parseSourceSpec(text: string, field = 'source'): SourceSpec {
     // `schema` is ours, not a connection parameter: take it out of the URL.
     const schema = url.searchParams.get('schema') ?? undefined
     url.searchParams.delete('schema')
+    // A password given as a parameter moves to where it is kept apart from the stored text.
+    const queryPassword = url.searchParams.get('password')
+    if (queryPassword !== null) {
+      url.searchParams.delete('password')
+      if (!url.password) url.password = encodeURIComponent(queryPassword)
+    }
+    for (const secret of ['sslpassword', 'sslkey']) {
+      if (url.searchParams.has(secret)) throw invalidInput(field, `${secret} cannot be given in the URL; configure it in the environment (PGSSLKEY) or ~/.postgresql`)
+    }
     if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) throw invalidInput(field, 'schema must be a plain identifier')
     return { kind, url: url.toString(), ...(schema ? { schema } : {}) }
   }

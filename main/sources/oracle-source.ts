@@ -49,7 +49,10 @@ function sourceError(error: unknown, what: string, where: string): AppError {
   const e = error as { code?: string; errorNum?: number; message?: string }
   const message = e.message ?? String(error)
   const code = e.code ?? (e.errorNum !== undefined ? `ORA-${String(e.errorNum).padStart(5, '0')}` : '')
-  if (code === 'ORA-01017') return new AppError('source/unreachable', `${where}: the user name or password was refused. Check the credentials of the source.`, { code })
+  if (code === 'ORA-01017') {
+    // Never tried again: repeated failed logins can lock the account.
+    return new AppError('source/unreachable', `${where}: the user name or password was refused. Check the credentials of the source.`, { code, permanent: true })
+  }
   if (code === 'ORA-00942') return new AppError('source/schema', `${what} failed on ${where}: a table or view does not exist or is not granted (${message}).`, { code })
   if (code === 'ORA-01031') return new AppError('source/query-failed', `${what} failed on ${where}: insufficient privileges (${message}). The user needs SELECT on the MES tables.`, { code })
   if (code === 'DPI-1067' || code === 'NJS-123' || /call timeout/i.test(message)) {
@@ -90,6 +93,11 @@ class OracleMesSource implements MesSource {
       connection = await this.open().getConnection()
     } catch (error) {
       throw sourceError(error, 'Connecting', this.description)
+    }
+    // The abort may have come while the connection was being made.
+    if (signal?.aborted) {
+      await connection.close().catch(() => {})
+      throw cancelledError('The query')
     }
     connection.callTimeout = this.options.callTimeoutMs ?? ORACLE_CALL_TIMEOUT_MS
     let cancelled = false

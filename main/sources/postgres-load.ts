@@ -58,6 +58,8 @@ export async function loadIntoPostgres(options: LoadPostgresOptions): Promise<Re
   }
   const sqlite = new Database(options.from, { readonly: true, fileMustExist: true })
   const client = new pg.Client({ connectionString: options.url, application_name: 'mes-trace-load' })
+  // A server that goes away while the client idles must surface as the next query's error, not crash.
+  client.on('error', () => {})
   try {
     await client.connect()
   } catch (error) {
@@ -72,6 +74,8 @@ export async function loadIntoPostgres(options: LoadPostgresOptions): Promise<Re
     if (options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`)
     for (const table of tables) {
       const columns = postgresColumns(table.ddl)
+      // One transaction per table, its creation included: a failed copy leaves no empty table behind.
+      await client.query('BEGIN')
       if (options.replace) await client.query(`DROP TABLE IF EXISTS ${prefix}${table.name}`)
       try {
         await client.query(`CREATE TABLE ${prefix}${table.name} (${columns.map((c) => `${c.name} ${c.pgType}`).join(', ')})`)
@@ -96,7 +100,6 @@ export async function loadIntoPostgres(options: LoadPostgresOptions): Promise<Re
         copied += batch.length
         batch = []
       }
-      await client.query('BEGIN')
       for (const row of select.iterate() as IterableIterator<unknown[]>) {
         batch.push(row)
         if (batch.length >= ROWS_PER_INSERT) await flush()

@@ -34,6 +34,7 @@ export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url)
     if (parsed.password) parsed.password = '***'
+    for (const key of ['password', 'sslpassword', 'sslkey']) if (parsed.searchParams.has(key)) parsed.searchParams.set(key, '***')
     return parsed.toString()
   } catch {
     return 'postgres://(unparsable URL)'
@@ -49,9 +50,10 @@ function sourceError(error: unknown, what: string, url: string): AppError {
   switch (e.code) {
     case '28P01':
     case '28000':
-      return new AppError('source/unreachable', `${where}: the user name or password was refused (${message}). Check the credentials of the source.`, { sqlstate: e.code })
+      // Never tried again: repeated failed logins can lock the account.
+      return new AppError('source/unreachable', `${where}: the user name or password was refused (${message}). Check the credentials of the source.`, { sqlstate: e.code, permanent: true })
     case '3D000':
-      return new AppError('source/unreachable', `${where}: the database does not exist (${message}).`, { sqlstate: e.code })
+      return new AppError('source/unreachable', `${where}: the database does not exist (${message}).`, { sqlstate: e.code, permanent: true })
     case '42P01':
       return new AppError('source/schema', `${what} failed on ${where}: a table is missing (${message}). Check the schema setting of the source.`, { sqlstate: e.code })
     case '42501':
@@ -105,6 +107,11 @@ class PostgresMesSource implements MesSource {
     } catch (error) {
       throw sourceError(error, 'Connecting', this.options.url)
     }
+    // The abort may have come while the connection was being made.
+    if (signal?.aborted) {
+      client.release()
+      throw cancelledError('The query')
+    }
     let cancelled = false
     const onAbort = (): void => {
       cancelled = true
@@ -113,7 +120,8 @@ class PostgresMesSource implements MesSource {
       if (pid !== undefined) void this.pool?.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {})
     }
     signal?.addEventListener('abort', onAbort, { once: true })
-    let broken = false
+    let committed = false
+    let failed = false
     try {
       await client.query('BEGIN READ ONLY')
       await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.options.statementTimeoutMs ?? POSTGRES_STATEMENT_TIMEOUT_MS))}`)
@@ -131,17 +139,19 @@ class PostgresMesSource implements MesSource {
         await cursor.close().catch(() => {})
       }
       await client.query('COMMIT')
+      committed = true
     } catch (error) {
-      if (cancelled || signal?.aborted) {
-        broken = true
-        throw cancelledError('The query')
-      }
-      broken = true
+      failed = true
+      if (cancelled || signal?.aborted) throw cancelledError('The query')
       throw sourceError(error, 'A query', this.options.url)
     } finally {
       signal?.removeEventListener('abort', onAbort)
-      if (broken) await client.query('ROLLBACK').catch(() => {})
-      client.release(broken ? true : undefined)
+      // A caller that stopped early (break, or a throw in its loop) skips COMMIT: end the
+      // transaction here. A connection a cancel was aimed at is closed, never reused, so a late
+      // pg_cancel_backend cannot hit the next statement run on it.
+      let healthy = !failed && !cancelled
+      if (!committed) await client.query('ROLLBACK').catch(() => (healthy = false))
+      client.release(healthy ? undefined : true)
     }
   }
 

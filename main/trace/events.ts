@@ -41,9 +41,12 @@ export const BATCH_ATTEMPTS = 3
 /** Wait before the second try; doubled before each further one. */
 export const RETRY_BACKOFF_MS = 500
 
-/** A failure worth trying again: the source could not be reached, not a wrong statement or a timeout. */
+/**
+ * A failure worth trying again: the source could not be reached — not a wrong statement, a
+ * timeout, or a refused login (`details.permanent`: retrying a password can lock the account).
+ */
 function isTransient(error: unknown): boolean {
-  return isAppError(error, 'source/unreachable')
+  return isAppError(error, 'source/unreachable') && (error as { details?: { permanent?: unknown } }).details?.permanent !== true
 }
 
 /**

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { connect } from 'node:net'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CHANNELS } from '../../../shared/api.js'
@@ -197,5 +198,16 @@ describe('the browser host', () => {
       request({ host: '127.0.0.1', port: host.port, path: '/', headers: { Host: `attacker.example:${host.port}` } }, (res) => resolve(res.statusCode ?? 0)).end()
     })
     expect(status).toBe(421)
+    // Malformed request targets are answered, and the host stays up.
+    for (const path of ['/%E0%A4%A', '/a%00b']) expect((await fetch(`http://127.0.0.1:${host.port}${path}`)).status, path).toBe(400)
+    const raw = await new Promise<string>((resolve) => {
+      const socket = connect(host.port, '127.0.0.1', () => socket.write(`GET http://a:b:c/ HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`))
+      let text = ''
+      socket.on('data', (d) => (text += d.toString()))
+      socket.on('close', () => resolve(text))
+      socket.setTimeout(2000, () => socket.destroy())
+    })
+    expect(raw.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 400/)
+    expect((await fetch(`http://127.0.0.1:${host.port}/`)).status).toBe(200)
   })
 })

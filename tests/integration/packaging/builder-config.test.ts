@@ -72,9 +72,17 @@ describe('electron-builder.yml', () => {
 describe('scripts/dist.mjs', () => {
   it('signs, notarizes and sets the update feed only from the environment', async () => {
     const script = pathToFileURL(join(root, 'scripts', 'dist.mjs')).href
-    const { builderArgs } = (await import(/* @vite-ignore */ script)) as {
+    const { builderArgs, builderRuns } = (await import(/* @vite-ignore */ script)) as {
       builderArgs(target: string | undefined, env: Record<string, string>): { args: string[]; notes: string[] }
+      builderRuns(target: string | undefined, env: Record<string, string>): { runs: string[][]; notes: string[] }
     }
+    // The MSI is built without the update feed: a per-machine install never updates itself.
+    const feed = { MES_TRACE_UPDATE_URL: 'https://updates.plant.example/mes-trace/' }
+    expect(builderRuns('win', feed).runs).toEqual([
+      ['--win', 'msi', '--publish', 'never', '-c.npmRebuild=true'],
+      ['--win', 'nsis', '--publish', 'never', '-c.npmRebuild=true', '-c.publish.provider=generic', '-c.publish.url=https://updates.plant.example/mes-trace/'],
+    ])
+    expect(builderRuns('linux', feed).runs).toHaveLength(1)
     const bare = builderArgs('win', {})
     expect(bare.args).toEqual(['--win', '--publish', 'never', '-c.npmRebuild=true'])
     expect(bare.notes).toContain('Windows: unsigned (no signing credentials in the environment)')

@@ -131,5 +131,10 @@ describe('schema check', () => {
     expect(sourceIdOf(spec)).toBe('postgres://reader@db.plant/mes?schema=dwh')
     expect(parseSourceSpec(sourceIdOf(spec))).toEqual({ kind: 'postgres', url: 'postgres://reader@db.plant/mes', schema: 'dwh' })
     expect(sourceIdOf(parseSourceSpec('sqlite:/data/plant.sqlite'))).toBe('sqlite:/data/plant.sqlite')
+    // A password given as a parameter is kept apart like one in the user part.
+    const inQuery = parseSourceSpec('postgres://reader@db.plant/mes?password=s3cret&schema=dwh')
+    expect(withoutPassword(inQuery)).toEqual({ spec: { kind: 'postgres', url: 'postgres://reader@db.plant/mes', schema: 'dwh' }, password: 's3cret' })
+    expect(sourceIdOf(inQuery)).not.toContain('s3cret')
+    expect(() => parseSourceSpec('postgres://r@db/mes?sslpassword=x', '--source')).toThrow(/--source: sslpassword cannot be given in the URL/)
   })
 })
