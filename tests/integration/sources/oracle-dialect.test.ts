@@ -60,7 +60,7 @@ function recordingOracleSource(sqlite: MesSource, seen: Statement[]): MesSource 
 
 async function rowsOf(source: MesSource, request: TraceRequest): Promise<{ seeds: number; rows: Record<Domain, string[]> }> {
   const rows = Object.fromEntries(DOMAINS.map((d) => [d, [] as string[]])) as Record<Domain, string[]>
-  const outcome = await runTrace({ source, request: normalizeTraceRequest(request), sink: { onEventBatch: (b) => void rows[b.domain].push(...b.rows.map((r) => JSON.stringify(r))) } })
+  const outcome = await runTrace({ source, request: normalizeTraceRequest(request), now: () => '2026-11-01T00:00:00', sink: { onEventBatch: (b) => void rows[b.domain].push(...b.rows.map((r) => JSON.stringify(r))) } })
   for (const d of DOMAINS) rows[d].sort()
   return { seeds: outcome.seeds.seed_count, rows }
 }

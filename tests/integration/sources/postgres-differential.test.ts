@@ -25,6 +25,8 @@ async function traceOf(source: MesSource, request: TraceRequest): Promise<{ outc
   const outcome = await runTrace({
     source,
     request: normalizeTraceRequest(request),
+    // One clock for both sources: hours of holds not yet released count up to "now".
+    now: () => '2026-11-01T00:00:00',
     sink: { onEventBatch: (b) => void rows[b.domain].push(...b.rows.map((r: EventRow) => JSON.stringify(r))) },
   })
   for (const d of DOMAINS) rows[d].sort()
