@@ -100,6 +100,20 @@ function tallyOf(row: Tally): Tally {
   return { lots: row.lots, defective_lots: row.defective_lots ?? 0, input_qty: row.input_qty ?? 0, defect_qty: row.defect_qty ?? 0 }
 }
 
+/**
+ * Tally of the lots per value of `key` in a factor table (each lot counted once per value): the
+ * population a factor of that station group or part is contrasted with. Both names come from code.
+ */
+function populationBy(db: SqliteDatabase, key: 'grp' | 'part', table: 'temp.msd_lot_machine' | 'temp.msd_lot_material'): Map<string, Tally> {
+  const rows = db
+    .prepare(
+      `SELECT p.${key} AS key1, ${TALLY}
+       FROM (SELECT DISTINCT ${key}, lot_cid FROM ${table}) p JOIN temp.msd_lot l ON l.cid = p.lot_cid GROUP BY p.${key}`,
+    )
+    .all() as (Tally & { key1: string })[]
+  return new Map(rows.map((r) => [r.key1, tallyOf(r)]))
+}
+
 /** Runs the backward statements. `seedRoots` maps a lot CID to its root container's name. */
 export function analyzeBackward(
   db: SqliteDatabase,
@@ -118,16 +132,7 @@ export function analyzeBackward(
        FROM temp.msd_lot_machine f JOIN temp.msd_lot l ON l.cid = f.lot_cid GROUP BY f.grp, f.name, f.id`,
     )
     .all() as TallyRow[]
-  const groupPopulation = new Map(
-    (
-      db
-        .prepare(
-          `SELECT p.grp AS key1, '' AS key2, '' AS key3, ${TALLY}
-           FROM (SELECT DISTINCT grp, lot_cid FROM temp.msd_lot_machine) p JOIN temp.msd_lot l ON l.cid = p.lot_cid GROUP BY p.grp`,
-        )
-        .all() as TallyRow[]
-    ).map((r) => [r.key1, tallyOf(r)]),
-  )
+  const groupPopulation = populationBy(db, 'grp', 'temp.msd_lot_machine')
   // Context of each machine: distinct values over its lots.
   const context = new Map<string, { workflow: string[]; productline: string[]; pjType: string[]; detection: string[] }>()
   const contextRows = db
@@ -174,16 +179,7 @@ export function analyzeBackward(
        GROUP BY f.part, f.lot`,
     )
     .all() as TallyRow[]
-  const partPopulation = new Map(
-    (
-      db
-        .prepare(
-          `SELECT p.part AS key1, '' AS key2, '' AS key3, ${TALLY}
-           FROM (SELECT DISTINCT part, lot_cid FROM temp.msd_lot_material) p JOIN temp.msd_lot l ON l.cid = p.lot_cid GROUP BY p.part`,
-        )
-        .all() as TallyRow[]
-    ).map((r) => [r.key1, tallyOf(r)]),
-  )
+  const partPopulation = populationBy(db, 'part', 'temp.msd_lot_material')
   const materialStations = new Map<string, string[]>()
   for (const row of db.prepare('SELECT DISTINCT part, lot, grp FROM temp.msd_lot_material').iterate() as IterableIterator<{ part: string; lot: string; grp: string }>) {
     const key = JSON.stringify([row.part, row.lot])

@@ -10,6 +10,7 @@ import oracledb from 'oracledb'
 import { AppError, cancelledError } from '../../shared/errors.js'
 import { createDialect, type Dialect, type SqlValue } from './dialect.js'
 import { DEFAULT_FETCH_SIZE, type MesSource, type QueryOptions, type SourceCatalog, type SourceRow } from './mes-source.js'
+import { catalogFromColumns, collectRows } from './source-rows.js'
 
 /** Connections one source may hold. */
 export const ORACLE_POOL_SIZE = 3
@@ -133,22 +134,13 @@ class OracleMesSource implements MesSource {
     }
   }
 
-  async all(sql: string, params: readonly SqlValue[], options: QueryOptions = {}): Promise<SourceRow[]> {
-    const out: SourceRow[] = []
-    for await (const rows of this.stream(sql, params, options)) out.push(...rows)
-    return out
+  all(sql: string, params: readonly SqlValue[], options: QueryOptions = {}): Promise<SourceRow[]> {
+    return collectRows(this.stream(sql, params, options))
   }
 
   async catalog(): Promise<SourceCatalog> {
     const rows = await this.all('SELECT TABLE_NAME, COLUMN_NAME FROM ALL_TAB_COLUMNS WHERE OWNER = :1', [(this.options.schema ?? 'DWH').toUpperCase()])
-    const catalog = new Map<string, Set<string>>()
-    for (const row of rows) {
-      const table = String(row.TABLE_NAME).toUpperCase()
-      const set = catalog.get(table) ?? new Set<string>()
-      set.add(String(row.COLUMN_NAME).toUpperCase())
-      catalog.set(table, set)
-    }
-    return catalog
+    return catalogFromColumns(rows)
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import Cursor from 'pg-cursor'
 import { AppError, cancelledError } from '../../shared/errors.js'
 import { createDialect, type Dialect, type SqlValue } from './dialect.js'
 import { DEFAULT_FETCH_SIZE, type MesSource, type QueryOptions, type SourceCatalog, type SourceRow } from './mes-source.js'
+import { catalogFromColumns, collectRows, upperRow } from './source-rows.js'
 
 /** Connections one source may hold (the trace fetches two domains at a time). */
 export const POSTGRES_POOL_SIZE = 3
@@ -68,13 +69,6 @@ function sourceError(error: unknown, what: string, url: string): AppError {
     default:
       return new AppError('source/query-failed', `${what} failed on ${where}: ${message}`, e.code ? { sqlstate: e.code } : {}, { cause: error })
   }
-}
-
-/** Upper-cases column names (PostgreSQL folds unquoted identifiers to lower case). */
-function upperRow(row: Record<string, unknown>): SourceRow {
-  const out: SourceRow = {}
-  for (const key in row) out[key.toUpperCase()] = row[key]
-  return out
 }
 
 class PostgresMesSource implements MesSource {
@@ -155,10 +149,8 @@ class PostgresMesSource implements MesSource {
     }
   }
 
-  async all(sql: string, params: readonly SqlValue[], options: QueryOptions = {}): Promise<SourceRow[]> {
-    const out: SourceRow[] = []
-    for await (const rows of this.stream(sql, params, options)) out.push(...rows)
-    return out
+  all(sql: string, params: readonly SqlValue[], options: QueryOptions = {}): Promise<SourceRow[]> {
+    return collectRows(this.stream(sql, params, options))
   }
 
   async catalog(): Promise<SourceCatalog> {
@@ -169,14 +161,7 @@ class PostgresMesSource implements MesSource {
         : 'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()',
       schema ? [schema.toLowerCase()] : [],
     )
-    const catalog = new Map<string, Set<string>>()
-    for (const row of rows) {
-      const table = String(row.TABLE_NAME).toUpperCase()
-      const set = catalog.get(table) ?? new Set<string>()
-      set.add(String(row.COLUMN_NAME).toUpperCase())
-      catalog.set(table, set)
-    }
-    return catalog
+    return catalogFromColumns(rows)
   }
 
   async close(): Promise<void> {

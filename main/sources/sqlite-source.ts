@@ -9,18 +9,12 @@ import Database from 'better-sqlite3'
 import { AppError, throwIfCancelled } from '../../shared/errors.js'
 import { createDialect, type Dialect, type SqlValue } from './dialect.js'
 import { DEFAULT_FETCH_SIZE, type MesSource, type QueryOptions, type SourceCatalog, type SourceRow } from './mes-source.js'
+import { collectRows, upperRow } from './source-rows.js'
 
 function queryError(error: unknown, sql: string): AppError {
   if (error instanceof AppError) return error
   const message = error instanceof Error ? error.message : String(error)
   return new AppError('source/query-failed', `SQLite query failed: ${message}`, { statement: sql.slice(0, 200) }, { cause: error })
-}
-
-/** Upper-cases the column names of a row (SQLite returns them as written in the SELECT). */
-function upperRow(row: Record<string, unknown>): SourceRow {
-  const out: SourceRow = {}
-  for (const key in row) out[key.toUpperCase()] = row[key]
-  return out
 }
 
 class SqliteMesSource implements MesSource {
@@ -74,10 +68,8 @@ class SqliteMesSource implements MesSource {
     }
   }
 
-  async all(sql: string, params: readonly SqlValue[], options: QueryOptions = {}): Promise<SourceRow[]> {
-    const out: SourceRow[] = []
-    for await (const rows of this.stream(sql, params, options)) out.push(...rows)
-    return out
+  all(sql: string, params: readonly SqlValue[], options: QueryOptions = {}): Promise<SourceRow[]> {
+    return collectRows(this.stream(sql, params, options))
   }
 
   async catalog(): Promise<SourceCatalog> {

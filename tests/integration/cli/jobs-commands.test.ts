@@ -11,6 +11,7 @@ import { main } from '../../../main/cli/main.js'
 import { catalogPathOf, openCatalog } from '../../../main/store/index.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
 import { captureIo } from '../../fixtures/cli-io.js'
+import { parseCsv } from '../../fixtures/csv.js'
 
 
 /** Runs the CLI; returns the exit code and what it printed. */
@@ -26,42 +27,6 @@ async function cliJson<T = Record<string, unknown>>(...argv: string[]): Promise<
   expect(r.code, r.err).toBe(0)
   expect(r.out.endsWith('\n') && r.out.indexOf('\n') === r.out.length - 1).toBe(true)
   return JSON.parse(r.out) as T
-}
-
-/** A minimal RFC 4180 reader (quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = []
-  let field = ''
-  let record: string[] = []
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (ch === '"') {
-        quoted = false
-      } else {
-        field += ch
-      }
-    } else if (ch === '"') {
-      quoted = true
-    } else if (ch === ',') {
-      record.push(field)
-      field = ''
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      record.push(field)
-      records.push(record)
-      record = []
-      field = ''
-      i++
-    } else {
-      field += ch
-    }
-  }
-  expect(field === '' && record.length === 0, 'the file ends with CRLF').toBe(true)
-  return records
 }
 
 /** An equipment name that needs every kind of CSV quoting. */

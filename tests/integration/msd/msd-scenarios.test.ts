@@ -20,6 +20,7 @@ import {
 } from '../../../shared/msd.js'
 import { runMsd, type MsdRun } from '../../fixtures/msd-kit.js'
 import { createFixtureSource, type FixtureRows, type FixtureSource } from '../../fixtures/source-fixture.js'
+import { parseCsv } from '../../fixtures/csv.js'
 
 // ─── fixture helpers ──────────────────────────────────────────────────────────────────────────
 
@@ -93,38 +94,6 @@ const bar = (i: ParetoItem): ParetoItem => ({
 
 /** A "a, b, c" list as a sorted array (the order inside a list is not part of the contract). */
 const listOf = (value: unknown): string[] => (typeof value === 'string' && value !== '' ? value.split(', ').sort() : [])
-
-/** Minimal RFC 4180 reader: records of fields, CRLF separated, quotes doubled inside quoted fields. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = []
-  let field = ''
-  let record: string[] = []
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (ch === '"') quoted = false
-      else field += ch
-      continue
-    }
-    if (ch === '"') quoted = true
-    else if (ch === ',') {
-      record.push(field)
-      field = ''
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      record.push(field)
-      records.push(record)
-      record = []
-      field = ''
-      i++
-    } else field += ch
-  }
-  if (field !== '' || record.length > 0) records.push([...record, field])
-  return records
-}
 
 // ─── 1 & 5. machine attribution (detection station 電鍍, order 7) ──────────────────────────────
 
