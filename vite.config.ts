@@ -7,7 +7,14 @@ export default defineConfig({
   plugins: [vue()],
   // Relative asset URLs so the built renderer loads from a custom protocol or a local host alike.
   base: './',
-  build: { outDir: '../dist/renderer', emptyOutDir: true },
+  // vue-i18n: composition API only, no devtools hooks; messages compile without eval (CSP).
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
+  // ECharts is most of the result view; the app loads it from disk, not over a network.
+  build: { outDir: '../dist/renderer', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
   test: {
     root: '.',
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],

@@ -12,7 +12,8 @@ import { invalidInput, type AppErrorData } from './errors.js'
 import { JOB_STATUSES, type JobStatus, type JobView } from './jobs.js'
 import type { MsdAggregation } from './msd.js'
 import type { TraceRequest } from './trace-request.js'
-import { DOMAINS, PROFILES, type EventRow, type LineageResult, type TraceProgress } from './trace.js'
+import type { NormalizedTraceRequest } from './trace-request.js'
+import { DOMAINS, PROFILES, type Domain, type EventRow, type LineageResult, type QualityMeta, type TraceProgress } from './trace.js'
 
 /** Longest path the renderer may hand over (Windows' extended paths reach 32 767). */
 const MAX_PATH = 4096
@@ -23,9 +24,12 @@ const domain = z.enum(DOMAINS)
 const job = z.object({ jobId }).strict()
 const none = z.object({}).strict()
 
-const pageFilter = z
-  .object({ column: z.string().min(1).max(64), op: z.enum(['eq', 'contains', 'gte', 'lte']), value: z.union([z.string().max(1000), z.number().finite()]) })
-  .strict()
+const filterValue = z.union([z.string().max(1000), z.number().finite()])
+const pageFilter = z.discriminatedUnion('op', [
+  z.object({ column: z.string().min(1).max(64), op: z.enum(['eq', 'contains', 'gte', 'lte']), value: filterValue }).strict(),
+  /** One of a list (e.g. the containers picked in the lineage graph). */
+  z.object({ column: z.string().min(1).max(64), op: z.literal('in'), value: z.array(filterValue).min(1).max(1000) }).strict(),
+])
 const page = {
   offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   limit: z.number().int().min(1).max(1000).optional(),
@@ -53,6 +57,31 @@ export interface RowsPage {
   total: number
   offset: number
   limit: number
+}
+
+/** Tokens of `ResultSummary.seeds.not_found` sent at most (the count is always exact). */
+export const MAX_NOT_FOUND_SHOWN = 1000
+
+/** What a finished result holds, for the result view's header, tabs and banners. */
+export interface ResultSummary {
+  job_id: string
+  request: NormalizedTraceRequest
+  /** The source as a person reads it. */
+  source: string
+  /** When the source was read: the data is as of this time (epoch ms). */
+  as_of: number
+  domains: Domain[]
+  row_counts: Partial<Record<Domain, number>>
+  /** Columns of each stored domain, in stored order. */
+  columns: Partial<Record<Domain, string[]>>
+  /** Columns a sorted page of costs one page. */
+  sort_columns: Partial<Record<Domain, string[]>>
+  quality: QualityMeta | null
+  domain_quality: Partial<Record<Domain, QualityMeta>>
+  warnings: string[]
+  seeds: { seed_count: number; input_count: number; not_found: string[]; not_found_count: number } | null
+  /** MSD output tables: rows and columns. */
+  msd_tables: Partial<Record<'detail' | 'suspects', { rows: number; columns: string[] }>>
 }
 
 /** Request schemas, one per channel. */
@@ -94,6 +123,7 @@ export const REQUESTS = {
   'results:page': z.object({ jobId, domain, ...page }).strict(),
   'results:lineage': job,
   'results:aggregation': job,
+  'results:summary': job,
   'results:detail': z.object({ jobId, table: z.enum(['detail', 'suspects']), ...page }).strict(),
   'sources:list': none,
   'sources:add': z.object({ name: z.string().trim().min(1).max(100), kind: z.literal('sqlite'), path }).strict(),
@@ -137,6 +167,7 @@ export interface Responses {
   'results:lineage': LineageResult | null
   'results:aggregation': MsdAggregation | null
   'results:detail': RowsPage
+  'results:summary': ResultSummary
   'sources:list': SourceProfile[]
   'sources:add': SourceProfile
   'sources:test': { ok: true; description: string; warnings: string[] }

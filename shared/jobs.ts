@@ -1,5 +1,6 @@
 /** Job statuses and the job as every renderer-facing surface shows it (CLI `--json`, IPC, browser host). */
-import type { Direction, Domain, Profile, QualityStatus, TraceProgress } from './trace.js'
+import type { NormalizedTraceRequest } from './trace-request.js'
+import type { Direction, Domain, Profile, QualityStatus, ResolveType, TraceProgress } from './trace.js'
 
 /** Job lifecycle (architecture.md §3). */
 export const JOB_STATUSES = ['queued', 'running', 'finished', 'failed', 'cancelled', 'interrupted'] as const
@@ -35,6 +36,53 @@ export interface JobView {
   /** Job whose result answered this one, when it was answered from cache. */
   cached_from: string | null
   stage: TraceProgress['stage'] | null
+  /** The last progress report (a panel opened mid-run shows where the job is). */
+  progress: TraceProgress | null
+  /** What was asked, short enough for a list. */
+  request: RequestSummary
   error: { code: string; message: string } | null
   result_file: string | null
+}
+
+/** Values of a request a list shows (the first few tokens, never all 100 000). */
+export const REQUEST_SUMMARY_VALUES = 5
+
+/** A request as the jobs panel and the history list show it. */
+export interface RequestSummary {
+  /** Containers typed in, or the MSD date range at a station. */
+  mode: 'containers' | 'date_range'
+  resolve_type: ResolveType | null
+  /** First {@link REQUEST_SUMMARY_VALUES} tokens. */
+  values: string[]
+  value_count: number
+  station: string | null
+  start_date: string | null
+  end_date: string | null
+  loss_reasons: string[]
+}
+
+/** The summary of a validated request. */
+export function summarizeRequest(request: NormalizedTraceRequest): RequestSummary {
+  const seed = request.seed
+  return seed.mode === 'containers'
+    ? {
+        mode: 'containers',
+        resolve_type: seed.resolve_type,
+        values: seed.values.slice(0, REQUEST_SUMMARY_VALUES),
+        value_count: seed.values.length,
+        station: request.station,
+        start_date: null,
+        end_date: null,
+        loss_reasons: request.loss_reasons,
+      }
+    : {
+        mode: 'date_range',
+        resolve_type: null,
+        values: [],
+        value_count: 0,
+        station: seed.station,
+        start_date: seed.start_date,
+        end_date: seed.end_date,
+        loss_reasons: request.loss_reasons,
+      }
 }

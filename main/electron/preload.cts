@@ -23,6 +23,7 @@ const CHANNELS: readonly string[] = [
   'results:lineage',
   'results:aggregation',
   'results:detail',
+  'results:summary',
   'sources:list',
   'sources:add',
   'sources:test',

@@ -3,14 +3,16 @@
  * the catalog and the data folder. Transports never call these directly: they go through the
  * ServiceRouter, which validates first.
  */
+import { mkdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { AppError, invalidInput } from '../../shared/errors.js'
-import type { Responses } from '../../shared/api.js'
+import { MAX_NOT_FOUND_SHOWN, type Responses } from '../../shared/api.js'
 import { EMPTY_POLICY, type ManagedPolicy } from '../../shared/policy.js'
 import { defaultSettings, isSettingKey, parseSetting, resolveSettings } from '../../shared/settings.js'
 import type { JobEngine } from '../engine/index.js'
 import { exportResult, importResultFile, jobViewOf } from '../results/index.js'
 import { openSource, parseSourceSpec, type SourceSpec } from '../sources/index.js'
-import type { Catalog } from '../store/index.js'
+import type { Catalog, ResultFileReader } from '../store/index.js'
 import type { Handlers } from './router.js'
 import { SourceProfiles } from './source-profiles.js'
 
@@ -23,6 +25,39 @@ export interface ServicesOptions {
   sources?: SourceProfiles
   /** The machine's policy. @default nothing managed */
   policy?: ManagedPolicy
+}
+
+/** Folder of the data folder where the workspace exports by default. */
+export const EXPORTS_FOLDER = 'exports'
+
+/** What a finished result holds (`results:summary`). */
+function resultSummary(jobId: string, reader: ResultFileReader): Responses['results:summary'] {
+  const manifest = reader.manifest()
+  const seeds = reader.seeds()
+  const columns: Responses['results:summary']['columns'] = {}
+  for (const domain of manifest.domains) columns[domain] = reader.domainColumns(domain) ?? []
+  return {
+    job_id: jobId,
+    request: manifest.request,
+    source: manifest.source,
+    as_of: manifest.as_of,
+    domains: manifest.domains,
+    row_counts: manifest.row_counts,
+    columns,
+    sort_columns: manifest.sort_columns,
+    quality: manifest.quality,
+    domain_quality: manifest.domain_quality,
+    warnings: manifest.warnings,
+    seeds: seeds
+      ? {
+          seed_count: seeds.seed_count,
+          input_count: seeds.input_count,
+          not_found: seeds.not_found.slice(0, MAX_NOT_FOUND_SHOWN),
+          not_found_count: seeds.not_found.length,
+        }
+      : null,
+    msd_tables: manifest.msd_tables ?? {},
+  }
 }
 
 /** Builds the handler of every channel. */
@@ -76,6 +111,9 @@ export function createServices(options: ServicesOptions): Handlers {
     },
     'jobs:rerun': ({ jobId }) => ({ jobId: engine.rerun(jobId).jobId }),
     'jobs:export': async ({ jobId, format, path, table, overwrite }) => {
+      // The data folder's exports folder is the workspace's default target: made on first use.
+      const exportsDir = join(dataDir, EXPORTS_FOLDER)
+      if (dataDir && (resolve(path) === exportsDir || dirname(resolve(path)) === exportsDir)) mkdirSync(exportsDir, { recursive: true })
       const files = await exportResult(engine.reader(jobId), { format, path, ...(table ? { table } : {}), ...(overwrite ? { overwrite } : {}) })
       return { files: files.map((f) => ({ path: f.path, ...(f.rows !== undefined ? { rows: f.rows } : {}), ...(f.bytes !== undefined ? { bytes: f.bytes } : {}) })) }
     },
@@ -88,6 +126,7 @@ export function createServices(options: ServicesOptions): Handlers {
     'results:lineage': ({ jobId }) => engine.reader(jobId).lineage(),
     'results:aggregation': ({ jobId }) => (engine.reader(jobId).aggregation() as Responses['results:aggregation']) ?? null,
     'results:detail': ({ jobId, table, ...page }) => engine.reader(jobId).msdPage(table, page),
+    'results:summary': ({ jobId }) => resultSummary(jobId, engine.reader(jobId)),
     // Sources
     'sources:list': () => sources.list(),
     'sources:add': (input) => sources.add(input),

@@ -1,5 +1,5 @@
 /** A catalog job row as every surface shows it (`JobView` of shared/jobs.ts). */
-import type { JobView } from '../../shared/jobs.js'
+import { summarizeRequest, type JobView } from '../../shared/jobs.js'
 import type { JobRow } from '../store/index.js'
 
 /** Source id prefix of a job registered from an exported result file (it has no source to re-run). */
@@ -38,6 +38,8 @@ export function jobViewOf(row: JobRow): JobView {
     imported: isImported(row),
     cached_from: row.cached_from,
     stage: row.stage,
+    progress: row.progress,
+    request: summarizeRequest(row.request),
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
     result_file: row.status === 'finished' ? row.result_path : null,
   }

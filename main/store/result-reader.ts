@@ -2,8 +2,9 @@
  * Reading a finished result file in the main process, read-only. Every read is bounded: a page
  * in the natural order or sorted by a column with a sort table is a key seek (one page of work
  * whatever the offset, domain.md §14 #12), totals without a filter come from the manifest, and
- * exports stream in chunks. Filters and sorts on other columns are evaluated inside SQLite (no
- * rows cross into JavaScript beyond the page), and filtered totals are counted once per filter.
+ * exports stream in chunks. A filter, or a sort on another column, is evaluated once inside
+ * SQLite: only the matching row numbers cross into JavaScript, kept as a compact list whose
+ * pages are position ranges like the others.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type Database from 'better-sqlite3'
@@ -33,13 +34,18 @@ export const MAX_PAGE_FILTERS = 16
 const MAX_FILTER_VALUE_LENGTH = 1000
 
 /** Filtered totals remembered per reader (each costs a scan of the domain the first time). */
-const FILTER_TOTAL_CACHE_SIZE = 32
+/** Filtered or ordered views a reader keeps numbered at once… */
+const MATCH_CACHE_SIZE = 8
+/** …and the most row numbers they may hold together (4 bytes each). */
+const MATCH_CACHE_ROWS = 20_000_000
 
 /** Rows per chunk of {@link ResultFileReader.allRows} (the original's stream batch size). */
 export const DEFAULT_EXPORT_CHUNK = 5000
 
-/** Filter operators: equal, contains (case-insensitive for ASCII), at least, at most. */
-export const FILTER_OPS = ['eq', 'contains', 'gte', 'lte'] as const
+/** Filter operators: equal, contains (case-insensitive for ASCII), at least, at most, one of a list. */
+export const FILTER_OPS = ['eq', 'contains', 'gte', 'lte', 'in'] as const
+/** Most values of one `in` condition. */
+export const MAX_IN_VALUES = 1000
 export type FilterOp = (typeof FILTER_OPS)[number]
 
 /** One condition of a page: `column op value`, the value always bound. */
@@ -47,8 +53,11 @@ export interface PageFilter {
   /** A column of the domain. */
   column: string
   op: FilterOp
-  /** Text (at most 1000 characters) or a finite number; a number column compares text as a number. */
-  value: string | number
+  /**
+   * Text (at most 1000 characters) or a finite number; a number column compares text as a number.
+   * For `in`, a list of 1 to {@link MAX_IN_VALUES} of them.
+   */
+  value: string | number | readonly (string | number)[]
 }
 
 /** Order of a page. */
@@ -97,6 +106,8 @@ export interface ResultFileReader {
   lineage(): LineageResult | null
   /** The profile's aggregation (MSD), or null. */
   aggregation(): unknown
+  /** Columns of a stored domain, in stored order; null when the result holds no such domain. */
+  domainColumns(domain: Domain): string[] | null
   /** Rows per stored domain. */
   domainCounts(): Partial<Record<Domain, number>>
   /** One page of a domain. Unknown columns and bad values are `input/invalid` naming the field. */
@@ -158,7 +169,8 @@ class SqliteResultFileReader implements ResultFileReader {
   /** Columns of each stored domain as the file has them (a file from another version may differ). */
   private readonly columns = new Map<Domain, readonly string[]>()
   private readonly statements = new StatementCache(() => this.open())
-  private readonly filteredTotals = new Map<string, number>()
+  /** Filtered or ad-hoc ordered views, by filter and order, least recently used first. */
+  private readonly matchLists = new Map<string, Uint32Array>()
 
   constructor(readonly path: string) {
     this.db = openConnection(path, 'result-reader')
@@ -282,6 +294,11 @@ class SqliteResultFileReader implements ResultFileReader {
     return this.part<unknown>('aggregation') ?? null
   }
 
+  domainColumns(domain: Domain): string[] | null {
+    const columns = this.columns.get(domain)
+    return columns ? [...columns] : null
+  }
+
   domainCounts(): Partial<Record<Domain, number>> {
     return { ...this.meta.row_counts }
   }
@@ -354,8 +371,18 @@ class SqliteResultFileReader implements ResultFileReader {
         if (!(FILTER_OPS as readonly string[]).includes(f.op)) {
           throw invalidInput(`filter[${i}].op`, `must be one of ${FILTER_OPS.join(', ')}, got ${JSON.stringify(f.op)}`)
         }
+        const scalar = (value: unknown): value is string | number =>
+          (typeof value === 'string' && value.length <= MAX_FILTER_VALUE_LENGTH) || (typeof value === 'number' && Number.isFinite(value))
         const value = f.value
-        if (!(typeof value === 'string' && value.length <= MAX_FILTER_VALUE_LENGTH) && !(typeof value === 'number' && Number.isFinite(value))) {
+        if (f.op === 'in') {
+          if (!Array.isArray(value) || value.length === 0 || value.length > MAX_IN_VALUES || !value.every(scalar)) {
+            throw invalidInput(`filter[${i}].value`, `must be a list of 1 to ${MAX_IN_VALUES} texts or numbers`)
+          }
+          where.push(`${column} IN (${value.map(() => '?').join(', ')})`)
+          params.push(...(value as (string | number)[]))
+          return
+        }
+        if (!scalar(value)) {
           throw invalidInput(`filter[${i}].value`, `must be text of at most ${MAX_FILTER_VALUE_LENGTH} characters or a finite number`)
         }
         // Values are always bound; only the validated, quoted column name is part of the SQL text.
@@ -395,34 +422,49 @@ class SqliteResultFileReader implements ResultFileReader {
     }
 
     const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-    const total = where.length > 0 ? this.filteredTotal(spec.table, whereSql, params) : spec.total
-    if (offset >= total) return { rows: [], total, offset, limit }
     const dir = sort?.desc ? 'DESC' : 'ASC'
-    const orderBy = sort ? `t.${quoteIdentifier(sort.column)} ${dir}, t._seq ${dir}` : 't._seq'
-    const rows = this.statement(`SELECT ${select} FROM ${table} AS t ${whereSql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(
-      ...params,
-      limit,
-      offset,
-    ) as EventRow[]
-    return { rows, total, offset, limit }
+    // With a filter, `+` keeps SQLite from walking a column index over every row to avoid sorting the few that match.
+    const unary = whereSql ? '+' : ''
+    const orderBy = sort ? `${unary}t.${quoteIdentifier(sort.column)} ${dir}, ${unary}t._seq ${dir}` : 't._seq'
+    // A filter or an order without a sort table: the matching rows are numbered once, then every
+    // page is a position range of that list (a deep page costs what the first one does).
+    const matches = this.orderedMatches(spec.table, whereSql, params, orderBy)
+    if (offset >= matches.length) return { rows: [], total: matches.length, offset, limit }
+    const seqs = JSON.stringify(Array.from(matches.subarray(offset, offset + limit)))
+    const rows = this.statement(`SELECT ${select} FROM json_each(?) AS j JOIN ${table} AS t ON t._seq = j.value ORDER BY j.key`).all(seqs) as EventRow[]
+    return { rows, total: matches.length, offset, limit }
   }
 
-  /** Rows matching a filter, counted once per distinct filter and remembered. */
-  private filteredTotal(tableName: string, whereSql: string, params: readonly (string | number)[]): number {
-    const key = JSON.stringify([tableName, whereSql, params])
-    const cached = this.filteredTotals.get(key)
-    if (cached !== undefined) {
-      // Refresh its place: the cache drops the least recently used filter.
-      this.filteredTotals.delete(key)
-      this.filteredTotals.set(key, cached)
+  /**
+   * The row numbers (`_seq`) of a filtered or ordered view, in page order, kept for the next
+   * pages: 4 bytes a matching row, the least recently used views dropped past
+   * {@link MATCH_CACHE_SIZE} views or {@link MATCH_CACHE_ROWS} rows.
+   */
+  private orderedMatches(tableName: string, whereSql: string, params: readonly (string | number)[], orderBy: string): Uint32Array {
+    const key = JSON.stringify([tableName, whereSql, params, orderBy])
+    const cached = this.matchLists.get(key)
+    if (cached) {
+      this.matchLists.delete(key)
+      this.matchLists.set(key, cached)
       return cached
     }
-    const table = quoteIdentifier(tableName)
-    const { n } = this.statement(`SELECT count(*) AS n FROM ${table} AS t ${whereSql}`).get(...params) as { n: number }
-    this.filteredTotals.set(key, n)
-    if (this.filteredTotals.size > FILTER_TOTAL_CACHE_SIZE) this.filteredTotals.delete(this.filteredTotals.keys().next().value!)
-    return n
+    // Not cached as a statement: an `in` list makes the text differ with its length.
+    const statement = this.open().prepare(`SELECT t._seq FROM ${quoteIdentifier(tableName)} AS t ${whereSql} ORDER BY ${orderBy}`).pluck()
+    const found: number[] = []
+    for (const seq of statement.iterate(...params)) found.push(seq as number)
+    const list = Uint32Array.from(found)
+    this.matchLists.set(key, list)
+    let rows = 0
+    for (const l of this.matchLists.values()) rows += l.length
+    while (this.matchLists.size > 1 && (this.matchLists.size > MATCH_CACHE_SIZE || rows > MATCH_CACHE_ROWS)) {
+      const [oldest, dropped] = this.matchLists.entries().next().value!
+      this.matchLists.delete(oldest)
+      rows -= dropped.length
+    }
+    return list
   }
+
+
 
   async *allRows(domain: Domain, options: AllRowsOptions = {}): AsyncGenerator<EventRow[], void, undefined> {
     const columns = this.columnsOf(domain)

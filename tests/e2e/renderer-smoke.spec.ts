@@ -1,19 +1,22 @@
 import { expect, test } from '@playwright/test'
 
 test.describe('renderer in Chromium', () => {
-  test('shows the 12 stations and the 7 event domains without console errors', async ({ page }) => {
+  test('without a backend it says so, and the new-trace form renders without console errors', async ({ page }) => {
     const problems: string[] = []
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`)
     })
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
     await page.goto('/')
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('MES Trace Desktop')
-    await expect(page.locator('ol.stations li')).toHaveCount(12)
-    await expect(page.locator('[data-station="測試"]')).toContainText('final test')
-    await expect(page.getByTestId('domains')).toHaveText(
-      'history · materials · rejects · holds · jobs · upstream_history · downstream_rejects',
-    )
+    await expect(page).toHaveURL(/#\/new$/)
+    await expect(page.getByRole('status').first()).toContainText('mes-trace serve')
+    await expect(page.getByTestId('new-trace-form')).toBeVisible()
+    await expect(page.getByTestId('station')).toHaveCount(0)
+    await page.getByTestId('profile-msd_backward').check()
+    // The 12 station groups, the default detection station first picked.
+    await expect(page.getByTestId('station').locator('option')).toHaveCount(12)
+    await expect(page.getByTestId('station')).toHaveValue('測試')
+    await expect(page.getByTestId('submit')).toBeDisabled()
     expect(problems).toEqual([])
   })
 

@@ -37,8 +37,8 @@ test.describe('Electron app', () => {
     })
     try {
       const window = await app.firstWindow()
-      await expect(window.getByRole('heading', { level: 1 })).toHaveText('MES Trace Desktop')
-      expect(window.url()).toBe('app://mes-trace/index.html')
+      await expect(window.getByTestId('new-trace-form')).toBeVisible()
+      expect(window.url()).toBe('app://mes-trace/index.html#/new')
       // Isolated and sandboxed: no Node globals in the page, only the preload's api object.
       const globals = await window.evaluate(() => {
         const w = window as unknown as { require?: unknown; process?: unknown; api?: { invoke?: unknown } }

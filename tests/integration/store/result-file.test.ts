@@ -294,6 +294,28 @@ describe('result file', () => {
       expect(reader.page('history', { filter: [{ column: 'TRACKINQTY', op: 'gte', value: '500' }] }).total).toBe(big.length)
     })
 
+    it('filters on a list of values (in), pages deep into a filtered sorted view, and refuses a bad list', () => {
+      const cids = [...new Set(history.map((r) => r.CONTAINERID as string))].slice(5, 40)
+      const picked = history.filter((r) => cids.includes(r.CONTAINERID as string))
+      expect(picked.length).toBeGreaterThan(60)
+      const first = reader.page('history', { limit: 50, filter: [{ column: 'CONTAINERID', op: 'in', value: cids }] })
+      expect(first.total).toBe(picked.length)
+      expect(first.rows).toEqual(picked.slice(0, 50))
+      const sorted = sortedBy(picked, 'TRACKINQTY', 'desc')
+      for (const offset of [0, 20, picked.length - 7]) {
+        const page = reader.page('history', { offset, limit: 20, sort: { column: 'TRACKINQTY', direction: 'desc' }, filter: [{ column: 'CONTAINERID', op: 'in', value: cids }] })
+        expect(page.rows).toEqual(sorted.slice(offset, offset + 20))
+      }
+      expect(reader.page('history', { offset: picked.length, filter: [{ column: 'CONTAINERID', op: 'in', value: cids }] }).rows).toEqual([])
+      expect(thrown(() => reader.page('history', { filter: [{ column: 'CONTAINERID', op: 'in', value: [] }] }))).toMatchObject({
+        code: 'input/invalid',
+        details: { field: 'filter[0].value' },
+      })
+      expect(thrown(() => reader.page('history', { filter: [{ column: 'CONTAINERID', op: 'in', value: 'CID-1' }] }))).toMatchObject({
+        details: { field: 'filter[0].value' },
+      })
+    })
+
     it('treats SQL-looking and wildcard values as plain text', () => {
       expect(reader.page('holds', { filter: [{ column: 'HOLDCOMMENTS', op: 'eq', value: "x' OR '1'='1" }] }).rows).toEqual([holds[3]])
       expect(reader.page('history', { filter: [{ column: 'CONTAINERID', op: 'eq', value: "CID-001' OR '1'='1" }] }).total).toBe(0)

@@ -1,0 +1,190 @@
+/**
+ * The jobs of this workspace, kept live: the list comes from `jobs:list`, then every pushed
+ * progress and status event updates it in place. A running job that has not reported for
+ * {@link STALL_MS} is flagged as stalled. One store per window (`provideJobs`), shared by the
+ * jobs panel, the result view and the history.
+ */
+import { inject, onScopeDispose, ref, shallowRef, triggerRef, type App, type InjectionKey, type Ref, type ShallowRef } from 'vue'
+import type { Api, Events } from '../../../shared/api'
+import type { JobView } from '../../../shared/jobs'
+import { call, describeError } from './useApi'
+
+/** A running job silent for this long is shown as stalled. */
+export const STALL_MS = 60_000
+/** Jobs the panel lists (newest first). */
+export const JOBS_SHOWN = 200
+
+/** What the engine last pushed about a job. */
+export interface LiveProgress {
+  event: Events['jobs:did-progress']
+  /** When it arrived (this window's clock). */
+  at: number
+}
+
+export interface JobsStoreOptions {
+  /** @default Date.now */
+  now?: () => number
+  /** Clock tick for elapsed times and stall checks. @default 1000 */
+  tickMs?: number
+  /** @default STALL_MS */
+  stallMs?: number
+}
+
+export interface JobsStore {
+  jobs: ShallowRef<JobView[]>
+  live: ShallowRef<Map<string, LiveProgress>>
+  /** This window's clock, updated every tick. */
+  now: Ref<number>
+  loading: Ref<boolean>
+  error: Ref<{ code: string; message: string } | null>
+  refresh: () => Promise<void>
+  /** Fetches one job and puts it at its place in the list. */
+  track: (jobId: string) => Promise<JobView | null>
+  job: (jobId: string) => JobView | undefined
+  isStalled: (job: JobView) => boolean
+  /** Milliseconds the job has run (to its end, or to now). */
+  elapsedMs: (job: JobView) => number | null
+  etaMs: (job: JobView) => number | null
+  cancel: (jobId: string) => Promise<void>
+  rerun: (jobId: string) => Promise<string>
+  pin: (jobId: string, pinned: boolean) => Promise<void>
+  remove: (jobId: string) => Promise<void>
+  dispose: () => void
+}
+
+const ACTIVE = new Set(['queued', 'running'])
+
+export function createJobsStore(api: Api | null, options: JobsStoreOptions = {}): JobsStore {
+  const clock = options.now ?? Date.now
+  const stallMs = options.stallMs ?? STALL_MS
+  const jobs = shallowRef<JobView[]>([])
+  const live = shallowRef(new Map<string, LiveProgress>())
+  const now = ref(clock())
+  const loading = ref(false)
+  const error = ref<{ code: string; message: string } | null>(null)
+  /** When each active job was first seen by this window, so a silent one can be flagged. */
+  const seenAt = new Map<string, number>()
+
+  const put = (view: JobView): void => {
+    const list = jobs.value.filter((j) => j.job_id !== view.job_id)
+    list.push(view)
+    list.sort((a, b) => b.created_at - a.created_at)
+    jobs.value = list.slice(0, JOBS_SHOWN)
+    if (ACTIVE.has(view.status) && !seenAt.has(view.job_id)) seenAt.set(view.job_id, clock())
+  }
+
+  const refresh = async (): Promise<void> => {
+    if (!api) return
+    loading.value = true
+    try {
+      const list = await call(api, 'jobs:list', { limit: JOBS_SHOWN })
+      const at = clock()
+      for (const view of list) if (ACTIVE.has(view.status) && !seenAt.has(view.job_id)) seenAt.set(view.job_id, at)
+      jobs.value = list
+      error.value = null
+    } catch (e) {
+      error.value = describeError(e)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  const track = async (jobId: string): Promise<JobView | null> => {
+    try {
+      const view = await call(api, 'jobs:status', { jobId })
+      put(view)
+      return view
+    } catch (e) {
+      const described = describeError(e)
+      if (described.code === 'job/not-found') jobs.value = jobs.value.filter((j) => j.job_id !== jobId)
+      return null
+    }
+  }
+
+  const stops: (() => void)[] = []
+  if (api) {
+    stops.push(
+      api.on('jobs:did-progress', (event) => {
+        const next = new Map(live.value)
+        next.set(event.jobId, { event, at: clock() })
+        live.value = next
+        const view = jobs.value.find((j) => j.job_id === event.jobId)
+        if (!view) void track(event.jobId)
+        else if (view.status === 'queued') {
+          view.status = 'running'
+          triggerRef(jobs)
+        }
+      }),
+      api.on('jobs:did-change-status', (event) => {
+        void track(event.jobId)
+      }),
+    )
+  }
+  const timer = setInterval(() => {
+    now.value = clock()
+  }, options.tickMs ?? 1000)
+  stops.push(() => clearInterval(timer))
+
+  const lastSignOfLife = (job: JobView): number => {
+    const progress = live.value.get(job.job_id)?.at
+    return Math.max(progress ?? 0, seenAt.get(job.job_id) ?? 0, job.started_at ?? 0)
+  }
+
+  const act = async (fn: () => Promise<unknown>, jobId: string): Promise<void> => {
+    await fn()
+    await track(jobId)
+  }
+
+  return {
+    jobs,
+    live,
+    now,
+    loading,
+    error,
+    refresh,
+    track,
+    job: (jobId) => jobs.value.find((j) => j.job_id === jobId),
+    isStalled: (job) => job.status === 'running' && now.value - lastSignOfLife(job) > stallMs,
+    elapsedMs: (job) => {
+      const start = job.started_at
+      if (start === null) return null
+      const end = job.completed_at ?? now.value
+      return Math.max(0, end - start)
+    },
+    etaMs: (job) => {
+      if (job.status !== 'running') return null
+      const progress = live.value.get(job.job_id)
+      if (!progress || progress.event.etaMs === undefined) return null
+      return Math.max(0, progress.event.etaMs - (now.value - progress.at))
+    },
+    cancel: (jobId) => act(() => call(api, 'jobs:cancel', { jobId }), jobId),
+    rerun: async (jobId) => {
+      const { jobId: next } = await call(api, 'jobs:rerun', { jobId })
+      await track(next)
+      return next
+    },
+    pin: (jobId, pinned) => act(() => call(api, 'jobs:pin', { jobId, pinned }), jobId),
+    remove: async (jobId) => {
+      await call(api, 'jobs:remove', { jobId })
+      jobs.value = jobs.value.filter((j) => j.job_id !== jobId)
+    },
+    dispose: () => {
+      for (const stop of stops.splice(0)) stop()
+    },
+  }
+}
+
+export const JOBS_KEY: InjectionKey<JobsStore> = Symbol('mes-trace-jobs')
+
+export function provideJobs(app: App, store: JobsStore): void {
+  app.provide(JOBS_KEY, store)
+}
+
+/** The window's jobs store (made here when none was provided, e.g. in a component test). */
+export function useJobs(api: Api | null = null): JobsStore {
+  const store = inject(JOBS_KEY, null)
+  if (store) return store
+  const own = createJobsStore(api)
+  onScopeDispose(own.dispose)
+  return own
+}

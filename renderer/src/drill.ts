@@ -1,0 +1,118 @@
+/**
+ * Drill-down: from a bar of an MSD chart or a suspect to the lots behind it (a filter on the
+ * detail table) and to the events behind it (a filter on an event domain). The rules follow how
+ * the detail rows spell their lists: upstream machines as `station/machine`, materials as
+ * `part/lot`, the wafer root by name.
+ */
+import { PARETO_OTHER, type Suspect } from '../../shared/msd'
+import type { Domain } from '../../shared/trace'
+
+/** A condition of a page, as `results:page` takes it. */
+export type RowFilter =
+  | { column: string; op: 'eq' | 'contains' | 'gte' | 'lte'; value: string | number }
+  | { column: string; op: 'in'; value: (string | number)[] }
+
+export interface Drill {
+  /** What was picked, e.g. `machine` + `焊接_WB/GWBE-0029`. */
+  kind: 'machine' | 'material' | 'wafer_root' | 'loss_reason' | 'detection_machine' | 'downstream_station' | 'downstream_machine'
+  name: string
+  /** The lots behind it: conditions on the MSD detail table (none: no lot view). */
+  detail: RowFilter[]
+  /** The events behind it. */
+  events: { domain: Domain; filter: RowFilter[] } | null
+}
+
+/** `PART (LOT)` → part and lot; a bare part has no lot. */
+export function parseMaterialKey(name: string): { part: string; lot: string | null } {
+  const match = /^(.*) \(([^()]*)\)$/.exec(name)
+  return match ? { part: match[1]!, lot: match[2]! } : { part: name, lot: null }
+}
+
+function materialDrill(name: string): Drill {
+  const { part, lot } = parseMaterialKey(name)
+  return {
+    kind: 'material',
+    name,
+    detail: [{ column: 'UPSTREAM_MATERIALS', op: 'contains', value: lot ? `${part}/${lot}` : part }],
+    events: {
+      domain: 'materials',
+      filter: lot
+        ? [
+            { column: 'MATERIALPARTNAME', op: 'eq', value: part },
+            { column: 'MATERIALLOTNAME', op: 'eq', value: lot },
+          ]
+        : [{ column: 'MATERIALPARTNAME', op: 'eq', value: part }],
+    },
+  }
+}
+
+/** The drill-down of a suspect row. */
+export function drillOfSuspect(suspect: Pick<Suspect, 'factor_type' | 'name' | 'station'>): Drill {
+  switch (suspect.factor_type) {
+    case 'machine':
+      return {
+        kind: 'machine',
+        name: suspect.station ? `${suspect.station}/${suspect.name}` : suspect.name,
+        detail: [{ column: 'UPSTREAM_MACHINES', op: 'contains', value: suspect.station ? `${suspect.station}/${suspect.name}` : `/${suspect.name}` }],
+        events: { domain: 'upstream_history', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: suspect.name }] },
+      }
+    case 'material':
+      return materialDrill(suspect.name)
+    case 'wafer_root':
+      return { kind: 'wafer_root', name: suspect.name, detail: [{ column: 'WAFER_ROOT', op: 'eq', value: suspect.name }], events: null }
+  }
+}
+
+/** Charts whose bars drill down, by the aggregation's chart key. */
+export type DrillChart =
+  | 'by_machine'
+  | 'by_material'
+  | 'by_wafer_root'
+  | 'by_loss_reason'
+  | 'by_detection_machine'
+  | 'by_downstream_station'
+  | 'by_downstream_machine'
+  | 'by_downstream_loss_reason'
+
+/** The drill-down of a bar; null for the folded `其他` bar. */
+export function drillOfBar(chart: DrillChart, name: string): Drill | null {
+  if (name === PARETO_OTHER) return null
+  switch (chart) {
+    case 'by_machine':
+      return {
+        kind: 'machine',
+        name,
+        detail: [{ column: 'UPSTREAM_MACHINES', op: 'contains', value: `/${name}` }],
+        events: { domain: 'upstream_history', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: name }] },
+      }
+    case 'by_material':
+      return materialDrill(name)
+    case 'by_wafer_root':
+      return { kind: 'wafer_root', name, detail: [{ column: 'WAFER_ROOT', op: 'eq', value: name }], events: null }
+    case 'by_loss_reason':
+      return { kind: 'loss_reason', name, detail: [{ column: 'LOSS_REASON', op: 'eq', value: name }], events: null }
+    case 'by_detection_machine':
+      return { kind: 'detection_machine', name, detail: [{ column: 'DETECTION_EQUIPMENTNAME', op: 'eq', value: name }], events: null }
+    case 'by_downstream_station':
+      return {
+        kind: 'downstream_station',
+        name,
+        detail: [{ column: 'WORST_DOWNSTREAM_STATION', op: 'eq', value: name }],
+        events: { domain: 'downstream_rejects', filter: [{ column: 'WORKCENTER_GROUP', op: 'eq', value: name }] },
+      }
+    case 'by_downstream_machine':
+      return {
+        kind: 'downstream_machine',
+        name,
+        detail: [],
+        events: { domain: 'downstream_rejects', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: name }] },
+      }
+    case 'by_downstream_loss_reason':
+      return {
+        kind: 'loss_reason',
+        name,
+        detail: [],
+        events: { domain: 'downstream_rejects', filter: [{ column: 'LOSSREASONNAME', op: 'eq', value: name }] },
+      }
+  }
+}

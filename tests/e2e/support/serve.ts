@@ -1,0 +1,60 @@
+/** Starts and stops `mes-trace serve` for a spec: its URL with the token, and what it printed. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import type { Page } from '@playwright/test'
+
+export interface Served {
+  url: string
+  output: string
+  stop: () => Promise<void>
+}
+
+export async function startServe(dataDir: string, lots = 2000): Promise<Served> {
+  const server: ChildProcess = spawn(process.execPath, ['bin/mes-trace.js', 'serve', '--data-dir', dataDir, '--lots', String(lots)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL after 90 s:\n${output}`)), 90_000)
+    server.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const found = /MES Trace is served at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output)
+      if (found) {
+        clearTimeout(timer)
+        resolve(found[1]!)
+      }
+    })
+    server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    server.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)))
+  })
+  return {
+    url,
+    get output() {
+      return output
+    },
+    stop: async () => {
+      if (server.exitCode !== null) return
+      const exited = new Promise((resolve) => server.once('exit', resolve))
+      server.kill('SIGTERM')
+      await exited
+    },
+  }
+}
+
+/** The demo plant's suggestions (`Try tracing:` lines) by kind. */
+export function demoSuggestions(output: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const match of output.matchAll(/^ {2}(lot IDs|work orders|wafer lots|serial numbers|GD work orders|GD lot IDs) +(.+)$/gm)) {
+    out[match[1]!] = match[2]!.split(',').map((s) => s.trim())
+  }
+  return out
+}
+
+/** Collects console errors, warnings and page errors. */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  return problems
+}

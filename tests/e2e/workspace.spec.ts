@@ -1,0 +1,188 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { demoSuggestions, startServe, watchConsole, type Served } from './support/serve'
+
+/**
+ * The workspace in Chromium through `mes-trace serve` on the demo plant: a lot trace with its
+ * lineage graph and event tables, an MSD backward trace from progress to the dashboard and a
+ * drill-down, a cancelled job, CSV export, language switching, and a finished result reopened
+ * from the history after the host restarts. Screenshots land in test-results/screens/.
+ */
+const SCREENS = join('test-results', 'screens')
+
+test.describe.configure({ mode: 'serial' })
+
+test.describe('workspace (browser host, demo plant)', () => {
+  let dataDir = ''
+  let served: Served
+  let lots: string[] = []
+  let lotJobId = ''
+
+  test.beforeAll(async () => {
+    mkdirSync(SCREENS, { recursive: true })
+    dataDir = mkdtempSync(join(tmpdir(), 'mes-trace-ws-'))
+    served = await startServe(dataDir)
+    lots = demoSuggestions(served.output)['lot IDs'] ?? []
+    expect(lots.length).toBeGreaterThan(1)
+  })
+
+  test.afterAll(async () => {
+    await served?.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  async function open(page: Page, hash = '#/new'): Promise<string[]> {
+    const problems = watchConsole(page)
+    await page.setViewportSize({ width: 1280, height: 720 })
+    await page.goto(`${served.url}${hash}`)
+    await expect(page.getByTestId('version')).toHaveText(/^\d+\.\d+\.\d+/)
+    return problems
+  }
+
+  test('the new-trace form validates inline and switches language', async ({ page }) => {
+    const problems = await open(page)
+    await expect(page.getByTestId('source')).toHaveValue('src-demo')
+    // Nothing typed: the values field says so, and no job starts.
+    await page.getByTestId('submit').click()
+    await expect(page.getByTestId('values-error')).toContainText('enter at least one value')
+    await expect(page.getByTestId('values')).toHaveAttribute('aria-invalid', 'true')
+    // A work order that is not GA/GC is refused before it reaches the engine.
+    await page.getByTestId('resolve-type').selectOption('work_order')
+    await page.getByTestId('values').fill('XX123, GA26090012')
+    await page.getByTestId('submit').click()
+    await expect(page.getByTestId('values-error')).toContainText('"XX123" is not a GA/GC work order')
+    await expect(page.getByTestId('token-count')).toContainText('2')
+    await page.getByTestId('language').selectOption('zh-TW')
+    await expect(page.getByTestId('nav-new')).toHaveText('新追溯')
+    await expect(page.getByTestId('submit')).toHaveText('開始追溯')
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-TW')
+    await page.screenshot({ path: join(SCREENS, 'new-trace-zh-TW.png') })
+    await page.getByTestId('language').selectOption('en')
+    await expect(page.getByTestId('nav-new')).toHaveText('New trace')
+    await page.getByTestId('resolve-type').selectOption('lot_id')
+    await page.getByTestId('values').fill(lots.join('\n'))
+    await page.screenshot({ path: join(SCREENS, 'new-trace.png') })
+    expect(problems).toEqual([])
+  })
+
+  test('a lot trace shows the tokens that matched nothing, its lineage graph and paged event tables, and exports CSV', async ({ page }) => {
+    test.setTimeout(120_000)
+    const problems = await open(page)
+    await page.getByTestId('values').fill([lots[0], lots[1], 'NOPE-LOT-0001'].join('\n'))
+    await page.getByTestId('submit').click()
+    await expect(page).toHaveURL(/#\/jobs\/trace-evt-[0-9a-f]{12}/)
+    lotJobId = /trace-evt-[0-9a-f]{12}/.exec(page.url())![0]
+    await expect(page.getByTestId('not-found')).toContainText('NOPE-LOT-0001', { timeout: 60_000 })
+    await expect(page.getByTestId('seeds')).toContainText('2 containers resolved (3 inputs)')
+    // Lineage: the graph draws on a canvas; its status line counts the nodes.
+    await page.locator('[data-tab="lineage"]').click()
+    await expect(page.getByTestId('lineage').locator('canvas').first()).toBeVisible()
+    await expect(page.getByTestId('lineage')).toContainText(/Showing \d+ of \d+ nodes/)
+    await page.waitForTimeout(500)
+    await page.screenshot({ path: join(SCREENS, 'lot-trace-lineage.png') })
+    // History tab: a server-paged table with the row count of the tab.
+    const historyTab = page.locator('[data-tab="history"]')
+    const count = Number((await historyTab.locator('.count').textContent())!.replace(/\D/g, ''))
+    expect(count).toBeGreaterThan(0)
+    await historyTab.click()
+    await expect(page.getByRole('grid')).toBeVisible()
+    await expect(page.getByRole('grid')).toHaveAttribute('aria-rowcount', String(count + 2))
+    await expect(page.getByRole('grid').getByText(lots[0]!).first()).toBeVisible()
+    // Export the history table as CSV into the data folder.
+    await page.getByTestId('export-run').click()
+    await expect(page.getByTestId('export-done')).toContainText(`${lotJobId}-history.csv`)
+    const written = join(dataDir, 'exports', `${lotJobId}-history.csv`)
+    expect(existsSync(written)).toBe(true)
+    const lines = readFileSync(written, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/)
+    expect(lines[0]).toContain('CONTAINERID')
+    expect(lines.length).toBe(count + 1)
+    expect(problems).toEqual([])
+  })
+
+  test('an MSD backward trace shows progress, then the dashboard; a suspect drills down to its lots and events', async ({ page }) => {
+    test.setTimeout(180_000)
+    const problems = await open(page)
+    await page.getByTestId('profile-msd_backward').check()
+    await page.getByTestId('start-date').fill('2026-09-02')
+    await page.getByTestId('end-date').fill('2026-10-31')
+    await page.getByTestId('submit').click()
+    await expect(page).toHaveURL(/#\/jobs\/trace-evt-/)
+    // While it runs: the stage stepper of the job in the result view.
+    const progress = page.getByTestId('result-progress')
+    if (await progress.isVisible()) {
+      await page.screenshot({ path: join(SCREENS, 'running-job.png') })
+      await expect(progress.locator('[data-stage="seed"]')).toBeVisible()
+    }
+    await expect(page.getByTestId('msd-dashboard')).toBeVisible({ timeout: 150_000 })
+    await expect(page.getByTestId('kpis').locator('[data-kpi="lots"] .value')).toHaveText(/^[\d,]+$/)
+    const first = page.getByTestId('suspects').locator('tbody tr').first()
+    await expect(first).toHaveAttribute('data-suspect', 'GWBE-0029')
+    await expect(first).toContainText('×')
+    await expect(page.getByTestId('seeds')).toContainText(/\d+ lots tracked in at 測試/)
+    // A tall window so the shot holds the KPIs, every chart and the suspects.
+    await page.setViewportSize({ width: 1280, height: 2200 })
+    await page.waitForTimeout(800)
+    await page.screenshot({ path: join(SCREENS, 'msd-dashboard.png') })
+    await page.setViewportSize({ width: 1280, height: 720 })
+    // Drill down: the lots that went through the machine, then its upstream events.
+    await first.getByTestId('drill').click()
+    const drill = page.getByTestId('drill-panel')
+    await expect(drill).toContainText('GWBE-0029')
+    await expect(drill.getByRole('grid').locator('[aria-rowindex="3"]')).toContainText('焊接_WB/GWBE-0029')
+    await drill.getByTestId('drill-events').click()
+    await expect(page.locator('[data-tab="upstream_history"]')).toHaveAttribute('aria-selected', 'true')
+    await expect(page.getByTestId('drill-chip')).toContainText('GWBE-0029')
+    const grid = page.getByRole('grid')
+    await expect(grid.locator('[aria-rowindex="3"]')).toContainText('GWBE-0029')
+    expect(problems).toEqual([])
+  })
+
+  test('a queued job is cancelled from the jobs panel', async ({ page }) => {
+    test.setTimeout(180_000)
+    const problems = await open(page, '#/settings')
+    // One worker: the second trace waits behind the first.
+    const workers = page.locator('#setting-TRACE_WORKER_COUNT')
+    await workers.fill('1')
+    await workers.dispatchEvent('change')
+    await expect(page.locator('[data-setting="TRACE_WORKER_COUNT"]')).toContainText('Saved')
+    await page.getByTestId('nav-new').click()
+    await page.getByTestId('profile-msd_forward').check()
+    await page.getByTestId('start-date').fill('2026-09-02')
+    await page.getByTestId('end-date').fill('2026-10-31')
+    for (const d of ['history', 'materials', 'rejects', 'holds', 'jobs']) await page.getByTestId(`domain-${d}`).check()
+    await page.getByTestId('submit').click()
+    await expect(page).toHaveURL(/#\/jobs\/trace-evt-/)
+    // The first job fetching its events, per domain (when it gets there before it ends).
+    await page.getByTestId('result-progress').locator('[data-domain]').first().waitFor({ timeout: 15_000 }).catch(() => undefined)
+    await page.screenshot({ path: join(SCREENS, 'running-job-events.png') })
+    await page.getByTestId('nav-new').click()
+    await page.getByTestId('values').fill('GA2609*')
+    await page.getByTestId('submit').click()
+    await expect(page).toHaveURL(/#\/jobs\/trace-evt-/)
+    const secondId = /trace-evt-[0-9a-f]{12}/.exec(page.url())![0]
+    const card = page.getByTestId('jobs-panel').locator(`[data-job-id="${secondId}"]`)
+    await card.getByTestId('cancel').click()
+    await expect(card).toHaveAttribute('data-status', 'cancelled', { timeout: 30_000 })
+    await expect(card.getByTestId('job-status')).toHaveText('Cancelled')
+    await expect(page.getByTestId('jobs-panel').locator('[data-status="running"], [data-status="queued"]')).toHaveCount(0, { timeout: 150_000 })
+    expect(problems).toEqual([])
+  })
+
+  test('a finished result reopens from the history after the host restarts', async ({ page }) => {
+    test.setTimeout(180_000)
+    await served.stop()
+    served = await startServe(dataDir)
+    const problems = await open(page, '#/history')
+    await page.getByTestId('history-search').fill(lots[1]!)
+    const row = page.getByTestId('history').locator(`[data-job-id="${lotJobId}"]`)
+    await expect(row).toBeVisible()
+    await expect(page.getByTestId('history').locator('tbody tr[data-job-id]')).toHaveCount(1)
+    await row.getByRole('link').click()
+    await expect(page.getByTestId('result-job-id')).toHaveText(lotJobId)
+    await page.locator('[data-tab="materials"]').click()
+    await expect(page.getByRole('grid').locator('[aria-rowindex="3"]')).toBeVisible()
+    expect(problems).toEqual([])
+  })
+})

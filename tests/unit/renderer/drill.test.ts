@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { drillOfBar, drillOfSuspect, parseMaterialKey } from '../../../renderer/src/drill'
+
+describe('drill-down', () => {
+  it('splits a material key into part and lot', () => {
+    expect(parseMaterialKey('EMC-G600-A (SMB260923-57)')).toEqual({ part: 'EMC-G600-A', lot: 'SMB260923-57' })
+    expect(parseMaterialKey('WR-CU-0.8MIL')).toEqual({ part: 'WR-CU-0.8MIL', lot: null })
+  })
+
+  it('takes a machine suspect to the lots that went through it at its station, and to its upstream events', () => {
+    expect(drillOfSuspect({ factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB' })).toEqual({
+      kind: 'machine',
+      name: '焊接_WB/GWBE-0029',
+      detail: [{ column: 'UPSTREAM_MACHINES', op: 'contains', value: '焊接_WB/GWBE-0029' }],
+      events: { domain: 'upstream_history', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: 'GWBE-0029' }] },
+    })
+  })
+
+  it('takes a material suspect to the lots that consumed that lot of the part, and to its material rows', () => {
+    const drill = drillOfSuspect({ factor_type: 'material', name: 'EMC-G600-A (SMB260923-57)', station: '成型' })
+    expect(drill.detail).toEqual([{ column: 'UPSTREAM_MATERIALS', op: 'contains', value: 'EMC-G600-A/SMB260923-57' }])
+    expect(drill.events).toEqual({
+      domain: 'materials',
+      filter: [
+        { column: 'MATERIALPARTNAME', op: 'eq', value: 'EMC-G600-A' },
+        { column: 'MATERIALLOTNAME', op: 'eq', value: 'SMB260923-57' },
+      ],
+    })
+  })
+
+  it('takes a wafer root to its lots only', () => {
+    expect(drillOfSuspect({ factor_type: 'wafer_root', name: '56098S24Y-8F03R', station: null })).toMatchObject({
+      detail: [{ column: 'WAFER_ROOT', op: 'eq', value: '56098S24Y-8F03R' }],
+      events: null,
+    })
+  })
+
+  it('drills from bars, but not from the folded 其他 bar', () => {
+    expect(drillOfBar('by_machine', '其他')).toBeNull()
+    expect(drillOfBar('by_loss_reason', '201_OPEN')?.detail).toEqual([{ column: 'LOSS_REASON', op: 'eq', value: '201_OPEN' }])
+    expect(drillOfBar('by_detection_machine', 'GTMA-0025')?.detail).toEqual([{ column: 'DETECTION_EQUIPMENTNAME', op: 'eq', value: 'GTMA-0025' }])
+    expect(drillOfBar('by_machine', 'GWBE-0029')?.detail).toEqual([{ column: 'UPSTREAM_MACHINES', op: 'contains', value: '/GWBE-0029' }])
+    expect(drillOfBar('by_downstream_machine', 'GPLT-0008')).toEqual({
+      kind: 'downstream_machine',
+      name: 'GPLT-0008',
+      detail: [],
+      events: { domain: 'downstream_rejects', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: 'GPLT-0008' }] },
+    })
+  })
+})

@@ -1,0 +1,104 @@
+/**
+ * Both languages are complete: every message key exists in zh-TW and in English, no message is
+ * empty, and every key the renderer's source asks for — spelled out, or built from a list the
+ * app shows (domains, statuses, stages…) — resolves in both.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { JOB_STATUSES } from '../../../shared/jobs'
+import { SETTING_SPECS } from '../../../shared/settings'
+import { ALL_RESOLVE_TYPES, DOMAINS, PROFILES, QUALITY_ORDER, TRACE_STAGES } from '../../../shared/trace'
+import { FORM_PROFILES } from '../../../renderer/src/composables/useTraceForm'
+import { AREAS, LOCALES, initialLocale, messagesOf, type MessageTree } from '../../../renderer/src/i18n'
+
+function flatten(tree: MessageTree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key
+    if (typeof value === 'string') out.set(path, value)
+    else for (const [k, v] of flatten(value, path)) out.set(k, v)
+  }
+  return out
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) return sourceFiles(path)
+    return /\.(vue|ts)$/.test(name) && !path.includes(`${join('src', 'i18n')}`) ? [path] : []
+  })
+}
+
+const keys = Object.fromEntries(LOCALES.map((l) => [l, flatten(messagesOf(l))])) as Record<(typeof LOCALES)[number], Map<string, string>>
+
+describe('messages', () => {
+  it('has the same keys in zh-TW and English, in every area', () => {
+    for (const [area, messages] of Object.entries(AREAS)) {
+      const zh = [...flatten(messages['zh-TW']).keys()].sort()
+      const en = [...flatten(messages.en).keys()].sort()
+      expect(zh, `area ${area}`).toEqual(en)
+    }
+    expect(keys['zh-TW'].size).toBeGreaterThan(250)
+  })
+
+  it('has no empty message, and the zh-TW text is not the English one left untranslated', () => {
+    let same = 0
+    for (const [key, zh] of keys['zh-TW']) {
+      expect(zh.trim(), key).not.toBe('')
+      expect(keys.en.get(key)!.trim(), key).not.toBe('')
+      if (zh === keys.en.get(key) && /[a-z]{4,}/.test(zh)) same++
+    }
+    // A few are the same on purpose (product names, "Hold", codes); whole sentences are not.
+    expect(same).toBeLessThan(12)
+  })
+
+  it('resolves every key the source spells out, in both languages', () => {
+    const files = sourceFiles(join(__dirname, '..', '..', '..', 'renderer', 'src'))
+    const used = new Set<string>()
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8')
+      for (const m of text.matchAll(/\bt\(\s*'((?:app|charts|table)\.[A-Za-z0-9_.-]+)'/g)) used.add(m[1]!)
+      for (const m of text.matchAll(/title: '((?:app)\.[A-Za-z0-9_.-]+)'/g)) used.add(m[1]!)
+    }
+    expect(used.size).toBeGreaterThan(150)
+    const missing = [...used].filter((k) => !keys['zh-TW'].has(k) || !keys.en.has(k))
+    expect(missing).toEqual([])
+  })
+
+  it('resolves every key built from a list the app shows', () => {
+    const built = [
+      ...DOMAINS.map((d) => `app.domain.${d}`),
+      ...JOB_STATUSES.map((s) => `app.status.${s}`),
+      ...TRACE_STAGES.map((s) => `app.stage.${s}`),
+      ...['pending', 'active', 'complete', 'error'].map((s) => `app.stage.state.${s}`),
+      ...ALL_RESOLVE_TYPES.map((r) => `app.resolveType.${r}`),
+      ...FORM_PROFILES.flatMap((p) => [`app.formProfile.${p}.name`, `app.formProfile.${p}.hint`]),
+      ...PROFILES.filter((p) => p !== 'mid_section_defect').map((p) => `app.profile.${p}`),
+      'app.profile.msd_backward',
+      'app.profile.msd_forward',
+      ...Object.keys(SETTING_SPECS).map((k) => `app.settings.keys.${k}`),
+      ...QUALITY_ORDER.map((q) => `app.quality.${q}`),
+      ...LOCALES.map((l) => `app.locales.${l}`),
+      ...['machine', 'material', 'wafer_root'].map((f) => `app.msd.factor.${f}`),
+      ...['machine', 'material', 'wafer_root', 'loss_reason', 'detection_machine', 'downstream_station', 'downstream_machine'].map((k) => `app.msd.drillKind.${k}`),
+      ...['by_machine', 'by_material', 'by_wafer_root', 'by_loss_reason', 'by_detection_machine', 'by_downstream_station', 'by_downstream_machine', 'by_downstream_loss_reason'].map(
+        (c) => `app.msd.chart.${c}`,
+      ),
+    ]
+    const missing = built.filter((k) => !keys['zh-TW'].has(k) || !keys.en.has(k))
+    expect(missing).toEqual([])
+  })
+})
+
+describe('initialLocale', () => {
+  const storage = (value: string | null) => ({ getItem: () => value })
+
+  it('keeps the stored choice, else follows the system language, else zh-TW', () => {
+    expect(initialLocale(storage('en'), ['zh-TW'])).toBe('en')
+    expect(initialLocale(storage('zh-TW'), ['en-US'])).toBe('zh-TW')
+    expect(initialLocale(storage(null), ['en-GB'])).toBe('en')
+    expect(initialLocale(storage('fr'), ['zh-CN'])).toBe('zh-TW')
+    expect(initialLocale(null, [])).toBe('zh-TW')
+  })
+})
