@@ -1,0 +1,112 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import JobsPanel from '../../../renderer/src/components/JobsPanel.vue'
+import { STALL_MS } from '../../../renderer/src/composables/useJobs'
+import { fakeApi, type FakeApi } from './fake-api'
+import { jobView } from './jobs-fixture'
+import { mountView, settle, type Mounted } from './mount-app'
+
+describe('JobsPanel', () => {
+  let api: FakeApi
+  let m: Mounted
+  const now = Date.now()
+
+  async function setup(): Promise<void> {
+    api = fakeApi()
+    api.handle('jobs:list', () => [
+      jobView({ job_id: 'trace-evt-0000000000a1', status: 'running', profile: 'mid_section_defect', direction: 'backward', created_at: now - 1000, started_at: now - 90_000, completed_at: null, expires_at: null, stage: 'events', request: { mode: 'date_range', resolve_type: null, values: [], value_count: 0, station: '測試', start_date: '2026-10-01', end_date: '2026-10-31', loss_reasons: [] } }),
+      jobView({ job_id: 'trace-evt-0000000000a2', status: 'failed', error: { code: 'source/unreachable', message: 'The source /data/plant.sqlite cannot be opened.' }, created_at: now - 2000, expires_at: now + 3_600_000 }),
+      jobView({ job_id: 'trace-evt-0000000000a3', status: 'finished', cached_from: 'trace-evt-0000000000a4', created_at: now - 3000, expires_at: now + 7_200_000 }),
+    ])
+    m = await mountView(JobsPanel, api)
+    await m.jobs.refresh()
+    await settle()
+  }
+
+  afterEach(() => {
+    m?.wrapper.unmount()
+    m?.jobs.dispose()
+  })
+
+  it('lists every job with its status, and a failure in words with its code', async () => {
+    await setup()
+    const w = m.wrapper
+    expect(w.findAll('[data-job-id]').map((c) => [c.attributes('data-job-id'), c.attributes('data-status')])).toEqual([
+      ['trace-evt-0000000000a1', 'running'],
+      ['trace-evt-0000000000a2', 'failed'],
+      ['trace-evt-0000000000a3', 'finished'],
+    ])
+    expect(w.get('[data-testid="active-count"]').text()).toBe('1 running')
+    const failed = w.get('[data-job-id="trace-evt-0000000000a2"]')
+    expect(failed.get('[role="alert"]').text()).toBe('source/unreachable The source /data/plant.sqlite cannot be opened.')
+    expect(failed.text()).toContain('Expires in 1:00:00')
+    expect(w.get('[data-job-id="trace-evt-0000000000a3"]').text()).toContain('Cached, as of')
+    const running = w.get('[data-job-id="trace-evt-0000000000a1"]')
+    expect(running.text()).toContain('測試 · 2026-10-01 ~ 2026-10-31')
+    expect(running.find('[data-testid="delete"]').exists()).toBe(false)
+    expect(running.find('[data-testid="cancel"]').exists()).toBe(true)
+  })
+
+  it('shows live progress per domain with the stage stepper, then flags a job that went silent as stalled', async () => {
+    await setup()
+    api.emit('jobs:did-progress', {
+      jobId: 'trace-evt-0000000000a1',
+      progress: { stage: 'events', completed_stages: ['seed', 'lineage'], rows_so_far: 12_345, domains: { upstream_history: { batches_done: 3, batches_total: 12, rows: 12_000 }, materials: { batches_done: 1, batches_total: 12, rows: 345 } } },
+      elapsedMs: 90_000,
+      etaMs: 30_000,
+    })
+    await settle()
+    const card = () => m.wrapper.get('[data-job-id="trace-evt-0000000000a1"]')
+    expect(card().get('[data-testid="rows"]').text()).toBe('12,345')
+    expect(card().findAll('[data-domain]').map((d) => [d.get('.domain').text(), d.get('progress').attributes('value'), d.get('.count').text()])).toEqual([
+      ['Upstream history', '3', '12,000'],
+      ['Materials', '1', '345'],
+    ])
+    expect(card().get('[data-stage="lineage"]').attributes('data-state')).toBe('complete')
+    expect(card().get('[data-stage="events"]').attributes('data-state')).toBe('active')
+    expect(card().get('[data-stage="analysis"]').attributes('data-state')).toBe('pending')
+    expect(card().classes()).not.toContain('stalled')
+    // No report for longer than the stall time.
+    m.jobs.now.value = Date.now() + STALL_MS + 1000
+    await settle()
+    expect(card().classes()).toContain('stalled')
+    expect(card().text()).toContain('No progress for 1:01: it may be stalled.')
+  })
+
+  it('cancels a running job and pins a finished one through the contract', async () => {
+    await setup()
+    api.handle('jobs:cancel', ({ jobId }) => jobView({ job_id: jobId, status: 'cancelled' }))
+    api.handle('jobs:pin', ({ jobId, pinned }) => jobView({ job_id: jobId, pinned, expires_at: null }))
+    api.handle('jobs:status', ({ jobId }) => {
+      const call = api.calls.filter((c) => c.channel !== 'jobs:status').at(-1)!
+      return call.channel === 'jobs:cancel' ? jobView({ job_id: jobId, status: 'cancelled', created_at: now - 1000 }) : jobView({ job_id: jobId, pinned: true, expires_at: null, created_at: now - 3000 })
+    })
+    await m.wrapper.get('[data-job-id="trace-evt-0000000000a1"] [data-testid="cancel"]').trigger('click')
+    await settle()
+    expect(m.wrapper.get('[data-job-id="trace-evt-0000000000a1"]').attributes('data-status')).toBe('cancelled')
+    await m.wrapper.get('[data-job-id="trace-evt-0000000000a3"] [data-testid="pin"]').trigger('click')
+    await settle()
+    const pinned = m.wrapper.get('[data-job-id="trace-evt-0000000000a3"]')
+    expect(pinned.text()).toContain('Pinned: kept until deleted')
+    expect(pinned.get('[data-testid="pin"]').attributes('aria-pressed')).toBe('true')
+    expect(api.calls.filter((c) => c.channel === 'jobs:cancel' || c.channel === 'jobs:pin').map((c) => c.payload)).toEqual([
+      { jobId: 'trace-evt-0000000000a1' },
+      { jobId: 'trace-evt-0000000000a3', pinned: true },
+    ])
+  })
+
+  it('asks before deleting, and keeps the job when the answer is no', async () => {
+    await setup()
+    api.handle('jobs:remove', () => ({ removed: true }))
+    const confirm = vi.fn().mockReturnValueOnce(false).mockReturnValueOnce(true)
+    window.confirm = confirm
+    const del = () => m.wrapper.get('[data-job-id="trace-evt-0000000000a2"] [data-testid="delete"]').trigger('click')
+    await del()
+    await settle()
+    expect(m.wrapper.find('[data-job-id="trace-evt-0000000000a2"]').exists()).toBe(true)
+    await del()
+    await settle()
+    expect(m.wrapper.find('[data-job-id="trace-evt-0000000000a2"]').exists()).toBe(false)
+    expect(confirm).toHaveBeenCalledWith('Delete job trace-evt-0000000000a2 and its result?')
+  })
+})

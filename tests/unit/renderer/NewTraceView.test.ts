@@ -1,0 +1,100 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import NewTraceView from '../../../renderer/src/views/NewTraceView.vue'
+import { fakeApi, type FakeApi } from './fake-api'
+import { jobView } from './jobs-fixture'
+import { mountView, settle, type Mounted } from './mount-app'
+
+describe('NewTraceView', () => {
+  let api: FakeApi
+  let m: Mounted
+
+  async function setup(): Promise<void> {
+    api = fakeApi()
+    api.handle('sources:list', () => [{ id: 'src-demo', name: 'Demo plant', kind: 'sqlite', path: '/data/plant.sqlite', created_at: 0 }])
+    api.handle('jobs:enqueue', () => ({ jobId: 'trace-evt-00000000abcd', cached: false, asOf: null }))
+    api.handle('jobs:status', ({ jobId }) => jobView({ job_id: jobId, status: 'queued' }))
+    m = await mountView(NewTraceView, api)
+    await settle()
+  }
+
+  afterEach(() => {
+    m?.wrapper.unmount()
+    m?.jobs.dispose()
+    vi.useRealTimers()
+  })
+
+  it('picks the first data source and shows the profile’s input types', async () => {
+    await setup()
+    const w = m.wrapper
+    expect((w.get('[data-testid="source"]').element as HTMLSelectElement).value).toBe('src-demo')
+    expect(w.findAll('[data-testid="resolve-type"] option').map((o) => o.text())).toEqual(['Lot ID', 'Wafer lot', 'Work order'])
+    await w.get('[data-testid="profile-serial"]').setValue(true)
+    expect(w.findAll('[data-testid="resolve-type"] option').map((o) => o.text())).toEqual(['Serial number', 'GD work order', 'GD lot ID'])
+  })
+
+  it('shows an inline error on the values field and starts nothing', async () => {
+    await setup()
+    const w = m.wrapper
+    await w.get('form').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="values-error"]').text()).toBe('enter at least one value')
+    expect(w.get('[data-testid="values"]').attributes('aria-invalid')).toBe('true')
+    expect(w.get('[data-testid="values"]').attributes('aria-describedby')).toBe('values-error')
+    expect(api.calls.some((c) => c.channel === 'jobs:enqueue')).toBe(false)
+  })
+
+  it('counts 100 000 pasted IDs after a pause, and enqueues them all with the picked domains', async () => {
+    await setup()
+    const w = m.wrapper
+    const ids = Array.from({ length: 100_000 }, (_, i) => `GA2609${String(i).padStart(5, '0')}-A01`)
+    const area = w.get('[data-testid="values"]')
+    ;(area.element as HTMLTextAreaElement).value = ids.join('\n')
+    await area.trigger('input')
+    await new Promise((r) => setTimeout(r, 200))
+    await settle()
+    expect(w.get('[data-testid="token-count"]').text()).toBe('100,000 values')
+    await w.get('[data-testid="domain-jobs"]').setValue(false)
+    await w.get('form').trigger('submit')
+    await settle()
+    const enqueue = api.calls.find((c) => c.channel === 'jobs:enqueue')!.payload as { request: { params: { values: string[] }; domains: string[] }; sourceId: string }
+    expect(enqueue.sourceId).toBe('src-demo')
+    expect(enqueue.request.params.values).toHaveLength(100_000)
+    expect(enqueue.request.params.values[99_999]).toBe('GA260999999-A01')
+    expect(enqueue.request.domains).toEqual(['history', 'materials', 'rejects', 'holds'])
+    // The result page is loaded on demand: wait for the navigation.
+    await vi.waitFor(() => expect(m.router.currentRoute.value.fullPath).toBe('/jobs/trace-evt-00000000abcd'), { timeout: 10_000 })
+    expect(m.jobs.job('trace-evt-00000000abcd')?.status).toBe('queued')
+  })
+
+  it('builds an MSD request from the station, the days and the loss reasons', async () => {
+    await setup()
+    const w = m.wrapper
+    await w.get('[data-testid="profile-msd_backward"]').setValue(true)
+    await w.get('[data-testid="station"]').setValue('電鍍')
+    await w.get('[data-testid="start-date"]').setValue('2026-10-01')
+    await w.get('[data-testid="end-date"]').setValue('2026-10-31')
+    await w.get('[data-testid="loss-reasons"]').setValue('201_OPEN, 202_SHORT')
+    await w.get('form').trigger('submit')
+    await settle()
+    const enqueue = api.calls.find((c) => c.channel === 'jobs:enqueue')!.payload as { request: unknown }
+    expect(enqueue.request).toEqual({
+      profile: 'mid_section_defect',
+      params: { direction: 'backward', station: '電鍍', loss_reasons: ['201_OPEN', '202_SHORT'], mode: 'date_range', start_date: '2026-10-01', end_date: '2026-10-31' },
+      domains: ['upstream_history', 'materials'],
+    })
+  })
+
+  it('says why the engine refused a request, with its code', async () => {
+    await setup()
+    api.fail('jobs:enqueue', 'input/rate-limited', 'Too many traces started in a minute; wait 20 s.')
+    const w = m.wrapper
+    const area = w.get('[data-testid="values"]')
+    ;(area.element as HTMLTextAreaElement).value = 'GA26090011-A07'
+    await area.trigger('input')
+    await w.get('form').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="submit-error"]').text()).toBe('input/rate-limited Too many traces started in a minute; wait 20 s.')
+    expect(m.router.currentRoute.value.fullPath).toBe('/new')
+  })
+})

@@ -1,0 +1,143 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest'
+import type { ResultSummary } from '../../../shared/api'
+import type { BackwardAggregation } from '../../../shared/msd'
+import ResultView from '../../../renderer/src/views/ResultView.vue'
+import { fakeApi, type FakeApi } from './fake-api'
+import { jobView } from './jobs-fixture'
+import { mountView, settle, type Mounted } from './mount-app'
+
+const JOB = 'trace-evt-0000000000b1'
+
+function summary(over: Partial<ResultSummary> = {}): ResultSummary {
+  return {
+    job_id: JOB,
+    request: { profile: 'query_tool', direction: 'forward', seed: { mode: 'containers', resolve_type: 'lot_id', values: ['GA26090011-A07', 'NOPE-1'] }, station: null, loss_reasons: [], domains: ['history', 'materials'] },
+    source: 'sqlite:/data/plant.sqlite',
+    as_of: new Date(2026, 10, 28, 9, 30).getTime(),
+    domains: ['history', 'materials'],
+    row_counts: { history: 84, materials: 47 },
+    columns: { history: ['CONTAINERID', 'EQUIPMENTNAME', 'TRACKINQTY'], materials: ['CONTAINERID', 'MATERIALPARTNAME', 'MATERIALLOTNAME'] },
+    sort_columns: { history: ['CONTAINERID'] },
+    quality: { status: 'partial', scope: 'query', reasons: ['chunk_failure'], observed_rows: 131, failed_domains: [], has_partial_failure: true, failed_chunk_count: 1 },
+    domain_quality: { history: { status: 'partial', scope: 'domain', reasons: ['chunk_failure'], observed_rows: 84, failed_chunk_count: 1, errors: ['batch 2: source timed out'] } },
+    warnings: [],
+    seeds: { seed_count: 1, input_count: 2, not_found: ['NOPE-1'], not_found_count: 1 },
+    msd_tables: {},
+    ...over,
+  }
+}
+
+const pareto = (name: string, defect: number) => ({ name, input_qty: 1000, defect_qty: defect, defect_rate: defect / 10, lot_count: 4, cumulative_pct: 50 })
+
+function aggregation(): BackwardAggregation {
+  return {
+    direction: 'backward',
+    station: '測試',
+    loss_reasons: [],
+    available_loss_reasons: ['201_OPEN'],
+    genealogy_status: 'ready',
+    daily_trend: [{ date: '2026-10-01', input_qty: 5000, defect_qty: 40, defect_rate: 0.8 }],
+    detail_total_count: 20,
+    warnings: [],
+    kpi: { total_input: 75_534_015, lot_count: 1145, defective_lot_count: 700, total_defect_qty: 606_924, total_defect_rate: 0.8035, top_loss_reason: '202_SHORT', affected_machine_count: 118 },
+    charts: { by_machine: [pareto('GWBE-0029', 54), pareto('其他', 20)], by_detection_machine: [], by_material: [], by_wafer_root: [], by_loss_reason: [pareto('201_OPEN', 30)] },
+    attribution: [],
+    suspects: [
+      { factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB', lots: 71, defective_lots: 54, input_qty: 500_000, defect_qty: 11_250, defect_rate: 2.25, baseline_rate: 0.65, baseline_lots: 900, baseline_defective_lots: 400, lift: 3.4615, p_value: 9.7e-6, inconclusive: false, no_contrast: false, rank: 1 },
+      { factor_type: 'wafer_root', name: '56098S24Y-8F03R', station: null, lots: 2, defective_lots: 2, input_qty: 9000, defect_qty: 400, defect_rate: 4.44, baseline_rate: 0.8, baseline_lots: 1143, baseline_defective_lots: 698, lift: 5.55, p_value: 0.3, inconclusive: true, no_contrast: false, rank: null },
+    ],
+    suspect_summary: { machines: 300, materials: 250, wafer_roots: 61, ranked: 232, not_elevated: 300, inconclusive: 51, no_contrast: 28, total: 611 },
+  }
+}
+
+describe('ResultView', () => {
+  let api: FakeApi
+  let m: Mounted
+
+  afterEach(() => {
+    m?.wrapper.unmount()
+    m?.jobs.dispose()
+  })
+
+  async function setup(kind: 'lot' | 'msd'): Promise<void> {
+    api = fakeApi()
+    api.handle('jobs:status', () =>
+      kind === 'lot' ? jobView({ job_id: JOB }) : jobView({ job_id: JOB, profile: 'mid_section_defect', direction: 'backward', domains: ['upstream_history', 'materials'] }),
+    )
+    api.handle('results:summary', () =>
+      kind === 'lot'
+        ? summary()
+        : summary({
+            request: { profile: 'mid_section_defect', direction: 'backward', seed: { mode: 'date_range', station: '測試', start_date: '2026-09-02', end_date: '2026-10-31' }, station: '測試', loss_reasons: [], domains: ['upstream_history', 'materials'] },
+            domains: ['upstream_history', 'materials'],
+            row_counts: { upstream_history: 13_544, materials: 6854 },
+            columns: { upstream_history: ['CONTAINERID', 'WORKCENTER_GROUP', 'EQUIPMENTNAME'], materials: ['CONTAINERID', 'MATERIALPARTNAME', 'MATERIALLOTNAME'] },
+            quality: { status: 'complete', scope: 'query', reasons: [], observed_rows: 20_398 },
+            domain_quality: {},
+            seeds: { seed_count: 1145, input_count: 0, not_found: [], not_found_count: 0 },
+          }),
+    )
+    api.handle('results:aggregation', () => (kind === 'msd' ? aggregation() : null))
+    api.handle('results:page', ({ offset, limit }) => ({ rows: [{ CONTAINERID: 'c1', EQUIPMENTNAME: 'GWBE-0029', TRACKINQTY: 100 }], total: 1, offset: offset ?? 0, limit: limit ?? 100 }))
+    api.handle('results:detail', ({ offset, limit }) => ({ rows: [], total: 0, offset: offset ?? 0, limit: limit ?? 100 }))
+    api.handle('app:data-dir', () => ({ path: '/data' }))
+    m = await mountView(ResultView, api, { path: `/jobs/${JOB}`, props: { jobId: JOB } })
+    await settle(10)
+  }
+
+  it('shows the tokens that matched nothing, the quality banners and a tab per domain with its rows', async () => {
+    await setup('lot')
+    const w = m.wrapper
+    expect(w.get('[data-testid="not-found"]').text()).toContain('1 inputs matched nothing')
+    expect(w.get('[data-testid="not-found"]').text()).toContain('NOPE-1')
+    expect(w.get('[data-testid="seeds"]').text()).toContain('1 containers resolved (2 inputs)')
+    expect(w.findAll('[role="tab"]').map((t) => [t.attributes('data-tab'), t.text()])).toEqual([
+      ['lineage', 'Lineage'],
+      ['history', 'History 84'],
+      ['materials', 'Materials 47'],
+    ])
+    expect(w.get('[data-testid="as-of"]').text()).toBe('Data as of 2026-11-28 09:30')
+    const banners = w.findAll('[data-testid="quality-banner"]')
+    expect(banners[0]!.attributes('data-quality')).toBe('partial')
+    expect(banners[0]!.text()).toContain('Some event data could not be fetched')
+    await w.get('[data-tab="history"]').trigger('click')
+    await settle(10)
+    expect(m.router.currentRoute.value.query.tab).toBe('history')
+    expect(w.findAll('[data-testid="quality-banner"]')[1]!.text()).toContain('batch 2: source timed out')
+    const page = api.calls.find((c) => c.channel === 'results:page')!.payload as Record<string, unknown>
+    expect(page).toMatchObject({ jobId: JOB, domain: 'history', offset: 0 })
+  })
+
+  it('shows the MSD dashboard and drills from a suspect to its lots and then to its events', async () => {
+    await setup('msd')
+    const w = m.wrapper
+    expect(w.get('[data-testid="seeds"]').text()).toBe('1,145 lots tracked in at 測試 in the range')
+    expect(w.findAll('[data-kpi]').map((k) => k.get('.value').text())).toEqual(['75,534,015', '1,145', '606,924', '0.8 %', '202_SHORT', '118'])
+    const rows = w.findAll('[data-testid="suspects"] tbody tr')
+    expect(rows.map((r) => r.attributes('data-suspect'))).toEqual(['GWBE-0029', '56098S24Y-8F03R'])
+    expect(rows[0]!.text()).toContain('×3.46')
+    expect(rows[0]!.text()).toContain('9.7e-6')
+    expect(rows[1]!.classes()).toContain('inconclusive')
+    expect(rows[1]!.text()).toContain('inconclusive')
+    await rows[0]!.get('[data-testid="drill"]').trigger('click')
+    await settle(10)
+    expect(w.get('[data-testid="drill-panel"]').text()).toContain('Machine: 焊接_WB/GWBE-0029')
+    const detail = api.calls.filter((c) => c.channel === 'results:detail').map((c) => c.payload as { filter?: unknown })
+    expect(detail.some((p) => JSON.stringify(p.filter) === JSON.stringify([{ column: 'UPSTREAM_MACHINES', op: 'contains', value: '焊接_WB/GWBE-0029' }]))).toBe(true)
+    await w.get('[data-testid="drill-events"]').trigger('click')
+    await settle(10)
+    expect(m.router.currentRoute.value.query.tab).toBe('upstream_history')
+    expect(w.get('[data-testid="drill-chip"]').text()).toContain('GWBE-0029')
+    const pages = api.calls.filter((c) => c.channel === 'results:page').map((c) => c.payload as { domain: string; filter?: unknown })
+    expect(pages.at(-1)).toMatchObject({ domain: 'upstream_history', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: 'GWBE-0029' }] })
+  })
+
+  it('says when the job does not exist', async () => {
+    api = fakeApi()
+    api.fail('jobs:status', 'job/not-found', 'No job trace-evt-0000000000b1.')
+    m = await mountView(ResultView, api, { path: `/jobs/${JOB}`, props: { jobId: JOB } })
+    await settle(10)
+    expect(m.wrapper.get('[data-testid="result-error"]').text()).toBe('job/not-found No job trace-evt-0000000000b1 (it may have expired or been deleted).')
+  })
+})
