@@ -37,19 +37,38 @@ const page = {
   filter: z.array(pageFilter).max(16).optional(),
 }
 
-/** A source profile the renderer can pick (secrets, when a kind has them, never leave main). */
-export interface SourceProfile {
+/** Fields every source profile has. */
+interface SourceProfileBase {
   id: string
   name: string
-  kind: 'sqlite'
-  /** Absolute path of the SQLite file. */
-  path: string
   created_at: number
   /** Set by the machine's policy (IT), not by the user. */
   managed?: boolean
   /** Managed and locked: it cannot be removed. */
   locked?: boolean
 }
+
+/** A SQLite file (a plant replica, the demo plant). */
+export interface SqliteSourceProfile extends SourceProfileBase {
+  kind: 'sqlite'
+  /** Absolute path of the SQLite file. */
+  path: string
+}
+
+/** A PostgreSQL or Oracle server; its password stays in main (see `password`). */
+export interface ServerSourceProfile extends SourceProfileBase {
+  kind: 'postgres' | 'oracle'
+  /** `postgres://user@host:5432/db?schema=mes` or `oracle://user@host:1521/SERVICE`, never with a password. */
+  url: string
+  /**
+   * Where its password is: `saved` (encrypted by the OS), `session` (in memory until the app
+   * closes: the OS has no key store here), or `none` (the server takes none, or it must be given again).
+   */
+  password: 'saved' | 'session' | 'none'
+}
+
+/** A source profile the renderer can pick (secrets never leave main). */
+export type SourceProfile = SqliteSourceProfile | ServerSourceProfile
 
 /** One page of rows. */
 export interface RowsPage {
@@ -126,7 +145,18 @@ export const REQUESTS = {
   'results:summary': job,
   'results:detail': z.object({ jobId, table: z.enum(['detail', 'suspects']), ...page }).strict(),
   'sources:list': none,
-  'sources:add': z.object({ name: z.string().trim().min(1).max(100), kind: z.literal('sqlite'), path }).strict(),
+  'sources:add': z.discriminatedUnion('kind', [
+    z.object({ name: z.string().trim().min(1).max(100), kind: z.literal('sqlite'), path }).strict(),
+    /** A server: its URL (a password inside it is taken out) and, apart, its password. */
+    z
+      .object({
+        name: z.string().trim().min(1).max(100),
+        kind: z.enum(['postgres', 'oracle']),
+        url: z.string().min(1).max(2000),
+        password: z.string().max(1000).optional(),
+      })
+      .strict(),
+  ]),
   /**
    * A saved source (`id`) or one not saved yet: `kind: 'sqlite'` + `path`, or `kind: 'postgres' | 'oracle'`
    * + `url` (its password, if any, is used for this test only and never stored).

@@ -7,12 +7,12 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { app, BrowserWindow, ipcMain, Menu, net, Notification, protocol, session, shell } from 'electron'
+import { app, BrowserWindow, ipcMain, Menu, net, Notification, protocol, safeStorage, session, shell } from 'electron'
 import { resolveSettings } from '../../shared/settings.js'
 import type { TraceProgress } from '../../shared/trace.js'
 import { ENGINE_LOCK_FILE, JobEngine, traceWorkerEntry } from '../engine/index.js'
 import { HOST_CSP } from '../host/index.js'
-import { createServices, ServiceRouter } from '../ipc/index.js'
+import { createServices, secretStoreFor, ServiceRouter, type SecretCipher } from '../ipc/index.js'
 import { loadPolicy } from '../policy/index.js'
 import { importResultFile } from '../results/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf } from '../store/index.js'
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
 
   // IPC
   const router = new ServiceRouter({
-    handlers: createServices({ engine, catalog, dataDir, appVersion: app.getVersion(), policy }),
+    handlers: createServices({ engine, catalog, dataDir, appVersion: app.getVersion(), policy, secrets: secretStoreFor(catalog, safeStorageCipher()) }),
     onUnexpectedError: (error, channel) => console.error(`[ipc] ${channel}:`, error),
   })
   registerIpcTransport({ ipcMain, router })
@@ -248,4 +248,16 @@ if (!app.requestSingleInstanceLock()) {
     console.error('MES Trace could not start:', error)
     app.exit(1)
   })
+}
+
+/**
+ * Source passwords encrypted by the OS. On Linux without a secret service Electron falls back to a
+ * hard-coded key (`basic_text`): that is no protection, so passwords then stay in memory only.
+ */
+function safeStorageCipher(): SecretCipher {
+  return {
+    isAvailable: () => safeStorage.isEncryptionAvailable() && !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text'),
+    encrypt: (plain) => safeStorage.encryptString(plain),
+    decrypt: (data) => safeStorage.decryptString(data),
+  }
 }

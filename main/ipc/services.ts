@@ -14,6 +14,7 @@ import { exportResult, importResultFile, jobViewOf } from '../results/index.js'
 import { openSource, parseSourceSpec, type SourceSpec } from '../sources/index.js'
 import type { Catalog, ResultFileReader } from '../store/index.js'
 import type { Handlers } from './router.js'
+import type { SecretStore } from './secret-store.js'
 import { SourceProfiles } from './source-profiles.js'
 
 export interface ServicesOptions {
@@ -25,6 +26,8 @@ export interface ServicesOptions {
   sources?: SourceProfiles
   /** The machine's policy. @default nothing managed */
   policy?: ManagedPolicy
+  /** Where server passwords are kept (when `sources` is not given). @default in memory */
+  secrets?: SecretStore
 }
 
 /** Folder of the data folder where the workspace exports by default. */
@@ -64,7 +67,7 @@ function resultSummary(jobId: string, reader: ResultFileReader): Responses['resu
 export function createServices(options: ServicesOptions): Handlers {
   const { engine, catalog, dataDir, appVersion } = options
   const policy = options.policy ?? EMPTY_POLICY
-  const sources = options.sources ?? new SourceProfiles(catalog, policy.source)
+  const sources = options.sources ?? new SourceProfiles(catalog, policy.source, options.secrets)
   const settingValues = (): Responses['settings:get'] => {
     const defaults = defaultSettings()
     const stored = Object.fromEntries(Object.entries(catalog.allSettings()).filter(([key, value]) => isSettingKey(key) && typeof value === 'number'))
@@ -84,10 +87,10 @@ export function createServices(options: ServicesOptions): Handlers {
   return {
     // Jobs
     'jobs:enqueue': ({ request, sourceId, force }) => {
-      const source = sources.get(sourceId)
+      const { spec, description } = sources.specOf(sourceId)
       const result = engine.enqueue(request, {
-        source: { kind: 'sqlite', path: source.path },
-        sourceDescription: `${source.name} (sqlite:${source.path})`,
+        source: spec,
+        sourceDescription: description,
         ...(force ? { force } : {}),
       })
       return { jobId: result.jobId, cached: result.cached, asOf: result.asOf ?? null }
@@ -132,7 +135,7 @@ export function createServices(options: ServicesOptions): Handlers {
     'sources:add': (input) => sources.add(input),
     'sources:test': async (input) => {
       let spec: SourceSpec
-      if (input.id !== undefined) spec = { kind: 'sqlite', path: sources.get(input.id).path }
+      if (input.id !== undefined) spec = sources.specOf(input.id).spec
       else if (input.kind === 'postgres' || input.kind === 'oracle') {
         if (input.url === undefined) throw invalidInput('url', `give the ${input.kind}:// URL of the source`)
         spec = parseSourceSpec(input.url, 'url')

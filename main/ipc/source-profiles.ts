@@ -1,15 +1,22 @@
 /**
  * Data-source profiles the renderer picks from, kept in the catalog's settings table under one
- * key. Only SQLite files so far; kinds with secrets (PostgreSQL, Oracle) will keep them encrypted
- * in main and never hand them to the renderer.
+ * key: SQLite files, and PostgreSQL / Oracle servers whose passwords sit in a {@link SecretStore}
+ * (encrypted by the OS where it can) and never reach the renderer.
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { AppError, invalidInput } from '../../shared/errors.js'
-import type { SourceProfile } from '../../shared/api.js'
+import type { ServerSourceProfile, SourceProfile } from '../../shared/api.js'
 import { MANAGED_SOURCE_ID, type ManagedSource } from '../../shared/policy.js'
+import { parseSourceSpec, sourceIdOf, withoutPassword, type SourceSpec } from '../sources/index.js'
 import type { Catalog } from '../store/index.js'
+import { MemorySecretStore, type SecretStore } from './secret-store.js'
+
+/** A new profile as `sources:add` takes it. */
+export type NewSourceProfile =
+  | { name: string; kind: 'sqlite'; path: string }
+  | { name: string; kind: 'postgres' | 'oracle'; url: string; password?: string }
 
 /** Settings key of the profile list. */
 export const SOURCE_PROFILES_KEY = 'source_profiles'
@@ -25,15 +32,22 @@ export class SourceProfiles {
     private readonly catalog: Catalog,
     /** The data source the machine's policy gives every user. */
     private readonly managed: ManagedSource | null = null,
+    /** Where server passwords are kept. @default in memory, for this process only */
+    private readonly secrets: SecretStore = new MemorySecretStore(),
   ) {}
 
   /** The user's profiles, after the managed one (unless the user hid an unlocked managed one). */
   list(): SourceProfile[] {
     const stored = this.catalog.getSetting(SOURCE_PROFILES_KEY)
-    const own = Array.isArray(stored) ? (stored as unknown as SourceProfile[]) : []
+    const own = (Array.isArray(stored) ? (stored as unknown as SourceProfile[]) : []).map((p) => (p.kind === 'sqlite' ? p : { ...p, password: this.passwordState(p.id) }))
     const m = this.managed
     if (!m || (!m.locked && this.catalog.getSetting(MANAGED_SOURCE_HIDDEN_KEY) === true)) return own
     return [{ id: MANAGED_SOURCE_ID, name: m.name, kind: m.kind, path: m.path, created_at: 0, managed: true, locked: m.locked }, ...own]
+  }
+
+  private passwordState(id: string): ServerSourceProfile['password'] {
+    if (this.secrets.get(id) === null) return 'none'
+    return this.secrets.persistent ? 'saved' : 'session'
   }
 
   private own(): SourceProfile[] {
@@ -46,17 +60,41 @@ export class SourceProfiles {
     return found
   }
 
-  /** Adds a SQLite file as a source; the path must be absolute and a file. */
-  add(input: { name: string; kind: 'sqlite'; path: string }, now = Date.now()): SourceProfile {
-    if (!isAbsolute(input.path)) throw invalidInput('path', 'must be an absolute path to a SQLite file')
-    const path = resolve(input.path)
-    if (!existsSync(path) || !statSync(path).isFile()) throw invalidInput('path', `${path} is not a file`)
+  /**
+   * Adds a source: a SQLite file (an absolute path to a file), or a server by its URL. A password
+   * given inside the URL or apart goes to the secret store; the profile keeps the URL without it.
+   */
+  add(input: NewSourceProfile, now = Date.now()): SourceProfile {
     const list = this.own()
     if (this.list().some((p) => p.name === input.name)) throw invalidInput('name', `a data source named ${JSON.stringify(input.name)} exists already`)
     if (list.length >= MAX_SOURCE_PROFILES) throw invalidInput('name', `at most ${MAX_SOURCE_PROFILES} data sources`)
-    const profile: SourceProfile = { id: `src-${randomBytes(6).toString('hex')}`, name: input.name, kind: 'sqlite', path, created_at: now }
-    this.catalog.setSetting(SOURCE_PROFILES_KEY, [...list, profile] as never)
-    return profile
+    const id = `src-${randomBytes(6).toString('hex')}`
+    let profile: SourceProfile
+    if (input.kind === 'sqlite') {
+      if (!isAbsolute(input.path)) throw invalidInput('path', 'must be an absolute path to a SQLite file')
+      const path = resolve(input.path)
+      if (!existsSync(path) || !statSync(path).isFile()) throw invalidInput('path', `${path} is not a file`)
+      profile = { id, name: input.name, kind: 'sqlite', path, created_at: now }
+    } else {
+      const parsed = parseSourceSpec(input.url, 'url')
+      if (parsed.kind !== input.kind) throw invalidInput('url', `is not a ${input.kind}:// URL`)
+      const { spec, password } = withoutPassword(parsed)
+      const secret = input.password || password
+      if (secret) this.secrets.set(id, secret)
+      profile = { id, name: input.name, kind: input.kind, url: sourceIdOf(spec), created_at: now, password: 'none' }
+    }
+    this.catalog.setSetting(SOURCE_PROFILES_KEY, [...list.map(storedForm), storedForm(profile)] as never)
+    return this.get(id)
+  }
+
+  /** The spec a job or a test opens: the file, or the server URL with its password put back. */
+  specOf(id: string): { spec: SourceSpec; description: string } {
+    const profile = this.get(id)
+    if (profile.kind === 'sqlite') return { spec: { kind: 'sqlite', path: profile.path }, description: `${profile.name} (sqlite:${profile.path})` }
+    const url = new URL(profile.url)
+    const secret = this.secrets.get(id)
+    if (secret !== null) url.password = encodeURIComponent(secret)
+    return { spec: parseSourceSpec(url.toString(), 'sourceId'), description: `${profile.name} (${profile.url})` }
   }
 
   /** Adds or keeps a profile with a fixed id (the demo plant of the browser host). */
@@ -64,7 +102,7 @@ export class SourceProfiles {
     const list = this.own()
     const existing = list.find((p) => p.id === profile.id)
     if (existing) return existing
-    this.catalog.setSetting(SOURCE_PROFILES_KEY, [...list, profile] as never)
+    this.catalog.setSetting(SOURCE_PROFILES_KEY, [...list.map(storedForm), storedForm(profile)] as never)
     return profile
   }
 
@@ -76,6 +114,14 @@ export class SourceProfiles {
     }
     const list = this.own()
     if (!list.some((p) => p.id === id)) throw new AppError('input/invalid', `id: no data source with id ${JSON.stringify(id.slice(0, 60))}`, { field: 'id' })
-    this.catalog.setSetting(SOURCE_PROFILES_KEY, list.filter((p) => p.id !== id) as never)
+    this.catalog.setSetting(SOURCE_PROFILES_KEY, list.filter((p) => p.id !== id).map(storedForm) as never)
+    this.secrets.delete(id)
   }
+}
+
+/** A profile as the catalog keeps it: the password state is derived, never stored. */
+function storedForm(profile: SourceProfile): SourceProfile | Omit<ServerSourceProfile, 'password'> {
+  if (profile.kind === 'sqlite') return profile
+  const { password: _state, ...stored } = profile
+  return stored
 }

@@ -224,7 +224,9 @@ export const app: AreaMessages = {
       name: '名稱',
       path: 'SQLite 檔案路徑',
       url: '連線 URL',
-      serverHint: '密碼不會顯示或寫入設定檔；測試時可暫時寫在 URL 中。資料庫伺服器來源由 IT 透過機器原則設定。',
+      password: '密碼',
+      passwordState: { saved: '密碼已加密保存', session: '密碼只保留到關閉程式', none: '未保存密碼' },
+      serverHint: '密碼與設定分開保存，由作業系統加密（Windows DPAPI）；無法加密時只保留到關閉程式。密碼不會顯示，也不會送到畫面。',
       add: '新增',
       engine: '追溯引擎',
       keys: {
@@ -468,7 +470,9 @@ export const app: AreaMessages = {
       name: 'Name',
       path: 'Path of the SQLite file',
       url: 'Connection URL',
-      serverHint: 'Passwords are never shown or saved in settings; for a test you may put one in the URL. Database-server sources are set by IT through the machine policy.',
+      password: 'Password',
+      passwordState: { saved: 'password saved, encrypted', session: 'password kept until the app closes', none: 'no password saved' },
+      serverHint: 'The password is kept apart from the settings, encrypted by the operating system (Windows DPAPI); where it cannot be encrypted it is kept only until the app closes. It is never shown or sent to this window.',
       add: 'Add',
       engine: 'Trace engine',
       keys: {

@@ -80,6 +80,7 @@ describe('messages', () => {
       ...Object.keys(SETTING_SPECS).map((k) => `app.settings.keys.${k}`),
       ...QUALITY_ORDER.map((q) => `app.quality.${q}`),
       ...LOCALES.map((l) => `app.locales.${l}`),
+      ...['saved', 'session', 'none'].map((s) => `app.settings.passwordState.${s}`),
       ...['machine', 'material', 'wafer_root'].map((f) => `app.msd.factor.${f}`),
       ...['machine', 'material', 'wafer_root', 'loss_reason', 'detection_machine', 'downstream_station', 'downstream_machine'].map((k) => `app.msd.drillKind.${k}`),
       ...['by_machine', 'by_material', 'by_wafer_root', 'by_loss_reason', 'by_detection_machine', 'by_downstream_station', 'by_downstream_machine', 'by_downstream_loss_reason'].map(

@@ -1,0 +1,85 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest'
+import type { SourceProfile } from '../../../shared/api'
+import { defaultSettings } from '../../../shared/settings'
+import SettingsView from '../../../renderer/src/views/SettingsView.vue'
+import { fakeApi, type FakeApi } from './fake-api'
+import { mountView, settle, type Mounted } from './mount-app'
+
+describe('SettingsView', () => {
+  let api: FakeApi
+  let m: Mounted
+  let profiles: SourceProfile[]
+
+  async function setup(): Promise<void> {
+    api = fakeApi()
+    profiles = [{ id: 'managed', name: 'Plant replica', kind: 'sqlite', path: '\\\\fs01\\mes\\replica.sqlite', created_at: 0, managed: true, locked: true }]
+    api.handle('sources:list', () => profiles)
+    api.handle('sources:add', (input) => {
+      const added: SourceProfile =
+        input.kind === 'sqlite'
+          ? { id: 'src-000000000001', name: input.name, kind: 'sqlite', path: input.path, created_at: 1 }
+          : { id: 'src-000000000002', name: input.name, kind: input.kind, url: input.url, created_at: 1, password: input.password ? 'saved' : 'none' }
+      profiles = [...profiles, added]
+      return added
+    })
+    api.handle('sources:test', () => ({ ok: true, description: 'postgres://reader@db.plant:5432/mes (schema mes)', warnings: ['DW_MES_WIP is missing: workflows come from the spec'] }))
+    api.handle('settings:get', () => ({
+      values: { ...defaultSettings(), TRACE_WORKER_COUNT: 4 },
+      defaults: defaultSettings(),
+      managed: { TRACE_JOB_TTL_SECONDS: { value: 86_400, locked: true } },
+      updates: null,
+    }))
+    api.handle('settings:set', ({ key, value }) => ({ key, value }))
+    api.handle('app:data-dir', () => ({ path: 'C:\\Users\\eng\\AppData\\Roaming\\MES Trace' }))
+    m = await mountView(SettingsView, api, { path: '/settings' })
+    await settle(10)
+  }
+
+  afterEach(() => {
+    m?.wrapper.unmount()
+    m?.jobs.dispose()
+  })
+
+  it('lists the sources, a locked managed one without a remove button', async () => {
+    await setup()
+    const item = m.wrapper.get('[data-source-id="managed"]')
+    expect(item.text()).toContain('Plant replica')
+    expect(item.text()).toContain('Set by IT (locked)')
+    expect(item.findAll('button').map((b) => b.text())).toEqual(['Test connection'])
+  })
+
+  it('adds a PostgreSQL source with its password given apart, and tests a URL before saving', async () => {
+    await setup()
+    const w = m.wrapper
+    await w.get('input[value="postgres"]').setValue(true)
+    await w.get('[data-testid="source-name"]').setValue('MES replica')
+    await w.get('[data-testid="source-url"]').setValue('postgres://reader@db.plant:5432/mes?schema=mes')
+    await w.get('[data-testid="source-password"]').setValue('p@ss word')
+    await w.get('[data-testid="source-test"]').trigger('click')
+    await settle()
+    expect(api.calls.find((c) => c.channel === 'sources:test')!.payload).toEqual({ kind: 'postgres', url: 'postgres://reader:p%40ss%20word@db.plant:5432/mes?schema=mes' })
+    expect(w.get('[data-testid="test-result"]').text()).toContain('Connected: postgres://reader@db.plant:5432/mes (schema mes)')
+    expect(w.get('[data-testid="test-result"]').text()).toContain('DW_MES_WIP is missing')
+    await w.get('[data-testid="add-source"]').trigger('submit')
+    await settle(10)
+    expect(api.calls.find((c) => c.channel === 'sources:add')!.payload).toEqual({ name: 'MES replica', kind: 'postgres', url: 'postgres://reader@db.plant:5432/mes?schema=mes', password: 'p@ss word' })
+    const added = w.get('[data-source-id="src-000000000002"]')
+    expect(added.text()).toContain('password saved, encrypted')
+    expect((w.get('[data-testid="source-password"]').element as HTMLInputElement).value).toBe('')
+  })
+
+  it('shows engine settings with their defaults, locks what IT set, and saves a change', async () => {
+    await setup()
+    const w = m.wrapper
+    const workers = w.get('#setting-TRACE_WORKER_COUNT')
+    expect((workers.element as HTMLInputElement).value).toBe('4')
+    expect((w.get('#setting-TRACE_JOB_TTL_SECONDS').element as HTMLInputElement).disabled).toBe(true)
+    expect(w.get('[data-setting="TRACE_JOB_TTL_SECONDS"]').text()).toContain('Locked by IT')
+    await workers.setValue('3')
+    await workers.trigger('change')
+    await settle()
+    expect(api.calls.find((c) => c.channel === 'settings:set')!.payload).toEqual({ key: 'TRACE_WORKER_COUNT', value: 3 })
+    expect(w.get('[data-setting="TRACE_WORKER_COUNT"]').text()).toContain('Saved')
+  })
+})
