@@ -170,6 +170,8 @@ export const REQUESTS = {
     })
     .strict(),
   'sources:remove': z.object({ id: z.string().min(1).max(200) }).strict(),
+  /** Gives a server profile its password again (a new password, or one lost with a copied data folder); empty forgets it. */
+  'sources:set-password': z.object({ id: z.string().min(1).max(200), password: z.string().max(1000) }).strict(),
   'settings:get': none,
   'settings:set': z.object({ key: z.string().min(1).max(64), value: z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]) }).strict(),
   'app:version': none,
@@ -202,6 +204,7 @@ export interface Responses {
   'sources:add': SourceProfile
   'sources:test': { ok: true; description: string; warnings: string[] }
   'sources:remove': { removed: true }
+  'sources:set-password': SourceProfile
   'settings:get': {
     values: Record<string, string | number | boolean | null>
     defaults: Record<string, string | number | boolean | null>
@@ -249,6 +252,7 @@ export const RATE_LIMITS: Partial<Record<Channel, RateLimit>> = {
   'jobs:export': { max: 20, windowMs: 60_000 },
   'jobs:import': { max: 20, windowMs: 60_000 },
   'sources:test': { max: 30, windowMs: 60_000 },
+  'sources:set-password': { max: 30, windowMs: 60_000 },
 }
 export const DEFAULT_RATE_LIMIT: RateLimit = { max: 600, windowMs: 60_000 }
 

@@ -28,6 +28,7 @@ const CHANNELS: readonly string[] = [
   'sources:add',
   'sources:test',
   'sources:remove',
+  'sources:set-password',
   'settings:get',
   'settings:set',
   'app:version',

@@ -149,6 +149,7 @@ export function createServices(options: ServicesOptions): Handlers {
       await source.close()
       return { ok: true, description: source.description, warnings: schema.warnings }
     },
+    'sources:set-password': ({ id, password }) => sources.setPassword(id, password),
     'sources:remove': ({ id }) => {
       sources.remove(id)
       return { removed: true }

@@ -87,6 +87,15 @@ export class SourceProfiles {
     return this.get(id)
   }
 
+  /** Keeps a new password for a server profile (an empty one forgets it). */
+  setPassword(id: string, password: string): SourceProfile {
+    const profile = this.get(id)
+    if (profile.kind === 'sqlite') throw invalidInput('id', `${profile.name} is a SQLite file; it has no password`)
+    if (password === '') this.secrets.delete(id)
+    else this.secrets.set(id, password)
+    return this.get(id)
+  }
+
   /** The spec a job or a test opens: the file, or the server URL with its password put back. */
   specOf(id: string): { spec: SourceSpec; description: string } {
     const profile = this.get(id)

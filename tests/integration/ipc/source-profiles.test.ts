@@ -67,10 +67,15 @@ describe('source profiles with secrets', () => {
     const { spec, description } = profiles.specOf(added.id)
     expect(spec).toEqual({ kind: 'postgres', url: 'postgres://reader:s3cr%40t@db.plant:5432/mes', schema: 'mes' })
     expect(description).toBe('MES replica (postgres://reader@db.plant:5432/mes?schema=mes)')
-    // A new process has no memory of it.
+    // A new process has no memory of it, until it is given again.
     const again = new SourceProfiles(catalog, null, new MemorySecretStore())
     expect(again.get(added.id)).toMatchObject({ password: 'none' })
     expect(again.specOf(added.id).spec).toEqual({ kind: 'postgres', url: 'postgres://reader@db.plant:5432/mes', schema: 'mes' })
+    expect(again.setPassword(added.id, 'n3w')).toMatchObject({ password: 'session' })
+    expect(again.specOf(added.id).spec).toMatchObject({ url: 'postgres://reader:n3w@db.plant:5432/mes' })
+    expect(again.setPassword(added.id, '')).toMatchObject({ password: 'none' })
+    const file = again.add({ name: 'File', kind: 'sqlite', path: join(dir, 'catalog.sqlite') })
+    expect(thrown(() => again.setPassword(file.id, 'x'))).toMatchObject({ code: 'input/invalid', details: { field: 'id' } })
   })
 
   it('stores an OS-encrypted password as ciphertext, reads it back after a restart, and deletes it with the profile', () => {
