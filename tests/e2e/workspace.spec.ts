@@ -67,6 +67,23 @@ test.describe('workspace (browser host, demo plant)', () => {
     expect(problems).toEqual([])
   })
 
+  test('the form works from the keyboard alone', async ({ page }) => {
+    const problems = await open(page)
+    await page.getByTestId('values').focus()
+    await page.keyboard.type(lots[0]!)
+    // From the values box to the submit button: the domains and the data source lie between.
+    let reached = false
+    for (let i = 0; i < 15 && !reached; i++) {
+      await page.keyboard.press('Tab')
+      reached = await page.getByTestId('submit').evaluate((el) => el === document.activeElement)
+    }
+    expect(reached).toBe(true)
+    await page.keyboard.press('Enter')
+    await expect(page).toHaveURL(/#\/jobs\/trace-evt-[0-9a-f]{12}/)
+    await expect(page.getByTestId('seeds')).toContainText('1 containers resolved (1 inputs)', { timeout: 60_000 })
+    expect(problems).toEqual([])
+  })
+
   test('a lot trace shows the tokens that matched nothing, its lineage graph and paged event tables, and exports CSV', async ({ page }) => {
     test.setTimeout(120_000)
     const problems = await open(page)
@@ -82,6 +99,11 @@ test.describe('workspace (browser host, demo plant)', () => {
     await expect(page.getByTestId('lineage')).toContainText(/Showing \d+ of \d+ nodes/)
     await page.waitForTimeout(500)
     await page.screenshot({ path: join(SCREENS, 'lot-trace-lineage.png') })
+    // The tabs follow the keyboard: arrows move between them.
+    await page.locator('[data-tab="lineage"]').focus()
+    await page.keyboard.press('ArrowRight')
+    await expect(page.locator('[data-tab="history"]')).toBeFocused()
+    await expect(page.locator('[data-tab="history"]')).toHaveAttribute('aria-selected', 'true')
     // History tab: a server-paged table with the row count of the tab.
     const historyTab = page.locator('[data-tab="history"]')
     const count = Number((await historyTab.locator('.count').textContent())!.replace(/\D/g, ''))
