@@ -26,7 +26,8 @@ const none = z.object({}).strict()
 
 const filterValue = z.union([z.string().max(1000), z.number().finite()])
 const pageFilter = z.discriminatedUnion('op', [
-  z.object({ column: z.string().min(1).max(64), op: z.enum(['eq', 'contains', 'gte', 'lte']), value: filterValue }).strict(),
+  /** `item`: one entry of a `, `-separated list column equals the value. */
+  z.object({ column: z.string().min(1).max(64), op: z.enum(['eq', 'contains', 'gte', 'lte', 'item']), value: filterValue }).strict(),
   /** One of a list (e.g. the containers picked in the lineage graph). */
   z.object({ column: z.string().min(1).max(64), op: z.literal('in'), value: z.array(filterValue).min(1).max(1000) }).strict(),
 ])

@@ -33,17 +33,22 @@ export const MAX_PAGE_FILTERS = 16
 /** Longest filter value (a lot id is ~20 characters; a long paste is a mistake). */
 const MAX_FILTER_VALUE_LENGTH = 1000
 
-/** Filtered totals remembered per reader (each costs a scan of the domain the first time). */
 /** Filtered or ordered views a reader keeps numbered at once… */
 const MATCH_CACHE_SIZE = 8
 /** …and the most row numbers they may hold together (4 bytes each). */
-const MATCH_CACHE_ROWS = 20_000_000
+const MATCH_CACHE_ROWS = 5_000_000
 
 /** Rows per chunk of {@link ResultFileReader.allRows} (the original's stream batch size). */
 export const DEFAULT_EXPORT_CHUNK = 5000
 
-/** Filter operators: equal, contains (case-insensitive for ASCII), at least, at most, one of a list. */
-export const FILTER_OPS = ['eq', 'contains', 'gte', 'lte', 'in'] as const
+/**
+ * Filter operators: equal, contains (case-insensitive for ASCII), at least, at most, one of a list,
+ * and `item`: one entry of a `, `-separated list column equals the value (the MSD detail's
+ * upstream machines and materials), so `GWBE-0029` never matches `GWBE-00290`.
+ */
+export const FILTER_OPS = ['eq', 'contains', 'gte', 'lte', 'in', 'item'] as const
+/** Separator of the list columns `item` looks into. */
+export const LIST_SEPARATOR = ', '
 /** Most values of one `in` condition. */
 export const MAX_IN_VALUES = 1000
 export type FilterOp = (typeof FILTER_OPS)[number]
@@ -389,8 +394,11 @@ class SqliteResultFileReader implements ResultFileReader {
         if (f.op === 'eq') where.push(`${column} = ?`)
         else if (f.op === 'gte') where.push(`${column} >= ?`)
         else if (f.op === 'lte') where.push(`${column} <= ?`)
+        else if (f.op === 'item') where.push(`('${LIST_SEPARATOR}' || ${column} || '${LIST_SEPARATOR}') LIKE ? ESCAPE '\\'`)
         else where.push(`${column} LIKE ? ESCAPE '\\'`)
-        params.push(f.op === 'contains' ? `%${escapeLike(String(value))}%` : value)
+        if (f.op === 'contains') params.push(`%${escapeLike(String(value))}%`)
+        else if (f.op === 'item') params.push(`%${LIST_SEPARATOR}${escapeLike(String(value))}${LIST_SEPARATOR}%`)
+        else params.push(value)
       })
     }
 
@@ -450,9 +458,17 @@ class SqliteResultFileReader implements ResultFileReader {
     }
     // Not cached as a statement: an `in` list makes the text differ with its length.
     const statement = this.open().prepare(`SELECT t._seq FROM ${quoteIdentifier(tableName)} AS t ${whereSql} ORDER BY ${orderBy}`).pluck()
-    const found: number[] = []
-    for (const seq of statement.iterate(...params)) found.push(seq as number)
-    const list = Uint32Array.from(found)
+    let list = new Uint32Array(1024)
+    let n = 0
+    for (const seq of statement.iterate(...params)) {
+      if (n === list.length) {
+        const grown = new Uint32Array(list.length * 2)
+        grown.set(list)
+        list = grown
+      }
+      list[n++] = seq as number
+    }
+    list = list.slice(0, n)
     this.matchLists.set(key, list)
     let rows = 0
     for (const l of this.matchLists.values()) rows += l.length

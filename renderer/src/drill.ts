@@ -5,11 +5,33 @@
  * `part/lot`, the wafer root by name.
  */
 import { PARETO_OTHER, type Suspect } from '../../shared/msd'
-import type { Domain } from '../../shared/trace'
+import type { Domain, LineageResult } from '../../shared/trace'
+
+/** Most values of one `in` condition (the contract's limit). */
+export const MAX_IN_VALUES = 1000
+
+/**
+ * A lot and its relatives whose events belong to it: itself and its ancestors in a backward
+ * lineage, itself and its descendants in a forward one (at most {@link MAX_IN_VALUES}).
+ */
+export function relativesOf(lineage: LineageResult | null, cid: string): string[] {
+  if (!lineage) return [cid]
+  if (lineage.direction === 'backward') return [cid, ...(lineage.ancestors[cid] ?? [])].slice(0, MAX_IN_VALUES)
+  const seen = new Set([cid])
+  const queue = [cid]
+  while (queue.length > 0 && seen.size < MAX_IN_VALUES) {
+    for (const child of lineage.children_map[queue.shift()!] ?? []) {
+      if (seen.has(child) || seen.size >= MAX_IN_VALUES) continue
+      seen.add(child)
+      queue.push(child)
+    }
+  }
+  return [...seen]
+}
 
 /** A condition of a page, as `results:page` takes it. */
 export type RowFilter =
-  | { column: string; op: 'eq' | 'contains' | 'gte' | 'lte'; value: string | number }
+  | { column: string; op: 'eq' | 'contains' | 'gte' | 'lte' | 'item'; value: string | number }
   | { column: string; op: 'in'; value: (string | number)[] }
 
 export interface Drill {
@@ -33,7 +55,7 @@ function materialDrill(name: string): Drill {
   return {
     kind: 'material',
     name,
-    detail: [{ column: 'UPSTREAM_MATERIALS', op: 'contains', value: lot ? `${part}/${lot}` : part }],
+    detail: [{ column: 'UPSTREAM_MATERIALS', op: 'item', value: lot ? `${part}/${lot}` : part }],
     events: {
       domain: 'materials',
       filter: lot
@@ -53,7 +75,7 @@ export function drillOfSuspect(suspect: Pick<Suspect, 'factor_type' | 'name' | '
       return {
         kind: 'machine',
         name: suspect.station ? `${suspect.station}/${suspect.name}` : suspect.name,
-        detail: [{ column: 'UPSTREAM_MACHINES', op: 'contains', value: suspect.station ? `${suspect.station}/${suspect.name}` : `/${suspect.name}` }],
+        detail: [suspect.station ? { column: 'UPSTREAM_MACHINES', op: 'item', value: `${suspect.station}/${suspect.name}` } : { column: 'UPSTREAM_MACHINES', op: 'contains', value: `/${suspect.name}` }],
         events: { domain: 'upstream_history', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: suspect.name }] },
       }
     case 'material':
@@ -74,17 +96,15 @@ export type DrillChart =
   | 'by_downstream_machine'
   | 'by_downstream_loss_reason'
 
-/** The drill-down of a bar; null for the folded `其他` bar. */
-export function drillOfBar(chart: DrillChart, name: string): Drill | null {
+/**
+ * The drill-down of a bar; null for the folded `其他` bar. A machine bar names the machine only:
+ * `stationOf` (from the attribution records) gives its station group for an exact match.
+ */
+export function drillOfBar(chart: DrillChart, name: string, stationOf: (machine: string) => string | undefined = () => undefined): Drill | null {
   if (name === PARETO_OTHER) return null
   switch (chart) {
     case 'by_machine':
-      return {
-        kind: 'machine',
-        name,
-        detail: [{ column: 'UPSTREAM_MACHINES', op: 'contains', value: `/${name}` }],
-        events: { domain: 'upstream_history', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: name }] },
-      }
+      return drillOfSuspect({ factor_type: 'machine', name, station: stationOf(name) ?? null })
     case 'by_material':
       return materialDrill(name)
     case 'by_wafer_root':

@@ -44,3 +44,8 @@ export function isoDay(epochMs: number, days = 0): string {
   const pad = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
 }
+
+/** Event columns holding quantities, counts or rates (right-aligned, filtered as numbers). */
+export function isNumericColumn(column: string): boolean {
+  return /QTY|COUNT|_RATE|TOTAL/.test(column)
+}

@@ -4,7 +4,7 @@
  * {@link STALL_MS} is flagged as stalled. One store per window (`provideJobs`), shared by the
  * jobs panel, the result view and the history.
  */
-import { inject, onScopeDispose, ref, shallowRef, triggerRef, type App, type InjectionKey, type Ref, type ShallowRef } from 'vue'
+import { inject, onScopeDispose, ref, shallowRef, type App, type InjectionKey, type Ref, type ShallowRef } from 'vue'
 import type { Api, Events } from '../../../shared/api'
 import type { JobView } from '../../../shared/jobs'
 import { call, describeError } from './useApi'
@@ -69,7 +69,9 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
     const list = jobs.value.filter((j) => j.job_id !== view.job_id)
     list.push(view)
     list.sort((a, b) => b.created_at - a.created_at)
-    jobs.value = list.slice(0, JOBS_SHOWN)
+    // An older job asked for by name (opened from the history) stays, past the newest ones.
+    const kept = list.slice(0, JOBS_SHOWN)
+    jobs.value = kept.includes(view) ? kept : [...kept, view]
     if (ACTIVE.has(view.status) && !seenAt.has(view.job_id)) seenAt.set(view.job_id, clock())
   }
 
@@ -110,10 +112,7 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
         live.value = next
         const view = jobs.value.find((j) => j.job_id === event.jobId)
         if (!view) void track(event.jobId)
-        else if (view.status === 'queued') {
-          view.status = 'running'
-          triggerRef(jobs)
-        }
+        else if (view.status === 'queued') put({ ...view, status: 'running' })
       }),
       api.on('jobs:did-change-status', (event) => {
         void track(event.jobId)
@@ -167,6 +166,12 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
     remove: async (jobId) => {
       await call(api, 'jobs:remove', { jobId })
       jobs.value = jobs.value.filter((j) => j.job_id !== jobId)
+      seenAt.delete(jobId)
+      if (live.value.has(jobId)) {
+        const next = new Map(live.value)
+        next.delete(jobId)
+        live.value = next
+      }
     },
     dispose: () => {
       for (const stop of stops.splice(0)) stop()

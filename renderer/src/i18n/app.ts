@@ -122,6 +122,7 @@ export const app: AreaMessages = {
       clearFilter: '清除篩選',
       domainMissing: '此結果沒有「{domain}」事件域；請勾選它重新追溯。',
       lotAndRelatives: '{name} 與相關批次（{n}）',
+      selectionCapped: '（只顯示前 {n} 個容器的事件）',
     },
     export: {
       format: '匯出格式',
@@ -370,6 +371,7 @@ export const app: AreaMessages = {
       clearFilter: 'Clear filter',
       domainMissing: 'This result has no {domain} domain; tick it and trace again.',
       lotAndRelatives: '{name} and related lots ({n})',
+      selectionCapped: '(events of the first {n} containers only)',
     },
     export: {
       format: 'Export format',

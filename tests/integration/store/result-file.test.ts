@@ -397,18 +397,33 @@ describe('result file', () => {
 
     it('pages MSD tables and refuses a file whose manifest lists one it does not hold', () => {
       const w = writer(path)
-      w.createMsdTable('detail', [{ key: 'CONTAINERID', numeric: false }, { key: 'DEFECT_RATE', numeric: true }])
+      w.createMsdTable('detail', [{ key: 'CONTAINERID', numeric: false }, { key: 'DEFECT_RATE', numeric: true }, { key: 'UPSTREAM_MACHINES', numeric: false }])
       w.analyze('Filling the detail', (db) => {
-        const insert = db.prepare('INSERT INTO msd_detail (CONTAINERID, DEFECT_RATE) VALUES (?, ?)')
-        for (const [cid, rate] of [['C', 9.5], ['A', 5], ['B', 1.25]] as const) insert.run(cid, rate)
+        const insert = db.prepare('INSERT INTO msd_detail (CONTAINERID, DEFECT_RATE, UPSTREAM_MACHINES) VALUES (?, ?, ?)')
+        for (const [cid, rate, machines] of [
+          ['C', 9.5, '焊接_WB/GWBE-0029'],
+          ['A', 5, '切割/GSAW-0001, 焊接_WB/GWBE-00290'],
+          ['B', 1.25, '成型/GMLD-0001, 焊接_WB/GWBE-0029, 測試/GTMA-0002'],
+        ] as const)
+          insert.run(cid, rate, machines)
       })
       finishPlain(w)
       const reader = openResultFile(path)
-      expect(reader.msdColumns('detail')).toEqual(['CONTAINERID', 'DEFECT_RATE'])
+      expect(reader.msdColumns('detail')).toEqual(['CONTAINERID', 'DEFECT_RATE', 'UPSTREAM_MACHINES'])
       expect(reader.msdColumns('suspects')).toBeNull()
-      expect(reader.msdPage('detail', { offset: 1, limit: 5 })).toEqual({ rows: [{ CONTAINERID: 'A', DEFECT_RATE: 5 }, { CONTAINERID: 'B', DEFECT_RATE: 1.25 }], total: 3, offset: 1, limit: 5 })
+      expect(reader.msdPage('detail', { offset: 1, limit: 5 }).rows.map((r) => [r.CONTAINERID, r.DEFECT_RATE])).toEqual([
+        ['A', 5],
+        ['B', 1.25],
+      ])
       expect(reader.msdPage('detail', { sort: { column: 'DEFECT_RATE' }, filter: [{ column: 'DEFECT_RATE', op: 'gte', value: 2 }] }).rows.map((r) => r.CONTAINERID)).toEqual(['A', 'C'])
       expect(reader.msdPage('suspects')).toEqual({ rows: [], total: 0, offset: 0, limit: 100 })
+      // One whole entry of a list column: GWBE-0029 is not GWBE-00290, and % or _ are plain text.
+      const item = (value: string) => reader.msdPage('detail', { filter: [{ column: 'UPSTREAM_MACHINES', op: 'item', value }] }).rows.map((r) => r.CONTAINERID)
+      expect(item('焊接_WB/GWBE-0029')).toEqual(['C', 'B'])
+      expect(item('焊接_WB/GWBE-002')).toEqual([])
+      expect(item('焊接_WB/GWBE-00290')).toEqual(['A'])
+      expect(item('成型/GMLD-0001')).toEqual(['B'])
+      expect(item('焊接_WB/GWBE-002%')).toEqual([])
       expect(thrown(() => reader.msdPage('nope' as 'detail'))).toMatchObject({ code: 'input/invalid', details: { field: 'table' } })
       reader.close()
 

@@ -124,7 +124,7 @@ describe('ResultView', () => {
     await settle(10)
     expect(w.get('[data-testid="drill-panel"]').text()).toContain('Machine: 焊接_WB/GWBE-0029')
     const detail = api.calls.filter((c) => c.channel === 'results:detail').map((c) => c.payload as { filter?: unknown })
-    expect(detail.some((p) => JSON.stringify(p.filter) === JSON.stringify([{ column: 'UPSTREAM_MACHINES', op: 'contains', value: '焊接_WB/GWBE-0029' }]))).toBe(true)
+    expect(detail.some((p) => JSON.stringify(p.filter) === JSON.stringify([{ column: 'UPSTREAM_MACHINES', op: 'item', value: '焊接_WB/GWBE-0029' }]))).toBe(true)
     await w.get('[data-testid="drill-events"]').trigger('click')
     await settle(10)
     expect(m.router.currentRoute.value.query.tab).toBe('upstream_history')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { drillOfBar, drillOfSuspect, parseMaterialKey } from '../../../renderer/src/drill'
+import { drillOfBar, drillOfSuspect, parseMaterialKey, relativesOf } from '../../../renderer/src/drill'
+import type { BackwardLineage, ForwardLineage } from '../../../shared/trace'
 
 describe('drill-down', () => {
   it('splits a material key into part and lot', () => {
@@ -11,14 +12,14 @@ describe('drill-down', () => {
     expect(drillOfSuspect({ factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB' })).toEqual({
       kind: 'machine',
       name: '焊接_WB/GWBE-0029',
-      detail: [{ column: 'UPSTREAM_MACHINES', op: 'contains', value: '焊接_WB/GWBE-0029' }],
+      detail: [{ column: 'UPSTREAM_MACHINES', op: 'item', value: '焊接_WB/GWBE-0029' }],
       events: { domain: 'upstream_history', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: 'GWBE-0029' }] },
     })
   })
 
   it('takes a material suspect to the lots that consumed that lot of the part, and to its material rows', () => {
     const drill = drillOfSuspect({ factor_type: 'material', name: 'EMC-G600-A (SMB260923-57)', station: '成型' })
-    expect(drill.detail).toEqual([{ column: 'UPSTREAM_MATERIALS', op: 'contains', value: 'EMC-G600-A/SMB260923-57' }])
+    expect(drill.detail).toEqual([{ column: 'UPSTREAM_MATERIALS', op: 'item', value: 'EMC-G600-A/SMB260923-57' }])
     expect(drill.events).toEqual({
       domain: 'materials',
       filter: [
@@ -39,6 +40,10 @@ describe('drill-down', () => {
     expect(drillOfBar('by_machine', '其他')).toBeNull()
     expect(drillOfBar('by_loss_reason', '201_OPEN')?.detail).toEqual([{ column: 'LOSS_REASON', op: 'eq', value: '201_OPEN' }])
     expect(drillOfBar('by_detection_machine', 'GTMA-0025')?.detail).toEqual([{ column: 'DETECTION_EQUIPMENTNAME', op: 'eq', value: 'GTMA-0025' }])
+    // A machine bar: exact with the station the attribution gives, else any station.
+    expect(drillOfBar('by_machine', 'GWBE-0029', (m) => (m === 'GWBE-0029' ? '焊接_WB' : undefined))?.detail).toEqual([
+      { column: 'UPSTREAM_MACHINES', op: 'item', value: '焊接_WB/GWBE-0029' },
+    ])
     expect(drillOfBar('by_machine', 'GWBE-0029')?.detail).toEqual([{ column: 'UPSTREAM_MACHINES', op: 'contains', value: '/GWBE-0029' }])
     expect(drillOfBar('by_downstream_machine', 'GPLT-0008')).toEqual({
       kind: 'downstream_machine',
@@ -46,5 +51,24 @@ describe('drill-down', () => {
       detail: [],
       events: { domain: 'downstream_rejects', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: 'GPLT-0008' }] },
     })
+  })
+})
+
+describe('relativesOf', () => {
+  it('is the lot and its ancestors backward, the lot and its descendants forward', () => {
+    const backward = { direction: 'backward', ancestors: { c3: ['c1', 'c2'] } } as unknown as BackwardLineage
+    expect(relativesOf(backward, 'c3')).toEqual(['c3', 'c1', 'c2'])
+    expect(relativesOf(backward, 'c9')).toEqual(['c9'])
+    const forward = { direction: 'forward', children_map: { a: ['b', 'c'], b: ['d'], c: ['d'] } } as unknown as ForwardLineage
+    expect(relativesOf(forward, 'a')).toEqual(['a', 'b', 'c', 'd'])
+    expect(relativesOf(null, 'x')).toEqual(['x'])
+  })
+
+  it('stops at the most containers one page filter takes', () => {
+    const children_map: Record<string, string[]> = { root: Array.from({ length: 1500 }, (_, i) => `k${i}`) }
+    const forward = { direction: 'forward', children_map } as unknown as ForwardLineage
+    const got = relativesOf(forward, 'root')
+    expect(got).toHaveLength(1000)
+    expect(got[0]).toBe('root')
   })
 })
