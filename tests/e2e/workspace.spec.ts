@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
@@ -46,15 +46,16 @@ test.describe('workspace (browser host, demo plant)', () => {
     await expect(page.getByTestId('source')).toHaveValue('src-demo')
     // Nothing typed: the values field says so, and no job starts.
     await page.getByTestId('submit').click()
-    await expect(page.getByTestId('values-error')).toContainText('enter at least one value')
+    await expect(page.getByTestId('values-error')).toHaveText('Enter at least one value.')
     await expect(page.getByTestId('values')).toHaveAttribute('aria-invalid', 'true')
     // A work order that is not GA/GC is refused before it reaches the engine.
     await page.getByTestId('resolve-type').selectOption('work_order')
     await page.getByTestId('values').fill('XX123, GA26090012')
     await page.getByTestId('submit').click()
-    await expect(page.getByTestId('values-error')).toContainText('"XX123" is not a GA/GC work order')
+    await expect(page.getByTestId('values-error')).toHaveText('"XX123" is not a GA/GC work order.')
     await expect(page.getByTestId('token-count')).toContainText('2')
     await page.getByTestId('language').selectOption('zh-TW')
+    await expect(page.getByTestId('values-error')).toHaveText('「XX123」不是 GA/GC 工單。')
     await expect(page.getByTestId('nav-new')).toHaveText('新追溯')
     await expect(page.getByTestId('submit')).toHaveText('開始追溯')
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-TW')
@@ -114,9 +115,10 @@ test.describe('workspace (browser host, demo plant)', () => {
     await expect(page.getByRole('grid').getByText(lots[0]!).first()).toBeVisible()
     // Export the history table as CSV into the data folder.
     await page.getByTestId('export-run').click()
-    await expect(page.getByTestId('export-done')).toContainText(`${lotJobId}-history.csv`)
-    const written = join(dataDir, 'exports', `${lotJobId}-history.csv`)
-    expect(existsSync(written)).toBe(true)
+    await expect(page.getByTestId('export-done')).toContainText(`${lotJobId}-history-`)
+    const exported = readdirSync(join(dataDir, 'exports')).filter((f) => f.startsWith(`${lotJobId}-history-`) && f.endsWith('.csv'))
+    expect(exported).toHaveLength(1)
+    const written = join(dataDir, 'exports', exported[0]!)
     const lines = readFileSync(written, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/)
     expect(lines[0]).toContain('CONTAINERID')
     expect(lines.length).toBe(count + 1)
@@ -158,6 +160,17 @@ test.describe('workspace (browser host, demo plant)', () => {
     await expect(page.getByTestId('drill-chip')).toContainText('GWBE-0029')
     const grid = page.getByRole('grid')
     await expect(grid.locator('[aria-rowindex="3"]')).toContainText('GWBE-0029')
+    // A bar, from the keyboard: the chart's bars as a list of buttons.
+    await page.locator('[data-tab="msd"]').click()
+    const reasons = page.locator('[data-chart="by_loss_reason"]')
+    await reasons.locator('details.bars summary').focus()
+    await page.keyboard.press('Enter')
+    const firstBar = reasons.locator('details.bars button').first()
+    const reason = (await firstBar.getAttribute('data-bar'))!
+    await firstBar.focus()
+    await page.keyboard.press('Enter')
+    await expect(page.getByTestId('drill-panel')).toContainText(`Loss reason: ${reason}`)
+    await expect(page.getByTestId('drill-panel').getByRole('grid').locator('[aria-rowindex="3"]')).toContainText(reason)
     expect(problems).toEqual([])
   })
 

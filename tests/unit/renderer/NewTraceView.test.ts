@@ -38,7 +38,7 @@ describe('NewTraceView', () => {
     const w = m.wrapper
     await w.get('form').trigger('submit')
     await settle()
-    expect(w.get('[data-testid="values-error"]').text()).toBe('enter at least one value')
+    expect(w.get('[data-testid="values-error"]').text()).toBe('Enter at least one value.')
     expect(w.get('[data-testid="values"]').attributes('aria-invalid')).toBe('true')
     expect(w.get('[data-testid="values"]').attributes('aria-describedby')).toBe('values-error')
     expect(api.calls.some((c) => c.channel === 'jobs:enqueue')).toBe(false)

@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest'
 import { JOB_STATUSES } from '../../../shared/jobs'
 import { SETTING_SPECS } from '../../../shared/settings'
 import { ALL_RESOLVE_TYPES, DOMAINS, PROFILES, QUALITY_ORDER, TRACE_STAGES } from '../../../shared/trace'
+import { BACKWARD_DETAIL_COLUMNS, FORWARD_DETAIL_COLUMNS } from '../../../shared/msd'
 import { FORM_PROFILES } from '../../../renderer/src/composables/useTraceForm'
+import { VALIDATION_KEYS } from '../../../renderer/src/validation'
 import { AREAS, LOCALES, initialLocale, messagesOf, type MessageTree } from '../../../renderer/src/i18n'
 
 function flatten(tree: MessageTree, prefix = ''): Map<string, string> {
@@ -81,6 +83,10 @@ describe('messages', () => {
       ...QUALITY_ORDER.map((q) => `app.quality.${q}`),
       ...LOCALES.map((l) => `app.locales.${l}`),
       ...['saved', 'session', 'none'].map((s) => `app.settings.passwordState.${s}`),
+      ...Object.keys(SETTING_SPECS).map((k) => `app.settings.desc.${k}`),
+      ...Object.values(SETTING_SPECS).map((spec) => `app.settings.unit.${spec.unit}`),
+      ...[...BACKWARD_DETAIL_COLUMNS, ...FORWARD_DETAIL_COLUMNS].map((c) => `app.msd.detailCol.${c.key}`),
+      ...VALIDATION_KEYS,
       ...['machine', 'material', 'wafer_root'].map((f) => `app.msd.factor.${f}`),
       ...['machine', 'material', 'wafer_root', 'loss_reason', 'detection_machine', 'downstream_station', 'downstream_machine'].map((k) => `app.msd.drillKind.${k}`),
       ...['by_machine', 'by_material', 'by_wafer_root', 'by_loss_reason', 'by_detection_machine', 'by_downstream_station', 'by_downstream_machine', 'by_downstream_loss_reason'].map(
