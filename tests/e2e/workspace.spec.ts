@@ -59,6 +59,9 @@ test.describe('workspace (browser host, demo plant)', () => {
     await expect(page.getByTestId('nav-new')).toHaveText('新追溯')
     await expect(page.getByTestId('submit')).toHaveText('開始追溯')
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-TW')
+    // The error stays put after the typing pause has passed.
+    await page.waitForTimeout(400)
+    await expect(page.getByTestId('values-error')).toHaveText('「XX123」不是 GA/GC 工單。')
     await page.screenshot({ path: join(SCREENS, 'new-trace-zh-TW.png') })
     await page.getByTestId('language').selectOption('en')
     await expect(page.getByTestId('nav-new')).toHaveText('New trace')

@@ -44,6 +44,21 @@ describe('NewTraceView', () => {
     expect(api.calls.some((c) => c.channel === 'jobs:enqueue')).toBe(false)
   })
 
+  it('keeps an error found on submit after the typing pause ends', async () => {
+    await setup()
+    const w = m.wrapper
+    await w.get('[data-testid="resolve-type"]').setValue('work_order')
+    const area = w.get('[data-testid="values"]')
+    ;(area.element as HTMLTextAreaElement).value = 'XX123'
+    await area.trigger('input')
+    await w.get('form').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="values-error"]').text()).toBe('"XX123" is not a GA/GC work order.')
+    await new Promise((r) => setTimeout(r, 250))
+    await settle()
+    expect(w.get('[data-testid="values-error"]').text()).toBe('"XX123" is not a GA/GC work order.')
+  })
+
   it('counts 100 000 pasted IDs after a pause, and enqueues them all with the picked domains', async () => {
     await setup()
     const w = m.wrapper
