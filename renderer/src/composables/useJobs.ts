@@ -5,7 +5,7 @@
  * jobs panel, the result view and the history.
  */
 import { inject, onScopeDispose, ref, shallowRef, type App, type InjectionKey, type Ref, type ShallowRef } from 'vue'
-import type { Api, Events } from '../../../shared/api'
+import type { Api, Events, RequestOf } from '../../../shared/api'
 import type { JobView } from '../../../shared/jobs'
 import { call, describeError } from './useApi'
 
@@ -40,6 +40,8 @@ export interface JobsStore {
   refresh: () => Promise<void>
   /** Fetches one job and puts it at its place in the list. */
   track: (jobId: string) => Promise<JobView | null>
+  /** Starts a trace on a source profile; its job id (tracked), or throws an ApiError. */
+  enqueue: (request: RequestOf<'jobs:enqueue'>['request'], sourceId: string) => Promise<string>
   job: (jobId: string) => JobView | undefined
   isStalled: (job: JobView) => boolean
   /** Milliseconds the job has run (to its end, or to now). */
@@ -142,6 +144,11 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
     error,
     refresh,
     track,
+    enqueue: async (request, sourceId) => {
+      const { jobId } = await call(api, 'jobs:enqueue', { request, sourceId })
+      await track(jobId)
+      return jobId
+    },
     job: (jobId) => jobs.value.find((j) => j.job_id === jobId),
     isStalled: (job) => job.status === 'running' && now.value - lastSignOfLife(job) > stallMs,
     elapsedMs: (job) => {

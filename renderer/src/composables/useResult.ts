@@ -7,7 +7,8 @@ import { computed, shallowRef, watch, type Ref } from 'vue'
 import type { Api, ResultSummary } from '../../../shared/api'
 import type { JobView } from '../../../shared/jobs'
 import type { MsdAggregation } from '../../../shared/msd'
-import type { LineageResult } from '../../../shared/trace'
+import type { Domain, EventRow, LineageResult } from '../../../shared/trace'
+import type { RowFilter } from '../drill'
 import { call, describeError } from './useApi'
 import type { JobsStore } from './useJobs'
 
@@ -88,4 +89,25 @@ export function useResult(jobId: Ref<string>, options: UseResultOptions) {
   )
 
   return { job, summary, aggregation, lineage, lineageError, error, ensureLineage, reload: load }
+}
+
+/** One page as a result table asks for it. */
+export interface PageQuery {
+  offset: number
+  limit: number
+  sort?: { column: string; direction?: 'asc' | 'desc' }
+  filter?: RowFilter[]
+}
+
+/** The table of a result a page comes from: an event domain, or an MSD output table. */
+export type ResultTableRef = { domain: Domain } | { msd: 'detail' | 'suspects' }
+
+/** A page fetcher for a result table, with conditions always added (drill-down, lineage selection). */
+export function resultPageFetcher(api: Api | null, jobId: string, table: ResultTableRef, fixed: readonly RowFilter[] = []) {
+  return async (query: PageQuery): Promise<{ rows: EventRow[]; total: number }> => {
+    const filter = [...(query.filter ?? []), ...fixed]
+    const base = { jobId, offset: query.offset, limit: query.limit, ...(query.sort ? { sort: query.sort } : {}), ...(filter.length ? { filter } : {}) }
+    const page = 'domain' in table ? await call(api, 'results:page', { ...base, domain: table.domain }) : await call(api, 'results:detail', { ...base, table: table.msd })
+    return { rows: page.rows, total: page.total }
+  }
 }

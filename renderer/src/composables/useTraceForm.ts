@@ -5,11 +5,14 @@
  * split only when asked, so 100 000 IDs never make a reactive array.
  */
 import { computed, reactive, shallowRef, watch } from 'vue'
+import type { Api } from '../../../shared/api'
 import { isAppError } from '../../../shared/errors'
+import type { JobView } from '../../../shared/jobs'
 import { defaultDomains, normalizeTraceRequest, type TraceRequest } from '../../../shared/trace-request'
 import { DEFAULT_DETECTION_STATION } from '../../../shared/stations'
 import { splitTokens } from '../../../shared/tokens'
 import { RESOLVE_TYPES, type Direction, type Domain, type Profile, type ResolveType } from '../../../shared/trace'
+import { call } from './useApi'
 
 /** What the engineer picks first: the four ways to trace. */
 export const FORM_PROFILES = ['lot', 'serial', 'msd_backward', 'msd_forward'] as const
@@ -136,4 +139,15 @@ export function useTraceForm(options: TraceFormOptions) {
   }
 
   return { state, text, isMsd, needsValues, resolveTypes, tokenCount, request, validate }
+}
+
+/** Loss reasons seen by the newest finished MSD analysis among `jobs`, as suggestions; none when there is none. */
+export async function lossReasonSuggestions(api: Api | null, jobs: readonly JobView[]): Promise<string[]> {
+  const msd = jobs.find((j) => j.profile === 'mid_section_defect' && j.status === 'finished')
+  if (!msd) return []
+  try {
+    return (await call(api, 'results:aggregation', { jobId: msd.job_id }))?.available_loss_reasons ?? []
+  } catch {
+    return []
+  }
 }
