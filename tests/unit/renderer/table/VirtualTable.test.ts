@@ -4,7 +4,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createAppI18n } from '../../../../renderer/src/i18n'
 import VirtualTable from '../../../../renderer/src/components/table/VirtualTable.vue'
 import type { FetchPage, Row, RowsQuery } from '../../../../renderer/src/composables/useRowsPage'
-import { MAX_SCROLL_HEIGHT } from '../../../../renderer/src/composables/useVirtualRows'
+import { MAX_SCROLL_HEIGHT } from '../../../../renderer/src/components/table/virtual-rows'
 
 const COLUMNS = [
   { key: 'CONTAINERID', label: 'Lot' },

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { MAX_SCROLL_HEIGHT, positionToReveal, scrollTopOf, virtualPositionOf, virtualWindow } from '../../../../renderer/src/composables/useVirtualRows'
-import { filterText, parseFilterText } from '../../../../renderer/src/composables/useRowsFilter'
-import { countSelected, isSelected, normalizeRanges, rowsToTsv, selectedIndices, toggleIndex } from '../../../../renderer/src/composables/useRowsSelection'
+import { MAX_SCROLL_HEIGHT, positionToReveal, scrollTopOf, virtualPositionOf, virtualWindow } from '../../../../renderer/src/components/table/virtual-rows'
+import { filterText, parseFilterText } from '../../../../renderer/src/components/table/rows-filter'
+import { countSelected, isSelected, normalizeRanges, rowsToTsv, selectedIndices, toggleIndex } from '../../../../renderer/src/components/table/rows-selection'
 
 describe('virtual rows', () => {
   describe('when the content fits under the cap', () => {

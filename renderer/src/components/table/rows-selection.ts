@@ -2,7 +2,7 @@
  * Selected rows of a virtual table as sorted, disjoint, inclusive index ranges (a shift-click
  * across a million rows is one range), plus rows → tab-separated text for the clipboard.
  */
-import type { Row, RowValue } from './useRowsPage'
+import type { Row, RowValue } from '../../composables/useRowsPage'
 
 export type IndexRange = readonly [first: number, last: number]
 

@@ -2,7 +2,7 @@
  * The text of a column's filter box and the page filter it stands for. Text columns: `abc` →
  * contains, `=abc` → equals. Number columns: `>=5`, `<=5`, `=5` or `5` (equals).
  */
-import type { RowsFilter } from './useRowsPage'
+import type { RowsFilter } from '../../composables/useRowsPage'
 
 export type FilterParse = { ok: true; filter: RowsFilter | null } | { ok: false }
 
