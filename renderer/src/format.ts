@@ -49,3 +49,9 @@ export function isoDay(epochMs: number, days = 0): string {
 export function isNumericColumn(column: string): boolean {
   return /QTY|COUNT|_RATE|TOTAL/.test(column)
 }
+
+/** A long span as days and hours (`{ days: 6, hours: 23 }`), or null under a day (show it as a duration). */
+export function daysAndHours(ms: number): { days: number; hours: number } | null {
+  if (!Number.isFinite(ms) || ms < 86_400_000) return null
+  return { days: Math.floor(ms / 86_400_000), hours: Math.floor((ms % 86_400_000) / 3_600_000) }
+}

@@ -92,6 +92,7 @@ export const app: AreaMessages = {
       noSource: '請選擇資料來源（可在「設定與資料來源」新增）。',
       submit: '開始追溯',
     },
+    time: { daysHours: '{days} 天 {hours} 小時' },
     jobs: {
       title: '工作',
       activeCount: '{n} 個執行中',
@@ -391,6 +392,7 @@ export const app: AreaMessages = {
       noSource: 'Choose a data source (add one under Settings & sources).',
       submit: 'Start trace',
     },
+    time: { daysHours: '{days} d {hours} h' },
     jobs: {
       title: 'Jobs',
       activeCount: '{n} running',

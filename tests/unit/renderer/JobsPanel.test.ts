@@ -17,6 +17,7 @@ describe('JobsPanel', () => {
       jobView({ job_id: 'trace-evt-0000000000a1', status: 'running', profile: 'mid_section_defect', direction: 'backward', created_at: now - 1000, started_at: now - 90_000, completed_at: null, expires_at: null, stage: 'events', request: { mode: 'date_range', resolve_type: null, values: [], value_count: 0, station: '測試', start_date: '2026-10-01', end_date: '2026-10-31', loss_reasons: [] } }),
       jobView({ job_id: 'trace-evt-0000000000a2', status: 'failed', error: { code: 'source/unreachable', message: 'The source /data/plant.sqlite cannot be opened.' }, created_at: now - 2000, expires_at: now + 3_600_000 }),
       jobView({ job_id: 'trace-evt-0000000000a3', status: 'finished', cached_from: 'trace-evt-0000000000a4', created_at: now - 3000, expires_at: now + 7_200_000 }),
+      jobView({ job_id: 'trace-evt-0000000000a5', status: 'finished', created_at: now - 4000, expires_at: now + 7 * 86_400_000 - 1000 }),
     ])
     m = await mountView(JobsPanel, api)
     await m.jobs.refresh()
@@ -35,11 +36,14 @@ describe('JobsPanel', () => {
       ['trace-evt-0000000000a1', 'running'],
       ['trace-evt-0000000000a2', 'failed'],
       ['trace-evt-0000000000a3', 'finished'],
+      ['trace-evt-0000000000a5', 'finished'],
     ])
+    expect(w.get('[data-job-id="trace-evt-0000000000a5"]').text()).toContain('Expires in 6 d 23 h')
     expect(w.get('[data-testid="active-count"]').text()).toBe('1 running')
     const failed = w.get('[data-job-id="trace-evt-0000000000a2"]')
     expect(failed.get('[role="alert"]').text()).toBe('source/unreachable The source /data/plant.sqlite cannot be opened.')
     expect(failed.text()).toContain('Expires in 1:00:00')
+    expect(w.get('[data-job-id="trace-evt-0000000000a3"]').text()).toContain('Expires in 2:00:00')
     expect(w.get('[data-job-id="trace-evt-0000000000a3"]').text()).toContain('Cached, as of')
     const running = w.get('[data-job-id="trace-evt-0000000000a1"]')
     expect(running.text()).toContain('測試 · 2026-10-01 ~ 2026-10-31')
