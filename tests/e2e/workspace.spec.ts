@@ -35,6 +35,22 @@ test.describe('workspace (browser host, demo plant)', () => {
 
   async function open(page: Page, hash = '#/new'): Promise<string[]> {
     const problems = watchConsole(page)
+    // Count the progress events each job pushes to the page.
+    await page.addInitScript(() => {
+      const seen: Record<string, number> = {}
+      ;(window as unknown as { progressSeen: Record<string, number> }).progressSeen = seen
+      const send = WebSocket.prototype.send
+      WebSocket.prototype.send = function (data) {
+        if (!(this as unknown as { counted?: boolean }).counted) {
+          ;(this as unknown as { counted?: boolean }).counted = true
+          this.addEventListener('message', (event) => {
+            const message = JSON.parse(String(event.data)) as { event?: string; payload?: { jobId: string } }
+            if (message.event === 'jobs:did-progress' && message.payload) seen[message.payload.jobId] = (seen[message.payload.jobId] ?? 0) + 1
+          })
+        }
+        return send.call(this, data)
+      }
+    })
     await page.setViewportSize({ width: 1280, height: 720 })
     await page.goto(`${served.url}${hash}`)
     await expect(page.getByTestId('version')).toHaveText(/^\d+\.\d+\.\d+/)
@@ -143,6 +159,10 @@ test.describe('workspace (browser host, demo plant)', () => {
       await expect(progress.locator('[data-stage="seed"]')).toBeVisible()
     }
     await expect(page.getByTestId('msd-dashboard')).toBeVisible({ timeout: 150_000 })
+    // The page was told how the job went while it ran.
+    const msdJobId = /trace-evt-[0-9a-f]{12}/.exec(page.url())![0]
+    const progressSeen = await page.evaluate((id) => (window as unknown as { progressSeen: Record<string, number> }).progressSeen[id] ?? 0, msdJobId)
+    expect(progressSeen).toBeGreaterThan(0)
     await expect(page.getByTestId('kpis').locator('[data-kpi="lots"] .value')).toHaveText(/^[\d,]+$/)
     const first = page.getByTestId('suspects').locator('tbody tr').first()
     await expect(first).toHaveAttribute('data-suspect', 'GWBE-0029')

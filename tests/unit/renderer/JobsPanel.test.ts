@@ -9,9 +9,11 @@ import { mountView, settle, type Mounted } from './mount-app'
 describe('JobsPanel', () => {
   let api: FakeApi
   let m: Mounted
-  const now = Date.now()
+  let now = 0
 
   async function setup(): Promise<void> {
+    // Times relative to the moment the store is made, so "expires in" reads exact.
+    now = Date.now()
     api = fakeApi()
     api.handle('jobs:list', () => [
       jobView({ job_id: 'trace-evt-0000000000a1', status: 'running', profile: 'mid_section_defect', direction: 'backward', created_at: now - 1000, started_at: now - 90_000, completed_at: null, expires_at: null, stage: 'events', request: { mode: 'date_range', resolve_type: null, values: [], value_count: 0, station: '測試', start_date: '2026-10-01', end_date: '2026-10-31', loss_reasons: [] } }),
