@@ -119,6 +119,20 @@ test.describe('workspace (browser host, demo plant)', () => {
     await expect(page.getByTestId('lineage')).toContainText(/Showing \d+ of \d+ nodes/)
     await page.waitForTimeout(500)
     await page.screenshot({ path: join(SCREENS, 'lot-trace-lineage.png') })
+    // Pick a node (by name, from the keyboard): every event tab narrows to it.
+    await page.getByTestId('lineage').locator('input.find-input').fill(lots[0]!)
+    await page.keyboard.press('Enter')
+    await expect(page.getByTestId('selection')).toContainText(lots[0]!)
+    await page.locator('[data-tab="history"]').click()
+    await expect(page.getByTestId('selection-chip')).toContainText(lots[0]!)
+    const picked = page.getByRole('grid')
+    const pickedRows = Number(await picked.getAttribute('aria-rowcount')) - 2
+    expect(pickedRows).toBeGreaterThan(0)
+    expect(pickedRows).toBeLessThan(Number((await page.locator('[data-tab="history"] .count').textContent())!.replace(/\D/g, '')))
+    await expect(picked.locator('tbody tr[aria-rowindex]').first()).toContainText(lots[0]!)
+    await page.getByTestId('selection-chip').getByRole('button').click()
+    await expect(page.getByTestId('selection-chip')).toHaveCount(0)
+    await page.locator('[data-tab="lineage"]').click()
     // The tabs follow the keyboard: arrows move between them.
     await page.locator('[data-tab="lineage"]').focus()
     await page.keyboard.press('ArrowRight')
