@@ -82,6 +82,42 @@ describe('NewTraceView', () => {
     expect(m.jobs.job('trace-evt-00000000abcd')?.status).toBe('queued')
   })
 
+  it('keeps a big paste aside, counts it with what is typed, and sends both', async () => {
+    await setup()
+    const w = m.wrapper
+    const ids = Array.from({ length: 5000 }, (_, i) => `GA2609${String(i).padStart(5, '0')}-A01`)
+    const area = w.get('[data-testid="values"]')
+    const data = new DataTransfer()
+    data.setData('text/plain', ids.join('\n'))
+    const paste = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true })
+    area.element.dispatchEvent(paste)
+    await settle()
+    expect(paste.defaultPrevented).toBe(true)
+    expect((area.element as HTMLTextAreaElement).value).toBe('')
+    expect(w.get('[data-testid="pasted"]').text()).toContain('5,000 values pasted')
+    ;(area.element as HTMLTextAreaElement).value = 'GA26090011-A07'
+    await area.trigger('input')
+    await new Promise((r) => setTimeout(r, 200))
+    await settle()
+    expect(w.get('[data-testid="token-count"]').text()).toBe('5,001 values')
+    await w.get('form').trigger('submit')
+    await settle()
+    const enqueue = api.calls.find((c) => c.channel === 'jobs:enqueue')!.payload as { request: { params: { values: string[] } } }
+    expect(enqueue.request.params.values).toHaveLength(5001)
+    expect(enqueue.request.params.values.at(-1)).toBe('GA26090011-A07')
+  })
+
+  it('lets a small paste go into the box as usual', async () => {
+    await setup()
+    const area = m.wrapper.get('[data-testid="values"]')
+    const data = new DataTransfer()
+    data.setData('text/plain', 'GA26090011-A07\nGA26090012-A05')
+    const paste = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true })
+    area.element.dispatchEvent(paste)
+    expect(paste.defaultPrevented).toBe(false)
+    expect(m.wrapper.find('[data-testid="pasted"]').exists()).toBe(false)
+  })
+
   it('builds an MSD request from the station, the days and the loss reasons', async () => {
     await setup()
     const w = m.wrapper
