@@ -238,25 +238,31 @@ test.describe('workspace (browser host, demo plant)', () => {
     await workers.fill('1')
     await workers.dispatchEvent('change')
     await expect(page.locator('[data-setting="TRACE_WORKER_COUNT"]')).toContainText('Saved')
-    await page.getByTestId('nav-new').click()
-    await page.getByTestId('profile-msd_forward').check()
-    await page.getByTestId('start-date').fill('2026-09-02')
-    await page.getByTestId('end-date').fill('2026-10-31')
-    for (const d of ['history', 'materials', 'rejects', 'holds', 'jobs']) await page.getByTestId(`domain-${d}`).check()
-    await page.getByTestId('submit').click()
-    await expect(page).toHaveURL(/#\/jobs\/trace-evt-/)
-    // The first job fetching its events, per domain (when it gets there before it ends).
-    await page.getByTestId('result-progress').locator('[data-domain]').first().waitFor({ timeout: 15_000 }).catch(() => undefined)
-    await page.screenshot({ path: join(SCREENS, 'running-job-events.png') })
+    // Two long traces, so the third surely waits in the queue.
+    const blockers: string[] = []
+    for (const start of ['2026-09-02', '2026-09-03']) {
+      await page.getByTestId('nav-new').click()
+      await page.getByTestId('profile-msd_forward').check()
+      await page.getByTestId('start-date').fill(start)
+      await page.getByTestId('end-date').fill('2026-10-31')
+      for (const d of ['history', 'materials', 'rejects', 'holds', 'jobs']) await page.getByTestId(`domain-${d}`).check()
+      await page.getByTestId('submit').click()
+      await expect(page).toHaveURL(/#\/jobs\/trace-evt-/)
+      blockers.push(/trace-evt-[0-9a-f]{12}/.exec(page.url())![0])
+    }
     await page.getByTestId('nav-new').click()
     await page.getByTestId('values').fill('GA2609*')
     await page.getByTestId('submit').click()
     await expect(page).toHaveURL(/#\/jobs\/trace-evt-/)
-    const secondId = /trace-evt-[0-9a-f]{12}/.exec(page.url())![0]
-    const card = page.getByTestId('jobs-panel').locator(`[data-job-id="${secondId}"]`)
+    const queuedId = /trace-evt-[0-9a-f]{12}/.exec(page.url())![0]
+    const card = page.getByTestId('jobs-panel').locator(`[data-job-id="${queuedId}"]`)
     await card.getByTestId('cancel').click()
     await expect(card).toHaveAttribute('data-status', 'cancelled', { timeout: 30_000 })
     await expect(card.getByTestId('job-status')).toHaveText('Cancelled')
+    // The second long trace fetching its events, per domain (when it gets there before it ends).
+    await page.getByTestId('jobs-panel').locator(`[data-job-id="${blockers[1]}"] .title`).click()
+    await page.getByTestId('result-progress').locator('[data-domain]').first().waitFor({ timeout: 30_000 }).catch(() => undefined)
+    await page.screenshot({ path: join(SCREENS, 'running-job-events.png') })
     await expect(page.getByTestId('jobs-panel').locator('[data-status="running"], [data-status="queued"]')).toHaveCount(0, { timeout: 150_000 })
     expect(problems).toEqual([])
   })
