@@ -360,9 +360,10 @@ export class JobEngine {
   }
 
   /** Queues the same request again as a new job (a one-command re-run of an interrupted job). */
-  rerun(jobId: string): EnqueueResult {
+  rerun(jobId: string, options: { secretEnv?: Record<string, string> } = {}): EnqueueResult {
     const row = this.status(jobId)
-    const secret = this.secrets.get(jobId)
+    // The source's password as it is now (a profile's), else as the first run had it in this process.
+    const secret = options.secretEnv ?? this.secrets.get(jobId)
     return this.enqueue(toTraceRequest(row.request), {
       source: sourceOf(row),
       ...(row.source_description ? { sourceDescription: row.source_description } : {}),

@@ -4,7 +4,7 @@
  * ServiceRouter, which validates first.
  */
 import { mkdirSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { AppError, invalidInput } from '../../shared/errors.js'
 import { MAX_NOT_FOUND_SHOWN, type Responses } from '../../shared/api.js'
 import { EMPTY_POLICY, type ManagedPolicy } from '../../shared/policy.js'
@@ -112,8 +112,12 @@ export function createServices(options: ServicesOptions): Handlers {
       engine.remove(jobId)
       return { removed: true }
     },
-    'jobs:rerun': ({ jobId }) => ({ jobId: engine.rerun(jobId).jobId }),
+    'jobs:rerun': ({ jobId }) => {
+      const secretEnv = sources.secretEnvOf(engine.status(jobId).source_id)
+      return { jobId: engine.rerun(jobId, secretEnv ? { secretEnv } : {}).jobId }
+    },
     'jobs:export': async ({ jobId, format, path, table, overwrite }) => {
+      if (!isAbsolute(path.trim())) throw invalidInput('path', `must be an absolute path, got ${JSON.stringify(path.slice(0, 200))}`)
       // The data folder's exports folder is the workspace's default target: made on first use.
       const exportsDir = join(dataDir, EXPORTS_FOLDER)
       if (dataDir && (resolve(path) === exportsDir || dirname(resolve(path)) === exportsDir)) mkdirSync(exportsDir, { recursive: true })

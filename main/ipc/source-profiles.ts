@@ -9,7 +9,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { AppError, invalidInput } from '../../shared/errors.js'
 import type { ServerSourceProfile, SourceProfile } from '../../shared/api.js'
 import { MANAGED_SOURCE_ID, type ManagedSource } from '../../shared/policy.js'
-import { parseSourceSpec, sourceIdOf, withoutPassword, type SourceSpec } from '../sources/index.js'
+import { parseSourceSpec, passwordEnvOf, sourceIdOf, withoutPassword, type SourceSpec } from '../sources/index.js'
 import type { Catalog } from '../store/index.js'
 import { MemorySecretStore, type SecretStore } from './secret-store.js'
 
@@ -94,6 +94,18 @@ export class SourceProfiles {
     if (password === '') this.secrets.delete(id)
     else this.secrets.set(id, password)
     return this.get(id)
+  }
+
+  /**
+   * The password environment of the server profile a job's source id names (the URL without the
+   * password, as jobs keep it), for a re-run after a restart or a new password; null for others.
+   */
+  secretEnvOf(sourceId: string): Record<string, string> | null {
+    const profile = this.list().find((p) => p.kind !== 'sqlite' && p.url === sourceId)
+    if (!profile) return null
+    const secret = this.secrets.get(profile.id)
+    if (secret === null) return null
+    return passwordEnvOf(this.specOf(profile.id).spec, secret)
   }
 
   /** The spec a job or a test opens: the file, or the server URL with its password put back. */

@@ -17,6 +17,7 @@ const RULES: [RegExp, string, string[]][] = [
   [/^start (\S+) is after end (\S+)$/, 'startAfterEnd', ['start', 'end']],
   [/^the range is (\d+) days; at most (\d+) days$/, 'rangeTooLong', ['days', 'max']],
   [/^is (\d+) characters long; the limit is (\d+)$/, 'tooLong', ['length', 'max']],
+  [/^is too long$/, 'reasonTooLong', []],
 ]
 
 /** The message in the user's language when it is a known one. */

@@ -6,11 +6,11 @@ import { call, describeError } from './useApi'
 
 export type ExportTable = Domain | 'detail' | 'suspects'
 
-/** `<job>-<table>-<YYYYMMDD-HHMMSS>.<ext>` in `folder`, with the folder's own separator. */
+/** `<job>-<table>-<YYYYMMDD-HHMMSS-mmm>.<ext>` in `folder`, with the folder's own separator. */
 export function exportPathOf(folder: string, jobId: string, table: ExportTable, format: 'csv' | 'xlsx', at: Date): string {
   const sep = folder.includes('\\') ? '\\' : '/'
   const pad = (n: number) => String(n).padStart(2, '0')
-  const stamp = `${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}`
+  const stamp = `${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}-${String(at.getMilliseconds()).padStart(3, '0')}`
   return `${folder.replace(/[\\/]+$/, '')}${sep}${jobId}-${table}-${stamp}.${format}`
 }
 
@@ -35,7 +35,7 @@ export function useExport(api: Api | null) {
     error.value = null
     written.value = []
     try {
-      written.value = (await call(api, 'jobs:export', { jobId, format, table, path: exportPathOf(folder.value, jobId, table, format, new Date()) })).files
+      written.value = (await call(api, 'jobs:export', { jobId, format, table, path: exportPathOf(folder.value.trim(), jobId, table, format, new Date()) })).files
     } catch (e) {
       error.value = describeError(e)
     } finally {

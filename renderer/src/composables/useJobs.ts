@@ -37,6 +37,8 @@ export interface JobsStore {
   now: Ref<number>
   loading: Ref<boolean>
   error: Ref<{ code: string; message: string } | null>
+  /** Why the last `track` returned null. */
+  lastTrackError: ShallowRef<{ code: string; message: string } | null>
   refresh: () => Promise<void>
   /** Fetches one job and puts it at its place in the list. */
   track: (jobId: string) => Promise<JobView | null>
@@ -64,6 +66,8 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
   const now = ref(clock())
   const loading = ref(false)
   const error = ref<{ code: string; message: string } | null>(null)
+  /** Why the last `track` found nothing (not found, or the call itself failed). */
+  const lastTrackError = shallowRef<{ code: string; message: string } | null>(null)
   /** When each active job was first seen by this window, so a silent one can be flagged. */
   const seenAt = new Map<string, number>()
 
@@ -101,6 +105,7 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
     } catch (e) {
       const described = describeError(e)
       if (described.code === 'job/not-found') jobs.value = jobs.value.filter((j) => j.job_id !== jobId)
+      lastTrackError.value = described
       return null
     }
   }
@@ -142,6 +147,7 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
     now,
     loading,
     error,
+    lastTrackError,
     refresh,
     track,
     enqueue: async (request, sourceId) => {

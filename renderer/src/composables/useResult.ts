@@ -45,7 +45,8 @@ export function useResult(jobId: Ref<string>, options: UseResultOptions) {
     const view = await jobs.track(jobId.value)
     if (mine !== generation) return
     if (!view) {
-      error.value = { code: 'job/not-found', message: options.notFound(jobId.value) }
+      const why = jobs.lastTrackError.value
+      error.value = !why || why.code === 'job/not-found' ? { code: 'job/not-found', message: options.notFound(jobId.value) } : why
       return
     }
     fetched.value = view

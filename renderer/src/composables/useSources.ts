@@ -75,10 +75,16 @@ export function useSettings(api: Api | null) {
     }
   }
 
-  /** Saves a value typed in a number box (empty: back to the default); the error message or null. */
-  async function set(key: string, raw: string): Promise<string | null> {
-    const text = raw.trim()
-    const value = text === '' ? null : Number.isNaN(Number(text)) ? text : Number(text)
+  /**
+   * Saves a value typed in a number box, or (`null`) goes back to the default. An empty or
+   * non-finite entry is refused here: `'not-a-number'`, which the view words; else the error.
+   */
+  async function set(key: string, raw: string | null): Promise<string | null> {
+    let value: number | null = null
+    if (raw !== null) {
+      value = Number(raw.trim())
+      if (raw.trim() === '' || !Number.isFinite(value)) return 'not-a-number'
+    }
     try {
       await call(api, 'settings:set', { key, value })
       settings.value = await call(api, 'settings:get', {})

@@ -67,6 +67,7 @@ export const app: AreaMessages = {
       startAfterEnd: '開始日期 {start} 晚於結束日期 {end}。',
       rangeTooLong: '區間共 {days} 天；最多 {max} 天。',
       tooLong: '有一筆長度 {length} 個字元；上限 {max}。',
+      reasonTooLong: '不良原因太長。',
     },
     new: {
       title: '新追溯',
@@ -145,6 +146,8 @@ export const app: AreaMessages = {
       folder: '匯出到',
       run: '匯出',
       written: '已寫入 {path}（{rows} 列）',
+      writtenFile: '已寫入 {path}',
+      label: '匯出{table}',
     },
     msd: {
       title: '製程不良分析',
@@ -299,6 +302,8 @@ export const app: AreaMessages = {
       lockedByIt: 'IT 鎖定',
       setByIt: 'IT 預設',
       saved: '已儲存',
+      notANumber: '請輸入數字（或按「恢復預設」）。',
+      reset: '恢復預設',
       default: '預設 {value}',
       general: '一般',
       dataDir: '資料夾：',
@@ -369,6 +374,7 @@ export const app: AreaMessages = {
       startAfterEnd: 'The start {start} is after the end {end}.',
       rangeTooLong: 'The range is {days} days; at most {max}.',
       tooLong: 'A value is {length} characters long; the limit is {max}.',
+      reasonTooLong: 'A loss reason is too long.',
     },
     new: {
       title: 'New trace',
@@ -447,6 +453,8 @@ export const app: AreaMessages = {
       folder: 'Export to',
       run: 'Export',
       written: 'Wrote {path} ({rows} rows)',
+      writtenFile: 'Wrote {path}',
+      label: 'Export {table}',
     },
     msd: {
       title: 'Mid-section defect analysis',
@@ -601,6 +609,8 @@ export const app: AreaMessages = {
       lockedByIt: 'Locked by IT',
       setByIt: 'Set by IT',
       saved: 'Saved',
+      notANumber: 'Enter a number (or use "Back to default").',
+      reset: 'Back to default',
       default: 'Default {value}',
       general: 'General',
       dataDir: 'Data folder:',

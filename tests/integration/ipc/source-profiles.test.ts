@@ -92,6 +92,11 @@ describe('source profiles with secrets', () => {
     const restarted = new SourceProfiles(catalog, null, new EncryptedSecretStore(catalog, fakeCipher()))
     expect(restarted.get(added.id)).toMatchObject({ password: 'saved' })
     expect(new URL((restarted.specOf(added.id).spec as { url: string }).url).password).toBe('Tr4ce!pass')
+    // A job keeps the URL without the password: a re-run after a restart finds the password again.
+    expect(restarted.secretEnvOf('oracle://mes_ro@db.plant:1521/MESPDB')).toEqual({ MES_TRACE_ORACLE_PASSWORD: 'Tr4ce!pass' })
+    expect(restarted.secretEnvOf('oracle://other@db.plant:1521/MESPDB')).toBeNull()
+    expect(restarted.secretEnvOf('sqlite:/data/plant.sqlite')).toBeNull()
+
     // Ciphertext another user's key cannot open is as good as no password.
     catalog.setSetting(secretKeyOf(added.id), Buffer.from('garbage').toString('base64'))
     expect(restarted.get(added.id)).toMatchObject({ password: 'none' })

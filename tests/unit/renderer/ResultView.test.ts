@@ -107,6 +107,13 @@ describe('ResultView', () => {
     expect(w.findAll('[data-testid="quality-banner"]')[1]!.text()).toContain('batch 2: source timed out')
     const page = api.calls.find((c) => c.channel === 'results:page')!.payload as Record<string, unknown>
     expect(page).toMatchObject({ jobId: JOB, domain: 'history', offset: 0 })
+    // The view redraws when its job changes (pinned elsewhere): the table keeps its pages.
+    const pages = () => api.calls.filter((c) => c.channel === 'results:page').length
+    const before = pages()
+    api.emit('jobs:did-change-status', { jobId: JOB, status: 'finished' })
+    await settle(10)
+    expect(api.calls.filter((c) => c.channel === 'jobs:status').length).toBeGreaterThan(1)
+    expect(pages()).toBe(before)
   })
 
   it('shows the MSD dashboard and drills from a suspect to its lots and then to its events', async () => {
