@@ -18,15 +18,13 @@ export const CHART_COLORS = {
   axisText: '#374151',
 } as const
 
-/** Formats an integer quantity with group separators of the given locale. */
-export function formatQty(value: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value)
-}
-
-/** Formats a percentage with up to `digits` decimals and a `%` sign. */
-export function formatPct(value: number, locale: string, digits = 2): string {
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)}%`
-}
+/** The look of a rate or cumulative line on a right axis (Pareto and trend charts alike). */
+export const RATE_LINE_STYLE = {
+  symbol: 'circle',
+  symbolSize: 6,
+  itemStyle: { color: CHART_COLORS.line },
+  lineStyle: { color: CHART_COLORS.line, width: 2 },
+} as const
 
 /**
  * Rich-text tooltips are drawn on the canvas, so names from the database never reach innerHTML

@@ -15,7 +15,8 @@ import { compareCodeUnits } from '../../../shared/compare'
 import { PARETO_OTHER, roundTo } from '../../../shared/msd'
 import type { ParetoItem } from '../../../shared/msd'
 import type { ChartEventParams } from './chart-theme'
-import { CHART_COLORS, formatPct, formatQty, plainText } from './chart-theme'
+import { formatInt, formatNumber } from '../format'
+import { CHART_COLORS, plainText, RATE_LINE_STYLE } from './chart-theme'
 
 export type ParetoMode = 'qty' | 'rate'
 
@@ -88,11 +89,11 @@ export function paretoTooltip(item: ParetoItem, labels: ParetoLabels): string {
   const l = labels.locale
   return [
     plainText(item.name),
-    `${labels.defectQty}: ${formatQty(item.defect_qty, l)}`,
-    `${labels.input}: ${formatQty(item.input_qty, l)}`,
-    `${labels.defectRate}: ${formatPct(item.defect_rate, l, 4)}`,
-    `${labels.lots}: ${formatQty(item.lot_count, l)}`,
-    `${labels.cumulative}: ${formatPct(item.cumulative_pct, l)}`,
+    `${labels.defectQty}: ${formatInt(item.defect_qty, l)}`,
+    `${labels.input}: ${formatInt(item.input_qty, l)}`,
+    `${labels.defectRate}: ${formatNumber(item.defect_rate, l, 4)}%`,
+    `${labels.lots}: ${formatInt(item.lot_count, l)}`,
+    `${labels.cumulative}: ${formatNumber(item.cumulative_pct, l)}%`,
   ].join('\n')
 }
 
@@ -158,10 +159,7 @@ export function buildParetoOption(items: readonly ParetoItem[], mode: ParetoMode
         name: labels.cumulative,
         type: 'line',
         yAxisIndex: 1,
-        symbol: 'circle',
-        symbolSize: 6,
-        itemStyle: { color: CHART_COLORS.line },
-        lineStyle: { color: CHART_COLORS.line, width: 2 },
+        ...RATE_LINE_STYLE,
         data: rows.map((r) => r.cumulative_pct),
         markLine: {
           silent: true,

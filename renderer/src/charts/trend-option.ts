@@ -9,7 +9,8 @@ import type {
 } from 'echarts/components'
 import type { TrendItem } from '../../../shared/msd'
 import type { ChartEventParams } from './chart-theme'
-import { CHART_COLORS, formatPct, formatQty } from './chart-theme'
+import { formatInt, formatNumber } from '../format'
+import { CHART_COLORS, RATE_LINE_STYLE } from './chart-theme'
 
 export type TrendOption = ComposeOption<
   BarSeriesOption | LineSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption | AriaComponentOption
@@ -34,9 +35,9 @@ export function trendTooltip(item: TrendItem, labels: TrendLabels): string {
   const l = labels.locale
   return [
     item.date,
-    `${labels.input}: ${formatQty(item.input_qty, l)}`,
-    `${labels.defect}: ${formatQty(item.defect_qty, l)}`,
-    `${labels.rate}: ${formatPct(item.defect_rate, l, 4)}`,
+    `${labels.input}: ${formatInt(item.input_qty, l)}`,
+    `${labels.defect}: ${formatInt(item.defect_qty, l)}`,
+    `${labels.rate}: ${formatNumber(item.defect_rate, l, 4)}%`,
   ].join('\n')
 }
 
@@ -90,10 +91,7 @@ export function buildTrendOption(items: readonly TrendItem[], labels: TrendLabel
         name: labels.rate,
         type: 'line',
         yAxisIndex: 1,
-        symbol: 'circle',
-        symbolSize: 6,
-        itemStyle: { color: CHART_COLORS.line },
-        lineStyle: { color: CHART_COLORS.line, width: 2 },
+        ...RATE_LINE_STYLE,
         data: rows.map((r) => r.defect_rate),
       },
     ],

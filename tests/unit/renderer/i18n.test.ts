@@ -12,6 +12,7 @@ import { ALL_RESOLVE_TYPES, DOMAINS, PROFILES, QUALITY_ORDER, TRACE_STAGES } fro
 import { BACKWARD_DETAIL_COLUMNS, FORWARD_DETAIL_COLUMNS } from '../../../shared/msd'
 import { FORM_PROFILES } from '../../../renderer/src/composables/useTraceForm'
 import { VALIDATION_KEYS } from '../../../renderer/src/validation'
+import { VIEW_EDGE_TYPES, VIEW_NODE_TYPES } from '../../../renderer/src/charts/lineage-view'
 import { AREAS, LOCALES, initialLocale, messagesOf, type MessageTree } from '../../../renderer/src/i18n'
 
 function flatten(tree: MessageTree, prefix = ''): Map<string, string> {
@@ -87,6 +88,9 @@ describe('messages', () => {
       ...Object.values(SETTING_SPECS).map((spec) => `app.settings.unit.${spec.unit}`),
       ...[...BACKWARD_DETAIL_COLUMNS, ...FORWARD_DETAIL_COLUMNS].map((c) => `app.msd.detailCol.${c.key}`),
       ...VALIDATION_KEYS,
+      ...['qty', 'rate'].map((m) => `charts.pareto.${m}`),
+      ...VIEW_NODE_TYPES.map((k) => `charts.lineage.nodeTypes.${k}`),
+      ...VIEW_EDGE_TYPES.map((k) => `charts.lineage.edgeTypes.${k}`),
       ...['machine', 'material', 'wafer_root'].map((f) => `app.msd.factor.${f}`),
       ...['machine', 'material', 'wafer_root', 'loss_reason', 'detection_machine', 'downstream_station', 'downstream_machine'].map((k) => `app.msd.drillKind.${k}`),
       ...['by_machine', 'by_material', 'by_wafer_root', 'by_loss_reason', 'by_detection_machine', 'by_downstream_station', 'by_downstream_machine', 'by_downstream_loss_reason'].map(
