@@ -8,11 +8,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Channel, RequestOf, Responses } from '../../../shared/api.js'
 import { openCliEngine, type CliEngine } from '../../../main/cli/cli-engine.js'
 import { generateDemoPlant } from '../../../main/demo/index.js'
 import type { DemoSummary } from '../../../main/demo/index.js'
 import { createServices, ServiceRouter } from '../../../main/ipc/index.js'
+import { callOf, endedJob, type Call } from '../../fixtures/services-kit.js'
 
 describe('results for the workspace', () => {
   let dir: string
@@ -21,11 +21,7 @@ describe('results for the workspace', () => {
   let plant: DemoSummary
   let jobId: string
 
-  async function call<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<Responses[C]> {
-    const answer = await router.invoke(channel, payload, { clientId: 'test' })
-    if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`)
-    return answer.value as Responses[C]
-  }
+  let call: Call
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mes-trace-summary-'))
@@ -33,14 +29,11 @@ describe('results for the workspace', () => {
     store = openCliEngine(join(dir, 'data'), {}, () => {})
     store.engine.start()
     router = new ServiceRouter({ handlers: createServices({ engine: store.engine, catalog: store.catalog, dataDir: store.dataDir, appVersion: '9.9.9' }) })
+    call = callOf(router)
     const source = await call('sources:add', { name: 'Plant', kind: 'sqlite', path: plant.out })
     const values = [...plant.planted.samples.lot_ids.slice(0, 2), 'NOPE-0001', 'NOPE-0002']
     ;({ jobId } = await call('jobs:enqueue', { request: { profile: 'query_tool', params: { resolve_type: 'lot_id', values } }, sourceId: source.id }))
-    for (;;) {
-      const view = await call('jobs:status', { jobId })
-      if (view.status !== 'queued' && view.status !== 'running') break
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    await endedJob(call, jobId)
   }, 120_000)
 
   afterAll(async () => {

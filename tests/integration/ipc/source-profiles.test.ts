@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Channel, RequestOf, Responses } from '../../../shared/api.js'
 import { openCliEngine, type CliEngine } from '../../../main/cli/cli-engine.js'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
 import {
@@ -25,6 +24,7 @@ import {
 } from '../../../main/ipc/index.js'
 import { loadIntoPostgres } from '../../../main/sources/index.js'
 import { openCatalog, type Catalog } from '../../../main/store/index.js'
+import { callOf, endedJob, type Call } from '../../fixtures/services-kit.js'
 import { thrown } from '../../fixtures/thrown.js'
 
 /** A reversible stand-in for the OS cipher: a marker and the bytes reversed. */
@@ -129,13 +129,8 @@ describe.skipIf(!url)('a PostgreSQL source profile through the service contract'
   let dir: string
   let plant: DemoSummary
   let store: CliEngine
-  let router: ServiceRouter
 
-  async function call<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<Responses[C]> {
-    const answer = await router.invoke(channel, payload, { clientId: 'test' })
-    if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`)
-    return answer.value as Responses[C]
-  }
+  let call: Call
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mes-trace-pg-profile-'))
@@ -143,7 +138,7 @@ describe.skipIf(!url)('a PostgreSQL source profile through the service contract'
     await loadIntoPostgres({ from: plant.out, url: url!, schema, replace: true })
     store = openCliEngine(join(dir, 'data'), {}, () => {})
     store.engine.start()
-    router = new ServiceRouter({ handlers: createServices({ engine: store.engine, catalog: store.catalog, dataDir: store.dataDir, appVersion: '9.9.9' }) })
+    call = callOf(new ServiceRouter({ handlers: createServices({ engine: store.engine, catalog: store.catalog, dataDir: store.dataDir, appVersion: '9.9.9' }) }))
   }, 180_000)
 
   afterAll(async () => {
@@ -166,11 +161,7 @@ describe.skipIf(!url)('a PostgreSQL source profile through the service contract'
     const tested = await call('sources:test', { id: profile.id })
     expect(tested.ok).toBe(true)
     const { jobId } = await call('jobs:enqueue', { request: { profile: 'query_tool', params: { resolve_type: 'lot_id', values: plant.planted.samples.lot_ids.slice(0, 2) } }, sourceId: profile.id })
-    let view = await call('jobs:status', { jobId })
-    while (view.status === 'queued' || view.status === 'running') {
-      await new Promise((r) => setTimeout(r, 100))
-      view = await call('jobs:status', { jobId })
-    }
+    const view = await endedJob(call, jobId)
     expect(view.error).toBeNull()
     expect(view.status).toBe('finished')
     expect(view.rows_total).toBeGreaterThan(0)
