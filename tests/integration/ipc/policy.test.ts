@@ -2,8 +2,10 @@
  * Managed settings through the services, over every transport: locked values cannot be changed
  * (router, browser-host WebSocket, Electron IPC), the managed data source is listed and, when
  * locked, cannot be removed, and the CLI's engine runs with the locked values whatever its flags.
+ * The policy comes from MES_TRACE_POLICY_FILE here, which the CLI honours on a machine without a
+ * machine policy (as this one); why a policy was ignored reaches stderr and the settings view.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
@@ -12,7 +14,7 @@ import { openCliEngine, type CliEngine } from '../../../main/cli/cli-engine.js'
 import { registerIpcTransport } from '../../../main/electron/ipc-transport.js'
 import { startBrowserHost, type BrowserHost } from '../../../main/host/index.js'
 import { createServices, ServiceRouter } from '../../../main/ipc/index.js'
-import { loadPolicy, policyPathOf } from '../../../main/policy/index.js'
+import { machinePolicyPathOf, readPolicyFile, type LoadedPolicy } from '../../../main/policy/index.js'
 import { MANAGED_SOURCE_ID } from '../../../shared/policy.js'
 import { thrown } from '../../fixtures/thrown.js'
 
@@ -50,14 +52,29 @@ describe('the machine policy', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('is found at MES_TRACE_POLICY_FILE or the machine-wide path of each OS; a missing file manages nothing', () => {
-    expect(policyPathOf('win32', { ProgramData: 'D:\\ProgramData' })).toBe(join('D:\\ProgramData', 'MES Trace Desktop', 'policy.json'))
-    expect(policyPathOf('darwin', {})).toBe('/Library/Application Support/MES Trace Desktop/policy.json')
-    expect(policyPathOf('linux', {})).toBe('/etc/mes-trace-desktop/policy.json')
-    expect(policyPathOf('linux', { MES_TRACE_POLICY_FILE: '/x/p.json' })).toBe('/x/p.json')
-    expect(loadPolicy(join(dir, 'none.json'))).toEqual({ settings: {}, source: null, updates: null })
+  it('is read from MES_TRACE_POLICY_FILE by the CLI where the machine has no policy, silently', () => {
+    expect(existsSync(machinePolicyPathOf()), 'this machine has a machine policy, so MES_TRACE_POLICY_FILE is not honoured here').toBe(false)
+    expect(store.policy.source).toMatchObject({ name: 'Plant replica', locked: true })
+    expect(store.policyWarnings).toEqual([])
+    expect(readPolicyFile(join(dir, 'none.json'))).toEqual({ settings: {}, source: null, updates: null })
     writeFileSync(join(dir, 'bad.json'), '{ "settings": ')
-    expect(thrown(() => loadPolicy(join(dir, 'bad.json')))).toMatchObject({ code: 'policy/invalid' })
+    expect(thrown(() => readPolicyFile(join(dir, 'bad.json')))).toMatchObject({ code: 'policy/invalid' })
+  })
+
+  it('says once on stderr, and in settings:get, why a machine policy was ignored', async () => {
+    const why = 'The machine policy /etc/mes-trace-desktop/policy.json is ignored (nothing is managed): policy.json is writable by every user. Only root may own or change the file and its folder.'
+    const loaded: LoadedPolicy = { policy: { settings: {}, source: null, updates: null }, source: null, warnings: [why] }
+    const lines: string[] = []
+    const other = openCliEngine(join(dir, 'data-ignored'), {}, (text) => lines.push(text), () => loaded)
+    try {
+      expect(lines).toEqual([`warning: ${why}\n`])
+      expect(other.policyWarnings).toEqual([why])
+      const services = new ServiceRouter({ handlers: createServices({ engine: other.engine, catalog: other.catalog, dataDir: other.dataDir, appVersion: 't', policy: other.policy, policyWarnings: other.policyWarnings }) })
+      expect(await services.invoke('settings:get', {}, { clientId: 'ui' })).toMatchObject({ ok: true, value: { managed: {}, policyWarnings: [why] } })
+    } finally {
+      await other.engine.shutdown(1000)
+      other.catalog.close()
+    }
   })
 
   it('gives the CLI engine the locked value whatever its flags', () => {
@@ -73,6 +90,7 @@ describe('the machine policy', () => {
         values: { TRACE_WORKER_COUNT: 1, TRACE_JOB_TTL_SECONDS: 3600 },
         managed: { TRACE_WORKER_COUNT: { value: 1, locked: true }, TRACE_JOB_TTL_SECONDS: { value: 3600, locked: false } },
         updates: { enabled: false, locked: true },
+        policyWarnings: [],
       },
     })
     expect(await call('settings:set', { key: 'TRACE_WORKER_COUNT', value: 4 })).toMatchObject({ ok: false, error: { code: 'policy/locked', details: { field: 'key' } } })

@@ -11,7 +11,7 @@ describe('SettingsView', () => {
   let m: Mounted
   let profiles: SourceProfile[]
 
-  async function setup(): Promise<void> {
+  async function setup(policyWarnings: string[] = []): Promise<void> {
     api = fakeApi()
     profiles = [{ id: 'managed', name: 'Plant replica', kind: 'sqlite', path: '\\\\fs01\\mes\\replica.sqlite', created_at: 0, managed: true, locked: true }]
     api.handle('sources:list', () => profiles)
@@ -29,6 +29,7 @@ describe('SettingsView', () => {
       defaults: defaultSettings(),
       managed: { TRACE_JOB_TTL_SECONDS: { value: 86_400, locked: true } },
       updates: null,
+      policyWarnings,
     }))
     api.handle('settings:set', ({ key, value }) => ({ key, value }))
     api.handle('app:data-dir', () => ({ path: 'C:\\Users\\eng\\AppData\\Roaming\\MES Trace' }))
@@ -81,5 +82,20 @@ describe('SettingsView', () => {
     await settle()
     expect(api.calls.find((c) => c.channel === 'settings:set')!.payload).toEqual({ key: 'TRACE_WORKER_COUNT', value: 3 })
     expect(w.get('[data-setting="TRACE_WORKER_COUNT"]').text()).toContain('Saved')
+  })
+
+  it('says why the machine policy was ignored, in the words of main under a translated label', async () => {
+    const why = 'The machine policy C:\\ProgramData\\MES Trace Desktop\\policy.json is ignored (nothing is managed): policy.json is writable by BUILTIN\\Users (write data).'
+    await setup([why, 'MES_TRACE_POLICY_FILE is ignored: the installed app reads only the machine policy.'])
+    const banner = m.wrapper.get('[data-testid="policy-warnings"]')
+    expect(banner.text()).toContain('The settings managed by IT (machine policy) have a problem')
+    expect(banner.findAll('li').map((li) => li.text())).toEqual([why, 'MES_TRACE_POLICY_FILE is ignored: the installed app reads only the machine policy.'])
+    expect(banner.get('li').attributes('lang')).toBe('en')
+  })
+
+  it('shows no policy banner when the policy is in order', async () => {
+    await setup()
+    expect(m.wrapper.find('[data-testid="policy-warnings"]').exists()).toBe(false)
+    expect(m.wrapper.text()).not.toContain('machine policy')
   })
 })
