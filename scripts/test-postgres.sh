@@ -27,6 +27,8 @@ DO $$ BEGIN
     CREATE ROLE mes_trace_noaccess LOGIN PASSWORD 'mes_trace_noaccess';
   END IF;
 END $$;
+-- The password tests make a throw-away role with a random password (and drop it again).
+ALTER ROLE mes_trace_test CREATEROLE;
 SQL
 if ! su postgres -c "psql -qAt -c \"SELECT 1 FROM pg_database WHERE datname = 'mes_trace_test'\"" | grep -q 1; then
   su postgres -c "createdb -O mes_trace_test mes_trace_test" >&2

@@ -22,7 +22,14 @@ Commands
                --force           overwrite an existing file
                --json            print the summary as JSON
   run        Run one trace as a background job and print what it found
-               --source sqlite:FILE
+               --source sqlite:FILE | postgres://USER@HOST:PORT/DB?schema=S |
+                        oracle://USER@HOST:PORT/SERVICE?schema=S
+                                 a server's password never goes in the URL (the process list shows
+                                 it to every local user): PostgreSQL takes PGPASSWORD or ~/.pgpass
+                                 (%APPDATA%\\postgresql\\pgpass.conf on Windows), Oracle takes
+                                 MES_TRACE_ORACLE_PASSWORD, or give --password-stdin
+               --password-stdin  read the server's password from standard input (its first line;
+                                 at a terminal, a prompt without echo)
                --profile query_tool | query_tool_reverse | mid_section_defect
                --lot-ids A,B | --wafer-lots … | --work-orders … | --serials … |
                --gd-work-orders … | --gd-lot-ids … | --ids-file FILE
@@ -67,7 +74,9 @@ Commands
   Every job command takes --data-dir DIR (default: the app's data folder); cancel, pin, rm,
   rerun, export and import take --json for one JSON object on stdout.
   load       Copy a SQLite source into PostgreSQL in the source schema (to try the PostgreSQL path)
-               --from plant.sqlite --to postgres://user:password@host:port/db [--schema S] [--replace]
+               --from plant.sqlite --to postgres://USER@HOST:PORT/DB [--schema S] [--replace]
+               --password-stdin  read the password from standard input (else PGPASSWORD or ~/.pgpass;
+                                 never in the URL)
   serve      Serve the app to a browser on this machine (127.0.0.1 only), with the demo plant as a
              data source; prints the URL (it carries a random token)
                --port N          default: any free port   --data-dir DIR
@@ -86,10 +95,10 @@ const COMMANDS: Record<string, Options> = {
   run: {
     source: str, profile: str, direction: str, 'lot-ids': str, 'wafer-lots': str, 'work-orders': str, serials: str,
     'gd-work-orders': str, 'gd-lot-ids': str, 'ids-file': str, station: str, from: str, to: str, 'loss-reasons': str,
-    domains: str, ndjson: str, json: bool, force: bool, 'data-dir': str, ...SETTING_FLAGS,
+    domains: str, ndjson: str, json: bool, force: bool, 'data-dir': str, 'password-stdin': bool, ...SETTING_FLAGS,
   },
   'demo-run': { 'data-dir': str, lots: str },
-  load: { from: str, to: str, schema: str, replace: bool, json: bool },
+  load: { from: str, to: str, schema: str, replace: bool, json: bool, 'password-stdin': bool },
   serve: { 'data-dir': str, port: str, lots: str, 'renderer-dir': str, ...SETTING_FLAGS },
   jobs: { status: str, profile: str, text: str, json: bool, 'data-dir': str },
   show: { domain: str, detail: bool, suspects: bool, offset: str, limit: str, sort: str, json: bool, 'data-dir': str },

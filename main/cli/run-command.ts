@@ -17,6 +17,7 @@ import type { JobEngine } from '../engine/index.js'
 import { openSource, parseSourceSpec } from '../sources/index.js'
 import type { Catalog } from '../store/index.js'
 import { dataDirOf, openCliEngine } from './cli-engine.js'
+import { withCliPassword } from './password-stdin.js'
 import { formatAggregation } from './msd-format.js'
 import { closeOutput, writeLine } from '../results/index.js'
 
@@ -41,6 +42,8 @@ export interface RunFlags {
   json?: boolean
   force?: boolean
   'data-dir'?: string
+  /** Read the server's password from standard input (never from an argument). */
+  'password-stdin'?: boolean
   /** Engine setting flags (`trace-worker-count`, …), see `settingsFromFlags`. */
   [settingFlag: string]: string | boolean | undefined
 }
@@ -270,7 +273,10 @@ export async function runCommand(flags: RunFlags, out: { stdout: (s: string) => 
   try {
     if (!flags.source) throw invalidInput('--source', 'is required, e.g. --source sqlite:plant.sqlite')
     const request = await requestFromFlags(flags)
-    const spec = parseSourceSpec(flags.source, '--source')
+    // A password in the URL would sit in the process list for every local user to read.
+    const typed = parseSourceSpec(flags.source, '--source', { refusePassword: true })
+    // Kept in memory from here on: the engine hands it to the job's worker, never to the catalog.
+    const spec = await withCliPassword(typed, { passwordStdin: flags['password-stdin'] === true })
     // The output file first: a bad path is refused before anything is read.
     if (flags.ndjson) ndjson = await openNdjson(flags.ndjson)
     // Check the source here too, so a wrong path or schema is named before a worker starts.

@@ -11,6 +11,7 @@ import {
   WorkerConnection,
   heapLimitExecArgv,
   readRssBytesSync,
+  workerEnvOf,
   type WorkerHandle,
   type WorkerHost,
   type WorkerHostOptions,
@@ -33,7 +34,8 @@ export class ElectronWorkerHost implements WorkerHost {
       serviceName: options.serviceName,
       execArgv: heapLimitExecArgv(options.maxOldSpaceMb),
       stdio: 'pipe',
-      env: { ...process.env, ...options.env },
+      // Only what a worker needs, never the parent's whole environment (see workerEnvOf).
+      env: workerEnvOf(process.env, options.env),
     })
     // Electron sets `pid` only after 'spawn' and clears it after 'exit'; keep the one we saw.
     let pid: number | undefined

@@ -9,6 +9,7 @@ import { readRssBytesSync } from './process-memory.js'
 import { WorkerConnection } from './worker-connection.js'
 import { heapLimitExecArgv } from './worker-exit.js'
 import { WORKER_READY_TIMEOUT_MS, type WorkerHandle, type WorkerHost, type WorkerHostOptions, type WorkerSpawnOptions } from './worker-host.js'
+import { workerEnvOf } from './worker-env.js'
 
 /**
  * After `exit`, how long to wait for `close` (stdio drained) before reporting the end anyway. The
@@ -48,7 +49,8 @@ export class NodeWorkerHost implements WorkerHost {
         // Structured clone, like Electron's postMessage, so messages behave the same under both hosts.
         serialization: 'advanced',
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        env: { ...process.env, ...options.env },
+        // Only what a worker needs, never the parent's whole environment (see worker-env.ts).
+        env: workerEnvOf(process.env, options.env),
         windowsHide: true,
       })
     } catch (error) {

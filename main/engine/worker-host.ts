@@ -69,7 +69,7 @@ export interface WorkerSpawnOptions {
   maxOldSpaceMb: number
   /** A name for the process in OS tools and Electron's metrics (`mes-trace-worker`…). */
   serviceName: string
-  /** Extra environment variables, layered over the parent's environment. */
+  /** The job's own environment variables, layered over the allow-listed part of the parent's (`workerEnvOf`). */
   env?: Record<string, string>
 }
 

@@ -5,7 +5,19 @@ export { createDialect, SqlParams, chunk, escapeLike, type Dialect, type Dialect
 export { openSqliteSource } from './sqlite-source.js'
 export { SOURCE_TABLES, SOURCE_INDEXES, sourceSchemaScript, sourceTable, type SourceTableSpec } from './schema.js'
 export { checkCatalog, assertSourceSchema, type SchemaReport } from './schema-check.js'
-export { openSource, parseSourceSpec, passwordEnvOf, sourceIdOf, withoutPassword, type SourceSpec } from './open-source.js'
+export {
+  openSource,
+  parseSourceSpec,
+  passwordEnvNameOf,
+  passwordEnvOf,
+  passwordHelpOf,
+  sourceIdOf,
+  withPassword,
+  withoutPassword,
+  type OpenSourceOptions,
+  type ParseSourceOptions,
+  type SourceSpec,
+} from './open-source.js'
 export { openPostgresSource, redactUrl, POSTGRES_POOL_SIZE, POSTGRES_STATEMENT_TIMEOUT_MS, type PostgresSourceOptions } from './postgres-source.js'
 export { loadIntoPostgres, postgresColumns, type LoadPostgresOptions } from './postgres-load.js'
 export { openOracleSource, parseOracleUrl, ORACLE_CALL_TIMEOUT_MS, ORACLE_POOL_SIZE, type OracleSourceOptions } from './oracle-source.js'

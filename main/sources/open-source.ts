@@ -15,8 +15,33 @@ export type SourceSpec =
   | { kind: 'postgres'; url: string; schema?: string }
   | { kind: 'oracle'; url: string; schema?: string }
 
+/** The variable a worker (and any PostgreSQL or Oracle client of ours) reads a server's password from. */
+export function passwordEnvNameOf(kind: SourceSpec['kind']): 'PGPASSWORD' | 'MES_TRACE_ORACLE_PASSWORD' | null {
+  return kind === 'postgres' ? 'PGPASSWORD' : kind === 'oracle' ? 'MES_TRACE_ORACLE_PASSWORD' : null
+}
+
+/**
+ * What to do instead of a password in a server URL typed on a command line. `stdinFlag` names the
+ * command's flag that reads the password from standard input.
+ */
+export function passwordHelpOf(kind: 'postgres' | 'oracle', stdinFlag = '--password-stdin'): string {
+  return kind === 'postgres'
+    ? `set PGPASSWORD, or put it in ~/.pgpass (%APPDATA%\\postgresql\\pgpass.conf on Windows), or pipe it to ${stdinFlag}`
+    : `set MES_TRACE_ORACLE_PASSWORD, or pipe it to ${stdinFlag}`
+}
+
+/** Options of {@link parseSourceSpec}. */
+export interface ParseSourceOptions {
+  /**
+   * Refuse a password in a server URL (`user:password@` or `?password=`): a command line is
+   * visible to every local user in the process list. For URLs typed as command-line arguments.
+   * @default false (services take the URL in a message, which nobody else sees)
+   */
+  refusePassword?: boolean
+}
+
 /** Parses `sqlite:PATH` (or a bare file path) into a source spec. */
-export function parseSourceSpec(text: string, field = 'source'): SourceSpec {
+export function parseSourceSpec(text: string, field = 'source', options: ParseSourceOptions = {}): SourceSpec {
   const value = text.trim()
   if (!value) throw invalidInput(field, 'a source is required, e.g. sqlite:plant.sqlite')
   if (value.startsWith('sqlite:')) {
@@ -31,6 +56,10 @@ export function parseSourceSpec(text: string, field = 'source'): SourceSpec {
       url = new URL(value)
     } catch {
       throw invalidInput(field, `is not a valid URL, e.g. ${kind === 'postgres' ? 'postgres://user@host:5432/database?schema=mes' : 'oracle://user@host:1521/service?schema=DWH'}`)
+    }
+    if (options.refusePassword && (url.password !== '' || url.searchParams.has('password'))) {
+      // The message never repeats the URL: it holds the password.
+      throw invalidInput(field, `must not contain a password: a command line is visible to every local user in the process list (ps, Task Manager). Leave it out of the URL and ${passwordHelpOf(kind)}`)
     }
     // `schema` is ours, not a connection parameter: take it out of the URL.
     const schema = url.searchParams.get('schema') ?? undefined
@@ -63,11 +92,18 @@ export function withoutPassword(spec: SourceSpec): { spec: SourceSpec; password:
   return { spec: { ...spec, url: url.toString() }, password }
 }
 
+/** The spec with `password` in its URL (kept in memory only; `withoutPassword` takes it out again). */
+export function withPassword(spec: SourceSpec, password: string): SourceSpec {
+  if (spec.kind === 'sqlite') return spec
+  const url = new URL(spec.url)
+  url.password = encodeURIComponent(password)
+  return { ...spec, url: url.toString() }
+}
+
 /** The environment a worker reads a source's password from (PostgreSQL's own variable, or ours for Oracle). */
 export function passwordEnvOf(spec: SourceSpec, password: string): Record<string, string> {
-  if (spec.kind === 'postgres') return { PGPASSWORD: password }
-  if (spec.kind === 'oracle') return { MES_TRACE_ORACLE_PASSWORD: password }
-  return {}
+  const name = passwordEnvNameOf(spec.kind)
+  return name ? { [name]: password } : {}
 }
 
 /** The text form a job keeps (`sqlite:<path>`, or the URL without password and with `?schema=`), parsed back by `parseSourceSpec`. */
@@ -79,13 +115,34 @@ export function sourceIdOf(spec: SourceSpec): string {
   return url.toString()
 }
 
-/** Opens and schema-checks a source; the report carries warnings for missing optional tables. */
-export async function openSource(spec: SourceSpec): Promise<{ source: MesSource; schema: SchemaReport }> {
+/** Options of {@link openSource}. */
+export interface OpenSourceOptions {
+  /**
+   * Take the server's password variable (`PGPASSWORD`, `MES_TRACE_ORACLE_PASSWORD`) out of
+   * `process.env` as the source opens, so nothing else in this process and no process it starts
+   * can read it. For worker processes, whose variable holds their job's password and nothing else;
+   * a process a person started keeps its variables.
+   * @default false
+   */
+  takeEnvPassword?: boolean
+  /** The server's password, given by the caller (a worker gets its job's in its start message). Wins over the variable. @default none */
+  password?: string
+}
+
+/**
+ * Opens and schema-checks a source; the report carries warnings for missing optional tables. A
+ * server URL without a password takes it from the password variable (read once, here), else
+ * PostgreSQL's password file.
+ */
+export async function openSource(spec: SourceSpec, options: OpenSourceOptions = {}): Promise<{ source: MesSource; schema: SchemaReport }> {
+  const envName = passwordEnvNameOf(spec.kind)
+  const envPassword = options.password ?? (envName ? process.env[envName] : undefined)
+  if (envName && options.takeEnvPassword) delete process.env[envName]
   const source =
     spec.kind === 'postgres'
-      ? await openPostgresSource({ url: spec.url, ...(spec.schema ? { schema: spec.schema } : {}) })
+      ? await openPostgresSource({ url: spec.url, ...(spec.schema ? { schema: spec.schema } : {}), ...(envPassword ? { password: envPassword } : {}) })
       : spec.kind === 'oracle'
-        ? await openOracleSource({ ...parseOracleUrl(spec.url), ...(spec.schema ? { schema: spec.schema } : {}) })
+        ? await openOracleSource({ ...parseOracleUrl(spec.url, envPassword ? { MES_TRACE_ORACLE_PASSWORD: envPassword } : {}), ...(spec.schema ? { schema: spec.schema } : {}) })
         : await openSqliteSource(spec.path)
   try {
     return { source, schema: await assertSourceSchema(source) }

@@ -20,6 +20,13 @@ export const POSTGRES_STATEMENT_TIMEOUT_MS = 300_000
 export interface PostgresSourceOptions {
   /** `postgres://user:password@host:port/database` (the password never appears in descriptions or errors). */
   url: string
+  /**
+   * The password when the URL has none. `openSource` passes PGPASSWORD's value, read once, so a
+   * worker can take the variable out of its environment: node-postgres itself would look it up
+   * again for every new connection of the pool.
+   * @default none: PGPASSWORD at each connection, then ~/.pgpass (PGPASSFILE; %APPDATA%\postgresql\pgpass.conf on Windows)
+   */
+  password?: string
   /** Schema holding the MES tables. @default the connection's search path */
   schema?: string
   /** @default POSTGRES_STATEMENT_TIMEOUT_MS */
@@ -48,6 +55,14 @@ function sourceError(error: unknown, what: string, url: string): AppError {
   const e = error as { code?: string; message?: string }
   const message = e.message ?? String(error)
   const where = redactUrl(url)
+  if (/client password must be a string/i.test(message)) {
+    // node-postgres's words for "the server wants a password and there is none".
+    return new AppError(
+      'source/unreachable',
+      `${where}: the server asks for a password and none was given. Give the source's password (in the app), or on the command line PGPASSWORD, ~/.pgpass or --password-stdin.`,
+      { permanent: true },
+    )
+  }
   switch (e.code) {
     case '28P01':
     case '28000':
@@ -171,10 +186,21 @@ class PostgresMesSource implements MesSource {
   }
 }
 
+/**
+ * The URL node-postgres connects with: `options.password` goes into it, because node-postgres
+ * ignores a `password` beside a `connectionString` (the URL's empty password wins).
+ */
+function connectionStringOf(options: PostgresSourceOptions): string {
+  if (!options.password) return options.url
+  const url = new URL(options.url)
+  if (!url.password) url.password = encodeURIComponent(options.password)
+  return url.toString()
+}
+
 /** Opens a PostgreSQL source and checks it answers. Failures are `source/*` errors saying what to check. */
 export async function openPostgresSource(options: PostgresSourceOptions): Promise<MesSource> {
   const pool = new pg.Pool({
-    connectionString: options.url,
+    connectionString: connectionStringOf(options),
     max: options.poolSize ?? POSTGRES_POOL_SIZE,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     application_name: 'mes-trace',

@@ -104,9 +104,20 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
       expect(code, io.err).toBe(0)
       return JSON.parse(io.out) as { job_id: string; seed_count: number; domains: Record<string, { rows: number }> }
     }
+    // The command line refuses a password in the URL (the process list would show it): it comes from PGPASSWORD.
     const pgUrl = new URL(url!)
     pgUrl.searchParams.set('schema', schema)
-    const [fromPg, fromSqlite] = [await run(pgUrl.toString()), await run(`sqlite:${plant.out}`)]
+    const saved = process.env.PGPASSWORD
+    process.env.PGPASSWORD = decodeURIComponent(pgUrl.password)
+    pgUrl.password = ''
+    let fromPg: Awaited<ReturnType<typeof run>>
+    try {
+      fromPg = await run(pgUrl.toString())
+    } finally {
+      if (saved === undefined) delete process.env.PGPASSWORD
+      else process.env.PGPASSWORD = saved
+    }
+    const fromSqlite = await run(`sqlite:${plant.out}`)
     expect(fromPg.seed_count).toBe(fromSqlite.seed_count)
     expect(fromPg.domains).toEqual(fromSqlite.domains)
     const catalog = openCatalog(catalogPathOf(dataDir))
