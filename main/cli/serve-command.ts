@@ -3,11 +3,12 @@
  * app — engine with Node worker processes, catalog and result files of the data folder — carried
  * over a WebSocket to the renderer served on 127.0.0.1, with a demo-plant data source ready.
  */
-import { dirname, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { invalidInput } from '../../shared/errors.js'
 import { startBrowserHost } from '../host/index.js'
 import { createServices, ServiceRouter, SourceProfiles } from '../ipc/index.js'
+import { EXPORTS_FOLDER } from '../results/index.js'
 import { APP_VERSION } from './app-version.js'
 import { dataDirOf, openCliEngine } from './cli-engine.js'
 import { ensureDemoPlant } from './demo-command.js'
@@ -17,6 +18,41 @@ type Flags = Record<string, string | boolean | undefined>
 
 /** Id of the demo plant's source profile. */
 export const DEMO_SOURCE_ID = 'src-demo'
+
+/**
+ * While the host serves, an exception nobody caught and a promise rejection nobody handled are
+ * logged to stderr with their stack, and the host keeps serving instead of exiting (Node's default).
+ * That is safe here because nothing a failure could leave half-done lives in this process: each call
+ * is its own promise and answers for itself (the router turns its failures into error answers), the
+ * durable state is in SQLite, written in synchronous transactions that either commit or roll back,
+ * and traces run in worker processes of their own. Dying would instead drop every open page and
+ * running job for one bad call. What still ends the process: SIGINT/SIGTERM (a clean stop), and
+ * what Node cannot survive at all (out of memory, a native crash). Returns a function that removes
+ * the handlers again.
+ */
+export function logUnexpectedErrors(io: Pick<CliIo, 'stderr'>): () => void {
+  const log = (what: string, error: unknown): void => {
+    // A closed stderr cannot take the log; writing again would only raise the same error again.
+    if ((error as { code?: unknown } | null)?.code === 'EPIPE') return
+    try {
+      io.stderr(`mes-trace serve: ${what} (the host keeps serving): ${stackOf(error)}\n`)
+    } catch {
+      // Nowhere left to log to.
+    }
+  }
+  const onException = (error: unknown): void => log('uncaught exception', error)
+  const onRejection = (reason: unknown): void => log('unhandled promise rejection', reason)
+  process.on('uncaughtException', onException)
+  process.on('unhandledRejection', onRejection)
+  return () => {
+    process.off('uncaughtException', onException)
+    process.off('unhandledRejection', onRejection)
+  }
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error)
+}
 
 /** `dist/renderer`, next to the compiled main code. */
 function defaultRendererDir(): string {
@@ -30,15 +66,16 @@ export async function serveCommand(flags: Flags, io: CliIo, stop?: Promise<void>
   const dataDir = dataDirOf(flags)
   const plant = await ensureDemoPlant(dataDir, flags, io)
   // Storage, Jobs
-  const { catalog, engine, policy } = openCliEngine(dataDir, flags, (text) => io.stderr(text))
+  const { catalog, engine, policy, policyWarnings } = openCliEngine(dataDir, flags, (text) => io.stderr(text))
+  const stopLogging = logUnexpectedErrors(io)
   try {
     engine.start()
     const sources = new SourceProfiles(catalog, policy.source)
     sources.ensure({ id: DEMO_SOURCE_ID, name: 'Demo plant', kind: 'sqlite', path: plant, created_at: Date.now() })
     // Services
     const router = new ServiceRouter({
-      handlers: createServices({ engine, catalog, dataDir, appVersion: APP_VERSION, sources, policy }),
-      onUnexpectedError: (error, channel) => io.stderr(`${channel}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
+      handlers: createServices({ engine, catalog, dataDir, appVersion: APP_VERSION, sources, policy, policyWarnings }),
+      onUnexpectedError: (error, channel) => io.stderr(`${channel}: ${stackOf(error)}\n`),
     })
     // Host
     const host = await startBrowserHost({
@@ -46,6 +83,8 @@ export async function serveCommand(flags: Flags, io: CliIo, stop?: Promise<void>
       events: engine,
       rendererDir: typeof flags['renderer-dir'] === 'string' ? flags['renderer-dir'] : defaultRendererDir(),
       port,
+      exportsDir: join(dataDir, EXPORTS_FOLDER),
+      onUnexpectedError: (error, what) => io.stderr(`browser host (${what}): ${stackOf(error)}\n`),
     })
     io.stdout(`MES Trace is served at ${host.url}\nOpen it in a browser on this machine; Ctrl-C stops it.\n`)
     await new Promise<void>((done) => {
@@ -59,6 +98,7 @@ export async function serveCommand(flags: Flags, io: CliIo, stop?: Promise<void>
   } finally {
     await engine.shutdown(5000)
     catalog.close()
+    stopLogging()
   }
 }
 

@@ -3,6 +3,10 @@
  * call checked for its sender frame (the app's own top-level page, nothing else) before the router
  * validates and runs it; pushed events go to the windows that subscribed. Electron is used by type
  * only, so the wiring is tested with fakes under plain Node.
+ *
+ * The router checks every answer before it is returned here (it must encode and stay under the
+ * answer cap), so what `ipcMain.handle` hands to Electron's structured clone is either the
+ * handler's value or a small error answer, never a value the clone would choke on.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
 import { CHANNELS, type EventName, type Events, type Result } from '../../shared/api.js'

@@ -4,16 +4,23 @@
  * WebSocket (`/api`). Every socket must present the random token of the URL the host printed and
  * come from the host's own origin; oversized messages close the socket. Nothing listens beyond
  * the loopback interface.
+ *
+ * One bad answer never takes the host down: the router turns an answer it cannot encode, or one
+ * over its size cap, into an error answer on that call, and a send that fails costs that socket at
+ * most. Exports of the workspace are offered as downloads from one folder (`/download/<name>`),
+ * with the same token and Host checks as the socket.
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { constants, createReadStream, existsSync, statSync } from 'node:fs'
+import { lstat, open } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
-import type { EventName, Events } from '../../shared/api.js'
+import type { EventName, Events, Result } from '../../shared/api.js'
 import { AppError } from '../../shared/errors.js'
-import type { ServiceRouter } from '../ipc/index.js'
+import type { CallId, ServiceRouter } from '../ipc/index.js'
 
 /** Largest message a socket may send (a page request is a few hundred bytes; a paste of 100 000 lot IDs ≈ 2.5 MB). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024
@@ -33,6 +40,43 @@ const TYPES: Readonly<Record<string, string>> = {
   '.woff2': 'font/woff2',
 }
 
+/** Path prefix of the download route. */
+const DOWNLOAD_PREFIX = '/download/'
+
+/** Longest file name the download route serves. */
+export const MAX_DOWNLOAD_NAME_CHARS = 200
+
+/**
+ * Names the download route serves: letters, digits, `.`, `_`, `-`, no leading dot, ending in an
+ * export's extension. No separator of any OS and no `%` can appear, so a name is only ever a file
+ * directly inside the exports folder.
+ */
+const DOWNLOAD_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.(csv|xlsx|mtr)$/
+
+/** Windows device names, which open a device whatever the extension (`CON.csv`, `com1.mtr`). */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i
+
+const DOWNLOAD_TYPES: Readonly<Record<string, string>> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  mtr: 'application/vnd.sqlite3',
+}
+
+/**
+ * Flags of the download's open: never through a symbolic link, and never blocking on a FIFO put in
+ * the file's place after it was checked (both are absent on Windows, where the check after open
+ * still refuses anything but the regular file that was looked at).
+ */
+const DOWNLOAD_OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
+
+/** The file name a download request names, or null when the request is not a valid one. */
+export function downloadNameOf(rawPath: string): string | null {
+  if (!rawPath.startsWith(DOWNLOAD_PREFIX)) return null
+  const name = rawPath.slice(DOWNLOAD_PREFIX.length)
+  if (name.length > MAX_DOWNLOAD_NAME_CHARS || !DOWNLOAD_NAME.test(name) || WINDOWS_DEVICE.test(name)) return null
+  return name
+}
+
 /** Where events come from (the job engine). */
 export interface EventSource {
   onDidProgress(listener: (event: Events['jobs:did-progress']) => void): () => void
@@ -50,6 +94,14 @@ export interface BrowserHostOptions {
   token?: string
   /** @default MAX_MESSAGE_BYTES */
   maxMessageBytes?: number
+  /**
+   * Folder whose files are offered at `/download/<name>?token=…` (the data folder's `exports`).
+   * Only regular files directly inside it are served, never through a symbolic link.
+   * @default none (every download is 404)
+   */
+  exportsDir?: string
+  /** Receives failures that are bugs (a send or a download that failed unexpectedly), for the log. @default ignored */
+  onUnexpectedError?: (error: unknown, what: string) => void
 }
 
 export interface BrowserHost {
@@ -60,6 +112,18 @@ export interface BrowserHost {
   /** Sockets connected now. */
   clients(): number
   close(): Promise<void>
+}
+
+/** The answer to a message that is not a JSON object (no id can be read from it). */
+const MALFORMED_MESSAGE_ANSWER = JSON.stringify({
+  id: null,
+  result: { ok: false, error: { code: 'input/invalid', message: 'message: must be a JSON object { id, channel, payload }', details: { field: 'message' } } },
+})
+
+/** The answer to a call whose own answer could not be sent. */
+const UNSENT_ANSWER: Result<never> = {
+  ok: false,
+  error: { code: 'internal/unexpected', message: 'The answer to this call could not be sent. Try again; if it fails again, the log of the host says why.' },
 }
 
 /** Loopback only: the host never listens on a network interface. */
@@ -73,6 +137,8 @@ function sameToken(given: string | null, token: string): boolean {
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {
+  // A client that already went away must not turn the refusal into an unhandled 'error'.
+  socket.on('error', () => socket.destroy())
   socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`)
   socket.destroy()
 }
@@ -84,8 +150,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     throw new AppError('internal/unexpected', `The renderer is not built (${join(rendererDir, 'index.html')} is missing): run \`npm run build:renderer\`.`)
   }
   const token = options.token ?? randomBytes(32).toString('base64url')
+  const exportsDir = options.exportsDir === undefined ? undefined : resolve(options.exportsDir)
   const sockets = new Map<WebSocket, string>()
   let port = 0
+  const report = (error: unknown, what: string): void => {
+    try {
+      options.onUnexpectedError?.(error, what)
+    } catch {
+      // A log that fails must not take the host down with it.
+    }
+  }
   const origins = (): Set<string> => new Set([`http://${HOST}:${port}`, `http://localhost:${port}`])
   const hosts = (): Set<string> => new Set([`${HOST}:${port}`, `localhost:${port}`])
 
@@ -97,6 +171,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end('Method not allowed')
+      return
+    }
+    // The raw path, before any decoding or dot-segment removal: a download name is taken as sent.
+    if ((req.url ?? '').startsWith(DOWNLOAD_PREFIX)) {
+      serveDownload(req, res).catch((error: unknown) => {
+        report(error, 'download')
+        if (!res.headersSent) res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found')
+        else res.destroy()
+      })
       return
     }
     let relative: string
@@ -127,6 +210,57 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     else createReadStream(file).pipe(res)
   }
 
+  const notFound = (res: ServerResponse): void => {
+    res.writeHead(404, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }).end('Not found')
+  }
+
+  /**
+   * `GET /download/<name>?token=…`: a regular file directly inside the exports folder, as an
+   * attachment. The token is checked before the file system is looked at, and every other failure
+   * is the same 404, so the answer never tells whether some path exists.
+   */
+  const serveDownload = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const raw = req.url ?? ''
+    const query = raw.indexOf('?')
+    const given = new URLSearchParams(query < 0 ? '' : raw.slice(query + 1)).get('token')
+    if (!sameToken(given, token)) {
+      res.writeHead(401, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }).end('Unauthorized')
+      return
+    }
+    const name = downloadNameOf(query < 0 ? raw : raw.slice(0, query))
+    if (name === null || exportsDir === undefined) return notFound(res)
+    const path = join(exportsDir, name)
+    const seen = await lstat(path).catch(() => null)
+    if (!seen?.isFile()) return notFound(res)
+    const handle = await open(path, DOWNLOAD_OPEN_FLAGS).catch(() => null)
+    if (!handle) return notFound(res)
+    let streaming = false
+    try {
+      // What was opened must be the regular file that was looked at, not one swapped in since.
+      const opened = await handle.stat()
+      if (!opened.isFile() || opened.ino !== seen.ino || opened.dev !== seen.dev) return notFound(res)
+      res.writeHead(200, {
+        'Content-Type': DOWNLOAD_TYPES[name.slice(name.lastIndexOf('.') + 1)]!,
+        'Content-Length': opened.size,
+        'Content-Disposition': `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        'Content-Security-Policy': HOST_CSP,
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-store',
+      })
+      if (req.method === 'HEAD' || opened.size === 0) {
+        res.end()
+        return
+      }
+      streaming = true
+      // Exactly the bytes announced, even if the file grows meanwhile; the stream closes the handle.
+      // A client that goes away mid-download ends the pipeline with an error that is no bug.
+      await pipeline(handle.createReadStream({ start: 0, end: opened.size - 1 }), res).catch(() => res.destroy())
+    } finally {
+      if (!streaming) await handle.close()
+    }
+  }
+
   const server: Server = createServer((req, res) => {
     try {
       serveFile(req, res)
@@ -153,6 +287,29 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
 
+  /**
+   * Sends one text. A send that throws (the answer's buffer cannot be allocated…) is followed by a
+   * small error answer on the same call, so the page does not wait forever; a write that fails
+   * later means the connection is broken, and only that socket is dropped.
+   */
+  const send = (ws: WebSocket, text: string, answerTo?: { id: CallId }): void => {
+    if (ws.readyState !== ws.OPEN) return
+    const dropOnFailure = (error?: Error): void => {
+      if (error) ws.terminate()
+    }
+    try {
+      ws.send(text, dropOnFailure)
+    } catch (error) {
+      report(error, 'send')
+      try {
+        if (answerTo) ws.send(JSON.stringify({ id: answerTo.id, result: UNSENT_ANSWER }), dropOnFailure)
+        else ws.terminate()
+      } catch {
+        ws.terminate()
+      }
+    }
+  }
+
   wss.on('connection', (ws: WebSocket) => {
     const clientId = `ws-${randomUUID()}`
     sockets.set(ws, clientId)
@@ -163,13 +320,18 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         message = JSON.parse(data.toString()) as typeof message
         if (typeof message !== 'object' || message === null) throw new Error('not an object')
       } catch {
-        ws.send(JSON.stringify({ id: null, result: { ok: false, error: { code: 'input/invalid', message: 'message: must be a JSON object { id, channel, payload }', details: { field: 'message' } } } }))
+        send(ws, MALFORMED_MESSAGE_ANSWER)
         return
       }
-      const id = typeof message.id === 'number' || typeof message.id === 'string' ? message.id : null
-      void options.router.invoke(message.channel, message.payload, { clientId }).then((result) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, result }))
-      })
+      const id: CallId = typeof message.id === 'number' || typeof message.id === 'string' ? message.id : null
+      // The router never rejects; should that ever break, the call still gets an answer.
+      options.router.invokeAsJson(id, message.channel, message.payload, { clientId }).then(
+        (text) => send(ws, text, { id }),
+        (error: unknown) => {
+          report(error, 'call')
+          send(ws, JSON.stringify({ id, result: UNSENT_ANSWER }))
+        },
+      ).catch((error: unknown) => report(error, 'send'))
     })
     ws.on('close', () => {
       sockets.delete(ws)
@@ -179,8 +341,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   })
 
   const broadcast = <E extends EventName>(event: E, payload: Events[E]): void => {
-    const text = JSON.stringify({ event, payload })
-    for (const ws of sockets.keys()) if (ws.readyState === ws.OPEN) ws.send(text)
+    let text: string
+    try {
+      text = JSON.stringify({ event, payload })
+    } catch (error) {
+      // An event that cannot be encoded is lost, not the host.
+      report(error, event)
+      return
+    }
+    for (const ws of sockets.keys()) send(ws, text)
   }
   const unsubscribe = [
     options.events.onDidProgress((e) => broadcast('jobs:did-progress', e)),
@@ -194,6 +363,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       resolveListen()
     })
   })
+  // Past start, a server error (out of file descriptors while accepting…) is logged, not thrown.
+  server.on('error', (error) => report(error, 'server'))
+  wss.on('error', (error) => report(error, 'server'))
   const address = server.address()
   port = typeof address === 'object' && address ? address.port : 0
 

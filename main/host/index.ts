@@ -1,2 +1,11 @@
 /** The browser host: the renderer and the service contract over HTTP + WebSocket on 127.0.0.1. */
-export { startBrowserHost, HOST_CSP, MAX_MESSAGE_BYTES, type BrowserHost, type BrowserHostOptions, type EventSource } from './browser-host.js'
+export {
+  startBrowserHost,
+  downloadNameOf,
+  HOST_CSP,
+  MAX_DOWNLOAD_NAME_CHARS,
+  MAX_MESSAGE_BYTES,
+  type BrowserHost,
+  type BrowserHostOptions,
+  type EventSource,
+} from './browser-host.js'

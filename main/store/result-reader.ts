@@ -8,6 +8,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type Database from 'better-sqlite3'
+import { JsonLimitError, MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json.js'
 import { AppError, invalidInput } from '../../shared/errors.js'
 import { escapeLike } from '../sources/index.js'
 import { isDomain, type Domain, type EventRow, type LineageEdge, type LineageNode, type LineageResult, type SeedResult } from '../../shared/trace.js'
@@ -26,6 +27,33 @@ import {
 
 /** Most rows one page may hold. */
 export const MAX_PAGE_LIMIT = 1000
+
+/**
+ * Longest text of one cell a page carries: 16 384 characters. A longer cell is cut inside SQLite
+ * to its first 16 384 characters followed by {@link cutMarkerOf} its full length, so a huge cell
+ * (a hostile file's 64 MB one) never even reaches JavaScript; exports keep every cell whole. The
+ * cells the app writes are ids, times, numbers and the MSD detail's `, `-separated lists of one
+ * lot's machines and materials, far shorter than that, so only a file made to hurt is cut. At the
+ * cap a page of {@link MAX_PAGE_LIMIT} rows stays a bounded answer, and one that is still too
+ * large is refused by the IPC answer cap rather than sent.
+ */
+export const MAX_CELL_CHARS = 16_384
+
+/**
+ * What follows the kept part of a cut cell: `… [cut: 67 108 864 characters]`, with the full length
+ * in characters, its digits grouped by spaces (no locale's separators), the same in every language.
+ */
+export function cutMarkerOf(length: number): string {
+  return `… [cut: ${String(length).replace(/\B(?=(\d{3})+$)/g, ' ')} characters]`
+}
+
+/** One page column in SQL: the cell as stored, or cut to {@link MAX_CELL_CHARS} with {@link cutMarkerOf}. */
+function pageColumnSql(column: string): string {
+  const cell = `t.${quoteIdentifier(column)}`
+  // Must build exactly what cutMarkerOf builds.
+  const marker = `'… [cut: ' || replace(printf('%,d', length(${cell})), ',', ' ') || ' characters]'`
+  return `CASE WHEN length(${cell}) > ${MAX_CELL_CHARS} THEN substr(${cell}, 1, ${MAX_CELL_CHARS}) || ${marker} ELSE ${cell} END AS ${quoteIdentifier(column)}`
+}
 
 /** Most filter conditions on one page. */
 export const MAX_PAGE_FILTERS = 16
@@ -115,13 +143,16 @@ export interface ResultFileReader {
   domainColumns(domain: Domain): string[] | null
   /** Rows per stored domain. */
   domainCounts(): Partial<Record<Domain, number>>
-  /** One page of a domain. Unknown columns and bad values are `input/invalid` naming the field. */
+  /**
+   * One page of a domain. Unknown columns and bad values are `input/invalid` naming the field. A
+   * cell longer than {@link MAX_CELL_CHARS} is cut and ends with {@link cutMarkerOf} its length.
+   */
   page(domain: Domain, options?: PageOptions): PageResult
-  /** Every row of a domain in written order, in chunks, yielding to the event loop between them. */
+  /** Every row of a domain in written order, in chunks, yielding to the event loop between them; cells are whole. */
   allRows(domain: Domain, options?: AllRowsOptions): AsyncGenerator<EventRow[], void, undefined>
   /** Columns of a stored MSD output table, or null when the result has none. */
   msdColumns(table: MsdTable): string[] | null
-  /** One page of an MSD output table (detail rows, suspects); its default order is the analysis's. */
+  /** One page of an MSD output table (detail rows, suspects); its default order is the analysis's. Long cells are cut as in {@link page}. */
   msdPage(table: MsdTable, options?: PageOptions): PageResult
   /** Every row of an MSD output table in its default order, in chunks. */
   msdRows(table: MsdTable, options?: AllRowsOptions): AsyncGenerator<EventRow[], void, undefined>
@@ -129,11 +160,19 @@ export interface ResultFileReader {
   close(): void
 }
 
+/**
+ * Longest JSON value the reader parses, in characters: an imported file was checked against the
+ * same limit, and the app's own largest parts (a 114 000-lot trace's lineage maps) are a few MB.
+ */
+const MAX_JSON_CHARS = 64 * 1024 * 1024
+
 function parseJson<T>(text: string, what: string, path: string): T {
   try {
-    return JSON.parse(text) as T
-  } catch {
-    throw new AppError('storage/unreadable', `The result file ${path} has a damaged ${what}.`, { path })
+    // Bounded in depth too: an answer built from a deeper value could not be serialized.
+    return parseBoundedJson(text, { maxChars: MAX_JSON_CHARS, maxDepth: MAX_JSON_DEPTH }) as T
+  } catch (error) {
+    const why = error instanceof JsonLimitError && error.reason !== 'not-json' ? ` (it ${error.message})` : ''
+    throw new AppError('storage/unreadable', `The result file ${path} has a damaged ${what}${why}.`, { path })
   }
 }
 
@@ -176,11 +215,14 @@ class SqliteResultFileReader implements ResultFileReader {
   private readonly statements = new StatementCache(() => this.open())
   /** Filtered or ad-hoc ordered views, by filter and order, least recently used first. */
   private readonly matchLists = new Map<string, Uint32Array>()
+  /** Tables the file really has: a sort table the manifest names but the file lacks is not used. */
+  private readonly tables: ReadonlySet<string>
 
   constructor(readonly path: string) {
     this.db = openConnection(path, 'result-reader')
     try {
       this.meta = this.readManifest()
+      this.tables = new Set(this.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[])
       for (const domain of this.meta.domains) {
         const info = this.db.pragma(`table_info(${quoteIdentifier(eventTableOf(domain))})`) as { name: string }[]
         if (info.length === 0) throw new AppError('storage/unreadable', `The result file ${path} lists ${domain} but has no table for it.`, { path })
@@ -323,7 +365,11 @@ class SqliteResultFileReader implements ResultFileReader {
         columns,
         known: columns ?? eventColumnsOf(domain),
         total: this.meta.row_counts[domain] ?? 0,
-        sortTable: (column) => (this.meta.sort_columns[domain]?.includes(column) ? sortTableOf(domain, column) : null),
+        // A column without a sort table (none listed, or the file lacks it) is ordered once and kept as a list.
+        sortTable: (column) => {
+          const table = sortTableOf(domain, column)
+          return this.meta.sort_columns[domain]?.includes(column) && this.tables.has(table) ? table : null
+        },
       },
       options,
     )
@@ -349,8 +395,20 @@ class SqliteResultFileReader implements ResultFileReader {
     )
   }
 
-  /** One page of a stored table (a domain or an MSD output table); see {@link ResultFileReader.page}. */
+  /**
+   * One page of a stored table (a domain or an MSD output table); see {@link ResultFileReader.page}.
+   * Bad arguments are `input/invalid` naming the field; a failure of SQLite itself (a damaged
+   * file) is `storage/unreadable`, never a raw SQLite error.
+   */
   private pageOf(spec: PagedTable, options: PageOptions): PageResult {
+    try {
+      return this.readPage(spec, options)
+    } catch (error) {
+      throw toStorageError(error, `Reading a page of ${spec.label} from the result file ${this.path}`, this.path, 'storage/unreadable')
+    }
+  }
+
+  private readPage(spec: PagedTable, options: PageOptions): PageResult {
     const { columns } = spec
     if (typeof options !== 'object' || options === null) throw invalidInput('options', 'must be an object')
     const offset = options.offset === undefined ? 0 : assertWholeNumber(options.offset, 'offset', 0, Number.MAX_SAFE_INTEGER)
@@ -404,7 +462,8 @@ class SqliteResultFileReader implements ResultFileReader {
 
     if (columns === undefined) return { rows: [], total: 0, offset, limit }
     const table = quoteIdentifier(spec.table)
-    const select = columns.map((c) => `t.${quoteIdentifier(c)}`).join(', ')
+    // Long cells are cut here, in every kind of page below; the row order and filters see them whole.
+    const select = columns.map(pageColumnSql).join(', ')
 
     if (where.length === 0) {
       const total = spec.total

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 
 /**
  * The browser host's own guards, seen from a page it served: the socket refused without the
- * token, a malformed payload answered with input/invalid. (The workspace itself is driven
- * through the host in workspace.spec.ts.)
+ * token, a malformed payload answered with input/invalid, an export downloaded only with the
+ * token. (The workspace itself is driven through the host in workspace.spec.ts.)
  */
 test.describe('browser host (mes-trace serve)', () => {
   let server: ChildProcess | undefined
@@ -63,5 +63,32 @@ test.describe('browser host (mes-trace serve)', () => {
     })
     expect(outcome.withoutToken).toBe('closed')
     expect(outcome.answer).toMatchObject({ id: 7, result: { ok: false, error: { code: 'input/invalid', details: { field: 'jobId' } } } })
+  })
+
+  test('downloads a file of the data folder’s exports folder as an attachment, only with the token', async ({ page }) => {
+    mkdirSync(join(dataDir, 'exports'), { recursive: true })
+    writeFileSync(join(dataDir, 'exports', 'lots-e2e.csv'), 'lot\nGA-1\n')
+    await page.goto(url)
+    const statuses = await page.evaluate(async () => {
+      const token = new URLSearchParams(location.search).get('token')!
+      const withToken = await fetch(`/download/lots-e2e.csv?token=${encodeURIComponent(token)}`)
+      return {
+        withToken: withToken.status,
+        type: withToken.headers.get('content-type'),
+        withoutToken: (await fetch('/download/lots-e2e.csv')).status,
+        traversal: (await fetch(`/download/..%2fexports%2flots-e2e.csv?token=${encodeURIComponent(token)}`)).status,
+      }
+    })
+    expect(statuses).toEqual({ withToken: 200, type: 'text/csv; charset=utf-8', withoutToken: 401, traversal: 404 })
+    const downloaded = page.waitForEvent('download')
+    await page.evaluate(() => {
+      const link = document.createElement('a')
+      link.href = `/download/lots-e2e.csv?token=${encodeURIComponent(new URLSearchParams(location.search).get('token')!)}`
+      document.body.append(link)
+      link.click()
+    })
+    const download = await downloaded
+    expect(download.suggestedFilename()).toBe('lots-e2e.csv')
+    expect(readFileSync(await download.path(), 'utf8')).toBe('lot\nGA-1\n')
   })
 })

@@ -64,6 +64,19 @@ describe('registerIpcTransport', () => {
     expect(handler).toHaveBeenCalledTimes(1)
   })
 
+  it('answers with an error, before the structured clone, an answer nested 150 000 levels deep', async () => {
+    let deep: unknown[] = []
+    for (let i = 0; i < 150_000; i++) deep = [deep]
+    const ipc = fakeIpcMain()
+    const handlers = { 'app:version': () => deep, 'sources:list': () => [] } as unknown as Handlers
+    registerIpcTransport({ ipcMain: ipc, router: new ServiceRouter({ handlers }) })
+    const answer = await ipc.handlers.get('app:version')!(event(APP_FRAME), {})
+    expect(answer).toMatchObject({ ok: false, error: { code: 'internal/unexpected' } })
+    // What Electron would clone next is a small plain object.
+    expect(structuredClone(answer)).toEqual(answer)
+    expect(await ipc.handlers.get('sources:list')!(event(APP_FRAME), {})).toEqual({ ok: true, value: [] })
+  })
+
   it.each(CHANNELS)('%s refuses a malformed payload with input/invalid naming the field (IPC)', async (channel) => {
     const ipc = fakeIpcMain()
     registerIpcTransport({ ipcMain: ipc, router })
