@@ -33,6 +33,16 @@ export type ErrorCode =
   | 'storage/unreadable'
   /** A catalog or result file was written by a newer version of the app; `details` names both versions. */
   | 'storage/incompatible'
+  /**
+   * A result file offered for import is not exactly what the app writes (foreign schema, views or
+   * triggers, damaged pages, a manifest that does not match its tables…); the message names what.
+   */
+  | 'import/invalid'
+  /**
+   * An export target is not allowed: an existing file (without `--force`), something that is not a
+   * regular file, or a file of the data folder outside its `exports` folder; `details.path` names it.
+   */
+  | 'export/refused'
   /** No job with that id in the catalog (never existed, expired or deleted). */
   | 'job/not-found'
   /** The app or the machine stopped while the job ran; found on the next start. */
@@ -57,6 +67,8 @@ export type ErrorCode =
   | 'policy/locked'
   /** A call came from a frame that is not the app's own page (the desktop shell refuses it). */
   | 'ipc/forbidden'
+  /** An answer was larger than a transport carries; `details.bytes` and `details.maxBytes` say by how much. */
+  | 'ipc/too-large'
   /** A bug: anything not anticipated. */
   | 'internal/unexpected'
 

@@ -8,7 +8,8 @@ import type { Domain, QualityMeta, TraceProgress } from './trace.js'
 
 /**
  * Where a worker reads from. Secrets never travel in this object: a PostgreSQL URL carries no
- * password (the engine hands it to the worker's environment as PGPASSWORD, never to the catalog).
+ * password (the engine hands it to the worker in the `start` message's `password`, never to the
+ * catalog or the worker's environment).
  */
 export type WorkerSourceSpec =
   | { kind: 'sqlite'; path: string }
@@ -43,6 +44,11 @@ export type MainToWorkerMessage =
       jobId: string
       request: NormalizedTraceRequest
       source: WorkerSourceSpec
+      /**
+       * The source's password, when it needs one: in this message only, never in the worker's
+       * environment, which other processes of the same user can read.
+       */
+      password?: string
       /** Final path of the result file; the worker writes `<path>.partial` and renames when done. */
       resultPath: string
       limits: WorkerTraceLimits
@@ -51,6 +57,36 @@ export type MainToWorkerMessage =
     }
   /** Stop as soon as possible; the engine kills the process after a grace period anyway. */
   | { type: 'cancel'; jobId: string }
+  /**
+   * Check a result file offered for import (the engine's private copy of it) and report what it
+   * holds, or why it is refused. `jobId` is the id the import will give it.
+   */
+  | {
+      type: 'inspect'
+      jobId: string
+      /** The file to check (the engine's private copy). */
+      path: string
+      /** The file as the person gave it, for messages. */
+      name: string
+    }
+
+/** What a worker found in a result file offered for import, for the job row the import makes. */
+export interface WorkerInspection {
+  /** The job id written in the file (the job it was exported from). */
+  fileJobId: string
+  /** The file's request, validated and normalized by this version. */
+  request: NormalizedTraceRequest
+  /** The source the rows were read from, as a person reads it. */
+  source: string
+  /** When the source was read (epoch ms). */
+  asOf: number
+  domains: Domain[]
+  rowCounts: Partial<Record<Domain, number>>
+  quality: QualityMeta | null
+  seedCount: number
+  cidCount: number
+  bytes: number
+}
 
 /** Row counts and quality of a finished trace, as recorded in the catalog. */
 export interface WorkerJobSummary {
@@ -76,10 +112,14 @@ export type WorkerToMainMessage =
   | { type: 'log'; jobId: string; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'done'; jobId: string; summary: WorkerJobSummary }
   | { type: 'error'; jobId: string; error: AppErrorData }
+  /** The answer to `inspect`: the file is accepted (a refusal is an `error` with `import/invalid`). */
+  | { type: 'inspected'; jobId: string; inspection: WorkerInspection }
 
 /** Narrows an unknown message from a worker; anything else is a protocol violation. */
 export function isWorkerToMainMessage(value: unknown): value is WorkerToMainMessage {
   if (typeof value !== 'object' || value === null) return false
   const type = (value as { type?: unknown }).type
-  return type === 'ready' || type === 'init-failed' || type === 'progress' || type === 'log' || type === 'done' || type === 'error'
+  return (
+    type === 'ready' || type === 'init-failed' || type === 'progress' || type === 'log' || type === 'done' || type === 'error' || type === 'inspected'
+  )
 }

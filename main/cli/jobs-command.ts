@@ -17,7 +17,7 @@ import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { isDomain, DOMAINS, PROFILES, type Domain, type EventRow, type Profile, type QualityMeta } from '../../shared/trace.js'
 import type { JobEngine } from '../engine/index.js'
 import {
-  JOB_STATUSES, MAX_JOB_PAGE, MAX_PAGE_LIMIT, assertJobId, openResultFile, type Catalog, type MsdTable, type JobRow, type JobStatus, type PageSort, type ResultFileReader,
+  JOB_STATUSES, MAX_JOB_PAGE, MAX_PAGE_LIMIT, assertJobId, type Catalog, type MsdTable, type JobRow, type JobStatus, type PageSort, type ResultFileReader,
 } from '../store/index.js'
 import { EVENT_DOMAINS } from '../trace/index.js'
 import { dataDirOf, openCliEngine } from './cli-engine.js'
@@ -28,6 +28,7 @@ import {
 import type { CliIo } from './main.js'
 import { formatAggregation } from './msd-format.js'
 import { formatOutcome, progressPrinter, whenJobEnds, type RunJson } from './run-command.js'
+import { rerunPasswordOf } from './password-stdin.js'
 
 type Flags = Record<string, string | boolean | undefined>
 
@@ -538,7 +539,8 @@ export async function rerunCommand(positionals: readonly string[], flags: Flags,
       const stopProgress = engine.onDidProgress((event) => {
         if (event.jobId === newId) progress.update(event.progress)
       })
-      newId = engine.rerun(jobId).jobId
+      // A server's password comes from this command's environment (PGPASSWORD…), else ~/.pgpass.
+      newId = engine.rerun(jobId, rerunPasswordOf(old.source_id)).jobId
       json.job_id = newId
       if (!flags.json) io.stderr(`Running ${jobId} again as ${newId}\n`)
       await whenJobEnds(engine, newId)
@@ -620,16 +622,16 @@ export async function exportCommand(positionals: readonly string[], flags: Flags
   } else if (flags.detail === true) table = 'detail'
   else if (flags.suspects === true) table = 'suspects'
   if (format === 'sqlite' && selections.length > 0) throw invalidInput(`--${selections[0]}`, 'applies to csv and xlsx only (the sqlite copy holds everything)')
-  return withStore(flags, io, async ({ engine }) => {
+  return withStore(flags, io, async ({ engine, dataDir }) => {
     const reader = engine.reader(jobId)
     let files: ExportedFile[]
     try {
-      files = await exportResult(reader, { format, path: out, ...(table ? { table } : {}), overwrite: flags.force === true })
+      files = await exportResult(reader, { format, path: out, ...(table ? { table } : {}), replace: flags.force === true, dataDir })
     } catch (error) {
       // The exporter names its own fields; on the command line they are flags.
       const data = toErrorData(error)
       const field = data.details?.field
-      if (data.code === 'storage/write-failed' && data.details?.exists === true) {
+      if (data.code === 'export/refused' && data.details?.exists === true) {
         throw new AppError(data.code, `${String(data.details.path)} already exists; pass --force to replace it or --out to write elsewhere`, data.details)
       }
       if (data.code !== 'input/invalid' || (field !== 'table' && field !== 'path')) throw error
@@ -658,17 +660,19 @@ export async function exportCommand(positionals: readonly string[], flags: Flags
 
 /**
  * `mes-trace import FILE`: registers a finished result file exported elsewhere as a finished job
- * of this data directory. The file is copied into the results folder under a new job id and a
- * catalog row is written from its manifest, pinned so it does not expire. The row is inserted
- * whole (already finished) in one transaction, so no engine ever sees it queued and tries to run
- * it; until it is inserted the copy carries the partial suffix that start-up recovery removes.
+ * of this data directory (see `importResultFile`: copied, checked in a worker process, then
+ * given a pinned catalog row). A file that is not exactly what the app writes is `import/invalid`.
  */
 export async function importCommand(positionals: readonly string[], flags: Flags, io: CliIo): Promise<number> {
-  const file = resolve(onePositional(positionals, 'FILE', 'mes-trace import exported-result.sqlite'))
-  // Checked before the catalog is opened: a file that is not a finished result writes nothing.
-  openResultFile(file).close()
-  return withStore(flags, io, async ({ dataDir, catalog, settings }) => {
-    const { row, fileJobId, asOf } = await importResultFile(file, { catalog, dataDir, settings })
+  const file = resolve(onePositional(positionals, 'FILE', 'mes-trace import exported-result.mtr'))
+  return withStore(flags, io, async ({ dataDir, catalog, settings, engine }) => {
+    // The file is checked in a worker process under a time limit, never read here.
+    const { row, fileJobId, asOf } = await importResultFile(file, {
+      catalog,
+      dataDir,
+      settings,
+      inspect: (path, jobId, name) => engine.inspectResultFile(path, jobId, { name }),
+    })
     if (flags.json) {
       io.stdout(`${JSON.stringify({ ...jobJson(row), imported_from: file, file_job_id: fileJobId })}\n`)
     } else {

@@ -13,6 +13,7 @@ export {
   type WorkerSpawnOptions,
 } from './worker-host.js'
 export { NodeWorkerHost, WORKER_STDIO_DRAIN_MS, type NodeWorkerHostOptions } from './node-worker-host.js'
+export { WORKER_ENV_NAMES, WORKER_ENV_PREFIXES, isWorkerEnvName, workerEnvOf } from './worker-env.js'
 export {
   WorkerConnection,
   WORKER_INIT_FAILED_EXIT_GRACE_MS,
@@ -59,3 +60,4 @@ export {
   type JobStatusEvent,
 } from './job-engine.js'
 export { traceWorkerEntry } from './worker-entry.js'
+export { INSPECT_BASE_MS, INSPECT_MS_PER_BYTE, inspectInWorker, inspectTimeoutMsOf, type InspectInWorkerOptions } from './result-inspection.js'

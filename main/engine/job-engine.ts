@@ -5,7 +5,7 @@
  * desktop app run the same engine with different worker hosts.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import PQueue from 'p-queue'
 import { AppError, toErrorData, type AppErrorData } from '../../shared/errors.js'
@@ -14,7 +14,7 @@ import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } fr
 import { daysBetween } from '../../shared/time.js'
 import { isPattern } from '../../shared/tokens.js'
 import type { Domain, TraceProgress } from '../../shared/trace.js'
-import type { WorkerJobSummary, WorkerSourceSpec, WorkerToMainMessage } from '../../shared/worker-protocol.js'
+import type { WorkerInspection, WorkerJobSummary, WorkerSourceSpec, WorkerToMainMessage } from '../../shared/worker-protocol.js'
 import { parseSourceSpec, passwordEnvOf, sourceIdOf, withoutPassword } from '../sources/index.js'
 import {
   openResultFile,
@@ -31,6 +31,7 @@ import {
 import type { WorkerHandle, WorkerHost } from './worker-host.js'
 import { RssWatchdog, workerRssSampler } from './rss-watchdog.js'
 import { workerExitError } from './worker-exit.js'
+import { inspectInWorker, inspectTimeoutMsOf } from './result-inspection.js'
 
 /** Progress pushed to listeners (≤ 10 per second per job). */
 export interface JobProgressEvent {
@@ -169,7 +170,10 @@ export class JobEngine {
   private readonly statusListeners = new Set<Listener<JobStatusEvent>>()
   private readonly lastProgressAt = new Map<string, number>()
   private readonly readers = new Map<string, ResultFileReader>()
-  /** Source passwords of jobs, as the environment their worker reads them from (never stored). */
+  /**
+   * Source passwords of jobs, by the variable a client of the source reads them from (never
+   * stored; handed to the job's worker in its start message).
+   */
   private readonly secrets = new Map<string, Record<string, string>>()
   private sweeper: NodeJS.Timeout | undefined
   private stopped = false
@@ -308,6 +312,30 @@ export class JobEngine {
     const reader = openResultFile(row.result_path)
     this.readers.set(jobId, reader)
     return reader
+  }
+
+  /**
+   * Checks a result file offered for import in a worker process, under a time limit that grows
+   * with its size: resolves with what it holds, rejects with `import/invalid` saying why it is
+   * refused. `jobId` is the id the import will give it; `name` is how messages call the file
+   * (the path the person gave, when `path` is a private copy). Nothing in this process reads it.
+   */
+  async inspectResultFile(path: string, jobId: string, options: { name?: string; timeoutMs?: number } = {}): Promise<WorkerInspection> {
+    let bytes = 0
+    try {
+      bytes = statSync(path).size
+    } catch {
+      // The worker reports a file it cannot read.
+    }
+    return inspectInWorker({
+      host: this.host,
+      entry: this.options.workerEntry,
+      path,
+      ...(options.name !== undefined ? { name: options.name } : {}),
+      jobId,
+      maxOldSpaceMb: this.settings.TRACE_WORKER_MAX_MEMORY_MB,
+      timeoutMs: options.timeoutMs ?? inspectTimeoutMsOf(bytes),
+    })
   }
 
   private closeReader(jobId: string): void {
@@ -453,7 +481,6 @@ export class JobEngine {
             entry: this.options.workerEntry,
             maxOldSpaceMb: maxMemoryMb,
             serviceName: `trace ${jobId}`,
-            ...(this.secrets.has(jobId) ? { env: this.secrets.get(jobId)! } : {}),
           })
           .then((handle) => {
             run.handle = handle
@@ -481,11 +508,15 @@ export class JobEngine {
               }),
             )
             if (run.cancelRequested) handle.kill()
+            // The source's password travels in the start message, never in the worker's
+            // environment (which any process of the user can read in /proc or a debugger).
+            const password = Object.values(this.secrets.get(jobId) ?? {})[0]
             handle.send({
               type: 'start',
               jobId,
               request: row.request,
               source: sourceOf(row),
+              ...(password ? { password } : {}),
               resultPath: row.result_path!,
               appVersion: this.options.appVersion,
               limits: {

@@ -5,7 +5,7 @@
  */
 import { AppError, toErrorData } from '../../shared/errors.js'
 import { TRACE_STAGES, type TraceProgress } from '../../shared/trace.js'
-import type { MainToWorkerMessage, WorkerJobSummary } from '../../shared/worker-protocol.js'
+import type { MainToWorkerMessage, WorkerInspection, WorkerJobSummary } from '../../shared/worker-protocol.js'
 import type { ResultFileWriter } from '../store/index.js'
 import { connectToMain, failInit } from './worker-port.js'
 import type * as SourcesModule from '../sources/index.js'
@@ -25,6 +25,7 @@ async function loadModules(): Promise<{
   createResultFile: typeof StoreModule.createResultFile
   runTrace: typeof TraceModule.runTrace
   runMsdAnalysis: typeof MsdModule.runMsdAnalysis
+  inspectResultFile: typeof StoreModule.inspectResultFile
 }> {
   const [sources, store, trace, msd] = await Promise.all([
     import('../sources/index.js'),
@@ -32,14 +33,20 @@ async function loadModules(): Promise<{
     import('../trace/index.js'),
     import('../msd/index.js'),
   ])
-  return { openSource: sources.openSource, createResultFile: store.createResultFile, runTrace: trace.runTrace, runMsdAnalysis: msd.runMsdAnalysis }
+  return {
+    openSource: sources.openSource,
+    createResultFile: store.createResultFile,
+    runTrace: trace.runTrace,
+    runMsdAnalysis: msd.runMsdAnalysis,
+    inspectResultFile: store.inspectResultFile,
+  }
 }
 
 const modules = await loadModules().catch((error: unknown) => {
   const cause = error instanceof Error ? error.message : String(error)
   return failInit(port, new AppError('worker/init-failed', `The trace worker could not start: ${cause}`).toJSON())
 })
-const { openSource, createResultFile, runTrace, runMsdAnalysis } = modules
+const { openSource, createResultFile, runTrace, runMsdAnalysis, inspectResultFile } = modules
 
 async function runJob(message: Extract<MainToWorkerMessage, { type: 'start' }>, signal: AbortSignal): Promise<void> {
   const { jobId } = message
@@ -52,7 +59,7 @@ async function runJob(message: Extract<MainToWorkerMessage, { type: 'start' }>, 
     port.postToMain({ type: 'progress', jobId, progress, rssBytes: process.memoryUsage.rss(), at: now })
   }
   try {
-    const { source, schema } = await openSource(message.source)
+    const { source, schema } = await openSource(message.source, { takeEnvPassword: true, ...(message.password ? { password: message.password } : {}) })
     for (const warning of schema.warnings) port.postToMain({ type: 'log', jobId, level: 'warn', message: warning })
     try {
       writer = createResultFile(message.resultPath, {
@@ -130,6 +137,30 @@ async function runJob(message: Extract<MainToWorkerMessage, { type: 'start' }>, 
   }
 }
 
+/** Checks a result file offered for import (see the engine's `inspectResultFile`). */
+function inspectJob(message: Extract<MainToWorkerMessage, { type: 'inspect' }>): void {
+  const { jobId } = message
+  try {
+    const found = inspectResultFile(message.path, { name: message.name })
+    const { manifest } = found
+    const inspection: WorkerInspection = {
+      fileJobId: manifest.job_id,
+      request: found.request,
+      source: manifest.source,
+      asOf: manifest.as_of,
+      domains: manifest.domains,
+      rowCounts: manifest.row_counts,
+      quality: manifest.quality,
+      seedCount: found.seedCount,
+      cidCount: found.cidCount,
+      bytes: found.bytes,
+    }
+    port.postToMain({ type: 'inspected', jobId, inspection })
+  } catch (error) {
+    port.postToMain({ type: 'error', jobId, error: toErrorData(error) })
+  }
+}
+
 let current: AbortController | undefined
 
 // A child process whose parent died (kill -9 of the app or the CLI) loses its IPC channel: stop at
@@ -139,6 +170,12 @@ process.on('disconnect', () => process.exit(1))
 port.onMainMessage((message) => {
   if (message.type === 'cancel') {
     current?.abort()
+    return
+  }
+  if (message.type === 'inspect' && !current) {
+    current = new AbortController()
+    inspectJob(message)
+    void port.exit(0)
     return
   }
   if (message.type === 'start' && !current) {

@@ -45,7 +45,7 @@ export interface MainPort {
 export function isMainToWorkerMessage(value: unknown): value is MainToWorkerMessage {
   if (typeof value !== 'object' || value === null) return false
   const { type, jobId } = value as { type?: unknown; jobId?: unknown }
-  return (type === 'start' || type === 'cancel') && typeof jobId === 'string'
+  return (type === 'start' || type === 'cancel' || type === 'inspect') && typeof jobId === 'string'
 }
 
 /**

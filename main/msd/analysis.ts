@@ -11,7 +11,6 @@ import {
   MSD_UNKNOWN,
   MSD_SUSPECTS_IN_AGGREGATION,
   SUSPECT_COLUMNS,
-  detailColumnsOf,
   type BackwardAggregation,
   type ForwardAggregation,
   type MachineAttribution,
@@ -22,7 +21,7 @@ import { stationGroupByName } from '../../shared/stations.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, LineageResult, QualityMeta, SeedResult } from '../../shared/trace.js'
 import type { MesSource } from '../sources/index.js'
-import { msdTableOf, type ResultFileWriter } from '../store/index.js'
+import { msdStoredColumnsOf, msdTableOf, type ResultFileWriter } from '../store/index.js'
 import { analyzeBackward, fillBackwardDetail } from './backward.js'
 import { fetchDetection, fetchResourceFamilies } from './detection.js'
 import { analyzeForward, fillForwardDetail } from './forward.js'
@@ -105,9 +104,8 @@ export async function runMsdAnalysis(options: MsdAnalysisOptions): Promise<MsdAg
   writer.writeLotCids(lotContainers(seedCids, lineage))
 
   const direction = request.direction
-  const detailColumns = [{ key: 'CONTAINERID', numeric: false }, ...detailColumnsOf(direction)]
-  writer.createMsdTable('detail', detailColumns)
-  if (direction === 'backward') writer.createMsdTable('suspects', SUSPECT_COLUMNS)
+  writer.createMsdTable('detail', msdStoredColumnsOf('detail', direction))
+  if (direction === 'backward') writer.createMsdTable('suspects', msdStoredColumnsOf('suspects', direction))
 
   options.onProgress?.('aggregating')
   const warnings = qualityWarnings(request, options.quality)

@@ -97,10 +97,14 @@ class SqliteMesSource implements MesSource {
  */
 export async function openSqliteSource(path: string): Promise<MesSource> {
   const full = resolve(path)
+  // One message whether the file is missing, unreadable or not a database: a path typed in a page
+  // must not tell the page which files exist.
+  const unreachable = (cause?: unknown): AppError =>
+    new AppError('source/unreachable', `The SQLite source ${full} cannot be opened: it does not exist, cannot be read, or is not a SQLite database.`, { path: full }, cause === undefined ? undefined : { cause })
   try {
     await access(full, constants.R_OK)
   } catch {
-    throw new AppError('source/unreachable', `The SQLite source ${full} does not exist or cannot be read.`, { path: full })
+    throw unreachable()
   }
   let db: Database.Database
   try {
@@ -110,8 +114,7 @@ export async function openSqliteSource(path: string): Promise<MesSource> {
     // Touch the schema so a non-database file fails here, not in the middle of a trace.
     db.prepare('SELECT count(*) FROM sqlite_master').get()
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    throw new AppError('source/unreachable', `${full} is not a readable SQLite database: ${message}`, { path: full }, { cause: error })
+    throw unreachable(error)
   }
   return new SqliteMesSource(db, full)
 }

@@ -14,13 +14,17 @@ export {
 export { CATALOG_APPLICATION_ID, Catalog, MAX_JOB_PAGE, openCatalog, type CatalogOptions } from './catalog.js'
 export type { MigrationReport } from './migrate.js'
 export {
-  MSD_TABLES, NUMBER_COLUMNS, RESULT_APPLICATION_ID, RESULT_FORMAT_VERSION, eventTableOf, msdTableOf, type MsdTable, type ResultManifest,
+  MSD_TABLES, NUMBER_COLUMNS, RESULT_APPLICATION_ID, RESULT_FORMAT_VERSION, eventTableOf, msdStoredColumnsOf, msdTableOf, type MsdTable,
+  type ResultManifest,
 } from './result-schema.js'
+export {
+  DEFAULT_INSPECT_LIMITS, RESULT_HEADER_BYTES, inspectResultFile, isResultFileHeader, notAResultFile, type InspectLimits, type ResultFileInspection,
+} from './result-inspect.js'
 export type { SqliteDatabase } from './connection.js'
 export {
   createResultFile, removeOrphanPartials, type CreateResultFileOptions, type FinishResultOptions, type ResultFileWriter,
 } from './result-file.js'
 export {
-  DEFAULT_EXPORT_CHUNK, FILTER_OPS, MAX_PAGE_FILTERS, MAX_PAGE_LIMIT, openResultFile, type AllRowsOptions, type FilterOp, type PageFilter, type PageOptions,
+  DEFAULT_EXPORT_CHUNK, FILTER_OPS, MAX_CELL_CHARS, MAX_PAGE_FILTERS, MAX_PAGE_LIMIT, cutMarkerOf, openResultFile, type AllRowsOptions, type FilterOp, type PageFilter, type PageOptions,
   type PageResult, type PageSort, type ResultFileReader,
 } from './result-reader.js'

@@ -26,7 +26,9 @@ import {
   RESULT_APPLICATION_ID,
   RESULT_FORMAT_VERSION,
   sortColumnsOf,
+  sortIndexSql,
   sortTableOf,
+  sortTableSql,
   type ManifestKey,
   type MsdTable,
   type ResultManifest,
@@ -365,9 +367,9 @@ class SqliteResultFileWriter implements ResultFileWriter {
           const columns = sortColumnsOf(domain)
           for (const column of columns) {
             const q = quoteIdentifier(column)
-            db.exec(`CREATE INDEX ${quoteIdentifier(`${eventTableOf(domain)}__${column}`)} ON ${table} (${q})`)
+            db.exec(sortIndexSql(domain, column))
             const sortTable = quoteIdentifier(sortTableOf(domain, column))
-            db.exec(`CREATE TABLE ${sortTable} (pos INTEGER PRIMARY KEY, seq INTEGER NOT NULL)`)
+            db.exec(sortTableSql(domain, column))
             // Walks the index just built: no sort step, and `_seq` breaks ties as the reader expects.
             db.exec(`INSERT INTO ${sortTable} (seq) SELECT _seq FROM ${table} ORDER BY ${q}, _seq`)
           }
@@ -471,9 +473,17 @@ export function createResultFile(finalPath: string, options: CreateResultFileOpt
 }
 
 /**
- * Start-up recovery: deletes every partial result file (and SQLite companions) in `resultsDir`,
- * left by a worker that died or a machine that stopped. Returns the names removed. A missing
- * folder has nothing to recover.
+ * SQLite companions a finished result file never has: it is written with an in-memory journal
+ * and read read-only in rollback mode, so a `-wal`, `-shm` or `-journal` beside one was left by a
+ * crash or came with a foreign file, and would otherwise be read with it.
+ */
+const STRAY_COMPANIONS = ['.sqlite-wal', '.sqlite-shm', '.sqlite-journal'] as const
+
+/**
+ * Start-up recovery: deletes every partial result file (an interrupted job's, or an import's copy
+ * that never got its catalog row) with its SQLite companions, and every stray `-wal`, `-shm` or
+ * `-journal` beside a result, in `resultsDir`. Returns the names removed. A missing folder has
+ * nothing to recover.
  */
 export function removeOrphanPartials(resultsDir: string): string[] {
   let names: string[]
@@ -485,7 +495,8 @@ export function removeOrphanPartials(resultsDir: string): string[] {
   }
   const removed: string[] = []
   for (const name of names) {
-    if (!PARTIAL_COMPANIONS.some((suffix) => name.endsWith(`${PARTIAL_SUFFIX}${suffix}`))) continue
+    const isPartial = PARTIAL_COMPANIONS.some((suffix) => name.endsWith(`${PARTIAL_SUFFIX}${suffix}`))
+    if (!isPartial && !STRAY_COMPANIONS.some((suffix) => name.endsWith(suffix))) continue
     try {
       rmSync(join(resultsDir, name), { force: true })
       removed.push(name)

@@ -4,6 +4,7 @@
  * reader on another machine needs — request, source, app version, "as of" time, per-domain
  * quality, row counts — is in its manifest.
  */
+import { detailColumnsOf, SUSPECT_COLUMNS } from '../../shared/msd.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, QualityMeta } from '../../shared/trace.js'
 import { EVENT_DOMAINS } from '../trace/index.js'
@@ -85,6 +86,17 @@ export function eventTableOf(domain: Domain): string {
  */
 export function sortTableOf(domain: Domain, column: string): string {
   return `sort_${domain}__${column}`
+}
+
+/** The index a finished result has on a sort column of a domain. */
+export function sortIndexSql(domain: Domain, column: string): string {
+  const name = quoteIdentifier(`${eventTableOf(domain)}__${assertColumnName(column)}`)
+  return `CREATE INDEX ${name} ON ${quoteIdentifier(eventTableOf(domain))} (${quoteIdentifier(column)})`
+}
+
+/** `CREATE TABLE` of a sort table ({@link sortTableOf}). */
+export function sortTableSql(domain: Domain, column: string): string {
+  return `CREATE TABLE ${quoteIdentifier(sortTableOf(domain, assertColumnName(column)))} (pos INTEGER PRIMARY KEY, seq INTEGER NOT NULL)`
 }
 
 /** An event column's declared type. */
@@ -202,6 +214,15 @@ CREATE INDEX msd_lot_cids_by_cid ON msd_lot_cids (cid, lot_cid);
 /** Tables of the MSD output that are paged like a domain. */
 export const MSD_TABLES = ['detail', 'suspects'] as const
 export type MsdTable = (typeof MSD_TABLES)[number]
+
+/**
+ * The columns (after `_seq`) an MSD output table is stored with: the detail rows lead with the
+ * container id, then the original's detail columns of the direction; the suspects have their own.
+ */
+export function msdStoredColumnsOf(table: MsdTable, direction: 'backward' | 'forward'): { key: string; numeric: boolean }[] {
+  if (table === 'suspects') return SUSPECT_COLUMNS.map((c) => ({ key: c.key, numeric: c.numeric }))
+  return [{ key: 'CONTAINERID', numeric: false }, ...detailColumnsOf(direction).map((c) => ({ key: c.key, numeric: c.numeric }))]
+}
 
 /** SQL table of an MSD output table. */
 export function msdTableOf(table: MsdTable): string {

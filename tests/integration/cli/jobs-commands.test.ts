@@ -329,7 +329,7 @@ describe('mes-trace job commands on real jobs', () => {
     await writeFile(junk, 'this is not a result file\n'.repeat(100))
     const bad = await cli('import', junk, '--data-dir', otherDir)
     expect(bad.code).toBe(1)
-    expect(bad.err).toContain('[storage/unreadable]')
+    expect(bad.err).toContain('[import/invalid]')
     expect(bad.err).toContain(junk)
     expect(await cliJson<JobJson[]>('jobs', '--data-dir', otherDir)).toHaveLength(1)
     expect((await readdir(join(otherDir, 'results'))).sort()).toEqual([`${imported.job_id}.sqlite`])

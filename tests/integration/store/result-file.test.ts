@@ -395,6 +395,32 @@ describe('result file', () => {
       expect(error.message).toContain(`up to ${RESULT_FORMAT_VERSION}`)
     })
 
+    it('orders by a column whose sort table the file lacks, and never answers with a raw SQLite error', () => {
+      const w = writer(path)
+      w.writeEvents('history', eventRows('history', 0, 30))
+      w.finish({ domainQuality: { history: quality('complete', 30, 'history') }, quality: quality('complete', 30), completedAt: DONE })
+      const expected = openResultFile(path)
+      const want = expected.page('history', { sort: { column: 'TRACKINQTY', direction: 'desc' }, limit: 10, offset: 3 }).rows
+      expected.close()
+      // The manifest still lists TRACKINQTY as sorted, but its sort table is gone.
+      const db = new Database(path)
+      db.exec('DROP TABLE "sort_history__TRACKINQTY"')
+      db.close()
+      const reader = openResultFile(path)
+      try {
+        expect(reader.page('history', { sort: { column: 'TRACKINQTY', direction: 'desc' }, limit: 10, offset: 3 }).rows).toEqual(want)
+        // A table gone from under an open reader is a storage error naming the file, not SQLite's own.
+        const broken = new Database(path)
+        broken.exec('DROP TABLE events_history')
+        broken.close()
+        const error = thrown(() => reader.page('history', { limit: 5 }))
+        expect(error).toMatchObject({ code: 'storage/unreadable' })
+        expect(error.message).toContain('Reading a page of history from the result file')
+      } finally {
+        reader.close()
+      }
+    })
+
     it('pages MSD tables and refuses a file whose manifest lists one it does not hold', () => {
       const w = writer(path)
       w.createMsdTable('detail', [{ key: 'CONTAINERID', numeric: false }, { key: 'DEFECT_RATE', numeric: true }, { key: 'UPSTREAM_MACHINES', numeric: false }])
@@ -462,13 +488,14 @@ describe('result file', () => {
   })
 
   describe('removeOrphanPartials', () => {
-    it('deletes partial files and their companions, keeps finished results, and copes with a missing folder', () => {
+    it('deletes partial files and their companions and stray -wal/-shm/-journal files, keeps finished results, and copes with a missing folder', () => {
       const results = join(tmp.dir, 'results')
       mkdirSync(results)
-      for (const name of ['trace-evt-000000000001.sqlite.partial', 'trace-evt-000000000002.sqlite.partial-journal', 'trace-evt-000000000003.sqlite', 'notes.txt']) {
+      const stray = ['trace-evt-000000000003.sqlite-journal', 'trace-evt-000000000003.sqlite-shm', 'trace-evt-000000000003.sqlite-wal']
+      for (const name of ['trace-evt-000000000001.sqlite.partial', 'trace-evt-000000000002.sqlite.partial-journal', 'trace-evt-000000000003.sqlite', 'notes.txt', ...stray]) {
         writeFileSync(join(results, name), 'x')
       }
-      expect(removeOrphanPartials(results)).toEqual(['trace-evt-000000000001.sqlite.partial', 'trace-evt-000000000002.sqlite.partial-journal'])
+      expect(removeOrphanPartials(results)).toEqual(['trace-evt-000000000001.sqlite.partial', 'trace-evt-000000000002.sqlite.partial-journal', ...stray])
       expect(readdirSync(results).sort()).toEqual(['notes.txt', 'trace-evt-000000000003.sqlite'])
       expect(removeOrphanPartials(join(tmp.dir, 'nowhere'))).toEqual([])
     })

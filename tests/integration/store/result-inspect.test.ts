@@ -1,0 +1,109 @@
+/**
+ * The check every imported result file passes: a corpus of hostile files made from a real export
+ * (see tests/fixtures/hostile-results.ts), each refused with `import/invalid` for its own reason,
+ * or harmless; the real export itself accepted with what its job row needs.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inspectResultFile, openResultFile } from '../../../main/store/index.js'
+import { jsonDepthExceeds, parseBoundedJson } from '../../../shared/bounded-json.js'
+import { corpusListing, makeExportedResult, makeHostileCorpus, type HostileFile } from '../../fixtures/hostile-results.js'
+import { thrown } from '../../fixtures/thrown.js'
+
+describe('inspectResultFile', () => {
+  let dir: string
+  let base: string
+  let corpus: HostileFile[]
+  let listing: string[]
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mes-trace-inspect-'))
+    base = await makeExportedResult(join(dir, 'base'))
+    corpus = makeHostileCorpus(base, join(dir, 'corpus'))
+    listing = corpusListing(join(dir, 'corpus'))
+  }, 120_000)
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('accepts the real export with its request, counts and domains', () => {
+    const found = inspectResultFile(base)
+    const reader = openResultFile(base)
+    try {
+      const manifest = reader.manifest()
+      expect(found.request).toEqual(manifest.request)
+      expect(found.manifest.row_counts).toEqual(manifest.row_counts)
+      expect(found.manifest.domains).toEqual(['upstream_history', 'materials'])
+      expect(found.seedCount).toBe(reader.seeds()!.seed_count)
+      expect(found.seedCount).toBeGreaterThan(50)
+      expect(found.cidCount).toBeGreaterThan(found.seedCount)
+      expect(Object.keys(manifest.msd_tables ?? {}).sort()).toEqual(['detail', 'suspects'])
+    } finally {
+      reader.close()
+    }
+  })
+
+  it('refuses every hostile file of the corpus for its own reason, and accepts the harmless ones', () => {
+    const outcomes = corpus.map((file) => {
+      const started = performance.now()
+      let error: { code?: string; message?: string; details?: { reason?: string } } | undefined
+      try {
+        inspectResultFile(file.path)
+      } catch (e) {
+        error = e as typeof error
+      }
+      return { file, error, ms: performance.now() - started }
+    })
+    for (const { file, error, ms } of outcomes) {
+      if (file.expect === 'accept') {
+        expect(error, `${file.name}: ${error?.message}`).toBeUndefined()
+      } else {
+        expect(error, file.name).toMatchObject({ code: 'import/invalid' })
+        expect(file.expect, `${file.name}: ${error?.message}`).toContain(error!.details!.reason)
+      }
+      expect(ms, file.name).toBeLessThan(10_000)
+    }
+    expect(outcomes.filter((o) => o.file.expect !== 'accept').length).toBeGreaterThanOrEqual(35)
+  })
+
+  it('names what is wrong', () => {
+    const byName = new Map(corpus.map((f) => [f.name, f.path]))
+    const message = (name: string): string => (thrown(() => inspectResultFile(byName.get(name)!)) as Error).message
+    expect(message('recursive-view')).toMatch(/holds a view "json_parts"; result files have only tables and indexes/)
+    expect(message('trigger')).toMatch(/holds a trigger "wipe"/)
+    expect(message('deep-json')).toMatch(/JSON part aggregation is nested more than 32 levels deep/)
+    expect(message('huge-cell')).toMatch(/a cell of events_upstream_history\.EQUIPMENTNAME is 67108864 characters long/)
+    expect(message('wal-mode')).toMatch(/write-ahead-log \(WAL\) mode/)
+    expect(message('newer-version')).toMatch(/format version 99.*update the app/)
+    expect(message('lie-row-count')).toMatch(/events_upstream_history has \d+ rows where the manifest says \d+/)
+    expect(message('lie-extra-domain')).toMatch(/no table events_holds, which its manifest calls for/)
+    expect(message('lie-missing-domain')).toMatch(/a table "events_materials" the app does not write/)
+    expect(message('hostile-column')).toMatch(/table events_upstream_history is not the one the app writes/)
+    expect(message('truncated')).toMatch(/truncated/)
+    // One message for every file that is not a result file at all, so no answer says whether a path exists.
+    for (const name of ['missing', 'directory', 'not-sqlite', 'empty', 'wrong-application-id']) {
+      expect(message(name)).toBe(`${byName.get(name)} cannot be imported: it is not an MES Trace result file, or it cannot be read.`)
+    }
+    // Checked on a private copy, the message still names the file as the person gave it.
+    expect((thrown(() => inspectResultFile(byName.get('trigger')!, { name: 'C:\\Mail\\trace.mtr' })) as Error).message).toMatch(/^C:\\Mail\\trace\.mtr cannot be imported: it holds a trigger/)
+  })
+
+  it('never writes beside the file it checks (no -journal, -wal or -shm)', () => {
+    expect(corpusListing(join(dir, 'corpus'))).toEqual(listing)
+  })
+})
+
+describe('parseBoundedJson', () => {
+  it('counts depth outside strings only and stops at the limit', () => {
+    expect(jsonDepthExceeds('[[["[[[[[["]]]', 3)).toBe(false)
+    expect(jsonDepthExceeds('[[[[]]]]', 3)).toBe(true)
+    expect(jsonDepthExceeds('{"a":{"b":"\\"[[[["}}', 2)).toBe(false)
+    expect(parseBoundedJson('{"a":[1,{"b":2}]}', { maxChars: 100, maxDepth: 3 })).toEqual({ a: [1, { b: 2 }] })
+    expect(thrown(() => parseBoundedJson('[[[[1]]]]', { maxChars: 100, maxDepth: 3 }))).toMatchObject({ reason: 'too-deep' })
+    expect(thrown(() => parseBoundedJson('"abcdef"', { maxChars: 4, maxDepth: 3 }))).toMatchObject({ reason: 'too-long' })
+    expect(thrown(() => parseBoundedJson('{', { maxChars: 4, maxDepth: 3 }))).toMatchObject({ reason: 'not-json' })
+  })
+})
