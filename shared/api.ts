@@ -79,6 +79,26 @@ export interface RowsPage {
   limit: number
 }
 
+/** What an export wrote. */
+export interface ExportAnswer {
+  /** True when the person closed the save dialog without choosing a file (nothing was written). */
+  cancelled: boolean
+  /**
+   * How the file reaches the person: `saved` where they chose (desktop app), or `download`: the
+   * page fetches it from the host by `name` (browser host).
+   */
+  delivery: 'saved' | 'download'
+  files: {
+    /** Where the file was written. */
+    path: string
+    /** Its file name (what a download is called). */
+    name: string
+    /** Data rows written (CSV, and XLSX in all). */
+    rows?: number
+    bytes?: number
+  }[]
+}
+
 /** Tokens of `ResultSummary.seeds.not_found` sent at most (the count is always exact). */
 export const MAX_NOT_FOUND_SHOWN = 1000
 
@@ -128,15 +148,20 @@ export const REQUESTS = {
   'jobs:pin': z.object({ jobId, pinned: z.boolean() }).strict(),
   'jobs:remove': job,
   'jobs:rerun': job,
+  /**
+   * Writes a table of a finished result (or the whole result file, `sqlite`) to a file main
+   * chooses, never one the page names: the desktop app asks in a save dialog; the browser host
+   * writes a new file in the data folder's `exports` folder and the page downloads it.
+   */
   'jobs:export': z
     .object({
       jobId,
       format: z.enum(['csv', 'xlsx', 'sqlite']),
-      /** The file to write (a folder for CSV of every table). */
-      path,
-      /** One table (a domain, or the MSD `detail` / `suspects`); all tables when absent. */
+      /**
+       * One table (a domain, or the MSD `detail` / `suspects`): required for `csv`; for `xlsx`
+       * every table (a sheet each) when absent; never with `sqlite` (the copy holds everything).
+       */
       table: z.union([domain, z.enum(['detail', 'suspects'])]).optional(),
-      overwrite: z.boolean().optional(),
     })
     .strict(),
   'jobs:import': z.object({ path }).strict(),
@@ -194,7 +219,7 @@ export interface Responses {
   'jobs:pin': JobView
   'jobs:remove': { removed: true }
   'jobs:rerun': { jobId: string }
-  'jobs:export': { files: { path: string; rows?: number; bytes?: number }[] }
+  'jobs:export': ExportAnswer
   'jobs:import': JobView
   'results:page': RowsPage
   'results:lineage': LineageResult | null
@@ -213,6 +238,12 @@ export interface Responses {
     managed: Record<string, { value: number; locked: boolean }>
     /** The update policy, when the machine's policy sets it. */
     updates: { enabled: boolean; locked: boolean } | null
+    /**
+     * Why the machine's policy file was ignored (who else may change it), why
+     * `MES_TRACE_POLICY_FILE` was not honoured, or that the file's protection could not be
+     * checked — sentences worded by main, in English; empty when all is well.
+     */
+    policyWarnings: string[]
   }
   'settings:set': { key: string; value: string | number | boolean | null }
   'app:version': { version: string }

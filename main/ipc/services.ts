@@ -3,16 +3,15 @@
  * the catalog and the data folder. Transports never call these directly: they go through the
  * ServiceRouter, which validates first.
  */
-import { mkdirSync } from 'node:fs'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { basename, isAbsolute } from 'node:path'
 import { AppError, invalidInput } from '../../shared/errors.js'
 import { MAX_NOT_FOUND_SHOWN, type Responses } from '../../shared/api.js'
 import { EMPTY_POLICY, type ManagedPolicy } from '../../shared/policy.js'
 import { defaultSettings, isSettingKey, parseSetting, resolveSettings } from '../../shared/settings.js'
 import type { JobEngine } from '../engine/index.js'
-import { exportResult, importResultFile, jobViewOf } from '../results/index.js'
+import { exportResult, exportsFolderDestination, importResultFile, jobViewOf, type ExportDestination } from '../results/index.js'
 import { openSource, parseSourceSpec, type SourceSpec } from '../sources/index.js'
-import type { Catalog, ResultFileReader } from '../store/index.js'
+import { MSD_TABLES, type Catalog, type ResultFileReader } from '../store/index.js'
 import type { Handlers } from './router.js'
 import type { SecretStore } from './secret-store.js'
 import { SourceProfiles } from './source-profiles.js'
@@ -26,12 +25,22 @@ export interface ServicesOptions {
   sources?: SourceProfiles
   /** The machine's policy. @default nothing managed */
   policy?: ManagedPolicy
+  /** Why the machine's policy was ignored or could not be checked, shown in the settings view. @default none */
+  policyWarnings?: string[]
   /** Where server passwords are kept (when `sources` is not given). @default in memory */
   secrets?: SecretStore
+  /**
+   * Where `jobs:export` writes: the desktop app's save dialog, or the browser host's exports folder.
+   * @default a new file in `<dataDir>/exports`, for the page to download
+   */
+  exportDestination?: ExportDestination
 }
 
-/** Folder of the data folder where the workspace exports by default. */
-export const EXPORTS_FOLDER = 'exports'
+/** Refuses a table the result does not hold, naming `table`, before a destination is chosen. */
+function assertExportableTable(reader: ResultFileReader, table: string): void {
+  const stored = [...MSD_TABLES.filter((t) => reader.msdColumns(t) !== null), ...reader.manifest().domains] as string[]
+  if (!stored.includes(table)) throw invalidInput('table', `this result has no ${table} table; it holds ${stored.join(', ') || 'no tables (lineage only)'}`)
+}
 
 /** What a finished result holds (`results:summary`). */
 function resultSummary(jobId: string, reader: ResultFileReader): Responses['results:summary'] {
@@ -66,6 +75,7 @@ function resultSummary(jobId: string, reader: ResultFileReader): Responses['resu
 /** Builds the handler of every channel. */
 export function createServices(options: ServicesOptions): Handlers {
   const { engine, catalog, dataDir, appVersion } = options
+  const exportDestination = options.exportDestination ?? exportsFolderDestination(dataDir)
   const policy = options.policy ?? EMPTY_POLICY
   const sources = options.sources ?? new SourceProfiles(catalog, policy.source, options.secrets)
   const settingValues = (): Responses['settings:get'] => {
@@ -77,6 +87,7 @@ export function createServices(options: ServicesOptions): Handlers {
       defaults,
       managed: { ...policy.settings } as Record<string, { value: number; locked: boolean }>,
       updates: policy.updates ? { enabled: policy.updates.value, locked: policy.updates.locked } : null,
+      policyWarnings: [...(options.policyWarnings ?? [])],
     }
   }
   const assertUnlocked = (key: string): void => {
@@ -116,17 +127,30 @@ export function createServices(options: ServicesOptions): Handlers {
       const secretEnv = sources.secretEnvOf(engine.status(jobId).source_id)
       return { jobId: engine.rerun(jobId, secretEnv ? { secretEnv } : {}).jobId }
     },
-    'jobs:export': async ({ jobId, format, path, table, overwrite }) => {
-      if (!isAbsolute(path.trim())) throw invalidInput('path', `must be an absolute path, got ${JSON.stringify(path.slice(0, 200))}`)
-      // The data folder's exports folder is the workspace's default target: made on first use.
-      const exportsDir = join(dataDir, EXPORTS_FOLDER)
-      if (dataDir && (resolve(path) === exportsDir || dirname(resolve(path)) === exportsDir)) mkdirSync(exportsDir, { recursive: true })
-      const files = await exportResult(engine.reader(jobId), { format, path, ...(table ? { table } : {}), ...(overwrite ? { overwrite } : {}) })
-      return { files: files.map((f) => ({ path: f.path, ...(f.rows !== undefined ? { rows: f.rows } : {}), ...(f.bytes !== undefined ? { bytes: f.bytes } : {}) })) }
+    'jobs:export': async ({ jobId, format, table }, context) => {
+      if (format === 'csv' && table === undefined) throw invalidInput('table', 'a CSV export holds one table; choose which')
+      if (format === 'sqlite' && table !== undefined) throw invalidInput('table', 'applies to csv and xlsx only (the sqlite copy holds everything)')
+      // The job and its table are checked before anyone is asked where to put the file.
+      const reader = engine.reader(jobId)
+      if (table !== undefined) assertExportableTable(reader, table)
+      const target = await exportDestination.choose({ jobId, table: table ?? null, format, clientId: context.clientId })
+      if (!target) return { cancelled: true, delivery: 'saved', files: [] }
+      const files = await exportResult(reader, { format, path: target.path, ...(table ? { table } : {}), dataDir })
+      return {
+        cancelled: false,
+        delivery: target.delivery,
+        files: files.map((f) => ({
+          path: f.path,
+          name: basename(f.path),
+          ...(f.rows !== undefined ? { rows: f.rows } : f.sheets ? { rows: f.sheets.reduce((n, sheet) => n + sheet.rows, 0) } : {}),
+          ...(f.bytes !== undefined ? { bytes: f.bytes } : {}),
+        })),
+      }
     },
     'jobs:import': async ({ path }) => {
       const settings = { TRACE_JOB_TTL_SECONDS: settingValues().values.TRACE_JOB_TTL_SECONDS as number }
-      return jobViewOf((await importResultFile(path, { catalog, dataDir, settings })).row)
+      const inspect = (file: string, jobId: string, name: string) => engine.inspectResultFile(file, jobId, { name })
+      return jobViewOf((await importResultFile(path, { catalog, dataDir, settings, inspect })).row)
     },
     // Results
     'results:page': ({ jobId, domain, ...page }) => engine.result(jobId, domain, page),
@@ -146,6 +170,8 @@ export function createServices(options: ServicesOptions): Handlers {
         if (spec.kind !== input.kind) throw invalidInput('url', `is not a ${input.kind}:// URL`)
       } else {
         if (input.path === undefined) throw invalidInput('path', 'give the id of a saved source, or kind and path of a new one')
+        // As `sources:add`: a relative path would be resolved against wherever main happens to run.
+        if (!isAbsolute(input.path)) throw invalidInput('path', 'must be an absolute path to a SQLite file')
         spec = parseSourceSpec(`sqlite:${input.path}`, 'path')
       }
       // Opening includes the schema check: a missing table or column is named here.

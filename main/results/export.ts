@@ -4,16 +4,17 @@
  * next to its final path first and renamed into place, so a failure never leaves half a file
  * under the name asked for.
  */
-import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs'
+import { createWriteStream, mkdirSync, statSync } from 'node:fs'
 import { once } from 'node:events'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { AppError, invalidInput } from '../../shared/errors.js'
 import { detailColumnsOf, SUSPECT_COLUMNS, type DetailColumn } from '../../shared/msd.js'
+import { neutralizeFormula } from '../../shared/spreadsheet-text.js'
 import type { Domain, EventRow } from '../../shared/trace.js'
 import { MSD_TABLES, openResultFile, type MsdTable, type ResultFileReader } from '../store/index.js'
 import { EVENT_DOMAINS } from '../trace/index.js'
-import { closeOutput, writeAtomically, writeLine } from './file-output.js'
+import { assertExportFolder, assertExportTarget, closeOutput, writeAtomically, writeLine } from './file-output.js'
 import { writeXlsx, type XlsxSheet } from './xlsx.js'
 
 /** UTF-8 byte order mark: spreadsheet programs read the file as UTF-8 (plant names are not ASCII). */
@@ -22,30 +23,25 @@ export const CSV_BOM = '\uFEFF'
 /** Record separator of RFC 4180. */
 const CRLF = '\r\n'
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; quotes doubled. */
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; quotes doubled.
+ * Text a spreadsheet would run as a formula (a leading `=`, `+`, `-`, `@`, tab or CR) gets a
+ * leading apostrophe; numbers stay numbers.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return ''
-  const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)
+  const text =
+    typeof value === 'string'
+      ? neutralizeFormula(value)
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : neutralizeFormula(JSON.stringify(value))
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
 /** One CSV record with its CRLF. */
 export function csvRecord(fields: readonly unknown[]): string {
   return `${fields.map(csvField).join(',')}${CRLF}`
-}
-
-/**
- * Refuses to replace an existing file unless `force` (the same wording as `mes-trace demo`), and
- * names `--out` when the folder it should go in does not exist.
- */
-export function assertWritableTarget(path: string, force: boolean, field = '--out'): void {
-  const replace = field === '--out' ? 'pass --force to replace it or --out to write elsewhere' : 'allow overwriting or choose another name'
-  if (existsSync(path)) {
-    if (statSync(path).isDirectory()) throw invalidInput(field, `${path} is a folder; give a file path`)
-    if (!force) throw new AppError('storage/write-failed', `${path} already exists; ${replace}`, { path, exists: true })
-  }
-  const dir = dirname(path)
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw invalidInput(field, `cannot write ${path}: the folder ${dir} does not exist`)
 }
 
 /** Chunks of rows as arrays of cells in `keys` order. */
@@ -57,7 +53,12 @@ export async function* cellsOf(chunks: AsyncIterable<EventRow[]>, keys: readonly
  * Writes a CSV file: BOM, the header row, then every chunk of rows as it comes (one write per
  * chunk, whatever the size of the whole). Returns the number of data rows.
  */
-export async function writeCsv(path: string, headers: readonly string[], rows: AsyncIterable<readonly (readonly unknown[])[]>): Promise<number> {
+export async function writeCsv(
+  path: string,
+  headers: readonly string[],
+  rows: AsyncIterable<readonly (readonly unknown[])[]>,
+  options: { replace?: boolean } = {},
+): Promise<number> {
   return writeAtomically(path, async (temp) => {
     const stream = createWriteStream(temp, { encoding: 'utf8', flags: 'wx' })
     let count = 0
@@ -75,7 +76,7 @@ export async function writeCsv(path: string, headers: readonly string[], rows: A
     const closeError = await closeOutput(stream, path)
     if (closeError) throw new AppError(closeError.code, closeError.message, closeError.details)
     return count
-  })
+  }, undefined, options)
 }
 
 /** The columns a domain's rows have in this file (the domain's known columns when it has no rows). */
@@ -88,9 +89,9 @@ export function domainColumns(reader: ResultFileReader, domain: Domain): string[
  * Writes one domain as CSV: BOM, a header row of the file's columns (the domain's known columns
  * when it has no rows), then every row in written order. Returns the number of data rows.
  */
-export async function writeDomainCsv(reader: ResultFileReader, domain: Domain, path: string): Promise<number> {
+export async function writeDomainCsv(reader: ResultFileReader, domain: Domain, path: string, options: { replace?: boolean } = {}): Promise<number> {
   const columns = domainColumns(reader, domain)
-  return writeCsv(path, columns, cellsOf(reader.allRows(domain), columns))
+  return writeCsv(path, columns, cellsOf(reader.allRows(domain), columns), options)
 }
 
 /** An MSD output table as exported: the original's headers (detail) or the suspect list's. */
@@ -100,12 +101,13 @@ export function msdExportColumns(reader: ResultFileReader, table: MsdTable): rea
 }
 
 /** Writes an MSD output table as CSV with its export headers (domain.md §5.9 for the detail rows). */
-export async function writeMsdCsv(reader: ResultFileReader, table: MsdTable, path: string): Promise<number> {
+export async function writeMsdCsv(reader: ResultFileReader, table: MsdTable, path: string, options: { replace?: boolean } = {}): Promise<number> {
   const columns = msdExportColumns(reader, table)
   return writeCsv(
     path,
     columns.map((c) => c.header),
     cellsOf(reader.msdRows(table), columns.map((c) => c.key)),
+    options,
   )
 }
 
@@ -115,7 +117,7 @@ export async function writeMsdCsv(reader: ResultFileReader, table: MsdTable, pat
  * result file. `tempPath` is where the copy is made before it is renamed to `path` (default: a
  * hidden name beside it). Returns the copy's size in bytes.
  */
-export async function copyResultFile(source: string, path: string, tempPath?: string): Promise<number> {
+export async function copyResultFile(source: string, path: string, tempPath?: string, options: { replace?: boolean } = {}): Promise<number> {
   return writeAtomically(path, async (temp) => {
     const db = new Database(source, { readonly: true, fileMustExist: true })
     try {
@@ -125,7 +127,7 @@ export async function copyResultFile(source: string, path: string, tempPath?: st
     }
     openResultFile(temp).close()
     return statSync(temp).size
-  }, tempPath)
+  }, tempPath, options)
 }
 
 /** A table an export writes: an event domain, or an MSD output table. */
@@ -134,12 +136,18 @@ export type ExportTableName = Domain | MsdTable
 /** Options of {@link exportResult}. */
 export interface ExportResultOptions {
   format: 'csv' | 'xlsx' | 'sqlite'
-  /** The file to write; for CSV of every table, a folder that gets one `<table>.csv` each. */
+  /** The file to write (absolute); for CSV of every table, a folder that gets one `<table>.csv` each. */
   path: string
   /** One table only; every stored table when absent (not with `sqlite`). */
   table?: ExportTableName
-  /** Replace existing files. @default false */
-  overwrite?: boolean
+  /**
+   * Replace existing regular files (the command line's `--force`). Links, folders, devices and
+   * the data folder's own files are refused even then.
+   * @default false
+   */
+  replace?: boolean
+  /** The app's data folder: nothing in it but `exports/` is written. @default none */
+  dataDir?: string
 }
 
 /** Sheet names of the MSD tables in a workbook (the original's page called the detail "LOT 明細"). */
@@ -167,15 +175,18 @@ export interface ExportedFile {
 /**
  * Writes a finished result out: CSV (one file per table, BOM, the original's headers for the MSD
  * detail), an XLSX workbook (a sheet per table, MSD tables first), or a copy of the result file.
- * Every target is checked before the first byte is written; errors name `table` or `path`.
+ * Every target is checked before the first byte is written (see `assertExportTarget`: never a
+ * link, a device or the data folder's own files; a new file unless `replace`); errors name
+ * `table` or `path`, a refused target is `export/refused`.
  */
 export async function exportResult(reader: ResultFileReader, options: ExportResultOptions): Promise<ExportedFile[]> {
   const { format, path, table } = options
-  const force = options.overwrite === true
+  const replace = options.replace === true
+  const rules = { replace, ...(options.dataDir ? { dataDir: options.dataDir } : {}) }
   if (format === 'sqlite') {
     if (table !== undefined) throw invalidInput('table', 'applies to csv and xlsx only (the sqlite copy holds everything)')
-    assertWritableTarget(path, force, 'path')
-    return [{ path, bytes: await copyResultFile(reader.path, path) }]
+    const target = assertExportTarget(path, rules)
+    return [{ path, bytes: await copyResultFile(reader.path, target, undefined, { replace }) }]
   }
   const stored: ExportTableName[] = [...MSD_TABLES.filter((t) => reader.msdColumns(t) !== null), ...reader.manifest().domains]
   if (table !== undefined && !stored.includes(table)) {
@@ -188,7 +199,7 @@ export async function exportResult(reader: ResultFileReader, options: ExportResu
   }
   const tables = table !== undefined ? [table] : stored
   if (format === 'xlsx') {
-    assertWritableTarget(path, force, 'path')
+    const target = assertExportTarget(path, rules)
     const sheets: XlsxSheet[] = tables.map((t) => {
       if (isMsdTableName(t)) {
         const columns = msdExportColumns(reader, t)
@@ -197,15 +208,14 @@ export async function exportResult(reader: ResultFileReader, options: ExportResu
       const columns = domainColumns(reader, t)
       return { name: t, headers: columns, rows: cellsOf(reader.allRows(t), columns) }
     })
-    return [{ path, sheets: await writeXlsx(path, sheets) }]
+    return [{ path, sheets: await writeXlsx(target, sheets, { replace }) }]
   }
   let targets: { table: ExportTableName; path: string }[]
   if (table !== undefined) {
     targets = [{ table, path }]
   } else {
-    if (existsSync(path) && !statSync(path).isDirectory()) {
-      throw invalidInput('path', `${path} is a file; for every table, give a folder that gets one <table>.csv per table`)
-    }
+    // The folder itself is held to the same rules as a file before it is made.
+    assertExportFolder(path, rules)
     try {
       mkdirSync(path, { recursive: true })
     } catch (error) {
@@ -213,10 +223,11 @@ export async function exportResult(reader: ResultFileReader, options: ExportResu
     }
     targets = tables.map((t) => ({ table: t, path: join(path, `${fileNameOf(t)}.csv`) }))
   }
-  for (const t of targets) assertWritableTarget(t.path, force, 'path')
+  // Every target is checked before the first byte of any is written.
+  const checked = targets.map((t) => ({ ...t, target: assertExportTarget(t.path, rules) }))
   const files: ExportedFile[] = []
-  for (const t of targets) {
-    const rows = isMsdTableName(t.table) ? await writeMsdCsv(reader, t.table, t.path) : await writeDomainCsv(reader, t.table, t.path)
+  for (const t of checked) {
+    const rows = isMsdTableName(t.table) ? await writeMsdCsv(reader, t.table, t.target, { replace }) : await writeDomainCsv(reader, t.table, t.target, { replace })
     files.push({ table: fileNameOf(t.table), ...(isMsdTableName(t.table) ? {} : { domain: t.table }), path: t.path, rows })
   }
   return files

@@ -7,7 +7,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { once } from 'node:events'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { invalidInput } from '../../shared/errors.js'
 import { writeAtomically } from './file-output.js'
 
@@ -26,6 +26,8 @@ export interface XlsxSheet {
 export interface XlsxOptions {
   /** Rows per worksheet, header included, before a sheet continues on `<name> (2)`… (default {@link XLSX_MAX_ROWS}). */
   maxRowsPerSheet?: number
+  /** Replace an existing file at `path` (checked by the caller). @default false: the workbook appears only as a new file */
+  replace?: boolean
 }
 
 /** Rows one Excel worksheet can hold, header included (1 048 576). */
@@ -195,7 +197,10 @@ export async function writeXlsx(
     let workbook: ExcelJS.stream.xlsx.WorkbookWriter | undefined
     try {
       await Promise.race([once(out, 'open'), failed])
-      workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true })
+      // Loaded on first use: ExcelJS takes half a second to load, which every command and the
+      // host's start would otherwise pay.
+      const { default: Excel } = await import('exceljs')
+      workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true })
       ;(workbook as unknown as WriterInternals).zip?.on('error', fail)
       const taken = new Set<string>()
       const written: { name: string; rows: number }[] = []
@@ -258,5 +263,5 @@ export async function writeXlsx(
       await closed(out)
       throw error
     }
-  })
+  }, undefined, { replace: options.replace === true })
 }

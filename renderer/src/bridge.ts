@@ -71,3 +71,14 @@ export function connectApi(location: Location = window.location): Api | null {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
   return socketApi(`${scheme}://${location.host}/api?token=${encodeURIComponent(token)}`)
 }
+
+/**
+ * Where the browser host serves an exported file (`/download/<name>` with this page's token), or
+ * null in the desktop app, where main saves exports where the person chose.
+ */
+export function downloadUrlOf(name: string, location: Location = window.location): string | null {
+  if (window.api) return null
+  const token = new URLSearchParams(location.search).get('token')
+  if (!token) return null
+  return `/download/${encodeURIComponent(name)}?token=${encodeURIComponent(token)}`
+}

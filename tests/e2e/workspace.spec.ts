@@ -165,15 +165,20 @@ test.describe('workspace (browser host, demo plant)', () => {
     await expect(page.getByRole('grid')).toBeVisible()
     await expect(page.getByRole('grid')).toHaveAttribute('aria-rowcount', String(count + 2))
     await expect(page.getByRole('grid').getByText(lots[0]!).first()).toBeVisible()
-    // Export the history table as CSV into the data folder.
+    // Export the history table as CSV: the host writes a new file in the data folder's exports
+    // folder (the page names none) and the page downloads it.
+    const downloading = page.waitForEvent('download')
     await page.getByTestId('export-run').click()
+    const download = await downloading
     await expect(page.getByTestId('export-done')).toContainText(`${lotJobId}-history-`)
     const exported = readdirSync(join(dataDir, 'exports')).filter((f) => f.startsWith(`${lotJobId}-history-`) && f.endsWith('.csv'))
     expect(exported).toHaveLength(1)
+    expect(download.suggestedFilename()).toBe(exported[0])
     const written = join(dataDir, 'exports', exported[0]!)
     const lines = readFileSync(written, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/)
     expect(lines[0]).toContain('CONTAINERID')
     expect(lines.length).toBe(count + 1)
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(readFileSync(written, 'utf8'))
     expect(problems).toEqual([])
   })
 

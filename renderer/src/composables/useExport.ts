@@ -1,47 +1,47 @@
-/** Exports one table of a result into a folder (the data folder's `exports` by default), a new file each time. */
-import { ref, shallowRef } from 'vue'
-import type { Api, Responses } from '../../../shared/api'
+/**
+ * Exports one table of a result. The page never names the file: main asks in a save dialog
+ * (desktop app) or writes a new file in the data folder's `exports` folder that the page then
+ * downloads (browser host). `downloadUrlOf` turns such a file's name into the host's address.
+ */
+import { shallowRef } from 'vue'
+import type { Api, ExportAnswer } from '../../../shared/api'
 import type { Domain } from '../../../shared/trace'
 import { call, describeError } from './useApi'
 
 export type ExportTable = Domain | 'detail' | 'suspects'
 
-/** `<job>-<table>-<YYYYMMDD-HHMMSS-mmm>.<ext>` in `folder`, with the folder's own separator. */
-export function exportPathOf(folder: string, jobId: string, table: ExportTable, format: 'csv' | 'xlsx', at: Date): string {
-  const sep = folder.includes('\\') ? '\\' : '/'
-  const pad = (n: number) => String(n).padStart(2, '0')
-  const stamp = `${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}-${String(at.getMilliseconds()).padStart(3, '0')}`
-  return `${folder.replace(/[\\/]+$/, '')}${sep}${jobId}-${table}-${stamp}.${format}`
+/** A file an export wrote, with the address to download it from when the page must fetch it. */
+export type ExportedFile = ExportAnswer['files'][number] & { url: string | null }
+
+export interface UseExportOptions {
+  /** The host's address of an exported file by name, or null where files are saved by main. */
+  downloadUrlOf?: (name: string) => string | null
 }
 
-export function useExport(api: Api | null) {
-  const folder = ref('')
-  const busy = ref(false)
-  const written = shallowRef<Responses['jobs:export']['files']>([])
+export function useExport(api: Api | null, options: UseExportOptions = {}) {
+  const busy = shallowRef(false)
+  const written = shallowRef<ExportedFile[]>([])
+  const delivery = shallowRef<ExportAnswer['delivery']>('saved')
   const error = shallowRef<{ code: string; message: string } | null>(null)
 
-  /** The data folder's `exports` folder as the default target. */
-  async function loadDefaultFolder(): Promise<void> {
-    try {
-      const { path } = await call(api, 'app:data-dir', {})
-      folder.value = `${path}${path.includes('\\') ? '\\' : '/'}exports`
-    } catch {
-      folder.value = ''
-    }
-  }
-
-  async function run(jobId: string, table: ExportTable, format: 'csv' | 'xlsx'): Promise<void> {
+  /** Runs the export; resolves with the files to download (empty when they were saved or the dialog was cancelled). */
+  async function run(jobId: string, table: ExportTable, format: 'csv' | 'xlsx'): Promise<ExportedFile[]> {
     busy.value = true
     error.value = null
     written.value = []
     try {
-      written.value = (await call(api, 'jobs:export', { jobId, format, table, path: exportPathOf(folder.value.trim(), jobId, table, format, new Date()) })).files
+      const answer = await call(api, 'jobs:export', { jobId, format, table })
+      if (answer.cancelled) return []
+      delivery.value = answer.delivery
+      written.value = answer.files.map((f) => ({ ...f, url: answer.delivery === 'download' ? (options.downloadUrlOf?.(f.name) ?? null) : null }))
+      return written.value.filter((f) => f.url !== null)
     } catch (e) {
       error.value = describeError(e)
+      return []
     } finally {
       busy.value = false
     }
   }
 
-  return { folder, busy, written, error, loadDefaultFolder, run }
+  return { busy, written, delivery, error, run }
 }

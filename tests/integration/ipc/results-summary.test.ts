@@ -84,16 +84,21 @@ describe('results for the workspace', () => {
     expect(page.total).toBe(expected.length)
   })
 
-  it('exports into the exports folder of the data folder, making it on first use', async () => {
-    const target = join(store.dataDir, 'exports', `${jobId}-history.csv`)
+  it('exports a new file into the exports folder of the data folder, making it on first use, for the page to download', async () => {
     expect(existsSync(join(store.dataDir, 'exports'))).toBe(false)
-    const answer = await call('jobs:export', { jobId, format: 'csv', path: target, table: 'history' })
-    expect(answer.files).toEqual([expect.objectContaining({ path: target })])
-    const lines = readFileSync(target, 'utf8').trim().split(/\r?\n/)
+    const answer = await call('jobs:export', { jobId, format: 'csv', table: 'history' })
+    expect(answer).toMatchObject({ cancelled: false, delivery: 'download' })
+    const [file] = answer.files
+    expect(file!.name).toMatch(new RegExp(`^${jobId}-history-\\d{8}-\\d{6}-\\d{3}\\.csv$`))
+    expect(file!.path).toBe(join(store.dataDir, 'exports', file!.name))
+    const lines = readFileSync(file!.path, 'utf8').trim().split(/\r?\n/)
     const summary = await call('results:summary', { jobId })
     expect(lines.length).toBe((summary.row_counts.history ?? 0) + 1)
-    // Elsewhere, a missing folder is still an error that names the path.
-    const elsewhere = await router.invoke('jobs:export', { jobId, format: 'csv', path: join(dir, 'nowhere', 'x.csv'), table: 'history' }, { clientId: 'test' })
-    expect(elsewhere).toMatchObject({ ok: false, error: { code: 'input/invalid', details: { field: 'path' } } })
+    expect(file!.rows).toBe(summary.row_counts.history)
+    // The page never names the file.
+    const named = await router.invoke('jobs:export', { jobId, format: 'csv', table: 'history', path: join(dir, 'x.csv') }, { clientId: 'test' })
+    expect(named).toMatchObject({ ok: false, error: { code: 'input/invalid', details: { field: 'path' } } })
+    const whole = await router.invoke('jobs:export', { jobId, format: 'csv' }, { clientId: 'test' })
+    expect(whole).toMatchObject({ ok: false, error: { code: 'input/invalid', details: { field: 'table' } } })
   })
 })

@@ -2,6 +2,7 @@
  * Selected rows of a virtual table as sorted, disjoint, inclusive index ranges (a shift-click
  * across a million rows is one range), plus rows → tab-separated text for the clipboard.
  */
+import { neutralizeFormula } from '../../../../shared/spreadsheet-text'
 import type { Row, RowValue } from '../../composables/useRowsPage'
 
 export type IndexRange = readonly [first: number, last: number]
@@ -57,9 +58,11 @@ export function selectedIndices(ranges: readonly IndexRange[], max: number): num
   return out
 }
 
+/** One cell of a copied row: on one line, and text a spreadsheet would run as a formula kept as text. */
 function cell(value: RowValue | undefined): string {
   if (value === null || value === undefined) return ''
-  return String(value).replace(/[\t\r\n]+/g, ' ')
+  const text = typeof value === 'string' ? neutralizeFormula(value) : String(value)
+  return text.replace(/[\t\r\n]+/g, ' ')
 }
 
 /** A header line and one line per row, tab-separated, for pasting into a spreadsheet. */

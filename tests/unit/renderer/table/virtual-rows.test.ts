@@ -109,4 +109,9 @@ describe('selection ranges', () => {
     )
     expect(tsv).toBe('Lot\tB\nx y\t3\n\t0\n')
   })
+  it('keeps a cell a spreadsheet would run as a formula as text when pasted', () => {
+    expect(rowsToTsv([{ key: 'A' }, { key: 'B' }], [{ A: '=HYPERLINK("http://x.example")', B: -4 }, { A: '\t+1', B: '@x' }])).toBe(
+      'A\tB\n\'=HYPERLINK("http://x.example")\t-4\n\' +1\t\'@x\n',
+    )
+  })
 })
