@@ -5,6 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs'
 import { join, normalize, sep } from 'node:path'
+import { HOST_CSP } from '../host/index.js'
 
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'mes-trace'
@@ -37,4 +38,23 @@ export function resolveAppRequest(url: string, rendererDir: string): string | nu
   if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return null
   if (!existsSync(file) || !statSync(file).isFile()) return null
   return file
+}
+
+/**
+ * The headers every `app://` response carries: the Content-Security-Policy in the response itself
+ * (a `webRequest` hook may not see custom-protocol responses, and a header beats a meta tag, which
+ * cannot set `frame-ancestors`), no MIME sniffing, no referrer, no caching of the app's files.
+ */
+export const APP_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': HOST_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+}
+
+/** `response` with {@link APP_RESPONSE_HEADERS} set (whatever it carried for them before). */
+export function withAppHeaders(response: Response): Response {
+  const headers = new Headers(response.headers)
+  for (const [name, value] of Object.entries(APP_RESPONSE_HEADERS)) headers.set(name, value)
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
 }

@@ -7,21 +7,23 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { app, BrowserWindow, ipcMain, Menu, net, Notification, protocol, safeStorage, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, protocol, safeStorage, session, shell, webContents } from 'electron'
 import { resolveSettings } from '../../shared/settings.js'
 import type { TraceProgress } from '../../shared/trace.js'
 import { ENGINE_LOCK_FILE, JobEngine, traceWorkerEntry } from '../engine/index.js'
 import { HOST_CSP } from '../host/index.js'
 import { createServices, secretStoreFor, ServiceRouter, type SecretCipher } from '../ipc/index.js'
-import { loadPolicy } from '../policy/index.js'
+import { loadMachinePolicy } from '../policy/index.js'
 import { importResultFile } from '../results/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf } from '../store/index.js'
-import { APP_HOST, APP_SCHEME, APP_SCHEME_PRIVILEGES, resolveAppRequest } from './app-protocol.js'
+import { APP_HOST, APP_SCHEME, APP_SCHEME_PRIVILEGES, resolveAppRequest, withAppHeaders } from './app-protocol.js'
 import { ElectronWorkerHost } from './electron-worker-host.js'
 import { isAllowedExternalUrl } from './external-links.js'
+import { saveDialogDestination } from './export-dialog.js'
 import { EventFanout, registerIpcTransport } from './ipc-transport.js'
+import { guardContents } from './navigation-guard.js'
 import { shouldNotify, taskbarProgress } from './job-feedback.js'
-import { resultFilesIn } from './open-files.js'
+import { importPromptOf, openedFileFacts, resultFilesIn } from './open-files.js'
 import { decideUpdates } from './update-policy.js'
 import { loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState } from './window-state.js'
 
@@ -43,15 +45,33 @@ app.on('open-file', (event, path) => {
   openFile(path)
 })
 
+// One bad answer or event handler must not take the app down: a failure nobody caught is logged
+// and the app keeps serving (each call is its own promise, durable state lives in SQLite
+// transactions, traces run in worker processes).
+process.on('uncaughtException', (error) => console.error('[main] uncaught exception:', error))
+process.on('unhandledRejection', (reason) => console.error('[main] unhandled rejection:', reason))
+
 // The scheme must be privileged before the app is ready.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }])
+
+// Every web contents the app ever makes — not only the main window — stays on the app's own page:
+// no navigation, redirect or webview, no new window; only allow-listed https links (external-links.ts)
+// reach the user's browser.
+app.on('web-contents-created', (_event, contents) => {
+  guardContents(contents, (url) => {
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url) /* eng-disable OPEN_EXTERNAL_JS_CHECK */
+  })
+})
 
 async function main(): Promise<void> {
   await app.whenReady()
 
   // Storage (MES_TRACE_DATA_DIR moves it, as it does for the command line)
   const dataDir = process.env.MES_TRACE_DATA_DIR || app.getPath('userData')
-  const policy = loadPolicy()
+  // MES_TRACE_POLICY_FILE is honoured only by a development build; the warnings (a policy file
+  // others may change, so ignored; the variable not honoured) reach the log and the settings view.
+  const { policy, warnings: policyWarnings } = loadMachinePolicy({ build: app.isPackaged ? 'packaged' : 'development' })
+  for (const warning of policyWarnings) console.warn(`[policy] ${warning}`)
   const catalog = openCatalog(catalogPathOf(dataDir))
   const settings = resolveSettings({ policy: policy.settings, stored: catalog.allSettings(), env: process.env })
 
@@ -69,17 +89,36 @@ async function main(): Promise<void> {
 
   // IPC
   const router = new ServiceRouter({
-    handlers: createServices({ engine, catalog, dataDir, appVersion: app.getVersion(), policy, secrets: secretStoreFor(catalog, safeStorageCipher()) }),
+    handlers: createServices({
+      engine,
+      catalog,
+      dataDir,
+      appVersion: app.getVersion(),
+      policy,
+      policyWarnings,
+      secrets: secretStoreFor(catalog, safeStorageCipher()),
+      // Exports go where the person says in a save dialog; the page never names a file.
+      exportDestination: saveDialogDestination({
+        showSaveDialog: (window, options) => (window ? dialog.showSaveDialog(window, options) : dialog.showSaveDialog(options)),
+        windowOf: (clientId) => {
+          const contents = webContents.fromId(Number(clientId.replace(/^wc-/, '')))
+          return contents ? BrowserWindow.fromWebContents(contents) : null
+        },
+        defaultFolder: () => app.getPath('documents'),
+        locale: () => app.getLocale(),
+      }),
+    }),
     onUnexpectedError: (error, channel) => console.error(`[ipc] ${channel}:`, error),
   })
   registerIpcTransport({ ipcMain, router })
   const fanout = new EventFanout(engine, (clientId) => router.forget(clientId))
 
-  // Session: the app's scheme, a CSP header on every response, no web permissions.
+  // Session: the app's scheme (its responses carry the CSP themselves), the CSP header on every
+  // other response too, no web permissions.
   protocol.handle(APP_SCHEME, async (request) => {
     const file = resolveAppRequest(request.url, RENDERER_DIR)
-    if (!file) return new Response('Not found', { status: 404 })
-    return net.fetch(pathToFileURL(file).toString())
+    if (!file) return withAppHeaders(new Response('Not found', { status: 404 }))
+    return withAppHeaders(await net.fetch(pathToFileURL(file).toString()))
   })
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [HOST_CSP] } })
@@ -121,14 +160,7 @@ async function main(): Promise<void> {
     })
     if (state.maximized) window.maximize()
     window.once('ready-to-show', () => window.show())
-    // The renderer is a local app: it never navigates away, and links open outside only when allowed.
-    window.webContents.on('will-navigate', (event) => event.preventDefault())
-    window.webContents.on('will-attach-webview', (event) => event.preventDefault())
-    window.webContents.setWindowOpenHandler(({ url }) => {
-      // Only https pages of allow-listed hosts (external-links.ts) reach the user's browser.
-      if (isAllowedExternalUrl(url)) void shell.openExternal(url) /* eng-disable OPEN_EXTERNAL_JS_CHECK */
-      return { action: 'deny' }
-    })
+    // Navigation, redirects, webviews and new windows are refused app-wide (web-contents-created below).
     window.on('close', () => {
       const bounds = window.getNormalBounds()
       try {
@@ -212,21 +244,30 @@ async function main(): Promise<void> {
     autoUpdater.checkForUpdatesAndNotify().catch((error: unknown) => console.error('[updates] check failed:', error))
   }
 
-  // Result files opened from the OS become (pinned) jobs of this data folder.
+  // Result files opened from the OS become (pinned) jobs of this data folder — after the user says
+  // yes to a question naming the file, its size and where it came from. The file is checked in a
+  // worker process under a time limit before anything here reads it.
   const openResults = async (paths: readonly string[]): Promise<void> => {
     for (const path of paths) {
       try {
-        const { row } = await importResultFile(path, { catalog, dataDir, settings })
+        const prompt = importPromptOf(await openedFileFacts(path), app.getLocale())
+        const options = { type: 'question' as const, title: prompt.title, message: prompt.message, detail: prompt.detail, buttons: prompt.buttons, defaultId: 1, cancelId: 1, noLink: true }
+        const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options)
+        if (response !== 0) continue
+        const { row } = await importResultFile(path, { catalog, dataDir, settings, inspect: (file, jobId, name) => engine.inspectResultFile(file, jobId, { name }) })
         console.log(`[open] ${path} imported as ${row.job_id}`)
       } catch (error) {
-        console.error(`[open] ${path} could not be opened:`, error)
+        console.error(`[open] ${path} could not be imported:`, error)
+        const message = error instanceof Error ? error.message : String(error)
+        dialog.showErrorBox(/^zh/i.test(app.getLocale()) ? '無法匯入結果檔' : 'The result file was not imported', message)
       }
     }
   }
-  void openResults([...resultFilesIn(process.argv.slice(1)), ...resultFilesIn(filesOpenedEarly.splice(0))])
-  openFile = (path) => void openResults(resultFilesIn([path]))
 
   mainWindow = createMainWindow()
+  // The question about a file opened from the OS belongs to the window, so it is asked once that exists.
+  void openResults([...resultFilesIn(process.argv.slice(1)), ...resultFilesIn(filesOpenedEarly.splice(0))])
+  openFile = (path) => void openResults(resultFilesIn([path]))
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow()
   })

@@ -49,6 +49,10 @@ describe('electron-builder.yml', () => {
     expect(config.msi!.upgradeCode).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
     expect(config.nsis).toMatchObject({ oneClick: false, perMachine: false, allowElevation: false })
     expect(config.mac).toMatchObject({ target: ['dmg', 'zip'], hardenedRuntime: true, notarize: false, entitlements: 'build/entitlements.mac.plist' })
+    // The hardened runtime is relaxed only for V8's JIT: no other entitlement is asked for.
+    const plist = readFileSync(join(root, 'build', 'entitlements.mac.plist'), 'utf8').replace(/<!--[\s\S]*?-->/g, '')
+    expect([...plist.matchAll(/<key>([^<]+)<\/key>\s*<true\/>/g)].map((m) => m[1])).toEqual(['com.apple.security.cs.allow-jit'])
+    expect(plist).not.toMatch(/<false\/>/)
     expect(config.win).toMatchObject({ verifyUpdateCodeSignature: true })
     expect(config.publish).toBeUndefined()
     expect(config.linux!.target).toEqual(['AppImage', 'deb'])
