@@ -8,6 +8,7 @@
  * can be neither cancelled nor removed from here: those commands say so instead.
  */
 import { resolve } from 'node:path'
+import { showControlCharacters } from '../../shared/control-characters.js'
 import { AppError, invalidInput, toErrorData } from '../../shared/errors.js'
 import type { JobView } from '../../shared/jobs.js'
 import type { MsdAggregation } from '../../shared/msd.js'
@@ -112,10 +113,13 @@ export function displayWidth(text: string): number {
   return width
 }
 
-/** A cell as one line of at most `max` columns. */
-function cellText(value: unknown, max = MAX_CELL_WIDTH): string {
+/**
+ * A cell as one line of at most `max` columns. Control characters (an escape sequence in a value
+ * from the MES or from an imported file would drive the terminal) are shown as `�`.
+ */
+export function cellText(value: unknown, max = MAX_CELL_WIDTH): string {
   if (value === null || value === undefined) return ''
-  const text = (typeof value === 'string' ? value : String(value)).replace(/\r\n|\r|\n/g, '↵').replace(/\t/g, ' ')
+  const text = showControlCharacters((typeof value === 'string' ? value : String(value)).replace(/\r\n|\r|\n/g, '↵').replace(/\t/g, ' '))
   if (displayWidth(text) <= max) return text
   let out = ''
   let width = 0

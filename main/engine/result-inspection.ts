@@ -6,6 +6,7 @@
  */
 import { AppError, toErrorData } from '../../shared/errors.js'
 import type { WorkerInspection } from '../../shared/worker-protocol.js'
+import { WORKER_KILL_CONFIRM_MS } from './worker-connection.js'
 import { workerExitError } from './worker-exit.js'
 import type { WorkerHandle, WorkerHost } from './worker-host.js'
 
@@ -89,6 +90,10 @@ export async function inspectInWorker(options: InspectInWorkerOptions): Promise<
   } finally {
     if (timer) clearTimeout(timer)
     for (const stop of detach) stop()
+    // Wait for the process to be gone: on Windows a file a live process has open cannot be
+    // deleted, and the importer deletes the copy right after a refusal.
+    const ended = new Promise<void>((resolve) => handle.onExit(() => resolve()))
     handle.kill()
+    await Promise.race([ended, new Promise<void>((resolve) => setTimeout(resolve, WORKER_KILL_CONFIRM_MS).unref())])
   }
 }

@@ -76,8 +76,11 @@ async function openForeignFile(path: string): Promise<FileHandle> {
 
 /** Copies an opened file byte by byte to `dest`, which is created (never replaced). */
 async function copyOpenedFile(source: FileHandle, path: string, dest: string): Promise<void> {
+  // The size seen now: a file that keeps growing while it is copied cannot keep the copy going
+  // (and a copy cut short is refused by the check).
+  const { size } = await source.stat()
   try {
-    await pipeline(source.createReadStream({ start: 0, autoClose: false }), createWriteStream(dest, { flags: 'wx' }))
+    await pipeline(source.createReadStream({ start: 0, end: Math.max(0, size - 1), autoClose: false }), createWriteStream(dest, { flags: 'wx' }))
   } catch (error) {
     rmSync(dest, { force: true })
     const code = (error as NodeJS.ErrnoException).code
@@ -136,7 +139,11 @@ export async function importResultFile(file: string, options: ImportResultOption
     return { row, fileJobId: found.fileJobId, asOf: found.asOf }
   } catch (error) {
     if (row) options.catalog.deleteJob(jobId)
-    rmSync(partial, { force: true })
+    try {
+      rmSync(partial, { force: true })
+    } catch {
+      // Still held open (an antivirus scan, say): the next start removes `.partial` leftovers.
+    }
     if (error instanceof AppError) throw error
     throw new AppError('storage/write-failed', `Importing ${path} failed: ${(error as Error).message}`, {}, { cause: error })
   }

@@ -15,6 +15,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { z } from 'zod'
 import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json.js'
+import { hasControlCharacter } from '../../shared/control-characters.js'
 import { AppError, toErrorData } from '../../shared/errors.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { DOMAINS, type Domain, type LineageResult } from '../../shared/trace.js'
@@ -216,7 +217,8 @@ const STAT_TABLES = new Set(['sqlite_stat1', 'sqlite_stat2', 'sqlite_stat3', 'sq
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 const epochMs = z.number().finite().min(0).max(8.64e15)
-const text = (max: number) => z.string().max(max)
+/** Manifest text: the app never writes control characters in it (they would drive a terminal). */
+const text = (max: number) => z.string().max(max).refine((value) => !hasControlCharacter(value), 'holds control characters')
 const domainName = z.enum(DOMAINS)
 const qualityMeta = z
   .object({
@@ -425,6 +427,20 @@ function scanTable(db: Database.Database, table: string, key: '_seq' | 'pos' | n
   return { rows: row.n ?? 0, min: row.lo ?? null, max: row.hi ?? null, longest, blobs }
 }
 
+/**
+ * Tables whose values are checked elsewhere: the manifest and the JSON parts by `readJsonTable`,
+ * within their own (larger) limits.
+ */
+const JSON_TABLES = new Set(['manifest', 'json_parts'])
+
+/**
+ * The statistics tables SQLite loads whenever a file is opened (`sqlite_stat4` holds up to 24
+ * sampled index keys per index): bounded, so an opened result cannot be made to hold a huge blob
+ * in memory. The app's indexes are on short columns (ids, times, numbers).
+ */
+const MAX_STAT_ROWS = 100_000
+const MAX_STAT_CELL_BYTES = 64 * 1024
+
 function checkRows(db: Database.Database, path: string, manifest: ResultManifest, limits: InspectLimits, tables: readonly string[]): void {
   const expectedRows = new Map<string, number>()
   for (const domain of manifest.domains) expectedRows.set(eventTableOf(domain), manifest.row_counts[domain] ?? 0)
@@ -433,7 +449,15 @@ function checkRows(db: Database.Database, path: string, manifest: ResultManifest
     for (const column of columns) expectedRows.set(sortTableOf(domain, column), manifest.row_counts[domain] ?? 0)
   }
   for (const table of tables) {
-    if (STAT_TABLES.has(table)) continue
+    if (JSON_TABLES.has(table)) continue
+    if (STAT_TABLES.has(table)) {
+      const scan = scanTable(db, table, null)
+      const longest = Math.max(0, ...scan.longest.values())
+      if (scan.rows > MAX_STAT_ROWS || longest > MAX_STAT_CELL_BYTES) {
+        throw invalid(path, `its statistics table ${table} is larger than SQLite ever makes it (${scan.rows} rows, a value of ${longest} bytes)`, 'cell', { table })
+      }
+      continue
+    }
     const isSort = table.startsWith('sort_')
     const key = isSort ? 'pos' : table.startsWith('events_') || table.startsWith('msd_detail') || table.startsWith('msd_suspects') || ['seeds', 'lineage_nodes', 'lineage_edges'].includes(table) ? '_seq' : null
     const scan = scanTable(db, table, key)
@@ -445,6 +469,13 @@ function checkRows(db: Database.Database, path: string, manifest: ResultManifest
       // Pages of the natural order are `_seq` ranges: the numbers must be exactly 1..n.
       if (scan.rows > 0 && (scan.min !== 1 || scan.max !== scan.rows)) {
         throw invalid(path, `its table ${table} is not numbered 1…${scan.rows} as the app numbers it`, 'row-count', { table })
+      }
+      // A sort table is an order of its domain's rows: every row once.
+      if (isSort && scan.rows > 0) {
+        const seq = db.prepare(`SELECT count(DISTINCT seq) AS n, min(seq) AS lo, max(seq) AS hi FROM ${quoteIdentifier(table)}`).get() as { n: number; lo: number; hi: number }
+        if (seq.n !== scan.rows || seq.lo !== 1 || seq.hi !== scan.rows) {
+          throw invalid(path, `its sort table ${table} does not order each row of its domain once`, 'row-count', { table })
+        }
       }
     }
     if (scan.blobs.length > 0) throw invalid(path, `its table ${table} holds binary data in ${scan.blobs[0]}, which the app never writes`, 'cell', { table })

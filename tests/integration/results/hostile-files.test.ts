@@ -3,10 +3,11 @@
  * the two ways in: `mes-trace import` and `jobs:import` over a running `mes-trace serve`'s
  * WebSocket. Each is refused (or imports harmlessly) within 10 s; the host answers the next call;
  * the catalog passes `integrity_check`; nothing is left in the data folder or beside the file. A
- * formula planted in an imported result reaches a CSV export as text.
+ * formula planted in an imported result reaches a CSV export as text. Each file's time through
+ * each way in is written to test-results/hostile-files.json.
  */
 import { spawn } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,6 +19,18 @@ import { parseCsv } from '../../fixtures/csv.js'
 
 /** Longest a refusal may take, through either way in. */
 const DEADLINE_MS = 10_000
+
+/** How long each file took through each way in, written to test-results/hostile-files.json. */
+const timings: { file: string; via: 'cli' | 'websocket'; ms: number; outcome: string }[] = []
+
+function writeTimings(): void {
+  const summary = (via: 'cli' | 'websocket') => {
+    const ms = timings.filter((t) => t.via === via).map((t) => t.ms).sort((a, b) => a - b)
+    return ms.length === 0 ? null : { files: ms.length, median_ms: Math.round(ms[Math.floor(ms.length / 2)]!), max_ms: Math.round(ms.at(-1)!) }
+  }
+  mkdirSync('test-results', { recursive: true })
+  writeFileSync(join('test-results', 'hostile-files.json'), JSON.stringify({ cli: summary('cli'), websocket: summary('websocket'), timings }, null, 2))
+}
 
 interface CliRun {
   code: number | null
@@ -69,6 +82,7 @@ describe('hostile result files', () => {
   }, 120_000)
 
   afterAll(async () => {
+    writeTimings()
     await rm(dir, { recursive: true, force: true })
   })
 
@@ -80,6 +94,7 @@ describe('hostile result files', () => {
       lanes.map(async (lane, index) => {
         for (const file of corpus.filter((_, i) => i % lanes.length === index)) {
           const run = await cli(['import', file.path, '--json', '--data-dir', lane.dataDir])
+          timings.push({ file: file.name, via: 'cli', ms: run.ms, outcome: run.code === 0 ? 'imported' : (/\[([a-z/-]+)\]/.exec(run.err)?.[1] ?? `exit ${run.code}`) })
           expect(run.ms, `${file.name} took ${Math.round(run.ms)} ms`).toBeLessThan(DEADLINE_MS)
           if (file.expect === 'accept') {
             expect(run.code, `${file.name}: ${run.err}`).toBe(0)
@@ -168,7 +183,9 @@ describe('hostile result files', () => {
         try {
           const started = performance.now()
           const answer = await call('jobs:import', { path: file.path }, DEADLINE_MS)
-          expect(performance.now() - started, file.name).toBeLessThan(DEADLINE_MS)
+          const ms = performance.now() - started
+          timings.push({ file: file.name, via: 'websocket', ms, outcome: answer.ok ? 'imported' : `${answer.error!.code} (${answer.error!.details?.reason ?? ''})` })
+          expect(ms, file.name).toBeLessThan(DEADLINE_MS)
           if (file.expect === 'accept') {
             expect(answer, `${file.name}: ${answer.error?.message}`).toMatchObject({ ok: true })
             const jobId = (answer.value as { job_id: string }).job_id

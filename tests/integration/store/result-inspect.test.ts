@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { inspectResultFile, openResultFile } from '../../../main/store/index.js'
+import { DEFAULT_INSPECT_LIMITS, inspectResultFile, openResultFile } from '../../../main/store/index.js'
 import { jsonDepthExceeds, parseBoundedJson } from '../../../shared/bounded-json.js'
 import { corpusListing, makeExportedResult, makeHostileCorpus, type HostileFile } from '../../fixtures/hostile-results.js'
 import { thrown } from '../../fixtures/thrown.js'
@@ -89,6 +89,16 @@ describe('inspectResultFile', () => {
     }
     // Checked on a private copy, the message still names the file as the person gave it.
     expect((thrown(() => inspectResultFile(byName.get('trigger')!, { name: 'C:\\Mail\\trace.mtr' })) as Error).message).toMatch(/^C:\\Mail\\trace\.mtr cannot be imported: it holds a trigger/)
+  })
+
+  it('holds the manifest and the JSON parts to their own limits, not to the limit of a cell', () => {
+    // A large trace's lineage maps are MB long: far past a cell's limit, well within a part's.
+    const parts = inspectResultFile(base, { limits: { ...DEFAULT_INSPECT_LIMITS, maxCellChars: 1000 } })
+    expect(parts.seedCount).toBeGreaterThan(0)
+    expect(thrown(() => inspectResultFile(base, { limits: { ...DEFAULT_INSPECT_LIMITS, maxJsonPartChars: 1000 } }))).toMatchObject({
+      code: 'import/invalid',
+      details: { reason: 'json-part' },
+    })
   })
 
   it('never writes beside the file it checks (no -journal, -wal or -shm)', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { csvField, csvRecord } from '../../../main/results/index.js'
-import { displayWidth, formatTable } from '../../../main/cli/jobs-command.js'
+import { cellText, displayWidth, formatTable } from '../../../main/cli/jobs-command.js'
 import { main } from '../../../main/cli/main.js'
 import { catalogPathOf, openCatalog, type JobRow, type NewJob } from '../../../main/store/index.js'
 import { normalizeTraceRequest } from '../../../shared/trace-request.js'
@@ -216,6 +216,11 @@ describe('CSV and table formatting', () => {
     expect(csvField('\r=1')).toBe(`"'\r=1"`)
     expect(csvField('a=b')).toBe('a=b')
     expect(csvField(-5)).toBe('-5')
+  })
+
+  it('never prints a control character of a cell to the terminal', () => {
+    expect(cellText('GA01\u001b[2J\u001b]8;;http://x.example\u0007ok\u009b')).toBe('GA01\ufffd[2J\ufffd]8;;http://x.example\ufffdok\ufffd')
+    expect(cellText('a\tb\nc')).toBe('a b↵c')
   })
 
   it('aligns tables by terminal width, wide characters counting double', () => {
