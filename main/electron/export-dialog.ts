@@ -4,7 +4,8 @@
  * suggested name. The page never names the file. Electron is used by type only, so this is tested
  * with a fake dialog under plain Node.
  */
-import { dirname, join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import type { BaseWindow, SaveDialogOptions, SaveDialogReturnValue } from 'electron'
 import { EXPORT_EXTENSIONS, exportFileName, type ExportDestination, type ExportRequest } from '../results/index.js'
 
@@ -18,7 +19,12 @@ export interface SaveDialogPort {
   defaultFolder(): string
   /** The app's language (`app.getLocale()`), for the dialog's title and filter names. */
   locale(): string
+  /** Whether something is at `path` already. @default fs.existsSync */
+  exists?(path: string): boolean
 }
+
+/** How often the dialog is shown again when the person picks a file that exists. */
+const MAX_DIALOG_ROUNDS = 5
 
 const FILTERS: Readonly<Record<ExportRequest['format'], { zh: string; en: string }>> = {
   csv: { zh: 'CSV 檔', en: 'CSV file' },
@@ -32,18 +38,27 @@ export function saveDialogDestination(port: SaveDialogPort, now: () => Date = ()
   return {
     async choose(request) {
       const zh = /^zh/i.test(port.locale())
+      const exists = port.exists ?? existsSync
       const extension = EXPORT_EXTENSIONS[request.format]
       const filter = FILTERS[request.format]
-      const { canceled, filePath } = await port.showSaveDialog(port.windowOf(request.clientId), {
-        title: zh ? '匯出' : 'Export',
-        defaultPath: join(lastFolder ?? port.defaultFolder(), exportFileName(request, now())),
-        filters: [{ name: zh ? filter.zh : filter.en, extensions: [extension] }],
-        // No "replace it?" question: an export is always a new file, and an existing name is refused.
-        properties: ['createDirectory'],
-      })
-      if (canceled || !filePath) return null
-      lastFolder = dirname(filePath)
-      return { path: filePath, delivery: 'saved' }
+      let defaultPath = join(lastFolder ?? port.defaultFolder(), exportFileName(request, now()))
+      let title = zh ? '匯出' : 'Export'
+      // An export is always a new file. Windows and macOS dialogs ask "replace it?" themselves; a
+      // name that exists is not refused after a yes there, but asked for again.
+      for (let round = 0; round < MAX_DIALOG_ROUNDS; round++) {
+        const { canceled, filePath } = await port.showSaveDialog(port.windowOf(request.clientId), {
+          title,
+          defaultPath,
+          filters: [{ name: zh ? filter.zh : filter.en, extensions: [extension] }],
+          properties: ['createDirectory'],
+        })
+        if (canceled || !filePath) return null
+        lastFolder = dirname(filePath)
+        if (!exists(filePath)) return { path: filePath, delivery: 'saved' }
+        title = zh ? `「${basename(filePath)}」已存在，匯出不會取代檔案：請換個名稱` : `"${basename(filePath)}" exists and an export never replaces a file: choose another name`
+        defaultPath = join(dirname(filePath), exportFileName(request, now()))
+      }
+      return null
     },
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Writing a finished result out of the data directory: CSV (one file per domain, streamed chunk by
- * chunk, never a whole domain in memory) or a copy of the result SQLite file. Every file is written
- * next to its final path first and renamed into place, so a failure never leaves half a file
- * under the name asked for.
+ * chunk, never a whole domain in memory), an XLSX workbook, or a copy of the result file. Every
+ * file is written beside its final path first and appears there only when complete, as a new file
+ * (see file-output.ts for the rules every target obeys).
  */
 import { createWriteStream, mkdirSync, statSync } from 'node:fs'
 import { once } from 'node:events'

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { constants, copyFileSync, linkSync, lstatSync, realpathSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs'
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path'
+import { basename, dirname, isAbsolute, join } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { AppError, invalidInput, type AppErrorData } from '../../shared/errors.js'
 
@@ -45,10 +45,30 @@ function refused(path: string, why: string, details: Record<string, unknown> = {
   return new AppError('export/refused', `${path} ${why}`, { path, ...details })
 }
 
-/** True when `child` is `parent` or inside it (both real paths). */
-function isInside(child: string, parent: string): boolean {
-  const rel = relative(parent, child)
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(`..${sep}`))
+/** A folder's identity on disk (device and inode, or the volume and file index on Windows). */
+function folderId(path: string): string | null {
+  try {
+    const stat = statSync(path, { bigint: true })
+    return `${stat.dev}:${stat.ino}`
+  } catch {
+    return null
+  }
+}
+
+/**
+ * True when the existing folder `path` is `dir` or inside it. Compared by identity on disk, not
+ * by spelling: on case-insensitive file systems (Windows, macOS) and with Windows short names
+ * (`MESTRA~1`) one folder has many spellings.
+ */
+function isWithin(path: string, dir: string): boolean {
+  const wanted = folderId(dir)
+  if (wanted === null) return false
+  for (let current = path; ; ) {
+    if (folderId(current) === wanted) return true
+    const parent = dirname(current)
+    if (parent === current) return false
+    current = parent
+  }
 }
 
 function realOrNull(path: string): string | null {
@@ -70,9 +90,15 @@ function resolveTarget(path: string, rules: TargetRules, verb: 'write' | 'make')
   const folder = realOrNull(dirname(path))
   if (folder === null || !statSync(folder).isDirectory()) throw invalidInput(field, `cannot ${verb} ${path}: the folder ${dirname(path)} does not exist`)
   const target = join(folder, basename(path))
-  const data = rules.dataDir ? realOrNull(rules.dataDir) : null
-  if (data !== null && isInside(target, data) && !isInside(target, join(data, EXPORTS_FOLDER))) {
-    throw refused(path, `is inside the app's data folder (${rules.dataDir}), which holds the catalog and the results; an export goes to its ${EXPORTS_FOLDER} folder or outside it.`, { reason: 'data-folder' })
+  if (rules.dataDir && isWithin(folder, rules.dataDir)) {
+    const exportsDir = join(rules.dataDir, EXPORTS_FOLDER)
+    // The target's own folder decides; a folder target may be `exports` itself, made on first use.
+    const allowed =
+      isWithin(folder, exportsDir) ||
+      (verb === 'make' && (folderId(target) !== null ? isWithin(target, exportsDir) : folderId(folder) === folderId(rules.dataDir) && basename(target).toLowerCase() === EXPORTS_FOLDER))
+    if (!allowed) {
+      throw refused(path, `is inside the app's data folder (${rules.dataDir}), which holds the catalog and the results; an export goes to its ${EXPORTS_FOLDER} folder or outside it.`, { reason: 'data-folder' })
+    }
   }
   return target
 }

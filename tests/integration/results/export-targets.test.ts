@@ -6,6 +6,7 @@
  * symbolic link, a folder and places inside the data folder are refused, and the bytes of every
  * file involved are the same before and after.
  */
+import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -103,6 +104,26 @@ describe('export targets', () => {
     expect(watched.map(hash)).toEqual(before)
     expect(readdirSync(store.dataDir).sort()).toEqual(dataFiles)
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('knows the data folder by its identity on disk, not by how a path spells it', async (context) => {
+    // Another spelling of the same folder — as a case-insensitive file system or a Windows short
+    // name gives one — made here with a bind mount (Linux, root).
+    const alias = join(dir, 'alias')
+    mkdirSync(alias)
+    if (process.platform !== 'linux' || process.getuid?.() !== 0 || spawnSync('mount', ['--bind', store.dataDir, alias]).status !== 0) {
+      context.skip()
+      return
+    }
+    try {
+      const catalog = join(store.dataDir, 'catalog.sqlite')
+      const before = hash(catalog)
+      expect(await exportTo(join(alias, 'catalog.sqlite'))).toMatchObject({ ok: false, error: { code: 'export/refused', details: { reason: 'data-folder' } } })
+      expect(await exportTo(join(alias, 'results', 'sneaky.csv'))).toMatchObject({ ok: false, error: { code: 'export/refused', details: { reason: 'data-folder' } } })
+      expect(hash(catalog)).toBe(before)
+    } finally {
+      spawnSync('umount', [alias])
+    }
   })
 
   it('writes a new file where the person chose, and its exports folder inside the data folder', async () => {

@@ -245,4 +245,21 @@ describe('saveDialogDestination', () => {
     expect(await destination.choose({ ...request, format: 'sqlite', table: null })).toBeNull()
     expect(shown[1]!.options.defaultPath).toBe(join('/home/eng/out', 'trace-evt-0123456789ab-result-20261204-090507-012.mtr'))
   })
+
+  it('asks again, saying why, when the person picks a file that exists', async () => {
+    const shown: { title?: string }[] = []
+    const answers = ['/data/old.csv', '/data/new.csv']
+    const destination = saveDialogDestination({
+      showSaveDialog: async (_window, options) => {
+        shown.push(options)
+        return { canceled: false, filePath: answers.shift()! } as never
+      },
+      windowOf: () => null,
+      defaultFolder: () => '/data',
+      locale: () => 'zh-TW',
+      exists: (path) => path === '/data/old.csv',
+    })
+    expect(await destination.choose({ jobId: 'trace-evt-0123456789ab', table: 'history', format: 'csv', clientId: 'wc-1' })).toEqual({ path: '/data/new.csv', delivery: 'saved' })
+    expect(shown.map((o) => o.title)).toEqual(['匯出', '「old.csv」已存在，匯出不會取代檔案：請換個名稱'])
+  })
 })
