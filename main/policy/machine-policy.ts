@@ -55,8 +55,15 @@ export function loadMachinePolicy(options: MachinePolicyOptions): LoadedPolicy {
   const warnings = [override.warning, trustWarning(machinePath, trust, platform)].filter((w): w is string => w !== null)
   if (trust.kind === 'absent' || trust.kind === 'untrusted') return { policy: EMPTY_POLICY, source: null, warnings }
   // Trusted, or unverified: when the facts cannot be gathered (PowerShell blocked or missing, a
-  // time-out), the file is applied as found. The other way round, a user could drop every lock by
-  // making the check fail (starting the app with a broken environment, say), while a file planted
-  // by a user needs a folder IT left writable *and* a check that fails for every other user too.
-  return { policy: readPolicyFile(machinePath), source: machinePath, warnings }
+  // time-out), the file's settings and update policy are applied as found. The other way round, a
+  // user could drop every lock by making the check fail (starting the app with a broken
+  // environment, say), while a file planted by a user needs a folder IT left writable *and* a check
+  // that fails for every other user too. Its data source is not: a planted source could point every
+  // user's app at a file on someone else's share.
+  const policy = readPolicyFile(machinePath)
+  if (trust.kind === 'unverified' && policy.source !== null) {
+    warnings.push(`Its data source "${policy.source.name}" is not offered until the file's protection can be checked.`)
+    return { policy: { ...policy, source: null }, source: machinePath, warnings }
+  }
+  return { policy, source: machinePath, warnings }
 }

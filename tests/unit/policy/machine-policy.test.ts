@@ -67,6 +67,17 @@ describe('loadMachinePolicy', () => {
     expect(loaded.warnings).toEqual([`The machine policy ${machinePath} is applied, but who may change it could not be checked: PowerShell could not be run: spawn ENOENT.`])
   })
 
+  it('does not offer the data source of a policy whose protection could not be checked', () => {
+    const withSource = join(dir, 'with-source.json')
+    writeFileSync(withSource, JSON.stringify({ ...machinePolicy, source: { name: 'Plant replica', kind: 'sqlite', path: '/srv/replica.sqlite', locked: true } }))
+    const unverified = loadMachinePolicy({ build: 'packaged', env: {}, platform: 'win32', machinePath: withSource, inspect: () => ({ kind: 'unverified', reason: 'PowerShell timed out' }) })
+    expect(unverified.policy.settings.TRACE_WORKER_COUNT).toEqual({ value: 1, locked: true })
+    expect(unverified.policy.source).toBeNull()
+    expect(unverified.warnings.at(-1)).toBe('Its data source "Plant replica" is not offered until the file\'s protection can be checked.')
+    const trusted = loadMachinePolicy({ build: 'packaged', env: {}, platform: 'win32', machinePath: withSource, inspect: () => ({ kind: 'trusted' }) })
+    expect(trusted.policy.source).toMatchObject({ name: 'Plant replica', path: '/srv/replica.sqlite' })
+  })
+
   it('still refuses a malformed policy it may believe', () => {
     const bad = join(dir, 'bad.json')
     writeFileSync(bad, '{ "settings": ')
