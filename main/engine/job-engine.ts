@@ -15,7 +15,7 @@ import { daysBetween } from '../../shared/time.js'
 import { isPattern } from '../../shared/tokens.js'
 import type { Domain, TraceProgress } from '../../shared/trace.js'
 import type { WorkerInspection, WorkerJobSummary, WorkerSourceSpec, WorkerToMainMessage } from '../../shared/worker-protocol.js'
-import { parseSourceSpec, passwordEnvOf, sourceIdOf, withoutPassword } from '../sources/index.js'
+import { parseSourceSpec, passwordEnvNameOf, passwordEnvOf, sourceIdOf, withoutPassword } from '../sources/index.js'
 import {
   openResultFile,
   removeOrphanPartials,
@@ -510,12 +510,14 @@ export class JobEngine {
             if (run.cancelRequested) handle.kill()
             // The source's password travels in the start message, never in the worker's
             // environment (which any process of the user can read in /proc or a debugger).
-            const password = Object.values(this.secrets.get(jobId) ?? {})[0]
+            const source = sourceOf(row)
+            const variable = passwordEnvNameOf(source.kind)
+            const password = variable ? this.secrets.get(jobId)?.[variable] : undefined
             handle.send({
               type: 'start',
               jobId,
               request: row.request,
-              source: sourceOf(row),
+              source,
               ...(password ? { password } : {}),
               resultPath: row.result_path!,
               appVersion: this.options.appVersion,
