@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { invalidInput } from '../../shared/errors.js'
-import { loadIntoPostgres, parseSourceSpec, redactUrl } from '../sources/index.js'
+import { loadIntoPostgres, parseSourceSpec, redactUrl, withPassword } from '../sources/index.js'
 import type { CliIo } from './main.js'
 import { readPasswordLine } from './password-stdin.js'
 
@@ -22,12 +22,7 @@ export async function loadCommand(flags: Flags, io: CliIo): Promise<number> {
   const target = parseSourceSpec(to, '--to', { refusePassword: true })
   if (target.kind !== 'postgres') throw invalidInput('--to', 'must be a postgres://user@host:port/database URL')
   // From standard input, kept in memory; else node-postgres takes PGPASSWORD or ~/.pgpass itself.
-  let url = to
-  if (flags['password-stdin'] === true) {
-    const withSecret = new URL(to)
-    withSecret.password = encodeURIComponent(await readPasswordLine())
-    url = withSecret.toString()
-  }
+  const url = flags['password-stdin'] === true ? withPassword({ kind: 'postgres', url: to }, await readPasswordLine()).url : to
   const started = performance.now()
   const counts = await loadIntoPostgres({
     from,

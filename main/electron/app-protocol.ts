@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs'
 import { join, normalize, sep } from 'node:path'
-import { HOST_CSP } from '../host/index.js'
+import { PAGE_SECURITY_HEADERS } from '../host/index.js'
 
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'mes-trace'
@@ -41,16 +41,11 @@ export function resolveAppRequest(url: string, rendererDir: string): string | nu
 }
 
 /**
- * The headers every `app://` response carries: the Content-Security-Policy in the response itself
- * (a `webRequest` hook may not see custom-protocol responses, and a header beats a meta tag, which
- * cannot set `frame-ancestors`), no MIME sniffing, no referrer, no caching of the app's files.
+ * The headers every `app://` response carries: the host's page headers (CSP, no sniffing, no
+ * referrer, no caching). The CSP travels in the response itself: a `webRequest` hook may not see
+ * custom-protocol responses, and a header beats a meta tag, which cannot set `frame-ancestors`.
  */
-export const APP_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': HOST_CSP,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-}
+export const APP_RESPONSE_HEADERS = PAGE_SECURITY_HEADERS
 
 /** `response` with {@link APP_RESPONSE_HEADERS} set (whatever it carried for them before). */
 export function withAppHeaders(response: Response): Response {

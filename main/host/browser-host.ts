@@ -29,6 +29,18 @@ export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 export const HOST_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
+/**
+ * The headers every page file and download carries, from the host and from the desktop app's
+ * `app://` scheme alike: the Content-Security-Policy in the response itself, no MIME sniffing, no
+ * referrer, no caching.
+ */
+export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': HOST_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+}
+
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -201,10 +213,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
     res.writeHead(200, {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Security-Policy': HOST_CSP,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
+      ...PAGE_SECURITY_HEADERS,
     })
     if (req.method === 'HEAD') res.end()
     else createReadStream(file).pipe(res)
@@ -243,10 +252,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         'Content-Type': DOWNLOAD_TYPES[name.slice(name.lastIndexOf('.') + 1)]!,
         'Content-Length': opened.size,
         'Content-Disposition': `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-        'Content-Security-Policy': HOST_CSP,
-        'X-Content-Type-Options': 'nosniff',
-        'Referrer-Policy': 'no-referrer',
-        'Cache-Control': 'no-store',
+        ...PAGE_SECURITY_HEADERS,
       })
       if (req.method === 'HEAD' || opened.size === 0) {
         res.end()

@@ -3,6 +3,7 @@ export {
   startBrowserHost,
   downloadNameOf,
   HOST_CSP,
+  PAGE_SECURITY_HEADERS,
   MAX_DOWNLOAD_NAME_CHARS,
   MAX_MESSAGE_BYTES,
   type BrowserHost,

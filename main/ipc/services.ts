@@ -9,9 +9,9 @@ import { MAX_NOT_FOUND_SHOWN, type Responses } from '../../shared/api.js'
 import { EMPTY_POLICY, type ManagedPolicy } from '../../shared/policy.js'
 import { defaultSettings, isSettingKey, parseSetting, resolveSettings } from '../../shared/settings.js'
 import type { JobEngine } from '../engine/index.js'
-import { exportResult, exportsFolderDestination, importResultFile, jobViewOf, type ExportDestination } from '../results/index.js'
+import { exportResult, exportsFolderDestination, exportTablesOf, importResultFile, jobViewOf, type ExportDestination } from '../results/index.js'
 import { openSource, parseSourceSpec, type SourceSpec } from '../sources/index.js'
-import { MSD_TABLES, type Catalog, type ResultFileReader } from '../store/index.js'
+import type { Catalog, ResultFileReader } from '../store/index.js'
 import type { Handlers } from './router.js'
 import type { SecretStore } from './secret-store.js'
 import { SourceProfiles } from './source-profiles.js'
@@ -34,12 +34,6 @@ export interface ServicesOptions {
    * @default a new file in `<dataDir>/exports`, for the page to download
    */
   exportDestination?: ExportDestination
-}
-
-/** Refuses a table the result does not hold, naming `table`, before a destination is chosen. */
-function assertExportableTable(reader: ResultFileReader, table: string): void {
-  const stored = [...MSD_TABLES.filter((t) => reader.msdColumns(t) !== null), ...reader.manifest().domains] as string[]
-  if (!stored.includes(table)) throw invalidInput('table', `this result has no ${table} table; it holds ${stored.join(', ') || 'no tables (lineage only)'}`)
 }
 
 /** What a finished result holds (`results:summary`). */
@@ -129,10 +123,9 @@ export function createServices(options: ServicesOptions): Handlers {
     },
     'jobs:export': async ({ jobId, format, table }, context) => {
       if (format === 'csv' && table === undefined) throw invalidInput('table', 'a CSV export holds one table; choose which')
-      if (format === 'sqlite' && table !== undefined) throw invalidInput('table', 'applies to csv and xlsx only (the sqlite copy holds everything)')
       // The job and its table are checked before anyone is asked where to put the file.
       const reader = engine.reader(jobId)
-      if (table !== undefined) assertExportableTable(reader, table)
+      exportTablesOf(reader, format, table)
       const target = await exportDestination.choose({ jobId, table: table ?? null, format, clientId: context.clientId })
       if (!target) return { cancelled: true, delivery: 'saved', files: [] }
       const files = await exportResult(reader, { format, path: target.path, ...(table ? { table } : {}), dataDir })

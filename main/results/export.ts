@@ -173,20 +173,15 @@ export interface ExportedFile {
 }
 
 /**
- * Writes a finished result out: CSV (one file per table, BOM, the original's headers for the MSD
- * detail), an XLSX workbook (a sheet per table, MSD tables first), or a copy of the result file.
- * Every target is checked before the first byte is written (see `assertExportTarget`: never a
- * link, a device or the data folder's own files; a new file unless `replace`); errors name
- * `table` or `path`, a refused target is `export/refused`.
+ * The tables an export in `format` writes: `table`, or every table the result stores (MSD tables
+ * first); none for `sqlite`, the copy of the whole file. A table with `sqlite`, or one the result
+ * does not hold, is `input/invalid` naming `table` — so a caller can check a request before it
+ * asks anyone where to write it.
  */
-export async function exportResult(reader: ResultFileReader, options: ExportResultOptions): Promise<ExportedFile[]> {
-  const { format, path, table } = options
-  const replace = options.replace === true
-  const rules = { replace, ...(options.dataDir ? { dataDir: options.dataDir } : {}) }
+export function exportTablesOf(reader: ResultFileReader, format: ExportResultOptions['format'], table?: ExportTableName): ExportTableName[] {
   if (format === 'sqlite') {
     if (table !== undefined) throw invalidInput('table', 'applies to csv and xlsx only (the sqlite copy holds everything)')
-    const target = assertExportTarget(path, rules)
-    return [{ path, bytes: await copyResultFile(reader.path, target, undefined, { replace }) }]
+    return []
   }
   const stored: ExportTableName[] = [...MSD_TABLES.filter((t) => reader.msdColumns(t) !== null), ...reader.manifest().domains]
   if (table !== undefined && !stored.includes(table)) {
@@ -197,7 +192,25 @@ export async function exportResult(reader: ResultFileReader, options: ExportResu
         : `this result has no ${table} rows; its domains: ${reader.manifest().domains.join(', ') || 'none (lineage only)'}`,
     )
   }
-  const tables = table !== undefined ? [table] : stored
+  return table !== undefined ? [table] : stored
+}
+
+/**
+ * Writes a finished result out: CSV (one file per table, BOM, the original's headers for the MSD
+ * detail), an XLSX workbook (a sheet per table, MSD tables first), or a copy of the result file.
+ * Every target is checked before the first byte is written (see `assertExportTarget`: never a
+ * link, a device or the data folder's own files; a new file unless `replace`); errors name
+ * `table` or `path`, a refused target is `export/refused`.
+ */
+export async function exportResult(reader: ResultFileReader, options: ExportResultOptions): Promise<ExportedFile[]> {
+  const { format, path, table } = options
+  const replace = options.replace === true
+  const rules = { replace, ...(options.dataDir ? { dataDir: options.dataDir } : {}) }
+  const tables = exportTablesOf(reader, format, table)
+  if (format === 'sqlite') {
+    const target = assertExportTarget(path, rules)
+    return [{ path, bytes: await copyResultFile(reader.path, target, undefined, { replace }) }]
+  }
   if (format === 'xlsx') {
     const target = assertExportTarget(path, rules)
     const sheets: XlsxSheet[] = tables.map((t) => {

@@ -5,7 +5,7 @@
  */
 export { assertExportFolder, assertExportTarget, closeOutput, EXPORTS_FOLDER, tempPathFor, writeAtomically, writeLine, type TargetRules } from './file-output.js'
 export {
-  CSV_BOM, cellsOf, copyResultFile, csvField, csvRecord, domainColumns, exportResult, msdExportColumns, writeCsv,
+  CSV_BOM, cellsOf, copyResultFile, csvField, csvRecord, domainColumns, exportResult, exportTablesOf, msdExportColumns, writeCsv,
   writeDomainCsv, writeMsdCsv, type ExportedFile, type ExportResultOptions, type ExportTableName,
 } from './export.js'
 export { writeXlsx, XLSX_MAX_CELL_CHARS, XLSX_MAX_ROWS, type XlsxOptions, type XlsxSheet } from './xlsx.js'

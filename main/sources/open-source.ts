@@ -93,7 +93,7 @@ export function withoutPassword(spec: SourceSpec): { spec: SourceSpec; password:
 }
 
 /** The spec with `password` in its URL (kept in memory only; `withoutPassword` takes it out again). */
-export function withPassword(spec: SourceSpec, password: string): SourceSpec {
+export function withPassword<S extends SourceSpec>(spec: S, password: string): S {
   if (spec.kind === 'sqlite') return spec
   const url = new URL(spec.url)
   url.password = encodeURIComponent(password)

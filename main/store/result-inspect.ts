@@ -18,7 +18,7 @@ import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json.js'
 import { hasControlCharacter } from '../../shared/control-characters.js'
 import { AppError, toErrorData } from '../../shared/errors.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
-import { DOMAINS, type Domain, type LineageResult } from '../../shared/trace.js'
+import { DOMAINS, type Direction, type Domain, type LineageResult } from '../../shared/trace.js'
 import { eventCids } from '../trace/index.js'
 import { quoteIdentifier } from './connection.js'
 import { JOB_ID_PATTERN } from './paths.js'
@@ -27,6 +27,7 @@ import {
   eventTableOf,
   eventTableSql,
   LINEAGE_INDEX_SQL,
+  MAX_JSON_PART_CHARS,
   MSD_INPUT_SCHEMA_SQL,
   MSD_TABLES,
   msdStoredColumnsOf,
@@ -67,7 +68,7 @@ export interface InspectLimits {
 }
 
 export const DEFAULT_INSPECT_LIMITS: Readonly<InspectLimits> = {
-  maxJsonPartChars: 64 * 1024 * 1024,
+  maxJsonPartChars: MAX_JSON_PART_CHARS,
   maxManifestEntryChars: 16 * 1024 * 1024,
   maxCellChars: 1024 * 1024,
   maxDepth: MAX_JSON_DEPTH,
@@ -185,18 +186,29 @@ interface SchemaObject {
   sql: string | null
 }
 
-/** The objects a file of this manifest has when the app writes it, made by the writer's own DDL. */
-function expectedSchema(manifest: ResultManifest, hasMsdInputs: boolean): Map<string, SchemaObject> {
+/** What decides the tables and indexes of a result file: what its manifest says it stores. */
+interface StoredShape {
+  domains: readonly Domain[]
+  msdTables: readonly MsdTable[]
+  sortColumns: Partial<Record<Domain, string[]>>
+  direction: Direction
+  /** Whether it holds the MSD analysis's input tables. */
+  hasMsdInputs: boolean
+}
+
+/** A file that stores nothing: only the tables every result file has. */
+const NOTHING_STORED: StoredShape = { domains: [], msdTables: [], sortColumns: {}, direction: 'backward', hasMsdInputs: false }
+
+/** The objects a file of this shape has when the app writes it, made by the writer's own DDL. */
+function expectedSchema(shape: StoredShape): Map<string, SchemaObject> {
   const db = new Database(':memory:')
   try {
     db.exec(BASE_SCHEMA_SQL)
-    for (const domain of manifest.domains) db.exec(eventTableSql(domain))
-    if (hasMsdInputs) db.exec(MSD_INPUT_SCHEMA_SQL)
-    for (const table of Object.keys(manifest.msd_tables ?? {}) as MsdTable[]) {
-      db.exec(msdTableSql(table, msdStoredColumnsOf(table, manifest.request.direction)))
-    }
+    for (const domain of shape.domains) db.exec(eventTableSql(domain))
+    if (shape.hasMsdInputs) db.exec(MSD_INPUT_SCHEMA_SQL)
+    for (const table of shape.msdTables) db.exec(msdTableSql(table, msdStoredColumnsOf(table, shape.direction)))
     db.exec(LINEAGE_INDEX_SQL)
-    for (const [domain, columns] of Object.entries(manifest.sort_columns) as [Domain, string[]][]) {
+    for (const [domain, columns] of Object.entries(shape.sortColumns) as [Domain, string[]][]) {
       for (const column of columns) {
         db.exec(sortIndexSql(domain, column))
         db.exec(sortTableSql(domain, column))
@@ -526,10 +538,7 @@ export function inspectResultFile(file: string, options: { name?: string; limits
       }
     }
     // The manifest and the parts table are read first, so they must be exactly the writer's tables.
-    const base = expectedSchema(
-      { domains: [], msd_tables: {}, sort_columns: {}, request: { direction: 'backward' } } as unknown as ResultManifest,
-      false,
-    )
+    const base = expectedSchema(NOTHING_STORED)
     const byName = new Map(objects.map((o) => [o.name, o]))
     for (const name of ['manifest', 'json_parts']) {
       const found = byName.get(name)
@@ -544,7 +553,13 @@ export function inspectResultFile(file: string, options: { name?: string; limits
     // Everything else must be exactly what the writer makes for this manifest.
     const hasMsdInputs = byName.has('msd_detection')
     if (hasMsdInputs && request.profile !== 'mid_section_defect') throw invalid(path, 'it holds MSD tables but is not an MSD trace', 'schema', { object: 'msd_detection' })
-    const expected = expectedSchema(manifest, hasMsdInputs)
+    const expected = expectedSchema({
+      domains: manifest.domains,
+      msdTables: Object.keys(manifest.msd_tables ?? {}) as MsdTable[],
+      sortColumns: manifest.sort_columns,
+      direction: request.direction,
+      hasMsdInputs,
+    })
     for (const [name, want] of expected) {
       const found = byName.get(name)
       if (!found) {

@@ -16,6 +16,7 @@ import { openConnection, quoteIdentifier, StatementCache, toStorageError, type S
 import {
   eventColumnsOf,
   eventTableOf,
+  MAX_JSON_PART_CHARS,
   MSD_TABLES,
   msdTableOf,
   RESULT_APPLICATION_ID,
@@ -160,16 +161,10 @@ export interface ResultFileReader {
   close(): void
 }
 
-/**
- * Longest JSON value the reader parses, in characters: an imported file was checked against the
- * same limit, and the app's own largest parts (a 114 000-lot trace's lineage maps) are a few MB.
- */
-const MAX_JSON_CHARS = 64 * 1024 * 1024
-
 function parseJson<T>(text: string, what: string, path: string): T {
   try {
     // Bounded in depth too: an answer built from a deeper value could not be serialized.
-    return parseBoundedJson(text, { maxChars: MAX_JSON_CHARS, maxDepth: MAX_JSON_DEPTH }) as T
+    return parseBoundedJson(text, { maxChars: MAX_JSON_PART_CHARS, maxDepth: MAX_JSON_DEPTH }) as T
   } catch (error) {
     const why = error instanceof JsonLimitError && error.reason !== 'not-json' ? ` (it ${error.message})` : ''
     throw new AppError('storage/unreadable', `The result file ${path} has a damaged ${what}${why}.`, { path })

@@ -13,6 +13,13 @@ import { quoteIdentifier } from './connection.js'
 /** Layout version; a reader refuses a file with a larger one. */
 export const RESULT_FORMAT_VERSION = 1
 
+/**
+ * Longest JSON part (and JSON value of any kind) a result file may hold, in characters: a
+ * 114 000-lot trace's lineage maps are a few MB. The reader parses nothing longer, and an import
+ * refuses a file with a longer one.
+ */
+export const MAX_JSON_PART_CHARS = 64 * 1024 * 1024
+
 /** `PRAGMA application_id` of a result file ('MTRR'). */
 export const RESULT_APPLICATION_ID = 0x4d545252
 
