@@ -4,7 +4,7 @@
  * WebSocket. Each is refused (or imports harmlessly) within 10 s; the host answers the next call;
  * the catalog passes `integrity_check`; nothing is left in the data folder or beside the file. A
  * formula planted in an imported result reaches a CSV export as text. Each file's time through
- * each way in is written to test-results/hostile-files.json.
+ * each way in is written to reports/hostile-files.json.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -20,7 +20,7 @@ import { parseCsv } from '../../fixtures/csv.js'
 /** Longest a refusal may take, through either way in. */
 const DEADLINE_MS = 10_000
 
-/** How long each file took through each way in, written to test-results/hostile-files.json. */
+/** How long each file took through each way in, written to reports/hostile-files.json. */
 const timings: { file: string; via: 'cli' | 'websocket'; ms: number; outcome: string }[] = []
 
 function writeTimings(): void {
@@ -28,8 +28,8 @@ function writeTimings(): void {
     const ms = timings.filter((t) => t.via === via).map((t) => t.ms).sort((a, b) => a - b)
     return ms.length === 0 ? null : { files: ms.length, median_ms: Math.round(ms[Math.floor(ms.length / 2)]!), max_ms: Math.round(ms.at(-1)!) }
   }
-  mkdirSync('test-results', { recursive: true })
-  writeFileSync(join('test-results', 'hostile-files.json'), JSON.stringify({ cli: summary('cli'), websocket: summary('websocket'), timings }, null, 2))
+  mkdirSync('reports', { recursive: true })
+  writeFileSync(join('reports', 'hostile-files.json'), JSON.stringify({ cli: summary('cli'), websocket: summary('websocket'), timings }, null, 2))
 }
 
 interface CliRun {
