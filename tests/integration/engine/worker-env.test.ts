@@ -11,7 +11,10 @@ import { SpawnTracker, collectUntilExit, startMessage } from './worker-kit.js'
 
 const tracker = new SpawnTracker(new NodeWorkerHost())
 
-/** Variables of the parent that must never reach a worker, with values the checks can find. */
+/**
+ * Variables of the parent that must never reach a worker, with values the checks can find: each
+ * distinctive, so finding it anywhere in the worker's environment (a path holding `1`…) means it leaked.
+ */
 const PARENT_SECRETS: Record<string, string> = {
   AWS_SECRET_ACCESS_KEY: 'aws-7c1e0b5d9f',
   GITHUB_TOKEN: 'ghp-3a9d0e2b71',
@@ -19,7 +22,8 @@ const PARENT_SECRETS: Record<string, string> = {
   MES_TRACE_ORACLE_PASSWORD: 'parent-ora-9b4d7e1f',
   // Would make every worker fail to start if it were passed on.
   NODE_OPTIONS: '--require /nonexistent/mes-trace-evil.cjs',
-  ELECTRON_RUN_AS_NODE: '1',
+  // Electron takes any non-empty value as "on".
+  ELECTRON_RUN_AS_NODE: '1-electron-as-node-4d2e',
 }
 
 /** Variables of the parent a worker needs. */
