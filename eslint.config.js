@@ -23,11 +23,26 @@ function areaOf(file) {
 }
 
 /**
+ * Folders of main/ the main process runs. They reach the worker process by its entry's file path
+ * only (`traceWorkerEntry()`), never by importing `main/worker/`.
+ */
+const MAIN_PROCESS_CAPABILITIES = new Set(['engine', 'results', 'transport', 'ipc', 'host', 'cli', 'electron', 'policy'])
+
+/**
+ * What `main/worker/`, run in a worker process, may import from main/: the trace, the MSD analysis,
+ * the sources, the store (its result writer) and the demo plant. An allow-list, so a new folder is
+ * main-process code to the worker until it is added here.
+ */
+const WORKER_MAY_IMPORT = new Set(['worker', 'trace', 'msd', 'sources', 'store', 'demo'])
+
+/**
  * The layering rule:
  * - `shared/` imports only `shared/` (no electron, no node:*, no DOM-bound code).
  * - `renderer/` never imports `main/`, electron or Node built-ins.
  * - only `main/electron/` imports `electron`.
  * - a `main/<capability>/` folder is entered only through its `index.ts` from other folders.
+ * - `main/worker/` imports only the folders of {@link WORKER_MAY_IMPORT}; the main-process folders
+ *   ({@link MAIN_PROCESS_CAPABILITIES}) never import `main/worker/`.
  */
 const boundaries = {
   meta: { type: 'problem', schema: [], messages: { denied: '{{reason}}' } },
@@ -54,6 +69,12 @@ const boundaries = {
       const target = areaOf(resolve(dirname(file), spec))
       if (from.top === 'shared' && target.top !== 'shared') report(`shared/ may import only shared/ ("${spec}")`)
       if (from.top === 'renderer' && target.top === 'main') report(`renderer/ must not import main/ ("${spec}")`)
+      if (from.top === 'main' && from.capability === 'worker' && target.top === 'main' && target.capability && !WORKER_MAY_IMPORT.has(target.capability)) {
+        report(`main/worker/ runs in the worker process and must not import main/${target.capability}/ ("${spec}")`)
+      }
+      if (from.top === 'main' && MAIN_PROCESS_CAPABILITIES.has(from.capability) && target.top === 'main' && target.capability === 'worker') {
+        report(`main/${from.capability}/ runs in the main process: it starts the worker by file path and must not import main/worker/ ("${spec}")`)
+      }
       if (
         from.top === 'main' &&
         target.top === 'main' &&

@@ -17,7 +17,7 @@ import Database from 'better-sqlite3'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = (p) => pathToFileURL(join(root, 'dist', p)).href
-if (!existsSync(join(root, 'dist', 'main', 'engine', 'trace-worker.js'))) {
+if (!existsSync(join(root, 'dist', 'main', 'worker', 'entry.js'))) {
   console.error('bench: run `npm run build:main` first')
   process.exit(2)
 }
@@ -25,6 +25,7 @@ const { values } = parseArgs({ options: { lots: { type: 'string', default: '2000
 const { createResultFile, openResultFile, openCatalog, catalogPathOf, resultsDirOf } = await import(dist('main/store/index.js'))
 const { JobEngine, NodeWorkerHost, traceWorkerEntry, readRssBytes } = await import(dist('main/engine/index.js'))
 const { generateDemoPlant } = await import(dist('main/demo/index.js'))
+const { ResultService } = await import(dist('main/results/index.js'))
 const { resolveSettings } = await import(dist('shared/settings.js'))
 const { normalizeTraceRequest } = await import(dist('shared/trace-request.js'))
 const { DOMAINS } = await import(dist('shared/trace.js'))
@@ -48,12 +49,13 @@ for (const lots of values.lots.split(',').map(Number)) {
     settings: resolveSettings({ env: process.env }), appVersion: 'bench',
   })
   engine.start()
+  const results = new ResultService(engine)
   const warmup = engine.enqueue(
     { profile: 'query_tool', params: { resolve_type: 'lot_id', values: made.planted.samples.lot_ids } },
     { source: { kind: 'sqlite', path: plant } },
   )
   await engine.whenIdle()
-  const pageable = engine.reader(warmup.jobId)
+  const pageable = results.reader(warmup.jobId)
   const pageableRows = pageable.domainCounts().history ?? 0
   const lag = monitorEventLoopDelay({ resolution: 10 })
   let workerPeak = 0
@@ -79,9 +81,7 @@ for (const lots of values.lots.split(',').map(Number)) {
   clearInterval(pager)
   lag.disable()
   const job = engine.status(jobId)
-  const result = engine.reader(jobId)
-  const aggregation = result.aggregation()
-  result.close()
+  const aggregation = results.aggregation(jobId)
   const top = aggregation?.suspects?.[0]
   report.traces.push({
     lots,
@@ -100,6 +100,7 @@ for (const lots of values.lots.split(',').map(Number)) {
     msd_top_suspect: top ? `${top.factor_type} ${top.name} @ ${top.station}` : null,
     msd_top_is_planted_machine: top ? top.name === made.planted.bad_machine.equipment_name : false,
   })
+  results.close()
   await engine.shutdown()
   catalog.close()
   rmSync(plant, { force: true })

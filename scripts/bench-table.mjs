@@ -150,7 +150,7 @@ async function main() {
   const imported = await setup.call('jobs:import', { path: file })
   if (!imported.result.ok) throw new Error(`jobs:import failed: ${JSON.stringify(imported.result.error)}`)
   const jobId = imported.result.value.job_id
-  const summary = (await setup.call('results:summary', { jobId })).result
+  const summary = (await setup.call('results:summary', { job_id: jobId })).result
   if (!summary.ok) throw new Error(`results:summary failed: ${JSON.stringify(summary.error)}`)
   const sortColumns = summary.value.sort_columns.history ?? []
   setup.close()
@@ -187,7 +187,7 @@ async function main() {
   for (const c of cases) {
     // A socket per case: each client has its own rate limit.
     const client = await connect(url)
-    const base = { jobId, domain: 'history', limit: LIMIT, ...(c.sort ? { sort: c.sort } : {}), ...(c.filter ? { filter: c.filter } : {}) }
+    const base = { job_id: jobId, domain: 'history', limit: LIMIT, ...(c.sort ? { sort: c.sort } : {}), ...(c.filter ? { filter: c.filter } : {}) }
     let first = null
     let offsets = c.offsets
     let total = ROWS

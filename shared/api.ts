@@ -2,18 +2,21 @@
  * The service contract between the renderer and the main side: every operation the renderer may
  * call (channel `domain:verb-noun`, one plain-object argument) with the runtime schema of its
  * payload and the type of its answer, and the events main pushes. Both transports — Electron IPC
- * and the browser host's WebSocket — carry exactly this; handlers are registered against it once.
+ * and the browser host's WebSocket (framed by wire.ts) — carry exactly this; handlers are
+ * registered against it once. Fields are snake_case throughout (`job_id`, `as_of`), as in the job
+ * view and the CLI's JSON.
  *
  * Answers are `{ ok: true, value } | { ok: false, error: { code, message, details? } }`; a payload
  * that fails its schema is `input/invalid` with `details.field` naming the first bad field.
  */
 import { z } from 'zod'
 import { invalidInput, type AppErrorData } from './errors.js'
-import { JOB_STATUSES, type JobStatus, type JobView } from './jobs.js'
+import { JOB_STATUSES, type JobView } from './jobs.js'
 import type { MsdAggregation } from './msd.js'
+import { pageQuerySchema, type RowsPage } from './page-query.js'
 import type { TraceRequest } from './trace-request.js'
 import type { NormalizedTraceRequest } from './trace-request.js'
-import { DOMAINS, PROFILES, type Domain, type EventRow, type LineageResult, type QualityMeta, type TraceProgress } from './trace.js'
+import { DOMAINS, PROFILES, type Domain, type LineageResult, type QualityMeta, type TraceProgress } from './trace.js'
 
 /** Longest path the renderer may hand over (Windows' extended paths reach 32 767). */
 const MAX_PATH = 4096
@@ -21,22 +24,11 @@ const MAX_PATH = 4096
 const jobId = z.string().regex(/^trace-evt-[0-9a-f]{12}$/, 'must be a job id like trace-evt-0123456789ab')
 const path = z.string().min(1).max(MAX_PATH)
 const domain = z.enum(DOMAINS)
-const job = z.object({ jobId }).strict()
+const job = z.object({ job_id: jobId }).strict()
 const none = z.object({}).strict()
 
-const filterValue = z.union([z.string().max(1000), z.number().finite()])
-const pageFilter = z.discriminatedUnion('op', [
-  /** `item`: one entry of a `, `-separated list column equals the value. */
-  z.object({ column: z.string().min(1).max(64), op: z.enum(['eq', 'contains', 'gte', 'lte', 'item']), value: filterValue }).strict(),
-  /** One of a list (e.g. the containers picked in the lineage graph). */
-  z.object({ column: z.string().min(1).max(64), op: z.literal('in'), value: z.array(filterValue).min(1).max(1000) }).strict(),
-])
-const page = {
-  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-  limit: z.number().int().min(1).max(1000).optional(),
-  sort: z.object({ column: z.string().min(1).max(64), direction: z.enum(['asc', 'desc']).optional() }).strict().optional(),
-  filter: z.array(pageFilter).max(16).optional(),
-}
+/** The page query's fields (offset, limit, sort, filter), spread into the requests that read a page. */
+const page = pageQuerySchema.shape
 
 /** Fields every source profile has. */
 interface SourceProfileBase {
@@ -71,13 +63,7 @@ export interface ServerSourceProfile extends SourceProfileBase {
 /** A source profile the renderer can pick (secrets never leave main). */
 export type SourceProfile = SqliteSourceProfile | ServerSourceProfile
 
-/** One page of rows. */
-export interface RowsPage {
-  rows: EventRow[]
-  total: number
-  offset: number
-  limit: number
-}
+export type { RowsPage } from './page-query.js'
 
 /** What an export wrote. */
 export interface ExportAnswer {
@@ -105,6 +91,12 @@ export const MAX_NOT_FOUND_SHOWN = 1000
 /** What a finished result holds, for the result view's header, tabs and banners. */
 export interface ResultSummary {
   job_id: string
+  /** The job id written in the file (another one when the result was imported). */
+  file_job_id: string
+  /** Version of MES Trace that wrote the result. */
+  app_version: string
+  /** Where the result file is. */
+  result_file: string
   request: NormalizedTraceRequest
   /** The source as a person reads it. */
   source: string
@@ -130,7 +122,7 @@ export const REQUESTS = {
     .object({
       /** A trace request, validated by `normalizeTraceRequest` (its errors name the field). */
       request: z.object({ profile: z.enum(PROFILES), params: z.record(z.string(), z.unknown()), domains: z.array(domain).optional() }).strict(),
-      sourceId: z.string().min(1).max(200),
+      source_id: z.string().min(1).max(200),
       force: z.boolean().optional(),
     })
     .strict(),
@@ -145,7 +137,7 @@ export const REQUESTS = {
     .strict(),
   'jobs:status': job,
   'jobs:cancel': job,
-  'jobs:pin': z.object({ jobId, pinned: z.boolean() }).strict(),
+  'jobs:pin': z.object({ job_id: jobId, pinned: z.boolean() }).strict(),
   'jobs:remove': job,
   'jobs:rerun': job,
   /**
@@ -155,7 +147,7 @@ export const REQUESTS = {
    */
   'jobs:export': z
     .object({
-      jobId,
+      job_id: jobId,
       format: z.enum(['csv', 'xlsx', 'sqlite']),
       /**
        * One table (a domain, or the MSD `detail` / `suspects`): required for `csv`; for `xlsx`
@@ -165,11 +157,11 @@ export const REQUESTS = {
     })
     .strict(),
   'jobs:import': z.object({ path }).strict(),
-  'results:page': z.object({ jobId, domain, ...page }).strict(),
+  'results:page': z.object({ job_id: jobId, domain, ...page }).strict(),
   'results:lineage': job,
   'results:aggregation': job,
   'results:summary': job,
-  'results:detail': z.object({ jobId, table: z.enum(['detail', 'suspects']), ...page }).strict(),
+  'results:detail': z.object({ job_id: jobId, table: z.enum(['detail', 'suspects']), ...page }).strict(),
   'sources:list': none,
   'sources:add': z.discriminatedUnion('kind', [
     z.object({ name: z.string().trim().min(1).max(100), kind: z.literal('sqlite'), path }).strict(),
@@ -212,13 +204,13 @@ export type RequestOf<C extends Channel> = z.input<(typeof REQUESTS)[C]>
 
 /** What each channel answers with. */
 export interface Responses {
-  'jobs:enqueue': { jobId: string; cached: boolean; asOf: number | null }
+  'jobs:enqueue': { job_id: string; cached: boolean; as_of: number | null }
   'jobs:list': JobView[]
   'jobs:status': JobView
   'jobs:cancel': JobView
   'jobs:pin': JobView
   'jobs:remove': { removed: true }
-  'jobs:rerun': { jobId: string }
+  'jobs:rerun': { job_id: string }
   'jobs:export': ExportAnswer
   'jobs:import': JobView
   'results:page': RowsPage
@@ -243,7 +235,7 @@ export interface Responses {
      * `MES_TRACE_POLICY_FILE` was not honoured, or that the file's protection could not be
      * checked — sentences worded by main, in English; empty when all is well.
      */
-    policyWarnings: string[]
+    policy_warnings: string[]
   }
   'settings:set': { key: string; value: string | number | boolean | null }
   'app:version': { version: string }
@@ -255,8 +247,21 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorDat
 
 /** Events main pushes to subscribed renderers. */
 export interface Events {
-  'jobs:did-progress': { jobId: string; progress: TraceProgress; elapsedMs: number; etaMs?: number }
-  'jobs:did-change-status': { jobId: string; status: JobStatus; error?: AppErrorData }
+  /** A running job's progress (at most about 10 a second per job). */
+  'jobs:did-progress': {
+    job_id: string
+    progress: TraceProgress
+    /** Milliseconds the job has run. */
+    elapsed_ms: number
+    /** Estimated milliseconds left; absent before the events stage. */
+    eta_ms?: number
+  }
+  /**
+   * A job was created or changed (queued, started, ended, imported, a cancel asked for…): the whole
+   * job as `jobs:status` would answer now, so a listener needs no call to show it, even one it has
+   * not seen before.
+   */
+  'jobs:did-change-status': { job: JobView }
 }
 export type EventName = keyof Events
 export const EVENT_NAMES: readonly EventName[] = ['jobs:did-progress', 'jobs:did-change-status']

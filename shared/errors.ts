@@ -69,6 +69,11 @@ export type ErrorCode =
   | 'ipc/forbidden'
   /** An answer was larger than a transport carries; `details.bytes` and `details.maxBytes` say by how much. */
   | 'ipc/too-large'
+  /**
+   * No answer came within the channel's time limit (shared/wire.ts); `details.channel` and
+   * `details.timeoutMs` say which. The call may still finish on the main side.
+   */
+  | 'ipc/timeout'
   /** A bug: anything not anticipated. */
   | 'internal/unexpected'
 

@@ -42,6 +42,24 @@ export interface JobView {
   request: RequestSummary
   error: { code: string; message: string } | null
   result_file: string | null
+  /** A cancel was asked for and the worker has not stopped yet (the status still reads `running`). */
+  cancel_requested: boolean
+  /** What the job's worker reported (warnings, errors, notes), oldest first, at most {@link JOB_LOG_MAX_ENTRIES}. */
+  log: JobLogEntry[]
+}
+
+/** Entries of a job's log kept with the job (the oldest are dropped first). */
+export const JOB_LOG_MAX_ENTRIES = 200
+
+/** Longest message of a log entry kept (longer ones are cut, marked with `…`). */
+export const JOB_LOG_MAX_MESSAGE_CHARS = 2000
+
+/** One line of a job's log. */
+export interface JobLogEntry {
+  /** When it was reported (epoch ms). */
+  at: number
+  level: 'info' | 'warn' | 'error'
+  message: string
 }
 
 /** Values of a request a list shows (the first few tokens, never all 100 000). */

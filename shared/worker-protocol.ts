@@ -3,30 +3,9 @@
  * structured-clone-safe objects with a string-literal `type`; times are epoch milliseconds.
  */
 import type { AppErrorData } from './errors.js'
+import type { SourceSpec } from './source-spec.js'
 import type { NormalizedTraceRequest } from './trace-request.js'
 import type { Domain, QualityMeta, TraceProgress } from './trace.js'
-
-/**
- * Where a worker reads from. Secrets never travel in this object: a PostgreSQL URL carries no
- * password (the engine hands it to the worker in the `start` message's `password`, never to the
- * catalog or the worker's environment).
- */
-export type WorkerSourceSpec =
-  | { kind: 'sqlite'; path: string }
-  | {
-      kind: 'postgres'
-      /** `postgres://user@host:port/database`, without the password. */
-      url: string
-      /** Schema of the MES tables; absent: the connection's search path. */
-      schema?: string
-    }
-  | {
-      kind: 'oracle'
-      /** `oracle://user@host:port/service`, without the password (the worker reads MES_TRACE_ORACLE_PASSWORD). */
-      url: string
-      /** Schema prefix of the MES tables. @default 'DWH' */
-      schema?: string
-    }
 
 /** Limits a worker applies to its trace. */
 export interface WorkerTraceLimits {
@@ -43,7 +22,7 @@ export type MainToWorkerMessage =
       type: 'start'
       jobId: string
       request: NormalizedTraceRequest
-      source: WorkerSourceSpec
+      source: SourceSpec
       /**
        * The source's password, when it needs one: in this message only, never in the worker's
        * environment, which other processes of the same user can read.
@@ -109,17 +88,53 @@ export type WorkerToMainMessage =
   /** The worker could not set itself up (e.g. the native SQLite module did not load). */
   | { type: 'init-failed'; error: AppErrorData }
   | { type: 'progress'; jobId: string; progress: TraceProgress; rssBytes: number; at: number }
-  | { type: 'log'; jobId: string; level: 'info' | 'warn' | 'error'; message: string }
+  /**
+   * A line for the job's log, kept with the job (never shown as the job's error): a schema warning,
+   * a source that would not close, or — right before an `error` — that error with its stack.
+   */
+  | {
+      type: 'log'
+      jobId: string
+      level: WorkerLogLevel
+      /** One line a person reads. */
+      message: string
+      /**
+       * For an error: its stack, then each `cause`'s (`Caused by: …`), at most
+       * {@link WORKER_LOG_DETAIL_MAX_CHARS} characters.
+       */
+      detail?: string
+    }
   | { type: 'done'; jobId: string; summary: WorkerJobSummary }
   | { type: 'error'; jobId: string; error: AppErrorData }
   /** The answer to `inspect`: the file is accepted (a refusal is an `error` with `import/invalid`). */
   | { type: 'inspected'; jobId: string; inspection: WorkerInspection }
 
-/** Narrows an unknown message from a worker; anything else is a protocol violation. */
+/** Levels of a worker's log entries. */
+export const WORKER_LOG_LEVELS = ['info', 'warn', 'error'] as const
+
+/** How much a log entry says: `warn` does not fail the job, `error` comes right before the job's `error`. */
+export type WorkerLogLevel = (typeof WORKER_LOG_LEVELS)[number]
+
+/** Longest `detail` of a worker's log entry, in characters (a stack and its causes, cut). */
+export const WORKER_LOG_DETAIL_MAX_CHARS = 8000
+
+/**
+ * Narrows an unknown message from a worker; anything else is a protocol violation. A `log` entry is
+ * checked field by field, since the engine keeps it with the job (and bounds its length there).
+ */
 export function isWorkerToMainMessage(value: unknown): value is WorkerToMainMessage {
   if (typeof value !== 'object' || value === null) return false
   const type = (value as { type?: unknown }).type
+  if (type === 'log') return isWorkerLogMessage(value)
+  return type === 'ready' || type === 'init-failed' || type === 'progress' || type === 'done' || type === 'error' || type === 'inspected'
+}
+
+function isWorkerLogMessage(value: object): boolean {
+  const { jobId, level, message, detail } = value as { jobId?: unknown; level?: unknown; message?: unknown; detail?: unknown }
   return (
-    type === 'ready' || type === 'init-failed' || type === 'progress' || type === 'log' || type === 'done' || type === 'error' || type === 'inspected'
+    typeof jobId === 'string' &&
+    (WORKER_LOG_LEVELS as readonly unknown[]).includes(level) &&
+    typeof message === 'string' &&
+    (detail === undefined || typeof detail === 'string')
   )
 }

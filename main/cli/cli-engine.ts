@@ -1,24 +1,23 @@
 /**
  * The engine a CLI command works with: the data folder's catalog, the settings (table <
- * environment < flags) and a Node worker host whose worker output goes to stderr.
+ * environment < flags) and a Node worker host whose worker output goes to stderr; and the job
+ * commands' way of opening a data folder, reading its results and closing it all again.
  */
 import { mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { invalidInput } from '../../shared/errors.js'
+import { join } from 'node:path'
+import { AppError } from '../../shared/errors.js'
 import { resolveSettings, settingsFromFlags, type EngineSettings } from '../../shared/settings.js'
 import { ENGINE_LOCK_FILE, JobEngine, NodeWorkerHost, traceWorkerEntry } from '../engine/index.js'
 import type { ManagedPolicy } from '../../shared/policy.js'
 import { loadMachinePolicy, type LoadedPolicy } from '../policy/index.js'
+import { ResultService } from '../results/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf, type Catalog } from '../store/index.js'
 import { APP_VERSION } from './app-version.js'
-import { defaultDataDir } from './data-dir.js'
+import { dataDirOf, type Flags } from './flags.js'
+import type { CliIo } from './io.js'
 
-/** `--data-dir`, or the app's data folder; an empty value is `input/invalid` naming the flag. */
-export function dataDirOf(flags: Readonly<Record<string, unknown>>): string {
-  const given = flags['data-dir']
-  if (given !== undefined && String(given).trim() === '') throw invalidInput('--data-dir', 'must not be empty')
-  return resolve(given === undefined ? defaultDataDir() : String(given))
-}
+/** How long closing waits for the engine's workers (a job command has none of its own but `rerun`'s). */
+export const ENGINE_SHUTDOWN_MS = 2000
 
 export interface CliEngine {
   dataDir: string
@@ -74,4 +73,36 @@ export function openCliEngine(
     catalog.close()
     throw error
   }
+}
+
+/** A data folder opened for a job command: its engine (not started) and the results read through it. */
+export interface JobStore extends CliEngine {
+  /** Opens, caches and closes the result files; a command never closes a reader itself. */
+  results: ResultService
+}
+
+/**
+ * Opens the catalog of `--data-dir` and an engine on it (not started: nothing is queued,
+ * recovered or swept) with its result service, runs `fn`, and closes all of it whatever happens.
+ */
+export async function withJobStore<T>(flags: Flags, io: Pick<CliIo, 'stderr'>, fn: (store: JobStore) => Promise<T> | T): Promise<T> {
+  const opened = openCliEngine(dataDirOf(flags), flags, (text) => io.stderr(text))
+  const results = new ResultService(opened.engine)
+  try {
+    return await fn({ ...opened, results })
+  } finally {
+    results.close()
+    await opened.engine.shutdown(ENGINE_SHUTDOWN_MS)
+    opened.catalog.close()
+  }
+}
+
+/** A job running in another process: its worker is not ours to stop. */
+export function runningElsewhere(jobId: string, what: string): AppError {
+  return new AppError(
+    'job/not-finished',
+    `Job ${jobId} is running in another MES Trace process (the desktop app or a \`mes-trace run\`), which owns its worker; ${what} there. ` +
+      'Should that process end before the job does, the job reads interrupted at once.',
+    { jobId, status: 'running' },
+  )
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs'
 import { join, normalize, sep } from 'node:path'
-import { PAGE_SECURITY_HEADERS } from '../host/index.js'
+import { PAGE_SECURITY_HEADERS } from '../transport/index.js'
 
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'mes-trace'

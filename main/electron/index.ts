@@ -11,16 +11,14 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, protocol,
 import { resolveSettings } from '../../shared/settings.js'
 import type { TraceProgress } from '../../shared/trace.js'
 import { ENGINE_LOCK_FILE, JobEngine, traceWorkerEntry } from '../engine/index.js'
-import { HOST_CSP } from '../host/index.js'
-import { createServices, secretStoreFor, ServiceRouter, type SecretCipher } from '../ipc/index.js'
 import { loadMachinePolicy } from '../policy/index.js'
-import { importResultFile } from '../results/index.js'
+import { ResultService } from '../results/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf } from '../store/index.js'
+import { createServices, EventFanout, HOST_CSP, registerIpcTransport, secretStoreFor, ServiceRouter, type SecretCipher } from '../transport/index.js'
 import { APP_HOST, APP_SCHEME, APP_SCHEME_PRIVILEGES, resolveAppRequest, withAppHeaders } from './app-protocol.js'
 import { ElectronWorkerHost } from './electron-worker-host.js'
 import { isAllowedExternalUrl } from './external-links.js'
 import { saveDialogDestination } from './export-dialog.js'
-import { EventFanout, registerIpcTransport } from './ipc-transport.js'
 import { guardContents } from './navigation-guard.js'
 import { shouldNotify, taskbarProgress } from './job-feedback.js'
 import { importPromptOf, openedFileFacts, resultFilesIn } from './open-files.js'
@@ -86,11 +84,13 @@ async function main(): Promise<void> {
     lockPath: join(dataDir, ENGINE_LOCK_FILE),
   })
   engine.start()
+  const results = new ResultService(engine)
 
   // IPC
   const router = new ServiceRouter({
     handlers: createServices({
       engine,
+      results,
       catalog,
       dataDir,
       appVersion: app.getVersion(),
@@ -185,8 +185,11 @@ async function main(): Promise<void> {
     running.set(jobId, progress)
     showProgress()
   })
-  engine.onDidChangeStatus(({ jobId, status, error }) => {
+  engine.onDidChangeStatus(({ job }) => {
+    const { job_id: jobId, status, error } = job
+    if (status === 'queued') return
     if (status === 'running') {
+      if (startedAt.has(jobId)) return
       startedAt.set(jobId, Date.now())
       return
     }
@@ -224,6 +227,7 @@ async function main(): Promise<void> {
       .catch((error: unknown) => console.error('[engine] shutdown:', error))
       .finally(() => {
         fanout.dispose()
+        results.close()
         catalog.close()
         app.quit()
       })
@@ -254,7 +258,7 @@ async function main(): Promise<void> {
         const options = { type: 'question' as const, title: prompt.title, message: prompt.message, detail: prompt.detail, buttons: prompt.buttons, defaultId: 1, cancelId: 1, noLink: true }
         const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options)
         if (response !== 0) continue
-        const { row } = await importResultFile(path, { catalog, dataDir, settings, inspect: (file, jobId, name) => engine.inspectResultFile(file, jobId, { name }) })
+        const { row } = await engine.importResult(path)
         console.log(`[open] ${path} imported as ${row.job_id}`)
       } catch (error) {
         console.error(`[open] ${path} could not be imported:`, error)

@@ -1,7 +1,8 @@
 /**
- * The job engine's process side: hosting worker processes (the `WorkerHost` contract, the Node
- * host, the helpers the Electron host shares), the RSS watchdog, and the port adapter a worker
- * entry uses to talk to main.
+ * The job engine (main process only): the one creator and changer of job rows — queue, data-folder
+ * lock, expiry sweeper, imports of result files — and the hosting of worker processes (the
+ * `WorkerHost` contract, the Node host, the helpers the Electron host shares, the RSS watchdog).
+ * The worker's own code lives in main/worker/; the engine finds it by file path only.
  */
 export {
   WORKER_READY_TIMEOUT_MS,
@@ -41,23 +42,19 @@ export {
   type RssWatchdogOptions,
 } from './rss-watchdog.js'
 export {
-  connectToMain,
-  failInit,
-  isMainToWorkerMessage,
-  type MainPort,
-  type ParentPortLike,
-  type WorkerProcessLike,
-} from './worker-port.js'
-export {
-  ENGINE_LOCK_FILE,
   JobEngine,
   dedupKeyOf,
   estimateCids,
   type EnqueueOptions,
   type EnqueueResult,
+  type ImportedResult,
   type JobEngineOptions,
   type JobProgressEvent,
   type JobStatusEvent,
 } from './job-engine.js'
 export { traceWorkerEntry } from './worker-entry.js'
 export { INSPECT_BASE_MS, INSPECT_MS_PER_BYTE, inspectInWorker, inspectTimeoutMsOf, type InspectInWorkerOptions } from './result-inspection.js'
+export { IMPORT_SOURCE_PREFIX, isImported, jobViewOf, rowsTotal } from './job-view.js'
+export { DataFolderLock, ENGINE_LOCK_FILE, processAlive } from './data-folder-lock.js'
+export { ExpirySweeper, type ExpirySweeperOptions } from './expiry-sweeper.js'
+export { newJobId } from './job-id.js'

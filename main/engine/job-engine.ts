@@ -3,31 +3,41 @@
  * its own worker process, limited in time and memory, cancellable, recovered after a crash of the
  * app, expired on time. Built on p-queue; no Electron import, so the CLI, the browser host and the
  * desktop app run the same engine with different worker hosts.
+ *
+ * The engine is the only creator and changer of job rows — a trace it queues and a result file it
+ * imports alike — and every change is announced with the job's whole view. The data folder's lock
+ * and the expiry sweeper are small classes of their own; readers of finished results belong to the
+ * results service, which the engine tells before a job's file goes away.
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { renameSync, rmSync, statSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
 import PQueue from 'p-queue'
 import { AppError, toErrorData, type AppErrorData } from '../../shared/errors.js'
+import { JOB_LOG_MAX_ENTRIES, JOB_LOG_MAX_MESSAGE_CHARS, type JobView } from '../../shared/jobs.js'
 import type { EngineSettings } from '../../shared/settings.js'
+import type { SourceSpec } from '../../shared/source-spec.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { daysBetween } from '../../shared/time.js'
 import { isPattern } from '../../shared/tokens.js'
-import type { Domain, TraceProgress } from '../../shared/trace.js'
-import type { WorkerInspection, WorkerJobSummary, WorkerSourceSpec, WorkerToMainMessage } from '../../shared/worker-protocol.js'
+import type { TraceProgress } from '../../shared/trace.js'
+import type { WorkerInspection, WorkerJobSummary, WorkerToMainMessage } from '../../shared/worker-protocol.js'
 import { parseSourceSpec, passwordEnvNameOf, passwordEnvOf, sourceIdOf, withoutPassword } from '../sources/index.js'
 import {
-  openResultFile,
+  PARTIAL_SUFFIX,
   removeOrphanPartials,
+  resultPathOf,
   type Catalog,
   type JobRow,
-  type JobStatus,
   type ListJobsQuery,
-  type PageOptions,
-  type PageResult,
-  type ResultFileReader,
+  type StoredLogEntry,
   type TerminalJobStatus,
 } from '../store/index.js'
+import { DataFolderLock, processAlive } from './data-folder-lock.js'
+import { ExpirySweeper } from './expiry-sweeper.js'
+import { copyForeignResult } from './foreign-result.js'
+import { newJobId } from './job-id.js'
+import { IMPORT_SOURCE_PREFIX, jobViewOf } from './job-view.js'
 import type { WorkerHandle, WorkerHost } from './worker-host.js'
 import { RssWatchdog, workerRssSampler } from './rss-watchdog.js'
 import { workerExitError } from './worker-exit.js'
@@ -42,11 +52,22 @@ export interface JobProgressEvent {
   etaMs?: number
 }
 
+/** A job was created or changed: its whole view as every surface shows it. */
 export interface JobStatusEvent {
-  jobId: string
-  status: JobStatus
-  error?: AppErrorData
+  job: JobView
 }
+
+/** What an import made: the new job's row and what the file says about itself. */
+export interface ImportedResult {
+  row: JobRow
+  /** The job id written in the file (the job it was exported from). */
+  fileJobId: string
+  /** When the file's source was read (epoch ms). */
+  asOf: number
+}
+
+/** Longest `detail` (stack and causes) of a log entry kept. */
+const LOG_DETAIL_MAX_CHARS = 8000
 
 export interface JobEngineOptions {
   catalog: Catalog
@@ -74,7 +95,7 @@ export interface JobEngineOptions {
 }
 
 export interface EnqueueOptions {
-  source: WorkerSourceSpec
+  source: SourceSpec
   /** Person-readable source description for lists. @default `sqlite:<path>` */
   sourceDescription?: string
   /** Run even when an identical unexpired result exists. @default false */
@@ -101,14 +122,11 @@ interface RunningJob {
 
 type Listener<T> = (event: T) => void
 
-/** Name of the lock file an engine keeps in its data folder (see `JobEngineOptions.lockPath`). */
-export const ENGINE_LOCK_FILE = 'engine.lock'
-
 /** Version of the MSD analysis's output; a cached MSD result of another version is not reused. */
 export const MSD_ANALYSIS_VERSION = 1
 
 /** A stable hash of everything that makes two traces the same (domain.md §14 #1). */
-export function dedupKeyOf(request: NormalizedTraceRequest, source: WorkerSourceSpec): string {
+export function dedupKeyOf(request: NormalizedTraceRequest, source: SourceSpec): string {
   const canonical = JSON.stringify({
     profile: request.profile,
     direction: request.direction,
@@ -137,22 +155,12 @@ export function estimateCids(request: NormalizedTraceRequest): number {
   return Math.round(request.seed.values.reduce((n, v) => n + (isPattern(v) ? 1000 : perToken), 0) * FAN_OUT)
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
+/** `text` cut to `max` characters, marked with `…` when cut. */
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
 
-function newJobId(): string {
-  return `trace-evt-${randomBytes(6).toString('hex')}`
-}
-
-
-function sourceOf(row: JobRow): WorkerSourceSpec {
+function sourceOf(row: JobRow): SourceSpec {
   return parseSourceSpec(row.source_id)
 }
 
@@ -168,16 +176,17 @@ export class JobEngine {
   private readonly running = new Map<string, RunningJob>()
   private readonly progressListeners = new Set<Listener<JobProgressEvent>>()
   private readonly statusListeners = new Set<Listener<JobStatusEvent>>()
-  private readonly lastProgressAt = new Map<string, number>()
-  private readonly readers = new Map<string, ResultFileReader>()
+  private readonly removeListeners = new Set<Listener<string>>()
+  /** Time and stage of each running job's last stored progress (throttling reads no catalog). */
+  private readonly lastProgress = new Map<string, { at: number; stage: string }>()
   /**
    * Source passwords of jobs, by the variable a client of the source reads them from (never
    * stored; handed to the job's worker in its start message).
    */
   private readonly secrets = new Map<string, Record<string, string>>()
-  private sweeper: NodeJS.Timeout | undefined
+  private readonly lock: DataFolderLock
+  private readonly sweeper: ExpirySweeper
   private stopped = false
-  private ownsLock = false
 
   constructor(private readonly options: JobEngineOptions) {
     this.catalog = options.catalog
@@ -187,53 +196,28 @@ export class JobEngine {
     const slots = this.settings.TRACE_WORKER_COUNT
     this.queue = new PQueue({ concurrency: slots })
     this.bulkGate = new PQueue({ concurrency: Math.max(1, slots - 1) })
+    this.lock = new DataFolderLock(options.lockPath)
+    this.sweeper = new ExpirySweeper({
+      catalog: this.catalog,
+      now: this.now,
+      intervalMs: options.sweepIntervalMs ?? 300_000,
+      remove: (row) => this.removeRow(row),
+    })
   }
 
   /** Recovers from the previous run, starts the sweeper and the jobs found queued. */
   start(): { requeued: string[]; interrupted: string[]; removedPartials: string[] } {
-    if (!this.acquireLock()) {
+    if (!this.lock.acquire()) {
       // Another live engine owns the running jobs and their partial files: leave them alone.
-      this.startSweeper()
+      this.sweeper.start()
       return { requeued: [], interrupted: [], removedPartials: [] }
     }
     const { requeued, interrupted } = this.catalog.markStaleOnStart({ ttlMs: this.ttlMs(), now: this.now() })
-    for (const jobId of interrupted) this.emitStatus({ jobId, status: 'interrupted' })
+    for (const jobId of interrupted) this.emitStatus(jobId)
     const removedPartials = removeOrphanPartials(this.options.resultsDir)
-    this.startSweeper()
+    this.sweeper.start()
     for (const jobId of requeued) this.schedule(jobId)
     return { requeued, interrupted, removedPartials }
-  }
-
-  private startSweeper(): void {
-    this.sweep()
-    this.sweeper = setInterval(() => this.sweep(), this.options.sweepIntervalMs ?? 300_000)
-    this.sweeper.unref()
-  }
-
-  /** Takes the data folder's lock unless a live process holds it; true when this engine owns recovery. */
-  private acquireLock(): boolean {
-    const path = this.options.lockPath
-    if (!path) return true
-    try {
-      const holder = Number(readFileSync(path, 'utf8').trim())
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) return false
-    } catch {
-      // No lock yet (or unreadable): take it.
-    }
-    writeFileSync(path, String(process.pid))
-    this.ownsLock = true
-    return true
-  }
-
-  private releaseLock(): void {
-    const path = this.options.lockPath
-    if (!path || !this.ownsLock) return
-    try {
-      if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path, { force: true })
-    } catch {
-      // Already gone.
-    }
-    this.ownsLock = false
   }
 
   onDidProgress(listener: Listener<JobProgressEvent>): () => void {
@@ -244,6 +228,15 @@ export class JobEngine {
   onDidChangeStatus(listener: Listener<JobStatusEvent>): () => void {
     this.statusListeners.add(listener)
     return () => this.statusListeners.delete(listener)
+  }
+
+  /**
+   * Called with a job's id just before its result file and row are deleted (removed, or expired):
+   * whoever holds the file open closes it here.
+   */
+  onWillRemove(listener: Listener<string>): () => void {
+    this.removeListeners.add(listener)
+    return () => this.removeListeners.delete(listener)
   }
 
   /**
@@ -277,41 +270,48 @@ export class JobEngine {
     })
     if (password !== null) this.secrets.set(jobId, passwordEnvOf(source, password))
     else if (options.secretEnv) this.secrets.set(jobId, options.secretEnv)
-    this.emitStatus({ jobId, status: 'queued' })
+    this.emitStatus(jobId)
     this.schedule(jobId)
     return { jobId, cached: false }
   }
 
-  /** The catalog row of a job, or `job/not-found`. */
+  /**
+   * The catalog row of a job as it stands now, or `job/not-found`: a running job whose engine is
+   * gone reads `interrupted`, and one with a pending cancel has `cancel_requested`.
+   */
   status(jobId: string): JobRow {
     const row = this.catalog.getJob(jobId)
     if (!row) throw new AppError('job/not-found', `No job ${jobId} (it may have expired or been deleted).`, { jobId })
-    return row
+    return this.present(row)
   }
 
+  /** Jobs of the catalog as they stand now (see {@link status}). */
   list(filter: ListJobsQuery = {}): JobRow[] {
-    return this.catalog.listJobs(filter)
+    return this.catalog.listJobs(filter).map((row) => this.present(row))
+  }
+
+  /** The view of a job as every surface shows it. */
+  view(jobId: string): JobView {
+    return jobViewOf(this.status(jobId))
   }
 
   /**
-   * One page of a finished job's domain; a page read costs one page. Readers stay open between
-   * calls (their filter totals are cached) and are closed when the job is removed or expires.
+   * A stored row as it stands now. A running job is interrupted when the process that runs it is
+   * gone: the one its row names, or for a row that names none, the data folder's lock holder. Such
+   * a row stays `running` in the catalog until the next engine that owns the folder recovers it.
    */
-  result(jobId: string, domain: Domain, options: PageOptions = {}): PageResult {
-    return this.reader(jobId).page(domain, options)
-  }
-
-  /** The read-only result file of a finished job. */
-  reader(jobId: string): ResultFileReader {
-    const open = this.readers.get(jobId)
-    if (open) return open
-    const row = this.status(jobId)
-    if (row.status !== 'finished' || !row.result_path) {
-      throw new AppError('job/not-finished', `Job ${jobId} is ${row.status}; results exist only for finished jobs.`, { status: row.status })
+  private present(row: JobRow): JobRow {
+    if (row.status !== 'running') return row
+    const run = this.running.get(row.job_id)
+    if (run) return run.cancelRequested ? { ...row, cancel_requested: true } : row
+    const alive = row.runner_pid !== null ? processAlive(row.runner_pid) : this.lock.heldByLiveProcess()
+    if (alive) return row
+    return {
+      ...row,
+      status: 'interrupted',
+      error_code: 'job/interrupted',
+      error_message: 'The program running this trace stopped before it finished. Run it again to get a result.',
     }
-    const reader = openResultFile(row.result_path)
-    this.readers.set(jobId, reader)
-    return reader
   }
 
   /**
@@ -338,9 +338,60 @@ export class JobEngine {
     })
   }
 
-  private closeReader(jobId: string): void {
-    this.readers.get(jobId)?.close()
-    this.readers.delete(jobId)
+  /**
+   * Imports a result file exported elsewhere as a new, pinned, finished job (it has no source to
+   * run again). The file is untrusted: it is copied into the results folder under a `.partial`
+   * name without being opened by SQLite, the copy is checked in a worker process under a time limit
+   * (`import/invalid` says why it is refused), and only then is the row written and the copy given
+   * its final name. Start-up recovery removes a `.partial` a crash left behind.
+   */
+  async importResult(file: string): Promise<ImportedResult> {
+    if (this.stopped) throw new AppError('job/engine-stopped', 'The job engine is shutting down.')
+    const path = resolve(file)
+    const jobId = newJobId()
+    const dest = resultPathOf(this.options.resultsDir, jobId)
+    const partial = `${dest}${PARTIAL_SUFFIX}`
+    await copyForeignResult(path, this.options.resultsDir, partial)
+    let row: JobRow | undefined
+    let found: WorkerInspection
+    try {
+      found = await this.inspectResultFile(partial, jobId, { name: path })
+      const now = this.now()
+      row = this.catalog.insertJob({
+        job_id: jobId,
+        profile: found.request.profile,
+        direction: found.request.direction,
+        domains: found.domains,
+        request: found.request,
+        dedup_key: null,
+        source_id: `${IMPORT_SOURCE_PREFIX}${basename(path)}`,
+        source_description: `${found.source} (imported from ${path})`,
+        result_path: dest,
+        priority: 1,
+        status: 'finished',
+        created_at: now,
+        completed_at: now,
+        ttl_ms: this.ttlMs(),
+        pinned: true,
+        seed_count: found.seedCount,
+        cid_count: found.cidCount,
+        row_counts: found.rowCounts,
+        quality: found.quality?.status ?? null,
+        cached_from: null,
+      })
+      renameSync(partial, dest)
+    } catch (error) {
+      if (row) this.catalog.deleteJob(jobId)
+      try {
+        rmSync(partial, { force: true })
+      } catch {
+        // Still held open (an antivirus scan, say): the next start removes `.partial` leftovers.
+      }
+      if (error instanceof AppError) throw error
+      throw new AppError('storage/write-failed', `Importing ${path} failed: ${(error as Error).message}`, {}, { cause: error })
+    }
+    this.emitStatus(jobId)
+    return { row, fileJobId: found.fileJobId, asOf: found.asOf }
   }
 
   /** Cancels a job: a queued one is removed at once, a running one is told to stop, then killed. */
@@ -361,6 +412,8 @@ export class JobEngine {
         // Already gone: the exit handler settles the job.
       }
       run.killTimer = setTimeout(() => run.handle?.kill(), this.options.cancelGraceMs ?? 1500)
+      // The view says a cancel is pending at once; the worker's exit settles the status.
+      this.emitStatus(jobId)
     }
     return this.status(jobId)
   }
@@ -374,6 +427,7 @@ export class JobEngine {
   pin(jobId: string, pinned = true): JobRow {
     this.status(jobId)
     this.catalog.setPinned(jobId, pinned)
+    this.emitStatus(jobId)
     return this.status(jobId)
   }
 
@@ -382,9 +436,14 @@ export class JobEngine {
     this.secrets.delete(jobId)
     const row = this.status(jobId)
     if (row.status === 'queued' || row.status === 'running') this.cancel(jobId)
-    this.closeReader(jobId)
+    this.removeRow(row)
+  }
+
+  /** Deletes a job's result file and row, after telling whoever reads the file. */
+  private removeRow(row: JobRow): void {
+    for (const listener of this.removeListeners) listener(row.job_id)
     if (row.result_path) rmSync(row.result_path, { force: true })
-    this.catalog.deleteJob(jobId)
+    this.catalog.deleteJob(row.job_id)
   }
 
   /** Queues the same request again as a new job (a one-command re-run of an interrupted job). */
@@ -410,7 +469,7 @@ export class JobEngine {
   /** Stops taking jobs, cancels running ones and waits for their workers until `deadlineMs`. */
   async shutdown(deadlineMs = 5000): Promise<void> {
     this.stopped = true
-    if (this.sweeper) clearInterval(this.sweeper)
+    this.sweeper.stop()
     this.bulkGate.pause()
     this.queue.pause()
     for (const jobId of this.running.keys()) this.cancel(jobId)
@@ -420,23 +479,12 @@ export class JobEngine {
     // Killed workers settle their jobs (recorded as cancelled) before the catalog may be closed.
     const settleDeadline = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())
     await Promise.race([this.queue.onPendingZero(), settleDeadline])
-    for (const jobId of [...this.readers.keys()]) this.closeReader(jobId)
-    this.releaseLock()
+    this.lock.release()
   }
 
   /** Deletes expired jobs and their files (small batches). */
   sweep(): string[] {
-    const removed: string[] = []
-    for (;;) {
-      const batch = this.catalog.expiredJobs(this.now(), 100)
-      if (batch.length === 0) return removed
-      for (const row of batch) {
-        this.closeReader(row.job_id)
-        if (row.result_path) rmSync(row.result_path, { force: true })
-        this.catalog.deleteJob(row.job_id)
-        removed.push(row.job_id)
-      }
-    }
+    return this.sweeper.sweep()
   }
 
   private schedule(jobId: string): void {
@@ -460,10 +508,11 @@ export class JobEngine {
     const row = this.catalog.getJob(jobId)
     if (!row || row.status !== 'queued') return
     const started = this.now()
-    this.catalog.updateJob(jobId, { status: 'running', started_at: started, stage: 'seed' })
-    this.emitStatus({ jobId, status: 'running' })
     const run: RunningJob = { handle: undefined, cancelRequested: false, detach: [] }
+    // Known as this engine's before its row says running, so no reader takes it for orphaned.
     this.running.set(jobId, run)
+    this.catalog.updateJob(jobId, { status: 'running', started_at: started, stage: 'seed', runner_pid: process.pid })
+    this.emitStatus(jobId)
     const maxMemoryMb = this.settings.TRACE_WORKER_MAX_MEMORY_MB
     let watchdog: RssWatchdog | undefined
     let timeout: NodeJS.Timeout | undefined
@@ -550,7 +599,7 @@ export class JobEngine {
       for (const detach of run.detach) detach()
       run.handle?.kill()
       this.running.delete(jobId)
-      this.lastProgressAt.delete(jobId)
+      this.lastProgress.delete(jobId)
     }
   }
 
@@ -568,17 +617,32 @@ export class JobEngine {
         return { summary: message.summary }
       case 'error':
         return { error: message.error }
+      case 'log':
+        this.onLog(jobId, message)
+        return undefined
       default:
         return undefined
     }
   }
 
+  /** Keeps a worker's log entry with its job (bounded), and says it on the listeners' view. */
+  private onLog(jobId: string, message: Extract<WorkerToMainMessage, { type: 'log' }>): void {
+    const entry: StoredLogEntry = {
+      at: this.now(),
+      level: message.level,
+      message: cut(String(message.message), JOB_LOG_MAX_MESSAGE_CHARS),
+      ...(typeof message.detail === 'string' && message.detail !== '' ? { detail: cut(message.detail, LOG_DETAIL_MAX_CHARS) } : {}),
+    }
+    this.catalog.appendLog(jobId, [entry], JOB_LOG_MAX_ENTRIES)
+  }
+
   private onProgress(jobId: string, started: number, progress: TraceProgress): void {
     const now = this.now()
-    const last = this.lastProgressAt.get(jobId) ?? 0
-    const isStageChange = progress.completed_stages.length > 0 && progress.stage !== this.catalog.getJob(jobId)?.stage
-    if (!isStageChange && now - last < (this.options.progressIntervalMs ?? 100)) return
-    this.lastProgressAt.set(jobId, now)
+    // The first report of a run follows the row's `seed` stage, written when the run started.
+    const last = this.lastProgress.get(jobId) ?? { at: 0, stage: 'seed' }
+    const isStageChange = progress.completed_stages.length > 0 && progress.stage !== last.stage
+    if (!isStageChange && now - last.at < (this.options.progressIntervalMs ?? 100)) return
+    this.lastProgress.set(jobId, { at: now, stage: progress.stage })
     this.catalog.updateJob(jobId, { stage: progress.stage, completed_stages: progress.completed_stages, progress })
     const elapsedMs = now - started
     let etaMs: number | undefined
@@ -605,10 +669,15 @@ export class JobEngine {
         ? { seed_count: summary.seedCount, cid_count: summary.cidCount, row_counts: summary.rows, quality: summary.quality.status }
         : {}),
     })
-    this.emitStatus({ jobId, status, ...(error ? { error } : {}) })
+    this.emitStatus(jobId)
   }
 
-  private emitStatus(event: JobStatusEvent): void {
+  /** Announces a job's view as it stands now to every listener. */
+  private emitStatus(jobId: string): void {
+    if (this.statusListeners.size === 0) return
+    const row = this.catalog.getJob(jobId)
+    if (!row) return
+    const event: JobStatusEvent = { job: jobViewOf(this.present(row)) }
     for (const listener of this.statusListeners) listener(event)
   }
 }

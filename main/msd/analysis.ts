@@ -21,7 +21,7 @@ import { stationGroupByName } from '../../shared/stations.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, LineageResult, QualityMeta, SeedResult } from '../../shared/trace.js'
 import type { MesSource } from '../sources/index.js'
-import { msdStoredColumnsOf, msdTableOf, type ResultFileWriter } from '../store/index.js'
+import { msdStoredColumnsOf, msdTableOf, type MsdTable, type ResultFileWriter } from '../store/index.js'
 import { analyzeBackward, fillBackwardDetail } from './backward.js'
 import { fetchDetection, fetchResourceFamilies } from './detection.js'
 import { analyzeForward, fillForwardDetail } from './forward.js'
@@ -68,10 +68,15 @@ function* lotContainers(seeds: readonly string[], lineage: LineageResult | null)
   }
 }
 
+/** The event domains each direction's analysis reads; a missing one is a warning. */
+const NEEDED_DOMAINS: Record<'backward' | 'forward', readonly Domain[]> = {
+  backward: ['upstream_history', 'materials'],
+  forward: ['upstream_history', 'downstream_rejects'],
+}
+
 function qualityWarnings(request: NormalizedTraceRequest, quality: QualityMeta): string[] {
   const warnings: string[] = []
-  const needed: Domain[] = request.direction === 'forward' ? ['upstream_history', 'downstream_rejects'] : ['upstream_history', 'materials']
-  for (const domain of needed) {
+  for (const domain of NEEDED_DOMAINS[request.direction]) {
     if (!request.domains.includes(domain)) {
       warnings.push(`The ${domain} domain was not fetched: the analysis has no ${domain === 'materials' ? 'material attribution' : domain === 'downstream_rejects' ? 'downstream rejects' : 'machine records'}.`)
     }
@@ -82,8 +87,22 @@ function qualityWarnings(request: NormalizedTraceRequest, quality: QualityMeta):
   return warnings
 }
 
-/** Runs the MSD analysis of a finished trace into `writer` and returns the aggregation. */
-export async function runMsdAnalysis(options: MsdAnalysisOptions): Promise<MsdAggregation> {
+/** The fields both directions' aggregations have, known once the detection records are in. */
+type AggregationCommon = Pick<MsdAggregation, 'station' | 'loss_reasons' | 'genealogy_status' | 'container_mode_hint' | 'warnings'>
+
+/** What the shared first part of the analysis hands to its direction. */
+interface PreparedAnalysis {
+  detectionOrder: number
+  /** The date window of a date-range trace (daily trends need one). */
+  window: { start_date: string; end_date: string } | null
+  common: AggregationCommon
+}
+
+/**
+ * The part both directions share: reads the detection records and the lot → containers map into
+ * the result file, creates the direction's MSD tables and gathers the fields every aggregation has.
+ */
+async function prepareAnalysis(options: MsdAnalysisOptions, tables: readonly MsdTable[]): Promise<PreparedAnalysis> {
   const { source, writer, request, seeds, lineage, signal } = options
   const station = request.station!
   const detectionOrder = stationGroupByName(station)?.order
@@ -102,53 +121,57 @@ export async function runMsdAnalysis(options: MsdAnalysisOptions): Promise<MsdAg
   })
   throwIfCancelled(signal)
   writer.writeLotCids(lotContainers(seedCids, lineage))
-
-  const direction = request.direction
-  writer.createMsdTable('detail', msdStoredColumnsOf('detail', direction))
-  if (direction === 'backward') writer.createMsdTable('suspects', msdStoredColumnsOf('suspects', direction))
+  for (const table of tables) writer.createMsdTable(table, msdStoredColumnsOf(table, request.direction))
 
   options.onProgress?.('aggregating')
-  const warnings = qualityWarnings(request, options.quality)
-  const common = {
+  const common: AggregationCommon = {
     station,
     loss_reasons: [...request.loss_reasons],
-    genealogy_status: seedCids.length > 0 && !lineage ? ('error' as const) : ('ready' as const),
+    genealogy_status: seedCids.length > 0 && !lineage ? 'error' : 'ready',
     ...(request.seed.mode === 'containers' && seedCids.length > 0 && detected === 0 ? { container_mode_hint: CONTAINER_MODE_HINT } : {}),
-    warnings,
+    warnings: qualityWarnings(request, options.quality),
   }
+  return { detectionOrder, window, common }
+}
 
-  if (direction === 'forward') {
-    const tables = writer.analyze('Aggregating the forward analysis', (db) => {
-      registerMsdFunctions(db)
-      createLotTable(db, request.loss_reasons)
-      const result = analyzeForward(db, {
-        detectionOrder,
-        hasUpstream: request.domains.includes('upstream_history'),
-        hasRejects: request.domains.includes('downstream_rejects'),
-      })
-      fillForwardDetail(db)
-      const detail = db.prepare(`SELECT count(*) FROM ${msdTableOf('detail')}`).pluck().get() as number
-      dropTempTables(db)
-      return { ...result, detail }
+/** Forward: where the detection lots' descendants went, and what was rejected downstream. */
+async function runForwardAnalysis(options: MsdAnalysisOptions): Promise<ForwardAggregation> {
+  const { writer, request } = options
+  const { detectionOrder, window, common } = await prepareAnalysis(options, ['detail'])
+  const tables = writer.analyze('Aggregating the forward analysis', (db) => {
+    registerMsdFunctions(db)
+    createLotTable(db, request.loss_reasons)
+    const result = analyzeForward(db, {
+      detectionOrder,
+      hasUpstream: request.domains.includes('upstream_history'),
+      hasRejects: request.domains.includes('downstream_rejects'),
     })
-    const aggregation: ForwardAggregation = {
-      direction: 'forward',
-      ...common,
-      kpi: tables.kpi,
-      charts: {
-        by_downstream_station: tables.by_downstream_station,
-        by_downstream_machine: tables.by_downstream_machine,
-        by_downstream_loss_reason: tables.by_downstream_loss_reason,
-        by_detection_machine: tables.by_detection_machine,
-      },
-      available_loss_reasons: tables.available_loss_reasons,
-      daily_trend: window ? tables.daily_trend : [],
-      detail_total_count: tables.detail,
-      attribution: [],
-    }
-    return aggregation
+    fillForwardDetail(db)
+    const detail = db.prepare(`SELECT count(*) FROM ${msdTableOf('detail')}`).pluck().get() as number
+    dropTempTables(db)
+    return { ...result, detail }
+  })
+  return {
+    direction: 'forward',
+    ...common,
+    kpi: tables.kpi,
+    charts: {
+      by_downstream_station: tables.by_downstream_station,
+      by_downstream_machine: tables.by_downstream_machine,
+      by_downstream_loss_reason: tables.by_downstream_loss_reason,
+      by_detection_machine: tables.by_detection_machine,
+    },
+    available_loss_reasons: tables.available_loss_reasons,
+    daily_trend: window ? tables.daily_trend : [],
+    detail_total_count: tables.detail,
+    attribution: [],
   }
+}
 
+/** Backward: which machines, materials and wafer roots the detection lots' ancestors share, ranked as suspects. */
+async function runBackwardAnalysis(options: MsdAnalysisOptions): Promise<BackwardAggregation> {
+  const { source, writer, request, lineage, signal } = options
+  const { detectionOrder, window, common } = await prepareAnalysis(options, ['detail', 'suspects'])
   const seedRoots = lineage?.direction === 'backward' ? lineage.seed_roots : {}
   const tables = writer.analyze('Aggregating the backward analysis', (db) => {
     registerMsdFunctions(db)
@@ -198,7 +221,7 @@ export async function runMsdAnalysis(options: MsdAnalysisOptions): Promise<MsdAg
     DETECTION_EQUIPMENTNAME: m.DETECTION_EQUIPMENTNAME,
   }))
   const count = (type: Suspect['factor_type']): number => suspects.filter((s) => s.factor_type === type).length
-  const aggregation: BackwardAggregation = {
+  return {
     direction: 'backward',
     ...common,
     kpi: { ...tables.kpi, affected_machine_count: attribution.filter((m) => m.DEFECT_QTY > 0).length },
@@ -227,5 +250,9 @@ export async function runMsdAnalysis(options: MsdAnalysisOptions): Promise<MsdAg
       total: suspects.length,
     },
   }
-  return aggregation
+}
+
+/** Runs the MSD analysis of a finished trace into `writer` and returns the aggregation. */
+export async function runMsdAnalysis(options: MsdAnalysisOptions): Promise<MsdAggregation> {
+  return options.request.direction === 'forward' ? runForwardAnalysis(options) : runBackwardAnalysis(options)
 }

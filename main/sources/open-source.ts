@@ -3,17 +3,12 @@
  * file) and checks its schema before anything reads it.
  */
 import { AppError, invalidInput } from '../../shared/errors.js'
+import type { SourceSpec } from '../../shared/source-spec.js'
 import type { MesSource } from './mes-source.js'
 import { assertSourceSchema, type SchemaReport } from './schema-check.js'
 import { openOracleSource, parseOracleUrl } from './oracle-source.js'
 import { openPostgresSource } from './postgres-source.js'
 import { openSqliteSource } from './sqlite-source.js'
-
-/** A source as a person names it; a PostgreSQL URL may still hold its password here. */
-export type SourceSpec =
-  | { kind: 'sqlite'; path: string }
-  | { kind: 'postgres'; url: string; schema?: string }
-  | { kind: 'oracle'; url: string; schema?: string }
 
 /** The variable a worker (and any PostgreSQL or Oracle client of ours) reads a server's password from. */
 export function passwordEnvNameOf(kind: SourceSpec['kind']): 'PGPASSWORD' | 'MES_TRACE_ORACLE_PASSWORD' | null {

@@ -4,13 +4,15 @@
  * IN lists of at most 1000 (the dialect), stream through a result set `fetchSize` rows at a time,
  * run under a `callTimeout` per round trip, and are interrupted on the server with
  * `connection.break()` when the caller's signal aborts. One connection per statement from a small
- * pool. Not tested against a live server on the build machines: its SQL is, through the dialect.
+ * pool. Not tested against a live server on the build machines: its SQL is, through the dialect,
+ * and its statement lifecycle against a stand-in driver.
  */
 import type oracledb from 'oracledb'
-import { AppError, cancelledError } from '../../shared/errors.js'
-import { createDialect, type Dialect, type SqlValue } from './dialect.js'
-import { DEFAULT_FETCH_SIZE, type MesSource, type QueryOptions, type SourceCatalog, type SourceRow } from './mes-source.js'
-import { catalogFromColumns, collectRows } from './source-rows.js'
+import { AppError } from '../../shared/errors.js'
+import { createDialect, type SqlValue } from './dialect.js'
+import type { MesSource, SourceCatalog, SourceRow } from './mes-source.js'
+import { ServerMesSource, type RowCursor } from './server-source.js'
+import { catalogFromColumns } from './source-rows.js'
 
 /** Connections one source may hold. */
 export const ORACLE_POOL_SIZE = 3
@@ -65,88 +67,54 @@ function sourceError(error: unknown, what: string, where: string): AppError {
   return new AppError('source/query-failed', `${what} failed on ${where}: ${message}`, code ? { code } : {}, { cause: error })
 }
 
-class OracleMesSource implements MesSource {
+class OracleMesSource extends ServerMesSource<oracledb.Pool, oracledb.Connection> {
   readonly kind = 'oracle' as const
-  readonly dialect: Dialect
-  readonly description: string
-  private pool: oracledb.Pool | null
 
   constructor(
     private readonly options: OracleSourceOptions,
     pool: oracledb.Pool,
   ) {
-    this.pool = pool
-    this.dialect = createDialect('oracle', options.schema ?? 'DWH')
-    this.description = `oracle://${options.user}@${options.connectString} (schema ${options.schema ?? 'DWH'})`
+    super(pool, createDialect('oracle', options.schema ?? 'DWH'), `oracle://${options.user}@${options.connectString} (schema ${options.schema ?? 'DWH'})`)
   }
 
-  private open(): oracledb.Pool {
-    if (!this.pool) throw new AppError('source/unreachable', `The source ${this.description} is closed.`)
-    return this.pool
-  }
-
-  async *stream(sql: string, params: readonly SqlValue[], options: QueryOptions = {}): AsyncIterable<SourceRow[]> {
-    const { signal } = options
-    const fetchSize = options.fetchSize ?? DEFAULT_FETCH_SIZE
-    if (signal?.aborted) throw cancelledError('The query')
-    let connection: oracledb.Connection
-    try {
-      connection = await this.open().getConnection()
-    } catch (error) {
-      throw sourceError(error, 'Connecting', this.description)
-    }
-    // The abort may have come while the connection was being made.
-    if (signal?.aborted) {
-      await connection.close().catch(() => {})
-      throw cancelledError('The query')
-    }
+  protected async connect(pool: oracledb.Pool): Promise<oracledb.Connection> {
+    const connection = await pool.getConnection()
     connection.callTimeout = this.options.callTimeoutMs ?? ORACLE_CALL_TIMEOUT_MS
-    let cancelled = false
-    const onAbort = (): void => {
-      cancelled = true
-      void connection.break().catch(() => {})
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-    let resultSet: oracledb.ResultSet<SourceRow> | undefined
-    try {
-      const result = await connection.execute<SourceRow>(sql, [...params], {
-        resultSet: true,
-        outFormat: (await oracleDriver()).OUT_FORMAT_OBJECT,
-        fetchArraySize: Math.min(fetchSize, 10_000),
-      })
-      resultSet = result.resultSet
-      if (!resultSet) return
-      for (;;) {
-        const rows = await resultSet.getRows(fetchSize)
-        if (cancelled) throw cancelledError('The query')
-        if (rows.length === 0) break
-        yield rows
-        if (cancelled || signal?.aborted) throw cancelledError('The query')
-        if (rows.length < fetchSize) break
-      }
-    } catch (error) {
-      if (cancelled || signal?.aborted) throw cancelledError('The query')
-      throw sourceError(error, 'A query', this.description)
-    } finally {
-      signal?.removeEventListener('abort', onAbort)
-      await resultSet?.close().catch(() => {})
-      await connection.close().catch(() => {})
+    return connection
+  }
+
+  protected async execute(connection: oracledb.Connection, sql: string, params: readonly SqlValue[], fetchSize: number): Promise<RowCursor> {
+    const { resultSet } = await connection.execute<SourceRow>(sql, [...params], {
+      resultSet: true,
+      outFormat: (await oracleDriver()).OUT_FORMAT_OBJECT,
+      fetchArraySize: Math.min(fetchSize, 10_000),
+    })
+    if (!resultSet) return { read: () => Promise.resolve([]), close: () => Promise.resolve() }
+    return {
+      read: (count) => resultSet.getRows(count),
+      close: () => resultSet.close().catch(() => {}),
     }
   }
 
-  all(sql: string, params: readonly SqlValue[], options: QueryOptions = {}): Promise<SourceRow[]> {
-    return collectRows(this.stream(sql, params, options))
+  protected interrupt(connection: oracledb.Connection): void {
+    void connection.break().catch(() => {})
+  }
+
+  protected async release(connection: oracledb.Connection): Promise<void> {
+    await connection.close().catch(() => {})
+  }
+
+  protected errorOf(error: unknown, what: string): AppError {
+    return sourceError(error, what, this.description)
+  }
+
+  protected endPool(pool: oracledb.Pool): Promise<void> {
+    return pool.close(5)
   }
 
   async catalog(): Promise<SourceCatalog> {
     const rows = await this.all('SELECT TABLE_NAME, COLUMN_NAME FROM ALL_TAB_COLUMNS WHERE OWNER = :1', [(this.options.schema ?? 'DWH').toUpperCase()])
     return catalogFromColumns(rows)
-  }
-
-  async close(): Promise<void> {
-    const pool = this.pool
-    this.pool = null
-    await pool?.close(5)
   }
 }
 

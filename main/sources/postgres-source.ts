@@ -6,10 +6,11 @@
  */
 import pg from 'pg'
 import Cursor from 'pg-cursor'
-import { AppError, cancelledError } from '../../shared/errors.js'
-import { createDialect, type Dialect, type SqlValue } from './dialect.js'
-import { DEFAULT_FETCH_SIZE, type MesSource, type QueryOptions, type SourceCatalog, type SourceRow } from './mes-source.js'
-import { catalogFromColumns, collectRows, upperRow } from './source-rows.js'
+import { AppError } from '../../shared/errors.js'
+import { createDialect, type SqlValue } from './dialect.js'
+import type { MesSource, SourceCatalog } from './mes-source.js'
+import { ServerMesSource, type ReleaseState, type RowCursor } from './server-source.js'
+import { catalogFromColumns, upperRow } from './source-rows.js'
 
 /** Connections one source may hold (the trace fetches two domains at a time). */
 export const POSTGRES_POOL_SIZE = 3
@@ -86,86 +87,55 @@ function sourceError(error: unknown, what: string, url: string): AppError {
   }
 }
 
-class PostgresMesSource implements MesSource {
+class PostgresMesSource extends ServerMesSource<pg.Pool, pg.PoolClient> {
   readonly kind = 'postgres' as const
-  readonly dialect: Dialect
-  readonly description: string
-  private pool: pg.Pool | null
 
   constructor(
     private readonly options: PostgresSourceOptions,
     pool: pg.Pool,
   ) {
-    this.pool = pool
-    this.dialect = createDialect('postgres', options.schema)
-    this.description = redactUrl(options.url) + (options.schema ? ` (schema ${options.schema})` : '')
+    super(pool, createDialect('postgres', options.schema), redactUrl(options.url) + (options.schema ? ` (schema ${options.schema})` : ''))
   }
 
-  private open(): pg.Pool {
-    if (!this.pool) throw new AppError('source/unreachable', `The source ${this.description} is closed.`)
-    return this.pool
+  protected connect(pool: pg.Pool): Promise<pg.PoolClient> {
+    return pool.connect()
   }
 
-  async *stream(sql: string, params: readonly SqlValue[], options: QueryOptions = {}): AsyncIterable<SourceRow[]> {
-    const { signal } = options
-    const fetchSize = options.fetchSize ?? DEFAULT_FETCH_SIZE
-    if (signal?.aborted) throw cancelledError('The query')
-    let client: pg.PoolClient
-    try {
-      client = await this.open().connect()
-    } catch (error) {
-      throw sourceError(error, 'Connecting', this.options.url)
-    }
-    // The abort may have come while the connection was being made.
-    if (signal?.aborted) {
-      client.release()
-      throw cancelledError('The query')
-    }
-    let cancelled = false
-    const onAbort = (): void => {
-      cancelled = true
-      // The statement runs on the server: cancel it there, from another connection.
-      const pid = (client as unknown as { processID?: number }).processID
-      if (pid !== undefined) void this.pool?.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {})
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-    let committed = false
-    let failed = false
-    try {
-      await client.query('BEGIN READ ONLY')
-      await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.options.statementTimeoutMs ?? POSTGRES_STATEMENT_TIMEOUT_MS))}`)
-      const cursor = client.query(new Cursor(sql, [...params]))
-      try {
-        for (;;) {
-          const rows = await cursor.read(fetchSize)
-          if (cancelled) throw cancelledError('The query')
-          if (rows.length === 0) break
-          yield rows.map(upperRow)
-          if (cancelled || signal?.aborted) throw cancelledError('The query')
-          if (rows.length < fetchSize) break
-        }
-      } finally {
-        await cursor.close().catch(() => {})
-      }
-      await client.query('COMMIT')
-      committed = true
-    } catch (error) {
-      failed = true
-      if (cancelled || signal?.aborted) throw cancelledError('The query')
-      throw sourceError(error, 'A query', this.options.url)
-    } finally {
-      signal?.removeEventListener('abort', onAbort)
-      // A caller that stopped early (break, or a throw in its loop) skips COMMIT: end the
-      // transaction here. A connection a cancel was aimed at is closed, never reused, so a late
-      // pg_cancel_backend cannot hit the next statement run on it.
-      let healthy = !failed && !cancelled
-      if (!committed) await client.query('ROLLBACK').catch(() => (healthy = false))
-      client.release(healthy ? undefined : true)
+  protected async execute(client: pg.PoolClient, sql: string, params: readonly SqlValue[]): Promise<RowCursor> {
+    await client.query('BEGIN READ ONLY')
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.options.statementTimeoutMs ?? POSTGRES_STATEMENT_TIMEOUT_MS))}`)
+    const cursor = client.query(new Cursor(sql, [...params]))
+    return {
+      read: async (count) => (await cursor.read(count)).map(upperRow),
+      close: () => cursor.close().catch(() => {}),
     }
   }
 
-  all(sql: string, params: readonly SqlValue[], options: QueryOptions = {}): Promise<SourceRow[]> {
-    return collectRows(this.stream(sql, params, options))
+  protected override async finish(client: pg.PoolClient): Promise<void> {
+    await client.query('COMMIT')
+  }
+
+  protected interrupt(client: pg.PoolClient): void {
+    // The statement runs on the server: cancel it there, from another connection.
+    const pid = (client as unknown as { processID?: number }).processID
+    if (pid !== undefined) void this.pool?.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {})
+  }
+
+  protected async release(client: pg.PoolClient, state: ReleaseState): Promise<void> {
+    // A statement that did not finish (a failure, a cancel, a caller that stopped early) skipped
+    // COMMIT: end the transaction here. A connection a cancel was aimed at is closed, never reused,
+    // so a late pg_cancel_backend cannot hit the next statement run on it.
+    let healthy = state.healthy
+    if (state.pending) await client.query('ROLLBACK').catch(() => (healthy = false))
+    client.release(healthy ? undefined : true)
+  }
+
+  protected errorOf(error: unknown, what: string): AppError {
+    return sourceError(error, what, this.options.url)
+  }
+
+  protected endPool(pool: pg.Pool): Promise<void> {
+    return pool.end()
   }
 
   async catalog(): Promise<SourceCatalog> {
@@ -177,12 +147,6 @@ class PostgresMesSource implements MesSource {
       schema ? [schema.toLowerCase()] : [],
     )
     return catalogFromColumns(rows)
-  }
-
-  async close(): Promise<void> {
-    const pool = this.pool
-    this.pool = null
-    await pool?.end()
   }
 }
 

@@ -20,6 +20,7 @@ import {
   type JsonValue,
   type ListJobsQuery,
   type NewJob,
+  type StoredLogEntry,
 } from './job-row.js'
 import { migrate, type MigrationReport } from './migrate.js'
 import { CATALOG_MIGRATIONS } from './migrations/index.js'
@@ -53,7 +54,10 @@ export interface CatalogOptions {
 /** How each column is stored. */
 type ColumnKind = 'text' | 'integer' | 'boolean' | 'json'
 
-const JOB_COLUMNS: Readonly<Record<keyof JobRow, ColumnKind>> = {
+/** Stored columns (`cancel_requested` is the engine's, in memory). */
+type JobColumn = Exclude<keyof JobRow, 'cancel_requested'>
+
+const JOB_COLUMNS: Readonly<Record<JobColumn, ColumnKind>> = {
   job_id: 'text',
   profile: 'text',
   direction: 'text',
@@ -81,6 +85,8 @@ const JOB_COLUMNS: Readonly<Record<keyof JobRow, ColumnKind>> = {
   quality: 'text',
   cached_from: 'text',
   priority: 'integer',
+  log: 'json',
+  runner_pid: 'integer',
 }
 
 /** Text columns with a closed set of values, checked here for a precise message (SQL checks again). */
@@ -122,6 +128,8 @@ interface RawJobRow {
   quality: JobRow['quality']
   cached_from: string | null
   priority: number
+  log: string
+  runner_pid: number | null
 }
 
 function decodeJob(raw: RawJobRow): JobRow {
@@ -153,15 +161,17 @@ function decodeJob(raw: RawJobRow): JobRow {
     quality: raw.quality,
     cached_from: raw.cached_from,
     priority: raw.priority,
+    log: JSON.parse(raw.log) as JobRow['log'],
+    runner_pid: raw.runner_pid,
   }
 }
 
-function isJobColumn(key: string): key is keyof JobRow {
+function isJobColumn(key: string): key is JobColumn {
   return Object.hasOwn(JOB_COLUMNS, key)
 }
 
 /** Encodes one column value for SQLite, refusing a value of the wrong kind with `input/invalid`. */
-function encodeColumn(column: keyof JobRow, value: unknown, field: string): SqlValue {
+function encodeColumn(column: JobColumn, value: unknown, field: string): SqlValue {
   if (value === null) return null
   switch (JOB_COLUMNS[column]) {
     case 'text': {
@@ -339,6 +349,20 @@ export class Catalog {
    */
   updateJob(jobId: string, patch: JobPatch): JobRow {
     return this.applyPatch(jobId, patch as Record<string, unknown>, 'patch.')
+  }
+
+  /**
+   * Appends entries to a job's log, keeping the newest `max` (older ones are dropped first). A job
+   * that no longer exists is left alone: its worker may report after the job was removed.
+   */
+  appendLog(jobId: string, entries: readonly StoredLogEntry[], max: number): void {
+    if (entries.length === 0) return
+    this.write('', () => {
+      const found = this.statement('SELECT log FROM jobs WHERE job_id = ?').get(jobId) as { log: string } | undefined
+      if (!found) return
+      const log = [...(JSON.parse(found.log) as StoredLogEntry[]), ...entries].slice(-max)
+      this.statement('UPDATE jobs SET log = ? WHERE job_id = ?').run(JSON.stringify(log), jobId)
+    })
   }
 
   private applyPatch(jobId: string, patch: Record<string, unknown>, fieldPrefix: string): JobRow {

@@ -9,7 +9,7 @@ export {
 } from './paths.js'
 export {
   JOB_STATUSES, TERMINAL_JOB_STATUSES, type CompleteJob, type JobPatch, type JobRow, type JobStatus, type JsonValue,
-  type ListJobsQuery, type NewJob, type TerminalJobStatus,
+  type ListJobsQuery, type NewJob, type StoredLogEntry, type TerminalJobStatus,
 } from './job-row.js'
 export { CATALOG_APPLICATION_ID, Catalog, MAX_JOB_PAGE, openCatalog, type CatalogOptions } from './catalog.js'
 export type { MigrationReport } from './migrate.js'
@@ -25,6 +25,5 @@ export {
   createResultFile, removeOrphanPartials, type CreateResultFileOptions, type FinishResultOptions, type ResultFileWriter,
 } from './result-file.js'
 export {
-  DEFAULT_EXPORT_CHUNK, FILTER_OPS, MAX_CELL_CHARS, MAX_PAGE_FILTERS, MAX_PAGE_LIMIT, cutMarkerOf, openResultFile, type AllRowsOptions, type FilterOp, type PageFilter, type PageOptions,
-  type PageResult, type PageSort, type ResultFileReader,
+  DEFAULT_EXPORT_CHUNK, MAX_CELL_CHARS, cutMarkerOf, openResultFile, type AllRowsOptions, type ResultFileReader,
 } from './result-reader.js'

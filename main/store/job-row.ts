@@ -6,7 +6,7 @@ import type { ErrorCode } from '../../shared/errors.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Direction, Domain, Profile, QualityStatus, TraceProgress } from '../../shared/trace.js'
 
-import { JOB_STATUSES, TERMINAL_JOB_STATUSES, type JobStatus, type TerminalJobStatus } from '../../shared/jobs.js'
+import { JOB_STATUSES, TERMINAL_JOB_STATUSES, type JobLogEntry, type JobStatus, type TerminalJobStatus } from '../../shared/jobs.js'
 
 // Statuses live in shared/ (the renderer shows them); a job in a terminal one has `completed_at` and `ttl_ms` set.
 export { JOB_STATUSES, TERMINAL_JOB_STATUSES, type JobStatus, type TerminalJobStatus }
@@ -63,6 +63,18 @@ export interface JobRow {
   cached_from: string | null
   /** Larger runs first when slots are scarce (the engine decides the scale). */
   priority: number
+  /** What the job's worker reported, oldest first (bounded: `JOB_LOG_MAX_ENTRIES`). */
+  log: StoredLogEntry[]
+  /** Process id of the engine running the job (set when it starts running). */
+  runner_pid: number | null
+  /** Set by the engine on rows it hands out: a cancel is pending for this running job (never stored). */
+  cancel_requested?: boolean
+}
+
+/** A job's log entry as the catalog keeps it: with the detail (an error's stack and causes) no screen shows. */
+export interface StoredLogEntry extends JobLogEntry {
+  /** Stack and `cause` chain of an error, for `mes-trace show`; never sent to the renderer. */
+  detail?: string
 }
 
 /** Fields a new job must have; every other field has a default. */
@@ -72,10 +84,10 @@ type RequiredNewJobField = 'job_id' | 'profile' | 'direction' | 'request' | 'sou
  * A job to insert. Defaults: `status` 'queued', `domains` = `request.domains`, `created_at` =
  * the catalog clock, counts 0, JSON lists empty, everything else null / false / 0.
  */
-export type NewJob = Pick<JobRow, RequiredNewJobField> & Partial<Omit<JobRow, RequiredNewJobField | 'expires_at'>>
+export type NewJob = Pick<JobRow, RequiredNewJobField> & Partial<Omit<JobRow, RequiredNewJobField | 'expires_at' | 'cancel_requested'>>
 
 /** Columns `updateJob` may change (`job_id` is the key, `expires_at` is derived). */
-export type JobPatch = Partial<Omit<JobRow, 'job_id' | 'expires_at'>>
+export type JobPatch = Partial<Omit<JobRow, 'job_id' | 'expires_at' | 'cancel_requested'>>
 
 /** How a job ends: see `Catalog.completeJob`. */
 export interface CompleteJob

@@ -20,6 +20,7 @@ import { AppError, toErrorData } from '../../shared/errors.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { DOMAINS, type Direction, type Domain, type LineageResult } from '../../shared/trace.js'
 import { eventCids } from '../trace/index.js'
+import { msdAggregationSchema } from './aggregation-schema.js'
 import { quoteIdentifier } from './connection.js'
 import { JOB_ID_PATTERN } from './paths.js'
 import {
@@ -392,7 +393,8 @@ const PART_FIELDS: Readonly<Record<string, z.ZodType>> = {
   'lineage.total_ancestor_count': count,
   'lineage.children_map': stringListMap,
   'lineage.leaf_serials': stringListMap,
-  aggregation: z.record(z.string().max(200), z.unknown()),
+  // The whole shape the reader checks again when it hands the aggregation out.
+  aggregation: msdAggregationSchema,
 }
 
 function readParts(db: Database.Database, path: string, limits: InspectLimits): Map<string, unknown> {

@@ -10,8 +10,21 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type Database from 'better-sqlite3'
 import { JsonLimitError, MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json.js'
 import { AppError, invalidInput } from '../../shared/errors.js'
+import type { MsdAggregation } from '../../shared/msd.js'
+import {
+  DEFAULT_PAGE_LIMIT,
+  FILTER_OPS,
+  MAX_FILTER_VALUE_LENGTH,
+  MAX_IN_VALUES,
+  MAX_PAGE_FILTERS,
+  MAX_PAGE_LIMIT,
+  type PageFilter,
+  type PageQuery,
+  type RowsPage,
+} from '../../shared/page-query.js'
 import { escapeLike } from '../sources/index.js'
 import { isDomain, type Domain, type EventRow, type LineageEdge, type LineageNode, type LineageResult, type SeedResult } from '../../shared/trace.js'
+import { msdAggregationSchema } from './aggregation-schema.js'
 import { openConnection, quoteIdentifier, StatementCache, toStorageError, type SqliteDatabase } from './connection.js'
 import {
   eventColumnsOf,
@@ -25,9 +38,6 @@ import {
   type MsdTable,
   type ResultManifest,
 } from './result-schema.js'
-
-/** Most rows one page may hold. */
-export const MAX_PAGE_LIMIT = 1000
 
 /**
  * Longest text of one cell a page carries: 16 384 characters. A longer cell is cut inside SQLite
@@ -56,12 +66,6 @@ function pageColumnSql(column: string): string {
   return `CASE WHEN length(${cell}) > ${MAX_CELL_CHARS} THEN substr(${cell}, 1, ${MAX_CELL_CHARS}) || ${marker} ELSE ${cell} END AS ${quoteIdentifier(column)}`
 }
 
-/** Most filter conditions on one page. */
-export const MAX_PAGE_FILTERS = 16
-
-/** Longest filter value (a lot id is ~20 characters; a long paste is a mistake). */
-const MAX_FILTER_VALUE_LENGTH = 1000
-
 /** Filtered or ordered views a reader keeps numbered at once… */
 const MATCH_CACHE_SIZE = 8
 /** …and the most row numbers they may hold together (4 bytes each). */
@@ -70,59 +74,8 @@ const MATCH_CACHE_ROWS = 5_000_000
 /** Rows per chunk of {@link ResultFileReader.allRows} (the original's stream batch size). */
 export const DEFAULT_EXPORT_CHUNK = 5000
 
-/**
- * Filter operators: equal, contains (case-insensitive for ASCII), at least, at most, one of a list,
- * and `item`: one entry of a `, `-separated list column equals the value (the MSD detail's
- * upstream machines and materials), so `GWBE-0029` never matches `GWBE-00290`.
- */
-export const FILTER_OPS = ['eq', 'contains', 'gte', 'lte', 'in', 'item'] as const
-/** Separator of the list columns `item` looks into. */
+/** Separator of the list columns a filter's `item` operator looks into. */
 export const LIST_SEPARATOR = ', '
-/** Most values of one `in` condition. */
-export const MAX_IN_VALUES = 1000
-export type FilterOp = (typeof FILTER_OPS)[number]
-
-/** One condition of a page: `column op value`, the value always bound. */
-export interface PageFilter {
-  /** A column of the domain. */
-  column: string
-  op: FilterOp
-  /**
-   * Text (at most 1000 characters) or a finite number; a number column compares text as a number.
-   * For `in`, a list of 1 to {@link MAX_IN_VALUES} of them.
-   */
-  value: string | number | readonly (string | number)[]
-}
-
-/** Order of a page. */
-export interface PageSort {
-  /** A column of the domain. */
-  column: string
-  /** @default 'asc' */
-  direction?: 'asc' | 'desc'
-}
-
-/** Which page of a domain to read. */
-export interface PageOptions {
-  /** Rows to skip. @default 0 */
-  offset?: number
-  /** Rows to return, 1 to {@link MAX_PAGE_LIMIT}. @default 100 */
-  limit?: number
-  /** Order; ties keep the order rows were written in. @default the order rows were written in */
-  sort?: PageSort
-  /** Conditions, all of which a row must meet. @default none */
-  filter?: readonly PageFilter[]
-}
-
-/** One page of a domain. */
-export interface PageResult {
-  /** At most `limit` rows, each with every column of the domain. */
-  rows: EventRow[]
-  /** Rows matching the filter (all rows without one). */
-  total: number
-  offset: number
-  limit: number
-}
 
 /** Options of {@link ResultFileReader.allRows}. */
 export interface AllRowsOptions {
@@ -138,8 +91,11 @@ export interface ResultFileReader {
   seeds(): SeedResult | null
   /** The lineage as the pipeline produced it, or null when there was none (no seeds). */
   lineage(): LineageResult | null
-  /** The profile's aggregation (MSD), or null. */
-  aggregation(): unknown
+  /**
+   * The profile's aggregation (MSD), or null when the result holds none. One whose shape is not an
+   * MSD aggregation's (a damaged or foreign file) is `storage/unreadable`.
+   */
+  aggregation(): MsdAggregation | null
   /** Columns of a stored domain, in stored order; null when the result holds no such domain. */
   domainColumns(domain: Domain): string[] | null
   /** Rows per stored domain. */
@@ -148,13 +104,13 @@ export interface ResultFileReader {
    * One page of a domain. Unknown columns and bad values are `input/invalid` naming the field. A
    * cell longer than {@link MAX_CELL_CHARS} is cut and ends with {@link cutMarkerOf} its length.
    */
-  page(domain: Domain, options?: PageOptions): PageResult
+  page(domain: Domain, query?: PageQuery): RowsPage
   /** Every row of a domain in written order, in chunks, yielding to the event loop between them; cells are whole. */
   allRows(domain: Domain, options?: AllRowsOptions): AsyncGenerator<EventRow[], void, undefined>
   /** Columns of a stored MSD output table, or null when the result has none. */
   msdColumns(table: MsdTable): string[] | null
   /** One page of an MSD output table (detail rows, suspects); its default order is the analysis's. Long cells are cut as in {@link page}. */
-  msdPage(table: MsdTable, options?: PageOptions): PageResult
+  msdPage(table: MsdTable, query?: PageQuery): RowsPage
   /** Every row of an MSD output table in its default order, in chunks. */
   msdRows(table: MsdTable, options?: AllRowsOptions): AsyncGenerator<EventRow[], void, undefined>
   /** Closes the connection (idempotent). */
@@ -332,8 +288,18 @@ class SqliteResultFileReader implements ResultFileReader {
     return lineage as unknown as LineageResult
   }
 
-  aggregation(): unknown {
-    return this.part<unknown>('aggregation') ?? null
+  aggregation(): MsdAggregation | null {
+    const stored = this.part<unknown>('aggregation') ?? null
+    if (stored === null) return null
+    const parsed = msdAggregationSchema.safeParse(stored)
+    if (parsed.success) return parsed.data
+    // The first problem is enough to say the file is damaged; where it is helps whoever looks at the file.
+    const issue = parsed.error.issues[0]!
+    const field = ['aggregation', ...issue.path].map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[')
+    throw new AppError('storage/unreadable', `The result file ${this.path} has a damaged MSD aggregation (${field}: ${issue.message}).`, {
+      path: this.path,
+      field,
+    })
   }
 
   domainColumns(domain: Domain): string[] | null {
@@ -351,7 +317,7 @@ class SqliteResultFileReader implements ResultFileReader {
     return this.columns.get(domain)
   }
 
-  page(domain: Domain, options: PageOptions = {}): PageResult {
+  page(domain: Domain, query: PageQuery = {}): RowsPage {
     const columns = this.columnsOf(domain)
     return this.pageOf(
       {
@@ -366,7 +332,7 @@ class SqliteResultFileReader implements ResultFileReader {
           return this.meta.sort_columns[domain]?.includes(column) && this.tables.has(table) ? table : null
         },
       },
-      options,
+      query,
     )
   }
 
@@ -382,11 +348,11 @@ class SqliteResultFileReader implements ResultFileReader {
     return this.meta.msd_tables?.[table as MsdTable]
   }
 
-  msdPage(table: MsdTable, options: PageOptions = {}): PageResult {
+  msdPage(table: MsdTable, query: PageQuery = {}): RowsPage {
     const stored = this.msdTable(table)
     return this.pageOf(
       { label: table, table: msdTableOf(table), columns: stored?.columns, known: stored?.columns ?? [], total: stored?.rows ?? 0, sortTable: () => null },
-      options,
+      query,
     )
   }
 
@@ -395,35 +361,40 @@ class SqliteResultFileReader implements ResultFileReader {
    * Bad arguments are `input/invalid` naming the field; a failure of SQLite itself (a damaged
    * file) is `storage/unreadable`, never a raw SQLite error.
    */
-  private pageOf(spec: PagedTable, options: PageOptions): PageResult {
+  private pageOf(spec: PagedTable, query: PageQuery): RowsPage {
     try {
-      return this.readPage(spec, options)
+      return this.readPage(spec, query)
     } catch (error) {
       throw toStorageError(error, `Reading a page of ${spec.label} from the result file ${this.path}`, this.path, 'storage/unreadable')
     }
   }
 
-  private readPage(spec: PagedTable, options: PageOptions): PageResult {
+  /**
+   * The query is checked again here, field by field, although the service contract has checked it
+   * already: the CLI and other in-process callers reach the reader without that check, and every
+   * column must also be one this table really has.
+   */
+  private readPage(spec: PagedTable, query: PageQuery): RowsPage {
     const { columns } = spec
-    if (typeof options !== 'object' || options === null) throw invalidInput('options', 'must be an object')
-    const offset = options.offset === undefined ? 0 : assertWholeNumber(options.offset, 'offset', 0, Number.MAX_SAFE_INTEGER)
-    const limit = options.limit === undefined ? 100 : assertWholeNumber(options.limit, 'limit', 1, MAX_PAGE_LIMIT)
+    if (typeof query !== 'object' || query === null) throw invalidInput('options', 'must be an object')
+    const offset = query.offset === undefined ? 0 : assertWholeNumber(query.offset, 'offset', 0, Number.MAX_SAFE_INTEGER)
+    const limit = query.limit === undefined ? DEFAULT_PAGE_LIMIT : assertWholeNumber(query.limit, 'limit', 1, MAX_PAGE_LIMIT)
 
     let sort: { column: string; desc: boolean } | undefined
-    if (options.sort !== undefined) {
-      if (typeof options.sort !== 'object' || options.sort === null) throw invalidInput('sort', 'must be { column, direction }')
-      const column = checkColumn(spec, options.sort.column, 'sort.column')
-      const direction = options.sort.direction ?? 'asc'
+    if (query.sort !== undefined) {
+      if (typeof query.sort !== 'object' || query.sort === null) throw invalidInput('sort', 'must be { column, direction }')
+      const column = checkColumn(spec, query.sort.column, 'sort.column')
+      const direction = query.sort.direction ?? 'asc'
       if (direction !== 'asc' && direction !== 'desc') throw invalidInput('sort.direction', `must be asc or desc, got ${JSON.stringify(direction)}`)
       sort = { column, desc: direction === 'desc' }
     }
 
     const where: string[] = []
     const params: (string | number)[] = []
-    if (options.filter !== undefined) {
-      if (!Array.isArray(options.filter)) throw invalidInput('filter', 'must be a list of { column, op, value }')
-      if (options.filter.length > MAX_PAGE_FILTERS) throw invalidInput('filter', `at most ${MAX_PAGE_FILTERS} conditions`)
-      options.filter.forEach((f: PageFilter, i) => {
+    if (query.filter !== undefined) {
+      if (!Array.isArray(query.filter)) throw invalidInput('filter', 'must be a list of { column, op, value }')
+      if (query.filter.length > MAX_PAGE_FILTERS) throw invalidInput('filter', `at most ${MAX_PAGE_FILTERS} conditions`)
+      query.filter.forEach((f: PageFilter, i) => {
         if (typeof f !== 'object' || f === null) throw invalidInput(`filter[${i}]`, 'must be { column, op, value }')
         const column = quoteIdentifier(checkColumn(spec, f.column, `filter[${i}].column`))
         if (!(FILTER_OPS as readonly string[]).includes(f.op)) {

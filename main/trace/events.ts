@@ -12,12 +12,13 @@
  * CIDs: a single scan of the table (`EventDomainDefinition.buildScanSql`) matched in code, delivered
  * in parts of at most {@link SCAN_PART_ROWS} rows as the scan goes.
  */
+import PQueue from 'p-queue'
 import { normalizeTokens } from '../../shared/tokens.js'
 import { cancelledError, invalidInput, isAppError } from '../../shared/errors.js'
 import { EVENT_MAX_ROWS_PER_DOMAIN } from '../../shared/limits.js'
 import { formatLocalDateTime, normalizePlantTime } from '../../shared/time.js'
 import { DOMAINS, isDomain, type Domain, type EventRow, type QualityMeta } from '../../shared/trace.js'
-import { chunk, DEFAULT_FETCH_SIZE, type MesSource, type SourceRow } from '../sources/index.js'
+import { chunk, DEFAULT_FETCH_SIZE, type Dialect, type MesSource, type SourceRow } from '../sources/index.js'
 import {
   EVENT_DOMAINS,
   loadSpecMap,
@@ -220,34 +221,75 @@ interface Task {
   cids: string[]
 }
 
+/** The chunks of one statement; stops promptly on abort and releases the statement on early exit. */
+async function* statementChunks(source: MesSource, { sql, params }: BuiltSql, signal: AbortSignal): AsyncGenerator<SourceRow[], void, undefined> {
+  const iterator = source.stream(sql, params, { signal, fetchSize: DEFAULT_FETCH_SIZE })[Symbol.asyncIterator]()
+  let finished = false
+  try {
+    for (;;) {
+      const next = await untilAborted(iterator.next(), signal)
+      if (next.done) break
+      yield next.value
+    }
+    finished = true
+  } finally {
+    // Not awaited, because a stuck driver must not block us.
+    if (!finished) void Promise.resolve(iterator.return?.()).catch(() => undefined)
+  }
+}
+
 /**
- * Fetches the events of `domains` for `cids`, batch by batch, handing each batch to `onBatch`.
- * Resolves with the quality of every domain and of the query once all batches settled; rejects
- * with `trace/cancelled` when `signal` aborts and with the consumer's error when `onBatch` throws.
- * Batch failures do not reject: they are reported in the quality metas.
+ * One run of {@link fetchEvents}: its batches (every domain's, in order) wait on a p-queue that
+ * reads `concurrency` of them at a time. Cancellation and a consumer error abort `stopAll`, which
+ * stops every statement in flight and empties the queue; the run still waits for the batches in
+ * flight to settle before it answers.
  */
-export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsResult> {
-  const domains = validateDomains(o.domains)
-  if (!Array.isArray(o.cids)) throw invalidInput('cids', 'expected a list of container IDs')
-  const dialect = o.source.dialect
-  const batchSize = Math.min(positiveInteger('batchSize', o.batchSize, dialect.maxInList), dialect.maxInList)
-  const concurrency = positiveInteger('concurrency', o.concurrency, DEFAULT_EVENT_CONCURRENCY)
-  const maxRows = positiveInteger('maxRowsPerDomain', o.maxRowsPerDomain, EVENT_MAX_ROWS_PER_DOMAIN)
-  const allowPartial = o.allowPartialResults ?? true
-  const retryAttempts = Math.max(1, o.retryAttempts ?? BATCH_ATTEMPTS)
-  const retryBackoffMs = Math.max(0, o.retryBackoffMs ?? RETRY_BACKOFF_MS)
-  const outer = o.signal
-  if (outer?.aborted) throw cancelledError()
+class EventFetch {
+  private readonly dialect: Dialect
+  private readonly batchSize: number
+  private readonly maxRows: number
+  private readonly allowPartial: boolean
+  private readonly retryAttempts: number
+  private readonly retryBackoffMs: number
+  private readonly cids: string[]
+  private readonly now: string
+  private readonly runs: DomainRun[]
+  private readonly queue: PQueue
+  private readonly warnings: string[] = []
+  /** Aborted on cancellation and on a consumer error, so every in-flight statement stops. */
+  private readonly stopAll = new AbortController()
+  /** The first error that stopped the run (not a cancellation). */
+  private fatal: { error: unknown } | undefined
+  /** The spec map is small and the same for every batch: read once, on the first batch that needs it. */
+  private specMap: Promise<SpecMap | null> | undefined
+  /** onBatch calls are serialized: consumers (one SQLite writer per result file) need not be re-entrant. */
+  private delivery: Promise<void> = Promise.resolve()
 
-  const cids = normalizeCids(o.cids)
-  const now = normalizePlantTime(o.now ? o.now() : formatLocalDateTime(new Date())) ?? formatLocalDateTime(new Date())
-  const warnings: string[] = []
+  /** Checks the options (`input/invalid` naming the field) and plans the batches; `trace/cancelled` when already aborted. */
+  constructor(private readonly options: FetchEventsOptions) {
+    const domains = validateDomains(options.domains)
+    if (!Array.isArray(options.cids)) throw invalidInput('cids', 'expected a list of container IDs')
+    this.dialect = options.source.dialect
+    this.batchSize = Math.min(positiveInteger('batchSize', options.batchSize, this.dialect.maxInList), this.dialect.maxInList)
+    const concurrency = positiveInteger('concurrency', options.concurrency, DEFAULT_EVENT_CONCURRENCY)
+    this.maxRows = positiveInteger('maxRowsPerDomain', options.maxRowsPerDomain, EVENT_MAX_ROWS_PER_DOMAIN)
+    this.allowPartial = options.allowPartialResults ?? true
+    this.retryAttempts = Math.max(1, options.retryAttempts ?? BATCH_ATTEMPTS)
+    this.retryBackoffMs = Math.max(0, options.retryBackoffMs ?? RETRY_BACKOFF_MS)
+    if (options.signal?.aborted) throw cancelledError()
 
-  const runs: DomainRun[] = domains.map((domain) => {
+    this.cids = normalizeCids(options.cids)
+    this.now = normalizePlantTime(options.now ? options.now() : formatLocalDateTime(new Date())) ?? formatLocalDateTime(new Date())
+    this.runs = domains.map((domain) => this.planDomain(domain))
+    this.queue = new PQueue({ concurrency })
+  }
+
+  private planDomain(domain: Domain): DomainRun {
+    const { cids } = this
     const definition = EVENT_DOMAINS[domain]
-    const size = Math.min(batchSize, definition.maxBatchSize(dialect))
+    const size = Math.min(this.batchSize, definition.maxBatchSize(this.dialect))
     // More than one statement's worth of CIDs: one scan of the table beats a full scan per batch.
-    const scan = cids.length > size ? definition.buildScanSql?.(dialect) : undefined
+    const scan = cids.length > size ? definition.buildScanSql?.(this.dialect) : undefined
     return {
       domain,
       definition,
@@ -260,56 +302,71 @@ export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsRes
       stoppedOnFailure: false,
       stop: new AbortController(),
     }
-  })
+  }
 
-  // Aborted on cancellation and on a consumer error, so every in-flight statement stops.
-  const runController = new AbortController()
-  const forwardAbort = (): void => runController.abort(cancelledError())
-  outer?.addEventListener('abort', forwardAbort, { once: true })
-  let fatal: { error: unknown } | undefined
+  /** Reads every batch; resolves with the quality of every domain once all batches settled. */
+  async run(): Promise<FetchEventsResult> {
+    const outer = this.options.signal
+    const forwardAbort = (): void => this.stopAll.abort(cancelledError())
+    outer?.addEventListener('abort', forwardAbort, { once: true })
+    // Batches not started yet never start once the run stops; the ones in flight stop on `stopAll`.
+    this.stopAll.signal.addEventListener('abort', () => this.queue.clear(), { once: true })
+    try {
+      for (const run of this.runs) {
+        run.batches.forEach((cids, index) => {
+          // Caught inside the task, so the run stops before the queue can start another batch.
+          void this.queue.add(() => this.runTask({ run, index, cids }).catch((error: unknown) => this.fail(error)))
+        })
+      }
+      await this.queue.onIdle()
+    } finally {
+      outer?.removeEventListener('abort', forwardAbort)
+    }
+    if (outer?.aborted) throw cancelledError()
+    if (this.fatal) throw this.fatal.error
 
-  // The spec map is small and the same for every batch: read it once, on the first rejects batch.
-  let specMap: Promise<SpecMap | null> | undefined
-  const specMapOnce = (): Promise<SpecMap | null> => {
-    specMap ??= loadSpecMap(o.source, runController.signal).then((map) => {
+    const metas: Partial<Record<Domain, QualityMeta>> = {}
+    for (const run of this.runs) {
+      metas[run.domain] = domainQualityMeta({
+        domain: run.domain,
+        observedRows: run.rows,
+        batchCount: run.batches.length,
+        failedBatches: run.failed,
+        ...(run.truncatedAt !== undefined ? { truncatedAt: run.truncatedAt } : {}),
+        stoppedOnFailure: run.stoppedOnFailure,
+      })
+    }
+    return { domains: metas, quality_meta: mergeQualityMetas(metas), warnings: this.warnings }
+  }
+
+  /** A batch threw: the first error not caused by the run stopping stops it. */
+  private fail(error: unknown): void {
+    if (this.stopAll.signal.aborted) return
+    this.fatal ??= { error }
+    this.stopAll.abort(error)
+  }
+
+  private specMapOnce(): Promise<SpecMap | null> {
+    this.specMap ??= loadSpecMap(this.options.source, this.stopAll.signal).then((map) => {
       if (map === null) {
-        warnings.push(`${SPEC_WORKCENTER_TABLE} is missing: rejects are grouped by the station substring rules.`)
+        this.warnings.push(`${SPEC_WORKCENTER_TABLE} is missing: rejects are grouped by the station substring rules.`)
       }
       return map
     })
-    return specMap
+    return this.specMap
   }
 
-  // onBatch calls are serialized: consumers (one SQLite writer per result file) need not be re-entrant.
-  let delivery: Promise<void> = Promise.resolve()
-  const deliver = (batch: EventBatch): Promise<void> => {
-    const turn = delivery.then(async () => {
-      if (runController.signal.aborted) throw runController.signal.reason
-      await o.onBatch(batch)
+  private deliver(batch: EventBatch): Promise<void> {
+    const turn = this.delivery.then(async () => {
+      if (this.stopAll.signal.aborted) throw this.stopAll.signal.reason
+      await this.options.onBatch(batch)
     })
-    delivery = turn.catch(() => undefined)
+    this.delivery = turn.catch(() => undefined)
     return turn
   }
 
-  const report = (run: DomainRun): void => {
-    o.onProgress?.({ domain: run.domain, batchesDone: run.settled, batchesTotal: run.batches.length, rows: run.rows })
-  }
-
-  /** The chunks of one statement; stops promptly on abort and releases the statement on early exit. */
-  async function* statementChunks({ sql, params }: BuiltSql, signal: AbortSignal): AsyncGenerator<SourceRow[], void, undefined> {
-    const iterator = o.source.stream(sql, params, { signal, fetchSize: DEFAULT_FETCH_SIZE })[Symbol.asyncIterator]()
-    let finished = false
-    try {
-      for (;;) {
-        const next = await untilAborted(iterator.next(), signal)
-        if (next.done) break
-        yield next.value
-      }
-      finished = true
-    } finally {
-      // Not awaited, because a stuck driver must not block us.
-      if (!finished) void Promise.resolve(iterator.return?.()).catch(() => undefined)
-    }
+  private report(run: DomainRun): void {
+    this.options.onProgress?.({ domain: run.domain, batchesDone: run.settled, batchesTotal: run.batches.length, rows: run.rows })
   }
 
   /**
@@ -317,22 +374,22 @@ export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsRes
    * statement, parts of at most {@link SCAN_PART_ROWS} rows (at least one, maybe empty) for a
    * table scan, post-processed chunk by chunk as the scan goes.
    */
-  async function* readBatch(task: Task, signal: AbortSignal): AsyncGenerator<EventRow[], void, undefined> {
+  private async *readBatch(task: Task, signal: AbortSignal): AsyncGenerator<EventRow[], void, undefined> {
     const { definition, scan } = task.run
-    const map = definition.usesSpecMap ? await untilAborted(specMapOnce(), signal) : null
-    const context: BatchContext = { cids: task.cids, now, specMap: map }
+    const map = definition.usesSpecMap ? await untilAborted(this.specMapOnce(), signal) : null
+    const context: BatchContext = { cids: task.cids, now: this.now, specMap: map }
     if (!scan) {
       // Nothing of a batch is delivered before its statement ends, so a transient failure can be
       // tried again from the start: up to BATCH_ATTEMPTS tries, with a growing wait between them.
       for (let attempt = 1; ; attempt++) {
         const raw: SourceRow[] = []
         try {
-          for await (const rows of statementChunks(definition.buildSql(dialect, task.cids), signal)) {
+          for await (const rows of statementChunks(this.options.source, definition.buildSql(this.dialect, task.cids), signal)) {
             for (const row of rows) raw.push(row)
           }
         } catch (error) {
-          if (attempt >= retryAttempts || !isTransient(error) || signal.aborted) throw error
-          await untilAborted(new Promise<void>((resolve) => setTimeout(resolve, retryBackoffMs * 2 ** (attempt - 1))), signal)
+          if (attempt >= this.retryAttempts || !isTransient(error) || signal.aborted) throw error
+          await untilAborted(new Promise<void>((resolve) => setTimeout(resolve, this.retryBackoffMs * 2 ** (attempt - 1))), signal)
           continue
         }
         yield definition.postProcess(raw, context)
@@ -341,7 +398,7 @@ export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsRes
     }
     let part: EventRow[] = []
     let parts = 0
-    for await (const rows of statementChunks(scan, signal)) {
+    for await (const rows of statementChunks(this.options.source, scan, signal)) {
       for (const row of definition.postProcess(rows, context)) {
         part.push(row)
         if (part.length < SCAN_PART_ROWS) continue
@@ -353,7 +410,7 @@ export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsRes
     if (part.length > 0 || parts === 0) yield part
   }
 
-  const recordFailure = (task: Task, error: unknown): void => {
+  private recordFailure(task: Task, error: unknown): void {
     const { run } = task
     const start = task.cids[0] ?? ''
     const end = task.cids[task.cids.length - 1] ?? start
@@ -361,40 +418,41 @@ export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsRes
       ? `${run.definition.sourceTable} scan for ${task.cids.length} CIDs`
       : `batch ${task.index + 1}/${run.batches.length}`
     run.failed.push({ start, end, message: `${what} (${start}…${end}): ${messageOf(error)}` })
-    if (!allowPartial) {
+    if (!this.allowPartial) {
       run.stoppedOnFailure = true
       run.stop.abort()
     }
   }
 
-  const runTask = async (task: Task): Promise<void> => {
+  /** Reads and delivers one batch; rejects only when the whole run must stop. */
+  private async runTask(task: Task): Promise<void> {
     const { run } = task
     if (!run.stop.signal.aborted) {
-      const parts = readBatch(task, AbortSignal.any([runController.signal, run.stop.signal]))
+      const parts = this.readBatch(task, AbortSignal.any([this.stopAll.signal, run.stop.signal]))
       try {
         for (;;) {
           let next: IteratorResult<EventRow[]>
           try {
             next = await parts.next()
           } catch (error) {
-            if (runController.signal.aborted) throw runController.signal.reason
+            if (this.stopAll.signal.aborted) throw this.stopAll.signal.reason
             // A batch interrupted because its domain stopped is skipped, not failed.
-            if (!run.stop.signal.aborted) recordFailure(task, error)
+            if (!run.stop.signal.aborted) this.recordFailure(task, error)
             break
           }
           if (next.done || run.stop.signal.aborted) break
           // Rows are reserved before the await below, so parallel batches of one domain share the cap.
           let rows = next.value
-          const room = maxRows - run.rows
+          const room = this.maxRows - run.rows
           if (rows.length > room) {
             rows = rows.slice(0, room)
-            run.truncatedAt = maxRows
+            run.truncatedAt = this.maxRows
             run.stop.abort()
           }
           run.rows += rows.length
-          await deliver({ domain: run.domain, batchIndex: task.index, batchCount: run.batches.length, rows })
+          await this.deliver({ domain: run.domain, batchIndex: task.index, batchCount: run.batches.length, rows })
           if (run.stop.signal.aborted) break
-          if (run.scan) report(run)
+          if (run.scan) this.report(run)
         }
       } finally {
         // Releases the statement when the batch stops early (row cap, stopped domain, consumer error).
@@ -402,43 +460,16 @@ export async function fetchEvents(o: FetchEventsOptions): Promise<FetchEventsRes
       }
     }
     run.settled += 1
-    report(run)
+    this.report(run)
   }
+}
 
-  const tasks: Task[] = runs.flatMap((run) => run.batches.map((batch, index) => ({ run, index, cids: batch })))
-  let nextTask = 0
-  const worker = async (): Promise<void> => {
-    while (nextTask < tasks.length && !runController.signal.aborted) {
-      const task = tasks[nextTask++]!
-      await runTask(task)
-    }
-  }
-  const workers = Array.from({ length: Math.min(concurrency, tasks.length) }, () =>
-    worker().catch((error: unknown) => {
-      if (!runController.signal.aborted) {
-        fatal ??= { error }
-        runController.abort(error)
-      }
-    }),
-  )
-  try {
-    await Promise.all(workers)
-  } finally {
-    outer?.removeEventListener('abort', forwardAbort)
-  }
-  if (outer?.aborted) throw cancelledError()
-  if (fatal) throw fatal.error
-
-  const metas: Partial<Record<Domain, QualityMeta>> = {}
-  for (const run of runs) {
-    metas[run.domain] = domainQualityMeta({
-      domain: run.domain,
-      observedRows: run.rows,
-      batchCount: run.batches.length,
-      failedBatches: run.failed,
-      ...(run.truncatedAt !== undefined ? { truncatedAt: run.truncatedAt } : {}),
-      stoppedOnFailure: run.stoppedOnFailure,
-    })
-  }
-  return { domains: metas, quality_meta: mergeQualityMetas(metas), warnings }
+/**
+ * Fetches the events of `domains` for `cids`, batch by batch, handing each batch to `onBatch`.
+ * Resolves with the quality of every domain and of the query once all batches settled; rejects
+ * with `trace/cancelled` when `signal` aborts and with the consumer's error when `onBatch` throws.
+ * Batch failures do not reject: they are reported in the quality metas.
+ */
+export async function fetchEvents(options: FetchEventsOptions): Promise<FetchEventsResult> {
+  return new EventFetch(options).run()
 }

@@ -5,6 +5,7 @@
  * preview) and `connectApi` returns null.
  */
 import type { Api, Channel, EventName, Events, RequestOf, Responses, Result } from '../../shared/api'
+import { parseHostFrame, requestFrame, requestTimeoutMsOf } from '../../shared/wire'
 
 declare global {
   interface Window {
@@ -12,10 +13,37 @@ declare global {
   }
 }
 
-type Pending = (result: Result<unknown>) => void
+/** A call waiting for its answer. */
+interface Pending {
+  resolve: (result: Result<unknown>) => void
+  timer: ReturnType<typeof setTimeout>
+}
 
-/** `window.api` over the browser host's socket. */
-function socketApi(url: string): Api {
+/** Options of {@link socketApi}. */
+export interface SocketApiOptions {
+  /** How long a call of each channel waits for its answer. @default requestTimeoutMsOf (shared/wire.ts) */
+  timeoutMsOf?: (channel: Channel) => number
+}
+
+/** The answer a call gets when none came in time. */
+function timeoutAnswer(channel: Channel, timeoutMs: number): Result<never> {
+  const wait = timeoutMs > 60_000 ? `${Math.round(timeoutMs / 60_000)} min` : `${Math.round(timeoutMs / 1000)} s`
+  return {
+    ok: false,
+    error: {
+      code: 'ipc/timeout',
+      message: `MES Trace did not answer ${channel} within ${wait}. It may still finish; if the page stays stuck, reload it, or start \`mes-trace serve\` again.`,
+      details: { channel, timeoutMs },
+    },
+  }
+}
+
+/**
+ * `window.api` over the browser host's socket. Every call waits at most its channel's time limit:
+ * past it the call is answered with `ipc/timeout`, and an answer that comes later is dropped.
+ */
+export function socketApi(url: string, options: SocketApiOptions = {}): Api {
+  const timeoutMsOf = options.timeoutMsOf ?? requestTimeoutMsOf
   const socket = new WebSocket(url)
   const pending = new Map<number, Pending>()
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
@@ -23,33 +51,42 @@ function socketApi(url: string): Api {
   let nextId = 1
   let closed: Result<unknown> | null = null
 
+  const settle = (id: number, result: Result<unknown>): void => {
+    const call = pending.get(id)
+    if (!call) return
+    pending.delete(id)
+    clearTimeout(call.timer)
+    call.resolve(result)
+  }
+
   socket.addEventListener('open', () => {
     for (const text of queue.splice(0)) socket.send(text)
   })
   socket.addEventListener('message', (event) => {
-    const message = JSON.parse(String(event.data)) as { id?: number | null; result?: Result<unknown>; event?: EventName; payload?: unknown }
-    if (message.event) {
-      for (const listener of listeners.get(message.event) ?? []) listener(message.payload)
+    const frame = parseHostFrame(String(event.data))
+    if (!frame) return
+    if ('event' in frame) {
+      for (const listener of listeners.get(frame.event) ?? []) listener(frame.payload)
       return
     }
-    if (typeof message.id === 'number' && message.result) {
-      pending.get(message.id)?.(message.result)
-      pending.delete(message.id)
-    }
+    // Ids this page gave are numbers; an answer to none of them (given up on, or `id: null` for a
+    // message the host could not read) has no call left to answer.
+    if (typeof frame.id === 'number') settle(frame.id, frame.result)
   })
   socket.addEventListener('close', () => {
     closed = { ok: false, error: { code: 'internal/unexpected', message: 'The connection to MES Trace closed. Reload the page, or start `mes-trace serve` again.' } }
-    for (const resolve of pending.values()) resolve(closed)
-    pending.clear()
+    for (const id of [...pending.keys()]) settle(id, closed)
   })
 
   return {
     invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<Result<Responses[C]>> {
       if (closed) return Promise.resolve(closed as Result<Responses[C]>)
       const id = nextId++
-      const text = JSON.stringify({ id, channel, payload })
+      const text = JSON.stringify(requestFrame(id, channel, payload))
+      const timeoutMs = timeoutMsOf(channel)
       return new Promise((resolve) => {
-        pending.set(id, resolve as Pending)
+        const timer = setTimeout(() => settle(id, timeoutAnswer(channel, timeoutMs)), timeoutMs)
+        pending.set(id, { resolve: resolve as Pending['resolve'], timer })
         if (socket.readyState === WebSocket.OPEN) socket.send(text)
         else queue.push(text)
       })

@@ -5,10 +5,8 @@
  * `part/lot`, the wafer root by name.
  */
 import { PARETO_OTHER, type Suspect } from '../../shared/msd'
+import { MAX_IN_VALUES, type PageFilter } from '../../shared/page-query'
 import type { Domain, LineageResult } from '../../shared/trace'
-
-/** Most values of one `in` condition (the contract's limit). */
-export const MAX_IN_VALUES = 1000
 
 /**
  * A lot and its relatives whose events belong to it: itself and its ancestors in a backward
@@ -29,19 +27,14 @@ export function relativesOf(lineage: LineageResult | null, cid: string): string[
   return [...seen]
 }
 
-/** A condition of a page, as `results:page` takes it. */
-export type RowFilter =
-  | { column: string; op: 'eq' | 'contains' | 'gte' | 'lte' | 'item'; value: string | number }
-  | { column: string; op: 'in'; value: (string | number)[] }
-
 export interface Drill {
   /** What was picked, e.g. `machine` + `焊接_WB/GWBE-0029`. */
   kind: 'machine' | 'material' | 'wafer_root' | 'loss_reason' | 'detection_machine' | 'downstream_station' | 'downstream_machine'
   name: string
   /** The lots behind it: conditions on the MSD detail table (none: no lot view). */
-  detail: RowFilter[]
+  detail: PageFilter[]
   /** The events behind it. */
-  events: { domain: Domain; filter: RowFilter[] } | null
+  events: { domain: Domain; filter: PageFilter[] } | null
 }
 
 /** `PART (LOT)` → part and lot; a bare part has no lot. */

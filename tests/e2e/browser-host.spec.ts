@@ -53,7 +53,7 @@ test.describe('browser host (mes-trace serve)', () => {
       const token = new URLSearchParams(location.search).get('token')!
       const answer = await new Promise<unknown>((resolve) => {
         const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`)
-        ws.onopen = () => ws.send(JSON.stringify({ id: 7, channel: 'jobs:status', payload: { jobId: 'nope' } }))
+        ws.onopen = () => ws.send(JSON.stringify({ id: 7, channel: 'jobs:status', payload: { job_id: 'nope' } }))
         ws.onmessage = (m) => {
           resolve(JSON.parse(String(m.data)))
           ws.close()
@@ -62,7 +62,7 @@ test.describe('browser host (mes-trace serve)', () => {
       return { withoutToken, answer }
     })
     expect(outcome.withoutToken).toBe('closed')
-    expect(outcome.answer).toMatchObject({ id: 7, result: { ok: false, error: { code: 'input/invalid', details: { field: 'jobId' } } } })
+    expect(outcome.answer).toMatchObject({ id: 7, result: { ok: false, error: { code: 'input/invalid', details: { field: 'job_id' } } } })
   })
 
   test('downloads a file of the data folder’s exports folder as an attachment, only with the token', async ({ page }) => {

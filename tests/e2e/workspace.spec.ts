@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
@@ -35,17 +35,20 @@ test.describe('workspace (browser host, demo plant)', () => {
 
   async function open(page: Page, hash = '#/new'): Promise<string[]> {
     const problems = watchConsole(page)
-    // Count the progress events each job pushes to the page.
+    // Count the progress events each job pushes to the page, and note the channels it calls.
     await page.addInitScript(() => {
       const seen: Record<string, number> = {}
+      const called: string[] = []
       ;(window as unknown as { progressSeen: Record<string, number> }).progressSeen = seen
+      ;(window as unknown as { called: string[] }).called = called
       const send = WebSocket.prototype.send
       WebSocket.prototype.send = function (data) {
+        called.push((JSON.parse(String(data)) as { channel: string }).channel)
         if (!(this as unknown as { counted?: boolean }).counted) {
           ;(this as unknown as { counted?: boolean }).counted = true
           this.addEventListener('message', (event) => {
-            const message = JSON.parse(String(event.data)) as { event?: string; payload?: { jobId: string } }
-            if (message.event === 'jobs:did-progress' && message.payload) seen[message.payload.jobId] = (seen[message.payload.jobId] ?? 0) + 1
+            const message = JSON.parse(String(event.data)) as { event?: string; payload?: { job_id: string } }
+            if (message.event === 'jobs:did-progress' && message.payload) seen[message.payload.job_id] = (seen[message.payload.job_id] ?? 0) + 1
           })
         }
         return send.call(this, data)
@@ -233,6 +236,48 @@ test.describe('workspace (browser host, demo plant)', () => {
     await expect(page.getByTestId('drill-panel')).toContainText(`Loss reason: ${reason}`)
     await expect(page.getByTestId('drill-panel').getByRole('grid').locator('[aria-rowindex="3"]')).toContainText(reason)
     expect(problems).toEqual([])
+  })
+
+  test('a result imported while the workspace is open appears in its jobs panel without a reload', async ({ page }) => {
+    const problems = await open(page, '#/new')
+    const panel = page.getByTestId('jobs-panel')
+    await expect(panel.locator(`[data-job-id="${lotJobId}"]`)).toBeVisible()
+    // A colleague's copy of the lot trace's result, imported by another client of the same host
+    // (as the desktop app does for a file opened from the OS): this page calls nothing for it.
+    const mailed = mkdtempSync(join(tmpdir(), 'mes-trace-mailed-'))
+    const copy = join(mailed, 'colleague.mtr')
+    copyFileSync(join(dataDir, 'results', `${lotJobId}.sqlite`), copy)
+    /** One call over a socket of its own, as another window would make it. */
+    const callElsewhere = (channel: string, payload: unknown) =>
+      page.evaluate(
+        async ([channel, payload]) => {
+          const token = new URLSearchParams(location.search).get('token')!
+          return new Promise<{ ok: boolean; value?: { job_id: string; imported: boolean } }>((resolve) => {
+            const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`)
+            ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel, payload }))
+            ws.onmessage = (m) => {
+              const frame = JSON.parse(String(m.data)) as { id?: number; result?: { ok: boolean; value?: { job_id: string; imported: boolean } } }
+              if (frame.id !== 1) return
+              resolve(frame.result!)
+              ws.close()
+            }
+          })
+        },
+        [channel, payload] as const,
+      )
+    const callsBefore = await page.evaluate(() => (window as unknown as { called: string[] }).called.length)
+    const imported = await callElsewhere('jobs:import', { path: copy })
+    expect(imported).toMatchObject({ ok: true, value: { imported: true } })
+    const jobId = imported.value!.job_id
+    const card = panel.locator(`[data-job-id="${jobId}"]`)
+    await expect(card).toBeVisible()
+    await expect(card).toHaveAttribute('data-status', 'finished')
+    // Only the import itself went out after the panel was shown: no list reload, no status call.
+    expect(await page.evaluate((n) => (window as unknown as { called: string[] }).called.slice(n), callsBefore)).toEqual(['jobs:import'])
+    expect(problems).toEqual([])
+    // The history test below looks for the lot trace alone.
+    expect(await callElsewhere('jobs:remove', { job_id: jobId })).toEqual({ ok: true, value: { removed: true } })
+    rmSync(mailed, { recursive: true, force: true })
   })
 
   test('a queued job is cancelled from the jobs panel', async ({ page }) => {

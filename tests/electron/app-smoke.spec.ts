@@ -46,15 +46,15 @@ test.describe('Electron app', () => {
       })
       expect(globals).toEqual({ require: 'undefined', process: 'undefined', invoke: 'function' })
       const status = await window.evaluate(async (path) => {
-        type Result = { ok: boolean; value?: { id?: string; jobId?: string; status?: string } }
+        type Result = { ok: boolean; value?: { id?: string; job_id?: string; status?: string } }
         const api = (window as unknown as { api: { invoke(c: string, p: unknown): Promise<Result> } }).api
         const source = await api.invoke('sources:add', { name: 'Demo', kind: 'sqlite', path })
         const job = await api.invoke('jobs:enqueue', {
           request: { profile: 'mid_section_defect', params: { start_date: '2026-10-25', end_date: '2026-10-31' } },
-          sourceId: source.value!.id,
+          source_id: source.value!.id,
         })
         for (;;) {
-          const s = await api.invoke('jobs:status', { jobId: job.value!.jobId })
+          const s = await api.invoke('jobs:status', { job_id: job.value!.job_id })
           if (s.value?.status !== 'queued' && s.value?.status !== 'running') return s.value?.status
           await new Promise((r) => setTimeout(r, 200))
         }

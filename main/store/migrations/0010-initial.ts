@@ -4,7 +4,7 @@
  * Released migrations are frozen, so the lists in here are spelled out, not imported.
  */
 import type { SqliteDatabase } from '../connection.js'
-import type { Migration } from './index.js'
+import type { Migration } from './migration.js'
 
 /** `PRAGMA application_id` of a catalog ('MTRC'), so no other SQLite file is taken for one. */
 const CATALOG_APPLICATION_ID = 0x4d545243

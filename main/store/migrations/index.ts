@@ -3,18 +3,11 @@
  * change of schema is a new file numbered 10 above the last (`0020-…`), with its own test that
  * migrates a database of the previous version with data in place.
  */
-import type { SqliteDatabase } from '../connection.js'
 import { initial } from './0010-initial.js'
+import { jobLog } from './0020-job-log-and-runner.js'
+import type { Migration } from './migration.js'
 
-/** One step of the schema. */
-export interface Migration {
-  /** `PRAGMA user_version` after this step: a multiple of 10, above the previous step's. */
-  readonly version: number
-  /** Kebab-case name, as in the file name. */
-  readonly name: string
-  /** Runs inside the step's transaction: synchronous, no `await`. */
-  up(db: SqliteDatabase): void
-}
+export type { Migration } from './migration.js'
 
 /** Every catalog migration, oldest first. */
-export const CATALOG_MIGRATIONS: readonly Migration[] = [initial]
+export const CATALOG_MIGRATIONS: readonly Migration[] = [initial, jobLog]

@@ -30,7 +30,7 @@ export function useExport(api: Api | null, options: UseExportOptions = {}) {
     error.value = null
     written.value = []
     try {
-      const answer = await call(api, 'jobs:export', { jobId, format, table })
+      const answer = await call(api, 'jobs:export', { job_id: jobId, format, table })
       if (answer.cancelled) return []
       delivery.value = answer.delivery
       written.value = answer.files.map((f) => ({ ...f, url: answer.delivery === 'download' ? (options.downloadUrlOf?.(f.name) ?? null) : null }))

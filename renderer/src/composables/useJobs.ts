@@ -1,12 +1,14 @@
 /**
  * The jobs of this workspace, kept live: the list comes from `jobs:list`, then every pushed
- * progress and status event updates it in place. A running job that has not reported for
- * {@link STALL_MS} is flagged as stalled. One store per window (`provideJobs`), shared by the
- * jobs panel, the result view and the history.
+ * progress and status event updates it in place. A status event carries the whole job, so it is
+ * shown as it comes, with no call back — a job this window has not seen (one imported from the
+ * OS, started elsewhere) is added. A running job that has not reported for {@link STALL_MS} is
+ * flagged as stalled. One store per window (`provideJobs`), shared by the jobs panel, the result
+ * view and the history.
  */
 import { inject, onScopeDispose, ref, shallowRef, type App, type InjectionKey, type Ref, type ShallowRef } from 'vue'
 import type { Api, Events, RequestOf } from '../../../shared/api'
-import type { JobView } from '../../../shared/jobs'
+import type { JobStatus, JobView } from '../../../shared/jobs'
 import { call, describeError } from './useApi'
 
 /** A running job silent for this long is shown as stalled. */
@@ -58,6 +60,9 @@ export interface JobsStore {
 
 const ACTIVE = new Set(['queued', 'running'])
 
+/** How far along each status is: a job only ever moves forward. */
+const STAGE_OF: Readonly<Record<JobStatus, number>> = { queued: 0, running: 1, finished: 2, failed: 2, cancelled: 2, interrupted: 2 }
+
 export function createJobsStore(api: Api | null, options: JobsStoreOptions = {}): JobsStore {
   const clock = options.now ?? Date.now
   const stallMs = options.stallMs ?? STALL_MS
@@ -72,6 +77,10 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
   const seenAt = new Map<string, number>()
 
   const put = (view: JobView): void => {
+    // An answer asked for before an event that has since arrived must not take the job back
+    // (a `jobs:status` sent while queued, answered after the job started).
+    const current = jobs.value.find((j) => j.job_id === view.job_id)
+    if (current && STAGE_OF[current.status] > STAGE_OF[view.status]) return
     const list = jobs.value.filter((j) => j.job_id !== view.job_id)
     list.push(view)
     list.sort((a, b) => b.created_at - a.created_at)
@@ -99,7 +108,7 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
 
   const track = async (jobId: string): Promise<JobView | null> => {
     try {
-      const view = await call(api, 'jobs:status', { jobId })
+      const view = await call(api, 'jobs:status', { job_id: jobId })
       put(view)
       return view
     } catch (e) {
@@ -115,15 +124,14 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
     stops.push(
       api.on('jobs:did-progress', (event) => {
         const next = new Map(live.value)
-        next.set(event.jobId, { event, at: clock() })
+        next.set(event.job_id, { event, at: clock() })
         live.value = next
-        const view = jobs.value.find((j) => j.job_id === event.jobId)
-        if (!view) void track(event.jobId)
-        else if (view.status === 'queued') put({ ...view, status: 'running' })
+        // The status event that announced the job came first; one missed (the window connected
+        // mid-run) is made good by the list this window loads.
+        const view = jobs.value.find((j) => j.job_id === event.job_id)
+        if (view?.status === 'queued') put({ ...view, status: 'running' })
       }),
-      api.on('jobs:did-change-status', (event) => {
-        void track(event.jobId)
-      }),
+      api.on('jobs:did-change-status', (event) => put(event.job)),
     )
   }
   const timer = setInterval(() => {
@@ -136,11 +144,6 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
     return Math.max(progress ?? 0, seenAt.get(job.job_id) ?? 0, job.started_at ?? 0)
   }
 
-  const act = async (fn: () => Promise<unknown>, jobId: string): Promise<void> => {
-    await fn()
-    await track(jobId)
-  }
-
   return {
     jobs,
     live,
@@ -151,7 +154,8 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
     refresh,
     track,
     enqueue: async (request, sourceId) => {
-      const { jobId } = await call(api, 'jobs:enqueue', { request, sourceId })
+      const { job_id: jobId } = await call(api, 'jobs:enqueue', { request, source_id: sourceId })
+      // A job answered from cache may announce nothing: ask for it, so the caller can open it at once.
       await track(jobId)
       return jobId
     },
@@ -166,18 +170,19 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
     etaMs: (job) => {
       if (job.status !== 'running') return null
       const progress = live.value.get(job.job_id)
-      if (!progress || progress.event.etaMs === undefined) return null
-      return Math.max(0, progress.event.etaMs - (now.value - progress.at))
+      if (!progress || progress.event.eta_ms === undefined) return null
+      return Math.max(0, progress.event.eta_ms - (now.value - progress.at))
     },
-    cancel: (jobId) => act(() => call(api, 'jobs:cancel', { jobId }), jobId),
+    // The answer is the job as it now stands (a running one with `cancel_requested`).
+    cancel: async (jobId) => put(await call(api, 'jobs:cancel', { job_id: jobId })),
     rerun: async (jobId) => {
-      const { jobId: next } = await call(api, 'jobs:rerun', { jobId })
+      const { job_id: next } = await call(api, 'jobs:rerun', { job_id: jobId })
       await track(next)
       return next
     },
-    pin: (jobId, pinned) => act(() => call(api, 'jobs:pin', { jobId, pinned }), jobId),
+    pin: async (jobId, pinned) => put(await call(api, 'jobs:pin', { job_id: jobId, pinned })),
     remove: async (jobId) => {
-      await call(api, 'jobs:remove', { jobId })
+      await call(api, 'jobs:remove', { job_id: jobId })
       jobs.value = jobs.value.filter((j) => j.job_id !== jobId)
       seenAt.delete(jobId)
       if (live.value.has(jobId)) {

@@ -7,10 +7,11 @@ import { computed, shallowRef, watch, type Ref } from 'vue'
 import type { Api, ResultSummary } from '../../../shared/api'
 import type { JobView } from '../../../shared/jobs'
 import type { MsdAggregation } from '../../../shared/msd'
-import type { Domain, EventRow, LineageResult } from '../../../shared/trace'
-import type { RowFilter } from '../drill'
+import type { PageFilter } from '../../../shared/page-query'
+import type { Domain, LineageResult } from '../../../shared/trace'
 import { call, describeError } from './useApi'
 import type { JobsStore } from './useJobs'
+import type { FetchPage } from './useRowsPage'
 
 export interface UseResultOptions {
   api: Api | null
@@ -56,8 +57,8 @@ export function useResult(jobId: Ref<string>, options: UseResultOptions) {
   async function loadResult(mine: number, view: JobView): Promise<void> {
     try {
       const [s, a] = await Promise.all([
-        call(api, 'results:summary', { jobId: view.job_id }),
-        view.profile === 'mid_section_defect' ? call(api, 'results:aggregation', { jobId: view.job_id }) : Promise.resolve(null),
+        call(api, 'results:summary', { job_id: view.job_id }),
+        view.profile === 'mid_section_defect' ? call(api, 'results:aggregation', { job_id: view.job_id }) : Promise.resolve(null),
       ])
       if (mine !== generation) return
       summary.value = s
@@ -72,7 +73,7 @@ export function useResult(jobId: Ref<string>, options: UseResultOptions) {
     if (lineage.value || lineageError.value) return lineage.value
     const mine = generation
     try {
-      const answer = await call(api, 'results:lineage', { jobId: jobId.value })
+      const answer = await call(api, 'results:lineage', { job_id: jobId.value })
       if (mine === generation) lineage.value = answer
     } catch (e) {
       if (mine === generation) lineageError.value = describeError(e)
@@ -92,22 +93,14 @@ export function useResult(jobId: Ref<string>, options: UseResultOptions) {
   return { job, summary, aggregation, lineage, lineageError, error, ensureLineage, reload: load }
 }
 
-/** One page as a result table asks for it. */
-export interface PageQuery {
-  offset: number
-  limit: number
-  sort?: { column: string; direction?: 'asc' | 'desc' }
-  filter?: RowFilter[]
-}
-
 /** The table of a result a page comes from: an event domain, or an MSD output table. */
 export type ResultTableRef = { domain: Domain } | { msd: 'detail' | 'suspects' }
 
 /** A page fetcher for a result table, with conditions always added (drill-down, lineage selection). */
-export function resultPageFetcher(api: Api | null, jobId: string, table: ResultTableRef, fixed: readonly RowFilter[] = []) {
-  return async (query: PageQuery): Promise<{ rows: EventRow[]; total: number }> => {
+export function resultPageFetcher(api: Api | null, jobId: string, table: ResultTableRef, fixed: readonly PageFilter[] = []): FetchPage {
+  return async (query) => {
     const filter = [...(query.filter ?? []), ...fixed]
-    const base = { jobId, offset: query.offset, limit: query.limit, ...(query.sort ? { sort: query.sort } : {}), ...(filter.length ? { filter } : {}) }
+    const base = { job_id: jobId, offset: query.offset, limit: query.limit, ...(query.sort ? { sort: query.sort } : {}), ...(filter.length ? { filter } : {}) }
     const page = 'domain' in table ? await call(api, 'results:page', { ...base, domain: table.domain }) : await call(api, 'results:detail', { ...base, table: table.msd })
     return { rows: page.rows, total: page.total }
   }

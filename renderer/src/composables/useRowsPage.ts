@@ -5,29 +5,16 @@
  * suspects.
  */
 import { getCurrentScope, onScopeDispose, shallowRef, type ShallowRef } from 'vue'
+import { MAX_PAGE_LIMIT, type PageFilter, type PageQuery, type PageSort } from '../../../shared/page-query'
 
 export type RowValue = string | number | null
 export type Row = Record<string, RowValue>
 
-export interface RowsSort {
-  column: string
-  direction: 'asc' | 'desc'
-}
+/** The order of a table: always with its direction, which the header shows. */
+export type RowsSort = Required<PageSort>
 
-export type RowsFilterOp = 'eq' | 'contains' | 'gte' | 'lte'
-
-export interface RowsFilter {
-  column: string
-  op: RowsFilterOp
-  value: string | number
-}
-
-export interface RowsQuery {
-  offset: number
-  limit: number
-  sort?: RowsSort
-  filter?: RowsFilter[]
-}
+/** One page as a table asks for it: a page query whose offset and limit are always given. */
+export type RowsQuery = PageQuery & Required<Pick<PageQuery, 'offset' | 'limit'>>
 
 export interface RowsAnswer {
   rows: Row[]
@@ -44,12 +31,12 @@ export interface RowsError {
 
 export interface UseRowsPageOptions {
   fetchPage: FetchPage
-  /** Rows per request (1..1000). @default 200 */
+  /** Rows per request, 1 to {@link MAX_PAGE_LIMIT}. @default 200 */
   pageSize?: number
   /** Pages kept in memory. @default 30 */
   maxPages?: number
   initialSort?: RowsSort | null
-  initialFilter?: readonly RowsFilter[]
+  initialFilter?: readonly PageFilter[]
   /** Read the first page at once. @default true */
   immediate?: boolean
   /** Clock for latencies (ms). @default performance.now */
@@ -66,7 +53,7 @@ export interface UseRowsPageReturn {
   /** Round trip of the last page answered, in ms. */
   latencyMs: ShallowRef<number | null>
   sort: ShallowRef<RowsSort | null>
-  filter: ShallowRef<readonly RowsFilter[]>
+  filter: ShallowRef<readonly PageFilter[]>
   /** Bumps on every query change (sort, filter, reload). */
   generation: ShallowRef<number>
   /** The row at `index`, or undefined while its page is not loaded. Reactive. */
@@ -76,7 +63,7 @@ export interface UseRowsPageReturn {
   /** The rows at these indices, loading missing pages first (for copying a selection). */
   rowsAt(indices: readonly number[]): Promise<(Row | undefined)[]>
   setSort(sort: RowsSort | null): void
-  setFilter(filter: readonly RowsFilter[]): void
+  setFilter(filter: readonly PageFilter[]): void
   /** Drops every page and reads the last requested range again. */
   reload(): void
 }
@@ -106,7 +93,7 @@ export function fetcherOf(
 }
 
 export function useRowsPage(options: UseRowsPageOptions): UseRowsPageReturn {
-  const pageSize = Math.min(1000, Math.max(1, Math.floor(options.pageSize ?? 200)))
+  const pageSize = Math.min(MAX_PAGE_LIMIT, Math.max(1, Math.floor(options.pageSize ?? 200)))
   const maxPages = Math.max(2, Math.floor(options.maxPages ?? 30))
   const now = options.now ?? (() => performance.now())
 
@@ -116,7 +103,7 @@ export function useRowsPage(options: UseRowsPageOptions): UseRowsPageReturn {
   const error = shallowRef<RowsError | null>(null)
   const latencyMs = shallowRef<number | null>(null)
   const sort = shallowRef<RowsSort | null>(options.initialSort ?? null)
-  const filter = shallowRef<readonly RowsFilter[]>(options.initialFilter ? [...options.initialFilter] : [])
+  const filter = shallowRef<readonly PageFilter[]>(options.initialFilter ? [...options.initialFilter] : [])
   const generation = shallowRef(0)
   /** Bumped when a page arrives, so readers of `rowAt` re-render. */
   const revision = shallowRef(0)
@@ -247,7 +234,7 @@ export function useRowsPage(options: UseRowsPageOptions): UseRowsPageReturn {
     restart([0, pageSize])
   }
 
-  function setFilter(next: readonly RowsFilter[]): void {
+  function setFilter(next: readonly PageFilter[]): void {
     filter.value = next.map((f) => ({ ...f }))
     restart([0, pageSize])
   }

@@ -43,7 +43,7 @@ export function formFieldOf(field: string): FormField {
   if (field.startsWith('params.end_date')) return 'endDate'
   if (field.startsWith('params.loss_reasons')) return 'lossReasons'
   if (field.startsWith('domains')) return 'domains'
-  if (field === 'sourceId') return 'source'
+  if (field === 'source_id') return 'source'
   return 'profile'
 }
 
@@ -146,7 +146,7 @@ export async function lossReasonSuggestions(api: Api | null, jobs: readonly JobV
   const msd = jobs.find((j) => j.profile === 'mid_section_defect' && j.status === 'finished')
   if (!msd) return []
   try {
-    return (await call(api, 'results:aggregation', { jobId: msd.job_id }))?.available_loss_reasons ?? []
+    return (await call(api, 'results:aggregation', { job_id: msd.job_id }))?.available_loss_reasons ?? []
   } catch {
     return []
   }

@@ -1,5 +1,5 @@
 /** Messages of the workspace: navigation, forms, jobs, results, MSD dashboard, history, settings. */
-import type { AreaMessages } from './index'
+import type { AreaMessages } from './types'
 
 export const app: AreaMessages = {
   'zh-TW': {
@@ -112,6 +112,9 @@ export const app: AreaMessages = {
       expiresIn: '{time} 後到期',
       pinnedForever: '已釘選，永久保留',
       cancel: '取消',
+      cancelling: '取消中…',
+      log: '追溯紀錄：{warnings} 則警告、{errors} 則錯誤',
+      logLevel: { info: '訊息', warn: '警告', error: '錯誤' },
       rerun: '重新執行',
       pin: '釘選',
       unpin: '取消釘選',
@@ -422,6 +425,9 @@ export const app: AreaMessages = {
       expiresIn: 'Expires in {time}',
       pinnedForever: 'Pinned: kept until deleted',
       cancel: 'Cancel',
+      cancelling: 'Cancelling…',
+      log: 'Trace log: {warnings} warning(s), {errors} error(s)',
+      logLevel: { info: 'Note', warn: 'Warning', error: 'Error' },
       rerun: 'Re-run',
       pin: 'Pin',
       unpin: 'Unpin',

@@ -1,5 +1,5 @@
 /** Messages of the charts (Pareto, trend, lineage graph). */
-import type { AreaMessages } from './index'
+import type { AreaMessages } from './types'
 
 export const charts: AreaMessages = {
   'zh-TW': {

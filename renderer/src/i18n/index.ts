@@ -7,17 +7,9 @@ import { createI18n } from 'vue-i18n'
 import { app } from './app'
 import { charts } from './charts'
 import { table } from './table'
+import { LOCALES, type AreaMessages, type Locale, type MessageTree } from './types'
 
-export const LOCALES = ['zh-TW', 'en'] as const
-export type Locale = (typeof LOCALES)[number]
-
-/** A message tree: nested objects of strings. */
-export interface MessageTree {
-  [key: string]: string | MessageTree
-}
-
-/** One area's messages in every language. */
-export type AreaMessages = Record<Locale, MessageTree>
+export { LOCALES, type AreaMessages, type Locale, type MessageTree }
 
 /** Every area, merged per language. */
 export const AREAS: Record<string, AreaMessages> = { app, charts, table }

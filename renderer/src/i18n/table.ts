@@ -1,5 +1,5 @@
 /** Messages of the virtualized table. */
-import type { AreaMessages } from './index'
+import type { AreaMessages } from './types'
 
 export const table: AreaMessages = {
   'zh-TW': {

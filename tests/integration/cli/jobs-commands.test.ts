@@ -206,7 +206,8 @@ describe('mes-trace job commands on real jobs', () => {
     for (const id of [queued, running]) {
       catalog.insertJob({ job_id: id, profile: base.profile, direction: base.direction, request: base.request, source_id: base.source_id, created_at: 1 })
     }
-    catalog.updateJob(running, { status: 'running', started_at: 2 })
+    // Run by a process that still lives (this one's parent): a row naming a dead runner reads interrupted.
+    catalog.updateJob(running, { status: 'running', started_at: 2, runner_pid: process.ppid })
     catalog.close()
     try {
       expect(await cliJson('cancel', queued, '--data-dir', dataDir)).toMatchObject({ job_id: queued, cancelled: true, status: 'cancelled' })

@@ -25,7 +25,7 @@ const canRun = process.platform === 'linux' && existsSync('dist/main/cli/index.j
 const ready = canRun && adminUrl !== undefined && (await canCreateRoles(adminUrl))
 
 /** A worker's command line: Node shows its `--title` (`trace trace-evt-…`), else the entry file. */
-const WORKER = /^trace trace-evt-|trace-worker\.js/
+const WORKER = /^trace trace-evt-|worker[\\/]entry\.js/
 
 /** A parent's secret that must not reach a worker. */
 const PARENT_SECRET = `aws-${randomBytes(10).toString('hex')}`
@@ -281,14 +281,14 @@ describe.skipIf(!ready)('no password in any command line (needs Linux, the built
           socket.send(JSON.stringify({ id, channel, payload }))
         })
       const profile = await call<{ id: string }>('sources:add', { name: 'PG replica', kind: 'postgres', url: sourceUrl, password: role.password })
-      const { jobId } = await call<{ jobId: string }>('jobs:enqueue', {
+      const { job_id: jobId } = await call<{ job_id: string }>('jobs:enqueue', {
         request: { profile: 'query_tool', params: { resolve_type: 'lot_id', values: plant.planted.samples.lot_ids } },
-        sourceId: profile.id,
+        source_id: profile.id,
         force: true,
       })
       let view: { status: string; error: unknown; source: string | null }
       for (;;) {
-        view = await call('jobs:status', { jobId })
+        view = await call('jobs:status', { job_id: jobId })
         if (view.status !== 'queued' && view.status !== 'running') break
         await new Promise((r) => setTimeout(r, 50))
       }

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { afterAll, describe, expect, it } from 'vitest'
 import { generateDemoPlant } from '../../../main/demo/index.js'
+import { ResultService } from '../../../main/results/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf } from '../../../main/store/index.js'
 import { DOMAINS } from '../../../shared/trace.js'
 import { testEngine } from './worker-kit.js'
@@ -37,12 +38,14 @@ describe('main event loop during a 20 000-lot trace', () => {
       )
       lag.enable()
       let pages = 0
+      const results = new ResultService(engine)
       const pager = setInterval(() => {
-        engine.result(small.jobId, 'history', { offset: pages % 50, limit: 50 })
+        results.page(small.jobId, 'history', { offset: pages % 50, limit: 50 })
         pages++
       }, 20)
       await engine.whenIdle()
       clearInterval(pager)
+      results.close()
       lag.disable()
       const row = engine.status(big.jobId)
       expect(row.status).toBe('finished')

@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../../../main/cli/main.js'
 import { generateDemoPlant } from '../../../main/demo/index.js'
 import type { JobEngine } from '../../../main/engine/index.js'
+import { ResultService } from '../../../main/results/index.js'
 import { catalogPathOf, openCatalog, resultsDirOf, type Catalog } from '../../../main/store/index.js'
 import type { EngineSettings } from '../../../shared/settings.js'
 import { captureIo } from '../../fixtures/cli-io.js'
@@ -27,6 +28,7 @@ describe('job results', () => {
   let dir: string
   let catalog: Catalog
   let engine: JobEngine | undefined
+  let results: ResultService | undefined
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mes-trace-results-'))
@@ -34,6 +36,8 @@ describe('job results', () => {
   })
 
   afterEach(async () => {
+    results?.close()
+    results = undefined
     await engine?.shutdown()
     engine = undefined
     catalog.close()
@@ -72,18 +76,19 @@ describe('job results', () => {
     const row = e.status(jobId)
     expect([row.status, row.error_code]).toEqual(['finished', null])
     expect(row.quality).toBe('partial')
-    const manifest = e.reader(jobId).manifest()
+    results = new ResultService(e)
+    const manifest = results.reader(jobId).manifest()
     expect(manifest.domain_quality.history?.status).toBe('complete')
     expect(manifest.domain_quality.holds?.status).toBe('failed')
     expect(manifest.quality).toMatchObject({ status: 'partial', failed_domains: ['holds'] })
     expect(manifest.quality?.reasons).toContain('domain_failure')
     // Paging: the second row of history only, with the stored total.
-    const all = e.result(jobId, 'history', { limit: 10 })
+    const all = results.page(jobId, 'history', { limit: 10 })
     expect(all.total).toBe(3)
-    const page = e.result(jobId, 'history', { offset: 1, limit: 1 })
+    const page = results.page(jobId, 'history', { offset: 1, limit: 1 })
     expect(page).toMatchObject({ total: 3, offset: 1, limit: 1 })
     expect(page.rows).toEqual([all.rows[1]])
-    expect(e.result(jobId, 'holds', { limit: 10 }).total).toBe(0)
+    expect(results.page(jobId, 'holds', { limit: 10 }).total).toBe(0)
   })
 
   it('fails with a source/* code when the source fails mid-run (after seeds, in the genealogy)', async () => {

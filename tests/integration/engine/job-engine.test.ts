@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { JobEngine, JobStatusEvent } from '../../../main/engine/index.js'
+import { ResultService } from '../../../main/results/index.js'
 import { openCatalog, type Catalog } from '../../../main/store/index.js'
 import { isAppError } from '../../../shared/errors.js'
 import type { EngineSettings } from '../../../shared/settings.js'
@@ -15,7 +16,7 @@ import { createFixtureSource, type FixtureSource } from '../../fixtures/source-f
 import { fixtureEntry, testEngine, type FixtureName, until } from './worker-kit.js'
 
 const root = join(import.meta.dirname, '..', '..', '..')
-const TRACE_WORKER = join(root, 'dist', 'main', 'engine', 'trace-worker.js')
+const TRACE_WORKER = join(root, 'dist', 'main', 'worker', 'entry.js')
 
 const lotRequest = (values: string[]) => ({ profile: 'query_tool', params: { resolve_type: 'lot_id', values } })
 
@@ -75,7 +76,7 @@ describe('JobEngine', () => {
     const engine = makeEngine(TRACE_WORKER)
     const statuses: string[] = []
     const progress: string[] = []
-    engine.onDidChangeStatus((e) => statuses.push(e.status))
+    engine.onDidChangeStatus((e) => statuses.push(e.job.status))
     engine.onDidProgress((e) => progress.push(e.progress.stage))
     const { jobId, cached } = engine.enqueue(lotRequest(['GA26010001-A01']), { source: source() })
     expect(jobId).toMatch(/^trace-evt-[0-9a-f]{12}$/)
@@ -90,7 +91,9 @@ describe('JobEngine', () => {
     expect(row.row_counts).toEqual({ history: 2, materials: 0, rejects: 1, holds: 0, jobs: 0 })
     expect(row.quality).toBe('complete')
     expect(row.expires_at).toBe(row.completed_at! + 7 * 86_400_000)
-    const page = engine.result(jobId, 'history', { offset: 1, limit: 1 })
+    const results = new ResultService(engine)
+    const page = results.page(jobId, 'history', { offset: 1, limit: 1 })
+    results.close()
     expect(page.total).toBe(2)
     expect(page.rows).toHaveLength(1)
     expect(existsSync(row.result_path!)).toBe(true)
@@ -148,13 +151,20 @@ describe('JobEngine', () => {
         if (line) pids.push(Number(line))
       }
       const started = Date.now()
-      engine.cancel(jobId)
+      // The answer and the view say at once that a cancel is pending, while the worker still runs.
+      expect(engine.cancel(jobId)).toMatchObject({ status: 'running', cancel_requested: true })
+      expect(events.at(-1)?.job).toMatchObject({ job_id: jobId, status: 'running', cancel_requested: true })
       await engine.whenIdle()
       expect(engine.status(jobId)).toMatchObject({ status: 'cancelled', error_code: null })
       expect(Date.now() - started).toBeLessThan(2000)
       expect(pids.length).toBeGreaterThan(0)
       await until(() => pids.every((pid) => !pidAlive(pid)), 2000)
-      expect(events.map((e) => e.status)).toEqual(['queued', 'running', 'cancelled'])
+      expect(events.map((e) => [e.job.status, e.job.cancel_requested])).toEqual([
+        ['queued', false],
+        ['running', false],
+        ['running', true],
+        ['cancelled', false],
+      ])
     } finally {
       delete process.env.SLOW_FIXTURE_SECONDS
     }

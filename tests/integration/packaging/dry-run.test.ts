@@ -44,7 +44,7 @@ describe('packaging dry run (fake Electron, rebuild off)', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }))
 
   it('packs the compiled app, the renderer and package.json, without sources or source maps', () => {
-    for (const f of ['/package.json', '/dist/main/electron/index.js', '/dist/main/electron/preload.cjs', '/dist/main/engine/trace-worker.js', '/dist/renderer/index.html', '/dist/shared/api.js']) {
+    for (const f of ['/package.json', '/dist/main/electron/index.js', '/dist/main/electron/preload.cjs', '/dist/main/worker/entry.js', '/dist/renderer/index.html', '/dist/shared/api.js']) {
       expect(files, f).toContain(f)
     }
     expect(files.some((f) => f.endsWith('.map'))).toBe(false)

@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openCliEngine, type CliEngine } from '../../../main/cli/cli-engine.js'
 import { main } from '../../../main/cli/main.js'
 import { generateDemoPlant } from '../../../main/demo/index.js'
-import { createServices, ServiceRouter } from '../../../main/ipc/index.js'
-import type { ExportRequest, ExportTarget } from '../../../main/results/index.js'
+import { createServices, ServiceRouter } from '../../../main/transport/index.js'
+import { ResultService, type ExportRequest, type ExportTarget } from '../../../main/results/index.js'
 import { captureIo } from '../../fixtures/cli-io.js'
 import { callOf, endedJob } from '../../fixtures/services-kit.js'
 
@@ -26,6 +26,7 @@ describe('export targets', () => {
   let dir: string
   let store: CliEngine
   let router: ServiceRouter
+  let results: ResultService
   let jobId: string
   /** What the fake save dialog answers next (null: the person cancelled). */
   let chosen: ExportTarget | null = null
@@ -36,9 +37,11 @@ describe('export targets', () => {
     const plant = await generateDemoPlant({ out: join(dir, 'plant.sqlite'), lots: 300, seed: 'export-targets' })
     store = openCliEngine(join(dir, 'data'), {}, () => {})
     store.engine.start()
+    results = new ResultService(store.engine)
     router = new ServiceRouter({
       handlers: createServices({
         engine: store.engine,
+        results,
         catalog: store.catalog,
         dataDir: store.dataDir,
         appVersion: '9.9.9',
@@ -52,13 +55,14 @@ describe('export targets', () => {
     })
     const call = callOf(router)
     const source = await call('sources:add', { name: 'Plant', kind: 'sqlite', path: plant.out })
-    ;({ jobId } = await call('jobs:enqueue', { request: { profile: 'query_tool', params: { resolve_type: 'lot_id', values: plant.planted.samples.lot_ids.slice(0, 2) } }, sourceId: source.id }))
+    ;({ job_id: jobId } = await call('jobs:enqueue', { request: { profile: 'query_tool', params: { resolve_type: 'lot_id', values: plant.planted.samples.lot_ids.slice(0, 2) } }, source_id: source.id }))
     await endedJob(call, jobId)
     // Something the engine keeps open while it runs, and a file of the person's own.
     writeFileSync(join(store.dataDir, 'window-state.json'), '{"width":1200}')
   }, 120_000)
 
   afterAll(async () => {
+    results?.close()
     await store?.engine.shutdown(2000)
     store?.catalog.close()
     rmSync(dir, { recursive: true, force: true })
@@ -66,7 +70,7 @@ describe('export targets', () => {
 
   const exportTo = async (path: string) => {
     chosen = { path, delivery: 'saved' }
-    return router.invoke('jobs:export', { jobId, format: 'csv', table: 'history' }, { clientId: 'wc-1' })
+    return router.invoke('jobs:export', { job_id: jobId, format: 'csv', table: 'history' }, { clientId: 'wc-1' })
   }
 
   it('refuses the catalog, a result file, a device, a link, a folder and the data folder, changing nothing', async () => {
@@ -142,12 +146,12 @@ describe('export targets', () => {
 
   it('writes nothing when the person cancels, and asks nobody about a table the result does not have', async () => {
     chosen = null
-    expect(await router.invoke('jobs:export', { jobId, format: 'xlsx', table: 'history' }, { clientId: 'wc-1' })).toEqual({
+    expect(await router.invoke('jobs:export', { job_id: jobId, format: 'xlsx', table: 'history' }, { clientId: 'wc-1' })).toEqual({
       ok: true,
       value: { cancelled: true, delivery: 'saved', files: [] },
     })
     const count = asked.length
-    expect(await router.invoke('jobs:export', { jobId, format: 'csv', table: 'detail' }, { clientId: 'wc-1' })).toMatchObject({
+    expect(await router.invoke('jobs:export', { job_id: jobId, format: 'csv', table: 'detail' }, { clientId: 'wc-1' })).toMatchObject({
       ok: false,
       error: { code: 'input/invalid', details: { field: 'table' } },
     })

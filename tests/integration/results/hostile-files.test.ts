@@ -189,10 +189,10 @@ describe('hostile result files', () => {
           if (file.expect === 'accept') {
             expect(answer, `${file.name}: ${answer.error?.message}`).toMatchObject({ ok: true })
             const jobId = (answer.value as { job_id: string }).job_id
-            expect(await call('results:summary', { jobId })).toMatchObject({ ok: true, value: { domains: ['upstream_history', 'materials'] } })
-            expect(await call('results:page', { jobId, domain: 'upstream_history', limit: 5 })).toMatchObject({ ok: true })
-            expect(await call('results:aggregation', { jobId })).toMatchObject({ ok: true })
-            expect(await call('results:lineage', { jobId })).toMatchObject({ ok: true })
+            expect(await call('results:summary', { job_id: jobId })).toMatchObject({ ok: true, value: { domains: ['upstream_history', 'materials'] } })
+            expect(await call('results:page', { job_id: jobId, domain: 'upstream_history', limit: 5 })).toMatchObject({ ok: true })
+            expect(await call('results:aggregation', { job_id: jobId })).toMatchObject({ ok: true })
+            expect(await call('results:lineage', { job_id: jobId })).toMatchObject({ ok: true })
           } else {
             expect(answer, file.name).toMatchObject({ ok: false, error: { code: 'import/invalid' } })
             expect(file.expect, `${file.name}: ${answer.error?.message}`).toContain(answer.error!.details!.reason)

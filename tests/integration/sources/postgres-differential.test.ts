@@ -216,11 +216,13 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
   })
 
   it('tests a connection through the service contract, naming the tables a schema lacks', async () => {
-    const { ServiceRouter, createServices } = await import('../../../main/ipc/index.js')
+    const { ServiceRouter, createServices } = await import('../../../main/transport/index.js')
     const { openCliEngine } = await import('../../../main/cli/cli-engine.js')
+    const { ResultService } = await import('../../../main/results/index.js')
     const store = openCliEngine(join(dir, 'ipc-data'), {}, () => {})
+    const results = new ResultService(store.engine)
     try {
-      const router = new ServiceRouter({ handlers: createServices({ engine: store.engine, catalog: store.catalog, dataDir: store.dataDir, appVersion: 't' }) })
+      const router = new ServiceRouter({ handlers: createServices({ engine: store.engine, results, catalog: store.catalog, dataDir: store.dataDir, appVersion: 't' }) })
       const good = new URL(url!)
       good.searchParams.set('schema', schema)
       expect(await router.invoke('sources:test', { kind: 'postgres', url: good.toString() }, { clientId: 't' })).toMatchObject({
@@ -232,6 +234,7 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
       expect(missing).toMatchObject({ ok: false, error: { code: 'source/schema', message: expect.stringContaining('DW_MES_CONTAINER') } })
       expect(await router.invoke('sources:test', { kind: 'postgres' }, { clientId: 't' })).toMatchObject({ ok: false, error: { details: { field: 'url' } } })
     } finally {
+      results.close()
       await store.engine.shutdown(1000)
       store.catalog.close()
     }

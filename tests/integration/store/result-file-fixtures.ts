@@ -1,6 +1,7 @@
 /** Hand-built trace outputs for the result-file tests. */
 import { EVENT_DOMAINS } from '../../../main/trace/index.js'
 import { NUMBER_COLUMNS } from '../../../main/store/index.js'
+import type { BackwardAggregation, ForwardAggregation } from '../../../shared/msd.js'
 import type { BackwardLineage, Domain, EventRow, ForwardLineage, QualityMeta, SeedResult } from '../../../shared/trace.js'
 
 export const SEEDS: SeedResult = {
@@ -60,6 +61,59 @@ export const FORWARD: ForwardLineage = {
   roots: ['P'],
   children_map: { P: ['K1', 'K2'], K1: ['M'], K2: ['M'] },
   leaf_serials: { M: ['SN-1', 'SN-2'] },
+}
+
+const pareto = (name: string, defect: number, share: number) => ({ name, input_qty: 1000, defect_qty: defect, defect_rate: defect / 10, lot_count: 3, cumulative_pct: share })
+
+/** A small backward MSD aggregation: every list and record of the type, a few items each. */
+export const BACKWARD_AGGREGATION: BackwardAggregation = {
+  direction: 'backward',
+  station: '測試',
+  loss_reasons: ['201_OPEN'],
+  available_loss_reasons: ['201_OPEN', '202_SHORT'],
+  genealogy_status: 'ready',
+  daily_trend: [{ date: '2026-01-08', input_qty: 3000, defect_qty: 12, defect_rate: 0.4 }],
+  detail_total_count: 3,
+  warnings: [],
+  kpi: { total_input: 3000, lot_count: 3, defective_lot_count: 2, total_defect_qty: 12, total_defect_rate: 0.4, top_loss_reason: '201_OPEN', affected_machine_count: 1 },
+  charts: { by_machine: [pareto('GWBE-0029', 12, 100)], by_detection_machine: [pareto('TST-01', 12, 100)], by_material: [], by_wafer_root: [], by_loss_reason: [pareto('201_OPEN', 12, 100)] },
+  attribution: [
+    {
+      WORKCENTER_GROUP: '焊接_WB', EQUIPMENT_NAME: 'GWBE-0029', EQUIPMENT_ID: 'EQ-29', RESOURCEFAMILYNAME: 'WB', DETECTION_LOT_COUNT: 3, INPUT_QTY: 3000,
+      DEFECT_QTY: 12, DEFECT_RATE: 0.4, WORKFLOW: 'WF-1', PRODUCTLINENAME: 'QFN', PJ_TYPE: 'P', DETECTION_EQUIPMENTNAME: 'TST-01',
+    },
+  ],
+  suspects: [
+    {
+      factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB', lots: 3, defective_lots: 2, input_qty: 3000, defect_qty: 12, defect_rate: 0.4, baseline_rate: null,
+      baseline_lots: 0, baseline_defective_lots: 0, lift: null, p_value: null, inconclusive: true, no_contrast: true, rank: null,
+    },
+  ],
+  suspect_summary: { machines: 1, materials: 0, wafer_roots: 0, ranked: 0, not_elevated: 0, inconclusive: 1, no_contrast: 1, total: 1 },
+}
+
+/** A small forward MSD aggregation. */
+export const FORWARD_AGGREGATION: ForwardAggregation = {
+  direction: 'forward',
+  station: '測試',
+  loss_reasons: [],
+  available_loss_reasons: ['201_OPEN'],
+  genealogy_status: 'ready',
+  daily_trend: [],
+  detail_total_count: 2,
+  container_mode_hint: 'The seeds have no record at 測試.',
+  warnings: ['lineage truncated'],
+  kpi: {
+    detection_lot_count: 2, defect_lot_count: 1, detection_defect_qty: 5, detection_defect_rate: 0.25, tracked_lot_count: 3, downstream_stations_reached: 1,
+    downstream_total_reject: 4, downstream_reject_rate: 0.2, baseline_downstream_reject_rate: null, amplification: 0.8,
+  },
+  charts: {
+    by_downstream_station: [{ ...pareto('電鍍', 4, 100), order: 7, baseline_rate: null, lift: null, top_loss_reason: '301_PLATING' }],
+    by_downstream_machine: [pareto('PLT-02', 4, 100)],
+    by_downstream_loss_reason: [pareto('301_PLATING', 4, 100)],
+    by_detection_machine: [],
+  },
+  attribution: [],
 }
 
 export function quality(status: QualityMeta['status'], observed: number, domain?: Domain): QualityMeta {

@@ -13,7 +13,7 @@ import {
 } from '../../../main/store/index.js'
 import type { EventRow } from '../../../shared/trace.js'
 import { lotRequest, tempDir } from '../../unit/store/store-fixtures.js'
-import { BACKWARD, eventRows, FORWARD, quality, SEEDS, sortedBy } from './result-file-fixtures.js'
+import { BACKWARD, BACKWARD_AGGREGATION, eventRows, FORWARD, FORWARD_AGGREGATION, quality, SEEDS, sortedBy } from './result-file-fixtures.js'
 import { thrown } from '../../fixtures/thrown.js'
 
 const JOB = 'trace-evt-00000000abcd'
@@ -62,7 +62,7 @@ describe('result file', () => {
         domainQuality,
         quality: quality('partial', 290),
         warnings: ['DW_MES_SPEC_WORKCENTER_V is missing: rejects grouped by station rules'],
-        aggregation: { kpi: { lots: 3, defect_rate: 0.125 } },
+        aggregation: BACKWARD_AGGREGATION,
         completedAt: DONE,
       })
       expect(size).toBe(statSync(path).size)
@@ -88,13 +88,44 @@ describe('result file', () => {
         })
         expect(reader.seeds()).toEqual(SEEDS)
         expect(reader.lineage()).toEqual(BACKWARD)
-        expect(reader.aggregation()).toEqual({ kpi: { lots: 3, defect_rate: 0.125 } })
+        expect(reader.aggregation()).toEqual(BACKWARD_AGGREGATION)
         expect(reader.domainCounts()).toEqual({ history: 250, materials: 0, rejects: 40, holds: 0, jobs: 0 })
         expect(reader.page('history', { limit: 1000 }).rows).toEqual(history)
         expect(reader.page('rejects', { limit: 1000 })).toEqual({ rows: rejects, total: 40, offset: 0, limit: 1000 })
         expect(reader.page('materials')).toEqual({ rows: [], total: 0, offset: 0, limit: 100 })
       } finally {
         reader.close()
+      }
+    })
+
+    it('reads a forward aggregation, and refuses a stored aggregation of another shape naming where it is wrong', () => {
+      const forward = join(tmp.dir, 'forward.sqlite')
+      const w = writer(forward)
+      w.finish({ domainQuality: {}, quality: quality('complete', 0), aggregation: FORWARD_AGGREGATION, completedAt: DONE })
+      const reader = openResultFile(forward)
+      try {
+        expect(reader.aggregation()).toEqual(FORWARD_AGGREGATION)
+      } finally {
+        reader.close()
+      }
+      const cases: [unknown, string][] = [
+        [{ kpi: { lots: 3, defect_rate: 0.125 } }, 'aggregation.direction'],
+        [{ ...BACKWARD_AGGREGATION, charts: { ...BACKWARD_AGGREGATION.charts, by_machine: [{ ...BACKWARD_AGGREGATION.charts.by_machine[0], defect_qty: '12' }] } }, 'aggregation.charts.by_machine[0].defect_qty'],
+        [{ ...FORWARD_AGGREGATION, suspects: undefined, attribution: [BACKWARD_AGGREGATION.attribution[0]] }, 'aggregation.attribution'],
+        [[BACKWARD_AGGREGATION], 'aggregation'],
+      ]
+      for (const [stored, field] of cases) {
+        const file = join(tmp.dir, `bad-${cases.findIndex((c) => c[1] === field)}.sqlite`)
+        const bad = writer(file)
+        bad.finish({ domainQuality: {}, quality: quality('complete', 0), aggregation: stored, completedAt: DONE })
+        const opened = openResultFile(file)
+        try {
+          const error = thrown(() => opened.aggregation())
+          expect(error, field).toMatchObject({ code: 'storage/unreadable', details: { path: file, field } })
+          expect(error.message, field).toContain(`has a damaged MSD aggregation (${field}: `)
+        } finally {
+          opened.close()
+        }
       }
     })
 
@@ -311,7 +342,7 @@ describe('result file', () => {
         code: 'input/invalid',
         details: { field: 'filter[0].value' },
       })
-      expect(thrown(() => reader.page('history', { filter: [{ column: 'CONTAINERID', op: 'in', value: 'CID-1' }] }))).toMatchObject({
+      expect(thrown(() => reader.page('history', { filter: [{ column: 'CONTAINERID', op: 'in', value: 'CID-1' as unknown as string[] }] }))).toMatchObject({
         details: { field: 'filter[0].value' },
       })
     })

@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createResultFile, cutMarkerOf, MAX_CELL_CHARS, openResultFile, type ResultFileReader } from '../../../main/store/index.js'
-import { MAX_ANSWER_BYTES, ServiceRouter, type Handlers } from '../../../main/ipc/index.js'
+import { MAX_ANSWER_BYTES, ServiceRouter, type Handlers } from '../../../main/transport/index.js'
 import type { EventRow } from '../../../shared/trace.js'
 import { lotRequest, tempDir } from '../../unit/store/store-fixtures.js'
 import { eventRows, quality } from './result-file-fixtures.js'
@@ -133,7 +133,7 @@ describe('result file pages with long cells', () => {
       'results:page': ({ domain, ...options }: { domain: 'history' }) => reader.page(domain, options),
     } as unknown as Handlers
     const router = new ServiceRouter({ handlers })
-    const text = await router.invokeAsJson(1, 'results:page', { jobId: JOB, domain: 'history', limit: 1000 }, { clientId: 'test' })
+    const text = await router.invokeAsJson(1, 'results:page', { job_id: JOB, domain: 'history', limit: 1000 }, { clientId: 'test' })
     const answer = JSON.parse(text) as { id: number; result: { ok: true; value: { rows: EventRow[] } } }
     expect(answer.result.ok).toBe(true)
     expect(shape(answer.result.value.rows[1]![COLUMN])).toEqual(cut(HUGE_CHARS, 'x'.repeat(MAX_CELL_CHARS)))

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultDataDir } from '../../../main/cli/data-dir.js'
 import { main } from '../../../main/cli/main.js'
-import { requestFromFlags } from '../../../main/cli/run-command.js'
+import { requestFromFlags } from '../../../main/cli/commands/run.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
 import { captureIo } from '../../fixtures/cli-io.js'
 
@@ -66,6 +66,22 @@ describe('mes-trace run', () => {
     expect(io.out).toContain('Seeds         1 container(s) from 1 input value(s)')
   })
 
+  it('answers every input token that matched nothing, past the screenful a result summary carries', async () => {
+    const { writeFile } = await import('node:fs/promises')
+    const { MAX_NOT_FOUND_SHOWN } = await import('../../../shared/api.js')
+    const missing = Array.from({ length: MAX_NOT_FOUND_SHOWN + 5 }, (_, i) => `NOPE-${String(i).padStart(5, '0')}`)
+    const file = join(dirname(fx.path), 'many-ids.txt')
+    await writeFile(file, ['GA26010001-A01', ...missing].join('\n'))
+    const io = captureIo()
+    const code = await main(['run', '--source', fx.path, '--profile', 'query_tool', '--ids-file', file, '--domains', 'history', '--json', '--data-dir', dataDir], io)
+    expect(code).toBe(0)
+    const json = JSON.parse(io.out) as { job_id: string; not_found: string[] }
+    expect(json.not_found).toEqual(missing)
+    const shown = captureIo()
+    expect(await main(['show', json.job_id, '--json', '--data-dir', dataDir], shown)).toBe(0)
+    expect((JSON.parse(shown.out) as { result: { not_found: string[] } }).result.not_found).toEqual(missing)
+  })
+
   it('names the flag of bad input and exits 2', async () => {
     const cases: [string[], string][] = [
       [['--profile', 'query_tool', '--lot-ids', 'A'], '--source'],
@@ -112,7 +128,8 @@ describe('mes-trace run', () => {
   it('rejects unknown commands and flags with exit code 2', async () => {
     const io = captureIo()
     expect(await main(['bogus'], io)).toBe(2)
-    expect(io.err).toContain('unknown command "bogus"')
+    expect(io.err).toMatch(/^mes-trace: \[input\/invalid\] COMMAND: unknown command "bogus"; the commands are demo, run, demo-run, jobs, show, /)
+    expect(io.out).toBe('')
     expect(await main(['run', '--nope'], io)).toBe(2)
     expect(await main(['demo', '--lots', 'abc'], io)).toBe(2)
     expect(io.err).toContain('--lots: must be a whole number')

@@ -43,4 +43,35 @@ describe('import boundaries (architecture.md §8)', () => {
     expect(await boundaryMessages('main/trace/x.ts', "import { chunk } from '../sources/index.js'\nexport const b = chunk\n")).toEqual([])
     expect(await boundaryMessages('main/trace/x.ts', "import { y } from './y.js'\nexport const b = y\n")).toEqual([])
   })
+
+  describe('the worker process and the main process', () => {
+    it('keeps main/worker/ to shared/, the trace, the MSD analysis, the sources, the store and the demo', async () => {
+      expect(await boundaryMessages('main/worker/x.ts', "import { JobEngine } from '../engine/index.js'\nexport const b = JobEngine\n")).toEqual([
+        'main/worker/ runs in the worker process and must not import main/engine/ ("../engine/index.js")',
+      ])
+      for (const folder of ['results', 'transport', 'ipc', 'host', 'cli', 'electron', 'policy']) {
+        expect(await boundaryMessages('main/worker/x.ts', `import { a } from '../${folder}/index.js'\nexport const b = a\n`), folder).toEqual([
+          `main/worker/ runs in the worker process and must not import main/${folder}/ ("../${folder}/index.js")`,
+        ])
+      }
+      expect(await boundaryMessages('main/worker/x.ts', "import { utilityProcess } from 'electron'\nexport const b = utilityProcess\n")).toEqual([
+        'only main/electron/ may import electron (this is main/worker)',
+      ])
+      for (const folder of ['trace', 'msd', 'sources', 'store', 'demo']) {
+        expect(await boundaryMessages('main/worker/x.ts', `import { a } from '../${folder}/index.js'\nexport const b = a\n`), folder).toEqual([])
+      }
+      expect(await boundaryMessages('main/worker/x.ts', "import { toErrorData } from '../../shared/errors.js'\nimport { p } from './port.js'\nexport const b = [toErrorData, p]\n")).toEqual([])
+    })
+
+    it('keeps main-process folders from importing main/worker/ (they start it by file path)', async () => {
+      expect(await boundaryMessages('main/engine/x.ts', "import { connectToMain } from '../worker/index.js'\nexport const b = connectToMain\n")).toEqual([
+        'main/engine/ runs in the main process: it starts the worker by file path and must not import main/worker/ ("../worker/index.js")',
+      ])
+      expect(await boundaryMessages('main/cli/x.ts', "import { runTraceJob } from '../worker/index.js'\nexport const b = runTraceJob\n")).toEqual([
+        'main/cli/ runs in the main process: it starts the worker by file path and must not import main/worker/ ("../worker/index.js")',
+      ])
+      expect(await boundaryMessages('main/engine/x.ts', "import { openCatalog } from '../store/index.js'\nexport const b = openCatalog\n")).toEqual([])
+      expect(await boundaryMessages('main/cli/x.ts', "import { JobEngine } from '../engine/index.js'\nexport const b = JobEngine\n")).toEqual([])
+    })
+  })
 })

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import JobsPanel from '../../../renderer/src/components/JobsPanel.vue'
 import { STALL_MS } from '../../../renderer/src/composables/useJobs'
 import { fakeApi, type FakeApi } from './fake-api'
-import { jobView } from './jobs-fixture'
+import { jobView } from '../../fixtures/job-view'
 import { mountView, settle, type Mounted } from './mount-app'
 
 describe('JobsPanel', () => {
@@ -12,7 +12,9 @@ describe('JobsPanel', () => {
   let now = 0
 
   async function setup(): Promise<void> {
-    // Times relative to the moment the store is made, so "expires in" reads exact.
+    // A clock that stands still until a test moves it: times relative to it read exact
+    // ("expires in 1:00:00"), however long the machine takes to mount the panel.
+    vi.useFakeTimers()
     now = Date.now()
     api = fakeApi()
     api.handle('jobs:list', () => [
@@ -29,6 +31,7 @@ describe('JobsPanel', () => {
   afterEach(() => {
     m?.wrapper.unmount()
     m?.jobs.dispose()
+    vi.useRealTimers()
   })
 
   it('lists every job with its status, and a failure in words with its code', async () => {
@@ -56,10 +59,10 @@ describe('JobsPanel', () => {
   it('shows live progress per domain with the stage stepper, then flags a job that went silent as stalled', async () => {
     await setup()
     api.emit('jobs:did-progress', {
-      jobId: 'trace-evt-0000000000a1',
+      job_id: 'trace-evt-0000000000a1',
       progress: { stage: 'events', completed_stages: ['seed', 'lineage'], rows_so_far: 12_345, domains: { upstream_history: { batches_done: 3, batches_total: 12, rows: 12_000 }, materials: { batches_done: 1, batches_total: 12, rows: 345 } } },
-      elapsedMs: 90_000,
-      etaMs: 30_000,
+      elapsed_ms: 90_000,
+      eta_ms: 30_000,
     })
     await settle()
     const card = () => m.wrapper.get('[data-job-id="trace-evt-0000000000a1"]')
@@ -81,12 +84,9 @@ describe('JobsPanel', () => {
 
   it('cancels a running job and pins a finished one through the contract', async () => {
     await setup()
-    api.handle('jobs:cancel', ({ jobId }) => jobView({ job_id: jobId, status: 'cancelled' }))
-    api.handle('jobs:pin', ({ jobId, pinned }) => jobView({ job_id: jobId, pinned, expires_at: null }))
-    api.handle('jobs:status', ({ jobId }) => {
-      const call = api.calls.filter((c) => c.channel !== 'jobs:status').at(-1)!
-      return call.channel === 'jobs:cancel' ? jobView({ job_id: jobId, status: 'cancelled', created_at: now - 1000 }) : jobView({ job_id: jobId, pinned: true, expires_at: null, created_at: now - 3000 })
-    })
+    // Each answer is the job as it now stands: the panel shows it without asking again.
+    api.handle('jobs:cancel', ({ job_id }) => jobView({ job_id, status: 'cancelled', created_at: now - 1000 }))
+    api.handle('jobs:pin', ({ job_id, pinned }) => jobView({ job_id, pinned, expires_at: null, created_at: now - 3000 }))
     await m.wrapper.get('[data-job-id="trace-evt-0000000000a1"] [data-testid="cancel"]').trigger('click')
     await settle()
     expect(m.wrapper.get('[data-job-id="trace-evt-0000000000a1"]').attributes('data-status')).toBe('cancelled')
@@ -96,9 +96,59 @@ describe('JobsPanel', () => {
     expect(pinned.text()).toContain('Pinned: kept until deleted')
     expect(pinned.get('[data-testid="pin"]').attributes('aria-pressed')).toBe('true')
     expect(api.calls.filter((c) => c.channel === 'jobs:cancel' || c.channel === 'jobs:pin').map((c) => c.payload)).toEqual([
-      { jobId: 'trace-evt-0000000000a1' },
-      { jobId: 'trace-evt-0000000000a3', pinned: true },
+      { job_id: 'trace-evt-0000000000a1' },
+      { job_id: 'trace-evt-0000000000a3', pinned: true },
     ])
+    expect(api.calls.some((c) => c.channel === 'jobs:status')).toBe(false)
+  })
+
+  it('adds a job it has not seen, imported elsewhere, from its status event alone', async () => {
+    await setup()
+    const callsBefore = api.calls.length
+    api.emit('jobs:did-change-status', { job: jobView({ job_id: 'trace-evt-0000000000b7', imported: true, pinned: true, expires_at: null, created_at: now }) })
+    await settle()
+    // Past the running job, first of the others: the newest.
+    expect(m.wrapper.findAll('[data-job-id]').map((c) => c.attributes('data-job-id'))).toEqual([
+      'trace-evt-0000000000a1',
+      'trace-evt-0000000000b7',
+      'trace-evt-0000000000a2',
+      'trace-evt-0000000000a3',
+      'trace-evt-0000000000a5',
+    ])
+    expect(m.wrapper.get('[data-job-id="trace-evt-0000000000b7"]').text()).toContain('Imported from a result file')
+    expect(api.calls.length).toBe(callsBefore)
+  })
+
+  it('says a cancel is pending and lists the warnings and errors of the job\'s log, not its notes', async () => {
+    await setup()
+    api.emit('jobs:did-change-status', {
+      job: jobView({
+        job_id: 'trace-evt-0000000000a1',
+        status: 'running',
+        cancel_requested: true,
+        created_at: now - 1000,
+        started_at: now - 90_000,
+        completed_at: null,
+        expires_at: null,
+        log: [
+          { at: now - 80_000, level: 'info', message: 'connected to the source' },
+          { at: now - 70_000, level: 'warn', message: 'DW_MES_RESOURCE.RESOURCEFAMILYNAME missing: machine families are not shown.' },
+          { at: now - 60_000, level: 'error', message: 'closing the source: connection reset' },
+        ],
+      }),
+    })
+    await settle()
+    const card = m.wrapper.get('[data-job-id="trace-evt-0000000000a1"]')
+    expect(card.get('[data-testid="job-status"]').text()).toBe('Cancelling…')
+    expect(card.get('[data-testid="cancel"]').attributes('disabled')).toBeDefined()
+    const log = card.get('[data-testid="job-log"]')
+    expect(log.get('summary').text()).toBe('Trace log: 1 warning(s), 1 error(s)')
+    expect(log.findAll('li').map((li) => li.text())).toEqual([
+      'Warning DW_MES_RESOURCE.RESOURCEFAMILYNAME missing: machine families are not shown.',
+      'Error closing the source: connection reset',
+    ])
+    // A job with nothing but notes shows no log.
+    expect(m.wrapper.find('[data-job-id="trace-evt-0000000000a5"] [data-testid="job-log"]').exists()).toBe(false)
   })
 
   it('asks before deleting, and keeps the job when the answer is no', async () => {

@@ -2,8 +2,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import NewTraceView from '../../../renderer/src/views/NewTraceView.vue'
 import { fakeApi, type FakeApi } from './fake-api'
-import { jobView } from './jobs-fixture'
+import { jobView } from '../../fixtures/job-view'
 import { mountView, settle, type Mounted } from './mount-app'
+
+/** The pause after the last keystroke before the view reads the box (NewTraceView.vue's debounce). */
+const TYPING_PAUSE_MS = 150
 
 describe('NewTraceView', () => {
   let api: FakeApi
@@ -12,8 +15,8 @@ describe('NewTraceView', () => {
   async function setup(): Promise<void> {
     api = fakeApi()
     api.handle('sources:list', () => [{ id: 'src-demo', name: 'Demo plant', kind: 'sqlite', path: '/data/plant.sqlite', created_at: 0 }])
-    api.handle('jobs:enqueue', () => ({ jobId: 'trace-evt-00000000abcd', cached: false, asOf: null }))
-    api.handle('jobs:status', ({ jobId }) => jobView({ job_id: jobId, status: 'queued' }))
+    api.handle('jobs:enqueue', () => ({ job_id: 'trace-evt-00000000abcd', cached: false, as_of: null }))
+    api.handle('jobs:status', ({ job_id }) => jobView({ job_id, status: 'queued' }))
     m = await mountView(NewTraceView, api)
     await settle()
   }
@@ -45,6 +48,7 @@ describe('NewTraceView', () => {
   })
 
   it('keeps an error found on submit after the typing pause ends', async () => {
+    vi.useFakeTimers()
     await setup()
     const w = m.wrapper
     await w.get('[data-testid="resolve-type"]').setValue('work_order')
@@ -54,26 +58,30 @@ describe('NewTraceView', () => {
     await w.get('form').trigger('submit')
     await settle()
     expect(w.get('[data-testid="values-error"]').text()).toBe('"XX123" is not a GA/GC work order.')
-    await new Promise((r) => setTimeout(r, 250))
+    await vi.advanceTimersByTimeAsync(TYPING_PAUSE_MS)
     await settle()
     expect(w.get('[data-testid="values-error"]').text()).toBe('"XX123" is not a GA/GC work order.')
   })
 
   it('counts 100 000 pasted IDs after a pause, and enqueues them all with the picked domains', async () => {
+    vi.useFakeTimers()
     await setup()
     const w = m.wrapper
     const ids = Array.from({ length: 100_000 }, (_, i) => `GA2609${String(i).padStart(5, '0')}-A01`)
     const area = w.get('[data-testid="values"]')
     ;(area.element as HTMLTextAreaElement).value = ids.join('\n')
     await area.trigger('input')
-    await new Promise((r) => setTimeout(r, 200))
+    await vi.advanceTimersByTimeAsync(TYPING_PAUSE_MS - 1)
+    await settle()
+    expect(w.get('[data-testid="token-count"]').text()).toBe('0 values')
+    await vi.advanceTimersByTimeAsync(1)
     await settle()
     expect(w.get('[data-testid="token-count"]').text()).toBe('100,000 values')
     await w.get('[data-testid="domain-jobs"]').setValue(false)
     await w.get('form').trigger('submit')
     await settle()
-    const enqueue = api.calls.find((c) => c.channel === 'jobs:enqueue')!.payload as { request: { params: { values: string[] }; domains: string[] }; sourceId: string }
-    expect(enqueue.sourceId).toBe('src-demo')
+    const enqueue = api.calls.find((c) => c.channel === 'jobs:enqueue')!.payload as { request: { params: { values: string[] }; domains: string[] }; source_id: string }
+    expect(enqueue.source_id).toBe('src-demo')
     expect(enqueue.request.params.values).toHaveLength(100_000)
     expect(enqueue.request.params.values[99_999]).toBe('GA260999999-A01')
     expect(enqueue.request.domains).toEqual(['history', 'materials', 'rejects', 'holds'])
@@ -83,6 +91,7 @@ describe('NewTraceView', () => {
   })
 
   it('keeps a big paste aside, counts it with what is typed, and sends both', async () => {
+    vi.useFakeTimers()
     await setup()
     const w = m.wrapper
     const ids = Array.from({ length: 5000 }, (_, i) => `GA2609${String(i).padStart(5, '0')}-A01`)
@@ -97,7 +106,10 @@ describe('NewTraceView', () => {
     expect(w.get('[data-testid="pasted"]').text()).toContain('5,000 values pasted')
     ;(area.element as HTMLTextAreaElement).value = 'GA26090011-A07'
     await area.trigger('input')
-    await new Promise((r) => setTimeout(r, 200))
+    await vi.advanceTimersByTimeAsync(TYPING_PAUSE_MS - 1)
+    await settle()
+    expect(w.get('[data-testid="token-count"]').text()).toBe('5,000 values')
+    await vi.advanceTimersByTimeAsync(1)
     await settle()
     expect(w.get('[data-testid="token-count"]').text()).toBe('5,001 values')
     await w.get('form').trigger('submit')

@@ -4,7 +4,7 @@ import type { ResultSummary } from '../../../shared/api'
 import type { BackwardAggregation } from '../../../shared/msd'
 import ResultView from '../../../renderer/src/views/ResultView.vue'
 import { fakeApi, type FakeApi } from './fake-api'
-import { jobView } from './jobs-fixture'
+import { jobView } from '../../fixtures/job-view'
 import { mountView, settle, type Mounted } from './mount-app'
 
 const JOB = 'trace-evt-0000000000b1'
@@ -12,6 +12,9 @@ const JOB = 'trace-evt-0000000000b1'
 function summary(over: Partial<ResultSummary> = {}): ResultSummary {
   return {
     job_id: JOB,
+    file_job_id: JOB,
+    app_version: '1.0.0',
+    result_file: `/data/results/${JOB}.sqlite`,
     request: { profile: 'query_tool', direction: 'forward', seed: { mode: 'containers', resolve_type: 'lot_id', values: ['GA26090011-A07', 'NOPE-1'] }, station: null, loss_reasons: [], domains: ['history', 'materials'] },
     source: 'sqlite:/data/plant.sqlite',
     as_of: new Date(2026, 10, 28, 9, 30).getTime(),
@@ -106,14 +109,16 @@ describe('ResultView', () => {
     expect(m.router.currentRoute.value.query.tab).toBe('history')
     expect(w.findAll('[data-testid="quality-banner"]')[1]!.text()).toContain('batch 2: source timed out')
     const page = api.calls.find((c) => c.channel === 'results:page')!.payload as Record<string, unknown>
-    expect(page).toMatchObject({ jobId: JOB, domain: 'history', offset: 0 })
-    // The view redraws when its job changes (pinned elsewhere): the table keeps its pages.
+    expect(page).toMatchObject({ job_id: JOB, domain: 'history', offset: 0 })
+    // The view redraws when its job changes (pinned elsewhere), from the event alone: the table keeps its pages.
     const pages = () => api.calls.filter((c) => c.channel === 'results:page').length
-    const before = pages()
-    api.emit('jobs:did-change-status', { jobId: JOB, status: 'finished' })
+    const statusCalls = () => api.calls.filter((c) => c.channel === 'jobs:status').length
+    const [pagesBefore, statusBefore] = [pages(), statusCalls()]
+    api.emit('jobs:did-change-status', { job: jobView({ job_id: JOB, pinned: true, expires_at: null }) })
     await settle(10)
-    expect(api.calls.filter((c) => c.channel === 'jobs:status').length).toBeGreaterThan(1)
-    expect(pages()).toBe(before)
+    expect(m.jobs.job(JOB)).toMatchObject({ pinned: true, expires_at: null })
+    expect(statusCalls()).toBe(statusBefore)
+    expect(pages()).toBe(pagesBefore)
   })
 
   it('shows the MSD dashboard and drills from a suspect to its lots and then to its events', async () => {

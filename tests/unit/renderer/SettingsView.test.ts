@@ -29,7 +29,7 @@ describe('SettingsView', () => {
       defaults: defaultSettings(),
       managed: { TRACE_JOB_TTL_SECONDS: { value: 86_400, locked: true } },
       updates: null,
-      policyWarnings,
+      policy_warnings: policyWarnings,
     }))
     api.handle('settings:set', ({ key, value }) => ({ key, value }))
     api.handle('app:data-dir', () => ({ path: 'C:\\Users\\eng\\AppData\\Roaming\\MES Trace' }))

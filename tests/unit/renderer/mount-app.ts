@@ -1,5 +1,6 @@
 /** Mounts a view with the app's plugins: i18n (English), a memory router, the API and the jobs store. */
 import { mount, type VueWrapper } from '@vue/test-utils'
+import { vi } from 'vitest'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import type { Component } from 'vue'
 import { API_KEY } from '../../../renderer/src/composables/useApi'
@@ -32,7 +33,13 @@ export async function mountView(component: Component, api: FakeApi, options: { p
   return { wrapper, router, jobs }
 }
 
-/** Lets pending promises and Vue updates settle. */
+/**
+ * Lets pending promises and Vue updates settle: a few event-loop turns. Under fake timers each turn
+ * runs only the timers already due, so a test's typing pause still passes only when it advances the clock.
+ */
 export async function settle(rounds = 5): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 0))
+  for (let i = 0; i < rounds; i++) {
+    if (vi.isFakeTimers()) await vi.advanceTimersByTimeAsync(0)
+    else await new Promise((r) => setTimeout(r, 0))
+  }
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createJobsStore, STALL_MS, type JobsStore } from '../../../renderer/src/composables/useJobs'
 import { fakeApi, type FakeApi } from './fake-api'
-import { jobView } from './jobs-fixture'
+import { jobView } from '../../fixtures/job-view'
 
 describe('the jobs store', () => {
   let api: FakeApi
@@ -16,7 +16,7 @@ describe('the jobs store', () => {
       jobView({ job_id: 'trace-evt-000000000002', status: 'running', created_at: now - 5000, started_at: now - 4000, completed_at: null, expires_at: null }),
       jobView(),
     ])
-    api.handle('jobs:status', ({ jobId }) => jobView({ job_id: jobId, status: 'finished' }))
+    api.handle('jobs:status', ({ job_id }) => jobView({ job_id, status: 'finished' }))
     store = createJobsStore(api, { now: () => now })
   })
 
@@ -38,7 +38,7 @@ describe('the jobs store', () => {
   it('keeps the last progress of a job, counts its ETA down, and flags it stalled when it goes silent', async () => {
     await store.refresh()
     const running = () => store.job('trace-evt-000000000002')!
-    api.emit('jobs:did-progress', { jobId: 'trace-evt-000000000002', progress: { stage: 'events', completed_stages: ['seed', 'lineage'], rows_so_far: 120 }, elapsedMs: 4000, etaMs: 10_000 })
+    api.emit('jobs:did-progress', { job_id: 'trace-evt-000000000002', progress: { stage: 'events', completed_stages: ['seed', 'lineage'], rows_so_far: 120 }, elapsed_ms: 4000, eta_ms: 10_000 })
     expect(store.live.value.get('trace-evt-000000000002')?.event.progress.rows_so_far).toBe(120)
     now += 3000
     vi.advanceTimersByTime(3000)
@@ -51,34 +51,68 @@ describe('the jobs store', () => {
     vi.advanceTimersByTime(1001)
     expect(store.isStalled(running())).toBe(true)
     // A new report clears the flag.
-    api.emit('jobs:did-progress', { jobId: 'trace-evt-000000000002', progress: { stage: 'events', completed_stages: ['seed', 'lineage'], rows_so_far: 500 }, elapsedMs: 65_000 })
+    api.emit('jobs:did-progress', { job_id: 'trace-evt-000000000002', progress: { stage: 'events', completed_stages: ['seed', 'lineage'], rows_so_far: 500 }, elapsed_ms: 65_000 })
     expect(store.isStalled(running())).toBe(false)
     // A finished job is never stalled.
     expect(store.isStalled(store.job('trace-evt-000000000001')!)).toBe(false)
   })
 
-  it('fetches a job whose status changed, and one it did not know yet', async () => {
+  it('shows a job whose status changed, and adds one it did not know yet, from the event alone', async () => {
     await store.refresh()
-    api.emit('jobs:did-change-status', { jobId: 'trace-evt-000000000002', status: 'finished' })
-    await vi.waitFor(() => expect(store.job('trace-evt-000000000002')?.status).toBe('finished'))
-    api.emit('jobs:did-change-status', { jobId: 'trace-evt-00000000000a', status: 'queued' })
-    await vi.waitFor(() => expect(store.job('trace-evt-00000000000a')).toBeDefined())
-    expect(api.calls.filter((c) => c.channel === 'jobs:status').map((c) => c.payload)).toEqual([{ jobId: 'trace-evt-000000000002' }, { jobId: 'trace-evt-00000000000a' }])
+    const ended = jobView({ job_id: 'trace-evt-000000000002', status: 'finished', created_at: now - 5000, rows_total: 777 })
+    api.emit('jobs:did-change-status', { job: ended })
+    expect(store.job('trace-evt-000000000002')).toEqual(ended)
+    // A result imported from the OS: a job this window has never seen, newest of all.
+    const imported = jobView({ job_id: 'trace-evt-00000000000a', imported: true, pinned: true, created_at: now })
+    api.emit('jobs:did-change-status', { job: imported })
+    expect(store.jobs.value.map((j) => j.job_id)).toEqual(['trace-evt-00000000000a', 'trace-evt-000000000002', 'trace-evt-000000000001'])
+    expect(store.job('trace-evt-00000000000a')).toEqual(imported)
+    expect(api.calls.map((c) => c.channel)).toEqual(['jobs:list'])
   })
 
-  it('cancels, pins and removes through the contract, and re-runs into a new job', async () => {
+  it('shows a pending cancel as soon as the event says so', async () => {
     await store.refresh()
-    api.handle('jobs:cancel', ({ jobId }) => jobView({ job_id: jobId, status: 'cancelled' }))
-    api.handle('jobs:pin', ({ jobId, pinned }) => jobView({ job_id: jobId, pinned }))
+    const job = store.job('trace-evt-000000000002')!
+    api.emit('jobs:did-change-status', { job: { ...job, cancel_requested: true } })
+    expect(store.job('trace-evt-000000000002')).toMatchObject({ status: 'running', cancel_requested: true })
+  })
+
+  it('does not take a job back to an earlier status with an answer asked for before an event', async () => {
+    await store.refresh()
+    let answer!: (view: ReturnType<typeof jobView>) => void
+    api.handle('jobs:status', () => new Promise((resolve) => (answer = resolve)))
+    const tracked = store.track('trace-evt-000000000002')
+    await vi.advanceTimersByTimeAsync(0)
+    const ended = jobView({ job_id: 'trace-evt-000000000002', status: 'finished', created_at: now - 5000 })
+    api.emit('jobs:did-change-status', { job: ended })
+    answer(jobView({ job_id: 'trace-evt-000000000002', status: 'running', created_at: now - 5000, completed_at: null }))
+    await tracked
+    expect(store.job('trace-evt-000000000002')).toEqual(ended)
+  })
+
+  it('cancels, pins and removes through the contract, showing each answer, and re-runs into a new job', async () => {
+    await store.refresh()
+    api.handle('jobs:cancel', ({ job_id }) => jobView({ job_id, status: 'running', cancel_requested: true }))
+    api.handle('jobs:pin', ({ job_id, pinned }) => jobView({ job_id, pinned }))
     api.handle('jobs:remove', () => ({ removed: true }))
-    api.handle('jobs:rerun', () => ({ jobId: 'trace-evt-0000000000ff' }))
+    api.handle('jobs:rerun', () => ({ job_id: 'trace-evt-0000000000ff' }))
     await store.cancel('trace-evt-000000000002')
+    expect(store.job('trace-evt-000000000002')).toMatchObject({ status: 'running', cancel_requested: true })
     await store.pin('trace-evt-000000000001', true)
+    expect(store.job('trace-evt-000000000001')?.pinned).toBe(true)
     expect(await store.rerun('trace-evt-000000000001')).toBe('trace-evt-0000000000ff')
     expect(store.job('trace-evt-0000000000ff')).toBeDefined()
     await store.remove('trace-evt-000000000001')
     expect(store.job('trace-evt-000000000001')).toBeUndefined()
-    expect(api.calls.map((c) => c.channel)).toEqual(['jobs:list', 'jobs:cancel', 'jobs:status', 'jobs:pin', 'jobs:status', 'jobs:rerun', 'jobs:status', 'jobs:remove'])
+    expect(api.calls.map((c) => c.channel)).toEqual(['jobs:list', 'jobs:cancel', 'jobs:pin', 'jobs:rerun', 'jobs:status', 'jobs:remove'])
+    expect(api.calls.map((c) => c.payload)).toEqual([
+      { limit: 200 },
+      { job_id: 'trace-evt-000000000002' },
+      { job_id: 'trace-evt-000000000001', pinned: true },
+      { job_id: 'trace-evt-000000000001' },
+      { job_id: 'trace-evt-0000000000ff' },
+      { job_id: 'trace-evt-000000000001' },
+    ])
   })
 
   it('says what went wrong when the list cannot be read', async () => {
@@ -89,7 +123,7 @@ describe('the jobs store', () => {
 
   it('stops listening and ticking when disposed', async () => {
     store.dispose()
-    api.emit('jobs:did-progress', { jobId: 'trace-evt-000000000002', progress: { stage: 'seed', completed_stages: [] }, elapsedMs: 1 })
+    api.emit('jobs:did-progress', { job_id: 'trace-evt-000000000002', progress: { stage: 'seed', completed_stages: [] }, elapsed_ms: 1 })
     expect(store.live.value.size).toBe(0)
     const before = store.now.value
     now += 5000

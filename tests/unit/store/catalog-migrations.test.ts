@@ -27,7 +27,7 @@ describe('catalog migrations', () => {
     expect(versions).toEqual([...versions].sort((a, b) => a - b))
     expect(versions.every((v) => v % 10 === 0 && v > 0)).toBe(true)
     const files = readdirSync(join(import.meta.dirname, '../../../main/store/migrations'))
-      .filter((f) => f !== 'index.ts')
+      .filter((f) => f !== 'index.ts' && f !== 'migration.ts')
       .sort()
     expect(files).toEqual(CATALOG_MIGRATIONS.map((m) => `${String(m.version).padStart(4, '0')}-${m.name}.ts`))
     expect(files.every((f) => /^\d{4}-[a-z0-9]+(-[a-z0-9]+)*\.ts$/.test(f))).toBe(true)
@@ -37,7 +37,7 @@ describe('catalog migrations', () => {
     it('creates the latest schema, marks the file as a catalog and reports the steps', () => {
       const catalog = openCatalog(path)
       try {
-        expect(catalog.migration).toEqual({ from: 0, to: LATEST, applied: ['0010-initial'] })
+        expect(catalog.migration).toEqual({ from: 0, to: LATEST, applied: ['0010-initial', '0020-job-log-and-runner'] })
         expect(catalog.schemaVersion).toBe(LATEST)
       } finally {
         catalog.close()
@@ -75,6 +75,44 @@ describe('catalog migrations', () => {
     })
   })
 
+  describe('0020-job-log-and-runner on a catalog of version 10 with data in place', () => {
+    it('gives every job an empty log and no runner, and the catalog reads and appends to them', () => {
+      const db = openConnection(path, 'catalog')
+      try {
+        migrate(db, [initial], { what: 'The catalog', path, applicationId: CATALOG_APPLICATION_ID })
+        db.prepare(`INSERT INTO jobs (job_id, profile, direction, request, source_id, created_at, status, started_at)
+VALUES (?, 'query_tool', 'backward', '{}', 'sqlite:/plant.sqlite', 1000, 'running', 1001)`).run(jobId(1))
+        expect(migrate(db, CATALOG_MIGRATIONS, { what: 'The catalog', path, applicationId: CATALOG_APPLICATION_ID })).toEqual({
+          from: 10,
+          to: 20,
+          applied: ['0020-job-log-and-runner'],
+        })
+        expect(db.prepare('SELECT job_id, status, log, runner_pid FROM jobs').all()).toEqual([
+          { job_id: jobId(1), status: 'running', log: '[]', runner_pid: null },
+        ])
+        expect(() => db.prepare(`UPDATE jobs SET log = '{}'`).run()).toThrow(/CHECK/)
+        expect(() => db.prepare(`UPDATE jobs SET runner_pid = 0`).run()).toThrow(/CHECK/)
+      } finally {
+        db.close()
+      }
+      const catalog = openCatalog(path)
+      try {
+        expect(catalog.getJob(jobId(1))).toMatchObject({ log: [], runner_pid: null })
+        catalog.appendLog(jobId(1), [{ at: 1, level: 'warn', message: 'first' }], 2)
+        catalog.appendLog(jobId(1), [{ at: 2, level: 'info', message: 'second' }, { at: 3, level: 'error', message: 'third', detail: 'Error: third\n    at x' }], 2)
+        // The newest two are kept.
+        expect(catalog.getJob(jobId(1))!.log).toEqual([
+          { at: 2, level: 'info', message: 'second' },
+          { at: 3, level: 'error', message: 'third', detail: 'Error: third\n    at x' },
+        ])
+        // A job that is gone is left alone.
+        expect(() => catalog.appendLog(jobId(2), [{ at: 4, level: 'info', message: 'late' }], 2)).not.toThrow()
+      } finally {
+        catalog.close()
+      }
+    })
+  })
+
   describe('reopening the latest version with data in place', () => {
     it('runs nothing and keeps every row', () => {
       const first = openCatalog(path)
@@ -95,7 +133,7 @@ describe('catalog migrations', () => {
   describe('a later step on a catalog of the previous version with data in place', () => {
     // How every future migration is tested: build the previous version with rows, run the step.
     const addsNote: Migration = {
-      version: 20,
+      version: 30,
       name: 'job-note',
       up(db) {
         db.exec(`ALTER TABLE jobs ADD COLUMN note TEXT NOT NULL DEFAULT ''; CREATE INDEX jobs_by_note ON jobs (note)`)
@@ -110,7 +148,7 @@ describe('catalog migrations', () => {
       const db = openConnection(path, 'catalog')
       try {
         const report = migrate(db, [...CATALOG_MIGRATIONS, addsNote], { what: 'The catalog', path, applicationId: CATALOG_APPLICATION_ID })
-        expect(report).toEqual({ from: 10, to: 20, applied: ['0020-job-note'] })
+        expect(report).toEqual({ from: 20, to: 30, applied: ['0030-job-note'] })
         expect(db.prepare('SELECT job_id, note, status, expires_at FROM jobs').all()).toEqual([
           { job_id: jobId(1), note: '', status: 'finished', expires_at: row.created_at + 1005 },
         ])
@@ -124,7 +162,7 @@ describe('catalog migrations', () => {
       catalog.insertJob(newJob(1))
       catalog.close()
       const broken: Migration = {
-        version: 20,
+        version: 30,
         name: 'broken',
         up(db) {
           db.exec(`ALTER TABLE jobs ADD COLUMN note TEXT`)
@@ -136,7 +174,7 @@ describe('catalog migrations', () => {
         expect(() => migrate(db, [...CATALOG_MIGRATIONS, broken], { what: 'The catalog', path, applicationId: CATALOG_APPLICATION_ID })).toThrow(
           /no such function/,
         )
-        expect(schemaVersionOf(db)).toBe(10)
+        expect(schemaVersionOf(db)).toBe(20)
         const columns = (db.pragma('table_info(jobs)') as { name: string }[]).map((c) => c.name)
         expect(columns).not.toContain('note')
         expect(db.prepare('SELECT job_id FROM jobs').all()).toEqual([{ job_id: jobId(1) }])
@@ -150,14 +188,14 @@ describe('catalog migrations', () => {
     it('is refused with storage/incompatible naming both versions, and left untouched', () => {
       openCatalog(path).close()
       const raw = new Database(path)
-      raw.pragma('user_version = 30')
+      raw.pragma('user_version = 40')
       raw.close()
       const error = thrown(() => openCatalog(path))
-      expect(error).toMatchObject({ code: 'storage/incompatible', details: { fileVersion: 30, codeVersion: LATEST } })
-      expect(error.message).toContain('schema version 30')
+      expect(error).toMatchObject({ code: 'storage/incompatible', details: { fileVersion: 40, codeVersion: LATEST } })
+      expect(error.message).toContain('schema version 40')
       expect(error.message).toContain(`up to ${LATEST}`)
       const check = new Database(path, { readonly: true })
-      expect(check.pragma('user_version', { simple: true })).toBe(30)
+      expect(check.pragma('user_version', { simple: true })).toBe(40)
       check.close()
     })
   })

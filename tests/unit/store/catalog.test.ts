@@ -54,6 +54,8 @@ describe('Catalog', () => {
         quality: null,
         cached_from: null,
         priority: 1,
+        log: [],
+        runner_pid: null,
       } satisfies JobRow)
       expect(catalog.getJob(jobId(1))).toEqual(inserted)
       expect(catalog.getJob(jobId(2))).toBeUndefined()

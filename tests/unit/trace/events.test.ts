@@ -6,6 +6,7 @@ import {
   fetchEvents,
   normalizeCids,
   BATCH_ATTEMPTS,
+  RETRY_BACKOFF_MS,
   SCAN_PART_ROWS,
   type EventBatch,
   type EventProgress,
@@ -68,9 +69,40 @@ function failing(message: string): AsyncIterable<SourceRow[]> {
   return { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error(message)) }) }
 }
 
-/** A statement that never answers and ignores its signal. */
-function hanging(): AsyncIterable<SourceRow[]> {
-  return { [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<SourceRow[]>>(() => undefined) }) }
+/** A statement that never answers and ignores its signal; `onRead` is told when it is first read. */
+function hanging(onRead: () => void = () => undefined): AsyncIterable<SourceRow[]> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        onRead()
+        return new Promise<IteratorResult<SourceRow[]>>(() => undefined)
+      },
+    }),
+  }
+}
+
+/**
+ * Runs `work` under a fake clock that moves 1 ms per event-loop turn: a wait the test puts in a
+ * callback passes in fake time, while the source's real reads go on between the turns.
+ */
+async function ticking<T>(work: () => Promise<T>): Promise<T> {
+  if (!vi.isFakeTimers()) vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+  let settled = false
+  const pending = work()
+  pending.then(
+    () => (settled = true),
+    () => (settled = true),
+  )
+  while (!settled) await vi.advanceTimersByTimeAsync(1)
+  return pending
+}
+
+/** Lets the fetch run, one event-loop turn at a time without moving the fake clock, until it sets a timer. */
+async function untilTimerSet(): Promise<void> {
+  for (let turn = 0; vi.getTimerCount() === 0; turn++) {
+    if (turn === 1000) throw new Error('no timer was set')
+    await vi.advanceTimersByTimeAsync(0)
+  }
 }
 
 const fixtures: FixtureSource[] = []
@@ -80,6 +112,7 @@ async function fixture(rows: FixtureRows, options?: FixtureOptions): Promise<Fix
   return fx
 }
 afterEach(async () => {
+  vi.useRealTimers()
   while (fixtures.length) await fixtures.pop()!.cleanup()
 })
 
@@ -212,7 +245,7 @@ describe('fetchEvents', () => {
       const sizes: number[] = []
       let inFlight = 0
       let maxInFlight = 0
-      const { result } = await run({
+      const { result } = await ticking(() => run({
         source: fx.source,
         cids,
         domains: ['materials'],
@@ -223,10 +256,11 @@ describe('fetchEvents', () => {
           sizes.push(b.rows.length)
           const batchCids = new Set(cids.slice(b.batchIndex * 1000, (b.batchIndex + 1) * 1000))
           expect(b.rows.every((r) => batchCids.has(String(r.CONTAINERID)))).toBe(true)
+          // Fake time: the other batches are read meanwhile, so a second call would overlap this one.
           await new Promise((resolve) => setTimeout(resolve, 5))
           inFlight -= 1
         },
-      })
+      }))
       expect(sizes.sort((a, b) => b - a)).toEqual([1000, 1000, 500])
       expect(maxInFlight).toBe(1)
       expect(result.domains.materials?.observed_rows).toBe(2500)
@@ -237,6 +271,49 @@ describe('fetchEvents', () => {
       const all = vi.spyOn(fx.source, 'all')
       await run({ source: fx.source, cids: cidsOf(5), domains: ['rejects', 'history'], batchSize: 1 })
       expect(all.mock.calls.filter(([sql]) => sql.includes('DW_MES_SPEC_WORKCENTER_V'))).toHaveLength(1)
+    })
+
+    it('reads at most `concurrency` batches at once, starting them in batch order', async () => {
+      const cids = cidsOf(10)
+      const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows(cids) })
+      let inFlight = 0
+      let maxInFlight = 0
+      const { source, calls } = instrument(fx.source, (call, _i, options) =>
+        (async function* () {
+          inFlight += 1
+          maxInFlight = Math.max(maxInFlight, inFlight)
+          try {
+            // Hold the statement past the current turn, so every batch the pool starts now overlaps it.
+            await new Promise((resolve) => setImmediate(resolve))
+            yield* fx.source.stream(call.sql, call.params, options)
+          } finally {
+            inFlight -= 1
+          }
+        })(),
+      )
+      const { result } = await run({ source, cids, domains: ['history'], batchSize: 1, concurrency: 3 })
+      expect(maxInFlight).toBe(3)
+      expect(calls.map((c) => c.params)).toEqual(cids.map((cid) => [cid]))
+      expect(result.domains.history).toMatchObject({ status: 'complete', observed_rows: 10 })
+    })
+
+    it('starts no further batch once onBatch has thrown', async () => {
+      const cids = cidsOf(6)
+      const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows(cids) })
+      const { source, calls } = instrument(fx.source)
+      const error = await fetchEvents({
+        source,
+        cids,
+        domains: ['history'],
+        batchSize: 1,
+        concurrency: 2,
+        onBatch: () => {
+          throw new Error('result file is full')
+        },
+      }).catch((e: unknown) => e)
+      expect((error as Error).message).toBe('result file is full')
+      // The two batches started together ran; none of the four waiting ones was read.
+      expect(calls.map((c) => c.params)).toEqual([['c0000'], ['c0001']])
     })
 
     it('reports progress after every batch, ending at batchesTotal', async () => {
@@ -285,7 +362,8 @@ describe('fetchEvents', () => {
       expect(result.quality_meta).toMatchObject({ status: 'partial', reasons: ['chunk_failure'], failed_domains: [], observed_rows: 8 })
     })
 
-    it('tries a batch again when the source could not be reached, and marks it partial after the last try', async () => {
+    it('tries a batch again when the source could not be reached, RETRY_BACKOFF_MS later and then twice that, and marks it partial after the last try', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
       const fx = await fixture({ DW_MES_LOTWIPHISTORY: historyRows(cids) })
       const unreachable = (): AsyncIterable<SourceRow[]> => ({
         [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new AppError('source/unreachable', 'connection reset')) }),
@@ -297,7 +375,17 @@ describe('fetchEvents', () => {
         secondBatchCalls += 1
         return secondBatchCalls <= 2 ? unreachable() : undefined
       })
-      const ok = await run({ source: flaky.source, cids, domains: ['history'], batchSize: 2, concurrency: 1, retryBackoffMs: 1 })
+      const pending = run({ source: flaky.source, cids, domains: ['history'], batchSize: 2, concurrency: 1 })
+      await untilTimerSet()
+      expect(secondBatchCalls).toBe(1)
+      await vi.advanceTimersByTimeAsync(RETRY_BACKOFF_MS - 1)
+      expect(secondBatchCalls).toBe(1)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(secondBatchCalls).toBe(2)
+      await vi.advanceTimersByTimeAsync(2 * RETRY_BACKOFF_MS - 1)
+      expect(secondBatchCalls).toBe(2)
+      await vi.advanceTimersByTimeAsync(1)
+      const ok = await pending
       expect(secondBatchCalls).toBe(3)
       expect(ok.result.domains.history).toMatchObject({ status: 'complete', observed_rows: 5 })
       // Always unreachable: three tries (BATCH_ATTEMPTS), then the batch is a failed range.
@@ -307,7 +395,7 @@ describe('fetchEvents', () => {
         calls += 1
         return unreachable()
       })
-      const partial = await run({ source: down.source, cids, domains: ['history'], batchSize: 2, concurrency: 1, retryBackoffMs: 1 })
+      const partial = await ticking(() => run({ source: down.source, cids, domains: ['history'], batchSize: 2, concurrency: 1, retryBackoffMs: 1 }))
       expect(calls).toBe(BATCH_ATTEMPTS)
       expect(partial.result.domains.history).toMatchObject({ status: 'partial', observed_rows: 3, failed_ranges: [{ start: 'c0002', end: 'c0003' }] })
       // A statement error is not tried again.
@@ -317,7 +405,7 @@ describe('fetchEvents', () => {
         wrong += 1
         return failing('syntax error')
       })
-      await run({ source: broken.source, cids, domains: ['history'], batchSize: 2, concurrency: 1, retryBackoffMs: 1 })
+      await ticking(() => run({ source: broken.source, cids, domains: ['history'], batchSize: 2, concurrency: 1, retryBackoffMs: 1 }))
       expect(wrong).toBe(1)
     })
 
@@ -449,10 +537,12 @@ describe('fetchEvents', () => {
 
     it('does not wait for a statement that ignores the signal', async () => {
       const fx = await fixture({})
-      const { source } = instrument(fx.source, () => hanging())
+      let reached!: () => void
+      const read = new Promise<void>((resolve) => (reached = resolve))
+      const { source } = instrument(fx.source, () => hanging(reached))
       const controller = new AbortController()
       const pending = fetchEvents({ source, cids, domains: ['history', 'jobs'], signal: controller.signal, onBatch: () => undefined })
-      await new Promise((resolve) => setTimeout(resolve, 10))
+      await read
       controller.abort()
       const error = await pending.catch((e: unknown) => e)
       expect(isAppError(error, 'trace/cancelled')).toBe(true)
@@ -579,7 +669,7 @@ describe('fetchEvents', () => {
       const batches: EventBatch[] = []
       let inFlight = 0
       let maxInFlight = 0
-      const { result, progress } = await run({
+      const { result, progress } = await ticking(() => run({
         source,
         cids: CIDS,
         domains: ['jobs'],
@@ -588,10 +678,11 @@ describe('fetchEvents', () => {
           maxInFlight = Math.max(maxInFlight, inFlight)
           log.push(`part ${b.rows.length}`)
           batches.push(b)
-          await new Promise((resolve) => setTimeout(resolve, 1))
+          // Fake time: the scan reads on meanwhile, so a second call would overlap this one.
+          await new Promise((resolve) => setTimeout(resolve, 5))
           inFlight -= 1
         },
-      })
+      }))
       expect(calls).toHaveLength(1)
       expect(batches.map((b) => b.rows.length)).toEqual([SCAN_PART_ROWS, SCAN_PART_ROWS, 5000 - 2 * SCAN_PART_ROWS])
       expect(maxInFlight).toBe(1)
@@ -693,10 +784,12 @@ describe('fetchEvents', () => {
 
     it('does not wait for a scan that ignores the signal', async () => {
       const fx = await fixture({})
-      const { source } = instrument(fx.source, () => hanging())
+      let reached!: () => void
+      const read = new Promise<void>((resolve) => (reached = resolve))
+      const { source } = instrument(fx.source, () => hanging(reached))
       const controller = new AbortController()
       const pending = fetchEvents({ source, cids: CIDS, domains: ['jobs'], signal: controller.signal, onBatch: () => undefined })
-      await new Promise((resolve) => setTimeout(resolve, 10))
+      await read
       controller.abort()
       expect(isAppError(await pending.catch((e: unknown) => e), 'trace/cancelled')).toBe(true)
     })

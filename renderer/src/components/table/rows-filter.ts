@@ -2,9 +2,9 @@
  * The text of a column's filter box and the page filter it stands for. Text columns: `abc` →
  * contains, `=abc` → equals. Number columns: `>=5`, `<=5`, `=5` or `5` (equals).
  */
-import type { RowsFilter } from '../../composables/useRowsPage'
+import type { PageFilter } from '../../../../shared/page-query'
 
-export type FilterParse = { ok: true; filter: RowsFilter | null } | { ok: false }
+export type FilterParse = { ok: true; filter: PageFilter | null } | { ok: false }
 
 const NUMBER_FILTER = /^(>=|<=|=)?\s*(-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)$/i
 
@@ -25,7 +25,7 @@ export function parseFilterText(column: string, text: string, numeric: boolean):
 }
 
 /** The box text of a filter (the inverse of {@link parseFilterText}). */
-export function filterText(filter: RowsFilter): string {
+export function filterText(filter: PageFilter): string {
   switch (filter.op) {
     case 'gte':
       return `>=${filter.value}`

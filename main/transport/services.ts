@@ -1,0 +1,168 @@
+/**
+ * The handlers behind every channel of the contract (shared/api.ts), built once from the engine,
+ * the result service, the catalog and the data folder. Transports never call these directly: they
+ * go through the ServiceRouter, which validates first.
+ */
+import { basename, isAbsolute } from 'node:path'
+import { AppError, invalidInput } from '../../shared/errors.js'
+import type { Responses } from '../../shared/api.js'
+import { EMPTY_POLICY, type ManagedPolicy } from '../../shared/policy.js'
+import { defaultSettings, isSettingKey, parseSetting, resolveSettings } from '../../shared/settings.js'
+import { jobViewOf, type JobEngine } from '../engine/index.js'
+import { exportResult, exportsFolderDestination, exportTablesOf, type ExportDestination, type ResultService } from '../results/index.js'
+import { openSource, parseSourceSpec, type SourceSpec } from '../sources/index.js'
+import type { Catalog } from '../store/index.js'
+import type { Handlers } from './router.js'
+import type { SecretStore } from './secret-store.js'
+import { SourceProfiles } from './source-profiles.js'
+
+export interface ServicesOptions {
+  engine: JobEngine
+  /** The one reader of finished results (its owner closes it, not the services). */
+  results: ResultService
+  catalog: Catalog
+  dataDir: string
+  appVersion: string
+  /** Source profiles (default: kept in the catalog, with the policy's managed source). */
+  sources?: SourceProfiles
+  /** The machine's policy. @default nothing managed */
+  policy?: ManagedPolicy
+  /** Why the machine's policy was ignored or could not be checked, shown in the settings view. @default none */
+  policyWarnings?: string[]
+  /** Where server passwords are kept (when `sources` is not given). @default in memory */
+  secrets?: SecretStore
+  /**
+   * Where `jobs:export` writes: the desktop app's save dialog, or the browser host's exports folder.
+   * @default a new file in `<dataDir>/exports`, for the page to download
+   */
+  exportDestination?: ExportDestination
+}
+
+/** Builds the handler of every channel. */
+export function createServices(options: ServicesOptions): Handlers {
+  const { engine, results, catalog, dataDir, appVersion } = options
+  const exportDestination = options.exportDestination ?? exportsFolderDestination(dataDir)
+  const policy = options.policy ?? EMPTY_POLICY
+  const sources = options.sources ?? new SourceProfiles(catalog, policy.source, options.secrets)
+  const settingValues = (): Responses['settings:get'] => {
+    const defaults = defaultSettings()
+    const stored = Object.fromEntries(Object.entries(catalog.allSettings()).filter(([key, value]) => isSettingKey(key) && typeof value === 'number'))
+    const values: Record<string, number> = resolveSettings({ policy: policy.settings, stored })
+    return {
+      values,
+      defaults,
+      managed: { ...policy.settings } as Record<string, { value: number; locked: boolean }>,
+      updates: policy.updates ? { enabled: policy.updates.value, locked: policy.updates.locked } : null,
+      policy_warnings: [...(options.policyWarnings ?? [])],
+    }
+  }
+  const assertUnlocked = (key: string): void => {
+    if (isSettingKey(key) && policy.settings[key]?.locked) {
+      throw new AppError('policy/locked', `${key} is set to ${policy.settings[key].value} by the machine policy and cannot be changed here. Ask IT.`, { field: 'key', key })
+    }
+  }
+  return {
+    // Jobs
+    'jobs:enqueue': ({ request, source_id: sourceId, force }) => {
+      const { spec, description } = sources.specOf(sourceId, 'source_id')
+      const result = engine.enqueue(request, {
+        source: spec,
+        sourceDescription: description,
+        ...(force ? { force } : {}),
+      })
+      return { job_id: result.jobId, cached: result.cached, as_of: result.asOf ?? null }
+    },
+    'jobs:list': (query) =>
+      engine
+        .list({
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.profile ? { profile: query.profile } : {}),
+          ...(query.text !== undefined ? { text: query.text } : {}),
+          ...(query.limit !== undefined ? { limit: query.limit } : {}),
+          ...(query.offset !== undefined ? { offset: query.offset } : {}),
+        })
+        .map(jobViewOf),
+    'jobs:status': ({ job_id: jobId }) => jobViewOf(engine.status(jobId)),
+    'jobs:cancel': ({ job_id: jobId }) => jobViewOf(engine.cancel(jobId)),
+    'jobs:pin': ({ job_id: jobId, pinned }) => jobViewOf(engine.pin(jobId, pinned)),
+    'jobs:remove': ({ job_id: jobId }) => {
+      engine.remove(jobId)
+      return { removed: true }
+    },
+    'jobs:rerun': ({ job_id: jobId }) => {
+      const secretEnv = sources.secretEnvOf(engine.status(jobId).source_id)
+      return { job_id: engine.rerun(jobId, secretEnv ? { secretEnv } : {}).jobId }
+    },
+    'jobs:export': async ({ job_id: jobId, format, table }, context) => {
+      if (format === 'csv' && table === undefined) throw invalidInput('table', 'a CSV export holds one table; choose which')
+      // The job and its table are checked before anyone is asked where to put the file.
+      const reader = results.reader(jobId)
+      exportTablesOf(reader, format, table)
+      const target = await exportDestination.choose({ jobId, table: table ?? null, format, clientId: context.clientId })
+      if (!target) return { cancelled: true, delivery: 'saved', files: [] }
+      const files = await exportResult(reader, { format, path: target.path, ...(table ? { table } : {}), dataDir })
+      return {
+        cancelled: false,
+        delivery: target.delivery,
+        files: files.map((f) => ({
+          path: f.path,
+          name: basename(f.path),
+          ...(f.rows !== undefined ? { rows: f.rows } : f.sheets ? { rows: f.sheets.reduce((n, sheet) => n + sheet.rows, 0) } : {}),
+          ...(f.bytes !== undefined ? { bytes: f.bytes } : {}),
+        })),
+      }
+    },
+    'jobs:import': async ({ path }) => jobViewOf((await engine.importResult(path)).row),
+    // Results
+    'results:page': ({ job_id: jobId, domain, ...page }) => results.page(jobId, domain, page),
+    'results:lineage': ({ job_id: jobId }) => results.lineage(jobId),
+    'results:aggregation': ({ job_id: jobId }) => results.aggregation(jobId),
+    'results:detail': ({ job_id: jobId, table, ...page }) => results.detail(jobId, table, page),
+    'results:summary': ({ job_id: jobId }) => results.summary(jobId),
+    // Sources
+    'sources:list': () => sources.list(),
+    'sources:add': (input) => sources.add(input),
+    'sources:test': async (input) => {
+      let spec: SourceSpec
+      if (input.id !== undefined) spec = sources.specOf(input.id).spec
+      else if (input.kind === 'postgres' || input.kind === 'oracle') {
+        if (input.url === undefined) throw invalidInput('url', `give the ${input.kind}:// URL of the source`)
+        spec = parseSourceSpec(input.url, 'url')
+        if (spec.kind !== input.kind) throw invalidInput('url', `is not a ${input.kind}:// URL`)
+      } else {
+        if (input.path === undefined) throw invalidInput('path', 'give the id of a saved source, or kind and path of a new one')
+        // As `sources:add`: a relative path would be resolved against wherever main happens to run.
+        if (!isAbsolute(input.path)) throw invalidInput('path', 'must be an absolute path to a SQLite file')
+        spec = parseSourceSpec(`sqlite:${input.path}`, 'path')
+      }
+      // Opening includes the schema check: a missing table or column is named here.
+      const { source, schema } = await openSource(spec)
+      await source.close()
+      return { ok: true, description: source.description, warnings: schema.warnings }
+    },
+    'sources:set-password': ({ id, password }) => sources.setPassword(id, password),
+    'sources:remove': ({ id }) => {
+      sources.remove(id)
+      return { removed: true }
+    },
+    // Settings
+    'settings:get': () => settingValues(),
+    'settings:set': ({ key, value }) => {
+      if (!isSettingKey(key)) throw invalidInput('key', `unknown setting ${JSON.stringify(key)}`)
+      assertUnlocked(key)
+      if (value === null) {
+        catalog.deleteSetting(key)
+        return { key, value: policy.settings[key]?.value ?? defaultSettings()[key] }
+      }
+      const parsed = parseSetting(key, value, 'value')
+      catalog.setSetting(key, parsed)
+      return { key, value: parsed }
+    },
+    // App
+    'app:version': () => ({ version: appVersion }),
+    'app:data-dir': () => {
+      if (!dataDir) throw new AppError('internal/unexpected', 'The data folder is not known.')
+      return { path: dataDir }
+    },
+  }
+}
