@@ -142,13 +142,24 @@ describe('JobsPanel', () => {
     expect(card.get('[data-testid="job-status"]').text()).toBe('Cancelling…')
     expect(card.get('[data-testid="cancel"]').attributes('disabled')).toBeDefined()
     const log = card.get('[data-testid="job-log"]')
-    expect(log.get('summary').text()).toBe('Trace log: 1 warning(s), 1 error(s)')
+    expect(log.get('summary').text()).toBe('Trace log: 1 warning, 1 error')
     expect(log.findAll('li').map((li) => li.text())).toEqual([
       'Warning DW_MES_RESOURCE.RESOURCEFAMILYNAME missing: machine families are not shown.',
       'Error closing the source: connection reset',
     ])
     // A job with nothing but notes shows no log.
     expect(m.wrapper.find('[data-job-id="trace-evt-0000000000a5"] [data-testid="job-log"]').exists()).toBe(false)
+  })
+
+  it('counts a finished job\'s rows as stored, not as its last progress report said', async () => {
+    await setup()
+    const progress = { stage: 'events' as const, completed_stages: ['seed' as const, 'lineage' as const], rows_so_far: 88 }
+    api.emit('jobs:did-change-status', { job: jobView({ job_id: 'trace-evt-0000000000a5', status: 'finished', rows_total: 102, progress, created_at: now - 4000 }) })
+    await settle()
+    expect(m.wrapper.get('[data-job-id="trace-evt-0000000000a5"] [data-testid="rows"]').text()).toBe('102')
+    api.emit('jobs:did-change-status', { job: jobView({ job_id: 'trace-evt-0000000000a1', status: 'running', rows_total: 0, progress, completed_at: null, expires_at: null, created_at: now - 1000, started_at: now - 90_000 }) })
+    await settle()
+    expect(m.wrapper.get('[data-job-id="trace-evt-0000000000a1"] [data-testid="rows"]').text()).toBe('88')
   })
 
   it('asks before deleting, and keeps the job when the answer is no', async () => {
