@@ -11,7 +11,7 @@ import { ENGINE_LOCK_FILE, JobEngine, NodeWorkerHost, traceWorkerEntry } from '.
 import type { ManagedPolicy } from '../../shared/policy.js'
 import { loadMachinePolicy, type LoadedPolicy } from '../policy/index.js'
 import { ResultService } from '../results/index.js'
-import { catalogPathOf, openCatalog, resultsDirOf, type Catalog } from '../store/index.js'
+import { catalogPathOf, openCatalog, resultsDirOf, type Catalog, type JobRow } from '../store/index.js'
 import { APP_VERSION } from './app-version.js'
 import { dataDirOf, type Flags } from './flags.js'
 import type { CliIo } from './io.js'
@@ -95,6 +95,25 @@ export async function withJobStore<T>(flags: Flags, io: Pick<CliIo, 'stderr'>, f
     await opened.engine.shutdown(ENGINE_SHUTDOWN_MS)
     opened.catalog.close()
   }
+}
+
+/**
+ * A command that changes one job no other process is running (`cancel`, `rm`): opens the data
+ * folder as {@link withJobStore} does and hands `fn` the job's row; a job running elsewhere is
+ * refused, saying to `what` there.
+ */
+export function withJobNotRunningElsewhere<T>(
+  flags: Flags,
+  io: Pick<CliIo, 'stderr'>,
+  jobId: string,
+  what: string,
+  fn: (store: JobStore, row: JobRow) => Promise<T> | T,
+): Promise<T> {
+  return withJobStore(flags, io, (store) => {
+    const row = store.engine.status(jobId)
+    if (row.status === 'running') throw runningElsewhere(jobId, what)
+    return fn(store, row)
+  })
 }
 
 /** A job running in another process: its worker is not ours to stop. */

@@ -212,7 +212,12 @@ export class JobEngine {
       this.sweeper.start()
       return { requeued: [], interrupted: [], removedPartials: [] }
     }
-    const { requeued, interrupted } = this.catalog.markStaleOnStart({ ttlMs: this.ttlMs(), now: this.now() })
+    const { requeued, interrupted } = this.catalog.markStaleOnStart({
+      ttlMs: this.ttlMs(),
+      now: this.now(),
+      // This process has run nothing yet; another live process still runs its own jobs.
+      stillRunning: (pid) => pid !== process.pid && processAlive(pid),
+    })
     for (const jobId of interrupted) this.emitStatus(jobId)
     const removedPartials = removeOrphanPartials(this.options.resultsDir)
     this.sweeper.start()

@@ -475,25 +475,31 @@ ORDER BY completed_at DESC, rowid DESC LIMIT 1`,
   /**
    * Start-up recovery, in one transaction: jobs found `queued` stay queued and are returned to be
    * queued again; jobs found `running` lost their worker with the previous process, so they end
-   * `interrupted` (`job/interrupted`, completed now, expiring after `ttlMs` like any other end).
+   * `interrupted` (`job/interrupted`, completed now, expiring after `ttlMs` like any other end) —
+   * unless `stillRunning` says the process its row names still runs it.
    */
-  markStaleOnStart(options: { ttlMs: number; now?: number }): { requeued: string[]; interrupted: string[] } {
+  markStaleOnStart(options: { ttlMs: number; now?: number; stillRunning?: (runnerPid: number) => boolean }): { requeued: string[]; interrupted: string[] } {
     const ttl = assertTtl(options.ttlMs, 'ttlMs')
     const now = options.now ?? this.now()
     return this.write('', () => {
-      const ids = (status: JobStatus): string[] =>
-        (this.statement('SELECT job_id FROM jobs WHERE status = ? ORDER BY created_at, rowid').all(status) as { job_id: string }[]).map(
-          (r) => r.job_id,
-        )
-      const requeued = ids('queued')
-      const interrupted = ids('running')
-      this.statement(
+      const requeued = (this.statement(`SELECT job_id FROM jobs WHERE status = 'queued' ORDER BY created_at, rowid`).all() as { job_id: string }[]).map(
+        (r) => r.job_id,
+      )
+      const running = this.statement(`SELECT job_id, runner_pid FROM jobs WHERE status = 'running' ORDER BY created_at, rowid`).all() as {
+        job_id: string
+        runner_pid: number | null
+      }[]
+      // A job another live process is running (a `mes-trace run` beside the app) is left to it.
+      const interrupted = running.filter((r) => r.runner_pid === null || !options.stillRunning?.(r.runner_pid)).map((r) => r.job_id)
+      const mark = this.statement(
         `UPDATE jobs SET status = 'interrupted', error_code = 'job/interrupted', error_message = ?, completed_at = ?, ttl_ms = ?
-WHERE status = 'running'`,
-      ).run(INTERRUPTED_MESSAGE, now, ttl)
+WHERE job_id = ? AND status = 'running'`,
+      )
+      for (const jobId of interrupted) mark.run(INTERRUPTED_MESSAGE, now, ttl, jobId)
       return { requeued, interrupted }
     })
   }
+
 
   /**
    * Up to `limit` jobs whose expiry is at or before `now`, soonest first. Pinned jobs and jobs

@@ -2,7 +2,7 @@
  * `mes-trace cancel JOB_ID`: cancels a queued job; a job that already ended is left as it is. A
  * job running in another process has its worker there, so it is not cancelled from here.
  */
-import { runningElsewhere, withJobStore } from '../cli-engine.js'
+import { withJobNotRunningElsewhere } from '../cli-engine.js'
 import type { Command } from '../command.js'
 import { JOB_FLAGS, jobIdArg } from '../flags.js'
 import { printJson, printLine } from '../io.js'
@@ -15,9 +15,7 @@ export const cancelCommand: Command = {
   usage: [],
   async run({ flags, positionals }, io) {
     const jobId = jobIdArg(positionals)
-    return withJobStore(flags, io, ({ engine }) => {
-      const before = engine.status(jobId)
-      if (before.status === 'running') throw runningElsewhere(jobId, 'cancel it')
+    return withJobNotRunningElsewhere(flags, io, jobId, 'cancel it', ({ engine }, before) => {
       const wasQueued = before.status === 'queued'
       const row = wasQueued ? engine.cancel(jobId) : before
       const message = wasQueued ? `Cancelled job ${jobId} (it was still queued).` : `Job ${jobId} already ended (${row.status}); nothing to cancel.`

@@ -1,5 +1,5 @@
 /** `mes-trace rm JOB_ID`: deletes a job's row and its result file (never a job running in another process). */
-import { runningElsewhere, withJobStore } from '../cli-engine.js'
+import { withJobNotRunningElsewhere } from '../cli-engine.js'
 import type { Command } from '../command.js'
 import { JOB_FLAGS, jobIdArg } from '../flags.js'
 import { printJson, printLine } from '../io.js'
@@ -12,9 +12,7 @@ export const rmCommand: Command = {
   usage: [],
   async run({ flags, positionals }, io) {
     const jobId = jobIdArg(positionals)
-    return withJobStore(flags, io, ({ engine }) => {
-      const row = engine.status(jobId)
-      if (row.status === 'running') throw runningElsewhere(jobId, 'cancel it')
+    return withJobNotRunningElsewhere(flags, io, jobId, 'cancel it', ({ engine }, row) => {
       engine.remove(jobId)
       const file = row.result_path && row.status === 'finished' ? row.result_path : null
       if (flags.json) printJson(io, { job_id: jobId, removed: true, result_file: file })

@@ -12,7 +12,7 @@ import { ResultService } from '../../../main/results/index.js'
 import { openCatalog, type Catalog } from '../../../main/store/index.js'
 import { isAppError } from '../../../shared/errors.js'
 import type { EngineSettings } from '../../../shared/settings.js'
-import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
+import { createFixtureSource, SPLIT_LOT_ROWS, type FixtureSource } from '../../fixtures/source-fixture.js'
 import { fixtureEntry, testEngine, type FixtureName, until } from './worker-kit.js'
 
 const root = join(import.meta.dirname, '..', '..', '..')
@@ -43,14 +43,7 @@ describe('JobEngine', () => {
     now = Date.now()
     engines = []
     fx = await createFixtureSource({
-      DW_MES_CONTAINER: [
-        { CONTAINERID: 'p1', CONTAINERNAME: 'GA26010001-A01', MFGORDERNAME: 'GA26010001', OBJECTTYPE: 'LOT' },
-        { CONTAINERID: 'k1', CONTAINERNAME: 'GA26010001-A01-001', MFGORDERNAME: 'GA26010001', OBJECTTYPE: 'LOT', SPLITFROMID: 'p1' },
-      ],
-      DW_MES_LOTWIPHISTORY: [
-        { CONTAINERID: 'p1', WORKCENTERNAME: '成型', EQUIPMENTID: 'e1', EQUIPMENTNAME: 'GMOA-0001', TRACKINTIMESTAMP: '2026-01-02 08:00:00', TRACKINQTY: 1000 },
-        { CONTAINERID: 'k1', WORKCENTERNAME: 'TMTT', EQUIPMENTID: 'e2', EQUIPMENTNAME: 'GTMA-0001', TRACKINTIMESTAMP: '2026-01-03 08:00:00', TRACKINQTY: 500 },
-      ],
+      ...SPLIT_LOT_ROWS,
       DW_MES_LOTREJECTHISTORY: [{ CONTAINERID: 'k1', WORKCENTERNAME: 'TMTT', LOSSREASONNAME: '001_CRACK', REJECTQTY: 5, TXNDATE: '2026-01-03 09:00:00' }],
     })
   })

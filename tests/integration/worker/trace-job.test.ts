@@ -14,7 +14,7 @@ import { openResultFile } from '../../../main/store/index.js'
 import { runTraceJob, type TraceStartMessage } from '../../../main/worker/index.js'
 import { normalizeTraceRequest } from '../../../shared/trace-request.js'
 import type { WorkerToMainMessage } from '../../../shared/worker-protocol.js'
-import { writeFixtureFile } from '../../fixtures/source-fixture.js'
+import { SPLIT_LOT_ROWS, writeFixtureFile } from '../../fixtures/source-fixture.js'
 import { SpawnTracker, collectUntilExit } from '../engine/worker-kit.js'
 
 const JOB = 'trace-evt-0123456789ab'
@@ -30,14 +30,7 @@ describe('the trace job', () => {
     dir = await mkdtemp(join(tmpdir(), 'mes-trace-trace-job-'))
     sourcePath = join(dir, 'source.sqlite')
     writeFixtureFile(sourcePath, {
-      DW_MES_CONTAINER: [
-        { CONTAINERID: 'p1', CONTAINERNAME: 'GA26010001-A01', MFGORDERNAME: 'GA26010001', OBJECTTYPE: 'LOT' },
-        { CONTAINERID: 'k1', CONTAINERNAME: 'GA26010001-A01-001', MFGORDERNAME: 'GA26010001', OBJECTTYPE: 'LOT', SPLITFROMID: 'p1' },
-      ],
-      DW_MES_LOTWIPHISTORY: [
-        { CONTAINERID: 'p1', WORKCENTERNAME: '成型', EQUIPMENTID: 'e1', EQUIPMENTNAME: 'GMOA-0001', TRACKINTIMESTAMP: '2026-01-02 08:00:00', TRACKINQTY: 1000 },
-        { CONTAINERID: 'k1', WORKCENTERNAME: 'TMTT', EQUIPMENTID: 'e2', EQUIPMENTNAME: 'GTMA-0001', TRACKINTIMESTAMP: '2026-01-03 08:00:00', TRACKINQTY: 500 },
-      ],
+      ...SPLIT_LOT_ROWS,
     })
     // An optional table present but short of a column: usable, with a warning.
     const db = new Database(sourcePath)

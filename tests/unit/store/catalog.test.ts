@@ -298,6 +298,19 @@ describe('Catalog', () => {
       expect(catalog.getJob(jobId(4))).toEqual(finished)
       expect(catalog.markStaleOnStart({ ttlMs: DAY })).toEqual({ requeued: [jobId(1), jobId(3)], interrupted: [] })
     })
+
+    it('leaves a running job whose process still runs it, and ends one whose process is gone', () => {
+      catalog.insertJob(newJob(1))
+      catalog.updateJob(jobId(1), { status: 'running', started_at: clock.now(), runner_pid: 4242 })
+      catalog.insertJob(newJob(2))
+      catalog.updateJob(jobId(2), { status: 'running', started_at: clock.now(), runner_pid: 4343 })
+      const asked: number[] = []
+      const report = catalog.markStaleOnStart({ ttlMs: DAY, stillRunning: (pid) => (asked.push(pid), pid === 4242) })
+      expect(report).toEqual({ requeued: [], interrupted: [jobId(2)] })
+      expect(asked.sort()).toEqual([4242, 4343])
+      expect(catalog.getJob(jobId(1))?.status).toBe('running')
+      expect(catalog.getJob(jobId(2))?.status).toBe('interrupted')
+    })
   })
 
   it('deletes a job', () => {
