@@ -9,7 +9,7 @@ import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, EdgeType, LineageResult, QualityMeta, TraceProgress } from '../../shared/trace.js'
 import type { JobEngine } from '../engine/index.js'
 import type { ResultService } from '../results/index.js'
-import type { JobRow } from '../store/index.js'
+import type { JobRow, JobStatus } from '../store/index.js'
 import { printWarning, type CliIo } from './io.js'
 import { formatAggregation } from './msd-format.js'
 import { domainCounts, lineageCounts, readFinishedResult, type DomainCounts, type FinishedResult, type LineageCounts } from './result-summary.js'
@@ -129,15 +129,12 @@ export function runExitCode(json: RunJson): number {
 
 /** Resolves once `jobId` reaches a terminal status. */
 export function whenJobEnds(engine: JobEngine, jobId: string): Promise<void> {
+  const ended = (status: JobStatus): boolean => status !== 'queued' && status !== 'running'
   return new Promise((resolve) => {
-    const ended = (): boolean => {
-      const status = engine.status(jobId).status
-      return status !== 'queued' && status !== 'running'
-    }
-    if (ended()) return resolve()
-    // The catalog says whether it ended; the event only says that something changed.
-    const stop = engine.onDidChangeStatus(() => {
-      if (ended()) {
+    if (ended(engine.status(jobId).status)) return resolve()
+    // Each event carries the job's whole view: nothing to read back from the catalog.
+    const stop = engine.onDidChangeStatus(({ job }) => {
+      if (job.job_id === jobId && ended(job.status)) {
         stop()
         resolve()
       }

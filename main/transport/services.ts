@@ -82,7 +82,7 @@ export function createServices(options: ServicesOptions): Handlers {
           ...(query.offset !== undefined ? { offset: query.offset } : {}),
         })
         .map(jobViewOf),
-    'jobs:status': ({ job_id: jobId }) => jobViewOf(engine.status(jobId)),
+    'jobs:status': ({ job_id: jobId }) => engine.view(jobId),
     'jobs:cancel': ({ job_id: jobId }) => jobViewOf(engine.cancel(jobId)),
     'jobs:pin': ({ job_id: jobId, pinned }) => jobViewOf(engine.pin(jobId, pinned)),
     'jobs:remove': ({ job_id: jobId }) => {
