@@ -28,6 +28,27 @@ export const MSD_MIN_SUSPECT_LOTS = 3
 /** Suspects kept in the aggregation itself; the result file holds the full list. */
 export const MSD_SUSPECTS_IN_AGGREGATION = 100
 
+/**
+ * Ranked suspects of each factor type the aggregation keeps besides the overall top
+ * {@link MSD_SUSPECTS_IN_AGGREGATION}, so each factor chart can show its own top ten.
+ */
+export const MSD_SUSPECTS_PER_TYPE_IN_AGGREGATION = 20
+
+/**
+ * Default false-discovery rate: a ranked suspect whose Benjamini–Hochberg q-value is at most this
+ * is *significant* (setting `MSD_SUSPECT_FDR_PERCENT`).
+ */
+export const MSD_SUSPECT_FDR = 0.05
+
+/**
+ * A significant suspect whose one-sided conditional p-value, given another significant suspect,
+ * is above this has no elevation of its own once that one is accounted for.
+ */
+export const MSD_EXPLAIN_ALPHA = 0.05
+
+/** Largest p-value of the change point for a factor to be given an onset. */
+export const MSD_ONSET_ALPHA = 0.05
+
 /** One lot's record at the detection station (domain.md §5.3, one row per lot). */
 export interface MsdDetectionLot {
   cid: string
@@ -156,6 +177,12 @@ export interface TrendItem {
   input_qty: number
   defect_qty: number
   defect_rate: number
+  /**
+   * Detection lots tracked in that day and, of those, lots with a (selected-reason) defect: the
+   * p-chart's sample. Null in a result written before they were recorded.
+   */
+  lot_count: number | null
+  defective_lot_count: number | null
 }
 
 /** A machine's attribution record (domain.md §5.6 `attribution_item`). */
@@ -176,6 +203,13 @@ export interface MachineAttribution {
 
 /** Kinds of factor a suspect can be. */
 export type SuspectFactor = 'machine' | 'material' | 'wafer_root'
+
+/** Names one suspect: its type, name and station (null for wafer roots). */
+export interface SuspectRef {
+  factor_type: SuspectFactor
+  name: string
+  station: string | null
+}
 
 /**
  * A factor's contrast: the lots that touched it against the lots of the same population that
@@ -221,6 +255,55 @@ export interface Suspect {
    * ranked; null for the others (inconclusive, no contrast, or not over-represented: lift ≤ 1).
    */
   rank: number | null
+  /**
+   * Benjamini–Hochberg adjusted p-value over every factor of the run that has a p-value (the
+   * false-discovery rate at which this factor would just be called); null when `p_value` is.
+   */
+  q_value: number | null
+  /** Ranked and `q_value` ≤ the run's false-discovery rate ({@link SuspectSummary.fdr}). */
+  significant: boolean
+  /**
+   * The significant suspect that accounts for this one's elevation: given it (a
+   * Cochran–Mantel–Haenszel test stratified by that factor's lots, after its onset when it has
+   * one), this factor's lots fare no worse than the rest, while the other stays elevated given
+   * this one. Null for an independent suspect and for suspects that are not significant.
+   */
+  explained_by: SuspectRef | null
+  /**
+   * For a significant suspect sharing lots with other significant ones: its one-sided CMH p-value
+   * given the one that explains it (or given several at once, when it took several), or
+   * (independent) the largest over the others it shares lots with and does not itself explain.
+   * Null when there is no such other, or when it is not significant.
+   */
+  conditional_p_value: number | null
+  /**
+   * Machines and material lots that are significant: the first day (`YYYY-MM-DD`, plant local) of
+   * a rise in the defective-lot rate of its lots, in the order they passed the factor (track-in
+   * at the machine, consumption of the material). Null when there is no significant rise (a factor
+   * that was always bad has none) and for other factors.
+   */
+  onset: string | null
+  /** Permutation p-value of that change point; null when none was tested. */
+  onset_p_value: number | null
+  /** Defective-lot rate of the factor's lots before and from the onset, percent, 4 decimals. */
+  rate_before_onset: number | null
+  rate_after_onset: number | null
+}
+
+/** One day of a suspect's time view: its lots and the rest of its population, by when they passed. */
+export interface SuspectTimelineDay {
+  /** `YYYY-MM-DD`, plant local: the day the lots passed the factor's station (or consumed the part). */
+  date: string
+  lots: number
+  defective_lots: number
+  /** Lots of the population that passed that day without the factor. */
+  rest_lots: number
+  rest_defective_lots: number
+}
+
+/** The time view of a ranked machine or material suspect. */
+export interface SuspectTimeline extends SuspectRef {
+  days: SuspectTimelineDay[]
 }
 
 /** How many factors were tested, and how they came out. */
@@ -236,6 +319,13 @@ export interface SuspectSummary {
   no_contrast: number
   /** Rows of the full list in the result file. */
   total: number
+  /** Ranked suspects with q ≤ `fdr`. */
+  significant: number
+  /** Of those, not explained by another. */
+  independent: number
+  explained: number
+  /** The false-discovery rate the run used; null in a result written before q-values were computed. */
+  fdr: number | null
 }
 
 /** Backward KPI (domain.md §5.6 step 7). */
@@ -312,9 +402,15 @@ export interface BackwardAggregation extends AggregationBase {
   }
   /** Every machine attribution record, by defect rate descending. */
   attribution: MachineAttribution[]
-  /** The strongest suspects (ranked first), at most {@link MSD_SUSPECTS_IN_AGGREGATION}. */
+  /**
+   * The strongest suspects in list order (independent significant ones first): the top
+   * {@link MSD_SUSPECTS_IN_AGGREGATION}, plus the top {@link MSD_SUSPECTS_PER_TYPE_IN_AGGREGATION}
+   * ranked ones of each factor type.
+   */
   suspects: Suspect[]
   suspect_summary: SuspectSummary
+  /** Time views of the ranked machine and material suspects among `suspects`. */
+  suspect_timelines: SuspectTimeline[]
 }
 
 export interface ForwardAggregation extends AggregationBase {
@@ -378,8 +474,8 @@ export function detailColumnsOf(direction: 'backward' | 'forward'): readonly Det
   return direction === 'forward' ? FORWARD_DETAIL_COLUMNS : BACKWARD_DETAIL_COLUMNS
 }
 
-/** Columns of the suspect list as stored and exported. */
-export const SUSPECT_COLUMNS: readonly DetailColumn[] = [
+/** Columns of the suspect list in result files of format version 1. */
+export const SUSPECT_COLUMNS_V1: readonly DetailColumn[] = [
   { key: 'rank', header: 'RANK', numeric: true },
   { key: 'factor_type', header: 'FACTOR', numeric: false },
   { key: 'name', header: 'NAME', numeric: false },
@@ -397,3 +493,41 @@ export const SUSPECT_COLUMNS: readonly DetailColumn[] = [
   { key: 'inconclusive', header: 'INCONCLUSIVE', numeric: false },
   { key: 'no_contrast', header: 'NO_CONTRAST', numeric: false },
 ]
+
+/**
+ * Columns of the suspect list as stored and exported: the first version's, then the significance,
+ * explain-away and onset columns. `explained_by` is stored as its three parts.
+ */
+export const SUSPECT_COLUMNS: readonly DetailColumn[] = [
+  ...SUSPECT_COLUMNS_V1,
+  { key: 'q_value', header: 'Q_VALUE', numeric: true },
+  { key: 'significant', header: 'SIGNIFICANT', numeric: false },
+  { key: 'explained_by_type', header: 'EXPLAINED_BY_FACTOR', numeric: false },
+  { key: 'explained_by_name', header: 'EXPLAINED_BY_NAME', numeric: false },
+  { key: 'explained_by_station', header: 'EXPLAINED_BY_STATION', numeric: false },
+  { key: 'conditional_p_value', header: 'CONDITIONAL_P_VALUE', numeric: true },
+  { key: 'onset', header: 'ONSET', numeric: false },
+  { key: 'onset_p_value', header: 'ONSET_P_VALUE', numeric: true },
+  { key: 'rate_before_onset', header: 'DEFECTIVE_LOT_RATE_BEFORE_ONSET(%)', numeric: true },
+  { key: 'rate_after_onset', header: 'DEFECTIVE_LOT_RATE_AFTER_ONSET(%)', numeric: true },
+]
+
+/** A suspect as a row of the stored list: booleans as `yes`/`no`, `explained_by` in its parts. */
+export function suspectRow(s: Suspect): Record<string, string | number | null> {
+  return {
+    ...Object.fromEntries(SUSPECT_COLUMNS_V1.map((c) => {
+      const value = s[c.key as keyof Suspect] as string | number | boolean | null
+      return [c.key, typeof value === 'boolean' ? (value ? 'yes' : 'no') : value]
+    })),
+    q_value: s.q_value,
+    significant: s.significant ? 'yes' : 'no',
+    explained_by_type: s.explained_by?.factor_type ?? null,
+    explained_by_name: s.explained_by?.name ?? null,
+    explained_by_station: s.explained_by?.station ?? null,
+    conditional_p_value: s.conditional_p_value,
+    onset: s.onset,
+    onset_p_value: s.onset_p_value,
+    rate_before_onset: s.rate_before_onset,
+    rate_after_onset: s.rate_after_onset,
+  }
+}

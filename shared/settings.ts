@@ -26,6 +26,7 @@ export const SETTING_KEYS = [
   'LINEAGE_MAX_DEPTH',
   'LINEAGE_MAX_NODES',
   'TRACE_RESULT_MAX_MB',
+  'MSD_SUSPECT_FDR_PERCENT',
 ] as const
 export type SettingKey = (typeof SETTING_KEYS)[number]
 
@@ -70,6 +71,10 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
   TRACE_RESULT_MAX_MB: {
     key: 'TRACE_RESULT_MAX_MB', min: 0, max: 10_000_000, defaultValue: 0, unit: 'MB',
     description: 'largest result file of one trace (0 = only the disk limits it); past it the trace fails with storage/full',
+  },
+  MSD_SUSPECT_FDR_PERCENT: {
+    key: 'MSD_SUSPECT_FDR_PERCENT', min: 1, max: 50, defaultValue: 5, unit: '%',
+    description: 'false-discovery rate of the suspect list: a ranked suspect whose Benjamini-Hochberg q-value is at most this is significant',
   },
 }
 

@@ -388,3 +388,182 @@ export function cochranMantelHaenszel(strata: readonly TwoByTwo[], options: { co
     informativeStrata: informative,
   }
 }
+
+// ─── Change point of a proportion ───────────────────────────────────────────────────────────────
+
+/** A group of ordered trials (e.g. a day of lots): `n` trials, `x` of them failures. */
+export interface CountGroup {
+  n: number
+  x: number
+}
+
+/** Options of {@link proportionChangePoint}. */
+export interface ChangePointOptions {
+  /** Fewest trials on each side of the change. @default 3 */
+  minSize?: number
+  /** Random relabellings of the permutation test. @default 999 */
+  permutations?: number
+  /** Seed of the permutation test's generator (the result is a function of the data and the seed). @default 1 */
+  seed?: number
+  /**
+   * Stop relabelling once this many were at least as extreme (Besag & Clifford's sequential
+   * test: a change that is not there costs ~this many relabellings ÷ p, not all of them).
+   * @default 20
+   */
+  stopAfterExtreme?: number
+}
+
+/** Where the failure proportion of an ordered sequence changes most, and how surprising that is. */
+export interface ChangePointResult {
+  /** Index of the first group after the change; null when no split qualifies. */
+  index: number | null
+  /**
+   * Log-likelihood ratio of two proportions (before, after) against one: half the G statistic of
+   * the before/after × failed/passed table. 0 when no split qualifies.
+   */
+  statistic: number
+  before: CountGroup
+  after: CountGroup
+  /**
+   * Permutation p-value of the maximal statistic (the failures relabelled at random over the
+   * trials, group sizes kept): (1 + relabellings at least as extreme) ÷ (1 + relabellings), or
+   * the sequential estimate of Besag & Clifford (1991), extreme ÷ relabellings, once
+   * `stopAfterExtreme` were. Null when no split qualifies.
+   */
+  pValue: number | null
+}
+
+/** `x ln(x/n) + (n−x) ln(1−x/n)`, the binomial log-likelihood at its maximum (0 ln 0 = 0). */
+function binomialLogLikelihood(x: number, n: number): number {
+  if (n === 0 || x === 0 || x === n) return 0
+  return x * Math.log(x / n) + (n - x) * Math.log((n - x) / n)
+}
+
+/** The best increasing split of a cumulative sequence: its index and log-likelihood ratio. */
+function bestIncrease(groups: readonly CountGroup[], xs: ArrayLike<number>, totalN: number, totalX: number, minSize: number): { index: number; statistic: number } {
+  const whole = binomialLogLikelihood(totalX, totalN)
+  let best = { index: -1, statistic: 0 }
+  let n1 = 0
+  let x1 = 0
+  for (let k = 1; k < groups.length; k++) {
+    n1 += groups[k - 1]!.n
+    x1 += xs[k - 1]!
+    const n2 = totalN - n1
+    if (n1 < minSize) continue
+    if (n2 < minSize) break
+    const x2 = totalX - x1
+    // Only a rise counts: x2/n2 > x1/n1.
+    if (x2 * n1 <= x1 * n2) continue
+    const statistic = binomialLogLikelihood(x1, n1) + binomialLogLikelihood(x2, n2) - whole
+    if (statistic > best.statistic + 1e-12) best = { index: k, statistic }
+  }
+  return best
+}
+
+/** mulberry32: a small, fast 32-bit generator; enough for relabelling trials. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * The single change point at which the failure proportion of an ordered sequence of groups rises
+ * most (maximum likelihood over the boundaries between groups, each side at least `minSize`
+ * trials), with a permutation p-value for the maximum over all boundaries, so testing every
+ * boundary is paid for. Exact in distribution given the failures' count: each relabelling picks
+ * which trials failed uniformly at random.
+ */
+export function proportionChangePoint(groups: readonly CountGroup[], options: ChangePointOptions = {}): ChangePointResult {
+  const minSize = options.minSize ?? 3
+  const permutations = options.permutations ?? 999
+  const stopAfter = options.stopAfterExtreme ?? 20
+  let totalN = 0
+  let totalX = 0
+  groups.forEach((g, i) => {
+    checkCount(g.n, `groups[${i}].n`)
+    checkCount(g.x, `groups[${i}].x`)
+    if (g.x > g.n) throw invalidInput(`groups[${i}].x`, 'must not exceed n')
+    totalN += g.n
+    totalX += g.x
+  })
+  const observed = bestIncrease(groups, groups.map((g) => g.x), totalN, totalX, minSize)
+  if (observed.index < 0) return { index: null, statistic: 0, before: { n: 0, x: 0 }, after: { n: 0, x: 0 }, pValue: null }
+  const before = groups.slice(0, observed.index).reduce((s, g) => ({ n: s.n + g.n, x: s.x + g.x }), { n: 0, x: 0 })
+  const after = { n: totalN - before.n, x: totalX - before.x }
+
+  // Relabel: a random subset of the trials fails (partial Fisher–Yates over a persistent order,
+  // drawing the smaller of the failed and passed sets), counted per group.
+  const random = mulberry32(options.seed ?? 1)
+  const groupOf = new Int32Array(totalN)
+  let at = 0
+  groups.forEach((g, i) => groupOf.fill(i, at, (at += g.n)))
+  const order = new Int32Array(totalN).map((_, i) => i)
+  const drawFailed = totalX <= totalN - totalX
+  const draws = drawFailed ? totalX : totalN - totalX
+  const xs = new Float64Array(groups.length)
+  const threshold = observed.statistic - 1e-9 * Math.max(1, observed.statistic)
+  let extreme = 0
+  let done = 0
+  for (; done < permutations && extreme < stopAfter; done++) {
+    if (drawFailed) xs.fill(0)
+    else groups.forEach((g, i) => (xs[i] = g.n))
+    for (let i = 0; i < draws; i++) {
+      const j = i + Math.floor(random() * (totalN - i))
+      const picked = order[j]!
+      order[j] = order[i]!
+      order[i] = picked
+      xs[groupOf[picked]!]! += drawFailed ? 1 : -1
+    }
+    if (bestIncrease(groups, xs, totalN, totalX, minSize).statistic >= threshold) extreme++
+  }
+  const pValue = extreme >= stopAfter ? extreme / done : (1 + extreme) / (1 + done)
+  return { index: observed.index, statistic: observed.statistic, before, after, pValue }
+}
+
+// ─── p-chart ────────────────────────────────────────────────────────────────────────────────────
+
+/** One sample of a p-chart with its limits. */
+export interface PChartPoint {
+  n: number
+  x: number
+  /** x ÷ n. */
+  p: number
+  /** 3-sigma limits from this sample's size, clipped to [0, 1]. */
+  lcl: number
+  ucl: number
+  /** Outside the limits: above the upper, below the lower, or neither. */
+  signal: 'above' | 'below' | null
+}
+
+/**
+ * A p-chart (fraction nonconforming with variable sample size): centre line p̄ = Σx ÷ Σn, and for
+ * each sample p̄ ± 3·√(p̄(1−p̄)/nᵢ), clipped to [0, 1]. Samples with n = 0 are left out. Null when
+ * no sample has a trial.
+ */
+export function pChart(samples: readonly CountGroup[]): { center: number; points: PChartPoint[] } | null {
+  let n = 0
+  let x = 0
+  samples.forEach((s, i) => {
+    checkCount(s.n, `samples[${i}].n`)
+    checkCount(s.x, `samples[${i}].x`)
+    if (s.x > s.n) throw invalidInput(`samples[${i}].x`, 'must not exceed n')
+    n += s.n
+    x += s.x
+  })
+  if (n === 0) return null
+  const center = x / n
+  const points = samples.filter((s) => s.n > 0).map((s): PChartPoint => {
+    const sigma = Math.sqrt((center * (1 - center)) / s.n)
+    const lcl = Math.max(0, center - 3 * sigma)
+    const ucl = Math.min(1, center + 3 * sigma)
+    const p = s.x / s.n
+    return { n: s.n, x: s.x, p, lcl, ucl, signal: p > ucl ? 'above' : p < lcl ? 'below' : null }
+  })
+  return { center, points }
+}

@@ -14,6 +14,8 @@ export interface WorkerTraceLimits {
   maxRowsPerDomain: number
   /** Largest result file in bytes; 0 = no cap but the disk. */
   maxResultBytes: number
+  /** False-discovery rate of the MSD suspect list (a fraction, e.g. 0.05). */
+  suspectFdr: number
 }
 
 /** Main → worker. */

@@ -32,6 +32,11 @@ const LONG_HOLD_CHANCE = 0.1
  * (domain.md §11.3) and most lots stay within two split levels.
  */
 const SPLIT_CHANCES_BY_DEPTH: readonly (readonly [number, number])[] = [[0.42, 0.15], [0.12, 0.08], [0.04, 0.03]]
+/** Part name of the wire bonders' capillaries (a ride-along factor of the planted bad bonder). */
+export const CAPILLARY_PART = 'CAP-WB38'
+/** How long a capillary stays on a bonder. */
+const CAPILLARY_LIFE_SEC = 3 * DAY
+
 /** Latent-defect lots are split right after molding this often (the planted downstream effect). */
 const FORCED_SPLIT_CHANCE = 0.8
 /** A lot consuming material later than this after its release is running late (holds, queues). */
@@ -346,6 +351,7 @@ export class OrderRun {
     const qtyIn = lot.qty
     this.noteMachine(lot, machine, trackIn)
     this.bookMaterials(lot, step, trackIn, machine?.name ?? null)
+    this.bookCapillary(lot, step, machine, trackIn)
     const flaggedNow = step.workcenter.name === '成型' && !step.role && !lot.risk.moldDefect && this.rng.chance(this.ctx.planted.moldDefectChance)
     if (flaggedNow) lot.risk.moldDefect = true
     const events = step.workcenter.rejects ? this.rejectLines(lot, step, qtyIn, flaggedNow) : []
@@ -430,6 +436,25 @@ export class OrderRun {
         equipment, clock.format(txn),
       ])
     }
+  }
+
+  /**
+   * A wire bonder's bonding capillary: each bonder mounts a new capillary lot every
+   * {@link CAPILLARY_LIFE_SEC} (staggered by machine), and every lot it bonds books it. The
+   * capillaries have no effect of their own; those of the bad bonder in its bad period ride along
+   * with it (their lots fail more than the bonder's on average) — the case the explain-away has to
+   * get right. Uses no random numbers, so the rest of the plant is the same with or without them.
+   */
+  private bookCapillary(lot: Lot, step: RouteStep, machine: Machine | undefined, trackIn: number): void {
+    if (!machine || machine.role !== 'main' || step.workcenter.name !== '焊接_WB') return
+    const { clock, sink } = this.ctx
+    const offset = ((machine.index * 7919) % CAPILLARY_LIFE_SEC)
+    const mounted = Math.floor((trackIn - clock.startSec + offset) / CAPILLARY_LIFE_SEC) * CAPILLARY_LIFE_SEC - offset + clock.startSec
+    const txn = Math.min(clock.endSec - 1, trackIn + 90)
+    sink.material([
+      lot.cid, CAPILLARY_PART, `CAP${clock.yymmdd(Math.max(clock.startSec, mounted))}-${machine.name}`, 'Bonding capillary, ceramic', 1,
+      step.workcenter.name, step.spec, machine.name, clock.format(txn),
+    ])
   }
 
   /** The reject lines of a step: the station's baseline plus the planted problems' extra losses. */

@@ -15,6 +15,7 @@ import { basename, join, resolve } from 'node:path'
 import PQueue from 'p-queue'
 import { AppError, toErrorData, type AppErrorData } from '../../shared/errors.js'
 import { JOB_LOG_MAX_ENTRIES, JOB_LOG_MAX_MESSAGE_CHARS, type JobView } from '../../shared/jobs.js'
+import { MSD_SUSPECT_FDR } from '../../shared/msd.js'
 import type { EngineSettings } from '../../shared/settings.js'
 import type { SourceSpec } from '../../shared/source-spec.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
@@ -123,10 +124,13 @@ interface RunningJob {
 type Listener<T> = (event: T) => void
 
 /** Version of the MSD analysis's output; a cached MSD result of another version is not reused. */
-export const MSD_ANALYSIS_VERSION = 1
+export const MSD_ANALYSIS_VERSION = 2
 
-/** A stable hash of everything that makes two traces the same (domain.md §14 #1). */
-export function dedupKeyOf(request: NormalizedTraceRequest, source: SourceSpec): string {
+/**
+ * A stable hash of everything that makes two traces the same (domain.md §14 #1). `suspectFdr` is
+ * the MSD suspect list's false-discovery rate: a result made at another rate names other suspects.
+ */
+export function dedupKeyOf(request: NormalizedTraceRequest, source: SourceSpec, suspectFdr: number = MSD_SUSPECT_FDR): string {
   const canonical = JSON.stringify({
     profile: request.profile,
     direction: request.direction,
@@ -136,7 +140,7 @@ export function dedupKeyOf(request: NormalizedTraceRequest, source: SourceSpec):
     domains: [...request.domains].sort(),
     source,
     // A result made by an older analysis does not answer a request to today's.
-    ...(request.profile === 'mid_section_defect' ? { analysis: MSD_ANALYSIS_VERSION } : {}),
+    ...(request.profile === 'mid_section_defect' ? { analysis: MSD_ANALYSIS_VERSION, ...(suspectFdr !== MSD_SUSPECT_FDR ? { fdr: suspectFdr } : {}) } : {}),
   })
   return createHash('sha256').update(canonical).digest('hex')
 }
@@ -253,7 +257,7 @@ export class JobEngine {
     const request = normalizeTraceRequest(raw)
     // A source password stays in this process's memory for the job's worker; never in the catalog.
     const { spec: source, password } = withoutPassword(options.source)
-    const dedupKey = dedupKeyOf(request, source)
+    const dedupKey = dedupKeyOf(request, source, this.settings.MSD_SUSPECT_FDR_PERCENT / 100)
     if (!options.force) {
       const reusable = this.catalog.findReusable(dedupKey, this.now())
       if (reusable) return { jobId: reusable.job_id, cached: true, asOf: reusable.completed_at ?? undefined }
@@ -580,6 +584,7 @@ export class JobEngine {
                 maxNodes: this.settings.LINEAGE_MAX_NODES,
                 maxRowsPerDomain: this.settings.EVENT_FETCHER_MAX_TOTAL_ROWS,
                 maxResultBytes: this.settings.TRACE_RESULT_MAX_MB * 1024 * 1024,
+                suspectFdr: this.settings.MSD_SUSPECT_FDR_PERCENT / 100,
               },
             })
           })

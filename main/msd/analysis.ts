@@ -9,13 +9,17 @@ import {
   buildPareto,
   MSD_MIN_SUSPECT_LOTS,
   MSD_UNKNOWN,
+  MSD_SUSPECT_FDR,
   MSD_SUSPECTS_IN_AGGREGATION,
+  MSD_SUSPECTS_PER_TYPE_IN_AGGREGATION,
   SUSPECT_COLUMNS,
+  suspectRow,
   type BackwardAggregation,
   type ForwardAggregation,
   type MachineAttribution,
   type MsdAggregation,
   type Suspect,
+  type SuspectTimeline,
 } from '../../shared/msd.js'
 import { stationGroupByName } from '../../shared/stations.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
@@ -26,7 +30,8 @@ import { analyzeBackward, fillBackwardDetail } from './backward.js'
 import { fetchDetection, fetchResourceFamilies } from './detection.js'
 import { analyzeForward, fillForwardDetail } from './forward.js'
 import { createLotTable, dropTempTables, registerMsdFunctions } from './sql.js'
-import { rankSuspects } from './suspects.js'
+import { explainSuspects, suspectTimelines } from './cause.js'
+import { assignSignificance, orderSuspects, rankSuspects } from './suspects.js'
 
 /** Shown in container mode when none of the containers passed the detection station (domain.md §5.10). */
 export const CONTAINER_MODE_HINT = '所選容器在此偵測站無記錄'
@@ -44,6 +49,23 @@ export interface MsdAnalysisOptions {
   onProgress?: (message: string) => void
   /** @default MSD_MIN_SUSPECT_LOTS */
   minLots?: number
+  /** False-discovery rate of the suspect list. @default MSD_SUSPECT_FDR */
+  suspectFdr?: number
+}
+
+/**
+ * The suspects the aggregation keeps, in list order: the top {@link MSD_SUSPECTS_IN_AGGREGATION},
+ * and the top {@link MSD_SUSPECTS_PER_TYPE_IN_AGGREGATION} ranked of each factor type, so every
+ * factor chart has its own top ten.
+ */
+function suspectsInAggregation(suspects: readonly Suspect[]): Suspect[] {
+  const perType = new Map<Suspect['factor_type'], number>()
+  return suspects.filter((s, i) => {
+    if (s.rank === null) return i < MSD_SUSPECTS_IN_AGGREGATION
+    const seen = perType.get(s.factor_type) ?? 0
+    perType.set(s.factor_type, seen + 1)
+    return i < MSD_SUSPECTS_IN_AGGREGATION || seen < MSD_SUSPECTS_PER_TYPE_IN_AGGREGATION
+  })
 }
 
 /** Lot → containers of the analysis: itself and its ancestors (backward) or descendants (forward). */
@@ -190,17 +212,25 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions): Promise<Backwar
     tables.machines.map((m) => m.EQUIPMENT_ID).filter((id) => id !== ''),
     signal,
   )
-  const suspects = rankSuspects(tables.suspects)
-  const detail = writer.analyze('Writing the detail rows and suspects', (db) => {
+  const fdr = options.suspectFdr ?? MSD_SUSPECT_FDR
+  const ranked = rankSuspects(tables.suspects)
+  assignSignificance(ranked, fdr)
+  let suspects = ranked
+  let shown: Suspect[] = []
+  let timelines: SuspectTimeline[] = []
+  const detail = writer.analyze('Naming the cause, writing the detail rows and suspects', (db) => {
+    options.onProgress?.('explaining the significant suspects')
+    explainSuspects(db, ranked, tables.factorKeys)
+    suspects = orderSuspects(ranked)
+    shown = suspectsInAggregation(suspects)
+    timelines = suspectTimelines(db, shown, tables.factorKeys)
     fillBackwardDetail(db)
     const insert = db.prepare(
       `INSERT INTO ${msdTableOf('suspects')} (${SUSPECT_COLUMNS.map((c) => `"${c.key}"`).join(', ')}) VALUES (${SUSPECT_COLUMNS.map(() => '?').join(', ')})`,
     )
     for (const s of suspects) {
-      insert.run(SUSPECT_COLUMNS.map((c) => {
-        const value = s[c.key as keyof Suspect]
-        return typeof value === 'boolean' ? (value ? 'yes' : 'no') : value
-      }))
+      const row = suspectRow(s)
+      insert.run(SUSPECT_COLUMNS.map((c) => row[c.key] ?? null))
     }
     const count = db.prepare(`SELECT count(*) FROM ${msdTableOf('detail')}`).pluck().get() as number
     dropTempTables(db)
@@ -238,7 +268,8 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions): Promise<Backwar
     daily_trend: window ? tables.daily_trend : [],
     detail_total_count: detail,
     attribution,
-    suspects: suspects.slice(0, MSD_SUSPECTS_IN_AGGREGATION),
+    suspects: shown,
+    suspect_timelines: timelines,
     suspect_summary: {
       machines: count('machine'),
       materials: count('material'),
@@ -248,6 +279,10 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions): Promise<Backwar
       inconclusive: suspects.filter((s) => s.inconclusive && !s.no_contrast).length,
       no_contrast: suspects.filter((s) => s.no_contrast).length,
       total: suspects.length,
+      significant: suspects.filter((s) => s.significant).length,
+      independent: suspects.filter((s) => s.significant && !s.explained_by).length,
+      explained: suspects.filter((s) => s.significant && s.explained_by).length,
+      fdr,
     },
   }
 }

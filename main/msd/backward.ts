@@ -19,6 +19,7 @@ import {
 import { UNKNOWN_STATION_NAME, UNKNOWN_STATION_ORDER } from '../../shared/stations.js'
 import { eventTableOf, type SqliteDatabase } from '../store/index.js'
 import { availableLossReasons, dailyTrend, defectsByReason, detectionMachineRecords, joinDistinct, lotTotals } from './sql.js'
+import type { FactorKey } from './cause.js'
 import { suspectOf, type FactorTally, type Tally } from './suspects.js'
 
 /** What the backward statements produce before machine families are looked up. */
@@ -32,6 +33,8 @@ export interface BackwardTables {
   by_loss_reason: ParetoItem[]
   daily_trend: ReturnType<typeof dailyTrend>
   suspects: Suspect[]
+  /** Where each suspect's lots are in the factor tables (by suspect object). */
+  factorKeys: Map<Suspect, FactorKey>
 }
 
 interface TallyRow extends Tally {
@@ -45,35 +48,40 @@ const TALLY = 'COUNT(*) AS lots, SUM(l.defect_qty > 0) AS defective_lots, SUM(l.
 /**
  * Builds the per-factor lot tables of the backward analysis: `temp.msd_lot_machine` (lot, group,
  * machine) and `temp.msd_lot_material` (lot, part, material lot, group), each distinct, so a
- * machine met through two ancestors counts once for the lot. Stations at or after the detection
+ * machine met through two ancestors counts once for the lot (at its first passage). Stations at or after the detection
  * station are left out; rows whose workcenter maps to no group are kept (§14 #6).
  */
 function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstream: boolean, hasMaterials: boolean): void {
   db.exec('DROP TABLE IF EXISTS temp.msd_lot_machine; DROP TABLE IF EXISTS temp.msd_lot_material')
-  db.exec('CREATE TEMP TABLE msd_lot_machine (lot_cid TEXT NOT NULL, grp TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL)')
-  db.exec('CREATE TEMP TABLE msd_lot_material (lot_cid TEXT NOT NULL, part TEXT NOT NULL, lot TEXT NOT NULL, grp TEXT NOT NULL)')
+  // `t`: when the lot (through any of its containers) first passed the factor — the machine's
+  // track-in, the material's consumption — the order the onset of a factor is looked for in.
+  db.exec('CREATE TEMP TABLE msd_lot_machine (lot_cid TEXT NOT NULL, grp TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, t TEXT)')
+  db.exec('CREATE TEMP TABLE msd_lot_material (lot_cid TEXT NOT NULL, part TEXT NOT NULL, lot TEXT NOT NULL, grp TEXT NOT NULL, t TEXT)')
   const keep = (order: string): string => `(${order} < ${detectionOrder} OR ${order} = ${UNKNOWN_STATION_ORDER})`
   if (hasUpstream) {
     const u = eventTableOf('upstream_history')
     db.prepare(
-      `INSERT INTO temp.msd_lot_machine (lot_cid, grp, name, id)
-       SELECT DISTINCT m.lot_cid, COALESCE(NULLIF(u.WORKCENTER_GROUP, ''), ?), COALESCE(NULLIF(u.EQUIPMENTNAME, ''), ?), COALESCE(u.EQUIPMENTID, '')
+      `INSERT INTO temp.msd_lot_machine (lot_cid, grp, name, id, t)
+       SELECT m.lot_cid, COALESCE(NULLIF(u.WORKCENTER_GROUP, ''), ?) AS grp, COALESCE(NULLIF(u.EQUIPMENTNAME, ''), ?) AS name,
+         COALESCE(u.EQUIPMENTID, '') AS id, MIN(u.TRACKINTIMESTAMP)
        FROM "${u}" u
        JOIN msd_lot_cids m ON m.cid = u.CONTAINERID
        JOIN temp.msd_lot l ON l.cid = m.lot_cid
-       WHERE ${keep('msd_group_order(u.WORKCENTER_GROUP)')}`,
+       WHERE ${keep('msd_group_order(u.WORKCENTER_GROUP)')}
+       GROUP BY m.lot_cid, grp, name, id`,
     ).run(UNKNOWN_STATION_NAME, MSD_UNKNOWN)
   }
   if (hasMaterials) {
     const x = eventTableOf('materials')
     db.exec(
-      `INSERT INTO temp.msd_lot_material (lot_cid, part, lot, grp)
-       SELECT DISTINCT m.lot_cid, x.MATERIALPARTNAME, COALESCE(x.MATERIALLOTNAME, ''), msd_group_of(x.WORKCENTERNAME)
+      `INSERT INTO temp.msd_lot_material (lot_cid, part, lot, grp, t)
+       SELECT m.lot_cid, x.MATERIALPARTNAME AS part, COALESCE(x.MATERIALLOTNAME, '') AS lot, msd_group_of(x.WORKCENTERNAME) AS grp, MIN(x.TXNDATE)
        FROM "${x}" x
        JOIN msd_lot_cids m ON m.cid = x.CONTAINERID
        JOIN temp.msd_lot l ON l.cid = m.lot_cid
        WHERE x.MATERIALPARTNAME IS NOT NULL AND x.MATERIALPARTNAME <> ''
-         AND ${keep('msd_group_order(msd_group_of(x.WORKCENTERNAME))')}`,
+         AND ${keep('msd_group_order(msd_group_of(x.WORKCENTERNAME))')}
+       GROUP BY m.lot_cid, part, lot, grp`,
     )
   }
   db.exec(`
@@ -192,13 +200,14 @@ export function analyzeBackward(
     .prepare(`SELECT r.root AS key1, '' AS key2, '' AS key3, ${TALLY} FROM temp.msd_lot_root r JOIN temp.msd_lot l ON l.cid = r.cid GROUP BY r.root`)
     .all() as TallyRow[]
 
-  const factors: FactorTally[] = [
+  const factors: (FactorTally & { key: FactorKey })[] = [
     ...machineRows.map((r) => ({
       factor_type: 'machine' as const,
       name: r.key2,
       station: r.key1,
       ...tallyOf(r),
       population: groupPopulation.get(r.key1) ?? all,
+      key: { kind: 'machine' as const, grp: r.key1, name: r.key2, id: r.key3 },
     })),
     ...materialRows.map((r) => ({
       factor_type: 'material' as const,
@@ -206,9 +215,23 @@ export function analyzeBackward(
       station: joinDistinct(materialStations.get(JSON.stringify([r.key1, r.key2])) ?? [], UNKNOWN_STATION_NAME),
       ...tallyOf(r),
       population: partPopulation.get(r.key1) ?? all,
+      key: { kind: 'material' as const, part: r.key1, lot: r.key2 },
     })),
-    ...rootRows.map((r) => ({ factor_type: 'wafer_root' as const, name: r.key1, station: null, ...tallyOf(r), population: all })),
+    ...rootRows.map((r) => ({
+      factor_type: 'wafer_root' as const,
+      name: r.key1,
+      station: null,
+      ...tallyOf(r),
+      population: all,
+      key: { kind: 'wafer_root' as const, root: r.key1 },
+    })),
   ]
+  const factorKeys = new Map<Suspect, FactorKey>()
+  const suspects = factors.map((f) => {
+    const suspect = suspectOf(f, options.minLots)
+    factorKeys.set(suspect, f.key)
+    return suspect
+  })
 
   const record = (name: string, r: Tally): ParetoRecord => ({ name, input_qty: r.input_qty, defect_qty: r.defect_qty, lot_count: r.lots })
   const reasonChart = buildPareto(reasons.map((r) => ({ name: r.reason, input_qty: 0, defect_qty: r.qty, lot_count: r.lots })))
@@ -229,7 +252,8 @@ export function analyzeBackward(
     // Each reason's rate is over the input of all lots (domain.md §5.6 step 8).
     by_loss_reason: reasonChart.map((item) => ({ ...item, input_qty: totals.input_qty, defect_rate: ratePct(item.defect_qty, totals.input_qty) })),
     daily_trend: dailyTrend(db),
-    suspects: factors.map((f) => suspectOf(f, options.minLots)),
+    suspects,
+    factorKeys,
   }
 }
 

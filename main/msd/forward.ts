@@ -179,12 +179,20 @@ export function analyzeForward(db: SqliteDatabase, options: { detectionOrder: nu
     )
     .all() as { name: string; input_qty: number; defect_qty: number; lot_count: number }[]
 
+  // A reason has no input of its own: its rate is over what the tracked lots brought to the later
+  // stations, so the reasons' rates add up to the downstream reject rate.
+  const by_downstream_loss_reason = buildPareto(reasons).map((item) => ({
+    ...item,
+    input_qty: downstreamInput,
+    defect_rate: ratePct(item.defect_qty, downstreamInput),
+  }))
+
   return {
     kpi,
     available_loss_reasons: availableLossReasons(db),
     by_downstream_station,
     by_downstream_machine: buildPareto(machines),
-    by_downstream_loss_reason: buildPareto(reasons),
+    by_downstream_loss_reason,
     by_detection_machine: buildPareto(detectionMachineRecords(db)),
     daily_trend: dailyTrend(db),
   }

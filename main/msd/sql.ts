@@ -3,7 +3,7 @@
  * statements call (station order, rate rounding) and the per-lot table every statement starts
  * from. Everything here is bounded by lots and factors, never by events held in JavaScript.
  */
-import { ratePct, type ParetoRecord } from '../../shared/msd.js'
+import { ratePct, type ParetoRecord, type TrendItem } from '../../shared/msd.js'
 import { stationGroupByName, stationGroupOf, UNKNOWN_STATION_NAME, UNKNOWN_STATION_ORDER } from '../../shared/stations.js'
 import type { SqliteDatabase } from '../store/index.js'
 
@@ -104,14 +104,15 @@ export function detectionMachineRecords(db: SqliteDatabase): ParetoRecord[] {
     .all() as ParetoRecord[]
 }
 
-/** Input and defects per day of the detection track-in (date mode). */
-export function dailyTrend(db: SqliteDatabase): { date: string; input_qty: number; defect_qty: number; defect_rate: number }[] {
+/** Input, defects, lots and defective lots per day of the detection track-in (date mode). */
+export function dailyTrend(db: SqliteDatabase): TrendItem[] {
   const rows = db
     .prepare(
-      `SELECT substr(d.trackin_time, 1, 10) AS date, SUM(l.input_qty) AS input_qty, SUM(l.defect_qty) AS defect_qty
+      `SELECT substr(d.trackin_time, 1, 10) AS date, SUM(l.input_qty) AS input_qty, SUM(l.defect_qty) AS defect_qty,
+         COUNT(*) AS lot_count, SUM(l.defect_qty > 0) AS defective_lot_count
        FROM temp.msd_lot l JOIN msd_detection d ON d.cid = l.cid GROUP BY date ORDER BY date`,
     )
-    .all() as { date: string; input_qty: number; defect_qty: number }[]
+    .all() as Omit<TrendItem, 'defect_rate'>[]
   return rows.map((r) => ({ ...r, defect_rate: ratePct(r.defect_qty, r.input_qty) }))
 }
 

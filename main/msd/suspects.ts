@@ -7,7 +7,7 @@
  */
 import { compareCodeUnits } from '../../shared/compare.js'
 import { MSD_MIN_SUSPECT_LOTS, ratePct, roundTo, type Suspect, type SuspectFactor } from '../../shared/msd.js'
-import { fisherExact } from '../../shared/statistics.js'
+import { benjaminiHochberg, fisherExact } from '../../shared/statistics.js'
 
 /** What the analysis counted for a factor or for its whole population. */
 export interface Tally {
@@ -68,6 +68,14 @@ export function suspectOf(factor: FactorTally, minLots = MSD_MIN_SUSPECT_LOTS): 
     inconclusive: noContrast || factor.lots < minLots || rest.lots < minLots,
     no_contrast: noContrast,
     rank: null,
+    q_value: null,
+    significant: false,
+    explained_by: null,
+    conditional_p_value: null,
+    onset: null,
+    onset_p_value: null,
+    rate_before_onset: null,
+    rate_after_onset: null,
   }
 }
 
@@ -98,4 +106,30 @@ export function rankSuspects(suspects: Suspect[]): Suspect[] {
     s.rank = i + 1
   })
   return [...ranked, ...rest]
+}
+
+/**
+ * Sets each suspect's Benjamini–Hochberg q-value over every factor of the run with a p-value,
+ * and marks the ranked ones with q ≤ `fdr` significant.
+ */
+export function assignSignificance(suspects: readonly Suspect[], fdr: number): void {
+  const tested = suspects.filter((s) => s.p_value !== null)
+  const q = benjaminiHochberg(tested.map((s) => s.p_value!))
+  tested.forEach((s, i) => {
+    s.q_value = q[i]!
+  })
+  for (const s of suspects) s.significant = s.rank !== null && s.q_value !== null && s.q_value <= fdr
+}
+
+/**
+ * The list order once the explain-away is done: significant suspects that nothing explains first,
+ * then the explained ones, then the other ranked ones, each in their ranked order; then the
+ * unranked. Ranks are renumbered in that order.
+ */
+export function orderSuspects(suspects: readonly Suspect[]): Suspect[] {
+  const tier = (s: Suspect): number => (s.rank === null ? 3 : !s.significant ? 2 : s.explained_by ? 1 : 0)
+  const ordered = suspects.map((s, i) => ({ s, i })).sort((a, b) => tier(a.s) - tier(b.s) || a.i - b.i).map(({ s }) => s)
+  let rank = 0
+  for (const s of ordered) if (s.rank !== null) s.rank = ++rank
+  return ordered
 }

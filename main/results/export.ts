@@ -9,7 +9,7 @@ import { once } from 'node:events'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { AppError, invalidInput } from '../../shared/errors.js'
-import { detailColumnsOf, SUSPECT_COLUMNS, type DetailColumn } from '../../shared/msd.js'
+import { detailColumnsOf, SUSPECT_COLUMNS, SUSPECT_COLUMNS_V1, type DetailColumn } from '../../shared/msd.js'
 import { neutralizeFormula } from '../../shared/spreadsheet-text.js'
 import type { Domain, EventRow } from '../../shared/trace.js'
 import { MSD_TABLES, openResultFile, type MsdTable, type ResultFileReader } from '../store/index.js'
@@ -96,7 +96,8 @@ export async function writeDomainCsv(reader: ResultFileReader, domain: Domain, p
 
 /** An MSD output table as exported: the original's headers (detail) or the suspect list's. */
 export function msdExportColumns(reader: ResultFileReader, table: MsdTable): readonly DetailColumn[] {
-  if (table === 'suspects') return SUSPECT_COLUMNS
+  // A file of format version 1 has the first version's suspect columns.
+  if (table === 'suspects') return reader.manifest().format_version < 2 ? SUSPECT_COLUMNS_V1 : SUSPECT_COLUMNS
   return detailColumnsOf(reader.manifest().request.direction)
 }
 

@@ -12,7 +12,18 @@ const number = z.number()
 const rate = z.number().nullable()
 const texts = z.array(z.string())
 
-const trendItem = z.looseObject({ date: z.string(), input_qty: number, defect_qty: number, defect_rate: number })
+// Fields added after the first version default to "not recorded" (null, false, empty), so a
+// result written by an earlier version still reads, and says it lacks them.
+const notRecorded = z.number().nullable().default(null)
+
+const trendItem = z.looseObject({
+  date: z.string(),
+  input_qty: number,
+  defect_qty: number,
+  defect_rate: number,
+  lot_count: notRecorded,
+  defective_lot_count: notRecorded,
+})
 
 const paretoFields = { name: z.string(), input_qty: number, defect_qty: number, defect_rate: number, lot_count: number, cumulative_pct: number }
 const paretoItems = z.array(z.looseObject(paretoFields))
@@ -32,10 +43,15 @@ const machineAttribution = z.looseObject({
   DETECTION_EQUIPMENTNAME: z.string(),
 })
 
-const suspect = z.looseObject({
+const suspectRefFields = {
   factor_type: z.enum(['machine', 'material', 'wafer_root']),
   name: z.string(),
   station: z.string().nullable(),
+}
+const suspectRef = z.looseObject(suspectRefFields)
+
+const suspect = z.looseObject({
+  ...suspectRefFields,
   lots: number,
   defective_lots: number,
   input_qty: number,
@@ -49,6 +65,21 @@ const suspect = z.looseObject({
   inconclusive: z.boolean(),
   no_contrast: z.boolean(),
   rank: rate,
+  q_value: notRecorded,
+  significant: z.boolean().default(false),
+  explained_by: suspectRef.nullable().default(null),
+  conditional_p_value: notRecorded,
+  onset: z.string().nullable().default(null),
+  onset_p_value: notRecorded,
+  rate_before_onset: notRecorded,
+  rate_after_onset: notRecorded,
+})
+
+const suspectTimeline = z.looseObject({
+  ...suspectRefFields,
+  days: z.array(
+    z.looseObject({ date: z.string(), lots: number, defective_lots: number, rest_lots: number, rest_defective_lots: number }),
+  ),
 })
 
 const suspectSummary = z.looseObject({
@@ -60,6 +91,10 @@ const suspectSummary = z.looseObject({
   inconclusive: number,
   no_contrast: number,
   total: number,
+  significant: z.number().default(0),
+  independent: z.number().default(0),
+  explained: z.number().default(0),
+  fdr: notRecorded,
 })
 
 const base = {
@@ -95,6 +130,7 @@ const backward = z.looseObject({
   attribution: z.array(machineAttribution),
   suspects: z.array(suspect),
   suspect_summary: suspectSummary,
+  suspect_timelines: z.array(suspectTimeline).default([]),
 })
 
 const forward = z.looseObject({

@@ -193,12 +193,14 @@ interface StoredShape {
   msdTables: readonly MsdTable[]
   sortColumns: Partial<Record<Domain, string[]>>
   direction: Direction
+  /** The file's format version (the suspect list's columns depend on it). */
+  formatVersion: number
   /** Whether it holds the MSD analysis's input tables. */
   hasMsdInputs: boolean
 }
 
 /** A file that stores nothing: only the tables every result file has. */
-const NOTHING_STORED: StoredShape = { domains: [], msdTables: [], sortColumns: {}, direction: 'backward', hasMsdInputs: false }
+const NOTHING_STORED: StoredShape = { domains: [], msdTables: [], sortColumns: {}, direction: 'backward', formatVersion: RESULT_FORMAT_VERSION, hasMsdInputs: false }
 
 /** The objects a file of this shape has when the app writes it, made by the writer's own DDL. */
 function expectedSchema(shape: StoredShape): Map<string, SchemaObject> {
@@ -207,7 +209,7 @@ function expectedSchema(shape: StoredShape): Map<string, SchemaObject> {
     db.exec(BASE_SCHEMA_SQL)
     for (const domain of shape.domains) db.exec(eventTableSql(domain))
     if (shape.hasMsdInputs) db.exec(MSD_INPUT_SCHEMA_SQL)
-    for (const table of shape.msdTables) db.exec(msdTableSql(table, msdStoredColumnsOf(table, shape.direction)))
+    for (const table of shape.msdTables) db.exec(msdTableSql(table, msdStoredColumnsOf(table, shape.direction, shape.formatVersion)))
     db.exec(LINEAGE_INDEX_SQL)
     for (const [domain, columns] of Object.entries(shape.sortColumns) as [Domain, string[]][]) {
       for (const column of columns) {
@@ -360,7 +362,7 @@ function readManifest(db: Database.Database, path: string, limits: InspectLimits
     if (request.profile !== 'mid_section_defect' || (table === 'suspects' && request.direction !== 'backward')) {
       throw invalid(path, `its manifest lists an MSD ${table} table a ${request.profile} ${request.direction} trace does not have`, 'manifest', { field: 'msd_tables' })
     }
-    const expected = msdStoredColumnsOf(table, request.direction).map((c) => c.key)
+    const expected = msdStoredColumnsOf(table, request.direction, manifest.format_version).map((c) => c.key)
     if (stored.columns.length !== expected.length || stored.columns.some((c, i) => c !== expected[i])) {
       throw invalid(path, `its manifest lists columns of the MSD ${table} table the app does not write`, 'manifest', { field: 'msd_tables' })
     }
@@ -560,6 +562,7 @@ export function inspectResultFile(file: string, options: { name?: string; limits
       msdTables: Object.keys(manifest.msd_tables ?? {}) as MsdTable[],
       sortColumns: manifest.sort_columns,
       direction: request.direction,
+      formatVersion: manifest.format_version,
       hasMsdInputs,
     })
     for (const [name, want] of expected) {

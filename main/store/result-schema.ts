@@ -4,14 +4,18 @@
  * reader on another machine needs — request, source, app version, "as of" time, per-domain
  * quality, row counts — is in its manifest.
  */
-import { detailColumnsOf, SUSPECT_COLUMNS } from '../../shared/msd.js'
+import { detailColumnsOf, SUSPECT_COLUMNS, SUSPECT_COLUMNS_V1 } from '../../shared/msd.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, QualityMeta } from '../../shared/trace.js'
 import { EVENT_DOMAINS } from '../trace/index.js'
 import { quoteIdentifier } from './connection.js'
 
-/** Layout version; a reader refuses a file with a larger one. */
-export const RESULT_FORMAT_VERSION = 1
+/**
+ * Layout version; a reader refuses a file with a larger one. Version 2 added the suspect list's
+ * significance, explain-away and onset columns ({@link SUSPECT_COLUMNS}); files of version 1 still
+ * read (their suspect list has {@link SUSPECT_COLUMNS_V1}).
+ */
+export const RESULT_FORMAT_VERSION = 2
 
 /**
  * Longest JSON part (and JSON value of any kind) a result file may hold, in characters: a
@@ -226,8 +230,12 @@ export type MsdTable = (typeof MSD_TABLES)[number]
  * The columns (after `_seq`) an MSD output table is stored with: the detail rows lead with the
  * container id, then the original's detail columns of the direction; the suspects have their own.
  */
-export function msdStoredColumnsOf(table: MsdTable, direction: 'backward' | 'forward'): { key: string; numeric: boolean }[] {
-  if (table === 'suspects') return SUSPECT_COLUMNS.map((c) => ({ key: c.key, numeric: c.numeric }))
+export function msdStoredColumnsOf(
+  table: MsdTable,
+  direction: 'backward' | 'forward',
+  formatVersion: number = RESULT_FORMAT_VERSION,
+): { key: string; numeric: boolean }[] {
+  if (table === 'suspects') return (formatVersion < 2 ? SUSPECT_COLUMNS_V1 : SUSPECT_COLUMNS).map((c) => ({ key: c.key, numeric: c.numeric }))
   return [{ key: 'CONTAINERID', numeric: false }, ...detailColumnsOf(direction).map((c) => ({ key: c.key, numeric: c.numeric }))]
 }
 

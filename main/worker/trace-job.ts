@@ -76,6 +76,7 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
           lineage: outcome.lineage,
           quality: outcome.quality_meta,
           signal,
+          suspectFdr: message.limits.suspectFdr,
           onProgress: (text) => report({ stage: 'analysis', completed_stages: completed, message: text }),
         })
       }

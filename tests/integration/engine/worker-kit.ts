@@ -56,7 +56,7 @@ export function startMessage(jobId = 'trace-evt-0123456789ab'): MainToWorkerMess
     },
     source: { kind: 'sqlite', path: '/nonexistent/source.sqlite' },
     resultPath: '/nonexistent/result.sqlite',
-    limits: { maxDepth: 20, maxNodes: 10_000, maxRowsPerDomain: 100_000, maxResultBytes: 0 },
+    limits: { maxDepth: 20, maxNodes: 10_000, maxRowsPerDomain: 100_000, maxResultBytes: 0, suspectFdr: 0.05 },
     appVersion: '0.0.0-test',
   }
 }

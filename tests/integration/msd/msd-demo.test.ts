@@ -71,6 +71,40 @@ describe('MSD on the demo plant', () => {
     }
   }, 120_000)
 
+  it('names the cause: the bad bonder and the bad compound independent, the capillaries riding along explained by the bonder', async () => {
+    const machine = planted.bad_machine
+    const material = planted.bad_material_lot
+    const run = await runMsd<BackwardAggregation>(source, {
+      mode: 'date_range', start_date: summary.startDate, end_date: summary.endDate, station: machine.detection_station,
+    })
+    try {
+      const { suspects, suspect_summary: summary15 } = run.aggregation
+      const bonder = suspects.find((s) => s.factor_type === 'machine' && s.name === machine.equipment_name)!
+      const compound = suspects.find((s) => s.factor_type === 'material' && s.name === `${material.material_part_name} (${material.material_lot_name})`)!
+      for (const s of [bonder, compound]) expect(s).toMatchObject({ significant: true, explained_by: null })
+      expect(suspects.slice(0, 2)).toEqual(expect.arrayContaining([bonder, compound]))
+      // The onset of the bonder is within 2 days of the day it went bad.
+      const days = Math.abs(Date.parse(bonder.onset!) - Date.parse(machine.from_date)) / 86_400_000
+      expect(days).toBeLessThanOrEqual(2)
+      expect(bonder.rate_after_onset!).toBeGreaterThan(bonder.rate_before_onset! * 1.5)
+      // Every significant capillary of the bonder is explained by it, some with a higher lift than
+      // the bonder's own (they cover only its bad period) and some ranking above it marginally.
+      const rideAlong = (await run.rows('suspects')).filter(
+        (r) => r.factor_type === 'material' && String(r.name).startsWith('CAP-WB38 (') && String(r.name).endsWith(`-${machine.equipment_name})`) && r.significant === 'yes',
+      )
+      expect(rideAlong.length).toBeGreaterThanOrEqual(3)
+      for (const r of rideAlong) {
+        expect([r.name, r.explained_by_type, r.explained_by_name, r.explained_by_station]).toEqual([r.name, 'machine', machine.equipment_name, machine.station])
+      }
+      expect(rideAlong.some((r) => Number(r.lift) > bonder.lift!)).toBe(true)
+      expect(summary15.independent).toBeGreaterThanOrEqual(2)
+      expect(summary15.independent + summary15.explained).toBe(summary15.significant)
+      expect(suspects.filter((s) => s.significant).length).toBe(summary15.significant)
+    } finally {
+      await run.cleanup()
+    }
+  }, 120_000)
+
   it('forward from the molding defect reports the planted downstream effect', async () => {
     const effect = planted.downstream_effect
     const run = await runMsd<ForwardAggregation>(source, {

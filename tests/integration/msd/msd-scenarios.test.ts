@@ -465,7 +465,7 @@ describe('MSD backward: materials, wafer roots, detail, reason filter', () => {
       { name: 'R1', input_qty: 450, defect_qty: 15, defect_rate: 3.3333, lot_count: 2, cumulative_pct: 100 },
     ])
     expect(a.charts.by_material.map((i) => i.cumulative_pct)).toEqual([46.15, 79.49, 100])
-    expect(a.daily_trend).toEqual([{ date: '2026-01-10', input_qty: 450, defect_qty: 31, defect_rate: 6.8889 }])
+    expect(a.daily_trend).toEqual([{ date: '2026-01-10', input_qty: 450, defect_qty: 31, defect_rate: 6.8889, lot_count: 4, defective_lot_count: 3 }])
   })
 
   it('computes by_detection_machine from the lots: each lot once, however many upstream machines it has', () => {
@@ -670,7 +670,10 @@ describe('MSD backward: suspects and daily trend', () => {
     expect(suspect(s, 'wafer_root', 'WAF-S').station).toBeNull()
     expect(run.aggregation.suspect_summary).toEqual({
       machines: 7, materials: 0, wafer_roots: 1, ranked: 2, not_elevated: 2, inconclusive: 2, no_contrast: 2, total: 8,
+      // Six factors have a p-value; the smallest, M1's 0.05, has q = min(0.05·6/1, 0.2·6/2, …) = 0.3.
+      significant: 0, independent: 0, explained: 0, fdr: 0.05,
     })
+    expect(suspect(s, 'machine', 'M1').q_value).toBeCloseTo(0.3, 10)
   })
 
   it('stores the full suspect list in the result file, ranked first', async () => {
@@ -683,8 +686,8 @@ describe('MSD backward: suspects and daily trend', () => {
   it('gives a daily trend per detection track-in day in date mode', () => {
     expect(run.aggregation.kpi).toMatchObject({ total_input: 600, lot_count: 6, defective_lot_count: 3, total_defect_qty: 15, total_defect_rate: 2.5 })
     expect(run.aggregation.daily_trend).toEqual([
-      { date: '2026-01-10', input_qty: 300, defect_qty: 10, defect_rate: 3.3333 },
-      { date: '2026-01-11', input_qty: 300, defect_qty: 5, defect_rate: 1.6667 },
+      { date: '2026-01-10', input_qty: 300, defect_qty: 10, defect_rate: 3.3333, lot_count: 3, defective_lot_count: 2 },
+      { date: '2026-01-11', input_qty: 300, defect_qty: 5, defect_rate: 1.6667, lot_count: 3, defective_lot_count: 1 },
     ])
   })
 
@@ -713,6 +716,7 @@ describe('MSD forward: re-keyed descendants, baseline, amplification', () => {
   //   FL2  電鍍 PL-02 in 200, reject R-PLATE 4       (clean lot: baseline)
   //   FL1  焊接_WB WB-01 (order 2) with reject R-WB 5 — before the detection station: ignored.
   // Tracked (defect lots): 電鍍 60/6 → 10 %, 移印 40/2 → 5 %; total 8 / 100 → 8 %.
+  //   by loss reason, over the tracked lots' 100 downstream input: R-PLATE 6 → 6 %, R-MARK 2 → 2 %.
   //   by station (by rejects): 電鍍 (cum 6/8 = 75), 移印 (100).
   //   電鍍 baseline: 4/200 → 2 %, lift 10/2 = 5; 移印 has no baseline.
   // KPI: detection lots 2, defect lots 1, detection defects 7, detection rate 7, tracked containers
@@ -776,8 +780,8 @@ describe('MSD forward: re-keyed descendants, baseline, amplification', () => {
       { name: 'PL-01', input_qty: 60, defect_qty: 6, defect_rate: 10, lot_count: 1, cumulative_pct: 75 },
       { name: 'MK-01', input_qty: 40, defect_qty: 2, defect_rate: 5, lot_count: 1, cumulative_pct: 100 },
     ])
-    expect(a.charts.by_downstream_loss_reason.map((i) => [i.name, i.defect_qty, i.lot_count, i.cumulative_pct])).toEqual([
-      ['R-PLATE', 6, 1, 75], ['R-MARK', 2, 1, 100],
+    expect(a.charts.by_downstream_loss_reason.map((i) => [i.name, i.input_qty, i.defect_qty, i.defect_rate, i.lot_count, i.cumulative_pct])).toEqual([
+      ['R-PLATE', 100, 6, 6, 1, 75], ['R-MARK', 100, 2, 2, 1, 100],
     ])
     expect(a.charts.by_detection_machine.map(bar)).toEqual([
       { name: 'MD-01', input_qty: 100, defect_qty: 7, defect_rate: 7, lot_count: 1, cumulative_pct: 100 },
@@ -785,7 +789,7 @@ describe('MSD forward: re-keyed descendants, baseline, amplification', () => {
     ])
     expect(a.attribution).toEqual([])
     expect(a.available_loss_reasons).toEqual(['R-MOLD'])
-    expect(a.daily_trend).toEqual([{ date: '2026-01-10', input_qty: 300, defect_qty: 7, defect_rate: 2.3333 }])
+    expect(a.daily_trend).toEqual([{ date: '2026-01-10', input_qty: 300, defect_qty: 7, defect_rate: 2.3333, lot_count: 2, defective_lot_count: 1 }])
   })
 
   it('computes the forward KPI with amplification = downstream rate ÷ detection rate', () => {
@@ -881,7 +885,7 @@ describe('MSD forward: re-keyed descendants, baseline, amplification', () => {
       expect(a.kpi.downstream_total_reject).toBe(6)
       expect(a.charts.by_downstream_station.map((i) => [i.name, i.input_qty, i.defect_qty, i.defect_rate])).toEqual([['電鍍', 40, 6, 15]])
       expect(a.charts.by_downstream_machine.map((i) => [i.name, i.input_qty, i.defect_qty])).toEqual([['PL-01', 40, 6]])
-      expect(a.charts.by_downstream_loss_reason.map((i) => [i.name, i.defect_qty])).toEqual([['R-PLATE', 6]])
+      expect(a.charts.by_downstream_loss_reason.map((i) => [i.name, i.input_qty, i.defect_qty, i.defect_rate])).toEqual([['R-PLATE', 40, 6, 15]])
     } finally {
       await overlap?.cleanup()
       await own.cleanup()

@@ -72,7 +72,7 @@ export const BACKWARD_AGGREGATION: BackwardAggregation = {
   loss_reasons: ['201_OPEN'],
   available_loss_reasons: ['201_OPEN', '202_SHORT'],
   genealogy_status: 'ready',
-  daily_trend: [{ date: '2026-01-08', input_qty: 3000, defect_qty: 12, defect_rate: 0.4 }],
+  daily_trend: [{ date: '2026-01-08', input_qty: 3000, defect_qty: 12, defect_rate: 0.4, lot_count: 3, defective_lot_count: 2 }],
   detail_total_count: 3,
   warnings: [],
   kpi: { total_input: 3000, lot_count: 3, defective_lot_count: 2, total_defect_qty: 12, total_defect_rate: 0.4, top_loss_reason: '201_OPEN', affected_machine_count: 1 },
@@ -87,9 +87,43 @@ export const BACKWARD_AGGREGATION: BackwardAggregation = {
     {
       factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB', lots: 3, defective_lots: 2, input_qty: 3000, defect_qty: 12, defect_rate: 0.4, baseline_rate: null,
       baseline_lots: 0, baseline_defective_lots: 0, lift: null, p_value: null, inconclusive: true, no_contrast: true, rank: null,
+      q_value: null, significant: false, explained_by: null, conditional_p_value: null, onset: null, onset_p_value: null, rate_before_onset: null,
+      rate_after_onset: null,
+    },
+    {
+      factor_type: 'material', name: 'CAP-WB38 (CAP261009-GWBE-0029)', station: '焊接_WB', lots: 60, defective_lots: 59, input_qty: 60000, defect_qty: 900,
+      defect_rate: 1.5, baseline_rate: 0.4, baseline_lots: 900, baseline_defective_lots: 300, lift: 3.75, p_value: 4e-15, inconclusive: false,
+      no_contrast: false, rank: 1, q_value: 3.5e-12, significant: true, explained_by: { factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB' },
+      conditional_p_value: 0.055, onset: '2026-09-17', onset_p_value: 0.0001, rate_before_onset: 45.8564, rate_after_onset: 92.2581,
+    },
+  ],
+  suspect_summary: {
+    machines: 1, materials: 1, wafer_roots: 0, ranked: 1, not_elevated: 0, inconclusive: 1, no_contrast: 1, total: 2, significant: 1, independent: 0,
+    explained: 1, fdr: 0.05,
+  },
+  suspect_timelines: [
+    {
+      factor_type: 'material', name: 'CAP-WB38 (CAP261009-GWBE-0029)', station: '焊接_WB',
+      days: [{ date: '2026-10-09', lots: 20, defective_lots: 19, rest_lots: 300, rest_defective_lots: 100 }],
+    },
+  ],
+}
+
+/**
+ * The same aggregation as a result of format version 1 stored it: none of the fields that came
+ * with the suspects' significance, explain-away, onset, time views and the p-chart's lot counts.
+ */
+export const BACKWARD_AGGREGATION_V1: Record<string, unknown> = {
+  ...BACKWARD_AGGREGATION,
+  daily_trend: [{ date: '2026-01-08', input_qty: 3000, defect_qty: 12, defect_rate: 0.4 }],
+  suspects: [
+    {
+      factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB', lots: 3, defective_lots: 2, input_qty: 3000, defect_qty: 12, defect_rate: 0.4, baseline_rate: null,
+      baseline_lots: 0, baseline_defective_lots: 0, lift: null, p_value: null, inconclusive: true, no_contrast: true, rank: null,
     },
   ],
   suspect_summary: { machines: 1, materials: 0, wafer_roots: 0, ranked: 0, not_elevated: 0, inconclusive: 1, no_contrast: 1, total: 1 },
+  suspect_timelines: undefined,
 }
 
 /** A small forward MSD aggregation. */

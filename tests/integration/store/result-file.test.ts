@@ -13,7 +13,7 @@ import {
 } from '../../../main/store/index.js'
 import type { EventRow } from '../../../shared/trace.js'
 import { lotRequest, tempDir } from '../../unit/store/store-fixtures.js'
-import { BACKWARD, BACKWARD_AGGREGATION, eventRows, FORWARD, FORWARD_AGGREGATION, quality, SEEDS, sortedBy } from './result-file-fixtures.js'
+import { BACKWARD, BACKWARD_AGGREGATION, BACKWARD_AGGREGATION_V1, eventRows, FORWARD, FORWARD_AGGREGATION, quality, SEEDS, sortedBy } from './result-file-fixtures.js'
 import { thrown } from '../../fixtures/thrown.js'
 
 const JOB = 'trace-evt-00000000abcd'
@@ -93,6 +93,26 @@ describe('result file', () => {
         expect(reader.page('history', { limit: 1000 }).rows).toEqual(history)
         expect(reader.page('rejects', { limit: 1000 })).toEqual({ rows: rejects, total: 40, offset: 0, limit: 1000 })
         expect(reader.page('materials')).toEqual({ rows: [], total: 0, offset: 0, limit: 100 })
+      } finally {
+        reader.close()
+      }
+    })
+
+    it('reads an aggregation written before significance, onset and lot counts, saying they were not recorded', () => {
+      const old = join(tmp.dir, 'version-1.sqlite')
+      const w = writer(old)
+      w.finish({ domainQuality: {}, quality: quality('complete', 0), aggregation: BACKWARD_AGGREGATION_V1, completedAt: DONE })
+      const reader = openResultFile(old)
+      try {
+        const a = reader.aggregation()
+        if (a?.direction !== 'backward') throw new Error('expected a backward aggregation')
+        expect(a.daily_trend).toEqual([{ date: '2026-01-08', input_qty: 3000, defect_qty: 12, defect_rate: 0.4, lot_count: null, defective_lot_count: null }])
+        expect(a.suspects[0]).toMatchObject({
+          name: 'GWBE-0029', q_value: null, significant: false, explained_by: null, conditional_p_value: null, onset: null, onset_p_value: null,
+          rate_before_onset: null, rate_after_onset: null,
+        })
+        expect(a.suspect_summary).toMatchObject({ total: 1, significant: 0, independent: 0, explained: 0, fdr: null })
+        expect(a.suspect_timelines).toEqual([])
       } finally {
         reader.close()
       }

@@ -3,11 +3,15 @@
  * (see tests/fixtures/hostile-results.ts), each refused with `import/invalid` for its own reason,
  * or harmless; the real export itself accepted with what its job row needs.
  */
+import { copyFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_INSPECT_LIMITS, inspectResultFile, openResultFile } from '../../../main/store/index.js'
+import { msdTableSql } from '../../../main/store/result-schema.js'
+import { SUSPECT_COLUMNS_V1 } from '../../../shared/msd.js'
 import { jsonDepthExceeds, parseBoundedJson } from '../../../shared/bounded-json.js'
 import { corpusListing, makeExportedResult, makeHostileCorpus, type HostileFile } from '../../fixtures/hostile-results.js'
 import { thrown } from '../../fixtures/thrown.js'
@@ -44,6 +48,48 @@ describe('inspectResultFile', () => {
     } finally {
       reader.close()
     }
+  })
+
+  it('accepts a result of format version 1, whose suspect list has the first version’s columns, and reads it', () => {
+    const old = join(dir, 'version-1.sqlite')
+    copyFileSync(base, old)
+    const db = new Database(old)
+    try {
+      // What the first version wrote: its suspect columns only, and version 1 in header and manifest.
+      const keys = SUSPECT_COLUMNS_V1.map((c) => c.key)
+      const rows = db.prepare(`SELECT _seq, ${keys.map((k) => `"${k}"`).join(', ')} FROM msd_suspects ORDER BY _seq`).raw().all() as unknown[][]
+      db.exec('DROP TABLE msd_suspects')
+      db.exec(msdTableSql('suspects', SUSPECT_COLUMNS_V1))
+      const insert = db.prepare(`INSERT INTO msd_suspects (_seq, ${keys.map((k) => `"${k}"`).join(', ')}) VALUES (${['_seq', ...keys].map(() => '?').join(', ')})`)
+      for (const row of rows) insert.run(row)
+      const tables = JSON.parse((db.prepare("SELECT value FROM manifest WHERE key = 'msd_tables'").get() as { value: string }).value)
+      tables.suspects.columns = keys
+      db.prepare("UPDATE manifest SET value = ? WHERE key = 'msd_tables'").run(JSON.stringify(tables))
+      db.prepare("UPDATE manifest SET value = '1' WHERE key = 'format_version'").run()
+      db.pragma('user_version = 1')
+      db.exec('VACUUM')
+    } finally {
+      db.close()
+    }
+    expect(inspectResultFile(old).manifest.format_version).toBe(1)
+    const reader = openResultFile(old)
+    try {
+      const page = reader.msdPage('suspects', { limit: 2 })
+      expect(page.total).toBeGreaterThan(0)
+      expect(Object.keys(page.rows[0]!)).not.toContain('q_value')
+      expect(reader.msdColumns('suspects')).toEqual(SUSPECT_COLUMNS_V1.map((c) => c.key))
+    } finally {
+      reader.close()
+    }
+    // The same file with the current version's number is refused: its columns are not that version's.
+    const db2 = new Database(old)
+    try {
+      db2.prepare("UPDATE manifest SET value = '2' WHERE key = 'format_version'").run()
+      db2.pragma('user_version = 2')
+    } finally {
+      db2.close()
+    }
+    expect(thrown(() => inspectResultFile(old))).toMatchObject({ code: 'import/invalid' })
   })
 
   it('refuses every hostile file of the corpus for its own reason, and accepts the harmless ones', () => {

@@ -49,7 +49,7 @@ describe('the trace job', () => {
       request: normalizeTraceRequest({ profile: 'query_tool', params: { resolve_type: 'lot_id', values: ['GA26010001-A01'] } }),
       source: { kind: 'sqlite', path: source },
       resultPath,
-      limits: { maxDepth: 20, maxNodes: 10_000, maxRowsPerDomain: 100_000, maxResultBytes: 0 },
+      limits: { maxDepth: 20, maxNodes: 10_000, maxRowsPerDomain: 100_000, maxResultBytes: 0, suspectFdr: 0.05 },
       appVersion: '0.0.0-test',
     }
   }

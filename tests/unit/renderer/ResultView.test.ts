@@ -40,17 +40,18 @@ function aggregation(): BackwardAggregation {
     loss_reasons: [],
     available_loss_reasons: ['201_OPEN'],
     genealogy_status: 'ready',
-    daily_trend: [{ date: '2026-10-01', input_qty: 5000, defect_qty: 40, defect_rate: 0.8 }],
+    daily_trend: [{ date: '2026-10-01', input_qty: 5000, defect_qty: 40, defect_rate: 0.8, lot_count: 60, defective_lot_count: 30 }],
     detail_total_count: 20,
     warnings: [],
     kpi: { total_input: 75_534_015, lot_count: 1145, defective_lot_count: 700, total_defect_qty: 606_924, total_defect_rate: 0.8035, top_loss_reason: '202_SHORT', affected_machine_count: 118 },
     charts: { by_machine: [pareto('GWBE-0029', 54), pareto('其他', 20)], by_detection_machine: [], by_material: [], by_wafer_root: [], by_loss_reason: [pareto('201_OPEN', 30)] },
     attribution: [],
     suspects: [
-      { factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB', lots: 71, defective_lots: 54, input_qty: 500_000, defect_qty: 11_250, defect_rate: 2.25, baseline_rate: 0.65, baseline_lots: 900, baseline_defective_lots: 400, lift: 3.4615, p_value: 9.7e-6, inconclusive: false, no_contrast: false, rank: 1 },
-      { factor_type: 'wafer_root', name: '56098S24Y-8F03R', station: null, lots: 2, defective_lots: 2, input_qty: 9000, defect_qty: 400, defect_rate: 4.44, baseline_rate: 0.8, baseline_lots: 1143, baseline_defective_lots: 698, lift: 5.55, p_value: 0.3, inconclusive: true, no_contrast: false, rank: null },
+      { factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB', lots: 71, defective_lots: 54, input_qty: 500_000, defect_qty: 11_250, defect_rate: 2.25, baseline_rate: 0.65, baseline_lots: 900, baseline_defective_lots: 400, lift: 3.4615, p_value: 9.7e-6, inconclusive: false, no_contrast: false, rank: 1, q_value: null, significant: false, explained_by: null, conditional_p_value: null, onset: null, onset_p_value: null, rate_before_onset: null, rate_after_onset: null },
+      { factor_type: 'wafer_root', name: '56098S24Y-8F03R', station: null, lots: 2, defective_lots: 2, input_qty: 9000, defect_qty: 400, defect_rate: 4.44, baseline_rate: 0.8, baseline_lots: 1143, baseline_defective_lots: 698, lift: 5.55, p_value: 0.3, inconclusive: true, no_contrast: false, rank: null, q_value: null, significant: false, explained_by: null, conditional_p_value: null, onset: null, onset_p_value: null, rate_before_onset: null, rate_after_onset: null },
     ],
-    suspect_summary: { machines: 300, materials: 250, wafer_roots: 61, ranked: 232, not_elevated: 300, inconclusive: 51, no_contrast: 28, total: 611 },
+    suspect_summary: { machines: 300, materials: 250, wafer_roots: 61, ranked: 232, not_elevated: 300, inconclusive: 51, no_contrast: 28, total: 611, significant: 0, independent: 0, explained: 0, fdr: 0.05 },
+    suspect_timelines: [],
   }
 }
 

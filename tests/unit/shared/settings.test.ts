@@ -13,6 +13,7 @@ describe('engine settings', () => {
       LINEAGE_MAX_DEPTH: 20,
       LINEAGE_MAX_NODES: 500_000,
       TRACE_RESULT_MAX_MB: 0,
+      MSD_SUSPECT_FDR_PERCENT: 5,
     })
   })
 

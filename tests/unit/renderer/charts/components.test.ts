@@ -93,7 +93,7 @@ describe('ParetoChart', () => {
 describe('TrendChart', () => {
   it('passes the days and emits the clicked date', () => {
     const w = mount(TrendChart, {
-      props: { items: [{ date: '2024-03-01', input_qty: 10, defect_qty: 1, defect_rate: 10 }], title: 'Test' },
+      props: { items: [{ date: '2024-03-01', input_qty: 10, defect_qty: 1, defect_rate: 10, lot_count: null, defective_lot_count: null }], title: 'Test' },
       global: { plugins: [i18n()] },
     })
     expect(optionOf(w).xAxis!.data).toEqual(['2024-03-01'])

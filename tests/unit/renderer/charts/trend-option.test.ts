@@ -6,8 +6,8 @@ import type { TrendLabels } from '../../../../renderer/src/charts/trend-option'
 
 const LABELS: TrendLabels = { input: 'Input', defect: 'Defects', rate: 'Rate (%)', description: 'Trend', locale: 'en' }
 const ITEMS: TrendItem[] = [
-  { date: '2024-03-02', input_qty: 2000, defect_qty: 30, defect_rate: 1.5 },
-  { date: '2024-03-01', input_qty: 1000, defect_qty: 5, defect_rate: 0.5 },
+  { date: '2024-03-02', input_qty: 2000, defect_qty: 30, defect_rate: 1.5, lot_count: null, defective_lot_count: null },
+  { date: '2024-03-01', input_qty: 1000, defect_qty: 5, defect_rate: 0.5, lot_count: null, defective_lot_count: null },
 ]
 
 describe('buildTrendOption', () => {

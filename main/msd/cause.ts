@@ -1,0 +1,443 @@
+/**
+ * What turns a ranked list into a named cause: for the significant suspects, when their lots
+ * started to fail (onset) and which of them only ride along with another (explain-away); and the
+ * daily time view of the ranked machines and materials. Runs on the analysis's factor tables
+ * (`temp.msd_lot_machine`, `temp.msd_lot_material`, `temp.msd_lot_root`) with the lots held as
+ * dense indexes, so a pair of suspects costs the size of the smaller lot set, not of the plant.
+ */
+import { compareCodeUnits } from '../../shared/compare.js'
+import {
+  MSD_EXPLAIN_ALPHA,
+  MSD_MIN_SUSPECT_LOTS,
+  MSD_ONSET_ALPHA,
+  roundTo,
+  type Suspect,
+  type SuspectRef,
+  type SuspectTimeline,
+  type SuspectTimelineDay,
+} from '../../shared/msd.js'
+import {
+  benjaminiHochberg,
+  cochranMantelHaenszel,
+  proportionChangePoint,
+  type ChangePointResult,
+  type CountGroup,
+  type TwoByTwo,
+} from '../../shared/statistics.js'
+import type { SqliteDatabase } from '../store/index.js'
+
+/** Where a factor's lots are in the factor tables. */
+export type FactorKey =
+  | { kind: 'machine'; grp: string; name: string; id: string }
+  | { kind: 'material'; part: string; lot: string }
+  | { kind: 'wafer_root'; root: string }
+
+/**
+ * Significant suspects the explain-away compares pairwise (in list order): beyond this many the
+ * rest keep `explained_by` null and say nothing was tested (their conditional p stays null).
+ */
+export const MSD_EXPLAIN_MAX_SUSPECTS = 60
+
+/**
+ * Relabellings of the onset's permutation test: enough for p-values down to 1e-4, which the
+ * Benjamini–Hochberg step over up to {@link MSD_EXPLAIN_MAX_SUSPECTS} onsets needs. Cheap: one
+ * relabelling costs the smaller of the failed and passed lots, and a change that is not there
+ * stops after 20 as extreme (Besag & Clifford).
+ */
+const ONSET_PERMUTATIONS = 9999
+
+/** Most other suspects a suspect is conditioned on at once (phase 2 of the explain-away). */
+const MAX_JOINT_CONDITIONS = 30
+
+/** A factor's lots: dense lot indexes, and for machines and materials when each passed it. */
+interface FactorLots {
+  lots: Int32Array
+  /** `YYYY-MM-DDTHH:MM:SS` per lot (same order as `lots`); null for wafer roots. */
+  times: (string | null)[] | null
+}
+
+/** The detection lots as dense indexes with their defect flags. */
+class LotIndex {
+  readonly indexOf = new Map<string, number>()
+  readonly defective: Uint8Array
+
+  constructor(db: SqliteDatabase) {
+    const rows = db.prepare('SELECT cid, defect_qty > 0 AS bad FROM temp.msd_lot ORDER BY cid').raw().all() as [string, number][]
+    this.defective = new Uint8Array(rows.length)
+    rows.forEach(([cid, bad], i) => {
+      this.indexOf.set(cid, i)
+      this.defective[i] = bad ? 1 : 0
+    })
+  }
+
+  get size(): number {
+    return this.defective.length
+  }
+
+  /** Lots (and their first time) from rows of `[cid, time]`, ordered by time then lot. */
+  lotsOf(rows: [string, string | null][], timed: boolean): FactorLots {
+    const entries: { i: number; t: string | null }[] = []
+    for (const [cid, t] of rows) {
+      const i = this.indexOf.get(cid)
+      if (i !== undefined) entries.push({ i, t })
+    }
+    if (timed) entries.sort((a, b) => compareCodeUnits(a.t ?? '', b.t ?? '') || a.i - b.i)
+    return { lots: Int32Array.from(entries, (e) => e.i), times: timed ? entries.map((e) => e.t) : null }
+  }
+}
+
+/** Reads lot sets from the factor tables, memoizing the populations (shared by many factors). */
+class FactorReader {
+  private readonly populations = new Map<string, FactorLots>()
+  private readonly everyLot: FactorLots
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    readonly index: LotIndex,
+  ) {
+    this.everyLot = { lots: Int32Array.from({ length: index.size }, (_, i) => i), times: null }
+  }
+
+  lotsOf(key: FactorKey): FactorLots {
+    switch (key.kind) {
+      case 'machine':
+        return this.read('SELECT lot_cid, MIN(t) FROM temp.msd_lot_machine WHERE grp = ? AND name = ? AND id = ? GROUP BY lot_cid', [key.grp, key.name, key.id], true)
+      case 'material':
+        return this.read('SELECT lot_cid, MIN(t) FROM temp.msd_lot_material WHERE part = ? AND lot = ? GROUP BY lot_cid', [key.part, key.lot], true)
+      case 'wafer_root':
+        return this.read('SELECT cid, NULL FROM temp.msd_lot_root WHERE root = ?', [key.root], false)
+    }
+  }
+
+  /** The lots the factor is contrasted with (itself included), timed by their first passage of its station or part. */
+  populationOf(key: FactorKey): FactorLots {
+    if (key.kind === 'wafer_root') return this.everyLot
+    const memo = JSON.stringify([key.kind, key.kind === 'machine' ? key.grp : key.part])
+    let lots = this.populations.get(memo)
+    if (!lots) {
+      lots =
+        key.kind === 'machine'
+          ? this.read('SELECT lot_cid, MIN(t) FROM temp.msd_lot_machine WHERE grp = ? GROUP BY lot_cid', [key.grp], true)
+          : this.read('SELECT lot_cid, MIN(t) FROM temp.msd_lot_material WHERE part = ? GROUP BY lot_cid', [key.part], true)
+      this.populations.set(memo, lots)
+    }
+    return lots
+  }
+
+  private read(sql: string, params: string[], timed: boolean): FactorLots {
+    return this.index.lotsOf(this.db.prepare(sql).raw().all(...params) as [string, string | null][], timed)
+  }
+}
+
+/** FNV-1a of a text: the onset test's seed, so a factor's p-value does not depend on the run's order. */
+function seedOf(text: string): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193)
+  }
+  return hash >>> 0
+}
+
+/** A factor's lots grouped by the day they passed it, in time order. */
+function byDay(lots: FactorLots, defective: Uint8Array): { date: string; group: CountGroup }[] {
+  const days: { date: string; group: CountGroup }[] = []
+  lots.lots.forEach((lot, k) => {
+    const date = (lots.times![k] ?? '').slice(0, 10)
+    let last = days[days.length - 1]
+    if (!last || last.date !== date) days.push((last = { date, group: { n: 0, x: 0 } }))
+    last.group.n++
+    last.group.x += defective[lot]!
+  })
+  return days
+}
+
+/** Percent with 4 decimals of a proportion x/n. */
+function pct(group: CountGroup): number {
+  return group.n > 0 ? roundTo((group.x / group.n) * 100, 4) : 0
+}
+
+/** A factor's change point: its days and the test's result. */
+interface OnsetTest {
+  suspect: Suspect
+  days: { date: string; group: CountGroup }[]
+  result: ChangePointResult
+}
+
+/**
+ * The change point of a machine's or material's lots, in the order they passed the factor, with
+ * changes only between days (an onset is a date).
+ */
+function testOnset(suspect: Suspect, lots: FactorLots, defective: Uint8Array): OnsetTest {
+  const days = byDay(lots, defective).filter((d) => d.date !== '')
+  const result = proportionChangePoint(
+    days.map((d) => d.group),
+    { minSize: MSD_MIN_SUSPECT_LOTS, permutations: ONSET_PERMUTATIONS, seed: seedOf(`${suspect.factor_type}\u0000${suspect.station}\u0000${suspect.name}`) },
+  )
+  suspect.onset_p_value = result.pValue
+  return { suspect, days, result }
+}
+
+/**
+ * Gives an onset to the factors whose rise is significant once the tests of every factor are
+ * paid for: Benjamini–Hochberg over the change points' p-values at {@link MSD_ONSET_ALPHA}. The
+ * onset is the first day after the change; the rates are the defective-lot rates either side.
+ */
+function applyOnsets(tests: readonly OnsetTest[]): void {
+  const tested = tests.filter((t) => t.result.pValue !== null)
+  const q = benjaminiHochberg(tested.map((t) => t.result.pValue!))
+  tested.forEach((t, i) => {
+    if (q[i]! > MSD_ONSET_ALPHA) return
+    t.suspect.onset = t.days[t.result.index!]!.date
+    t.suspect.rate_before_onset = pct(t.result.before)
+    t.suspect.rate_after_onset = pct(t.result.after)
+  })
+}
+
+/** What the explain-away keeps per significant suspect. */
+interface Candidate {
+  suspect: Suspect
+  key: FactorKey
+  lots: FactorLots
+  /** Membership of the factor's lots and of its population, by lot index. */
+  member: Uint8Array
+  population: Uint8Array
+  /** The population's lots. */
+  populationLots: Int32Array
+  /** The lots its effect is carried by: those after its onset when it has one, else all. */
+  effect: Int32Array
+  effectMember: Uint8Array
+  /** The factor's contrast over its whole population (touched × defective). */
+  table: TwoByTwo
+}
+
+function candidateOf(suspect: Suspect, key: FactorKey, reader: FactorReader, memberships: Map<FactorLots, Uint8Array>): Candidate {
+  const { index } = reader
+  const lots = reader.lotsOf(key)
+  const populationLots = reader.populationOf(key)
+  let population = memberships.get(populationLots)
+  if (!population) {
+    population = new Uint8Array(index.size)
+    for (const lot of populationLots.lots) population[lot] = 1
+    memberships.set(populationLots, population)
+  }
+  const member = new Uint8Array(index.size)
+  for (const lot of lots.lots) member[lot] = 1
+  let effect = lots.lots
+  if (suspect.onset !== null && lots.times) {
+    const onset = suspect.onset
+    const first = lots.times.findIndex((t) => t !== null && t.slice(0, 10) >= onset)
+    effect = first < 0 ? new Int32Array(0) : lots.lots.slice(first)
+  }
+  const effectMember = new Uint8Array(index.size)
+  for (const lot of effect) effectMember[lot] = 1
+  const table: TwoByTwo = { a: 0, b: 0, c: 0, d: 0 }
+  for (const lot of populationLots.lots) {
+    count(table, member[lot] === 1, index.defective[lot] === 1)
+  }
+  return { suspect, key, lots, member, population, populationLots: populationLots.lots, effect, effectMember, table }
+}
+
+/**
+ * One-sided p-value of A's elevation given B: A's contrast within its population, stratified by
+ * whether a lot carries B's effect (Cochran–Mantel–Haenszel with continuity correction). Null when
+ * neither stratum has a contrast to test.
+ */
+function conditionalP(a: Candidate, b: Candidate, defective: Uint8Array): number | null {
+  const inside: TwoByTwo = { a: 0, b: 0, c: 0, d: 0 }
+  for (const lot of b.effect) {
+    if (!a.population[lot]) continue
+    count(inside, a.member[lot] === 1, defective[lot] === 1)
+  }
+  const outside: TwoByTwo = { a: a.table.a - inside.a, b: a.table.b - inside.b, c: a.table.c - inside.c, d: a.table.d - inside.d }
+  const cmh = cochranMantelHaenszel([inside, outside], { correct: true })
+  return cmh.informativeStrata === 0 ? null : cmh.greater
+}
+
+/** Counts a lot into a contrast table: touched or not × defective or not. */
+function count(table: TwoByTwo, touched: boolean, bad: boolean): void {
+  if (touched) {
+    if (bad) table.a++
+    else table.b++
+  } else if (bad) table.c++
+  else table.d++
+}
+
+/** Whether two factors have a lot in common. */
+function shareLots(a: Candidate, b: Candidate): boolean {
+  const [small, large] = a.lots.lots.length <= b.lots.lots.length ? [a, b] : [b, a]
+  for (const lot of small.lots.lots) if (large.member[lot]) return true
+  return false
+}
+
+const TYPE_ORDER: Readonly<Record<Suspect['factor_type'], number>> = { machine: 0, material: 1, wafer_root: 2 }
+
+/**
+ * When neither of two factors stays elevated given the other, the data cannot tell them apart:
+ * the one with more lots (the broader factor, e.g. a machine over a tool used only in its bad
+ * period) is taken to explain the other; then machines before materials before wafer roots, then
+ * by name. Never by marginal rank.
+ */
+function broader(a: Candidate, b: Candidate): boolean {
+  return (
+    a.lots.lots.length - b.lots.lots.length ||
+    TYPE_ORDER[b.suspect.factor_type] - TYPE_ORDER[a.suspect.factor_type] ||
+    compareCodeUnits(b.suspect.name, a.suspect.name) ||
+    compareCodeUnits(b.suspect.station ?? '', a.suspect.station ?? '')
+  ) > 0
+}
+
+function refOf(s: Suspect): SuspectRef {
+  return { factor_type: s.factor_type, name: s.name, station: s.station }
+}
+
+/**
+ * One-sided p-value of A's elevation given several others at once: A's contrast within its
+ * population, stratified by which of the others' effects each lot carries (CMH). Null when no
+ * stratum has a contrast.
+ */
+function jointConditionalP(a: Candidate, others: readonly Candidate[], defective: Uint8Array): number | null {
+  const strata = new Map<number, TwoByTwo>()
+  for (const lot of a.populationLots) {
+    let key = 0
+    others.forEach((o, k) => {
+      if (o.effectMember[lot]) key |= 1 << k
+    })
+    let table = strata.get(key)
+    if (!table) strata.set(key, (table = { a: 0, b: 0, c: 0, d: 0 }))
+    count(table, a.member[lot] === 1, defective[lot] === 1)
+  }
+  const cmh = cochranMantelHaenszel([...strata.values()], { correct: true })
+  return cmh.informativeStrata === 0 ? null : cmh.greater
+}
+
+/**
+ * Onset and explain-away of the significant suspects (at most {@link MSD_EXPLAIN_MAX_SUSPECTS}, in
+ * list order).
+ *
+ * 1. Onsets: a change point per machine and material, kept when significant over all of them.
+ * 2. Pairs: for every two suspects that share lots, each is tested given the other's effect (its
+ *    lots after its onset, else all its lots). A is explained by B when A's conditional p is above
+ *    {@link MSD_EXPLAIN_ALPHA} while B's given A is not — or when neither survives the other and B
+ *    is {@link broader}. The verdict is symmetric in A and B, so it does not depend on which ranks
+ *    first; a tool used only in a machine's bad period is explained by the machine even when its
+ *    own lift is higher. Among several such B, the one given which A looks least elevated wins.
+ * 3. Together: a factor that survived every pair can still ride along with several at once (a
+ *    material lot consumed both by the bad machine's lots and by the bad material's). Each is
+ *    tested given all the other survivors it shares lots with, jointly; one that is no longer
+ *    elevated is explained by the survivor given which it looked least elevated alone.
+ */
+export function explainSuspects(db: SqliteDatabase, suspects: readonly Suspect[], keys: ReadonlyMap<Suspect, FactorKey>): void {
+  const index = new LotIndex(db)
+  const reader = new FactorReader(db, index)
+  const memberships = new Map<FactorLots, Uint8Array>()
+  const significant = suspects.filter((s) => s.significant && keys.has(s)).slice(0, MSD_EXPLAIN_MAX_SUSPECTS)
+  const onsets: OnsetTest[] = []
+  for (const s of significant) {
+    const key = keys.get(s)!
+    if (key.kind !== 'wafer_root') onsets.push(testOnset(s, reader.lotsOf(key), index.defective))
+  }
+  applyOnsets(onsets)
+  const candidates = significant.map((s) => candidateOf(s, keys.get(s)!, reader, memberships))
+  const n = candidates.length
+  const defective = index.defective
+
+  // 2. Pairs. p[i][j]: candidate i given candidate j (undefined: no shared lots).
+  const p: (number | null | undefined)[][] = candidates.map(() => new Array<number | null | undefined>(n))
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (!shareLots(candidates[i]!, candidates[j]!)) continue
+      p[i]![j] = conditionalP(candidates[i]!, candidates[j]!, defective)
+      p[j]![i] = conditionalP(candidates[j]!, candidates[i]!, defective)
+    }
+  }
+  const survives = (x: number | null | undefined): boolean => x !== null && x !== undefined && x <= MSD_EXPLAIN_ALPHA
+  const worstOf = (i: number, among: (j: number) => boolean): number => {
+    let best = -1
+    for (let j = 0; j < n; j++) {
+      const given = p[i]![j]
+      if (j === i || given === undefined || given === null || !among(j)) continue
+      if (best < 0 || given > p[i]![best]!) best = j
+    }
+    return best
+  }
+  const explains = (j: number, i: number): boolean => {
+    const given = p[i]![j]
+    const reverse = p[j]![i]
+    if (given === undefined || given === null || survives(given) || reverse === undefined) return false
+    return survives(reverse) || (reverse !== null && broader(candidates[j]!, candidates[i]!))
+  }
+  const explainer = new Int32Array(n).fill(-1)
+  for (let i = 0; i < n; i++) explainer[i] = worstOf(i, (j) => explains(j, i))
+
+  // 3. Together, among the pairwise survivors.
+  const survivors = candidates.map((_, i) => i).filter((i) => explainer[i]! < 0)
+  const joint = new Map<number, number | null>()
+  for (const i of survivors) {
+    const others = survivors.filter((j) => j !== i && p[i]![j] !== undefined).slice(0, MAX_JOINT_CONDITIONS)
+    if (others.length < 2) continue
+    const given = jointConditionalP(candidates[i]!, others.map((j) => candidates[j]!), defective)
+    joint.set(i, given)
+    if (given !== null && !survives(given)) explainer[i] = worstOf(i, (j) => others.includes(j))
+  }
+
+  // Name an explainer that is itself independent when one qualifies, rather than a chain.
+  for (let i = 0; i < n; i++) {
+    if (explainer[i]! < 0 || explainer[explainer[i]!]! < 0 || joint.has(i)) continue
+    const independent = worstOf(i, (j) => explainer[j]! < 0 && explains(j, i))
+    if (independent >= 0) explainer[i] = independent
+  }
+
+  for (let i = 0; i < n; i++) {
+    const a = candidates[i]!.suspect
+    const by = explainer[i]!
+    if (by >= 0) {
+      a.explained_by = refOf(candidates[by]!.suspect)
+      a.conditional_p_value = joint.has(i) && !survives(joint.get(i)) ? joint.get(i)! : p[i]![by]!
+    } else {
+      // What it was tested against: the others it shares lots with, except those it explains.
+      const worst = worstOf(i, (j) => explainer[j] !== i)
+      const jointP = joint.get(i)
+      const pair = worst >= 0 ? p[i]![worst]! : null
+      a.conditional_p_value = jointP !== undefined && jointP !== null ? Math.max(jointP, pair ?? 0) : pair
+    }
+  }
+}
+
+/** Time views of the ranked machines and materials among `suspects`. */
+export function suspectTimelines(db: SqliteDatabase, suspects: readonly Suspect[], keys: ReadonlyMap<Suspect, FactorKey>): SuspectTimeline[] {
+  const index = new LotIndex(db)
+  const reader = new FactorReader(db, index)
+  const timelines: SuspectTimeline[] = []
+  for (const suspect of suspects) {
+    const key = keys.get(suspect)
+    if (suspect.rank === null || !key || key.kind === 'wafer_root') continue
+    const lots = reader.lotsOf(key)
+    const member = new Uint8Array(index.size)
+    for (const lot of lots.lots) member[lot] = 1
+    const days = new Map<string, SuspectTimelineDay>()
+    const dayOf = (time: string | null): SuspectTimelineDay | null => {
+      if (!time) return null
+      const date = time.slice(0, 10)
+      let day = days.get(date)
+      if (!day) days.set(date, (day = { date, lots: 0, defective_lots: 0, rest_lots: 0, rest_defective_lots: 0 }))
+      return day
+    }
+    lots.lots.forEach((lot, k) => {
+      const day = dayOf(lots.times![k]!)
+      if (!day) return
+      day.lots++
+      day.defective_lots += index.defective[lot]!
+    })
+    const population = reader.populationOf(key)
+    population.lots.forEach((lot, k) => {
+      if (member[lot]) return
+      const day = dayOf(population.times![k]!)
+      if (!day) return
+      day.rest_lots++
+      day.rest_defective_lots += index.defective[lot]!
+    })
+    timelines.push({ ...refOf(suspect), days: [...days.values()].sort((a, b) => compareCodeUnits(a.date, b.date)) })
+  }
+  return timelines
+}
