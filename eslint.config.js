@@ -26,7 +26,7 @@ function areaOf(file) {
  * Folders of main/ the main process runs. They reach the worker process by its entry's file path
  * only (`traceWorkerEntry()`), never by importing `main/worker/`.
  */
-const MAIN_PROCESS_CAPABILITIES = new Set(['engine', 'results', 'transport', 'ipc', 'host', 'cli', 'electron', 'policy'])
+const MAIN_PROCESS_CAPABILITIES = new Set(['engine', 'results', 'transport', 'ipc', 'host', 'cli', 'electron', 'policy', 'report'])
 
 /**
  * What `main/worker/`, run in a worker process, may import from main/: the trace, the MSD analysis,

@@ -13,6 +13,7 @@ import { z } from 'zod'
 import { invalidInput, type AppErrorData } from './errors.js'
 import { JOB_STATUSES, type JobView } from './jobs.js'
 import type { MsdAggregation } from './msd.js'
+import type { MsdDiff } from './msd-diff.js'
 import { pageQuerySchema, type RowsPage } from './page-query.js'
 import type { TraceRequest } from './trace-request.js'
 import type { NormalizedTraceRequest } from './trace-request.js'
@@ -83,6 +84,26 @@ export interface ExportAnswer {
     rows?: number
     bytes?: number
   }[]
+}
+
+/** What `results:report` did: the report saved where the person chose, or the report itself. */
+export interface ReportAnswer {
+  /** True when the person closed the save dialog without choosing a file (nothing was written). */
+  cancelled: boolean
+  /**
+   * `saved` where the person chose (desktop app: `path`), or `inline`: `html` is the report, for
+   * the page to download as `name` (browser host).
+   */
+  delivery: 'saved' | 'inline'
+  format: 'html' | 'pdf'
+  /** The file name it was saved as or should be downloaded as. */
+  name: string
+  /** Where it was saved (`saved`), else null. */
+  path: string | null
+  /** The report (`inline`), else null. */
+  html: string | null
+  /** Its size in bytes (0 when cancelled). */
+  bytes: number
 }
 
 /** Tokens of `ResultSummary.seeds.not_found` sent at most (the count is always exact). */
@@ -162,6 +183,15 @@ export const REQUESTS = {
   'results:aggregation': job,
   'results:summary': job,
   'results:detail': z.object({ job_id: jobId, table: z.enum(['detail', 'suspects']), ...page }).strict(),
+  /** Two MSD results of one station and direction: `job_a` the baseline (older) run, `job_b` the newer. */
+  'results:diff': z.object({ job_a: jobId, job_b: jobId }).strict(),
+  /**
+   * The evidence report of a backward MSD result (one self-contained HTML file) in `locale`. The
+   * desktop app saves it where the person says in a save dialog, as HTML or as PDF (`format`); the
+   * browser host answers with the HTML itself, for the page to download (`pdf` is the desktop
+   * app's only: a browser prints the HTML to PDF itself).
+   */
+  'results:report': z.object({ job_id: jobId, locale: z.enum(['en', 'zh-TW']), format: z.enum(['html', 'pdf']).optional() }).strict(),
   'sources:list': none,
   'sources:add': z.discriminatedUnion('kind', [
     z.object({ name: z.string().trim().min(1).max(100), kind: z.literal('sqlite'), path }).strict(),
@@ -217,6 +247,8 @@ export interface Responses {
   'results:lineage': LineageResult | null
   'results:aggregation': MsdAggregation | null
   'results:detail': RowsPage
+  'results:diff': MsdDiff
+  'results:report': ReportAnswer
   'results:summary': ResultSummary
   'sources:list': SourceProfile[]
   'sources:add': SourceProfile
@@ -288,6 +320,10 @@ export const RATE_LIMITS: Partial<Record<Channel, RateLimit>> = {
   'jobs:rerun': { max: 30, windowMs: 60_000 },
   'jobs:export': { max: 20, windowMs: 60_000 },
   'jobs:import': { max: 20, windowMs: 60_000 },
+  // Reads two whole suspect lists.
+  'results:diff': { max: 60, windowMs: 60_000 },
+  // Draws charts and reads a few pages of lots per suspect.
+  'results:report': { max: 20, windowMs: 60_000 },
   'sources:test': { max: 30, windowMs: 60_000 },
   'sources:set-password': { max: 30, windowMs: 60_000 },
 }

@@ -6,6 +6,7 @@
  * and the renderer can rebuild a chart (e.g. re-sorted by rate) without another query.
  */
 import { compareCodeUnits } from './compare.js'
+import type { PageFilter } from './page-query.js'
 
 /** Bars a Pareto chart shows before folding the rest into {@link PARETO_OTHER}. */
 export const PARETO_TOP_N = 10
@@ -290,6 +291,29 @@ export interface Suspect {
   rate_after_onset: number | null
 }
 
+/** What the analysis concluded about a factor. */
+export type SuspectVerdict =
+  /** Significant, and not accounted for by another significant suspect. */
+  | 'independent'
+  /** Significant, but its elevation goes away once another suspect is accounted for. */
+  | 'explained'
+  /** Ranked (worse than its baseline), but its q-value is above the run's false-discovery rate. */
+  | 'not_significant'
+  /** Its lots fare no worse than its baseline (not ranked). */
+  | 'not_elevated'
+  /** Too few lots on one side of its contrast. */
+  | 'inconclusive'
+  /** Every lot of its population touched it. */
+  | 'no_contrast'
+
+/** The verdict on a suspect, from its fields. */
+export function suspectVerdict(s: Pick<Suspect, 'significant' | 'explained_by' | 'inconclusive' | 'no_contrast' | 'rank'>): SuspectVerdict {
+  if (s.significant) return s.explained_by ? 'explained' : 'independent'
+  if (s.no_contrast) return 'no_contrast'
+  if (s.inconclusive) return 'inconclusive'
+  return s.rank === null ? 'not_elevated' : 'not_significant'
+}
+
 /** One day of a suspect's time view: its lots and the rest of its population, by when they passed. */
 export interface SuspectTimelineDay {
   /** `YYYY-MM-DD`, plant local: the day the lots passed the factor's station (or consumed the part). */
@@ -301,7 +325,7 @@ export interface SuspectTimelineDay {
   rest_defective_lots: number
 }
 
-/** The time view of a ranked machine or material suspect. */
+/** The time view of a machine or material suspect (see {@link BackwardAggregation.suspect_timelines}). */
 export interface SuspectTimeline extends SuspectRef {
   days: SuspectTimelineDay[]
 }
@@ -409,7 +433,10 @@ export interface BackwardAggregation extends AggregationBase {
    */
   suspects: Suspect[]
   suspect_summary: SuspectSummary
-  /** Time views of the ranked machine and material suspects among `suspects`. */
+  /**
+   * Time views of the machine and material suspects among `suspects` that are significant or
+   * among the top ten ranked of their type (what the factor charts show).
+   */
   suspect_timelines: SuspectTimeline[]
 }
 
@@ -496,12 +523,14 @@ export const SUSPECT_COLUMNS_V1: readonly DetailColumn[] = [
 
 /**
  * Columns of the suspect list as stored and exported: the first version's, then the significance,
- * explain-away and onset columns. `explained_by` is stored as its three parts.
+ * verdict ({@link suspectVerdict}), explain-away and onset columns. `explained_by` is stored as
+ * its three parts.
  */
 export const SUSPECT_COLUMNS: readonly DetailColumn[] = [
   ...SUSPECT_COLUMNS_V1,
   { key: 'q_value', header: 'Q_VALUE', numeric: true },
   { key: 'significant', header: 'SIGNIFICANT', numeric: false },
+  { key: 'verdict', header: 'VERDICT', numeric: false },
   { key: 'explained_by_type', header: 'EXPLAINED_BY_FACTOR', numeric: false },
   { key: 'explained_by_name', header: 'EXPLAINED_BY_NAME', numeric: false },
   { key: 'explained_by_station', header: 'EXPLAINED_BY_STATION', numeric: false },
@@ -521,6 +550,7 @@ export function suspectRow(s: Suspect): Record<string, string | number | null> {
     })),
     q_value: s.q_value,
     significant: s.significant ? 'yes' : 'no',
+    verdict: suspectVerdict(s),
     explained_by_type: s.explained_by?.factor_type ?? null,
     explained_by_name: s.explained_by?.name ?? null,
     explained_by_station: s.explained_by?.station ?? null,
@@ -529,5 +559,33 @@ export function suspectRow(s: Suspect): Record<string, string | number | null> {
     onset_p_value: s.onset_p_value,
     rate_before_onset: s.rate_before_onset,
     rate_after_onset: s.rate_after_onset,
+  }
+}
+
+/** A material suspect's name `PART (LOT)` → part and lot; a bare part has no lot. */
+export function parseMaterialKey(name: string): { part: string; lot: string | null } {
+  const match = /^(.*) \(([^()]*)\)$/.exec(name)
+  return match ? { part: match[1]!, lot: match[2]! } : { part: name, lot: null }
+}
+
+/**
+ * The conditions on the backward detail table that pick the lots behind a factor, as the detail
+ * rows spell their lists: upstream machines as `station/machine`, materials as `part/lot`. The
+ * drill-down and the evidence report both read a suspect's lots with them.
+ */
+export function suspectDetailFilter(suspect: Pick<Suspect, 'factor_type' | 'name' | 'station'>): PageFilter[] {
+  switch (suspect.factor_type) {
+    case 'machine':
+      return [
+        suspect.station
+          ? { column: 'UPSTREAM_MACHINES', op: 'item', value: `${suspect.station}/${suspect.name}` }
+          : { column: 'UPSTREAM_MACHINES', op: 'contains', value: `/${suspect.name}` },
+      ]
+    case 'material': {
+      const { part, lot } = parseMaterialKey(suspect.name)
+      return [{ column: 'UPSTREAM_MATERIALS', op: 'item', value: lot ? `${part}/${lot}` : part }]
+    }
+    case 'wafer_root':
+      return [{ column: 'WAFER_ROOT', op: 'eq', value: suspect.name }]
   }
 }

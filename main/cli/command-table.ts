@@ -7,11 +7,13 @@ import type { Command } from './command.js'
 import { cancelCommand } from './commands/cancel.js'
 import { demoRunCommand } from './commands/demo-run.js'
 import { demoCommand } from './commands/demo.js'
+import { diffCommand } from './commands/diff.js'
 import { exportCommand } from './commands/export.js'
 import { importCommand } from './commands/import.js'
 import { jobsCommand } from './commands/jobs.js'
 import { loadCommand } from './commands/load.js'
 import { pinCommand } from './commands/pin.js'
+import { reportCommand } from './commands/report.js'
 import { rerunCommand } from './commands/rerun.js'
 import { rmCommand } from './commands/rm.js'
 import { runCommand } from './commands/run.js'
@@ -25,11 +27,13 @@ export const COMMANDS = {
   'demo-run': demoRunCommand,
   jobs: jobsCommand,
   show: showCommand,
+  diff: diffCommand,
   cancel: cancelCommand,
   pin: pinCommand,
   rm: rmCommand,
   rerun: rerunCommand,
   export: exportCommand,
+  report: reportCommand,
   import: importCommand,
   load: loadCommand,
   serve: serveCommand,

@@ -15,7 +15,7 @@ const SHARED_FLAGS: readonly (readonly [flag: string, line: string])[] = [
 
 const NOTES = [
   "  Every job command takes --data-dir DIR (default: the app's data folder); cancel, pin, rm,",
-  '  rerun, export and import take --json for one JSON object on stdout.',
+  '  rerun, export, report, import and diff take --json for one JSON object on stdout.',
 ]
 
 function synopsis(name: string, command: Command): string {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, protocol, safeStorage, session, shell, webContents } from 'electron'
+import type { BaseWindow, SaveDialogOptions } from 'electron'
 import { resolveSettings } from '../../shared/settings.js'
 import type { TraceProgress } from '../../shared/trace.js'
 import { ENGINE_LOCK_FILE, JobEngine, traceWorkerEntry } from '../engine/index.js'
@@ -19,6 +20,8 @@ import { APP_HOST, APP_SCHEME, APP_SCHEME_PRIVILEGES, resolveAppRequest, withApp
 import { ElectronWorkerHost } from './electron-worker-host.js'
 import { isAllowedExternalUrl } from './external-links.js'
 import { saveDialogDestination } from './export-dialog.js'
+import { reportSaveDialog } from './report-dialog.js'
+import { printReportToPdf } from './report-pdf.js'
 import { guardContents } from './navigation-guard.js'
 import { shouldNotify, taskbarProgress } from './job-feedback.js'
 import { importPromptOf, openedFileFacts, resultFilesIn } from './open-files.js'
@@ -86,6 +89,17 @@ async function main(): Promise<void> {
   engine.start()
   const results = new ResultService(engine)
 
+  // Exports and reports go where the person says in a save dialog; the page never names a file.
+  const saveDialog = {
+    showSaveDialog: (window: BaseWindow | null, options: SaveDialogOptions) => (window ? dialog.showSaveDialog(window, options) : dialog.showSaveDialog(options)),
+    windowOf: (clientId: string) => {
+      const contents = webContents.fromId(Number(clientId.replace(/^wc-/, '')))
+      return contents ? BrowserWindow.fromWebContents(contents) : null
+    },
+    defaultFolder: () => app.getPath('documents'),
+    locale: () => app.getLocale(),
+  }
+
   // IPC
   const router = new ServiceRouter({
     handlers: createServices({
@@ -97,16 +111,9 @@ async function main(): Promise<void> {
       policy,
       policyWarnings,
       secrets: secretStoreFor(catalog, safeStorageCipher()),
-      // Exports go where the person says in a save dialog; the page never names a file.
-      exportDestination: saveDialogDestination({
-        showSaveDialog: (window, options) => (window ? dialog.showSaveDialog(window, options) : dialog.showSaveDialog(options)),
-        windowOf: (clientId) => {
-          const contents = webContents.fromId(Number(clientId.replace(/^wc-/, '')))
-          return contents ? BrowserWindow.fromWebContents(contents) : null
-        },
-        defaultFolder: () => app.getPath('documents'),
-        locale: () => app.getLocale(),
-      }),
+      exportDestination: saveDialogDestination(saveDialog),
+      // A report is saved as HTML or printed to PDF in a hidden window that loads nothing else.
+      reportSaver: reportSaveDialog(saveDialog, printReportToPdf),
     }),
     onUnexpectedError: (error, channel) => console.error(`[ipc] ${channel}:`, error),
   })

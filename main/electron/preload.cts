@@ -24,6 +24,8 @@ const CHANNELS: readonly string[] = [
   'results:aggregation',
   'results:summary',
   'results:detail',
+  'results:diff',
+  'results:report',
   'sources:list',
   'sources:add',
   'sources:test',

@@ -30,7 +30,7 @@ import { analyzeBackward, fillBackwardDetail } from './backward.js'
 import { fetchDetection, fetchResourceFamilies } from './detection.js'
 import { analyzeForward, fillForwardDetail } from './forward.js'
 import { createLotTable, dropTempTables, registerMsdFunctions } from './sql.js'
-import { explainSuspects, suspectTimelines } from './cause.js'
+import { explainSuspects, FactorReader, suspectTimelines } from './cause.js'
 import { assignSignificance, orderSuspects, rankSuspects } from './suspects.js'
 
 /** Shown in container mode when none of the containers passed the detection station (domain.md §5.10). */
@@ -51,6 +51,20 @@ export interface MsdAnalysisOptions {
   minLots?: number
   /** False-discovery rate of the suspect list. @default MSD_SUSPECT_FDR */
   suspectFdr?: number
+}
+
+/** Ranked suspects of each factor type a chart shows, and that get a time view besides the significant ones. */
+const TIMELINES_PER_TYPE = 10
+
+/** The suspects that get a time view: every significant one, and the top ranked of each type (the charts'). */
+function withTimeline(suspects: readonly Suspect[]): Suspect[] {
+  const perType = new Map<Suspect['factor_type'], number>()
+  return suspects.filter((s) => {
+    if (s.rank === null) return false
+    const seen = perType.get(s.factor_type) ?? 0
+    perType.set(s.factor_type, seen + 1)
+    return s.significant || seen < TIMELINES_PER_TYPE
+  })
 }
 
 /**
@@ -220,10 +234,11 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions): Promise<Backwar
   let timelines: SuspectTimeline[] = []
   const detail = writer.analyze('Naming the cause, writing the detail rows and suspects', (db) => {
     options.onProgress?.('explaining the significant suspects')
-    explainSuspects(db, ranked, tables.factorKeys)
+    const lots = new FactorReader(db)
+    explainSuspects(lots, ranked, tables.factorKeys)
     suspects = orderSuspects(ranked)
     shown = suspectsInAggregation(suspects)
-    timelines = suspectTimelines(db, shown, tables.factorKeys)
+    timelines = suspectTimelines(lots, withTimeline(shown), tables.factorKeys)
     fillBackwardDetail(db)
     const insert = db.prepare(
       `INSERT INTO ${msdTableOf('suspects')} (${SUSPECT_COLUMNS.map((c) => `"${c.key}"`).join(', ')}) VALUES (${SUSPECT_COLUMNS.map(() => '?').join(', ')})`,

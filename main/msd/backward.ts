@@ -55,14 +55,15 @@ function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstr
   db.exec('DROP TABLE IF EXISTS temp.msd_lot_machine; DROP TABLE IF EXISTS temp.msd_lot_material')
   // `t`: when the lot (through any of its containers) first passed the factor — the machine's
   // track-in, the material's consumption — the order the onset of a factor is looked for in.
-  db.exec('CREATE TEMP TABLE msd_lot_machine (lot_cid TEXT NOT NULL, grp TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, t TEXT)')
-  db.exec('CREATE TEMP TABLE msd_lot_material (lot_cid TEXT NOT NULL, part TEXT NOT NULL, lot TEXT NOT NULL, grp TEXT NOT NULL, t TEXT)')
+  // `lot_no`: the lot's row number in temp.msd_lot, the dense index the cause analysis works on.
+  db.exec('CREATE TEMP TABLE msd_lot_machine (lot_cid TEXT NOT NULL, lot_no INTEGER NOT NULL, grp TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, t TEXT)')
+  db.exec('CREATE TEMP TABLE msd_lot_material (lot_cid TEXT NOT NULL, lot_no INTEGER NOT NULL, part TEXT NOT NULL, lot TEXT NOT NULL, grp TEXT NOT NULL, t TEXT)')
   const keep = (order: string): string => `(${order} < ${detectionOrder} OR ${order} = ${UNKNOWN_STATION_ORDER})`
   if (hasUpstream) {
     const u = eventTableOf('upstream_history')
     db.prepare(
-      `INSERT INTO temp.msd_lot_machine (lot_cid, grp, name, id, t)
-       SELECT m.lot_cid, COALESCE(NULLIF(u.WORKCENTER_GROUP, ''), ?) AS grp, COALESCE(NULLIF(u.EQUIPMENTNAME, ''), ?) AS name,
+      `INSERT INTO temp.msd_lot_machine (lot_cid, lot_no, grp, name, id, t)
+       SELECT m.lot_cid, l.rowid, COALESCE(NULLIF(u.WORKCENTER_GROUP, ''), ?) AS grp, COALESCE(NULLIF(u.EQUIPMENTNAME, ''), ?) AS name,
          COALESCE(u.EQUIPMENTID, '') AS id, MIN(u.TRACKINTIMESTAMP)
        FROM "${u}" u
        JOIN msd_lot_cids m ON m.cid = u.CONTAINERID
@@ -74,8 +75,8 @@ function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstr
   if (hasMaterials) {
     const x = eventTableOf('materials')
     db.exec(
-      `INSERT INTO temp.msd_lot_material (lot_cid, part, lot, grp, t)
-       SELECT m.lot_cid, x.MATERIALPARTNAME AS part, COALESCE(x.MATERIALLOTNAME, '') AS lot, msd_group_of(x.WORKCENTERNAME) AS grp, MIN(x.TXNDATE)
+      `INSERT INTO temp.msd_lot_material (lot_cid, lot_no, part, lot, grp, t)
+       SELECT m.lot_cid, l.rowid, x.MATERIALPARTNAME AS part, COALESCE(x.MATERIALLOTNAME, '') AS lot, msd_group_of(x.WORKCENTERNAME) AS grp, MIN(x.TXNDATE)
        FROM "${x}" x
        JOIN msd_lot_cids m ON m.cid = x.CONTAINERID
        JOIN temp.msd_lot l ON l.cid = m.lot_cid
@@ -85,9 +86,9 @@ function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstr
     )
   }
   db.exec(`
-    CREATE INDEX temp.msd_lot_machine_by_key ON msd_lot_machine (grp, name, id, lot_cid);
+    CREATE INDEX temp.msd_lot_machine_by_key ON msd_lot_machine (grp, name, id, lot_no, t);
     CREATE INDEX temp.msd_lot_machine_by_lot ON msd_lot_machine (lot_cid);
-    CREATE INDEX temp.msd_lot_material_by_key ON msd_lot_material (part, lot, lot_cid);
+    CREATE INDEX temp.msd_lot_material_by_key ON msd_lot_material (part, lot, lot_no, t);
     CREATE INDEX temp.msd_lot_material_by_lot ON msd_lot_material (lot_cid);
   `)
 }
@@ -116,7 +117,7 @@ function populationBy(db: SqliteDatabase, key: 'grp' | 'part', table: 'temp.msd_
   const rows = db
     .prepare(
       `SELECT p.${key} AS key1, ${TALLY}
-       FROM (SELECT DISTINCT ${key}, lot_cid FROM ${table}) p JOIN temp.msd_lot l ON l.cid = p.lot_cid GROUP BY p.${key}`,
+       FROM (SELECT DISTINCT ${key}, lot_no FROM ${table}) p JOIN temp.msd_lot l ON l.rowid = p.lot_no GROUP BY p.${key}`,
     )
     .all() as (Tally & { key1: string })[]
   return new Map(rows.map((r) => [r.key1, tallyOf(r)]))
@@ -137,7 +138,7 @@ export function analyzeBackward(
   const machineRows = db
     .prepare(
       `SELECT f.grp AS key1, f.name AS key2, f.id AS key3, ${TALLY}
-       FROM temp.msd_lot_machine f JOIN temp.msd_lot l ON l.cid = f.lot_cid GROUP BY f.grp, f.name, f.id`,
+       FROM temp.msd_lot_machine f JOIN temp.msd_lot l ON l.rowid = f.lot_no GROUP BY f.grp, f.name, f.id`,
     )
     .all() as TallyRow[]
   const groupPopulation = populationBy(db, 'grp', 'temp.msd_lot_machine')
@@ -147,7 +148,7 @@ export function analyzeBackward(
     .prepare(
       `SELECT DISTINCT f.grp AS grp, f.name AS name, f.id AS id, d.workflow AS workflow, d.productline_name AS productline,
          d.pj_type AS pj_type, d.equipment_name AS detection
-       FROM temp.msd_lot_machine f JOIN msd_detection d ON d.cid = f.lot_cid`,
+       FROM temp.msd_lot_machine f JOIN temp.msd_lot l ON l.rowid = f.lot_no JOIN msd_detection d ON d.cid = l.cid`,
     )
     .iterate() as IterableIterator<{ grp: string; name: string; id: string; workflow: string; productline: string; pj_type: string; detection: string }>
   for (const row of contextRows) {
@@ -183,7 +184,7 @@ export function analyzeBackward(
   const materialRows = db
     .prepare(
       `SELECT f.part AS key1, f.lot AS key2, '' AS key3, ${TALLY}
-       FROM (SELECT DISTINCT lot_cid, part, lot FROM temp.msd_lot_material) f JOIN temp.msd_lot l ON l.cid = f.lot_cid
+       FROM (SELECT DISTINCT lot_no, part, lot FROM temp.msd_lot_material) f JOIN temp.msd_lot l ON l.rowid = f.lot_no
        GROUP BY f.part, f.lot`,
     )
     .all() as TallyRow[]

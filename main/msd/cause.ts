@@ -39,12 +39,12 @@ export type FactorKey =
 export const MSD_EXPLAIN_MAX_SUSPECTS = 60
 
 /**
- * Relabellings of the onset's permutation test: enough for p-values down to 1e-4, which the
+ * Relabellings of the onset's permutation test: enough for p-values down to 2e-4, which the
  * Benjamini–Hochberg step over up to {@link MSD_EXPLAIN_MAX_SUSPECTS} onsets needs. Cheap: one
  * relabelling costs the smaller of the failed and passed lots, and a change that is not there
  * stops after 20 as extreme (Besag & Clifford).
  */
-const ONSET_PERMUTATIONS = 9999
+const ONSET_PERMUTATIONS = 4999
 
 /** Most other suspects a suspect is conditioned on at once (phase 2 of the explain-away). */
 const MAX_JOINT_CONDITIONS = 30
@@ -56,76 +56,94 @@ interface FactorLots {
   times: (string | null)[] | null
 }
 
-/** The detection lots as dense indexes with their defect flags. */
+/**
+ * The detection lots by their row number in `temp.msd_lot` (1..n, the `lot_no` the factor tables
+ * carry), with their defect flags.
+ */
 class LotIndex {
-  readonly indexOf = new Map<string, number>()
   readonly defective: Uint8Array
+  readonly size: number
 
   constructor(db: SqliteDatabase) {
-    const rows = db.prepare('SELECT cid, defect_qty > 0 AS bad FROM temp.msd_lot ORDER BY cid').raw().all() as [string, number][]
-    this.defective = new Uint8Array(rows.length)
-    rows.forEach(([cid, bad], i) => {
-      this.indexOf.set(cid, i)
-      this.defective[i] = bad ? 1 : 0
-    })
-  }
-
-  get size(): number {
-    return this.defective.length
-  }
-
-  /** Lots (and their first time) from rows of `[cid, time]`, ordered by time then lot. */
-  lotsOf(rows: [string, string | null][], timed: boolean): FactorLots {
-    const entries: { i: number; t: string | null }[] = []
-    for (const [cid, t] of rows) {
-      const i = this.indexOf.get(cid)
-      if (i !== undefined) entries.push({ i, t })
+    this.size = (db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM temp.msd_lot').pluck().get() as number) + 1
+    this.defective = new Uint8Array(this.size)
+    for (const [lot, bad] of db.prepare('SELECT rowid, defect_qty > 0 FROM temp.msd_lot').raw().iterate() as IterableIterator<[number, number]>) {
+      this.defective[lot] = bad
     }
-    if (timed) entries.sort((a, b) => compareCodeUnits(a.t ?? '', b.t ?? '') || a.i - b.i)
-    return { lots: Int32Array.from(entries, (e) => e.i), times: timed ? entries.map((e) => e.t) : null }
   }
 }
 
-/** Reads lot sets from the factor tables, memoizing the populations (shared by many factors). */
-class FactorReader {
-  private readonly populations = new Map<string, FactorLots>()
-  private readonly everyLot: FactorLots
+/**
+ * Lots from rows of `[lot_no, time]` (a lot may come more than once: its first time counts),
+ * ordered by time then lot when `byTime`, else by lot. `scratch` has a slot per lot number, all
+ * undefined, and is left so.
+ */
+function collectLots(rows: Iterable<[number, string | null]>, scratch: (string | null | undefined)[], timed: boolean, byTime: boolean): FactorLots {
+  const lots: number[] = []
+  for (const [lot, t] of rows) {
+    const seen = scratch[lot]
+    if (seen === undefined) lots.push(lot)
+    if (seen === undefined || (t !== null && (seen === null || t < seen))) scratch[lot] = t
+  }
+  if (byTime) lots.sort((a, b) => compareCodeUnits(scratch[a] ?? '', scratch[b] ?? '') || a - b)
+  else lots.sort((a, b) => a - b)
+  const times = timed ? lots.map((lot) => scratch[lot]!) : null
+  for (const lot of lots) scratch[lot] = undefined
+  return { lots: Int32Array.from(lots), times }
+}
 
-  constructor(
-    private readonly db: SqliteDatabase,
-    readonly index: LotIndex,
-  ) {
-    this.everyLot = { lots: Int32Array.from({ length: index.size }, (_, i) => i), times: null }
+/**
+ * Reads lot sets from the factor tables (their covering indexes), memoizing the populations:
+ * many factors share one station group or part. One reader serves the explain-away and the time
+ * views.
+ */
+export class FactorReader {
+  private readonly populations = new Map<string, FactorLots>()
+  private everyLot: FactorLots | null = null
+
+  readonly index: LotIndex
+  private readonly scratch: (string | null | undefined)[]
+
+  /** Reads the factor tables of `db` (made by the backward analysis, still open). */
+  constructor(private readonly db: SqliteDatabase) {
+    this.index = new LotIndex(db)
+    this.scratch = new Array<string | null | undefined>(this.index.size)
   }
 
   lotsOf(key: FactorKey): FactorLots {
     switch (key.kind) {
       case 'machine':
-        return this.read('SELECT lot_cid, MIN(t) FROM temp.msd_lot_machine WHERE grp = ? AND name = ? AND id = ? GROUP BY lot_cid', [key.grp, key.name, key.id], true)
+        return this.read('SELECT lot_no, t FROM temp.msd_lot_machine WHERE grp = ? AND name = ? AND id = ?', [key.grp, key.name, key.id], true, true)
       case 'material':
-        return this.read('SELECT lot_cid, MIN(t) FROM temp.msd_lot_material WHERE part = ? AND lot = ? GROUP BY lot_cid', [key.part, key.lot], true)
+        return this.read('SELECT lot_no, t FROM temp.msd_lot_material WHERE part = ? AND lot = ?', [key.part, key.lot], true, true)
       case 'wafer_root':
-        return this.read('SELECT cid, NULL FROM temp.msd_lot_root WHERE root = ?', [key.root], false)
+        return this.read('SELECT l.rowid, NULL FROM temp.msd_lot_root r JOIN temp.msd_lot l ON l.cid = r.cid WHERE r.root = ?', [key.root], false, false)
     }
   }
 
-  /** The lots the factor is contrasted with (itself included), timed by their first passage of its station or part. */
+  /**
+   * The lots the factor is contrasted with (itself included), by lot number, with when each first
+   * passed its station group or consumed its part.
+   */
   populationOf(key: FactorKey): FactorLots {
-    if (key.kind === 'wafer_root') return this.everyLot
+    if (key.kind === 'wafer_root') {
+      this.everyLot ??= { lots: Int32Array.from(this.db.prepare('SELECT rowid FROM temp.msd_lot ORDER BY rowid').pluck().all() as number[]), times: null }
+      return this.everyLot
+    }
     const memo = JSON.stringify([key.kind, key.kind === 'machine' ? key.grp : key.part])
     let lots = this.populations.get(memo)
     if (!lots) {
       lots =
         key.kind === 'machine'
-          ? this.read('SELECT lot_cid, MIN(t) FROM temp.msd_lot_machine WHERE grp = ? GROUP BY lot_cid', [key.grp], true)
-          : this.read('SELECT lot_cid, MIN(t) FROM temp.msd_lot_material WHERE part = ? GROUP BY lot_cid', [key.part], true)
+          ? this.read('SELECT lot_no, t FROM temp.msd_lot_machine WHERE grp = ?', [key.grp], true, false)
+          : this.read('SELECT lot_no, t FROM temp.msd_lot_material WHERE part = ?', [key.part], true, false)
       this.populations.set(memo, lots)
     }
     return lots
   }
 
-  private read(sql: string, params: string[], timed: boolean): FactorLots {
-    return this.index.lotsOf(this.db.prepare(sql).raw().all(...params) as [string, string | null][], timed)
+  private read(sql: string, params: string[], timed: boolean, byTime: boolean): FactorLots {
+    return collectLots(this.db.prepare(sql).raw().iterate(...params) as IterableIterator<[number, string | null]>, this.scratch, timed, byTime)
   }
 }
 
@@ -327,9 +345,8 @@ function jointConditionalP(a: Candidate, others: readonly Candidate[], defective
  *    tested given all the other survivors it shares lots with, jointly; one that is no longer
  *    elevated is explained by the survivor given which it looked least elevated alone.
  */
-export function explainSuspects(db: SqliteDatabase, suspects: readonly Suspect[], keys: ReadonlyMap<Suspect, FactorKey>): void {
-  const index = new LotIndex(db)
-  const reader = new FactorReader(db, index)
+export function explainSuspects(reader: FactorReader, suspects: readonly Suspect[], keys: ReadonlyMap<Suspect, FactorKey>): void {
+  const index = reader.index
   const memberships = new Map<FactorLots, Uint8Array>()
   const significant = suspects.filter((s) => s.significant && keys.has(s)).slice(0, MSD_EXPLAIN_MAX_SUSPECTS)
   const onsets: OnsetTest[] = []
@@ -405,9 +422,8 @@ export function explainSuspects(db: SqliteDatabase, suspects: readonly Suspect[]
 }
 
 /** Time views of the ranked machines and materials among `suspects`. */
-export function suspectTimelines(db: SqliteDatabase, suspects: readonly Suspect[], keys: ReadonlyMap<Suspect, FactorKey>): SuspectTimeline[] {
-  const index = new LotIndex(db)
-  const reader = new FactorReader(db, index)
+export function suspectTimelines(reader: FactorReader, suspects: readonly Suspect[], keys: ReadonlyMap<Suspect, FactorKey>): SuspectTimeline[] {
+  const index = reader.index
   const timelines: SuspectTimeline[] = []
   for (const suspect of suspects) {
     const key = keys.get(suspect)

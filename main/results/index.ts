@@ -11,6 +11,7 @@ export {
 } from './export.js'
 export { writeXlsx, XLSX_MAX_CELL_CHARS, XLSX_MAX_ROWS, type XlsxOptions, type XlsxSheet } from './xlsx.js'
 export { ResultService } from './result-service.js'
+export { diffResults } from './msd-diff.js'
 export {
   EXPORT_EXTENSIONS, exportFileName, exportsFolderDestination, type ExportDestination, type ExportRequest, type ExportTarget,
 } from './export-destination.js'

@@ -9,7 +9,8 @@ import type { Responses } from '../../shared/api.js'
 import { EMPTY_POLICY, type ManagedPolicy } from '../../shared/policy.js'
 import { defaultSettings, isSettingKey, parseSetting, resolveSettings } from '../../shared/settings.js'
 import { jobViewOf, type JobEngine } from '../engine/index.js'
-import { exportResult, exportsFolderDestination, exportTablesOf, type ExportDestination, type ResultService } from '../results/index.js'
+import { diffResults, exportResult, exportsFolderDestination, exportTablesOf, type ExportDestination, type ResultService } from '../results/index.js'
+import { deliverReport, type ReportSaver } from '../report/index.js'
 import { openSource, parseSourceSpec, type SourceSpec } from '../sources/index.js'
 import type { Catalog } from '../store/index.js'
 import type { Handlers } from './router.js'
@@ -36,6 +37,12 @@ export interface ServicesOptions {
    * @default a new file in `<dataDir>/exports`, for the page to download
    */
   exportDestination?: ExportDestination
+  /**
+   * Where `results:report` saves a report and how it prints one to PDF: the desktop app's save
+   * dialog and browser engine.
+   * @default none: the report's HTML goes back to the page, to download (browser host)
+   */
+  reportSaver?: ReportSaver
 }
 
 /** Builds the handler of every channel. */
@@ -118,6 +125,13 @@ export function createServices(options: ServicesOptions): Handlers {
     'results:lineage': ({ job_id: jobId }) => results.lineage(jobId),
     'results:aggregation': ({ job_id: jobId }) => results.aggregation(jobId),
     'results:detail': ({ job_id: jobId, table, ...page }) => results.detail(jobId, table, page),
+    'results:diff': ({ job_a: jobA, job_b: jobB }) => diffResults(results, jobA, jobB, { a: 'job_a', b: 'job_b' }),
+    'results:report': ({ job_id: jobId, locale, format }, context) =>
+      deliverReport(results, { jobId, locale, format: format ?? 'html', clientId: context.clientId }, {
+        appVersion,
+        dataDir,
+        ...(options.reportSaver ? { saver: options.reportSaver } : {}),
+      }),
     'results:summary': ({ job_id: jobId }) => results.summary(jobId),
     // Sources
     'sources:list': () => sources.list(),

@@ -4,7 +4,7 @@
  * the detail rows spell their lists: upstream machines as `station/machine`, materials as
  * `part/lot`, the wafer root by name.
  */
-import { PARETO_OTHER, type Suspect } from '../../shared/msd'
+import { parseMaterialKey, PARETO_OTHER, suspectDetailFilter, type Suspect } from '../../shared/msd'
 import { MAX_IN_VALUES, type PageFilter } from '../../shared/page-query'
 import type { Domain, LineageResult } from '../../shared/trace'
 
@@ -35,12 +35,11 @@ export interface Drill {
   detail: PageFilter[]
   /** The events behind it. */
   events: { domain: Domain; filter: PageFilter[] } | null
-}
-
-/** `PART (LOT)` → part and lot; a bare part has no lot. */
-export function parseMaterialKey(name: string): { part: string; lot: string | null } {
-  const match = /^(.*) \(([^()]*)\)$/.exec(name)
-  return match ? { part: match[1]!, lot: match[2]! } : { part: name, lot: null }
+  /**
+   * Lots behind it when known (a suspect's `lots`): the detail table has a row per lot and loss
+   * reason, so its row count alone would overstate them.
+   */
+  lots?: number
 }
 
 function materialDrill(name: string): Drill {
@@ -48,7 +47,7 @@ function materialDrill(name: string): Drill {
   return {
     kind: 'material',
     name,
-    detail: [{ column: 'UPSTREAM_MATERIALS', op: 'item', value: lot ? `${part}/${lot}` : part }],
+    detail: suspectDetailFilter({ factor_type: 'material', name, station: null }),
     events: {
       domain: 'materials',
       filter: lot
@@ -61,20 +60,25 @@ function materialDrill(name: string): Drill {
   }
 }
 
-/** The drill-down of a suspect row. */
-export function drillOfSuspect(suspect: Pick<Suspect, 'factor_type' | 'name' | 'station'>): Drill {
+/** The drill-down of a suspect row; with its `lots`, the drill-down says how many lots it holds. */
+export function drillOfSuspect(suspect: Pick<Suspect, 'factor_type' | 'name' | 'station'> & { lots?: number }): Drill {
+  const drill = drillOfFactor(suspect)
+  return suspect.lots === undefined ? drill : { ...drill, lots: suspect.lots }
+}
+
+function drillOfFactor(suspect: Pick<Suspect, 'factor_type' | 'name' | 'station'>): Drill {
   switch (suspect.factor_type) {
     case 'machine':
       return {
         kind: 'machine',
         name: suspect.station ? `${suspect.station}/${suspect.name}` : suspect.name,
-        detail: [suspect.station ? { column: 'UPSTREAM_MACHINES', op: 'item', value: `${suspect.station}/${suspect.name}` } : { column: 'UPSTREAM_MACHINES', op: 'contains', value: `/${suspect.name}` }],
+        detail: suspectDetailFilter(suspect),
         events: { domain: 'upstream_history', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: suspect.name }] },
       }
     case 'material':
       return materialDrill(suspect.name)
     case 'wafer_root':
-      return { kind: 'wafer_root', name: suspect.name, detail: [{ column: 'WAFER_ROOT', op: 'eq', value: suspect.name }], events: null }
+      return { kind: 'wafer_root', name: suspect.name, detail: suspectDetailFilter(suspect), events: null }
   }
 }
 

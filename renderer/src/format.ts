@@ -12,6 +12,21 @@ export function formatNumber(value: number | null | undefined, locale: string, d
   return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)
 }
 
+/** Decimals of every rate shown as a percentage, so two rates on screen always line up. */
+export const RATE_DECIMALS = 2
+
+/** A rate already in percent, always with {@link RATE_DECIMALS} decimals: `12.30 %`. */
+export function formatRate(value: number | null | undefined, locale: string): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—'
+  return `${new Intl.NumberFormat(locale, { minimumFractionDigits: RATE_DECIMALS, maximumFractionDigits: RATE_DECIMALS }).format(value)} %`
+}
+
+/** A ratio of two rates (lift, amplification): `×3.46`. */
+export function formatLift(value: number | null | undefined, locale: string): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—'
+  return `×${new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value)}`
+}
+
 /** A p-value: scientific below 0.001. */
 export function formatP(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—'

@@ -6,6 +6,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/new', name: 'new', component: () => import('./views/NewTraceView.vue'), meta: { title: 'app.nav.new' } },
   { path: '/jobs/:jobId', name: 'job', component: () => import('./views/ResultView.vue'), props: true, meta: { title: 'app.nav.result' } },
   { path: '/history', name: 'history', component: () => import('./views/HistoryView.vue'), meta: { title: 'app.nav.history' } },
+  { path: '/diff/:jobA/:jobB', name: 'diff', component: () => import('./views/DiffView.vue'), props: true, meta: { title: 'diff.title' } },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: 'app.nav.settings' } },
   { path: '/:rest(.*)*', redirect: '/new' },
 ]

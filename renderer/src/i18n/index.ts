@@ -6,13 +6,14 @@
 import { createI18n } from 'vue-i18n'
 import { app } from './app'
 import { charts } from './charts'
+import { diff } from './diff'
 import { table } from './table'
 import { LOCALES, type AreaMessages, type Locale, type MessageTree } from './types'
 
 export { LOCALES, type AreaMessages, type Locale, type MessageTree }
 
 /** Every area, merged per language. */
-export const AREAS: Record<string, AreaMessages> = { app, charts, table }
+export const AREAS: Record<string, AreaMessages> = { app, charts, table, diff }
 
 export function messagesOf(locale: Locale): MessageTree {
   const out: MessageTree = {}

@@ -25,7 +25,7 @@ describe('mes-trace demo-run (npm run demo)', () => {
     // Then the MSD analysis over the plant's whole window, with its suspects and a next step.
     expect(first.out).toMatch(/Profile {7}mid_section_defect \(backward\)/)
     expect(first.out).toMatch(/MSD backward at 測試\nDetection {5}\d+ lots, input \d+/)
-    expect(first.out).toMatch(/Suspects {6}\d+ ranked of \d+ factors/)
+    expect(first.out).toMatch(/Suspects {6}\d+ significant of \d+ factors tested \(FDR q ≤ 5%\): \d+ independent, \d+ explained by another\n {14}\d+ ranked of \d+ factors/)
     expect(first.out).toMatch(/--direction forward --station 成型 --loss-reasons 061_SHORT_MOLD --from \d{4}-\d{2}-\d{2} --to 2026-10-31/)
 
     const second = captureIo()

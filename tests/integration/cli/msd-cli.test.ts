@@ -11,6 +11,8 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../../main/cli/main.js'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
+import { openResultFile } from '../../../main/store/index.js'
+import { drillOfSuspect } from '../../../renderer/src/drill.js'
 import { BACKWARD_DETAIL_COLUMNS, FORWARD_DETAIL_COLUMNS, type BackwardAggregation, type ForwardAggregation } from '../../../shared/msd.js'
 import { captureIo } from '../../fixtures/cli-io.js'
 
@@ -30,7 +32,7 @@ describe('MSD on the command line', () => {
   let dir: string
   let plant: DemoSummary
   let dataDir: string
-  let backward: { job_id: string; aggregation: BackwardAggregation }
+  let backward: { job_id: string; result_file: string; aggregation: BackwardAggregation }
   let forward: { job_id: string; aggregation: ForwardAggregation }
 
   beforeAll(async () => {
@@ -106,7 +108,36 @@ describe('MSD on the command line', () => {
     expect(shown.code, shown.err).toBe(0)
     expect(shown.out).toMatch(/MSD backward at 測試/)
     expect(shown.out).toMatch(/ {4}1\. (machine|material|wafer root) /)
+    const summary = backward.aggregation.suspect_summary
+    expect(shown.out).toContain(
+      `Suspects      ${summary.significant} significant of ${summary.total - summary.no_contrast} factors tested (FDR q ≤ 5%): ` +
+        `${summary.independent} independent, ${summary.explained} explained by another`,
+    )
+    // Each top suspect says its q-value and what the analysis concluded about it.
+    expect(shown.out).toMatch(/ {4}1\. .*\n {7}\d+\/\d+ lots defective, .*, p \S+, q \S+\n {7}(independent|explained by|not significant)/)
     expect(shown.out).toContain(`Detail rows   ${backward.aggregation.detail_total_count}`)
+  })
+
+  it('drills from each ranked suspect to exactly its lots: the detail rows (one per lot and reason) hold as many distinct lots', () => {
+    const reader = openResultFile(backward.result_file)
+    try {
+      const ranked = backward.aggregation.suspects.filter((s) => s.rank !== null).slice(0, 8)
+      expect(ranked.length).toBeGreaterThan(0)
+      for (const s of ranked) {
+        const lots = new Set<unknown>()
+        let rows = 0
+        for (let offset = 0; ; offset += 1000) {
+          const page = reader.msdPage('detail', { offset, limit: 1000, filter: drillOfSuspect(s).detail })
+          for (const row of page.rows) lots.add(row.CONTAINERID)
+          rows += page.rows.length
+          if (offset + 1000 >= page.total) break
+        }
+        expect(lots.size, `${s.factor_type} ${s.name}`).toBe(s.lots)
+        expect(rows).toBeGreaterThanOrEqual(s.lots)
+      }
+    } finally {
+      reader.close()
+    }
   })
 
   it('pages the detail rows and the suspect list from the result file', async () => {

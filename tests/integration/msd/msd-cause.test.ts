@@ -135,8 +135,9 @@ describe.each([
   it('stores the new columns in the full list, explained_by in its parts', async () => {
     const rows = await run.rows('suspects')
     const capillary = rows.find((r) => r.name === 'CAP (CAP-R)')!
-    expect(capillary).toMatchObject({ significant: 'yes', explained_by_type: 'machine', explained_by_name: 'M1', explained_by_station: '焊接_WB' })
-    expect(rows.find((r) => r.name === 'M1')).toMatchObject({ onset: '2026-01-13', explained_by_name: null, rate_after_onset: 80 })
+    expect(capillary).toMatchObject({ significant: 'yes', verdict: 'explained', explained_by_type: 'machine', explained_by_name: 'M1', explained_by_station: '焊接_WB' })
+    expect(rows.find((r) => r.name === 'M1')).toMatchObject({ verdict: 'independent', onset: '2026-01-13', explained_by_name: null, rate_after_onset: 80 })
+    expect(new Set(rows.map((r) => r.verdict))).toEqual(new Set(['independent', 'explained', 'not_significant', 'not_elevated', 'inconclusive']))
   })
 
   it("gives the machine a time view: its lots per day against the rest of its station's", () => {

@@ -52,7 +52,7 @@ describe('packaging dry run (fake Electron, rebuild off)', () => {
   })
 
   it('carries the production dependencies and none of the development ones', () => {
-    for (const dep of ['better-sqlite3', 'p-queue', 'zod', 'ws', 'exceljs', 'pg', 'pg-cursor', 'oracledb']) {
+    for (const dep of ['better-sqlite3', 'p-queue', 'zod', 'ws', 'exceljs', 'pg', 'pg-cursor', 'oracledb', 'echarts', 'zrender']) {
       expect(files.some((f) => f.startsWith(`/node_modules/${dep}/`)), dep).toBe(true)
     }
     for (const dep of ['electron', 'vitest', 'typescript', '@playwright/test', 'electron-builder', '@doyensec/electronegativity', 'vue-tsc']) {

@@ -16,7 +16,7 @@ describe('mes-trace dispatch', () => {
       expect([word, r.code, r.out]).toEqual([word, 2, ''])
       expect(r.err).toBe(
         `mes-trace: [input/invalid] COMMAND: unknown command ${JSON.stringify(word)}; the commands are ` +
-          'demo, run, demo-run, jobs, show, cancel, pin, rm, rerun, export, import, load, serve, help (`mes-trace help` says what each does)\n',
+          'demo, run, demo-run, jobs, show, diff, cancel, pin, rm, rerun, export, report, import, load, serve, help (`mes-trace help` says what each does)\n',
       )
     }
   })

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ResultSummary } from '../../../shared/api'
-import type { BackwardAggregation } from '../../../shared/msd'
+import { suspectRow, type BackwardAggregation } from '../../../shared/msd'
 import ResultView from '../../../renderer/src/views/ResultView.vue'
 import { fakeApi, type FakeApi } from './fake-api'
 import { jobView } from '../../fixtures/job-view'
@@ -33,6 +33,9 @@ function summary(over: Partial<ResultSummary> = {}): ResultSummary {
 
 const pareto = (name: string, defect: number) => ({ name, input_qty: 1000, defect_qty: defect, defect_rate: defect / 10, lot_count: 4, cumulative_pct: 50 })
 
+/** Significance, explain-away and onset of a suspect that has none of them. */
+const notTested = { q_value: null, significant: false, explained_by: null, conditional_p_value: null, onset: null, onset_p_value: null, rate_before_onset: null, rate_after_onset: null }
+
 function aggregation(): BackwardAggregation {
   return {
     direction: 'backward',
@@ -40,17 +43,17 @@ function aggregation(): BackwardAggregation {
     loss_reasons: [],
     available_loss_reasons: ['201_OPEN'],
     genealogy_status: 'ready',
-    daily_trend: [{ date: '2026-10-01', input_qty: 5000, defect_qty: 40, defect_rate: 0.8, lot_count: 60, defective_lot_count: 30 }],
+    daily_trend: [{ date: '2026-10-01', input_qty: 5000, defect_qty: 40, defect_rate: 0.8, lot_count: 12, defective_lot_count: 5 }],
     detail_total_count: 20,
     warnings: [],
     kpi: { total_input: 75_534_015, lot_count: 1145, defective_lot_count: 700, total_defect_qty: 606_924, total_defect_rate: 0.8035, top_loss_reason: '202_SHORT', affected_machine_count: 118 },
     charts: { by_machine: [pareto('GWBE-0029', 54), pareto('其他', 20)], by_detection_machine: [], by_material: [], by_wafer_root: [], by_loss_reason: [pareto('201_OPEN', 30)] },
     attribution: [],
     suspects: [
-      { factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB', lots: 71, defective_lots: 54, input_qty: 500_000, defect_qty: 11_250, defect_rate: 2.25, baseline_rate: 0.65, baseline_lots: 900, baseline_defective_lots: 400, lift: 3.4615, p_value: 9.7e-6, inconclusive: false, no_contrast: false, rank: 1, q_value: null, significant: false, explained_by: null, conditional_p_value: null, onset: null, onset_p_value: null, rate_before_onset: null, rate_after_onset: null },
-      { factor_type: 'wafer_root', name: '56098S24Y-8F03R', station: null, lots: 2, defective_lots: 2, input_qty: 9000, defect_qty: 400, defect_rate: 4.44, baseline_rate: 0.8, baseline_lots: 1143, baseline_defective_lots: 698, lift: 5.55, p_value: 0.3, inconclusive: true, no_contrast: false, rank: null, q_value: null, significant: false, explained_by: null, conditional_p_value: null, onset: null, onset_p_value: null, rate_before_onset: null, rate_after_onset: null },
+      { factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB', lots: 71, defective_lots: 54, input_qty: 500_000, defect_qty: 11_250, defect_rate: 2.25, baseline_rate: 0.65, baseline_lots: 900, baseline_defective_lots: 400, lift: 3.4615, p_value: 9.7e-6, inconclusive: false, no_contrast: false, rank: 1, ...notTested, q_value: 0.002, significant: true },
+      { factor_type: 'wafer_root', name: '56098S24Y-8F03R', station: null, lots: 2, defective_lots: 2, input_qty: 9000, defect_qty: 400, defect_rate: 4.44, baseline_rate: 0.8, baseline_lots: 1143, baseline_defective_lots: 698, lift: 5.55, p_value: 0.3, inconclusive: true, no_contrast: false, rank: null, ...notTested, q_value: 0.9 },
     ],
-    suspect_summary: { machines: 300, materials: 250, wafer_roots: 61, ranked: 232, not_elevated: 300, inconclusive: 51, no_contrast: 28, total: 611, significant: 0, independent: 0, explained: 0, fdr: 0.05 },
+    suspect_summary: { machines: 300, materials: 250, wafer_roots: 61, ranked: 232, not_elevated: 300, inconclusive: 51, no_contrast: 28, total: 611, significant: 1, independent: 1, explained: 0, fdr: 0.05 },
     suspect_timelines: [],
   }
 }
@@ -84,7 +87,12 @@ describe('ResultView', () => {
     )
     api.handle('results:aggregation', () => (kind === 'msd' ? aggregation() : null))
     api.handle('results:page', ({ offset, limit }) => ({ rows: [{ CONTAINERID: 'c1', EQUIPMENTNAME: 'GWBE-0029', TRACKINQTY: 100 }], total: 1, offset: offset ?? 0, limit: limit ?? 100 }))
-    api.handle('results:detail', ({ offset, limit }) => ({ rows: [], total: 0, offset: offset ?? 0, limit: limit ?? 100 }))
+    // The suspect list as stored; the drill-down's detail rows: 71 lots in 90 rows (one per lot and reason).
+    api.handle('results:detail', ({ table, offset, limit, filter }) =>
+      table === 'suspects'
+        ? { rows: kind === 'msd' ? aggregation().suspects.map(suspectRow) : [], total: kind === 'msd' ? 2 : 0, offset: offset ?? 0, limit: limit ?? 100 }
+        : { rows: [], total: filter ? 90 : 0, offset: offset ?? 0, limit: limit ?? 100 },
+    )
     api.handle('app:data-dir', () => ({ path: '/data' }))
     m = await mountView(ResultView, api, { path: `/jobs/${JOB}`, props: { jobId: JOB } })
     await settle(10)
@@ -126,16 +134,19 @@ describe('ResultView', () => {
     await setup('msd')
     const w = m.wrapper
     expect(w.get('[data-testid="seeds"]').text()).toBe('1,145 lots tracked in at 測試 in the range')
-    expect(w.findAll('[data-kpi]').map((k) => k.get('.value').text())).toEqual(['75,534,015', '1,145', '606,924', '0.8 %', '202_SHORT', '118'])
-    const rows = w.findAll('[data-testid="suspects"] tbody tr')
-    expect(rows.map((r) => r.attributes('data-suspect'))).toEqual(['GWBE-0029', '56098S24Y-8F03R'])
+    expect(w.findAll('[data-kpi]').map((k) => k.get('.value').text())).toEqual(['75,534,015', '1,145', '606,924', '0.80 %', '202_SHORT', '118'])
+    expect(w.get('[data-testid="suspect-summary"] strong').text()).toBe('1 significant of 583 factors tested (FDR q ≤ 5 %): 1 independent, 0 explained by another')
+    const rows = w.findAll('[data-testid="suspects"] tbody tr.vt-row')
+    expect(rows.map((r) => r.findAll('td')[2]!.text())).toEqual(['GWBE-0029', '56098S24Y-8F03R'])
     expect(rows[0]!.text()).toContain('×3.46')
     expect(rows[0]!.text()).toContain('9.7e-6')
-    expect(rows[1]!.classes()).toContain('inconclusive')
-    expect(rows[1]!.text()).toContain('inconclusive')
+    expect(rows[0]!.text()).toContain('Independent')
+    expect(rows[1]!.text()).toContain('Too few lots')
     await rows[0]!.get('[data-testid="drill"]').trigger('click')
     await settle(10)
     expect(w.get('[data-testid="drill-panel"]').text()).toContain('Machine: 焊接_WB/GWBE-0029')
+    // The suspect's lots, and the detail rows behind them: the two counts are told apart.
+    expect(w.get('[data-testid="drill-count"]').text()).toBe('71 lots (90 detail rows: one per lot and loss reason)')
     const detail = api.calls.filter((c) => c.channel === 'results:detail').map((c) => c.payload as { filter?: unknown })
     expect(detail.some((p) => JSON.stringify(p.filter) === JSON.stringify([{ column: 'UPSTREAM_MACHINES', op: 'item', value: '焊接_WB/GWBE-0029' }]))).toBe(true)
     await w.get('[data-testid="drill-events"]').trigger('click')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { drillOfBar, drillOfSuspect, parseMaterialKey, relativesOf } from '../../../renderer/src/drill'
+import { drillOfBar, drillOfSuspect, relativesOf } from '../../../renderer/src/drill'
+import { parseMaterialKey } from '../../../shared/msd'
 import type { BackwardLineage, ForwardLineage } from '../../../shared/trace'
 
 describe('drill-down', () => {
@@ -15,6 +16,12 @@ describe('drill-down', () => {
       detail: [{ column: 'UPSTREAM_MACHINES', op: 'item', value: '焊接_WB/GWBE-0029' }],
       events: { domain: 'upstream_history', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: 'GWBE-0029' }] },
     })
+  })
+
+  it('carries the suspect\'s lot count, which the detail rows (one per lot and reason) would overstate', () => {
+    expect(drillOfSuspect({ factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB', lots: 801 }).lots).toBe(801)
+    expect(drillOfSuspect({ factor_type: 'material', name: 'EMC-G600-A (SMB260923-57)', station: '成型', lots: 261 }).lots).toBe(261)
+    expect(drillOfSuspect({ factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB' })).not.toHaveProperty('lots')
   })
 
   it('takes a material suspect to the lots that consumed that lot of the part, and to its material rows', () => {

@@ -61,8 +61,8 @@ describe('messages', () => {
     const used = new Set<string>()
     for (const file of files) {
       const text = readFileSync(file, 'utf8')
-      for (const m of text.matchAll(/\bt\(\s*'((?:app|charts|table)\.[A-Za-z0-9_.-]+)'/g)) used.add(m[1]!)
-      for (const m of text.matchAll(/title: '((?:app)\.[A-Za-z0-9_.-]+)'/g)) used.add(m[1]!)
+      for (const m of text.matchAll(/\bt\(\s*'((?:app|charts|table|diff)\.[A-Za-z0-9_.-]+)'/g)) used.add(m[1]!)
+      for (const m of text.matchAll(/title: '((?:app|diff)\.[A-Za-z0-9_.-]+)'/g)) used.add(m[1]!)
     }
     expect(used.size).toBeGreaterThan(150)
     const missing = [...used].filter((k) => !keys['zh-TW'].has(k) || !keys.en.has(k))

@@ -26,7 +26,7 @@ export async function mountView(component: Component, api: FakeApi, options: { p
       plugins: [router, createAppI18n(options.locale ?? 'en')],
       provide: { [API_KEY as symbol]: api, [JOBS_KEY as symbol]: jobs },
       // ECharts cannot draw without a canvas: charts have their own tests through their option builders.
-      stubs: { ParetoChart: true, TrendChart: true, LineageGraph: true },
+      stubs: { ParetoChart: true, FactorChart: true, TrendChart: true, LineageGraph: true },
     },
     attachTo: document.body,
   })

@@ -1,4 +1,5 @@
-/** Small lineages for the chart tests. */
+/** Small lineages and suspect lists for the chart tests. */
+import type { Suspect, SuspectRef } from '../../../../shared/msd'
 import type { BackwardLineage, ForwardLineage, LineageEdge, LineageNode, NodeType } from '../../../../shared/trace'
 
 function node(cid: string, type: NodeType, name = cid.toLowerCase()): LineageNode {
@@ -91,4 +92,50 @@ export function bigForwardLineage(count: number, fanout = 3): ForwardLineage {
     children_map,
     leaf_serials: {},
   }
+}
+
+/** A suspect with the fields a chart reads; everything else neutral. */
+export function suspect(over: Partial<Suspect> & Pick<Suspect, 'factor_type' | 'name'>): Suspect {
+  return {
+    station: over.factor_type === 'wafer_root' ? null : '焊接_WB',
+    lots: 20,
+    defective_lots: 10,
+    input_qty: 20_000,
+    defect_qty: 200,
+    defect_rate: 1,
+    baseline_rate: 0.5,
+    baseline_lots: 200,
+    baseline_defective_lots: 40,
+    lift: 2,
+    p_value: 0.001,
+    inconclusive: false,
+    no_contrast: false,
+    rank: 1,
+    q_value: 0.01,
+    significant: true,
+    explained_by: null,
+    conditional_p_value: null,
+    onset: null,
+    onset_p_value: null,
+    rate_before_onset: null,
+    rate_after_onset: null,
+    ...over,
+  }
+}
+
+/**
+ * A backward suspect list in list order: the planted wire bonder and a material lot independent,
+ * a capillary lot explained by the bonder, then ranked but not significant ones, then unranked.
+ */
+export function suspectList(): Suspect[] {
+  const bonder: SuspectRef = { factor_type: 'machine', name: 'GWBE-0029', station: '焊接_WB' }
+  return [
+    suspect({ ...bonder, rank: 2, defect_rate: 2.25, baseline_rate: 0.65, lift: 3.4615, q_value: 1e-60, onset: '2026-09-20', onset_p_value: 0.001, rate_before_onset: 10, rate_after_onset: 80 }),
+    suspect({ factor_type: 'material', name: 'EPOXY-7 (EL-0042)', station: '黏晶_DA', rank: 5, defect_rate: 1.9, baseline_rate: 0.7, lift: 2.71 }),
+    suspect({ factor_type: 'material', name: 'CAP-A (CAP-0007)', station: '焊接_WB', rank: 1, defect_rate: 3.1, baseline_rate: 0.7, lift: 4.43, explained_by: bonder, conditional_p_value: 0.41 }),
+    suspect({ factor_type: 'machine', name: 'GWBE-0003', rank: 3, significant: false, q_value: 0.2, defect_rate: 1.1, baseline_rate: 0.8, lift: 1.375 }),
+    suspect({ factor_type: 'machine', name: '(NA)', station: '黏晶_DA', rank: 4, significant: false, q_value: 0.3, defect_rate: 1.0, baseline_rate: 0.8, lift: 1.25 }),
+    suspect({ factor_type: 'wafer_root', name: 'W-ROOT-1', rank: 6, significant: false, q_value: 0.4, defect_rate: 1.2, baseline_rate: 0.8, lift: 1.5 }),
+    suspect({ factor_type: 'machine', name: 'GWBE-0100', rank: null, significant: false, inconclusive: true, q_value: 0.9, lift: 3 }),
+  ]
 }
