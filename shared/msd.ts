@@ -280,8 +280,9 @@ export interface Suspect {
   /**
    * Machines and material lots that are significant: the first day (`YYYY-MM-DD`, plant local) of
    * a rise in the defective-lot rate of its lots, in the order they passed the factor (track-in
-   * at the machine, consumption of the material). Null when there is no significant rise (a factor
-   * that was always bad has none) and for other factors.
+   * at the machine, consumption of the material), from a rate no worse than the rest of its
+   * population. Null when there is no significant rise, when its lots were already failing before
+   * the rise (a factor that was always bad has none), and for other factors.
    */
   onset: string | null
   /** Permutation p-value of that change point; null when none was tested. */

@@ -4,7 +4,8 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { invalidInput } from '../../shared/errors.js'
 import { parseCalendarDate } from '../../shared/time.js'
-import { formatDemoSummary, generateDemoPlant, type DemoOptions } from '../demo/index.js'
+import { DEMO_GENERATOR_VERSION, formatDemoSummary, generateDemoPlant, type DemoOptions } from '../demo/index.js'
+import { openSource, parseSourceSpec } from '../sources/index.js'
 import { intFlag, type Flags } from './flags.js'
 import type { CliIo } from './io.js'
 
@@ -34,13 +35,35 @@ export function demoOptions(flags: Flags, out: string): DemoOptions {
  */
 export async function ensureDemoPlant(dataDir: string, flags: Flags, io: CliIo): Promise<string> {
   const plant = join(dataDir, 'demo', 'plant.sqlite')
-  if (!existsSync(plant)) {
-    await mkdir(join(dataDir, 'demo'), { recursive: true })
-    io.stdout(`Making the demo plant at ${plant} …\n`)
-    const summary = await generateDemoPlant({ ...demoOptions(flags, plant), onProgress: (m) => io.stderr(`${m}\n`) })
-    io.stdout(`${formatDemoSummary(summary)}\n\n`)
-  } else {
+  const made = existsSync(plant) ? await generatorVersionOf(plant) : undefined
+  if (made === DEMO_GENERATOR_VERSION) {
     io.stdout(`Using the demo plant at ${plant}\n\n`)
+    return plant
   }
+  await mkdir(join(dataDir, 'demo'), { recursive: true })
+  // The data folder's demo plant is the app's own: one an older generator made lacks what today's
+  // tour shows (e.g. the capillaries that ride along with the bad bonder), so it is made again.
+  io.stdout(
+    made === undefined
+      ? `Making the demo plant at ${plant} …\n`
+      : `The demo plant at ${plant} was made by an older generator (${made ?? 'unknown'}); making it again …\n`,
+  )
+  const summary = await generateDemoPlant({ ...demoOptions(flags, plant), overwrite: true, onProgress: (m) => io.stderr(`${m}\n`) })
+  io.stdout(`${formatDemoSummary(summary)}\n\n`)
   return plant
+}
+
+/** The generator version a demo plant records; null when it records none or cannot be read. */
+async function generatorVersionOf(plant: string): Promise<string | null> {
+  try {
+    const { source } = await openSource(parseSourceSpec(`sqlite:${plant}`))
+    try {
+      const rows = await source.all("SELECT VALUE FROM MES_TRACE_DEMO_INFO WHERE KEY = 'generator_version'", [])
+      return rows.length > 0 ? String(rows[0]!.VALUE) : null
+    } finally {
+      await source.close()
+    }
+  } catch {
+    return null
+  }
 }

@@ -19,6 +19,7 @@ import {
 import {
   benjaminiHochberg,
   cochranMantelHaenszel,
+  fisherExact,
   proportionChangePoint,
   type ChangePointResult,
   type CountGroup,
@@ -197,15 +198,21 @@ function testOnset(suspect: Suspect, lots: FactorLots, defective: Uint8Array): O
 }
 
 /**
- * Gives an onset to the factors whose rise is significant once the tests of every factor are
- * paid for: Benjamini–Hochberg over the change points' p-values at {@link MSD_ONSET_ALPHA}. The
- * onset is the first day after the change; the rates are the defective-lot rates either side.
+ * Gives an onset to the factors whose lots started to fail: a rise that is significant once the
+ * tests of every factor are paid for (Benjamini–Hochberg over the change points' p-values at
+ * {@link MSD_ONSET_ALPHA}), from a rate no worse than the rest of the factor's population (a
+ * factor already failing before its change was bad from the start, and has no onset). The onset is
+ * the first day after the change; the rates are the defective-lot rates either side.
  */
 function applyOnsets(tests: readonly OnsetTest[]): void {
   const tested = tests.filter((t) => t.result.pValue !== null)
   const q = benjaminiHochberg(tested.map((t) => t.result.pValue!))
   tested.forEach((t, i) => {
     if (q[i]! > MSD_ONSET_ALPHA) return
+    const { before } = t.result
+    const rest = { defective: t.suspect.baseline_defective_lots, lots: t.suspect.baseline_lots }
+    const alreadyBad = fisherExact({ a: before.x, b: before.n - before.x, c: rest.defective, d: rest.lots - rest.defective }).greater
+    if (alreadyBad <= MSD_ONSET_ALPHA) return
     t.suspect.onset = t.days[t.result.index!]!.date
     t.suspect.rate_before_onset = pct(t.result.before)
     t.suspect.rate_after_onset = pct(t.result.after)

@@ -302,7 +302,7 @@ const en: ReportMessages = {
       },
       {
         heading: 'The onset (change point)',
-        text: `For each significant machine and material lot, its lots are put in the order they passed it (the track-in at the machine, the consumption of the material), and the split into before and after that best separates a lower from a higher defective-lot rate is found. A permutation test (999 relabellings) gives its p-value; at p ≤ ${onsetAlpha} the first day of the higher part is the onset, shown with the rates before and after. A factor that was bad all along has no onset.`,
+        text: `For each significant machine and material lot, its lots are put in the order they passed it (the track-in at the machine, the consumption of the material), and the split into before and after that best separates a lower from a higher defective-lot rate is found. A permutation test (up to 4,999 relabellings of which lots failed) gives its p-value, and Benjamini–Hochberg adjusts those p-values over all the factors tested. At q ≤ ${onsetAlpha}, and when the lots before the change failed no more often than the rest of the population, the first day of the higher part is the onset, shown with the rates before and after. A factor that was bad all along has no onset.`,
       },
       {
         heading: 'The p-chart',
@@ -473,7 +473,7 @@ const zhTW: ReportMessages = {
       },
       {
         heading: '起始日（變化點）',
-        text: `對每一個顯著的機台與原物料批，將其批次依經過的先後排序（機台的進站時間、原物料的耗用時間），找出最能把較低與較高不良批比例分開的前後分界。以置換檢定（999 次重新標記）求其 p 值；p ≤ ${onsetAlpha} 時，較高段的第一天即為起始日，並列出前後的不良批比例。一直都不好的因子沒有起始日。`,
+        text: `對每一個顯著的機台與原物料批，將其批次依經過的先後排序（機台的進站時間、原物料的耗用時間），找出最能把較低與較高不良批比例分開的前後分界。以置換檢定（最多 4,999 次重新標記不良批）求其 p 值，再以 Benjamini–Hochberg 對所有受檢因子的 p 值做校正。q ≤ ${onsetAlpha}，且分界前的批次不良比例不高於母體其餘批次時，較高段的第一天即為起始日，並列出前後的不良批比例。一直都不好的因子沒有起始日。`,
       },
       {
         heading: 'p 管制圖',

@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../../../main/cli/main.js'
+import { DEMO_GENERATOR_VERSION } from '../../../main/demo/index.js'
 import { captureIo } from '../../fixtures/cli-io.js'
 
 
@@ -39,5 +41,17 @@ describe('mes-trace demo-run (npm run demo)', () => {
     const again = captureIo()
     expect(await main(['demo', '--out', join(dir, 'demo', 'plant.sqlite'), '--lots', '400'], again)).toBe(1)
     expect(again.err).toContain('already exists; pass --force to replace it')
+
+    // A plant an older generator made is made again (the data folder's demo plant is the app's own).
+    const plant = join(dir, 'demo', 'plant.sqlite')
+    const db = new Database(plant)
+    db.prepare("UPDATE MES_TRACE_DEMO_INFO SET VALUE = '1' WHERE KEY = 'generator_version'").run()
+    db.close()
+    const older = captureIo()
+    expect(await main(['demo-run', '--data-dir', dir, '--lots', '400'], older)).toBe(0)
+    expect(older.out).toContain(`The demo plant at ${plant} was made by an older generator (1); making it again`)
+    const remade = new Database(plant, { readonly: true })
+    expect(remade.prepare("SELECT VALUE FROM MES_TRACE_DEMO_INFO WHERE KEY = 'generator_version'").pluck().get()).toBe(DEMO_GENERATOR_VERSION)
+    remade.close()
   })
 })

@@ -19,8 +19,8 @@ const at = (day: number, hour: number): string => `2026-01-${day2(day)} ${String
 /**
  * 20 days; four bonders M1..M4 take 5 lots a day each (400 lots). M1 is bad from day 13: 4 of 5
  * of its lots fail; otherwise 1 lot in 20 of each bonder fails. Capillaries change every 5 days on each bonder,
- * except that M1 carries `CAP-R` over `rideDays` (inside its bad period). Twenty lots of M2..M4 on
- * days 5–8 consumed the bad compound `EMC-BAD` and all fail.
+ * except that M1 carries `CAP-R` over `rideDays` (inside its bad period). 36 lots of M2..M4 on
+ * days 5–8 consumed the bad compound `EMC-BAD`: 2 in 3 fail on days 5–6, all on days 7–8.
  */
 function plant(rideDays: readonly number[]): FixtureRows {
   const rows: Required<Pick<FixtureRows, 'DW_MES_CONTAINER' | 'DW_MES_LOTWIPHISTORY' | 'DW_MES_LOTREJECTHISTORY' | 'DW_MES_LOTMATERIALSHISTORY'>> = {
@@ -39,10 +39,12 @@ function plant(rideDays: readonly number[]): FixtureRows {
         const cid = `C${String(n).padStart(4, '0')}`
         const machine = `M${m}`
         const bad = m === 1 && day >= 13
-        const emc = m > 1 && day >= 5 && day <= 8 && emcLots < 20 && k < 2
-        if (emc) emcLots++
+        const emc = m > 1 && day >= 5 && day <= 8 && k < 3
+        // The bad compound's lots fail 2 in 3 over its first two days, then all: a rise, but from
+        // a rate far above the rest — bad from the start.
+        const emcFails = emc && (day >= 7 || emcLots++ % 3 !== 0)
         const j = perMachine[m]!++
-        const failed = bad ? k !== 0 : emc || j % 20 === 7
+        const failed = bad ? k !== 0 : emcFails || (!emc && j % 20 === 7)
         const hour = 1 + k * 2
         rows.DW_MES_CONTAINER.push({ CONTAINERID: cid, CONTAINERNAME: `L${cid}`, OBJECTTYPE: 'LOT' })
         const wip = (workcenter: string, eq: string, time: string): Row => ({
@@ -108,9 +110,11 @@ describe.each([
     expect(machine.conditional_p_value).toBeNull()
   })
 
-  it('keeps the bad compound independent, with no onset: it was bad from its first lot', () => {
+  it('keeps the bad compound independent, with no onset: its lots got worse, but were failing from the first', () => {
     const emc = find(run.aggregation.suspects, 'material', 'EMC (EMC-BAD)')
     expect(emc).toMatchObject({ significant: true, explained_by: null, onset: null, rate_before_onset: null, rate_after_onset: null })
+    // The premise: its lots' rate did rise (12 of 18, then 18 of 18), significantly on its own.
+    expect(emc.onset_p_value!).toBeLessThan(0.01)
   })
 
   it("dates the machine's onset to its bad day, with the rates either side", () => {

@@ -82,6 +82,8 @@ describe('MSD on the demo plant', () => {
       const bonder = suspects.find((s) => s.factor_type === 'machine' && s.name === machine.equipment_name)!
       const compound = suspects.find((s) => s.factor_type === 'material' && s.name === `${material.material_part_name} (${material.material_lot_name})`)!
       for (const s of [bonder, compound]) expect(s).toMatchObject({ significant: true, explained_by: null })
+      // The compound lot was bad from its first use: no onset.
+      expect(compound.onset).toBeNull()
       expect(suspects.slice(0, 2)).toEqual(expect.arrayContaining([bonder, compound]))
       // The onset of the bonder is within 2 days of the day it went bad.
       const days = Math.abs(Date.parse(bonder.onset!) - Date.parse(machine.from_date)) / 86_400_000
