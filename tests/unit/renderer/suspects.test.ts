@@ -1,36 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { suspectRow, type Suspect } from '../../../shared/msd'
+import { suspectRow } from '../../../shared/msd'
+import { bonderSuspect } from '../../fixtures/suspect-fixture'
 import { NO_SUSPECT_FILTERS, suspectOfRow, suspectPageFilters, testedFactors, verdictOf } from '../../../renderer/src/suspects'
 
-function suspect(over: Partial<Suspect>): Suspect {
-  return {
-    factor_type: 'machine',
-    name: 'GWBE-0029',
-    station: '焊接_WB',
-    lots: 801,
-    defective_lots: 655,
-    input_qty: 56_226_861,
-    defect_qty: 1_304_716,
-    defect_rate: 2.3204,
-    baseline_rate: 0.6596,
-    baseline_lots: 7805,
-    baseline_defective_lots: 3994,
-    lift: 3.5181,
-    p_value: 8.2e-67,
-    inconclusive: false,
-    no_contrast: false,
-    rank: 1,
-    q_value: 2.9e-63,
-    significant: true,
-    explained_by: null,
-    conditional_p_value: 1.2e-52,
-    onset: '2026-09-17',
-    onset_p_value: 0.001,
-    rate_before_onset: 45.8564,
-    rate_after_onset: 92.2581,
-    ...over,
-  }
-}
+const suspect = bonderSuspect
 
 const BONDER = suspect({})
 const CAPILLARY = suspect({
