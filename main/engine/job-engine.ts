@@ -127,10 +127,28 @@ type Listener<T> = (event: T) => void
 export const MSD_ANALYSIS_VERSION = 2
 
 /**
+ * Which copy of a SQLite source file a trace reads: its size and modification time. A replica
+ * file refreshed overnight (or a demo plant made again) is other data under the same path, and a
+ * result made from the old copy must not answer for the new one. Null for server sources (their
+ * data changes all day; the result's expiry and "as of" cover them) and for a file that cannot be
+ * read (the trace will say why).
+ */
+export function sourceCopyOf(source: SourceSpec): string | null {
+  if (source.kind !== 'sqlite') return null
+  try {
+    const stat = statSync(source.path)
+    return `${stat.size}:${Math.trunc(stat.mtimeMs)}`
+  } catch {
+    return null
+  }
+}
+
+/**
  * A stable hash of everything that makes two traces the same (domain.md §14 #1). `suspectFdr` is
  * the MSD suspect list's false-discovery rate: a result made at another rate names other suspects.
+ * `copy` names which copy of a source file was read ({@link sourceCopyOf}).
  */
-export function dedupKeyOf(request: NormalizedTraceRequest, source: SourceSpec, suspectFdr: number = MSD_SUSPECT_FDR): string {
+export function dedupKeyOf(request: NormalizedTraceRequest, source: SourceSpec, suspectFdr: number = MSD_SUSPECT_FDR, copy: string | null = null): string {
   const canonical = JSON.stringify({
     profile: request.profile,
     direction: request.direction,
@@ -139,6 +157,7 @@ export function dedupKeyOf(request: NormalizedTraceRequest, source: SourceSpec, 
     loss_reasons: [...request.loss_reasons].sort(),
     domains: [...request.domains].sort(),
     source,
+    ...(copy !== null ? { copy } : {}),
     // A result made by an older analysis does not answer a request to today's.
     ...(request.profile === 'mid_section_defect' ? { analysis: MSD_ANALYSIS_VERSION, ...(suspectFdr !== MSD_SUSPECT_FDR ? { fdr: suspectFdr } : {}) } : {}),
   })
@@ -257,7 +276,7 @@ export class JobEngine {
     const request = normalizeTraceRequest(raw)
     // A source password stays in this process's memory for the job's worker; never in the catalog.
     const { spec: source, password } = withoutPassword(options.source)
-    const dedupKey = dedupKeyOf(request, source, this.settings.MSD_SUSPECT_FDR_PERCENT / 100)
+    const dedupKey = dedupKeyOf(request, source, this.settings.MSD_SUSPECT_FDR_PERCENT / 100, sourceCopyOf(source))
     if (!options.force) {
       const reusable = this.catalog.findReusable(dedupKey, this.now())
       if (reusable) return { jobId: reusable.job_id, cached: true, asOf: reusable.completed_at ?? undefined }

@@ -2,7 +2,7 @@
  * JobEngine with real worker processes: the trace worker (compiled, `npm run build:main`) on a
  * hand-built source, and the failure fixtures for crash, cancel and timeout.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -99,6 +99,17 @@ describe('JobEngine', () => {
     expect(forced.jobId).not.toBe(jobId)
     await engine.whenIdle()
     expect(engine.status(forced.jobId).status).toBe('finished')
+
+    // Another copy of the source file under the same path (a refreshed replica) is other data:
+    // nothing cached answers for it.
+    const later = new Date(statSync(fx.path).mtimeMs + 60_000)
+    utimesSync(fx.path, later, later)
+    const refreshed = engine.enqueue(lotRequest(['GA26010001-A01']), { source: source() })
+    expect(refreshed.cached).toBe(false)
+    await engine.whenIdle()
+    expect(engine.enqueue(lotRequest(['GA26010001-A01']), { source: source() })).toEqual({
+      jobId: refreshed.jobId, cached: true, asOf: engine.status(refreshed.jobId).completed_at,
+    })
   })
 
   it('refuses malformed requests naming the field and writes nothing', () => {
