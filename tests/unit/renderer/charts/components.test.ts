@@ -12,7 +12,7 @@ import ForwardStationTable from '../../../../renderer/src/components/ForwardStat
 import SuspectTimeView from '../../../../renderer/src/components/SuspectTimeView.vue'
 import { charts } from '../../../../renderer/src/i18n/charts'
 import { messagesOf } from '../../../../renderer/src/i18n'
-import { buildPareto, PARETO_OTHER, type DownstreamStationItem, type ForwardKpi, type SuspectRef, type SuspectTimeline } from '../../../../shared/msd'
+import { buildPareto, type DownstreamStationItem, type ForwardKpi, type SuspectRef, type SuspectTimeline } from '../../../../shared/msd'
 import { mergeLineage, suspectList } from './fixtures'
 
 // ECharts cannot draw in happy-dom: a stub records the option and re-emits clicks.
@@ -56,7 +56,8 @@ describe('ParetoChart', () => {
 
   it('passes the bars with their cumulative line and an accessible summary', () => {
     const w = mountPareto()
-    expect(optionOf(w).xAxis!.data).toEqual(['A', 'B', PARETO_OTHER])
+    // The folded bar reads in the page's language: stored as 其他, shown as "Other" in English.
+    expect(optionOf(w).xAxis!.data).toEqual(['A', 'B', 'Other'])
     expect(optionOf(w).series.map((s) => s.id)).toEqual(['bars', 'cumulative'])
     expect(w.get('[role="img"]').attributes('aria-label')).toBe('Machines Pareto chart, 3 items; first: A 50')
     expect(w.find('[data-testid="other-note"]').exists()).toBe(false)
@@ -73,7 +74,7 @@ describe('ParetoChart', () => {
 
   it('emits select with the stored name of a clicked bar but not for 其他', async () => {
     const w = mountPareto({ displayName: (n: string) => `«${n}»` })
-    expect(optionOf(w).xAxis!.data).toEqual(['«A»', '«B»', `«${PARETO_OTHER}»`])
+    expect(optionOf(w).xAxis!.data).toEqual(['«A»', '«B»', 'Other'])
     chartOf(w).vm.$emit('click', { componentType: 'series', seriesType: 'bar', dataIndex: 2 })
     chartOf(w).vm.$emit('click', { componentType: 'series', seriesType: 'bar', dataIndex: 1 })
     expect(w.emitted('select')).toEqual([['B']])
