@@ -182,6 +182,15 @@ test.describe('workspace (browser host, demo plant)', () => {
     expect(lines[0]).toContain('CONTAINERID')
     expect(lines.length).toBe(count + 1)
     expect(readFileSync((await download.path())!, 'utf8')).toBe(readFileSync(written, 'utf8'))
+
+    // The same request again is answered from that result, and says so, with a way to run it again.
+    await page.goto(page.url().replace(/#.*$/, '#/new'))
+    await page.getByTestId('values').fill([lots[0], lots[1], 'NOPE-LOT-0001'].join('\n'))
+    await page.getByTestId('submit').click()
+    await expect(page).toHaveURL(new RegExp(`#/jobs/${lotJobId}\\?cached=1`))
+    await expect(page.getByTestId('cached-notice')).toContainText('An identical request was answered from an earlier result')
+    // (Running it again is the result view's re-run, tested with the view; here the history keeps one job.)
+    await expect(page.getByTestId('cached-rerun')).toBeEnabled()
     expect(problems).toEqual([])
   })
 

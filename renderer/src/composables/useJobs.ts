@@ -44,8 +44,11 @@ export interface JobsStore {
   refresh: () => Promise<void>
   /** Fetches one job and puts it at its place in the list. */
   track: (jobId: string) => Promise<JobView | null>
-  /** Starts a trace on a source profile; its job id (tracked), or throws an ApiError. */
-  enqueue: (request: RequestOf<'jobs:enqueue'>['request'], sourceId: string) => Promise<string>
+  /**
+   * Starts a trace on a source profile: its job id (tracked), and whether an identical earlier
+   * result answered it instead (`cached`, with that result's `asOf`); or throws an ApiError.
+   */
+  enqueue: (request: RequestOf<'jobs:enqueue'>['request'], sourceId: string) => Promise<{ jobId: string; cached: boolean; asOf: number | null }>
   job: (jobId: string) => JobView | undefined
   isStalled: (job: JobView) => boolean
   /** Milliseconds the job has run (to its end, or to now). */
@@ -154,10 +157,10 @@ export function createJobsStore(api: Api | null, options: JobsStoreOptions = {})
     refresh,
     track,
     enqueue: async (request, sourceId) => {
-      const { job_id: jobId } = await call(api, 'jobs:enqueue', { request, source_id: sourceId })
+      const { job_id: jobId, cached, as_of: asOf } = await call(api, 'jobs:enqueue', { request, source_id: sourceId })
       // A job answered from cache may announce nothing: ask for it, so the caller can open it at once.
       await track(jobId)
-      return jobId
+      return { jobId, cached, asOf }
     },
     job: (jobId) => jobs.value.find((j) => j.job_id === jobId),
     isStalled: (job) => job.status === 'running' && now.value - lastSignOfLife(job) > stallMs,

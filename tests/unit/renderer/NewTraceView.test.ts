@@ -160,4 +160,16 @@ describe('NewTraceView', () => {
     expect(w.get('[data-testid="submit-error"]').text()).toBe('input/rate-limited Too many traces started in a minute; wait 20 s.')
     expect(m.router.currentRoute.value.fullPath).toBe('/new')
   })
+
+  it('opens an answer from an earlier result marked as such, so the result view can say it', async () => {
+    await setup()
+    api.handle('jobs:enqueue', () => ({ job_id: 'trace-evt-00000000abcd', cached: true, as_of: 1_764_300_000_000 }))
+    api.handle('jobs:status', ({ job_id }) => jobView({ job_id, status: 'finished' }))
+    const w = m.wrapper
+    const area = w.get('[data-testid="values"]')
+    ;(area.element as HTMLTextAreaElement).value = 'GA26090011-A07'
+    await area.trigger('input')
+    await w.get('form').trigger('submit')
+    await vi.waitFor(() => expect(m.router.currentRoute.value.fullPath).toBe('/jobs/trace-evt-00000000abcd?cached=1'), { timeout: 10_000 })
+  })
 })

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ResultSummary } from '../../../shared/api'
 import { suspectRow, type BackwardAggregation } from '../../../shared/msd'
 import ResultView from '../../../renderer/src/views/ResultView.vue'
@@ -155,6 +155,27 @@ describe('ResultView', () => {
     expect(w.get('[data-testid="drill-chip"]').text()).toContain('GWBE-0029')
     const pages = api.calls.filter((c) => c.channel === 'results:page').map((c) => c.payload as { domain: string; filter?: unknown })
     expect(pages.at(-1)).toMatchObject({ domain: 'upstream_history', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: 'GWBE-0029' }] })
+  })
+
+  it('says when an identical earlier result answered the request, and runs it again on demand', async () => {
+    api = fakeApi()
+    api.handle('jobs:status', ({ job_id }) => jobView({ job_id }))
+    api.handle('results:summary', () => summary())
+    api.handle('results:aggregation', () => null)
+    api.handle('results:page', ({ offset, limit }) => ({ rows: [], total: 0, offset: offset ?? 0, limit: limit ?? 100 }))
+    api.handle('jobs:rerun', () => ({ job_id: 'trace-evt-0000000000b2' }))
+    m = await mountView(ResultView, api, { path: `/jobs/${JOB}?cached=1`, props: { jobId: JOB } })
+    await settle(10)
+    const notice = m.wrapper.get('[data-testid="cached-notice"]')
+    expect(notice.text()).toContain('An identical request was answered from an earlier result (data as of 2026-11-28 09:30); nothing was read from the source.')
+    await notice.get('[data-testid="cached-rerun"]').trigger('click')
+    await vi.waitFor(() => expect(m.router.currentRoute.value.fullPath).toBe('/jobs/trace-evt-0000000000b2'), { timeout: 10_000 })
+    expect(api.calls.filter((c) => c.channel === 'jobs:rerun').map((c) => c.payload)).toEqual([{ job_id: JOB }])
+  })
+
+  it('says nothing about a cache when the result was opened any other way', async () => {
+    await setup('lot')
+    expect(m.wrapper.find('[data-testid="cached-notice"]').exists()).toBe(false)
   })
 
   it('says when the job does not exist', async () => {
