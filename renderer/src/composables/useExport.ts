@@ -8,6 +8,17 @@ import type { Api, ExportAnswer } from '../../../shared/api'
 import type { Domain } from '../../../shared/trace'
 import { call, describeError } from './useApi'
 
+/** Starts a browser download of `url` as `name` (a link with `download`, clicked and removed). */
+export function startDownload(url: string, name: string): void {
+  const link = document.createElement('a')
+  link.href = url
+  link.download = name
+  link.rel = 'noopener'
+  document.body.append(link)
+  link.click()
+  link.remove()
+}
+
 export type ExportTable = Domain | 'detail' | 'suspects'
 
 /** A file an export wrote, with the address to download it from when the page must fetch it. */

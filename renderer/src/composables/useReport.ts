@@ -6,6 +6,7 @@
 import { shallowRef } from 'vue'
 import type { Api, ReportAnswer } from '../../../shared/api'
 import { call, describeError } from './useApi'
+import { startDownload } from './useExport'
 
 /** The report's languages (the workspace's). */
 export type ReportLocale = 'en' | 'zh-TW'
@@ -18,13 +19,7 @@ export interface UseReportOptions {
 /** Starts a browser download of `html` as `name`: a Blob behind a link, nothing fetched. */
 export function downloadHtml(html: string, name: string): void {
   const url = URL.createObjectURL(new Blob([html], { type: 'text/html;charset=utf-8' }))
-  const link = document.createElement('a')
-  link.href = url
-  link.download = name
-  link.rel = 'noopener'
-  document.body.append(link)
-  link.click()
-  link.remove()
+  startDownload(url, name)
   // The download has its own copy once it started; the URL is not needed after this turn.
   setTimeout(() => URL.revokeObjectURL(url), 0)
 }
