@@ -460,8 +460,8 @@ function bestIncrease(groups: readonly CountGroup[], xs: ArrayLike<number>, tota
   return best
 }
 
-/** mulberry32: a small, fast 32-bit generator; enough for relabelling trials. */
-function mulberry32(seed: number): () => number {
+/** mulberry32: a small, fast seeded 32-bit generator of numbers in [0, 1); enough for relabelling trials. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

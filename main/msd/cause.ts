@@ -100,6 +100,7 @@ function collectLots(rows: Iterable<[number, string | null]>, scratch: (string |
  */
 export class FactorReader {
   private readonly populations = new Map<string, FactorLots>()
+  private readonly factors = new Map<string, FactorLots>()
   private everyLot: FactorLots | null = null
 
   readonly index: LotIndex
@@ -111,7 +112,18 @@ export class FactorReader {
     this.scratch = new Array<string | null | undefined>(this.index.size)
   }
 
+  /** A factor's lots, in the order they passed it; read once (the onset, the explain-away and the time view all ask). */
   lotsOf(key: FactorKey): FactorLots {
+    const memo = JSON.stringify(key)
+    let lots = this.factors.get(memo)
+    if (!lots) {
+      lots = this.readFactor(key)
+      this.factors.set(memo, lots)
+    }
+    return lots
+  }
+
+  private readFactor(key: FactorKey): FactorLots {
     switch (key.kind) {
       case 'machine':
         return this.read('SELECT lot_no, t FROM temp.msd_lot_machine WHERE grp = ? AND name = ? AND id = ?', [key.grp, key.name, key.id], true, true)

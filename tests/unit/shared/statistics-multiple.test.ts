@@ -10,22 +10,14 @@ import {
   chiSquare1UpperTail,
   cochranMantelHaenszel,
   fisherExact,
+  mulberry32,
   normalUpperTail,
   type TwoByTwo,
 } from '../../../shared/statistics.js'
 import { thrown } from '../../fixtures/thrown.js'
 
-/** A small deterministic generator (mulberry32), so failures repeat. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A small deterministic generator, so failures repeat. */
+const rng = mulberry32
 
 describe('benjaminiHochberg', () => {
   it('gives R\'s p.adjust(p, "BH") on the 15 p-values of Benjamini & Hochberg (1995)', () => {
