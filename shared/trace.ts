@@ -148,6 +148,11 @@ export interface BackwardLineage extends LineageBase {
   merge_edges: Record<string, string[]>
   /** Seed → name of its chosen root (farthest parentless ancestor, then smallest name). */
   seed_roots: Record<string, string>
+  /**
+   * Seed CID → serial numbers (FINISHEDNAME) it was merged into: the leaves a reverse trace draws
+   * below its seeds. Absent in results written before it was recorded.
+   */
+  seed_serials?: Record<string, string[]>
   total_ancestor_count: number
 }
 
@@ -156,6 +161,11 @@ export interface ForwardLineage extends LineageBase {
   direction: 'forward'
   /** Nodes with no incoming edge in `children_map`. */
   roots: string[]
+  /**
+   * The containers the request resolved to (the lots the user typed), in input order; these are the
+   * nodes a view marks "queried". Absent in results written before it was recorded.
+   */
+  seeds?: string[]
   children_map: Record<string, string[]>
   /** Leaf CID → serial numbers (FINISHEDNAME) it was merged into. */
   leaf_serials: Record<string, string[]>
