@@ -54,6 +54,8 @@ export function toLineageNode(cid: string, snapshot: ContainerSnapshot | undefin
     mfgorder_name: snapshot?.mfgOrder ?? null,
     wafer_lot: snapshot?.firstName ?? null,
     node_type: nodeTypeOf(snapshot, isWafer),
+    // Only when known: a wafer, a lot without a container row or a source without QTY says nothing.
+    ...(snapshot?.qty !== null && snapshot?.qty !== undefined ? { qty: snapshot.qty } : {}),
   }
 }
 

@@ -15,19 +15,34 @@ export interface ContainerSnapshot {
   readonly firstName: string | null
   readonly splitFrom: string | null
   readonly originalCid: string | null
+  readonly qty: number | null
 }
 
 const CONTAINER_COLUMNS =
-  'CONTAINERID, CONTAINERNAME, MFGORDERNAME, OBJECTTYPE, FIRSTNAME, SPLITFROMID, ORIGINALCONTAINERID'
+  'CONTAINERID, CONTAINERNAME, MFGORDERNAME, OBJECTTYPE, FIRSTNAME, SPLITFROMID, ORIGINALCONTAINERID, QTY'
 
 /** The OBJECTTYPE of real lots; wafer origins resolve only to these. */
 const LOT_OBJECT_TYPE = 'LOT'
 
-/** A column value as a non-empty string, or null (ids may come back as numbers from some drivers). */
+/**
+ * A column value trimmed, as a non-empty string, or null (ids may come back as numbers from some
+ * drivers). The original reads every genealogy value this way (`NVL(TRIM(…))` in SQL, a stripped
+ * string or nothing in code), so a blank-padded name or wafer lot still matches and a blank one
+ * counts as missing; docs/fidelity.md.
+ */
 export function textValue(value: unknown): string | null {
-  if (typeof value === 'string') return value === '' ? null : value
+  if (typeof value === 'string') {
+    const trimmed = value.trim()
+    return trimmed === '' ? null : trimmed
+  }
   if (typeof value === 'number' || typeof value === 'bigint') return String(value)
   return null
+}
+
+/** A quantity as a finite number, or null (drivers give numbers, bigints or numeric text). */
+function qtyValue(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN
+  return Number.isFinite(n) ? n : null
 }
 
 function toSnapshot(row: SourceRow): ContainerSnapshot | null {
@@ -41,6 +56,7 @@ function toSnapshot(row: SourceRow): ContainerSnapshot | null {
     firstName: textValue(row.FIRSTNAME),
     splitFrom: textValue(row.SPLITFROMID),
     originalCid: textValue(row.ORIGINALCONTAINERID),
+    qty: qtyValue(row.QTY),
   }
 }
 
@@ -58,6 +74,11 @@ export class LineageReader {
   private readonly snapshots = new Map<string, ContainerSnapshot | null>()
   /** Wafer lot name → CID of the LOT container with that name (`null`: none). */
   private readonly waferByName = new Map<string, string | null>()
+  /**
+   * CID → the lot name a merge record gives it (`COMBINEDASSYLOTS.CONTAINERNAME`): the name of a
+   * source lot that has no container row of its own.
+   */
+  private readonly combinedNames = new Map<string, string>()
 
   constructor(
     private readonly source: MesSource,
@@ -67,6 +88,14 @@ export class LineageReader {
   /** The cached snapshot of a CID (undefined when never read or missing). */
   snapshot(cid: string): ContainerSnapshot | undefined {
     return this.snapshots.get(cid) ?? undefined
+  }
+
+  /**
+   * The name to show for a CID: its container's name, else the name a merge record gave it, else
+   * undefined (the caller falls back to the CID), as the original's "snapshot name → known name → CID".
+   */
+  knownName(cid: string): string | undefined {
+    return this.snapshots.get(cid)?.name ?? this.combinedNames.get(cid)
   }
 
   /** True when the CID was already read (whether or not it exists). */
@@ -99,10 +128,11 @@ export class LineageReader {
   /** Merge sources of each target (`COMBINEDASSYLOTS.LOTID IN targets`): sorted, unique, self excluded. */
   async mergeSources(targets: readonly string[]): Promise<Map<string, string[]>> {
     const sources = new Map<string, Set<string>>()
-    await this.forEachBatch(unique(targets), 'LOTID', 'CONTAINERID, LOTID', 'DW_MES_PJ_COMBINEDASSYLOTS', '', [], (row) => {
+    await this.forEachBatch(unique(targets), 'LOTID', 'CONTAINERID, CONTAINERNAME, LOTID', 'DW_MES_PJ_COMBINEDASSYLOTS', '', [], (row) => {
       const target = textValue(row.LOTID)
       const from = textValue(row.CONTAINERID)
       if (target === null || from === null || target === from) return
+      this.rememberCombinedName(from, row.CONTAINERNAME)
       addTo(sources, target, from)
     })
     return toSortedLists(sources)
@@ -114,14 +144,16 @@ export class LineageReader {
     await this.forEachBatch(
       unique(cids),
       'CONTAINERID',
-      'CONTAINERID, FINISHEDNAME',
+      'CONTAINERID, CONTAINERNAME, FINISHEDNAME',
       'DW_MES_PJ_COMBINEDASSYLOTS',
       ' AND FINISHEDNAME IS NOT NULL',
       [],
       (row) => {
         const cid = textValue(row.CONTAINERID)
         const serial = textValue(row.FINISHEDNAME)
-        if (cid !== null && serial !== null) addTo(serials, cid, serial)
+        if (cid === null) return
+        this.rememberCombinedName(cid, row.CONTAINERNAME)
+        if (serial !== null) addTo(serials, cid, serial)
       },
     )
     return toSortedLists(serials)
@@ -157,6 +189,14 @@ export class LineageReader {
     if (snapshot.firstName === null) return null
     const wafer = this.waferByName.get(snapshot.firstName) ?? null
     return wafer === snapshot.cid ? null : wafer
+  }
+
+  private rememberCombinedName(cid: string, value: unknown): void {
+    const name = textValue(value)
+    if (name === null) return
+    // Several merge records may spell the name; the smallest wins so row order does not matter.
+    const known = this.combinedNames.get(cid)
+    if (known === undefined || name < known) this.combinedNames.set(cid, name)
   }
 
   private remember(row: SourceRow): ContainerSnapshot | null {

@@ -116,7 +116,7 @@ function firstNamesOf(cids: readonly string[], reader: LineageReader): string[] 
 }
 
 function nameResolver(reader: LineageReader): (cid: string) => string {
-  return (cid) => reader.snapshot(cid)?.name ?? cid
+  return (cid) => reader.knownName(cid) ?? cid
 }
 
 function namesAndNodes(
@@ -125,7 +125,12 @@ function namesAndNodes(
   waferNodes: ReadonlySet<string>,
 ): { names: Record<string, string>; nodes: Record<string, LineageNode> } {
   const sorted = [...cids].sort(compareCodeUnits)
-  const nodes = sorted.map((cid) => toLineageNode(cid, reader.snapshot(cid), waferNodes.has(cid)))
+  // A lot without a container row (a merge source, a serial's source lot) keeps the name its merge
+  // record gives it, as the original's "snapshot name → known name → CID".
+  const nodes = sorted.map((cid) => ({
+    ...toLineageNode(cid, reader.snapshot(cid), waferNodes.has(cid)),
+    container_name: reader.knownName(cid) ?? cid,
+  }))
   // Object.fromEntries defines own properties, so even a CID such as `__proto__` stays a plain key.
   return {
     names: Object.fromEntries(nodes.map((n) => [n.container_id, n.container_name])),
@@ -137,11 +142,90 @@ function sortedRecord(map: ReadonlyMap<string, string[]>): Record<string, string
   return Object.fromEntries([...map.keys()].sort(compareCodeUnits).map((key) => [key, map.get(key) ?? []]))
 }
 
+function addLink(links: Map<string, string[]>, from: string, to: string): void {
+  const list = links.get(from)
+  if (list) list.push(to)
+  else links.set(from, [to])
+}
+
+/**
+ * The wafer-origin links worth drawing. Every container cut from a wafer lot names it in FIRSTNAME,
+ * so linking the wafer to all of them draws one node wired to thousands. A container keeps its
+ * link only when the wafer does not already reach it through the other links (split, merge, GD
+ * rework, whichever the view walks) from the wafer or from a container that kept its link: the
+ * topmost containers of that wafer lot. Containers are visited in topological order of `links`
+ * (a genealogy cycle last, by CID), so a parent keeps the link before its child is considered.
+ * What the wafer reaches is unchanged; only shortcuts are dropped.
+ *
+ * @param waferLinks container → its wafer origin, both in the graph
+ * @param links the other links, parent → children
+ * @returns container → wafer origin, for the links to keep
+ */
+export function topmostWaferLinks(
+  waferLinks: ReadonlyMap<string, string>,
+  links: ReadonlyMap<string, readonly string[]>,
+): Map<string, string> {
+  const indegree = new Map<string, number>()
+  const nodes = new Set<string>()
+  for (const [parent, children] of links) {
+    nodes.add(parent)
+    for (const child of children) {
+      nodes.add(child)
+      indegree.set(child, (indegree.get(child) ?? 0) + 1)
+    }
+  }
+  for (const [child, wafer] of waferLinks) {
+    nodes.add(child)
+    nodes.add(wafer)
+  }
+  const position = new Map<string, number>()
+  const queue = [...nodes].filter((cid) => !indegree.get(cid)).sort(compareCodeUnits)
+  for (let i = 0; i < queue.length; i++) {
+    const cid = queue[i]!
+    position.set(cid, position.size)
+    for (const child of links.get(cid) ?? []) {
+      const left = (indegree.get(child) ?? 1) - 1
+      indegree.set(child, left)
+      if (left === 0) queue.push(child)
+    }
+  }
+  for (const cid of [...nodes].filter((n) => !position.has(n)).sort(compareCodeUnits)) position.set(cid, position.size)
+
+  const byWafer = new Map<string, string[]>()
+  for (const [child, wafer] of waferLinks) addLink(byWafer, wafer, child)
+  const kept = new Map<string, string>()
+  for (const [wafer, members] of byWafer) {
+    const reached = new Set<string>([wafer])
+    const reachFrom = (start: string): void => {
+      const stack = [start]
+      while (stack.length > 0) {
+        for (const child of links.get(stack.pop()!) ?? []) {
+          if (reached.has(child)) continue
+          reached.add(child)
+          stack.push(child)
+        }
+      }
+    }
+    reachFrom(wafer)
+    members.sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0))
+    for (const member of members) {
+      if (reached.has(member)) continue
+      kept.set(member, wafer)
+      reached.add(member)
+      reachFrom(member)
+    }
+  }
+  return kept
+}
+
 /**
  * Resolves the ancestors of the seeds (domain.md §3.5): split parents, merge sources, GD rework
  * sources and wafer origins, all followed to a fixpoint (merges of merge sources included) within
  * `maxDepth` levels. `seed_roots` picks, per seed, the parentless ancestor farthest from it, then
- * the smallest name (§14 #13). Seeds that are not containers still appear, typed `UNKNOWN`.
+ * the smallest name (§14 #13). Seeds that are not containers still appear, typed `UNKNOWN` and
+ * named by their merge record when they have one. `seed_serials` holds the serial numbers each seed
+ * was merged into. Ancestors are walked over every relation; `parent_map` and the edges leave out
+ * the wafer-origin links the wafer already reaches another way ({@link topmostWaferLinks}).
  *
  * @throws AppError `trace/cancelled` when `signal` fires, `trace/lineage-failed` when a query fails,
  *   `input/invalid` for a bad cap.
@@ -193,11 +277,32 @@ async function walkBackward(seeds: string[], options: LineageOptions, maxDepth: 
     frontier = next
   }
 
+  // The serial numbers the seeds were merged into: the leaves a reverse trace draws below them.
+  // Read before naming, so a seed without a container row is named by its merge record.
+  const seedSerials = await reader.serials(seeds)
+
   // Relations to nodes left out by a cap are dropped, so every edge has both ends in the graph.
+  // Ancestors and roots are walked over every relation (`fullParents`); what is drawn
+  // (`parent_map`, edges) leaves out wafer-origin links the wafer already reaches another way.
+  const fullParents = new Map<string, string[]>()
+  const otherLinks = new Map<string, string[]>()
+  const waferLinks = new Map<string, string>()
+  const waferNodes = new Set<string>()
+  for (const [child, rel] of relations) {
+    const inGraph = (cid: string | null): cid is string => cid !== null && cid !== child && graph.has(cid)
+    for (const parent of [rel.split, ...rel.merges, rel.gd]) if (inGraph(parent)) addLink(otherLinks, parent, child)
+    if (inGraph(rel.wafer)) {
+      waferLinks.set(child, rel.wafer)
+      waferNodes.add(rel.wafer)
+    }
+    const parents = parentsOf(child, rel).filter((cid) => graph.has(cid))
+    if (parents.length > 0) fullParents.set(child, parents)
+  }
+  const keptWafers = topmostWaferLinks(waferLinks, otherLinks)
+
   const parentMap = new Map<string, string[]>()
   const mergeEdges = new Map<string, string[]>()
   const edges = new EdgeSet()
-  const waferNodes = new Set<string>()
   for (const [child, rel] of relations) {
     const inGraph = (cid: string | null): cid is string => cid !== null && cid !== child && graph.has(cid)
     if (inGraph(rel.split)) edges.add(rel.split, child, 'split_from')
@@ -205,11 +310,10 @@ async function walkBackward(seeds: string[], options: LineageOptions, maxDepth: 
     for (const source of merges) edges.add(source, child, 'merge_source')
     if (merges.length > 0) mergeEdges.set(child, merges)
     if (inGraph(rel.gd)) edges.add(rel.gd, child, 'gd_rework_source')
-    if (inGraph(rel.wafer)) {
-      edges.add(rel.wafer, child, 'wafer_origin')
-      waferNodes.add(rel.wafer)
-    }
-    const parents = parentsOf(child, rel).filter((cid) => graph.has(cid))
+    const wafer = keptWafers.get(child) ?? null
+    if (wafer !== null) edges.add(wafer, child, 'wafer_origin')
+    // A wafer that is also the split parent, a merge source or the GD source stays a parent.
+    const parents = parentsOf(child, { ...rel, wafer }).filter((cid) => graph.has(cid))
     if (parents.length > 0) parentMap.set(child, parents)
   }
 
@@ -219,7 +323,7 @@ async function walkBackward(seeds: string[], options: LineageOptions, maxDepth: 
   const allAncestors = new Set<string>()
   for (const seed of seeds) {
     throwIfCancelled(options.signal)
-    const ancestry = walkSeedAncestry(seed, parentMap, maxDepth, nameOf)
+    const ancestry = walkSeedAncestry(seed, fullParents, maxDepth, nameOf)
     if (ancestry.depthCut) truncation.add('depth_cap')
     ancestorEntries.push([seed, ancestry.ancestors])
     rootEntries.push([seed, ancestry.rootName])
@@ -232,6 +336,8 @@ async function walkBackward(seeds: string[], options: LineageOptions, maxDepth: 
     counted.add(edge.from_cid)
     counted.add(edge.to_cid)
   }
+  // Every wafer link counts, drawn or not, so the count does not depend on what is drawn.
+  for (const [child, wafer] of waferLinks) counted.add(child).add(wafer)
   const seedSet = new Set(seeds)
   let ancestorCount = 0
   for (const cid of allAncestors) if (!seedSet.has(cid)) ancestorCount++
@@ -243,6 +349,7 @@ async function walkBackward(seeds: string[], options: LineageOptions, maxDepth: 
     seed_roots: Object.fromEntries(rootEntries),
     parent_map: sortedRecord(parentMap),
     merge_edges: sortedRecord(mergeEdges),
+    seed_serials: sortedRecord(seedSerials),
     ...namesAndNodes(graph, reader, waferNodes),
     edges: edgeList,
     total_nodes: counted.size,
@@ -283,8 +390,9 @@ function climbToTop(seed: string, snapshotOf: (cid: string) => ContainerSnapshot
  * Resolves the forward tree of the seeds (domain.md §3.6): each seed climbs to its split top, the
  * tops' split descendants form `children_map`, leaves get their serial numbers, merge sources of
  * every node become `merge_source` edges (not tree links), and wafer origins and GD rework sources
- * are appended to `children_map` as extra parents. `roots` are the tree nodes without an incoming
- * `children_map` link.
+ * of the tree nodes and of those merge sources are appended to `children_map` as extra parents (a
+ * wafer only to its topmost containers, see {@link topmostWaferLinks}). `roots` are the tree nodes
+ * without an incoming `children_map` link; `seeds` are the seeds as given (deduplicated).
  *
  * @throws AppError `trace/cancelled` when `signal` fires, `trace/lineage-failed` when a query fails,
  *   `input/invalid` for a bad cap.
@@ -409,18 +517,22 @@ async function walkForward(seeds: string[], options: LineageOptions, maxDepth: n
     }
   }
 
-  // 5. Wafer origins and GD rework sources of the tree nodes, appended to children_map.
+  // 5. Wafer origins and GD rework sources of the tree nodes and of their merge sources (the
+  // original links every node of the graph, docs/fidelity.md), appended to children_map. A wafer
+  // gets a link only to its topmost containers: the split and GD links reach the others.
   await reader.loadContainers(graph)
-  await reader.resolveWafers(firstNamesOf(familyList, reader))
+  const mergeSources = [...graph].filter((cid) => !family.has(cid)).sort(compareCodeUnits)
+  const linked = [...familyList, ...mergeSources]
+  await reader.resolveWafers(firstNamesOf(linked, reader))
   const waferNodes = new Set<string>()
+  const waferLinks = new Map<string, string>()
   const treeNodes = new Set<string>(family)
-  for (const cid of familyList) {
+  for (const cid of linked) {
     const snapshot = snapshotOf(cid)
     if (!snapshot) continue
     const wafer = reader.waferOf(snapshot)
     if (wafer !== null && admit(wafer)) {
-      addChild(wafer, cid)
-      edges.add(wafer, cid, 'wafer_origin')
+      waferLinks.set(cid, wafer)
       waferNodes.add(wafer)
       treeNodes.add(wafer)
     }
@@ -430,6 +542,12 @@ async function walkForward(seeds: string[], options: LineageOptions, maxDepth: n
       edges.add(gdSource, cid, 'gd_rework_source')
       treeNodes.add(gdSource)
     }
+  }
+  const otherLinks = new Map<string, string[]>()
+  for (const [parent, set] of children) otherLinks.set(parent, [...set])
+  for (const [cid, wafer] of topmostWaferLinks(waferLinks, otherLinks)) {
+    addChild(wafer, cid)
+    edges.add(wafer, cid, 'wafer_origin')
   }
   await reader.loadContainers(graph)
 
@@ -444,6 +562,7 @@ async function walkForward(seeds: string[], options: LineageOptions, maxDepth: n
   return {
     direction: 'forward',
     roots,
+    seeds,
     children_map: sortedRecord(childrenMap),
     leaf_serials: sortedRecord(serials),
     ...namesAndNodes(graph, reader, waferNodes),

@@ -36,7 +36,20 @@ interface LookupRule {
   matchSource?: Seed['match_source']
 }
 
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null)
+/**
+ * A text column trimmed, or null when missing or blank: the original's `NVL(TRIM(…))`, so a
+ * blank-padded name, order or serial reads as the user types it (docs/fidelity.md).
+ */
+const text = (value: unknown): string | null => {
+  if (typeof value !== 'string') return null
+  const trimmed = value.trim()
+  return trimmed === '' ? null : trimmed
+}
+
+/** The lot ID shown for a seed: its container's name, else its merge record's, else the CID. */
+function seedName(row: SourceRow, cid: string): string {
+  return text(row.CONTAINERNAME) ?? text(row.COMBINED_NAME) ?? cid
+}
 
 const RULES: Record<Exclude<ResolveType, 'serial_number'>, LookupRule> = {
   lot_id: { column: 'CONTAINERNAME', upper: false, lotsOnly: false },
@@ -87,11 +100,15 @@ async function* candidateRows(
   const { dialect } = source
   const matchExpr = viaCombined ? 'm.FINISHEDNAME' : `c.${rule.column}`
   const compared = rule.upper ? `UPPER(${matchExpr})` : matchExpr
+  // A serial's source lot is the merge record's CONTAINERID whether or not the container table
+  // has a row for it: the original's LEFT JOIN (docs/fidelity.md).
   const from = viaCombined
-    ? `${dialect.table('DW_MES_PJ_COMBINEDASSYLOTS')} m JOIN ${dialect.table('DW_MES_CONTAINER')} c ON c.CONTAINERID = m.CONTAINERID`
+    ? `${dialect.table('DW_MES_PJ_COMBINEDASSYLOTS')} m LEFT JOIN ${dialect.table('DW_MES_CONTAINER')} c ON c.CONTAINERID = m.CONTAINERID`
     : `${dialect.table('DW_MES_CONTAINER')} c`
-  const select =
-    `SELECT c.CONTAINERID, c.CONTAINERNAME, c.MFGORDERNAME, c.FIRSTNAME, c.OBJECTTYPE, ${matchExpr} AS MATCH_VALUE FROM ${from} WHERE `
+  const columns = viaCombined
+    ? 'm.CONTAINERID, c.CONTAINERNAME, c.MFGORDERNAME, c.FIRSTNAME, c.OBJECTTYPE, m.CONTAINERNAME AS COMBINED_NAME'
+    : 'c.CONTAINERID, c.CONTAINERNAME, c.MFGORDERNAME, c.FIRSTNAME, c.OBJECTTYPE'
+  const select = `SELECT ${columns}, ${matchExpr} AS MATCH_VALUE FROM ${from} WHERE `
   const lotsOnly = rule.lotsOnly ? " AND c.OBJECTTYPE = 'LOT'" : ''
   const exact = tokens.filter((t) => !isPattern(t)).map((t) => (rule.upper ? unescapeLiteral(t).toUpperCase() : unescapeLiteral(t)))
   for (const batch of chunk(exact, dialect.maxInList)) {
@@ -140,9 +157,9 @@ async function collectMatches(
   const maxMatches = options.maxMatches ?? MAX_SEED_MATCHES
   for await (const rows of candidateRows(source, tokens, rule, viaCombined, options.signal)) {
     for (const row of rows) {
-      const cid = row.CONTAINERID
-      const value = row.MATCH_VALUE
-      if (typeof cid !== 'string' || !cid || typeof value !== 'string') continue
+      const cid = text(row.CONTAINERID)
+      const value = text(row.MATCH_VALUE)
+      if (cid === null || value === null) continue
       if (rule.accept && !rule.accept(row)) continue
       for (const token of match(value)) {
         const key = `${token}\u0000${cid}`
@@ -151,7 +168,7 @@ async function collectMatches(
         into.set(key, {
           token,
           cid,
-          name: typeof row.CONTAINERNAME === 'string' && row.CONTAINERNAME ? row.CONTAINERNAME : cid,
+          name: seedName(row, cid),
           priority,
           ...(rule.matchSource ? { matchSource: rule.matchSource } : {}),
         })
@@ -244,10 +261,10 @@ export async function resolveDetectionPopulation(spec: DateRangeSeedSpec, option
   const maxMatches = options.maxMatches ?? MAX_SEED_MATCHES
   for await (const rows of source.stream(sql, params.values, { signal })) {
     for (const row of rows) {
-      const cid = row.CONTAINERID
-      if (typeof cid !== 'string' || !cid || seen.has(cid)) continue
+      const cid = text(row.CONTAINERID)
+      if (cid === null || seen.has(cid)) continue
       seen.add(cid)
-      const name = typeof row.CONTAINERNAME === 'string' && row.CONTAINERNAME ? row.CONTAINERNAME : cid
+      const name = seedName(row, cid)
       seeds.push({ container_id: cid, container_name: name, lot_id: name })
       if (seeds.length > maxMatches) {
         throw invalidInput('params.start_date', `the date range holds more than ${maxMatches} lots at ${spec.station}; shorten it`, {

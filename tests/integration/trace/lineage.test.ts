@@ -174,18 +174,20 @@ describe('lineage on a SQLite source', () => {
         roots: ['D2'],
         ancestors: { D2: ['A', 'A1', 'A11', 'A2', 'A21', 'C1', 'D1', 'S', 'W1'] },
         seed_roots: { D2: 'WAF-001' },
+        // The wafer reaches A1, A11, A2 and A21 through A: only the topmost A and C1 keep its link.
         parent_map: {
           A: ['W1'],
-          A1: ['A', 'W1'],
-          A11: ['A1', 'W1'],
-          A2: ['A', 'W1'],
-          A21: ['A2', 'W1'],
+          A1: ['A'],
+          A11: ['A1'],
+          A2: ['A'],
+          A21: ['A2'],
           C1: ['W1'],
           D1: ['S'],
           D2: ['D1'],
           S: ['A11', 'A21', 'C1'],
         },
         merge_edges: { S: ['A11', 'A21', 'C1'] },
+        seed_serials: {},
         names: namesOf(W1, A, A1, A2, A11, A21, C1, S, D1, D2),
         nodes: nodesOf(W1, A, A1, A2, A11, A21, C1, S, D1, D2),
         edges: [
@@ -201,10 +203,6 @@ describe('lineage on a SQLite source', () => {
           edge('D1', 'D2', 'split_from'),
           edge('S', 'D1', 'gd_rework_source'),
           edge('W1', 'A', 'wafer_origin'),
-          edge('W1', 'A1', 'wafer_origin'),
-          edge('W1', 'A11', 'wafer_origin'),
-          edge('W1', 'A2', 'wafer_origin'),
-          edge('W1', 'A21', 'wafer_origin'),
           edge('W1', 'C1', 'wafer_origin'),
         ],
         total_nodes: 10,
@@ -374,11 +372,12 @@ describe('lineage on a SQLite source', () => {
       expect(result).toEqual({
         direction: 'forward',
         roots: ['W1'],
+        seeds: ['A11'],
         children_map: {
           A: ['A1', 'A2'],
           A1: ['A11', 'A12'],
           A2: ['A21'],
-          W1: ['A', 'A1', 'A11', 'A12', 'A2', 'A21'],
+          W1: ['A'],
         },
         leaf_serials: { A11: ['SN0001'], A21: ['SN0000', 'SN0001'] },
         names: namesOf(W1, A, A1, A2, A11, A12, A21),
@@ -390,11 +389,6 @@ describe('lineage on a SQLite source', () => {
           edge('A1', 'A12', 'split_from'),
           edge('A2', 'A21', 'split_from'),
           edge('W1', 'A', 'wafer_origin'),
-          edge('W1', 'A1', 'wafer_origin'),
-          edge('W1', 'A11', 'wafer_origin'),
-          edge('W1', 'A12', 'wafer_origin'),
-          edge('W1', 'A2', 'wafer_origin'),
-          edge('W1', 'A21', 'wafer_origin'),
         ],
         total_nodes: 7,
         truncated: false,
@@ -402,16 +396,18 @@ describe('lineage on a SQLite source', () => {
       })
     })
 
-    it('adds merge sources as typed edges only and GD sources to children_map', async () => {
+    it('adds merge sources as typed edges only, GD sources to children_map, and the merge sources’ wafer', async () => {
       const result = await resolveForwardLineage(['D2', 'S'], { source: fixture.source })
-      const { A11, A21, C1, S, D1, D2 } = NODES
+      const { W1, A11, A21, C1, S, D1, D2 } = NODES
       expect(result).toEqual({
         direction: 'forward',
-        roots: ['S'],
-        children_map: { D1: ['D2'], S: ['D1'] },
+        roots: ['S', 'W1'],
+        seeds: ['D2', 'S'],
+        // The merge sources A11, A21 and C1 come from wafer WAF-001, as the original links them.
+        children_map: { D1: ['D2'], S: ['D1'], W1: ['A11', 'A21', 'C1'] },
         leaf_serials: {},
-        names: namesOf(A11, A21, C1, S, D1, D2),
-        nodes: nodesOf(A11, A21, C1, S, D1, D2),
+        names: namesOf(W1, A11, A21, C1, S, D1, D2),
+        nodes: nodesOf(W1, A11, A21, C1, S, D1, D2),
         edges: [
           edge('A11', 'S', 'merge_source'),
           edge('A21', 'S', 'merge_source'),
@@ -419,8 +415,11 @@ describe('lineage on a SQLite source', () => {
           edge('D1', 'D2', 'gd_rework_source'),
           edge('D1', 'D2', 'split_from'),
           edge('S', 'D1', 'gd_rework_source'),
+          edge('W1', 'A11', 'wafer_origin'),
+          edge('W1', 'A21', 'wafer_origin'),
+          edge('W1', 'C1', 'wafer_origin'),
         ],
-        total_nodes: 6,
+        total_nodes: 7,
         truncated: false,
         truncation_reasons: [],
       })

@@ -18,6 +18,7 @@ function snapshot(cid: string, fields: Partial<Omit<ContainerSnapshot, 'cid'>> =
     firstName: null,
     splitFrom: null,
     originalCid: null,
+    qty: null,
     ...fields,
   }
 }
@@ -51,6 +52,11 @@ describe('lineage graph helpers', () => {
   })
 
   describe('toLineageNode', () => {
+    it('carries the container quantity when the source has one, and leaves it out when not', () => {
+      expect(toLineageNode('a1', snapshot('a1', { name: 'GA1', objectType: 'LOT', qty: 12_000 }), false).qty).toBe(12_000)
+      expect('qty' in toLineageNode('a1', snapshot('a1', { name: 'GA1', objectType: 'LOT' }), false)).toBe(false)
+    })
+
     it('falls back to the CID as name for a container that does not exist', () => {
       expect(toLineageNode('ffff', undefined, false)).toEqual({
         container_id: 'ffff',

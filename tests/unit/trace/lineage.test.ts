@@ -122,17 +122,20 @@ describe('lineage', () => {
       expect(source.calls.find((c) => c.sql.includes('CONTAINERNAME IN'))?.params).toEqual(['WAF-9', 'LOT'])
 
       expect(backward.ancestors).toEqual({ D: ['G0', 'G1', 'M', 'W'] })
-      expect(backward.parent_map).toEqual({ D: ['G1'], G0: ['W'], G1: ['G0', 'M', 'W'] })
-      // M and W are both parentless two hops up: the smaller name wins.
+      // W reaches G1 through G0, so only G0 keeps its wafer link in what is drawn.
+      expect(backward.parent_map).toEqual({ D: ['G1'], G0: ['W'], G1: ['G0', 'M'] })
+      // M and W are both parentless two hops up (over every relation, the wafer link of G1
+      // included): the smaller name wins.
       expect(backward.seed_roots).toEqual({ D: 'GA01-99' })
+      expect(backward.seed_serials).toEqual({})
       expect(forward.roots).toEqual(['W'])
-      expect(forward.children_map).toEqual({ G0: ['G1'], W: ['G0', 'G1'] })
+      expect(forward.seeds).toEqual(['G1'])
+      expect(forward.children_map).toEqual({ G0: ['G1'], W: ['G0'] })
       expect(forward.leaf_serials).toEqual({ G1: ['SN-G1'] })
       expect(forward.edges).toEqual([
         edge('G0', 'G1', 'split_from'),
         edge('M', 'G1', 'merge_source'),
         edge('W', 'G0', 'wafer_origin'),
-        edge('W', 'G1', 'wafer_origin'),
       ])
     })
   })
@@ -245,6 +248,7 @@ describe('lineage', () => {
         seed_roots: {},
         parent_map: {},
         merge_edges: {},
+        seed_serials: {},
         names: {},
         nodes: {},
         edges: [],
@@ -256,6 +260,7 @@ describe('lineage', () => {
       expect(await resolveForwardLineage([], { source })).toEqual({
         direction: 'forward',
         roots: [],
+        seeds: [],
         children_map: {},
         leaf_serials: {},
         names: {},
