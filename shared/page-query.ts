@@ -16,8 +16,13 @@ export const DEFAULT_PAGE_LIMIT = 100
 /** Most filter conditions on one page. */
 export const MAX_PAGE_FILTERS = 16
 
-/** Most values of one `in` condition (e.g. the containers picked in the lineage graph). */
-export const MAX_IN_VALUES = 1000
+/**
+ * Most values of one `in` condition: the containers picked in the lineage graph, a whole lineage
+ * with its subtree (a work order's trace holds thousands). The reader binds the list as one JSON
+ * parameter, so its length never reaches the SQL text; 100 000 lot ids are about 2 MB, within a
+ * browser-host message.
+ */
+export const MAX_IN_VALUES = 100_000
 
 /** Longest text of a filter value (a lot id is ~20 characters; a long paste is a mistake). */
 export const MAX_FILTER_VALUE_LENGTH = 1000

@@ -26,6 +26,7 @@ import type { WorkerInspection, WorkerJobSummary, WorkerToMainMessage } from '..
 import { parseSourceSpec, passwordEnvNameOf, passwordEnvOf, sourceIdOf, withoutPassword } from '../sources/index.js'
 import {
   PARTIAL_SUFFIX,
+  RESULT_FORMAT_VERSION,
   removeOrphanPartials,
   resultPathOf,
   type Catalog,
@@ -158,6 +159,9 @@ export function dedupKeyOf(request: NormalizedTraceRequest, source: SourceSpec, 
     domains: [...request.domains].sort(),
     source,
     ...(copy !== null ? { copy } : {}),
+    // A result written in an older format (other event columns, an older genealogy) does not
+    // answer a request to today's: it would open without the columns and marks the screens expect.
+    format: RESULT_FORMAT_VERSION,
     // A result made by an older analysis does not answer a request to today's.
     ...(request.profile === 'mid_section_defect' ? { analysis: MSD_ANALYSIS_VERSION, ...(suspectFdr !== MSD_SUSPECT_FDR ? { fdr: suspectFdr } : {}) } : {}),
   })

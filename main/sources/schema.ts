@@ -125,7 +125,7 @@ export const SOURCE_TABLES: readonly SourceTableSpec[] = [
     columns: ['SPEC', 'WORK_CENTER', 'WORK_CENTER_GROUP', 'WORKCENTERSEQUENCE_GROUP'],
     ddl: `CREATE TABLE DW_MES_SPEC_WORKCENTER_V (SPEC TEXT, WORK_CENTER TEXT, WORK_CENTER_GROUP TEXT,
   WORKCENTERSEQUENCE_GROUP INTEGER)`,
-    degradesTo: 'rejects are grouped by the substring rules of the 12 station groups',
+    degradesTo: 'history and rejects are grouped by the substring rules of the 12 station groups',
   },
 ]
 

@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3'
 import { AppError, invalidInput } from '../../shared/errors.js'
 import type { MsdDetectionLot, MsdDetectionReject } from '../../shared/msd.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
+import type { TimeWindow } from '../../shared/data-window.js'
 import { isDomain, type Domain, type EventRow, type LineageResult, type QualityMeta, type SeedResult } from '../../shared/trace.js'
 import { openConnection, quoteIdentifier, toStorageError, type SqliteDatabase } from './connection.js'
 import { assertJobId, PARTIAL_SUFFIX } from './paths.js'
@@ -24,6 +25,7 @@ import {
   msdTableOf,
   msdTableSql,
   RESULT_APPLICATION_ID,
+  NODE_QTY_PART,
   RESULT_FORMAT_VERSION,
   sortColumnsOf,
   sortIndexSql,
@@ -75,6 +77,8 @@ export interface FinishResultOptions {
   aggregation?: unknown
   /** Completion time (epoch ms). @default Date.now() */
   completedAt?: number
+  /** An empty date-range trace: the station's track-in window in the source. @default none */
+  stationWindow?: TimeWindow | null
 }
 
 /** The write side of one result file. Every method is synchronous. */
@@ -259,6 +263,11 @@ class SqliteResultFileWriter implements ResultFileWriter {
           if (key === 'nodes' || key === 'edges' || value === undefined) continue
           this.setPart.run(`lineage.${key}`, JSON.stringify(value))
         }
+        // The containers' quantities ride beside the node table (a part, not a column, so files
+        // of every version keep one node table); the reader puts them back on the nodes.
+        const qty: Record<string, number> = {}
+        for (const [cid, node] of Object.entries(lineage.nodes)) if (typeof node.qty === 'number') qty[cid] = node.qty
+        if (Object.keys(qty).length > 0) this.setPart.run(NODE_QTY_PART, JSON.stringify(qty))
       })()
     })
   }
@@ -391,6 +400,7 @@ class SqliteResultFileWriter implements ResultFileWriter {
           warnings: [...(options.warnings ?? [])],
           sort_columns: sortColumns,
           ...(this.msdTables.size > 0 ? { msd_tables: msdTables } : {}),
+          ...(options.stationWindow !== undefined ? { station_window: options.stationWindow } : {}),
         })
       })()
       // Planner statistics for filtered reads; bounded work whatever the size.

@@ -35,6 +35,7 @@ import {
   msdTableOf,
   msdTableSql,
   RESULT_APPLICATION_ID,
+  NODE_QTY_PART,
   RESULT_FORMAT_VERSION,
   sortColumnsOf,
   sortIndexSql,
@@ -207,7 +208,7 @@ function expectedSchema(shape: StoredShape): Map<string, SchemaObject> {
   const db = new Database(':memory:')
   try {
     db.exec(BASE_SCHEMA_SQL)
-    for (const domain of shape.domains) db.exec(eventTableSql(domain))
+    for (const domain of shape.domains) db.exec(eventTableSql(domain, shape.formatVersion))
     if (shape.hasMsdInputs) db.exec(MSD_INPUT_SCHEMA_SQL)
     for (const table of shape.msdTables) db.exec(msdTableSql(table, msdStoredColumnsOf(table, shape.direction, shape.formatVersion)))
     db.exec(LINEAGE_INDEX_SQL)
@@ -270,8 +271,9 @@ const MANIFEST_FIELDS: Readonly<Record<keyof ResultManifest, z.ZodType>> = {
   warnings: z.array(text(10_000)).max(1000),
   sort_columns: z.partialRecord(domainName, z.array(text(64)).max(64)),
   msd_tables: z.partialRecord(z.enum(MSD_TABLES), z.object({ rows: count, columns: z.array(text(64)).max(64) }).strict()).optional(),
+  station_window: z.object({ first: text(40).nullable(), last: text(40).nullable() }).strict().nullable().optional(),
 }
-const REQUIRED_MANIFEST_KEYS = Object.keys(MANIFEST_FIELDS).filter((k) => k !== 'msd_tables')
+const REQUIRED_MANIFEST_KEYS = Object.keys(MANIFEST_FIELDS).filter((k) => k !== 'msd_tables' && k !== 'station_window')
 
 /** How one key-value table of JSON texts (`manifest`, `json_parts`) is read. */
 interface JsonTable {
@@ -395,6 +397,11 @@ const PART_FIELDS: Readonly<Record<string, z.ZodType>> = {
   'lineage.total_ancestor_count': count,
   'lineage.children_map': stringListMap,
   'lineage.leaf_serials': stringListMap,
+  // Written since the genealogy view marks the typed lots and draws a reverse trace's serials.
+  'lineage.seeds': stringList,
+  'lineage.seed_serials': stringListMap,
+  // The containers' quantities (container id → QTY), for the genealogy tree's Qty column.
+  [NODE_QTY_PART]: z.record(z.string().max(1000), z.number().finite()),
   // The whole shape the reader checks again when it hands the aggregation out.
   aggregation: msdAggregationSchema,
 }

@@ -33,6 +33,7 @@ import {
   MSD_TABLES,
   msdTableOf,
   RESULT_APPLICATION_ID,
+  NODE_QTY_PART,
   RESULT_FORMAT_VERSION,
   sortTableOf,
   type MsdTable,
@@ -274,7 +275,11 @@ class SqliteResultFileReader implements ResultFileReader {
     }[]
     if (parts.length === 0) return null
     const lineage: Record<string, unknown> = {}
-    for (const p of parts) lineage[p.name.slice('lineage.'.length)] = parseJson<unknown>(p.value, p.name, this.path)
+    let qty: Record<string, unknown> = {}
+    for (const p of parts) {
+      if (p.name === NODE_QTY_PART) qty = parseJson<Record<string, unknown>>(p.value, p.name, this.path) ?? {}
+      else lineage[p.name.slice('lineage.'.length)] = parseJson<unknown>(p.value, p.name, this.path)
+    }
     if (lineage.direction !== 'backward' && lineage.direction !== 'forward') {
       throw new AppError('storage/unreadable', `The result file ${this.path} has a lineage without a direction.`, { path: this.path })
     }
@@ -282,7 +287,10 @@ class SqliteResultFileReader implements ResultFileReader {
     const nodeRows = this.statement(
       'SELECT container_id, container_name, mfgorder_name, wafer_lot, node_type FROM lineage_nodes ORDER BY _seq',
     ).all() as LineageNode[]
-    for (const node of nodeRows) nodes[node.container_id] = node
+    for (const node of nodeRows) {
+      const q = Object.hasOwn(qty, node.container_id) ? qty[node.container_id] : undefined
+      nodes[node.container_id] = typeof q === 'number' && Number.isFinite(q) ? { ...node, qty: q } : node
+    }
     lineage.nodes = nodes
     lineage.edges = this.statement('SELECT from_cid, to_cid, edge_type FROM lineage_edges ORDER BY _seq').all() as LineageEdge[]
     return lineage as unknown as LineageResult
@@ -407,8 +415,10 @@ class SqliteResultFileReader implements ResultFileReader {
           if (!Array.isArray(value) || value.length === 0 || value.length > MAX_IN_VALUES || !value.every(scalar)) {
             throw invalidInput(`filter[${i}].value`, `must be a list of 1 to ${MAX_IN_VALUES} texts or numbers`)
           }
-          where.push(`${column} IN (${value.map(() => '?').join(', ')})`)
-          params.push(...(value as (string | number)[]))
+          // One bound JSON list instead of a placeholder per value: SQLite caps the placeholders of a
+          // statement, and the text stays the same whatever the list's length.
+          where.push(`${column} IN (SELECT value FROM json_each(?))`)
+          params.push(JSON.stringify(value))
           return
         }
         if (!scalar(value)) {
@@ -481,7 +491,7 @@ class SqliteResultFileReader implements ResultFileReader {
       this.matchLists.set(key, cached)
       return cached
     }
-    // Not cached as a statement: an `in` list makes the text differ with its length.
+    // Not cached as a statement: the text differs with every combination of conditions and order.
     const statement = this.open().prepare(`SELECT t._seq FROM ${quoteIdentifier(tableName)} AS t ${whereSql} ORDER BY ${orderBy}`).pluck()
     let list = new Uint32Array(1024)
     let n = 0

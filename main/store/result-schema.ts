@@ -7,15 +7,28 @@
 import { detailColumnsOf, SUSPECT_COLUMNS, SUSPECT_COLUMNS_V1 } from '../../shared/msd.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, QualityMeta } from '../../shared/trace.js'
+import type { TimeWindow } from '../../shared/data-window.js'
 import { EVENT_DOMAINS } from '../trace/index.js'
 import { quoteIdentifier } from './connection.js'
 
 /**
  * Layout version; a reader refuses a file with a larger one. Version 2 added the suspect list's
  * significance, explain-away and onset columns ({@link SUSPECT_COLUMNS}); files of version 1 still
- * read (their suspect list has {@link SUSPECT_COLUMNS_V1}).
+ * read (their suspect list has {@link SUSPECT_COLUMNS_V1}). Version 3 added event columns
+ * ({@link EVENT_COLUMNS_SINCE_V3}); older files still read without them.
  */
-export const RESULT_FORMAT_VERSION = 2
+export const RESULT_FORMAT_VERSION = 3
+
+/**
+ * Event columns that files before version 3 do not have: the lot ID where a domain lacked it, and
+ * the history step's station group.
+ */
+export const EVENT_COLUMNS_SINCE_V3: Readonly<Partial<Record<Domain, readonly string[]>>> = {
+  history: ['WORKCENTER_GROUP'],
+  jobs: ['CONTAINERNAME'],
+  upstream_history: ['CONTAINERNAME'],
+  downstream_rejects: ['CONTAINERNAME'],
+}
 
 /**
  * Longest JSON part (and JSON value of any kind) a result file may hold, in characters: a
@@ -83,6 +96,11 @@ export interface ResultManifest {
    * analysis (other profiles, no seeds, files of earlier versions).
    */
   msd_tables?: Partial<Record<MsdTable, { rows: number; columns: string[] }>>
+  /**
+   * A date-range trace that found no lot: the detection station's track-in window in the source
+   * when it ran (null: it could not be read). Absent otherwise and in files of earlier versions.
+   */
+  station_window?: TimeWindow | null
 }
 
 /** Table of a domain's events. */
@@ -121,9 +139,10 @@ function assertColumnName(name: string): string {
   return name
 }
 
-/** A domain's event columns, in row order. */
-export function eventColumnsOf(domain: Domain): readonly string[] {
-  return EVENT_DOMAINS[domain].columns.map(assertColumnName)
+/** A domain's event columns, in row order, as a file of `formatVersion` has them. */
+export function eventColumnsOf(domain: Domain, formatVersion: number = RESULT_FORMAT_VERSION): readonly string[] {
+  const added = formatVersion < 3 ? (EVENT_COLUMNS_SINCE_V3[domain] ?? []) : []
+  return EVENT_DOMAINS[domain].columns.filter((c) => !added.includes(c)).map(assertColumnName)
 }
 
 /**
@@ -137,10 +156,13 @@ export function sortColumnsOf(domain: Domain): string[] {
 }
 
 /** `CREATE TABLE` of a domain: `_seq` (1..n, insertion order) then the typed columns. */
-export function eventTableSql(domain: Domain): string {
-  const columns = eventColumnsOf(domain).map((c) => `  ${quoteIdentifier(c)} ${columnTypeOf(domain, c)}`)
+export function eventTableSql(domain: Domain, formatVersion: number = RESULT_FORMAT_VERSION): string {
+  const columns = eventColumnsOf(domain, formatVersion).map((c) => `  ${quoteIdentifier(c)} ${columnTypeOf(domain, c)}`)
   return `CREATE TABLE ${quoteIdentifier(eventTableOf(domain))} (\n  _seq INTEGER PRIMARY KEY,\n${columns.join(',\n')}\n)`
 }
+
+/** The `json_parts` name of the lineage nodes' quantities (container id → QTY), when any is known. */
+export const NODE_QTY_PART = 'lineage.node_qty'
 
 /** Tables every result file has, whatever its domains. */
 export const BASE_SCHEMA_SQL = `

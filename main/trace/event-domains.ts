@@ -54,8 +54,17 @@ export interface SpecMapping {
   sequence: number | null
 }
 
-/** Spec name → its mapping (one entry per spec: the one with the smallest group sequence). */
-export type SpecMap = ReadonlyMap<string, SpecMapping>
+/**
+ * Spec name → its mapping (one entry per spec: the one with the smallest group sequence), plus the
+ * view's own workcenter → group map that the history domain uses.
+ */
+export interface SpecMap extends ReadonlyMap<string, SpecMapping> {
+  /**
+   * `WORK_CENTER` → `WORK_CENTER_GROUP` over every row of the view (a workcenter listed under
+   * several groups takes the one with the smallest sequence).
+   */
+  readonly workcenterGroups: ReadonlyMap<string, string>
+}
 
 /** What a post-processor knows besides the rows of its batch. */
 export interface BatchContext {
@@ -246,10 +255,22 @@ function define(spec: DomainSpec): EventDomainDefinition {
 // ─── history ──────────────────────────────────────────────────────────────────────────────────
 
 const HISTORY_COLUMNS = [
-  'CONTAINERID', 'WORKCENTERNAME', 'EQUIPMENTID', 'EQUIPMENTNAME', 'SPECNAME', 'TRACKINTIMESTAMP',
+  'CONTAINERID', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'EQUIPMENTID', 'EQUIPMENTNAME', 'SPECNAME', 'TRACKINTIMESTAMP',
   'TRACKOUTTIMESTAMP', 'TRACKINQTY', 'TRACKOUTQTY', 'FINISHEDRUNCARD', 'PJ_WORKORDER', 'CONTAINERNAME',
   'PJ_TYPE', 'PJ_BOP', 'WAFER_LOT_ID', 'PARTIAL_COUNT',
 ] as const
+
+/**
+ * The station group of a history step, as the MES view names it (original-ui.md §4.1): the exact
+ * `WORKCENTERNAME` looked up in the view's workcenter → group map, an unmapped name standing for
+ * itself. Without the view, the 12 stations' substring rules stand in for the map (as they do for
+ * rejects). A missing workcenter gives null.
+ */
+function historyGroupOf(workcenter: string | null, specMap: SpecMap | null): string | null {
+  if (workcenter === null) return null
+  const mapped = specMap === null ? stationGroupOf(workcenter)?.name : specMap.workcenterGroups.get(workcenter)
+  return mapped ?? workcenter
+}
 
 const history = define({
   domain: 'history',
@@ -258,6 +279,7 @@ const history = define({
   timeColumns: ['TRACKINTIMESTAMP', 'TRACKOUTTIMESTAMP'],
   numberColumns: ['TRACKINQTY', 'TRACKOUTQTY'],
   filter: 'in',
+  usesSpecMap: true,
   buildSql: (dialect, cids) =>
     inStatement(dialect, cids, (inList, t) => `SELECT h.CONTAINERID, h.WORKCENTERNAME, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECNAME,
   h.TRACKINTIMESTAMP, h.TRACKOUTTIMESTAMP, h.TRACKINQTY, h.TRACKOUTQTY, h.FINISHEDRUNCARD, h.PJ_WORKORDER,
@@ -268,7 +290,7 @@ WHERE h.CONTAINERID IN (${inList})
   AND h.EQUIPMENTID IS NOT NULL
   AND h.TRACKINTIMESTAMP IS NOT NULL
 ORDER BY h.TRACKINTIMESTAMP, h.CONTAINERID`),
-  finish(rows) {
+  finish(rows, context) {
     // One row per machine session (CID, EQUIPMENTID, SPECNAME, TRACKINTIMESTAMP). The MES writes a
     // row per partial track-out and stores the *remaining* qty at each partial's track-in, so the
     // last partial under-reports the input: keep the last track-out's row, with the session's
@@ -297,7 +319,13 @@ ORDER BY h.TRACKINTIMESTAMP, h.CONTAINERID`),
     }
     // Map order is first-seen order, i.e. the SQL's track-in order: all rows of a session share it.
     return [...sessions.values()].map((s) =>
-      emit(HISTORY_COLUMNS, { ...s.kept, TRACKINQTY: s.trackInQty, TRACKOUTQTY: s.trackOutQty, PARTIAL_COUNT: s.count }),
+      emit(HISTORY_COLUMNS, {
+        ...s.kept,
+        WORKCENTER_GROUP: historyGroupOf(textOf(s.kept.WORKCENTERNAME ?? null), context.specMap),
+        TRACKINQTY: s.trackInQty,
+        TRACKOUTQTY: s.trackOutQty,
+        PARTIAL_COUNT: s.count,
+      }),
     )
   },
 })
@@ -465,7 +493,7 @@ ORDER BY h.HOLDTXNDATE DESC NULLS LAST, h.CONTAINERID`),
 const JOBS_COLUMNS = [
   'JOBID', 'RESOURCEID', 'RESOURCENAME', 'JOBSTATUS', 'JOBMODELNAME', 'JOBORDERNAME', 'CREATEDATE',
   'COMPLETEDATE', 'CAUSECODENAME', 'REPAIRCODENAME', 'SYMPTOMCODENAME', 'CONTAINERIDS', 'CONTAINERNAMES',
-  'CONTAINERID',
+  'CONTAINERID', 'CONTAINERNAME',
 ] as const
 
 /** The jobs columns read from the source (`CONTAINERID` is synthesized by the fan-out). */
@@ -534,12 +562,16 @@ ${JOBS_ORDER_BY}`,
     const out: EventRow[] = []
     for (const row of rows) {
       const listed = typeof row.CONTAINERIDS === 'string' ? row.CONTAINERIDS.split(',') : []
+      // The names list runs parallel to the CID list; when their lengths differ (one was cut
+      // short), no position can be trusted and the lot's name stays unknown.
+      const names = typeof row.CONTAINERNAMES === 'string' ? row.CONTAINERNAMES.split(',') : []
+      const parallel = names.length === listed.length
       const emitted = new Set<string>()
-      for (const item of listed) {
+      for (const [i, item] of listed.entries()) {
         const cid = item.trim()
         if (!inBatch.has(cid) || emitted.has(cid)) continue
         emitted.add(cid)
-        out.push(emit(JOBS_COLUMNS, { ...row, CONTAINERID: cid }))
+        out.push(emit(JOBS_COLUMNS, { ...row, CONTAINERID: cid, CONTAINERNAME: parallel ? textOf(names[i]!.trim()) : null }))
       }
     }
     return out
@@ -549,7 +581,7 @@ ${JOBS_ORDER_BY}`,
 // ─── upstream_history ─────────────────────────────────────────────────────────────────────────
 
 const UPSTREAM_COLUMNS = [
-  'CONTAINERID', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'EQUIPMENTID', 'EQUIPMENTNAME', 'SPECNAME',
+  'CONTAINERID', 'CONTAINERNAME', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'EQUIPMENTID', 'EQUIPMENTNAME', 'SPECNAME',
   'TRACKINTIMESTAMP', 'TRACKINQTY',
 ] as const
 
@@ -561,9 +593,10 @@ const upstreamHistory = define({
   numberColumns: ['TRACKINQTY'],
   filter: 'in',
   buildSql: (dialect, cids) =>
-    inStatement(dialect, cids, (inList, t) => `SELECT h.CONTAINERID, h.WORKCENTERNAME, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECNAME,
+    inStatement(dialect, cids, (inList, t) => `SELECT h.CONTAINERID, c.CONTAINERNAME, h.WORKCENTERNAME, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECNAME,
   h.TRACKINTIMESTAMP, h.TRACKINQTY
 FROM ${t('DW_MES_LOTWIPHISTORY')} h
+LEFT JOIN ${t('DW_MES_CONTAINER')} c ON c.CONTAINERID = h.CONTAINERID
 WHERE h.CONTAINERID IN (${inList})
   AND h.EQUIPMENTID IS NOT NULL
   AND h.TRACKINTIMESTAMP IS NOT NULL
@@ -599,7 +632,7 @@ ORDER BY h.CONTAINERID, h.TRACKINTIMESTAMP`),
 // ─── downstream_rejects ───────────────────────────────────────────────────────────────────────
 
 const DOWNSTREAM_COLUMNS = [
-  'CONTAINERID', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'LOSSREASONNAME', 'EQUIPMENTNAME', 'REJECT_TOTAL_QTY',
+  'CONTAINERID', 'CONTAINERNAME', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'LOSSREASONNAME', 'EQUIPMENTNAME', 'REJECT_TOTAL_QTY',
   'TXNDATE',
 ] as const
 
@@ -613,9 +646,10 @@ const downstreamRejects = define({
   numberColumns: DOWNSTREAM_QTY,
   filter: 'in',
   buildSql: (dialect, cids) =>
-    inStatement(dialect, cids, (inList, t) => `SELECT r.CONTAINERID, r.WORKCENTERNAME, r.LOSSREASONNAME, r.EQUIPMENTNAME,
+    inStatement(dialect, cids, (inList, t) => `SELECT r.CONTAINERID, c.CONTAINERNAME, r.WORKCENTERNAME, r.LOSSREASONNAME, r.EQUIPMENTNAME,
   r.REJECTQTY, r.STANDBYQTY, r.QTYTOPROCESS, r.INPROCESSQTY, r.PROCESSEDQTY, r.DEFECTQTY, r.TXNDATE
 FROM ${t('DW_MES_LOTREJECTHISTORY')} r
+LEFT JOIN ${t('DW_MES_CONTAINER')} c ON c.CONTAINERID = r.CONTAINERID
 WHERE r.CONTAINERID IN (${inList})
 ORDER BY r.CONTAINERID, r.TXNDATE NULLS LAST`),
   finish: (rows) =>
@@ -647,18 +681,34 @@ export const EVENT_DOMAINS: Readonly<Record<Domain, EventDomainDefinition>> = {
 /** Collapses spec-map rows to one mapping per spec: the row with the smallest group sequence. */
 export function collapseSpecMap(rows: readonly SourceRow[]): SpecMap {
   const map = new Map<string, SpecMapping>()
+  // Workcenter → its mapping with the smallest sequence (the group is read from it at the end).
+  const byWorkcenter = new Map<string, SpecMapping>()
   for (const row of rows) {
-    const spec = toText(row.SPEC)
-    if (spec === null || spec === '') continue
     const candidate: SpecMapping = {
       workcenterName: textOf(toText(row.WORK_CENTER)),
       workcenterGroup: textOf(toText(row.WORK_CENTER_GROUP)),
       sequence: toNumber(row.WORKCENTERSEQUENCE_GROUP),
     }
+    const workcenter = candidate.workcenterName
+    if (workcenter !== null && candidate.workcenterGroup !== null) {
+      const seen = byWorkcenter.get(workcenter)
+      if (!seen || isEarlierGroup(candidate, seen)) byWorkcenter.set(workcenter, candidate)
+    }
+    const spec = toText(row.SPEC)
+    if (spec === null || spec === '') continue
     const current = map.get(spec)
     if (!current || isEarlierMapping(candidate, current)) map.set(spec, candidate)
   }
-  return map
+  const workcenterGroups = new Map([...byWorkcenter].map(([workcenter, m]) => [workcenter, m.workcenterGroup!] as const))
+  return Object.assign(map, { workcenterGroups })
+}
+
+/** Smaller sequence first (a missing sequence last); ties go to the smaller group name. */
+function isEarlierGroup(a: SpecMapping, b: SpecMapping): boolean {
+  const sa = a.sequence ?? UNKNOWN_STATION_ORDER + 1
+  const sb = b.sequence ?? UNKNOWN_STATION_ORDER + 1
+  if (sa !== sb) return sa < sb
+  return compareText(a.workcenterGroup, b.workcenterGroup) < 0
 }
 
 /** Smaller sequence first (a missing sequence last); ties go to the smaller workcenter name. */

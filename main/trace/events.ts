@@ -349,7 +349,7 @@ class EventFetch {
   private specMapOnce(): Promise<SpecMap | null> {
     this.specMap ??= loadSpecMap(this.options.source, this.stopAll.signal).then((map) => {
       if (map === null) {
-        this.warnings.push(`${SPEC_WORKCENTER_TABLE} is missing: rejects are grouped by the station substring rules.`)
+        this.warnings.push(`${SPEC_WORKCENTER_TABLE} is missing: history and rejects are grouped by the station substring rules.`)
       }
       return map
     })

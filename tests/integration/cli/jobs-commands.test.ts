@@ -175,12 +175,15 @@ describe('mes-trace job commands on real jobs', () => {
     // The text table: a header, one line per row with the new lines of a value shown as ↵, a footer.
     const text = await cli('show', first, '--domain', 'history', '--data-dir', dataDir)
     const lines = text.out.trimEnd().split('\n')
-    expect(lines[0]).toMatch(/^CONTAINERID +WORKCENTERNAME +EQUIPMENTID +EQUIPMENTNAME +/)
+    expect(lines[0]).toMatch(/^CONTAINERID +WORKCENTERNAME +WORKCENTER_GROUP +EQUIPMENTID +EQUIPMENTNAME +/)
     expect(lines).toHaveLength(1 + 9 + 1)
     expect(text.out).toContain('GMOA-0002, "bay 3"↵second line')
     expect(lines[10]).toBe('history: rows 1–9 of 9')
     // Wide characters count double, so the column after 成型 starts where it starts after TMTT.
-    const equipmentAt = (line: string) => line.indexOf(' e') + (line.match(/成型/) ? 2 : 0)
+    const equipmentAt = (line: string) => {
+      const at = line.indexOf(' e')
+      return at + (line.slice(0, at).match(/[\u2e80-\uffef]/g)?.length ?? 0)
+    }
     expect(new Set(lines.slice(1, 10).map(equipmentAt)).size).toBe(1)
     const middle = await cli('show', first, '--domain', 'history', '--offset', '5', '--limit', '2', '--data-dir', dataDir)
     expect(middle.out.trimEnd().split('\n').at(-1)).toBe('history: rows 6–7 of 9; next page: --offset 7')

@@ -358,6 +358,12 @@ describe('result file', () => {
         expect(page.rows).toEqual(sorted.slice(offset, offset + 20))
       }
       expect(reader.page('history', { offset: picked.length, filter: [{ column: 'CONTAINERID', op: 'in', value: cids }] }).rows).toEqual([])
+      // A whole lineage: far more containers than a statement has placeholders, bound as one list.
+      const lineage = [...Array.from({ length: 50_000 }, (_, i) => `NOT-A-CID-${i}`), ...cids]
+      const whole = reader.page('history', { limit: 1000, sort: { column: 'TRACKINQTY', direction: 'desc' }, filter: [{ column: 'CONTAINERID', op: 'in', value: lineage }] })
+      expect(whole.total).toBe(picked.length)
+      expect(whole.rows).toEqual(sorted.slice(0, 1000))
+      expect(reader.page('history', { filter: [{ column: 'CONTAINERID', op: 'in', value: [...new Set(history.map((r) => r.CONTAINERID as string))] }] }).total).toBe(history.length)
       expect(thrown(() => reader.page('history', { filter: [{ column: 'CONTAINERID', op: 'in', value: [] }] }))).toMatchObject({
         code: 'input/invalid',
         details: { field: 'filter[0].value' },

@@ -10,11 +10,28 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_INSPECT_LIMITS, inspectResultFile, openResultFile } from '../../../main/store/index.js'
-import { msdTableSql } from '../../../main/store/result-schema.js'
+import { eventColumnsOf, eventTableOf, eventTableSql, msdTableSql, sortIndexSql } from '../../../main/store/result-schema.js'
+import type { Domain } from '../../../shared/trace.js'
 import { SUSPECT_COLUMNS_V1 } from '../../../shared/msd.js'
 import { jsonDepthExceeds, parseBoundedJson } from '../../../shared/bounded-json.js'
 import { corpusListing, makeExportedResult, makeHostileCorpus, type HostileFile } from '../../fixtures/hostile-results.js'
 import { thrown } from '../../fixtures/thrown.js'
+
+/** Rewrites a file's event tables with the columns a file of `version` has (rows, indexes kept). */
+function withEventColumnsOf(db: Database.Database, version: number): void {
+  const manifest = (key: string) => JSON.parse((db.prepare('SELECT value FROM manifest WHERE key = ?').get(key) as { value: string }).value)
+  const domains = manifest('domains') as Domain[]
+  const sortColumns = manifest('sort_columns') as Partial<Record<Domain, string[]>>
+  for (const domain of domains) {
+    const table = eventTableOf(domain)
+    const keep = ['_seq', ...eventColumnsOf(domain, version)].map((c) => `"${c}"`).join(', ')
+    db.exec(`ALTER TABLE "${table}" RENAME TO old_events`)
+    db.exec(eventTableSql(domain, version))
+    db.exec(`INSERT INTO "${table}" (${keep}) SELECT ${keep} FROM old_events`)
+    db.exec('DROP TABLE old_events')
+    for (const column of sortColumns[domain] ?? []) db.exec(sortIndexSql(domain, column))
+  }
+}
 
 describe('inspectResultFile', () => {
   let dir: string
@@ -65,6 +82,7 @@ describe('inspectResultFile', () => {
       const tables = JSON.parse((db.prepare("SELECT value FROM manifest WHERE key = 'msd_tables'").get() as { value: string }).value)
       tables.suspects.columns = keys
       db.prepare("UPDATE manifest SET value = ? WHERE key = 'msd_tables'").run(JSON.stringify(tables))
+      withEventColumnsOf(db, 1)
       db.prepare("UPDATE manifest SET value = '1' WHERE key = 'format_version'").run()
       db.pragma('user_version = 1')
       db.exec('VACUUM')
@@ -88,6 +106,47 @@ describe('inspectResultFile', () => {
       db2.pragma('user_version = 2')
     } finally {
       db2.close()
+    }
+    expect(thrown(() => inspectResultFile(old))).toMatchObject({ code: 'import/invalid' })
+  })
+
+  it('accepts a result of format version 2, whose events lack the lot ID of the upstream history, and reads it', () => {
+    const old = join(dir, 'version-2.sqlite')
+    copyFileSync(base, old)
+    const db = new Database(old)
+    try {
+      withEventColumnsOf(db, 2)
+      db.prepare("UPDATE manifest SET value = '2' WHERE key = 'format_version'").run()
+      db.pragma('user_version = 2')
+      db.exec('VACUUM')
+    } finally {
+      db.close()
+    }
+    expect(inspectResultFile(old).manifest.format_version).toBe(2)
+    const reader = openResultFile(old)
+    try {
+      expect(reader.domainColumns('upstream_history')).toEqual(eventColumnsOf('upstream_history', 2))
+      expect(reader.domainColumns('upstream_history')).not.toContain('CONTAINERNAME')
+      const page = reader.page('upstream_history', { limit: 1 })
+      expect(page.total).toBeGreaterThan(0)
+      expect(Object.keys(page.rows[0]!)).not.toContain('CONTAINERNAME')
+    } finally {
+      reader.close()
+    }
+    // The current version's file has the lot ID, and the same file called version 3 is refused.
+    const current = openResultFile(base)
+    try {
+      expect(current.domainColumns('upstream_history')!.slice(0, 2)).toEqual(['CONTAINERID', 'CONTAINERNAME'])
+      expect(current.page('upstream_history', { limit: 1 }).rows[0]!.CONTAINERNAME).toMatch(/\S/)
+    } finally {
+      current.close()
+    }
+    const db3 = new Database(old)
+    try {
+      db3.prepare("UPDATE manifest SET value = '3' WHERE key = 'format_version'").run()
+      db3.pragma('user_version = 3')
+    } finally {
+      db3.close()
     }
     expect(thrown(() => inspectResultFile(old))).toMatchObject({ code: 'import/invalid' })
   })

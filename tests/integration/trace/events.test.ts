@@ -118,6 +118,8 @@ const ROWS: FixtureRows = {
     { SPEC: 'S-WB', WORK_CENTER: 'WB_ALT', WORK_CENTER_GROUP: 'WB_ALT_GROUP', WORKCENTERSEQUENCE_GROUP: 5 },
     { SPEC: 'S-WB', WORK_CENTER: '焊接_WB', WORK_CENTER_GROUP: '焊接_WB', WORKCENTERSEQUENCE_GROUP: 2 },
     { SPEC: 'S-TEST', WORK_CENTER: 'TMTT', WORK_CENTER_GROUP: '測試', WORKCENTERSEQUENCE_GROUP: 11 },
+    // The view's own group for a workcenter, unlike the 12 stations' substring rule (切割).
+    { SPEC: 'S-SAW', WORK_CENTER: '切割', WORK_CENTER_GROUP: '前段切割', WORKCENTERSEQUENCE_GROUP: 1 },
   ],
 }
 
@@ -154,37 +156,60 @@ describe('fetchEvents over SQLite', () => {
     it('keeps one row per machine session: the last track-out, the largest track-in qty, the partial count', () => {
       expectRows('history', all.rows('history'), [
         {
-          CONTAINERID: 'cidB', WORKCENTERNAME: '切割', EQUIPMENTID: 'SAW1', EQUIPMENTNAME: 'SAW1', SPECNAME: 'S-SAW',
+          CONTAINERID: 'cidB', WORKCENTERNAME: '切割', WORKCENTER_GROUP: '前段切割', EQUIPMENTID: 'SAW1', EQUIPMENTNAME: 'SAW1', SPECNAME: 'S-SAW',
           TRACKINTIMESTAMP: '2026-01-03T06:00:00', TRACKOUTTIMESTAMP: '2026-01-03T07:00:00', TRACKINQTY: 520, TRACKOUTQTY: 510,
           CONTAINERNAME: 'GA-B', PARTIAL_COUNT: 1,
         },
         {
-          CONTAINERID: 'cidB', WORKCENTERNAME: '元件切割', EQUIPMENTID: 'P1', EQUIPMENTNAME: 'P1', SPECNAME: 'S-PKG',
+          CONTAINERID: 'cidB', WORKCENTERNAME: '元件切割', WORKCENTER_GROUP: '元件切割', EQUIPMENTID: 'P1', EQUIPMENTNAME: 'P1', SPECNAME: 'S-PKG',
           TRACKINTIMESTAMP: '2026-01-04T07:00:00', TRACKOUTTIMESTAMP: '2026-01-04T07:30:00', TRACKINQTY: 500, TRACKOUTQTY: 500,
           CONTAINERNAME: 'GA-B', PARTIAL_COUNT: 1,
         },
         {
-          CONTAINERID: 'cidB', WORKCENTERNAME: '點測', EQUIPMENTID: 'PT1', EQUIPMENTNAME: 'PT1', SPECNAME: 'S-PT',
+          CONTAINERID: 'cidB', WORKCENTERNAME: '點測', WORKCENTER_GROUP: '點測', EQUIPMENTID: 'PT1', EQUIPMENTNAME: 'PT1', SPECNAME: 'S-PT',
           TRACKINTIMESTAMP: '2026-01-04T09:00:00', TRACKOUTTIMESTAMP: '2026-01-04T09:10:00', TRACKINQTY: null, TRACKOUTQTY: 498,
           CONTAINERNAME: 'GA-B', PARTIAL_COUNT: 1,
         },
         {
-          CONTAINERID: 'cidA', WORKCENTERNAME: '焊接_WB', EQUIPMENTID: 'E1', EQUIPMENTNAME: 'E1', SPECNAME: 'S-WB',
+          CONTAINERID: 'cidA', WORKCENTERNAME: '焊接_WB', WORKCENTER_GROUP: '焊接_WB', EQUIPMENTID: 'E1', EQUIPMENTNAME: 'E1', SPECNAME: 'S-WB',
           TRACKINTIMESTAMP: '2026-01-05T08:00:00', TRACKOUTTIMESTAMP: '2026-01-05T10:00:00', TRACKINQTY: 1000, TRACKOUTQTY: 995,
           FINISHEDRUNCARD: 'RC-WB', CONTAINERNAME: 'GA-A', PJ_TYPE: 'T1', PJ_BOP: 'BOP1', WAFER_LOT_ID: 'WAF-1', PARTIAL_COUNT: 3,
         },
         {
-          CONTAINERID: 'cidA', WORKCENTERNAME: '焊接_WB', EQUIPMENTID: 'E1', EQUIPMENTNAME: 'E1', SPECNAME: 'S-WB2',
+          CONTAINERID: 'cidA', WORKCENTERNAME: '焊接_WB', WORKCENTER_GROUP: '焊接_WB', EQUIPMENTID: 'E1', EQUIPMENTNAME: 'E1', SPECNAME: 'S-WB2',
           TRACKINTIMESTAMP: '2026-01-05T20:00:00', TRACKOUTTIMESTAMP: '2026-01-05T22:00:00', TRACKINQTY: 580, TRACKOUTQTY: 575,
           CONTAINERNAME: 'GA-A', PJ_TYPE: 'T1', PJ_BOP: 'BOP1', WAFER_LOT_ID: 'WAF-1', PARTIAL_COUNT: 2,
         },
         {
-          CONTAINERID: 'cidA', WORKCENTERNAME: 'TMTT', EQUIPMENTID: 'T1', EQUIPMENTNAME: 'T1', SPECNAME: 'S-TEST',
+          CONTAINERID: 'cidA', WORKCENTERNAME: 'TMTT', WORKCENTER_GROUP: '測試', EQUIPMENTID: 'T1', EQUIPMENTNAME: 'T1', SPECNAME: 'S-TEST',
           TRACKINTIMESTAMP: '2026-01-06T08:00:00', TRACKOUTTIMESTAMP: '2026-01-06T12:00:00', TRACKINQTY: 990, TRACKOUTQTY: 985,
           FINISHEDRUNCARD: 'RC1', PJ_WORKORDER: 'GA1', CONTAINERNAME: 'GA-A', PJ_TYPE: 'T1', PJ_BOP: 'BOP1', WAFER_LOT_ID: 'WAF-1',
           PARTIAL_COUNT: 1,
         },
       ])
+    })
+  })
+
+  describe('history without the spec view', () => {
+    it('groups the steps by the substring rules, an unmatched workcenter standing for itself', async () => {
+      const tables = SOURCE_TABLES.map((t) => t.name).filter((n) => n !== SPEC_WORKCENTER_TABLE)
+      const { [SPEC_WORKCENTER_TABLE]: _dropped, ...rest } = ROWS
+      const bare = await createFixtureSource(rest, { tables })
+      try {
+        const { result, rows } = await collect(bare.source, ['history'])
+        expect(result.domains.history?.status).toBe('complete')
+        expect(result.warnings).toEqual([expect.stringContaining(SPEC_WORKCENTER_TABLE)])
+        expect(rows('history').map((r) => [r.WORKCENTERNAME, r.WORKCENTER_GROUP])).toEqual([
+          ['切割', '切割'],
+          ['元件切割', '元件切割'],
+          ['點測', '點測'],
+          ['焊接_WB', '焊接_WB'],
+          ['焊接_WB', '焊接_WB'],
+          ['TMTT', '測試'],
+        ])
+      } finally {
+        await bare.cleanup()
+      }
     })
   })
 
@@ -288,12 +313,12 @@ describe('fetchEvents over SQLite', () => {
       expectRows('jobs', all.rows('jobs'), [
         {
           JOBID: 'J2', RESOURCEID: 'T1', CREATEDATE: '2026-01-07T09:00:00', CONTAINERIDS: 'cidAA,a%b_c', CONTAINERNAMES: 'GA-AA,GA-S',
-          CONTAINERID: 'a%b_c',
+          CONTAINERID: 'a%b_c', CONTAINERNAME: 'GA-S',
         },
-        ...['cidA', 'cidB'].map((cid) => ({
+        ...[['cidA', 'GA-A'], ['cidB', 'GA-B']].map(([cid, name]) => ({
           JOBID: 'J1', RESOURCEID: 'E1', RESOURCENAME: 'WB-01', JOBSTATUS: 'Complete', CREATEDATE: '2026-01-05T11:00:00',
           COMPLETEDATE: '2026-01-05T15:00:00', CAUSECODENAME: 'wear', CONTAINERIDS: 'cidA, cidB,cidX',
-          CONTAINERNAMES: 'GA-A,GA-B,GA-X', CONTAINERID: cid,
+          CONTAINERNAMES: 'GA-A,GA-B,GA-X', CONTAINERID: cid, CONTAINERNAME: name,
         })),
       ])
     })
@@ -325,23 +350,23 @@ describe('fetchEvents over SQLite', () => {
     it('keeps the latest track-in per lot, workcenter and machine, with its largest track-in qty and group', () => {
       expectRows('upstream_history', all.rows('upstream_history'), [
         {
-          CONTAINERID: 'cidA', WORKCENTERNAME: '焊接_WB', WORKCENTER_GROUP: '焊接_WB', EQUIPMENTID: 'E1', EQUIPMENTNAME: 'E1',
+          CONTAINERID: 'cidA', CONTAINERNAME: 'GA-A', WORKCENTERNAME: '焊接_WB', WORKCENTER_GROUP: '焊接_WB', EQUIPMENTID: 'E1', EQUIPMENTNAME: 'E1',
           SPECNAME: 'S-WB2', TRACKINTIMESTAMP: '2026-01-05T20:00:00', TRACKINQTY: 580,
         },
         {
-          CONTAINERID: 'cidA', WORKCENTERNAME: 'TMTT', WORKCENTER_GROUP: '測試', EQUIPMENTID: 'T1', EQUIPMENTNAME: 'T1',
+          CONTAINERID: 'cidA', CONTAINERNAME: 'GA-A', WORKCENTERNAME: 'TMTT', WORKCENTER_GROUP: '測試', EQUIPMENTID: 'T1', EQUIPMENTNAME: 'T1',
           SPECNAME: 'S-TEST', TRACKINTIMESTAMP: '2026-01-06T08:00:00', TRACKINQTY: 990,
         },
         {
-          CONTAINERID: 'cidB', WORKCENTERNAME: '切割', WORKCENTER_GROUP: '切割', EQUIPMENTID: 'SAW1', EQUIPMENTNAME: 'SAW1',
+          CONTAINERID: 'cidB', CONTAINERNAME: 'GA-B', WORKCENTERNAME: '切割', WORKCENTER_GROUP: '切割', EQUIPMENTID: 'SAW1', EQUIPMENTNAME: 'SAW1',
           SPECNAME: 'S-SAW', TRACKINTIMESTAMP: '2026-01-03T06:00:00', TRACKINQTY: 520,
         },
         {
-          CONTAINERID: 'cidB', WORKCENTERNAME: '元件切割', WORKCENTER_GROUP: '元件切割', EQUIPMENTID: 'P1', EQUIPMENTNAME: 'P1',
+          CONTAINERID: 'cidB', CONTAINERNAME: 'GA-B', WORKCENTERNAME: '元件切割', WORKCENTER_GROUP: '元件切割', EQUIPMENTID: 'P1', EQUIPMENTNAME: 'P1',
           SPECNAME: 'S-PKG', TRACKINTIMESTAMP: '2026-01-04T07:00:00', TRACKINQTY: 500,
         },
         {
-          CONTAINERID: 'cidB', WORKCENTERNAME: '點測', WORKCENTER_GROUP: null, EQUIPMENTID: 'PT1', EQUIPMENTNAME: 'PT1',
+          CONTAINERID: 'cidB', CONTAINERNAME: 'GA-B', WORKCENTERNAME: '點測', WORKCENTER_GROUP: null, EQUIPMENTID: 'PT1', EQUIPMENTNAME: 'PT1',
           SPECNAME: 'S-PT', TRACKINTIMESTAMP: '2026-01-04T09:00:00', TRACKINQTY: 0,
         },
       ])
@@ -352,23 +377,23 @@ describe('fetchEvents over SQLite', () => {
     it('sums six fields including DEFECTQTY and maps the workcenter group, ordered by lot and time', () => {
       expectRows('downstream_rejects', all.rows('downstream_rejects'), [
         {
-          CONTAINERID: 'cidA', WORKCENTERNAME: '焊_WB_料', WORKCENTER_GROUP: '焊接_WB', LOSSREASONNAME: '001_CRACK',
+          CONTAINERID: 'cidA', CONTAINERNAME: 'GA-A', WORKCENTERNAME: '焊_WB_料', WORKCENTER_GROUP: '焊接_WB', LOSSREASONNAME: '001_CRACK',
           EQUIPMENTNAME: 'E1', REJECT_TOTAL_QTY: 10, TXNDATE: '2026-01-05T09:30:00',
         },
         {
-          CONTAINERID: 'cidA', WORKCENTERNAME: null, WORKCENTER_GROUP: null, LOSSREASONNAME: '(未填寫)', EQUIPMENTNAME: '(NA)',
+          CONTAINERID: 'cidA', CONTAINERNAME: 'GA-A', WORKCENTERNAME: null, WORKCENTER_GROUP: null, LOSSREASONNAME: '(未填寫)', EQUIPMENTNAME: '(NA)',
           REJECT_TOTAL_QTY: 0, TXNDATE: '2026-01-05T18:00:00',
         },
         {
-          CONTAINERID: 'cidA', WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', LOSSREASONNAME: '(未填寫)', EQUIPMENTNAME: '(NA)',
+          CONTAINERID: 'cidA', CONTAINERNAME: 'GA-A', WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', LOSSREASONNAME: '(未填寫)', EQUIPMENTNAME: '(NA)',
           REJECT_TOTAL_QTY: 10, TXNDATE: '2026-01-06T11:00:00',
         },
         {
-          CONTAINERID: 'cidB', WORKCENTERNAME: '元件切割', WORKCENTER_GROUP: '元件切割', LOSSREASONNAME: '(未填寫)',
+          CONTAINERID: 'cidB', CONTAINERNAME: 'GA-B', WORKCENTERNAME: '元件切割', WORKCENTER_GROUP: '元件切割', LOSSREASONNAME: '(未填寫)',
           EQUIPMENTNAME: '(NA)', REJECT_TOTAL_QTY: 12, TXNDATE: '2026-01-05T07:00:00',
         },
         {
-          CONTAINERID: 'cidB', WORKCENTERNAME: '點測', WORKCENTER_GROUP: null, LOSSREASONNAME: '043_NSOP', EQUIPMENTNAME: 'PT1',
+          CONTAINERID: 'cidB', CONTAINERNAME: 'GA-B', WORKCENTERNAME: '點測', WORKCENTER_GROUP: null, LOSSREASONNAME: '043_NSOP', EQUIPMENTNAME: 'PT1',
           REJECT_TOTAL_QTY: 2, TXNDATE: '2026-01-05T14:00:00',
         },
       ])

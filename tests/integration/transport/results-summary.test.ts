@@ -63,7 +63,7 @@ describe('results for the workspace', () => {
     const summary = await call('results:summary', { job_id: jobId })
     expect(summary.seeds).toEqual({ seed_count: 2, input_count: 4, not_found: ['NOPE-0001', 'NOPE-0002'], not_found_count: 2 })
     expect(summary.domains).toEqual(['history', 'materials', 'rejects', 'holds', 'jobs'])
-    expect(summary.columns.history?.slice(0, 4)).toEqual(['CONTAINERID', 'WORKCENTERNAME', 'EQUIPMENTID', 'EQUIPMENTNAME'])
+    expect(summary.columns.history?.slice(0, 4)).toEqual(['CONTAINERID', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'EQUIPMENTID'])
     expect(summary.request.seed).toMatchObject({ mode: 'containers', resolve_type: 'lot_id' })
     expect(summary.quality?.status).toBe('complete')
     expect(summary.msd_tables).toEqual({})
@@ -72,6 +72,14 @@ describe('results for the workspace', () => {
       expect(page.total, domain).toBe(summary.row_counts[domain])
     }
     expect(summary.row_counts.history).toBeGreaterThan(10)
+  })
+
+  it('counts on the job card exactly the rows its result tabs hold, domain by domain', async () => {
+    const [view, summary] = await Promise.all([call('jobs:status', { job_id: jobId }), call('results:summary', { job_id: jobId })])
+    const tabs = summary.domains.map((domain) => summary.row_counts[domain] ?? 0)
+    expect(view.row_counts).toEqual(summary.row_counts)
+    expect(view.rows_total).toBe(tabs.reduce((a, b) => a + b, 0))
+    expect(view.rows_total).toBeGreaterThan(summary.row_counts.history ?? 0)
   })
 
   it('narrows a domain to the containers picked in the lineage graph', async () => {

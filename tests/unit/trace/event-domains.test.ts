@@ -18,17 +18,19 @@ describe('event domain catalogue', () => {
   it('defines all 7 domains with the columns of domain.md §4.2 in order', () => {
     expect(Object.keys(EVENT_DOMAINS).sort()).toEqual([...DOMAINS].sort())
     expect(EVENT_DOMAINS.history.columns).toEqual([
-      'CONTAINERID', 'WORKCENTERNAME', 'EQUIPMENTID', 'EQUIPMENTNAME', 'SPECNAME', 'TRACKINTIMESTAMP', 'TRACKOUTTIMESTAMP',
+      'CONTAINERID', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'EQUIPMENTID', 'EQUIPMENTNAME', 'SPECNAME', 'TRACKINTIMESTAMP', 'TRACKOUTTIMESTAMP',
       'TRACKINQTY', 'TRACKOUTQTY', 'FINISHEDRUNCARD', 'PJ_WORKORDER', 'CONTAINERNAME', 'PJ_TYPE', 'PJ_BOP', 'WAFER_LOT_ID',
       'PARTIAL_COUNT',
     ])
     expect(EVENT_DOMAINS.upstream_history.columns).toEqual([
-      'CONTAINERID', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'EQUIPMENTID', 'EQUIPMENTNAME', 'SPECNAME', 'TRACKINTIMESTAMP', 'TRACKINQTY',
+      'CONTAINERID', 'CONTAINERNAME', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'EQUIPMENTID', 'EQUIPMENTNAME', 'SPECNAME', 'TRACKINTIMESTAMP', 'TRACKINQTY',
     ])
     expect(EVENT_DOMAINS.downstream_rejects.columns).toEqual([
-      'CONTAINERID', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'LOSSREASONNAME', 'EQUIPMENTNAME', 'REJECT_TOTAL_QTY', 'TXNDATE',
+      'CONTAINERID', 'CONTAINERNAME', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'LOSSREASONNAME', 'EQUIPMENTNAME', 'REJECT_TOTAL_QTY', 'TXNDATE',
     ])
-    expect(EVENT_DOMAINS.jobs.columns.at(-1)).toBe('CONTAINERID')
+    expect(EVENT_DOMAINS.jobs.columns.slice(-2)).toEqual(['CONTAINERID', 'CONTAINERNAME'])
+    // Every domain names its lot: the table can lead with it.
+    for (const domain of DOMAINS) expect(EVENT_DOMAINS[domain].columns).toContain('CONTAINERNAME')
     expect(EVENT_DOMAINS.holds.columns.slice(-2)).toEqual(['HOLD_STATUS', 'HOLD_HOURS'])
   })
 
@@ -154,6 +156,40 @@ describe('event domain post-processing', () => {
     ])
   })
 
+  it('history: the station group is the spec view\'s own group of the workcenter, else the substring rules, else the name', () => {
+    const specMap = collapseSpecMap([
+      { SPEC: 'S1', WORK_CENTER: '焊接_DB_1', WORK_CENTER_GROUP: 'DB', WORKCENTERSEQUENCE_GROUP: 3 },
+      // A workcenter under two groups takes the one with the smallest sequence, even without a spec.
+      { SPEC: null, WORK_CENTER: '焊接_DB_1', WORK_CENTER_GROUP: 'DB-early', WORKCENTERSEQUENCE_GROUP: 2 },
+      { SPEC: 'S2', WORK_CENTER: '成型_1', WORK_CENTER_GROUP: null, WORKCENTERSEQUENCE_GROUP: 4 },
+    ])
+    expect([...specMap.workcenterGroups]).toEqual([['焊接_DB_1', 'DB-early']])
+    const session = (equipment: string, workcenter: string | null) => ({
+      CONTAINERID: 'c', EQUIPMENTID: equipment, SPECNAME: 'S', TRACKINTIMESTAMP: '2026-01-01 08:00:00', WORKCENTERNAME: workcenter,
+    })
+    const raw = [session('E1', '焊接_DB_1'), session('E2', '成型_1'), session('E3', 'TMTT_2'), session('E4', null)]
+    const withView = EVENT_DOMAINS.history.postProcess(raw, context(['c'], { specMap }))
+    // Unmapped names stand for themselves, as the original's lookup falls back to the raw name.
+    expect(withView.map((r) => r.WORKCENTER_GROUP)).toEqual(['DB-early', '成型_1', 'TMTT_2', null])
+    const withoutView = EVENT_DOMAINS.history.postProcess(raw, context(['c']))
+    expect(withoutView.map((r) => r.WORKCENTER_GROUP)).toEqual(['焊接_DB', '成型', '測試', null])
+    expect(EVENT_DOMAINS.history.usesSpecMap).toBe(true)
+  })
+
+  it('upstream_history and downstream_rejects read the lot ID from the container table', () => {
+    const sqlite = createDialect('sqlite')
+    for (const domain of ['upstream_history', 'downstream_rejects'] as const) {
+      const { sql } = EVENT_DOMAINS[domain].buildSql(sqlite, ['c'])
+      expect(sql).toMatch(/SELECT \w\.CONTAINERID, c\.CONTAINERNAME,/)
+      expect(sql).toContain('LEFT JOIN DW_MES_CONTAINER c ON c.CONTAINERID = ')
+      const [row] = EVENT_DOMAINS[domain].postProcess(
+        [{ CONTAINERID: 'c', CONTAINERNAME: 'GA26010001', WORKCENTERNAME: 'TMTT_1', EQUIPMENTID: 'E', TRACKINTIMESTAMP: '2026-01-01 08:00:00' }],
+        context(['c']),
+      )
+      expect(row).toMatchObject({ CONTAINERID: 'c', CONTAINERNAME: 'GA26010001' })
+    }
+  })
+
   it('rejects: 5-field total, DEFECT_QTY apart, spec map with the smallest sequence wins', () => {
     const specMap = collapseSpecMap([
       { SPEC: 'S1', WORK_CENTER: 'B', WORK_CENTER_GROUP: 'GB', WORKCENTERSEQUENCE_GROUP: 3 },
@@ -230,6 +266,23 @@ describe('event domain post-processing', () => {
     expect(rows.map((r) => [r.JOBID, r.CONTAINERID])).toEqual([
       ['J1', 'a%b_c'],
       ['J1', 'axb1c'],
+    ])
+  })
+
+  it('jobs: the lot ID is the name at the CID\'s position in the parallel name list, unknown when the lists differ', () => {
+    const rows = EVENT_DOMAINS.jobs.postProcess(
+      [
+        { JOBID: 'J1', CONTAINERIDS: 'a, b,c', CONTAINERNAMES: 'GA1, GA2 ,GA3' },
+        { JOBID: 'J2', CONTAINERIDS: 'a,b', CONTAINERNAMES: 'GA1' },
+        { JOBID: 'J3', CONTAINERIDS: 'b', CONTAINERNAMES: null },
+      ],
+      context(['b', 'c']),
+    )
+    expect(rows.map((r) => [r.JOBID, r.CONTAINERID, r.CONTAINERNAME])).toEqual([
+      ['J1', 'b', 'GA2'],
+      ['J1', 'c', 'GA3'],
+      ['J2', 'b', null],
+      ['J3', 'b', null],
     ])
   })
 

@@ -302,6 +302,128 @@ describe('VirtualTable', () => {
     })
   })
 
+  describe('the view it emits', () => {
+    it('sends the view once when mounted and again on each filter, sort, column and selection change', async () => {
+      const { wrapper: w } = await mountTable(1000)
+      const views = () => w.emitted('update:view')!.map((e) => e[0])
+      expect(views()).toEqual([{ filter: [], sort: null, columns: ['CONTAINERID', 'EQUIPMENTNAME', 'TRACKINQTY'], selection: [] }])
+      await w.find('input[data-column="TRACKINQTY"]').setValue('>=10500')
+      await w.find('input[data-column="TRACKINQTY"]').trigger('change')
+      await flushPromises()
+      await w.find('th[data-column="CONTAINERID"] button.vt-sort').trigger('click')
+      await flushPromises()
+      await w.find('button.vt-columns').trigger('click')
+      await w.find('.vt-menu input[data-column="EQUIPMENTNAME"]').setValue(false)
+      await w.find('tr[data-index="2"]').trigger('click')
+      await w.find('tr[data-index="5"]').trigger('click', { shiftKey: true })
+      await w.find('tr[data-index="8"]').trigger('click', { ctrlKey: true })
+      await flushPromises()
+      const filter = [{ column: 'TRACKINQTY', op: 'gte', value: 10500 }]
+      const sort = { column: 'CONTAINERID', direction: 'asc' }
+      expect(views().slice(1)).toEqual([
+        { filter, sort: null, columns: ['CONTAINERID', 'EQUIPMENTNAME', 'TRACKINQTY'], selection: [] },
+        { filter, sort, columns: ['CONTAINERID', 'EQUIPMENTNAME', 'TRACKINQTY'], selection: [] },
+        { filter, sort, columns: ['CONTAINERID', 'TRACKINQTY'], selection: [] },
+        { filter, sort, columns: ['CONTAINERID', 'TRACKINQTY'], selection: [[2, 2]] },
+        { filter, sort, columns: ['CONTAINERID', 'TRACKINQTY'], selection: [[2, 5]] },
+        { filter, sort, columns: ['CONTAINERID', 'TRACKINQTY'], selection: [[2, 5], [8, 8]] },
+      ])
+    })
+  })
+
+  describe('columns', () => {
+    const LAYOUT_KEY = 'mes-trace:columns:test:events'
+    const FOLDED = [
+      { key: 'CONTAINERID', label: 'Lot', frozen: true },
+      { key: 'EQUIPMENTNAME', label: 'Machine', title: 'The machine' },
+      { key: 'TRACKINQTY', label: 'Qty in', numeric: true, expands: ['PART_A', 'PART_B'] },
+      { key: 'PART_A', label: 'A', numeric: true },
+      { key: 'PART_B', label: 'B', numeric: true },
+    ]
+    const keys = (w: VueWrapper) => w.findAll('th[role="columnheader"]').map((h) => h.attributes('data-column'))
+    afterEach(() => localStorage.clear())
+
+    it('names each header\'s database column in its tooltip and keeps a frozen column at the left', async () => {
+      const { wrapper: w } = await mountTable(100, { columns: FOLDED })
+      expect(w.find('th[data-column="CONTAINERID"]').attributes('title')).toBe('CONTAINERID')
+      expect(w.find('th[data-column="EQUIPMENTNAME"]').attributes('title')).toBe('The machine')
+      const frozen = w.find('th[data-column="CONTAINERID"]')
+      expect(frozen.classes()).toContain('vt-frozen')
+      expect((frozen.element as HTMLElement).style.left).toBe('0px')
+      const cell = w.find('tbody tr[data-index="0"] td[data-column="CONTAINERID"]')
+      expect(cell.classes()).toContain('vt-frozen')
+      expect(w.find('tbody tr[data-index="0"] td[data-column="EQUIPMENTNAME"]').classes()).not.toContain('vt-frozen')
+    })
+
+    it('opens and folds the columns under a header, in the view it emits too', async () => {
+      const { wrapper: w } = await mountTable(100, { columns: FOLDED })
+      expect(keys(w)).toEqual(['CONTAINERID', 'EQUIPMENTNAME', 'TRACKINQTY'])
+      const toggle = w.find('th[data-column="TRACKINQTY"] .vt-expand')
+      expect(toggle.text()).toBe('▸')
+      expect(toggle.attributes('aria-label')).toBe('Show the Qty in breakdown')
+      await toggle.trigger('click')
+      expect(keys(w)).toEqual(['CONTAINERID', 'EQUIPMENTNAME', 'TRACKINQTY', 'PART_A', 'PART_B'])
+      expect(w.find('th[data-column="TRACKINQTY"] .vt-expand').text()).toBe('▾')
+      expect(w.emitted('update:view')!.at(-1)![0]).toMatchObject({ columns: ['CONTAINERID', 'EQUIPMENTNAME', 'TRACKINQTY', 'PART_A', 'PART_B'] })
+      await w.find('th[data-column="TRACKINQTY"] .vt-expand').trigger('click')
+      expect(keys(w)).toEqual(['CONTAINERID', 'EQUIPMENTNAME', 'TRACKINQTY'])
+      // Folded columns are not offered on their own in the column menu.
+      await w.find('button.vt-columns').trigger('click')
+      expect(w.findAll('.vt-menu-item').map((m) => m.attributes('data-column'))).toEqual(['CONTAINERID', 'EQUIPMENTNAME', 'TRACKINQTY'])
+    })
+
+    it('moves a column with Ctrl+Shift+arrows and the menu, never before a frozen one, and keeps the order per table kind', async () => {
+      const { wrapper: w } = await mountTable(100, { columns: FOLDED, storageKey: 'test:events' })
+      await w.find('th[data-column="TRACKINQTY"] .vt-sort').trigger('keydown', { key: 'ArrowLeft', ctrlKey: true, shiftKey: true })
+      expect(keys(w)).toEqual(['CONTAINERID', 'TRACKINQTY', 'EQUIPMENTNAME'])
+      await w.find('th[data-column="TRACKINQTY"] .vt-sort').trigger('keydown', { key: 'ArrowLeft', ctrlKey: true, shiftKey: true })
+      expect(keys(w)).toEqual(['CONTAINERID', 'TRACKINQTY', 'EQUIPMENTNAME'])
+      await w.find('button.vt-columns').trigger('click')
+      await w.find('.vt-menu-item[data-column="TRACKINQTY"] .vt-move-right').trigger('click')
+      expect(keys(w)).toEqual(['CONTAINERID', 'EQUIPMENTNAME', 'TRACKINQTY'])
+      await w.find('.vt-menu-item[data-column="EQUIPMENTNAME"] .vt-move-right').trigger('click')
+      expect(keys(w)).toEqual(['CONTAINERID', 'TRACKINQTY', 'EQUIPMENTNAME'])
+      expect(JSON.parse(localStorage.getItem(LAYOUT_KEY)!)).toEqual({ order: ['CONTAINERID', 'TRACKINQTY', 'EQUIPMENTNAME'], widths: {}, hidden: [] })
+      expect(w.emitted('update:view')!.at(-1)![0]).toMatchObject({ columns: ['CONTAINERID', 'TRACKINQTY', 'EQUIPMENTNAME'] })
+      w.unmount()
+      // Another table of the same kind opens arranged the same way; another kind does not.
+      const { wrapper: again } = await mountTable(100, { columns: FOLDED, storageKey: 'test:events' })
+      expect(keys(again)).toEqual(['CONTAINERID', 'TRACKINQTY', 'EQUIPMENTNAME'])
+      again.unmount()
+      const { wrapper: other } = await mountTable(100, { columns: FOLDED, storageKey: 'test:other' })
+      expect(keys(other)).toEqual(['CONTAINERID', 'EQUIPMENTNAME', 'TRACKINQTY'])
+    })
+
+    it('resizes from the keyboard, fits the widest cell on a double-click, and resets', async () => {
+      const { wrapper: w } = await mountTable(100, { columns: FOLDED, storageKey: 'test:events' })
+      const width = () => Number(w.find('th[data-column="EQUIPMENTNAME"] .vt-resize').attributes('aria-valuenow'))
+      const col = () => (w.findAll('col')[1]!.element as HTMLElement).style.width
+      expect(width()).toBe(160)
+      await w.find('th[data-column="EQUIPMENTNAME"] .vt-resize').trigger('keydown', { key: 'ArrowRight' })
+      await w.find('th[data-column="EQUIPMENTNAME"] .vt-resize').trigger('keydown', { key: 'ArrowRight', shiftKey: true })
+      expect(width()).toBe(160 + 16 + 64)
+      expect(col()).toBe('240px')
+      expect(JSON.parse(localStorage.getItem(LAYOUT_KEY)!).widths).toEqual({ EQUIPMENTNAME: 240 })
+      // 'GWBA-0000' is 9 characters: about 7.5 px each where the page cannot measure, plus padding.
+      await w.find('th[data-column="EQUIPMENTNAME"] .vt-resize').trigger('dblclick')
+      const fitted = width()
+      expect(fitted).toBeLessThan(120)
+      expect(fitted).toBeGreaterThanOrEqual(Math.ceil(9 * 7.5 + 18))
+      await w.find('button.vt-columns').trigger('click')
+      await w.find('.vt-menu-item[data-column="EQUIPMENTNAME"] .vt-move-right').trigger('click')
+      await w.find('button.vt-reset').trigger('click')
+      expect(width()).toBe(160)
+      expect(keys(w)).toEqual(['CONTAINERID', 'EQUIPMENTNAME', 'TRACKINQTY'])
+      expect(localStorage.getItem(LAYOUT_KEY)).toBeNull()
+    })
+
+    it('shows a column\'s own cell text when it has one', async () => {
+      const columns = [...COLUMNS.slice(0, 2), { key: 'TRACKINQTY', label: 'Qty in', numeric: true, text: (row: Row) => `${row.TRACKINQTY} pcs` }]
+      const { wrapper: w } = await mountTable(10, { columns })
+      expect(cellsOf(w, 3)).toEqual(['GA00000003', 'GWBA-0003', '10003 pcs'])
+    })
+  })
+
   describe('when a page fails', () => {
     it('shows the code and message and retries', async () => {
       let fail = true
