@@ -112,6 +112,8 @@ export interface LineageNode {
   mfgorder_name: string | null
   wafer_lot: string | null
   node_type: NodeType
+  /** The container's quantity now (`DW_MES_CONTAINER.QTY`); absent in results written before it was recorded. */
+  qty?: number | null
 }
 
 export interface LineageEdge {

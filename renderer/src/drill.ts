@@ -5,26 +5,35 @@
  * `part/lot`, the wafer root by name.
  */
 import { parseMaterialKey, PARETO_OTHER, suspectDetailFilter, type Suspect } from '../../shared/msd'
-import { MAX_IN_VALUES, type PageFilter } from '../../shared/page-query'
+import type { PageFilter } from '../../shared/page-query'
 import type { Domain, LineageResult } from '../../shared/trace'
+import { reachable } from './charts/lineage-view'
 
 /**
- * A lot and its relatives whose events belong to it: itself and its ancestors in a backward
- * lineage, itself and its descendants in a forward one (at most {@link MAX_IN_VALUES}).
+ * The lots and their subtrees, whose events belong to them (original-ui.md §4.3): each lot with
+ * its ancestors in a backward lineage, with its descendants in a forward one — through every edge
+ * the graph draws (split, merge, wafer origin, GD rework). The given lots first, in order, then
+ * what they reach, each once; no cap, so a whole lineage can be picked.
  */
-export function relativesOf(lineage: LineageResult | null, cid: string): string[] {
-  if (!lineage) return [cid]
-  if (lineage.direction === 'backward') return [cid, ...(lineage.ancestors[cid] ?? [])].slice(0, MAX_IN_VALUES)
-  const seen = new Set([cid])
-  const queue = [cid]
-  while (queue.length > 0 && seen.size < MAX_IN_VALUES) {
-    for (const child of lineage.children_map[queue.shift()!] ?? []) {
-      if (seen.has(child) || seen.size >= MAX_IN_VALUES) continue
-      seen.add(child)
-      queue.push(child)
-    }
+export function relativesOf(lineage: LineageResult | null, cids: string | readonly string[]): string[] {
+  const start = typeof cids === 'string' ? [cids] : [...cids]
+  if (!lineage) return [...new Set(start)]
+  const next = new Map<string, string[]>()
+  const link = (from: string, to: string): void => {
+    const list = next.get(from)
+    if (list) list.push(to)
+    else next.set(from, [to])
   }
-  return [...seen]
+  if (lineage.direction === 'backward') {
+    for (const [child, parents] of Object.entries(lineage.parent_map ?? {})) for (const p of parents) link(child, p)
+    for (const e of lineage.edges ?? []) link(e.to_cid, e.from_cid)
+    // A seed's ancestors as the walker listed them, should a parent link be missing.
+    for (const [seed, ancestors] of Object.entries(lineage.ancestors ?? {})) for (const a of ancestors) link(seed, a)
+  } else {
+    for (const [parent, kids] of Object.entries(lineage.children_map)) for (const c of kids) link(parent, c)
+    for (const e of lineage.edges ?? []) link(e.from_cid, e.to_cid)
+  }
+  return reachable(start, next)
 }
 
 export interface Drill {

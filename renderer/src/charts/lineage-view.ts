@@ -10,6 +10,11 @@
  * - Focusing on nodes keeps them, their ancestors and their descendants.
  * - At most `maxNodes` nodes are shown; the kept ones are the nearest to the seeds (breadth-first
  *   in both directions), the rest are counted as hidden.
+ * - The seeds ("queried") are the lots the user typed: a forward lineage's `seeds` (its `roots` are
+ *   the wafer sources), a backward lineage's `roots`.
+ * - A wafer-origin edge to a lot that also descends, by split, merge or rework, from a lot of the
+ *   same wafer lot says nothing the other path does not: it is left out, so a wafer does not fan
+ *   out to every lot cut from it (results written before the walker thinned them).
  * Every step is linear in nodes + edges (plus sorting), so a 20 000-node lineage stays responsive.
  */
 import { compareCodeUnits } from '../../../shared/compare'
@@ -34,8 +39,10 @@ export interface ViewNode {
   name: string
   type: ViewNodeType
   mfgorder: string | null
+  /** The container's quantity; null when unknown (wafer, serial, or a result without it). */
+  qty: number | null
   waferLot: string | null
-  /** A seed of the query (the lineage's `roots`). */
+  /** A lot the user asked for ("queried"): a forward lineage's `seeds`, a backward one's `roots`. */
   isSeed: boolean
 }
 
@@ -54,10 +61,17 @@ export interface LineageModel {
   sources: string[]
   /** Seeds of the query, as given and present in the graph. */
   seeds: string[]
+  /** Direction of the lineage: which way a node's subtree runs. */
+  direction: LineageResult['direction']
+  /** Wafer-origin edges left out because another path from the same wafer lot reaches the lot. */
+  thinnedWaferEdges: number
 }
 
 export interface BuildModelOptions {
-  /** Add a node per serial number of forward leaves (domain.md §7.4). @default true */
+  /**
+   * Add a node per serial number: below the leaves of a forward lineage (domain.md §7.4), below the
+   * seeds of a backward one (`seed_serials`, when the result has it). @default true
+   */
   includeSerials?: boolean
 }
 
@@ -68,7 +82,9 @@ function byName(model: { nodes: Map<string, ViewNode> }): (a: string, b: string)
 /** Builds the graph from a lineage result; edges from `edges`, completed by the parent/child maps. */
 export function buildLineageModel(lineage: LineageResult, options: BuildModelOptions = {}): LineageModel {
   const nodes = new Map<string, ViewNode>()
-  const seeds = new Set(lineage.roots)
+  // A forward result written before `seeds` was recorded names no queried lot: its roots are wafers.
+  const seedList = lineage.direction === 'forward' ? (lineage.seeds ?? []) : lineage.roots
+  const seeds = new Set(seedList)
   const ensure = (cid: string): void => {
     if (nodes.has(cid)) return
     const n = lineage.nodes[cid]
@@ -77,14 +93,16 @@ export function buildLineageModel(lineage: LineageResult, options: BuildModelOpt
       name: n?.container_name || lineage.names[cid] || cid,
       type: n?.node_type ?? 'UNKNOWN',
       mfgorder: n?.mfgorder_name ?? null,
+      qty: n?.qty ?? null,
       waferLot: n?.wafer_lot ?? null,
       isSeed: seeds.has(cid),
     })
   }
   for (const cid of Object.keys(lineage.nodes)) ensure(cid)
   for (const cid of lineage.roots) ensure(cid)
+  for (const cid of seedList) ensure(cid)
 
-  const edges: ViewEdge[] = []
+  let edges: ViewEdge[] = []
   const seen = new Set<string>()
   const add = (from: string, to: string, type: ViewEdgeType): void => {
     const key = `${from}\u0000${to}`
@@ -95,23 +113,28 @@ export function buildLineageModel(lineage: LineageResult, options: BuildModelOpt
     edges.push({ from, to, type })
   }
   for (const e of lineage.edges) add(e.from_cid, e.to_cid, e.edge_type)
+  let serialsOf: Record<string, string[]>
   if (lineage.direction === 'backward') {
     for (const [child, parents] of Object.entries(lineage.parent_map)) {
       const merges = new Set(lineage.merge_edges[child] ?? [])
       for (const p of parents) add(p, child, merges.has(p) ? 'merge_source' : 'split_from')
     }
+    serialsOf = lineage.seed_serials ?? {}
   } else {
     for (const [parent, kids] of Object.entries(lineage.children_map)) for (const c of kids) add(parent, c, 'split_from')
-    if (options.includeSerials ?? true) {
-      for (const [leaf, serials] of Object.entries(lineage.leaf_serials)) {
-        for (const sn of serials) {
-          const id = SERIAL_ID_PREFIX + sn
-          if (!nodes.has(id)) nodes.set(id, { id, name: sn, type: 'SERIAL', mfgorder: null, waferLot: null, isSeed: false })
-          add(leaf, id, 'serial')
-        }
+    serialsOf = lineage.leaf_serials
+  }
+  if (options.includeSerials ?? true) {
+    for (const [cid, serials] of Object.entries(serialsOf)) {
+      for (const sn of serials) {
+        const id = SERIAL_ID_PREFIX + sn
+        if (!nodes.has(id)) nodes.set(id, { id, name: sn, type: 'SERIAL', mfgorder: null, qty: null, waferLot: null, isSeed: false })
+        add(cid, id, 'serial')
       }
     }
   }
+  const before = edges.length
+  edges = thinWaferEdges(nodes, edges)
 
   const parents = new Map<string, string[]>()
   const children = new Map<string, string[]>()
@@ -123,9 +146,32 @@ export function buildLineageModel(lineage: LineageResult, options: BuildModelOpt
     children.get(e.from)!.push(e.to)
     parents.get(e.to)!.push(e.from)
   }
-  const model: LineageModel = { nodes, edges, parents, children, sources: [], seeds: lineage.roots.filter((r) => nodes.has(r)) }
+  const model: LineageModel = {
+    nodes,
+    edges,
+    parents,
+    children,
+    sources: [],
+    seeds: seedList.filter((r) => nodes.has(r)),
+    direction: lineage.direction,
+    thinnedWaferEdges: before - edges.length,
+  }
   model.sources = [...nodes.keys()].filter((id) => parents.get(id)!.length === 0).sort(byName(model))
   return model
+}
+
+/**
+ * The edges without the redundant wafer-origin ones: `W → N` goes when N has another parent of the
+ * same wafer lot (by split, merge or rework), which W reaches already.
+ */
+function thinWaferEdges(nodes: ReadonlyMap<string, ViewNode>, edges: ViewEdge[]): ViewEdge[] {
+  const sameWaferParent = new Set<string>()
+  for (const e of edges) {
+    if (e.type === 'wafer_origin' || e.type === 'serial') continue
+    const lot = nodes.get(e.to)?.waferLot
+    if (lot && nodes.get(e.from)?.waferLot === lot) sameWaferParent.add(e.to)
+  }
+  return edges.filter((e) => e.type !== 'wafer_origin' || !sameWaferParent.has(e.to))
 }
 
 /** Walks `next` from the starts (starts included) within `scope`, not expanding past `stop`. */
@@ -163,6 +209,30 @@ export function ancestorsOf(model: LineageModel, cids: readonly string[]): Set<s
 /** Descendants of the nodes (the nodes excluded unless one is another's descendant). */
 export function descendantsOf(model: LineageModel, cids: readonly string[]): Set<string> {
   return reach(cids.flatMap((c) => model.children.get(c) ?? []), model.children, null)
+}
+
+/**
+ * The nodes with their subtree (original-ui.md §4.3): descendants in a forward lineage, ancestors
+ * in a backward one, through every drawn edge; serial numbers are not containers and are left out.
+ * The given nodes first, then what they reach, each once.
+ */
+export function subtreeOf(model: LineageModel, cids: readonly string[]): string[] {
+  const next = model.direction === 'forward' ? model.children : model.parents
+  return reachable(cids.filter((c) => model.nodes.has(c)), next).filter((c) => !c.startsWith(SERIAL_ID_PREFIX))
+}
+
+/** The start nodes, then every node `next` leads to from them, breadth-first, each once. */
+export function reachable(start: Iterable<string>, next: ReadonlyMap<string, readonly string[]>): string[] {
+  const seen = new Set(start)
+  const queue = [...seen]
+  for (let i = 0; i < queue.length; i++) {
+    for (const n of next.get(queue[i]!) ?? []) {
+      if (seen.has(n)) continue
+      seen.add(n)
+      queue.push(n)
+    }
+  }
+  return queue
 }
 
 /** The nodes, their ancestors and their descendants. */
@@ -283,10 +353,25 @@ export interface NodePosition {
  * and limits crossings.
  */
 export function layoutLineage(model: LineageModel, visible: ReadonlySet<string>): Map<string, NodePosition> {
-  const sort = byName(model)
-  const ids = [...visible].sort(sort)
-  const parentsOf = (id: string): string[] => (model.parents.get(id) ?? []).filter((p) => visible.has(p))
-  const childrenOf = (id: string): string[] => (model.children.get(id) ?? []).filter((c) => visible.has(c))
+  return layoutGraph(
+    [...visible],
+    (id) => (model.parents.get(id) ?? []).filter((p) => visible.has(p)),
+    (id) => (model.children.get(id) ?? []).filter((c) => visible.has(c)),
+    byName(model),
+  )
+}
+
+/**
+ * The layered layout of {@link layoutLineage} for any directed graph (the grouped view draws
+ * groups and single nodes): `parentsOf`/`childrenOf` list drawn neighbours only, `sort` breaks ties.
+ */
+export function layoutGraph(
+  drawn: readonly string[],
+  parentsOf: (id: string) => string[],
+  childrenOf: (id: string) => string[],
+  sort: (a: string, b: string) => number,
+): Map<string, NodePosition> {
+  const ids = [...drawn].sort(sort)
 
   const indegree = new Map<string, number>()
   const layer = new Map<string, number>()

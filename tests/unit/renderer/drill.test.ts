@@ -63,19 +63,45 @@ describe('drill-down', () => {
 
 describe('relativesOf', () => {
   it('is the lot and its ancestors backward, the lot and its descendants forward', () => {
-    const backward = { direction: 'backward', ancestors: { c3: ['c1', 'c2'] } } as unknown as BackwardLineage
+    const backward = { direction: 'backward', ancestors: { c3: ['c1', 'c2'] }, parent_map: {}, edges: [] } as unknown as BackwardLineage
     expect(relativesOf(backward, 'c3')).toEqual(['c3', 'c1', 'c2'])
     expect(relativesOf(backward, 'c9')).toEqual(['c9'])
-    const forward = { direction: 'forward', children_map: { a: ['b', 'c'], b: ['d'], c: ['d'] } } as unknown as ForwardLineage
+    const forward = { direction: 'forward', children_map: { a: ['b', 'c'], b: ['d'], c: ['d'] }, edges: [] } as unknown as ForwardLineage
     expect(relativesOf(forward, 'a')).toEqual(['a', 'b', 'c', 'd'])
     expect(relativesOf(null, 'x')).toEqual(['x'])
   })
 
-  it('stops at the most containers one page filter takes', () => {
-    const children_map: Record<string, string[]> = { root: Array.from({ length: 1500 }, (_, i) => `k${i}`) }
-    const forward = { direction: 'forward', children_map } as unknown as ForwardLineage
+  it('walks every drawn edge: merges forward, parents of any node backward', () => {
+    // b is merged into m (a typed edge only, not in children_map): m belongs to b's subtree.
+    const forward = {
+      direction: 'forward',
+      children_map: { a: ['b'] },
+      edges: [{ from_cid: 'b', to_cid: 'm', edge_type: 'merge_source' }],
+    } as unknown as ForwardLineage
+    expect(relativesOf(forward, 'a')).toEqual(['a', 'b', 'm'])
+    // A non-seed node backward: its parents come from parent_map, not from the seeds' ancestors.
+    const backward = {
+      direction: 'backward',
+      ancestors: { s: ['p', 'q', 'w'] },
+      parent_map: { s: ['p'], p: ['q'], q: ['w'] },
+      edges: [],
+    } as unknown as BackwardLineage
+    expect(relativesOf(backward, 'p')).toEqual(['p', 'q', 'w'])
+  })
+
+  it('unites the subtrees of several lots, the picked ones first, each container once', () => {
+    const forward = { direction: 'forward', children_map: { a: ['b', 'c'], x: ['c', 'y'] }, edges: [] } as unknown as ForwardLineage
+    expect(relativesOf(forward, ['x', 'a'])).toEqual(['x', 'a', 'c', 'y', 'b'])
+    expect(relativesOf(forward, ['a', 'b'])).toEqual(['a', 'b', 'c'])
+    expect(relativesOf(forward, [])).toEqual([])
+  })
+
+  it('has no cap: a lineage of thousands of containers is picked whole', () => {
+    const children_map: Record<string, string[]> = { root: Array.from({ length: 7769 }, (_, i) => `k${i}`) }
+    const forward = { direction: 'forward', children_map, edges: [] } as unknown as ForwardLineage
     const got = relativesOf(forward, 'root')
-    expect(got).toHaveLength(1000)
+    expect(got).toHaveLength(7770)
     expect(got[0]).toBe('root')
+    expect(got[7769]).toBe('k7768')
   })
 })

@@ -8,12 +8,15 @@ import FactorChart from '../../../../renderer/src/components/charts/FactorChart.
 import ParetoChart from '../../../../renderer/src/components/charts/ParetoChart.vue'
 import TrendChart from '../../../../renderer/src/components/charts/TrendChart.vue'
 import LineageGraph from '../../../../renderer/src/components/charts/LineageGraph.vue'
+import LineageTree from '../../../../renderer/src/components/LineageTree.vue'
+import { buildLineageTree } from '../../../../renderer/src/charts/lineage-tree'
+import { buildLineageModel } from '../../../../renderer/src/charts/lineage-view'
 import ForwardStationTable from '../../../../renderer/src/components/ForwardStationTable.vue'
 import SuspectTimeView from '../../../../renderer/src/components/SuspectTimeView.vue'
 import { charts } from '../../../../renderer/src/i18n/charts'
 import { messagesOf } from '../../../../renderer/src/i18n'
 import { buildPareto, type DownstreamStationItem, type ForwardKpi, type SuspectRef, type SuspectTimeline } from '../../../../shared/msd'
-import { mergeLineage, suspectList } from './fixtures'
+import { bigForwardLineage, mergeLineage, suspectList } from './fixtures'
 
 // ECharts cannot draw in happy-dom: a stub records the option and re-emits clicks.
 vi.mock('vue-echarts', async () => {
@@ -377,6 +380,135 @@ describe('LineageGraph', () => {
     const w = mountGraph()
     expect(w.findAll('[data-node-type]').map((e) => e.text())).toEqual(['Wafer', 'GA lot', 'GC lot', 'GD lot', 'Lot', 'Unknown'])
     expect(w.findAll('[data-edge-type]').map((e) => e.text())).toEqual(['Split', 'Merge', 'Wafer origin', 'GD rework source'])
+  })
+})
+
+describe('LineageGraph at plant scale', () => {
+  /** 2 000 lots in 40 work orders, fan-out 4, the lots of order 7 typed. */
+  function plant() {
+    const lineage = bigForwardLineage(2000, 4)
+    for (const [cid, n] of Object.entries(lineage.nodes)) lineage.nodes[cid] = { ...n, mfgorder_name: `GA-${String(Number(cid.slice(1)) % 40).padStart(2, '0')}`, node_type: 'GA' }
+    lineage.seeds = Object.keys(lineage.nodes).filter((cid) => Number(cid.slice(1)) % 40 === 7)
+    return lineage
+  }
+  const mountPlant = (selected: string[] = []) => mount(LineageGraph, { props: { lineage: plant(), selected }, global: { plugins: [i18n()] } })
+  const nodeEvent = (id: string) => ({ componentType: 'series', seriesType: 'graph', dataType: 'node', data: { id }, event: { event: {} } })
+
+  it('opens grouped by work order, one node per order with its count, and the tree beside it', () => {
+    const w = mountPlant()
+    const data = optionOf(w).series[0]!.data
+    expect(data).toHaveLength(40)
+    expect(data.find((n) => n.id === 'group:wo:GA-07')!.name).toBe('GA-07 (50)')
+    expect(w.get('[data-status="summary"]').text()).toBe('2,000 nodes: 40 groups (holding 2,000) and 0 single nodes')
+    expect((w.get('[data-testid="group-mode"]').element as HTMLSelectElement).value).toBe('work_order')
+    expect(w.findComponent(LineageTree).exists()).toBe(true)
+  })
+
+  it('opens a group on a click, and closes every group again', async () => {
+    const w = mountPlant()
+    chartOf(w).vm.$emit('click', nodeEvent('group:wo:GA-07'))
+    await w.vm.$nextTick()
+    const ids = optionOf(w).series[0]!.data.map((n) => n.id)
+    expect(ids).toHaveLength(39 + 50)
+    expect(ids).toContain('N7')
+    expect(w.emitted('select')).toBeUndefined()
+    await w.get('[data-action="regroup"]').trigger('click')
+    expect(optionOf(w).series[0]!.data).toHaveLength(40)
+  })
+
+  it('finds a lot: selects it, draws it and the path to it on their own, centres on it and opens it in the tree', async () => {
+    const w = mountPlant()
+    await w.get('input.find-input').setValue('lot-001999')
+    await w.get('form').trigger('submit')
+    expect(w.emitted('select')).toEqual([[['N1999']]])
+    await w.setProps({ selected: ['N1999'] })
+    const series = optionOf(w).series[0]! as unknown as { data: { id: string; x: number; y: number }[]; center: number[] }
+    // N1999 → N499 → N124 → N30 → N7 → N1 → N0: all on their own.
+    for (const id of ['N0', 'N1', 'N7', 'N30', 'N124', 'N499', 'N1999']) expect(series.data.map((n) => n.id)).toContain(id)
+    const found = series.data.find((n) => n.id === 'N1999')!
+    expect(series.center).toEqual([found.x, found.y])
+    const tree = w.findComponent(LineageTree)
+    expect(tree.props('reveal')).toMatchObject({ id: 'N1999' })
+  })
+
+  it('switches the grouping, or draws every node', async () => {
+    const w = mountPlant()
+    await w.get('[data-testid="group-mode"]').setValue('none')
+    expect(optionOf(w).series[0]!.data).toHaveLength(1500)
+    expect(w.get('[data-status="cap"]').text()).toContain('500 hidden')
+  })
+})
+
+describe('LineageTree', () => {
+  function mountTree(lineage = bigForwardLineage(7770), selected: string[] = []) {
+    const model = buildLineageModel(lineage)
+    return mount(LineageTree, {
+      props: { model, tree: buildLineageTree(model), selected, detail: new Set(selected), reveal: null },
+      global: { plugins: [i18n()] },
+      attachTo: document.body,
+    })
+  }
+  const rowIds = (w: VueWrapper) => w.findAll('[role="treeitem"]').map((r) => r.attributes('data-cid'))
+
+  it('puts only the rows in view in the page, with lot ID, type, work order, relation and sub-lots', async () => {
+    const w = mountTree()
+    expect(rowIds(w)).toEqual(['N0'])
+    await w.get('[role="treeitem"] .twisty').trigger('click')
+    await w.findAll('[role="treeitem"]')[1]!.find('.twisty').trigger('click')
+    expect(rowIds(w)).toEqual(['N0', 'N1', 'N4', 'N5', 'N6', 'N2', 'N3'])
+    const cells = w.findAll('[role="treeitem"]')[2]!
+    // N4's sub-lots in the complete 3-ary tree of 7 770 nodes: children of i are 3i+1 … 3i+3.
+    let below = 0
+    for (let level = [4]; level.length > 0; ) {
+      level = level.flatMap((i) => [3 * i + 1, 3 * i + 2, 3 * i + 3]).filter((c) => c < 7770)
+      below += level.length
+    }
+    expect(['.lot', '.c-type', '.c-wo', '.c-rel', '.c-below'].map((c) => cells.get(c).text())).toEqual(['lot-000004', 'Lot', '', 'split', below.toLocaleString('en')])
+    expect(w.findAll('[role="treeitem"]')[2]!.attributes()).toMatchObject({ 'aria-level': '3', 'aria-setsize': '7', 'aria-posinset': '3' })
+    w.unmount()
+  })
+
+  it('searches, keeping the path to each hit, and draws a window of rows however many match', async () => {
+    const w = mountTree()
+    await w.get('[data-testid="tree-search"]').setValue('lot-0077')
+    expect(w.get('[data-testid="tree-count"]').text()).toBe('70 matches')
+    const ids = rowIds(w)
+    // 70 hits with their paths, far more than 480 px of 26 px rows hold: only a window is drawn.
+    expect(ids.length).toBeLessThan(40)
+    expect(ids[0]).toBe('N0')
+    w.unmount()
+  })
+
+  it('selects from the keyboard: arrows move and open, Enter picks, Ctrl+Enter adds', async () => {
+    const w = mountTree(bigForwardLineage(40), ['N4'])
+    const row = (i: number) => w.findAll('[role="treeitem"]')[i]!
+    expect(row(0).attributes('tabindex')).toBe('0')
+    await row(0).trigger('keydown', { key: 'ArrowDown' })
+    await row(1).trigger('keydown', { key: 'Enter' })
+    await row(1).trigger('keydown', { key: 'Enter', ctrlKey: true })
+    expect(w.emitted('select')).toEqual([[['N1']], [['N4', 'N1']]])
+    // A small lineage opens fully; ← closes the row, → opens it again.
+    const count = () => w.get('[data-testid="tree-count"]').text()
+    expect(count()).toBe('40 rows shown (40 nodes)')
+    await row(1).trigger('keydown', { key: 'ArrowLeft' })
+    expect(count()).toBe('28 rows shown (40 nodes)')
+    expect(row(1).attributes('aria-expanded')).toBe('false')
+    await row(1).trigger('keydown', { key: 'ArrowRight' })
+    expect(count()).toBe('40 rows shown (40 nodes)')
+    expect(w.get('[data-cid="N4"]').attributes('aria-selected')).toBe('true')
+    expect(w.get('[data-cid="N1"]').attributes('aria-selected')).toBe('false')
+    w.unmount()
+  })
+
+  it('opens the path to a revealed lot and focuses its row', async () => {
+    const w = mountTree()
+    await w.setProps({ reveal: { id: 'N7769', seq: 1 } })
+    await flushPromises()
+    const row = w.find('[data-cid="N7769"]')
+    expect(row.exists()).toBe(true)
+    expect(row.attributes('aria-level')).toBe('9')
+    expect(document.activeElement).toBe(row.element)
+    w.unmount()
   })
 })
 

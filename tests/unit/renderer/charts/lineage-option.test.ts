@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest'
 import {
   EDGE_STYLES,
+  GROUP_LINK_OPACITY,
   LAYER_GAP,
+  MAX_CENTER_ZOOM,
+  WRAP_GAP,
+  WRAP_ROWS,
+  centerOf,
+  placeItems,
   NODE_STYLES,
   ROW_GAP,
   SEED_BORDER,
@@ -12,8 +18,10 @@ import {
   lineageNodeTooltip,
 } from '../../../../renderer/src/charts/lineage-option'
 import type { LineageLabels, LineageLinkDatum, LineageNodeDatum } from '../../../../renderer/src/charts/lineage-option'
-import { buildLineageModel, layoutLineage, visibleGraph } from '../../../../renderer/src/charts/lineage-view'
-import { forwardLineage, mergeLineage } from './fixtures'
+import { drawOrder, groupGraph } from '../../../../renderer/src/charts/lineage-groups'
+import { buildLineageModel, layoutGraph, layoutLineage, visibleGraph } from '../../../../renderer/src/charts/lineage-view'
+import type { NodePosition } from '../../../../renderer/src/charts/lineage-view'
+import { bigForwardLineage, forwardLineage, mergeLineage } from './fixtures'
 
 const LABELS: LineageLabels = {
   nodeTypes: { WAFER: 'Wafer', GA: 'GA lot', GC: 'GC lot', GD: 'GD lot', LOT: 'Lot', UNKNOWN: 'Unknown', SERIAL: 'Serial' },
@@ -23,6 +31,8 @@ const LABELS: LineageLabels = {
   seed: 'queried',
   collapsedMark: '[+]',
   description: 'Lineage',
+  groupSummary: (name, count) => `${name}: ${count} nodes`,
+  groupHint: 'Click to open',
 }
 
 function optionFor(selected: string[], collapsed: string[] = []) {
@@ -109,5 +119,89 @@ describe('lineageClickTarget', () => {
   it('ignores edges and serial-number nodes', () => {
     expect(lineageClickTarget({ ...click('A'), dataType: 'edge' })).toBeNull()
     expect(lineageClickTarget(click('serial:SN1'))).toBeNull()
+  })
+  it('opens a group, whatever keys are held', () => {
+    expect(lineageClickTarget(click('group:wo:GA26090054', { ctrlKey: true }))).toEqual({ group: 'wo:GA26090054' })
+  })
+})
+
+describe('grouped drawing', () => {
+  // 400 lots under one root, fan-out 20: the root, 20 children and 379 grandchildren.
+  const lineage = bigForwardLineage(400, 20)
+  for (const [cid, n] of Object.entries(lineage.nodes)) {
+    const i = Number(cid.slice(1))
+    lineage.nodes[cid] = { ...n, mfgorder_name: i === 0 ? 'GA-ROOT' : `GA-${String(i % 30).padStart(2, '0')}`, node_type: 'GA' }
+  }
+  const model = buildLineageModel(lineage)
+  const view = visibleGraph(model, { collapsed: new Set(), focus: null, maxNodes: Infinity })
+
+  function drawn(selected: string[], detail: string[] = selected, centerOn: string | null = null) {
+    const graph = groupGraph(model, view, { mode: 'work_order', opened: new Set(), revealed: new Set(selected) })
+    const layout = layoutGraph([...graph.items.keys()], (id) => graph.parents.get(id)!, (id) => graph.children.get(id)!, drawOrder(graph))
+    const option = buildLineageOption({ model, view, graph, layout, selected, detail: new Set(detail), centerOn, labels: LABELS })
+    const series = (option.series as { data: LineageNodeDatum[]; links: LineageLinkDatum[]; center?: number[]; zoom?: number }[])[0]!
+    return { graph, option, series, node: (id: string) => series.data.find((n) => n.id === id)! }
+  }
+
+  it('draws a group as one node with its count and its members\' share of the selection', () => {
+    const { series, node, graph } = drawn(['N5'], ['N5', 'N101', 'N102'])
+    expect(series.data).toHaveLength(graph.items.size)
+    const group = node('group:wo:GA-13')
+    expect(group.count).toBe(graph.items.get('group:wo:GA-13')!.members.length)
+    expect(group.count).toBeGreaterThan(10)
+    expect(group.name).toBe(`GA-13 (${group.count})`)
+    expect(group.itemStyle).toMatchObject({ borderType: 'dashed', borderColor: '#ffffff' })
+    // N101 (GA-11) is in the picked subtree: its group is marked.
+    expect(node('group:wo:GA-11').itemStyle.borderColor).toBe(SELECTED_BORDER)
+    expect(node('N5').itemStyle).toMatchObject({ borderColor: SELECTED_BORDER, borderWidth: 4 })
+  })
+
+  it('draws links of groups faint, with the count of each edge type in the tooltip', () => {
+    const { series, option } = drawn([])
+    const link = series.links.find((l) => l.source.startsWith('group:') && l.target.startsWith('group:'))!
+    expect(link.lineStyle.opacity).toBe(GROUP_LINK_OPACITY)
+    const tooltip = option.tooltip as { formatter: (p: unknown) => string }
+    expect(tooltip.formatter({ dataType: 'edge', data: link })).toBe('Split')
+    expect(tooltip.formatter({ dataType: 'edge', data: { edgeType: 'split_from', counts: { split_from: 3, merge_source: 1 } } })).toBe('Split 3 · Merge 1')
+    const group = series.data.find((n) => n.id.startsWith('group:'))!
+    expect(tooltip.formatter({ dataType: 'node', data: group }).split('\n')).toEqual([`${group.name.replace(/ \(\d+\)$/, '')}: ${group.count} nodes`, `GA lot ${group.count}`, 'Click to open'])
+  })
+
+  it('centres on a drawn node, zoomed in at most MAX_CENTER_ZOOM', () => {
+    const { series, node } = drawn(['N399'], ['N399'], 'N399')
+    expect(series.center).toEqual([node('N399').x, node('N399').y])
+    expect(series.zoom).toBeGreaterThanOrEqual(1)
+    expect(series.zoom).toBeLessThanOrEqual(MAX_CENTER_ZOOM)
+    expect(drawn([]).series.center).toBeUndefined()
+    expect(centerOf([], 'x')).toBeNull()
+  })
+})
+
+describe('placeItems', () => {
+  it('keeps short layers in one column and wraps a tall one into columns as wide as the canvas wants', () => {
+    const layout = new Map<string, NodePosition>([['root', { layer: 0, y: 50 }]])
+    for (let i = 0; i < 100; i++) layout.set(`k${i}`, { layer: 1, y: i })
+    layout.set('leaf', { layer: 2, y: 50 })
+    const wide = placeItems(layout, 2)
+    expect(wide.get('root')).toEqual({ x: 0, y: 50 * ROW_GAP, wrapped: false })
+    const xs = new Set([...wide].filter(([id]) => id.startsWith('k')).map(([, p]) => p.x))
+    // 5 columns of 20 rows: (5 × 260 + 2 × 220) ÷ (20 × 44) ≈ 1.98, nearest to 2 (4 × 25 gives 1.35, 6 × 17 gives 2.67).
+    expect(xs.size).toBe(5)
+    expect(Math.min(...xs)).toBe(LAYER_GAP)
+    expect(wide.get('k19')).toMatchObject({ x: LAYER_GAP, wrapped: true })
+    expect(wide.get('k20')).toMatchObject({ x: LAYER_GAP + WRAP_GAP, wrapped: true })
+    // The next layer moves right by the block's extra width and its last column's labels.
+    expect(wide.get('leaf')!.x).toBe(2 * LAYER_GAP + 4.5 * WRAP_GAP)
+    const narrow = placeItems(layout, 0.5)
+    expect(new Set([...narrow].filter(([id]) => id.startsWith('k')).map(([, p]) => p.x)).size).toBeLessThan(xs.size)
+    // Beside a block, a layer moves next to what it links to: the root to the middle of its
+    // children, the leaf beside its parent k42.
+    const linked = placeItems(layout, 2, (id) => (id === 'root' ? [...layout.keys()].filter((k) => k.startsWith('k')) : id === 'leaf' ? ['k42'] : []))
+    const ks = [...linked].filter(([id]) => id.startsWith('k')).map(([, p]) => p.y)
+    expect(linked.get('root')!.y).toBeCloseTo(ks.reduce((a, b) => a + b, 0) / ks.length)
+    expect(linked.get('leaf')!.y).toBe(linked.get('k42')!.y)
+    // At most WRAP_ROWS rows stay a column.
+    const short = new Map<string, NodePosition>(Array.from({ length: WRAP_ROWS }, (_, i) => [`s${i}`, { layer: 0, y: i }]))
+    expect(new Set([...placeItems(short)].map(([, p]) => p.x))).toEqual(new Set([0]))
   })
 })

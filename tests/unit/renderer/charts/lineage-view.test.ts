@@ -9,6 +9,7 @@ import {
   layoutLineage,
   lineageSummary,
   nextSelection,
+  subtreeOf,
   toggleCollapsed,
   visibleGraph,
 } from '../../../../renderer/src/charts/lineage-view'
@@ -59,6 +60,55 @@ describe('buildLineageModel', () => {
     const model = buildLineageModel(lineage)
     expect(model.nodes.get('Q')).toMatchObject({ name: 'q-name', type: 'UNKNOWN' })
     expect(model.sources).toEqual(['Q', 'X'])
+  })
+})
+
+describe('queried lots, serial leaves and wafer edges', () => {
+  it('marks the lots the user typed (a forward lineage\'s seeds) as queried, not its wafer roots', () => {
+    const lineage = { ...forwardLineage(), seeds: ['K1'] }
+    const model = buildLineageModel(lineage)
+    expect(model.seeds).toEqual(['K1'])
+    expect([...model.nodes.values()].filter((n) => n.isSeed).map((n) => n.id)).toEqual(['K1'])
+    // A result written before the seeds were recorded marks none: its roots are not what was typed.
+    expect(buildLineageModel(forwardLineage()).seeds).toEqual([])
+    expect([...buildLineageModel(forwardLineage()).nodes.values()].some((n) => n.isSeed)).toBe(false)
+  })
+
+  it('draws the serial numbers a reverse trace\'s lots were merged into as leaves below them', () => {
+    const lineage = { ...mergeLineage(), seed_serials: { S: ['PSN1', 'PSN2'] } }
+    const model = buildLineageModel(lineage)
+    expect(model.nodes.get('serial:PSN1')).toMatchObject({ type: 'SERIAL', name: 'PSN1', isSeed: false })
+    expect(model.children.get('S')).toEqual(['serial:PSN1', 'serial:PSN2'])
+    expect(model.edges.filter((e) => e.type === 'serial').map((e) => e.from)).toEqual(['S', 'S'])
+    // Older results without seed_serials: no leaves.
+    expect([...buildLineageModel(mergeLineage()).nodes.keys()].some((id) => id.startsWith('serial:'))).toBe(false)
+  })
+
+  it('leaves out a wafer edge to a lot that another lot of the same wafer lot leads to', () => {
+    const lineage = forwardLineage()
+    lineage.nodes = Object.fromEntries(Object.entries(lineage.nodes).map(([k, n]) => [k, { ...n, wafer_lot: 'WL1' }]))
+    lineage.nodes.W = { container_id: 'W', container_name: 'WL1', mfgorder_name: null, wafer_lot: 'WL1', node_type: 'WAFER' }
+    lineage.edges = ['R', 'K1', 'K2', 'L1'].map((to) => ({ from_cid: 'W', to_cid: to, edge_type: 'wafer_origin' as const }))
+    const model = buildLineageModel(lineage)
+    expect(model.edges.filter((e) => e.type === 'wafer_origin').map((e) => e.to)).toEqual(['R'])
+    expect(model.thinnedWaferEdges).toBe(3)
+    // Every lot is still downstream of the wafer.
+    expect(sorted(descendantsOf(model, ['W'])).filter((id) => !id.startsWith('serial:'))).toEqual(['K1', 'K2', 'L1', 'R'])
+  })
+})
+
+describe('subtreeOf', () => {
+  it('is the nodes with their descendants forward, serial numbers left out', () => {
+    const model = buildLineageModel(forwardLineage())
+    expect(subtreeOf(model, ['K1'])).toEqual(['K1', 'L1'])
+    expect(subtreeOf(model, ['K2', 'R'])).toEqual(['K2', 'R', 'K1', 'L1'])
+    expect(subtreeOf(model, ['nope'])).toEqual([])
+  })
+
+  it('is the nodes with their ancestors backward, through merges', () => {
+    const model = buildLineageModel(mergeLineage())
+    expect(sorted(subtreeOf(model, ['M']))).toEqual(['A', 'B', 'C', 'M', 'W', 'X'])
+    expect(subtreeOf(model, ['D'])).toEqual(['D', 'C', 'A', 'W'])
   })
 })
 
