@@ -114,6 +114,8 @@ async function main(): Promise<void> {
       exportDestination: saveDialogDestination(saveDialog),
       // A report is saved as HTML or printed to PDF in a hidden window that loads nothing else.
       reportSaver: reportSaveDialog(saveDialog, printReportToPdf),
+      // "Show in folder" after an export (the services allow only files this app just exported).
+      folderRevealer: { showInFolder: (path) => shell.showItemInFolder(path) },
     }),
     onUnexpectedError: (error, channel) => console.error(`[ipc] ${channel}:`, error),
   })

@@ -15,6 +15,8 @@ export interface ExportRequest {
   /** The table, or null for a whole workbook or the result file. */
   table: string | null
   format: 'csv' | 'xlsx' | 'sqlite'
+  /** Only what the table shows (its conditions, order, columns, selection): the name says `view`. @default false */
+  view?: boolean
   /** Who asked (a window or a socket), for a dialog to belong to its window. */
   clientId: string
 }
@@ -34,12 +36,15 @@ export interface ExportDestination {
 /** The extension of each export format (`sqlite` is the app's result file, opened by double-click). */
 export const EXPORT_EXTENSIONS: Readonly<Record<ExportRequest['format'], string>> = { csv: 'csv', xlsx: 'xlsx', sqlite: 'mtr' }
 
-/** `<job>-<table>-<YYYYMMDD-HHMMSS-mmm>.<ext>`, in local time: what an export is called. */
-export function exportFileName(request: Pick<ExportRequest, 'jobId' | 'table' | 'format'>, at: Date): string {
+/**
+ * `<job>-<table>-<YYYYMMDD-HHMMSS-mmm>.<ext>`, in local time: what an export is called; an export
+ * of what a table shows ends in `-view` (`…-history-20261205-101500-000-view.csv`).
+ */
+export function exportFileName(request: Pick<ExportRequest, 'jobId' | 'table' | 'format' | 'view'>, at: Date): string {
   const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
   const stamp = `${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}-${pad(at.getMilliseconds(), 3)}`
   const what = request.table ?? (request.format === 'sqlite' ? 'result' : 'all')
-  return `${request.jobId}-${what}-${stamp}.${EXPORT_EXTENSIONS[request.format]}`
+  return `${request.jobId}-${what}-${stamp}${request.view === true ? '-view' : ''}.${EXPORT_EXTENSIONS[request.format]}`
 }
 
 /**

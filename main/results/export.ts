@@ -7,9 +7,12 @@
 import { createWriteStream, mkdirSync, statSync } from 'node:fs'
 import { once } from 'node:events'
 import { join } from 'node:path'
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import Database from 'better-sqlite3'
-import { AppError, invalidInput } from '../../shared/errors.js'
+import type { ExportView } from '../../shared/api.js'
+import { AppError, invalidInput, isAppError } from '../../shared/errors.js'
 import { detailColumnsOf, SUSPECT_COLUMNS, SUSPECT_COLUMNS_V1, type DetailColumn } from '../../shared/msd.js'
+import { MAX_PAGE_LIMIT, type PageQuery, type RowsPage } from '../../shared/page-query.js'
 import { neutralizeFormula } from '../../shared/spreadsheet-text.js'
 import type { Domain, EventRow } from '../../shared/trace.js'
 import { MSD_TABLES, openResultFile, type MsdTable, type ResultFileReader } from '../store/index.js'
@@ -149,6 +152,11 @@ export interface ExportResultOptions {
   replace?: boolean
   /** The app's data folder: nothing in it but `exports/` is written. @default none */
   dataDir?: string
+  /**
+   * Only what a table shows (csv and xlsx of one `table`): its conditions, order, visible columns
+   * in display order and selected rows (see {@link planView}). @default every row and column
+   */
+  view?: ExportView
 }
 
 /** Sheet names of the MSD tables in a workbook (the original's page called the detail "LOT 明細"). */
@@ -196,18 +204,135 @@ export function exportTablesOf(reader: ResultFileReader, format: ExportResultOpt
   return table !== undefined ? [table] : stored
 }
 
+/** A view of one table, checked against the result and ready to write (see {@link planView}). */
+export interface ViewPlan {
+  table: ExportTableName
+  /** Header row of the file: the shown labels, or the table's export headers. */
+  headers: string[]
+  /** Column keys, in the order they are written. */
+  columns: string[]
+  /** Rows of the view (every matching row, selected or not). */
+  total: number
+  /** Inclusive index ranges of the rows written, in the shown order. */
+  ranges: [number, number][]
+  /** Rows written: the sum of the ranges. */
+  rows: number
+  /** One page of the view as the table reads it (its conditions and order). */
+  page(offset: number, limit: number): RowsPage
+}
+
+/** An `input/invalid` of the reader (`filter[0].column`) named as the view's field (`view.filter[0].column`). */
+function asViewField(error: unknown): unknown {
+  if (!isAppError(error, 'input/invalid') || !(error instanceof AppError)) return error
+  const field = typeof error.details?.field === 'string' ? error.details.field : null
+  if (field === null || field.startsWith('view.')) return error
+  const message = error.message.startsWith(`${field}: `) ? error.message.slice(field.length + 2) : error.message
+  return invalidInput(`view.${field}`, message)
+}
+
+/**
+ * Checks "this view" of `table` against the result before anything is asked or written: every
+ * column must be one of the table's (an unknown one is `input/invalid` naming
+ * `view.columns[i]`), the conditions and the order are the reader's own (its errors name
+ * `view.filter[i]…`), and every selected range must lie inside the view's rows. The rows are the
+ * reader's pages with the table's conditions and order — the same filter and sort SQL, values
+ * always bound — so the file holds exactly the rows the table paged, in its order, and no others.
+ */
+export function planView(reader: ResultFileReader, table: ExportTableName, view: ExportView): ViewPlan {
+  const msd = isMsdTableName(table)
+  const known: readonly { key: string; header: string }[] = msd
+    ? msdExportColumns(reader, table).filter((c) => reader.msdColumns(table)?.includes(c.key))
+    : (reader.domainColumns(table) ?? []).map((key) => ({ key, header: key }))
+  const byKey = new Map(known.map((c) => [c.key, c]))
+  if (!Array.isArray(view.columns) || view.columns.length === 0) throw invalidInput('view.columns', 'name at least one column to write')
+  const seen = new Set<string>()
+  const columns = view.columns.map((key, i) => {
+    const column = typeof key === 'string' ? byKey.get(key) : undefined
+    if (!column) {
+      const shown = typeof key === 'string' ? JSON.stringify(key.slice(0, 60)) : typeof key
+      throw invalidInput(`view.columns[${i}]`, `unknown ${fileNameOf(table)} column ${shown}; columns: ${known.map((c) => c.key).join(', ')}`)
+    }
+    if (seen.has(column.key)) throw invalidInput(`view.columns[${i}]`, `names ${column.key} twice`)
+    seen.add(column.key)
+    return column
+  })
+  if (view.headers !== undefined && (!Array.isArray(view.headers) || view.headers.length !== columns.length)) {
+    throw invalidInput('view.headers', `must name one header per column (${columns.length})`)
+  }
+  const headers = columns.map((c, i) => (view.headers ? String(view.headers[i]) : c.header))
+  const query: PageQuery = {
+    ...(view.filter !== undefined && view.filter.length > 0 ? { filter: view.filter } : {}),
+    ...(view.sort !== undefined ? { sort: view.sort } : {}),
+  }
+  const page = (offset: number, limit: number): RowsPage => {
+    try {
+      return msd ? reader.msdPage(table, { ...query, offset, limit }) : reader.page(table, { ...query, offset, limit })
+    } catch (error) {
+      throw asViewField(error)
+    }
+  }
+  // The first page checks the conditions and the order, and counts the view.
+  const total = page(0, 1).total
+  let ranges: [number, number][]
+  if (view.selection !== undefined && view.selection.length > 0) {
+    ranges = view.selection.map(([first, last], i) => {
+      if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || first < 0 || first > last) {
+        throw invalidInput(`view.selection[${i}]`, 'must be [first, last] row indexes with first ≤ last')
+      }
+      if (i > 0 && first <= view.selection![i - 1]![1]) throw invalidInput(`view.selection[${i}]`, 'ranges must be sorted and must not overlap')
+      if (last >= total) {
+        throw invalidInput(`view.selection[${i}]`, `selects row ${last + 1}, but the view holds ${total} row${total === 1 ? '' : 's'}`)
+      }
+      return [first, last]
+    })
+  } else ranges = total > 0 ? [[0, total - 1]] : []
+  return { table, headers, columns: columns.map((c) => c.key), total, ranges, rows: ranges.reduce((n, [a, b]) => n + b - a + 1, 0), page }
+}
+
+/**
+ * The rows of a planned view in chunks of at most {@link MAX_PAGE_LIMIT}, range by range, yielding
+ * to the event loop between pages. A cell longer than the reader's page cut (only in a file made
+ * to hurt) is written as the table shows it: cut, with its length.
+ */
+export async function* viewRowsOf(plan: ViewPlan): AsyncGenerator<EventRow[], void, undefined> {
+  for (const [first, last] of plan.ranges) {
+    for (let offset = first; offset <= last; offset += MAX_PAGE_LIMIT) {
+      yield plan.page(offset, Math.min(MAX_PAGE_LIMIT, last - offset + 1)).rows
+      await yieldToEventLoop()
+    }
+  }
+}
+
+/** Writes a planned view as one CSV file (BOM, its header, its rows); returns the rows written. */
+export async function writeViewCsv(plan: ViewPlan, path: string, options: { replace?: boolean } = {}): Promise<number> {
+  return writeCsv(path, plan.headers, cellsOf(viewRowsOf(plan), plan.columns), options)
+}
+
 /**
  * Writes a finished result out: CSV (one file per table, BOM, the original's headers for the MSD
  * detail), an XLSX workbook (a sheet per table, MSD tables first), or a copy of the result file.
- * Every target is checked before the first byte is written (see `assertExportTarget`: never a
- * link, a device or the data folder's own files; a new file unless `replace`); errors name
- * `table` or `path`, a refused target is `export/refused`.
+ * With `view`, one table's view only, as one CSV file or a one-sheet workbook. Every target is
+ * checked before the first byte is written (see `assertExportTarget`: never a link, a device or
+ * the data folder's own files; a new file unless `replace`); errors name `table`, `view…` or
+ * `path`, a refused target is `export/refused`.
  */
 export async function exportResult(reader: ResultFileReader, options: ExportResultOptions): Promise<ExportedFile[]> {
   const { format, path, table } = options
   const replace = options.replace === true
   const rules = { replace, ...(options.dataDir ? { dataDir: options.dataDir } : {}) }
   const tables = exportTablesOf(reader, format, table)
+  if (options.view !== undefined) {
+    if (format === 'sqlite') throw invalidInput('view', 'applies to csv and xlsx only (the sqlite copy holds everything)')
+    if (table === undefined) throw invalidInput('table', 'a view is of one table; choose which')
+    const plan = planView(reader, table, options.view)
+    const target = assertExportTarget(path, rules)
+    if (format === 'xlsx') {
+      const sheet: XlsxSheet = { name: isMsdTableName(table) ? MSD_SHEET_NAMES[table] : table, headers: plan.headers, rows: cellsOf(viewRowsOf(plan), plan.columns) }
+      return [{ path, sheets: await writeXlsx(target, [sheet], { replace }) }]
+    }
+    const rows = await writeViewCsv(plan, target, { replace })
+    return [{ table: fileNameOf(table), ...(isMsdTableName(table) ? {} : { domain: table }), path, rows }]
+  }
   if (format === 'sqlite') {
     const target = assertExportTarget(path, rules)
     return [{ path, bytes: await copyResultFile(reader.path, target, undefined, { replace }) }]

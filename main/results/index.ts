@@ -6,8 +6,8 @@
  */
 export { assertExportFolder, assertExportTarget, closeOutput, EXPORTS_FOLDER, tempPathFor, writeAtomically, writeLine, type TargetRules } from './file-output.js'
 export {
-  CSV_BOM, cellsOf, copyResultFile, csvField, csvRecord, domainColumns, exportResult, exportTablesOf, msdExportColumns, writeCsv,
-  writeDomainCsv, writeMsdCsv, type ExportedFile, type ExportResultOptions, type ExportTableName,
+  CSV_BOM, cellsOf, copyResultFile, csvField, csvRecord, domainColumns, exportResult, exportTablesOf, msdExportColumns, planView, viewRowsOf,
+  writeCsv, writeDomainCsv, writeMsdCsv, writeViewCsv, type ExportedFile, type ExportResultOptions, type ExportTableName, type ViewPlan,
 } from './export.js'
 export { writeXlsx, XLSX_MAX_CELL_CHARS, XLSX_MAX_ROWS, type XlsxOptions, type XlsxSheet } from './xlsx.js'
 export { ResultService } from './result-service.js'

@@ -170,6 +170,7 @@ test.describe('workspace (browser host, demo plant)', () => {
     await expect(page.getByRole('grid').getByText(lots[0]!).first()).toBeVisible()
     // Export the history table as CSV: the host writes a new file in the data folder's exports
     // folder (the page names none) and the page downloads it.
+    await page.getByTestId('export-scope-all').check()
     const downloading = page.waitForEvent('download')
     await page.getByTestId('export-run').click()
     const download = await downloading
