@@ -1,4 +1,5 @@
 /** Job statuses and the job as every renderer-facing surface shows it (CLI `--json`, IPC, browser host). */
+import type { JobOutcome } from './data-window.js'
 import type { NormalizedTraceRequest } from './trace-request.js'
 import type { Direction, Domain, Profile, QualityStatus, ResolveType, TraceProgress } from './trace.js'
 
@@ -46,6 +47,13 @@ export interface JobView {
   cancel_requested: boolean
   /** What the job's worker reported (warnings, errors, notes), oldest first, at most {@link JOB_LOG_MAX_ENTRIES}. */
   log: JobLogEntry[]
+  /**
+   * For a finished job, `warning` when it found nothing to trace (no lot at the station in the
+   * range, or no input known), so it never reads as a plain "done"; `ok` otherwise and for jobs
+   * that have not finished. Derived from the seed count and the request: catalogs of earlier
+   * versions read the same.
+   */
+  outcome: JobOutcome
 }
 
 /** Entries of a job's log kept with the job (the oldest are dropped first). */

@@ -2,6 +2,7 @@
  * A finished result as the command line reports it, read once through the result service: `show`
  * prints it and answers it with `--json`; `run` and `rerun` report the same facts after their job.
  */
+import type { JobOutcome } from '../../shared/data-window.js'
 import type { ResultSummary } from '../../shared/api.js'
 import type { MsdAggregation } from '../../shared/msd.js'
 import type { Domain, LineageResult, QualityMeta } from '../../shared/trace.js'
@@ -64,6 +65,8 @@ export interface ResultSummaryJson {
   warnings: string[]
   /** The MSD aggregation, null for other profiles. */
   aggregation: MsdAggregation | null
+  /** `warning` (with why) when the trace found nothing to trace. */
+  outcome: JobOutcome
 }
 
 /** The `result` of `show --json`. */
@@ -82,5 +85,6 @@ export function resultSummaryJson(result: FinishedResult): ResultSummaryJson {
     quality_meta: summary.quality,
     warnings: summary.warnings,
     aggregation: result.aggregation,
+    outcome: summary.outcome,
   }
 }

@@ -2,6 +2,7 @@
  * What `run` and `rerun` show while and after their job runs: progress on a terminal, the outcome
  * for a person, or the one JSON object of `--json`.
  */
+import { outcomeText, type JobOutcome } from '../../shared/data-window.js'
 import { AppError, toErrorData, type AppErrorData } from '../../shared/errors.js'
 import type { MsdAggregation } from '../../shared/msd.js'
 import { formatLocalDateTime } from '../../shared/time.js'
@@ -34,6 +35,8 @@ export interface RunJson {
   result_file: string | null
   /** The MSD aggregation (domain.md §5.6/§5.7 keys plus `suspects`); null for other profiles. */
   aggregation: MsdAggregation | null
+  /** `warning` (with why) when the job finished but found nothing to trace; null when it did not finish. */
+  outcome: JobOutcome | null
   error: AppErrorData | null
 }
 
@@ -41,7 +44,7 @@ export interface RunJson {
 export function unfinishedRunJson(profile: string | null, source: string | null): RunJson {
   return {
     job_id: null, status: 'failed', cached: false, as_of: null, profile, source, seed_count: 0, cid_count: 0, not_found: [],
-    lineage: null, domains: {}, quality_meta: null, elapsed_ms: 0, result_file: null, aggregation: null, error: null,
+    lineage: null, domains: {}, quality_meta: null, elapsed_ms: 0, result_file: null, aggregation: null, outcome: null, error: null,
   }
 }
 
@@ -58,6 +61,7 @@ export function finishedRunFields(result: FinishedResult, cidCount: number, doma
     quality_meta: summary.quality,
     result_file: summary.result_file,
     aggregation: result.aggregation,
+    outcome: summary.outcome,
   }
 }
 
@@ -156,6 +160,8 @@ export interface RunSummary {
   quality: QualityMeta | null
   resultFile: string
   elapsedMs: number
+  /** Why nothing was traced, when nothing was. @default ok */
+  outcome?: JobOutcome
 }
 
 /** Formats a finished run for a person. */
@@ -165,6 +171,7 @@ export function formatOutcome(run: RunSummary): string {
   lines.push(`Job           ${run.jobId}${run.cached && run.asOf ? ` (cached result, as of ${formatLocalDateTime(new Date(run.asOf)).replace('T', ' ')}; --force re-runs it)` : ''}`)
   lines.push(`Profile       ${request.profile} (${request.direction})`)
   lines.push(`Seeds         ${seeds.seed_count} container(s)${seeds.input_count ? ` from ${seeds.input_count} input value(s)` : ''}`)
+  if (run.outcome?.status === 'warning') lines.push(`Warning       nothing to trace: ${outcomeText(run.outcome)}`)
   if (seeds.not_found.length > 0) {
     const shown = seeds.not_found.slice(0, 10).join(', ')
     lines.push(`Not found     ${seeds.not_found.length}: ${shown}${seeds.not_found.length > 10 ? ', …' : ''}`)
@@ -209,6 +216,7 @@ export function finishedRunText(
     domainQuality: summary.domain_quality,
     quality: summary.quality,
     resultFile: summary.result_file,
+    outcome: summary.outcome,
   })
   return result.aggregation ? `${outcome}\n${formatAggregation(result.aggregation)}` : outcome
 }

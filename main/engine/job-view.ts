@@ -1,4 +1,5 @@
 /** A catalog job row as every surface shows it (`JobView` of shared/jobs.ts). */
+import { jobOutcomeOf } from '../../shared/data-window.js'
 import { summarizeRequest, type JobView } from '../../shared/jobs.js'
 import type { JobRow } from '../store/index.js'
 
@@ -45,5 +46,6 @@ export function jobViewOf(row: JobRow): JobView {
     cancel_requested: row.cancel_requested ?? false,
     // An error's stack and causes stay in the catalog (`mes-trace show --verbose`), never on a screen.
     log: row.log.map(({ at, level, message }) => ({ at, level, message })),
+    outcome: row.status === 'finished' ? jobOutcomeOf(row.seed_count, summarizeRequest(row.request)) : { status: 'ok' },
   }
 }

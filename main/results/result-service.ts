@@ -7,6 +7,8 @@
  */
 import { AppError } from '../../shared/errors.js'
 import { MAX_NOT_FOUND_SHOWN, type ResultSummary } from '../../shared/api.js'
+import { jobOutcomeOf } from '../../shared/data-window.js'
+import { summarizeRequest } from '../../shared/jobs.js'
 import type { MsdAggregation } from '../../shared/msd.js'
 import type { PageQuery, RowsPage } from '../../shared/page-query.js'
 import type { Domain, LineageResult } from '../../shared/trace.js'
@@ -68,6 +70,8 @@ export class ResultService {
           }
         : null,
       msd_tables: manifest.msd_tables ?? {},
+      // A file without a seed result says nothing about its seeds: no warning is made up for it.
+      outcome: seeds ? jobOutcomeOf(seeds.seed_count, summarizeRequest(manifest.request), manifest.station_window ?? null) : { status: 'ok' },
     }
   }
 

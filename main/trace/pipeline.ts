@@ -3,11 +3,12 @@
  * plain library (no Electron, no process globals) so the same code runs inside a worker process,
  * the CLI and tests. Event rows go to the caller's sink batch by batch and are never held whole.
  */
-import { throwIfCancelled } from '../../shared/errors.js'
+import type { TimeWindow } from '../../shared/data-window.js'
+import { isAppError, throwIfCancelled } from '../../shared/errors.js'
 import { LINEAGE_MAX_DEPTH, LINEAGE_MAX_NODES } from '../../shared/limits.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, EventRow, LineageResult, QualityMeta, SeedResult, TraceProgress } from '../../shared/trace.js'
-import type { MesSource } from '../sources/index.js'
+import { readDataWindow, type MesSource } from '../sources/index.js'
 import { fetchEvents } from './events.js'
 import { resolveBackwardLineage, resolveForwardLineage } from './lineage.js'
 import { mergeQuality } from './quality.js'
@@ -50,6 +51,11 @@ export interface TraceOutcome {
   /** Degraded features the user should know about (e.g. a missing optional table). */
   warnings: string[]
   timings_ms: { seed: number; lineage: number; events: number }
+  /**
+   * A date-range trace that found no lot: the detection station's track-in window in the source,
+   * so the result can say where the data is (null when it could not be read). Absent otherwise.
+   */
+  station_window?: TimeWindow | null
 }
 
 /**
@@ -104,7 +110,9 @@ export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> 
 
   const emptyQuality = mergeQuality({}, [])
   if (seeds.seed_count === 0) {
-    return { seeds, lineage: null, event_cids: [], domains: {}, quality_meta: emptyQuality, rows: {}, warnings: [], timings_ms: timings }
+    const empty = { seeds, lineage: null, event_cids: [], domains: {}, quality_meta: emptyQuality, rows: {}, warnings: [], timings_ms: timings }
+    if (request.seed.mode !== 'date_range') return empty
+    return { ...empty, station_window: await stationWindowOf(source, request.seed.station, signal) }
   }
 
   // Lineage
@@ -171,5 +179,19 @@ function withLineageTruncation(meta: QualityMeta): QualityMeta {
     ...meta,
     status: meta.status === 'complete' ? 'truncated' : meta.status,
     reasons: meta.reasons.includes('lineage_truncated') ? meta.reasons : [...meta.reasons, 'lineage_truncated'],
+  }
+}
+
+/**
+ * The track-in window of `station` in the source, to explain an empty detection population; null
+ * when the read fails (the empty result still stands and says so without the window).
+ */
+async function stationWindowOf(source: MesSource, station: string, signal: AbortSignal | undefined): Promise<TimeWindow | null> {
+  try {
+    const window = await readDataWindow(source, signal ? { signal } : {})
+    return window.stations[station] ?? { first: null, last: null }
+  } catch (error) {
+    if (isAppError(error, 'trace/cancelled')) throw error
+    return null
   }
 }

@@ -87,6 +87,7 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
         quality: outcome.quality_meta,
         warnings,
         ...(aggregation !== undefined ? { aggregation } : {}),
+        ...(outcome.station_window !== undefined ? { stationWindow: outcome.station_window } : {}),
       })
       writer = undefined
       const summary: WorkerJobSummary = {

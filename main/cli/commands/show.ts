@@ -2,6 +2,7 @@
  * `mes-trace show JOB_ID`: one job — its status, times, expiry, log and, once finished, what its
  * result holds — or with `--domain`, `--detail` or `--suspects` one page of a result table.
  */
+import { outcomeText } from '../../../shared/data-window.js'
 import { showControlCharacters } from '../../../shared/control-characters.js'
 import { invalidInput, toErrorData } from '../../../shared/errors.js'
 import { MAX_PAGE_LIMIT, type PageQuery, type RowsPage } from '../../../shared/page-query.js'
@@ -157,6 +158,8 @@ function formatJob(row: JobRow, result: ResultSummaryJson | null, verbose: boole
     add('Result file', row.result_path ?? '-')
     add('As of', `${formatTime(result.as_of)} (MES Trace ${result.app_version})${isImported(row) ? `, imported from job ${result.file_job_id}` : ''}`)
     add('Seeds', `${result.seed_count} container(s)${result.input_count ? ` from ${result.input_count} input value(s)` : ''}`)
+    // An empty answer says why, right under the count that is zero.
+    if (result.outcome.status === 'warning') add('Warning', `nothing to trace: ${outcomeText(result.outcome)}`)
     if (result.not_found.length > 0) {
       add('Not found', `${result.not_found.length}: ${result.not_found.slice(0, 10).join(', ')}${result.not_found.length > 10 ? ', …' : ''}`)
     }

@@ -2,10 +2,13 @@
  * The new-trace form's state and rules: which profile, which input, which station and days, which
  * domains; the request it makes; and inline errors from the same validation the engine runs
  * (`normalizeTraceRequest`), mapped onto the form's fields. Pasted text is kept as one string and
- * split only when asked, so 100 000 IDs never make a reactive array.
+ * split only when asked, so 100 000 IDs never make a reactive array. The MSD dates default to the
+ * last week of the chosen station's data once the source's data window is known (a replica that
+ * stopped a month ago must not get an empty week by default), until the person picks dates.
  */
 import { computed, reactive, shallowRef, watch } from 'vue'
 import type { Api } from '../../../shared/api'
+import { defaultRangeIn, rangeAgainstWindow, type SourceDataWindow, type TimeWindow } from '../../../shared/data-window'
 import { isAppError } from '../../../shared/errors'
 import type { JobView } from '../../../shared/jobs'
 import { defaultDomains, normalizeTraceRequest, type TraceRequest } from '../../../shared/trace-request'
@@ -86,6 +89,32 @@ export function useTraceForm(options: TraceFormOptions) {
   const needsValues = computed(() => !isMsd.value || state.msdMode === 'container')
   const resolveTypes = computed<readonly ResolveType[]>(() => RESOLVE_TYPES[profileOf(state.profile).profile])
   const tokenCount = computed(() => (needsValues.value ? splitTokens(text.value).length : 0))
+  /** The chosen source's data window (null until known, or for a source that could not tell). */
+  const dataWindow = shallowRef<SourceDataWindow | null>(null)
+  /** True once the person set a date: from then on the window never moves the dates. */
+  const datesEdited = shallowRef(false)
+  /** The detection station's track-in window in the source; null until the window is known. */
+  const stationWindow = computed<TimeWindow | null>(() => (dataWindow.value ? (dataWindow.value.stations[state.station] ?? { first: null, last: null }) : null))
+  /** Whether the chosen range meets the station's data (`outside`: it cannot find a lot). */
+  const rangeStatus = computed(() => rangeAgainstWindow(state.startDate, state.endDate, stationWindow.value))
+
+  // The default range follows the station's data until the person picks dates.
+  watch(stationWindow, (window) => {
+    if (datesEdited.value) return
+    const range = defaultRangeIn(window)
+    if (!range) return
+    state.startDate = range.start
+    state.endDate = range.end
+  })
+
+  /** Puts the range on the last week of the station's data (the person asked for it). */
+  function applyDataWindowRange(): boolean {
+    const range = defaultRangeIn(stationWindow.value)
+    if (!range) return false
+    state.startDate = range.start
+    state.endDate = range.end
+    return true
+  }
 
   // A new profile brings its own input types and default domains.
   watch(
@@ -138,7 +167,21 @@ export function useTraceForm(options: TraceFormOptions) {
     return errors
   }
 
-  return { state, text, isMsd, needsValues, resolveTypes, tokenCount, request, validate }
+  return {
+    state,
+    text,
+    isMsd,
+    needsValues,
+    resolveTypes,
+    tokenCount,
+    dataWindow,
+    datesEdited,
+    stationWindow,
+    rangeStatus,
+    applyDataWindowRange,
+    request,
+    validate,
+  }
 }
 
 /** Loss reasons seen by the newest finished MSD analysis among `jobs`, as suggestions; none when there is none. */

@@ -157,7 +157,9 @@ describe('NewTraceView', () => {
     await area.trigger('input')
     await w.get('form').trigger('submit')
     await settle()
-    expect(w.get('[data-testid="submit-error"]').text()).toBe('input/rate-limited Too many traces started in a minute; wait 20 s.')
+    expect(w.get('[data-testid="submit-error"] code').text()).toBe('input/rate-limited')
+    expect(w.get('[data-testid="submit-error"] [data-testid="error-message"]').text()).toBe('Too many requests in a short time; wait a moment and try again.')
+    expect(w.get('[data-testid="submit-error"] [data-testid="error-detail"]').text()).toBe('Details: Too many traces started in a minute; wait 20 s.')
     expect(m.router.currentRoute.value.fullPath).toBe('/new')
   })
 
@@ -171,5 +173,62 @@ describe('NewTraceView', () => {
     await area.trigger('input')
     await w.get('form').trigger('submit')
     await vi.waitFor(() => expect(m.router.currentRoute.value.fullPath).toBe('/jobs/trace-evt-00000000abcd?cached=1'), { timeout: 10_000 })
+  })
+})
+
+describe('NewTraceView with what the source holds', () => {
+  let api: FakeApi
+  let m: Mounted
+
+  afterEach(() => {
+    m?.wrapper.unmount()
+    m?.jobs.dispose()
+  })
+
+  async function setup(reasons: 'ok' | 'fail'): Promise<void> {
+    api = fakeApi()
+    api.handle('sources:list', () => [{ id: 'src-demo', name: 'Demo plant', kind: 'sqlite', path: '/data/plant.sqlite', created_at: 0 }])
+    api.handle('jobs:enqueue', () => ({ job_id: 'trace-evt-00000000abcd', cached: false, as_of: null }))
+    api.handle('sources:data-window', () => ({
+      first: '2026-05-01T06:00:00',
+      last: '2026-10-31T22:15:00',
+      stations: { 測試: { first: '2026-05-02T06:00:00', last: '2026-10-30T21:00:00' } },
+      workcenters: { 測試: ['TMTT'] },
+    }))
+    if (reasons === 'ok') api.handle('sources:loss-reasons', ({ station }) => ({ station, reasons: ['001_CRACK', '206_LEAKAGE'], since: '2026-05-04', until: '2026-10-30' }))
+    else api.fail('sources:loss-reasons', 'source/unreachable', 'The source cannot be reached.')
+    m = await mountView(NewTraceView, api)
+    await settle()
+    await m.wrapper.get('[data-testid="profile-msd_backward"]').setValue(true)
+    await settle()
+  }
+
+  it('defaults the dates to the last week of the station’s data and shows the window', async () => {
+    await setup('ok')
+    const w = m.wrapper
+    expect((w.get('[data-testid="start-date"]').element as HTMLInputElement).value).toBe('2026-10-24')
+    expect((w.get('[data-testid="end-date"]').element as HTMLInputElement).value).toBe('2026-10-30')
+    expect(w.get('[data-testid="data-window"]').text()).toBe('Track-ins at 測試 in the source: 2026-05-02 to 2026-10-30')
+    expect(w.find('[data-testid="range-outside"]').exists()).toBe(false)
+    await w.get('[data-testid="start-date"]').setValue('2026-11-20')
+    await w.get('[data-testid="end-date"]').setValue('2026-11-27')
+    expect(w.get('[data-testid="range-outside"]').text()).toContain('outside the station’s data')
+    await w.get('[data-testid="use-data-window"]').trigger('click')
+    expect((w.get('[data-testid="start-date"]').element as HTMLInputElement).value).toBe('2026-10-24')
+  })
+
+  it('lists the station’s loss reasons from the source and adds a clicked one', async () => {
+    await setup('ok')
+    const w = m.wrapper
+    expect(api.calls.find((c) => c.channel === 'sources:loss-reasons')?.payload).toEqual({ id: 'src-demo', station: '測試' })
+    expect(w.findAll('[data-testid="loss-reason-list"] .chip').map((c) => c.text())).toEqual(['001_CRACK', '206_LEAKAGE'])
+    expect(w.get('[data-testid="loss-reasons-info"]').text()).toBe('2 loss reasons at 測試 in the last 180 days of its data (2026-05-04 to 2026-10-30); click to add:')
+    await w.get('[data-reason="206_LEAKAGE"]').trigger('click')
+    expect((w.get('[data-testid="loss-reasons"]').element as HTMLInputElement).value).toBe('206_LEAKAGE')
+  })
+
+  it('shows a failure to list the loss reasons instead of an empty list', async () => {
+    await setup('fail')
+    expect(m.wrapper.get('[data-testid="loss-reasons-error"]').text()).toContain('source/unreachable')
   })
 })

@@ -80,3 +80,47 @@ describe('useTraceForm', () => {
     expect(profileOf('serial')).toEqual({ profile: 'query_tool_reverse', direction: 'backward' })
   })
 })
+
+describe('useTraceForm with the source’s data window', () => {
+  const window = {
+    first: '2026-05-01T06:00:00',
+    last: '2026-10-31T22:15:00',
+    stations: { 測試: { first: '2026-05-02T06:00:00', last: '2026-10-30T21:00:00' }, 成型: { first: '2026-05-01T06:00:00', last: '2026-10-20T08:00:00' } },
+    workcenters: { 測試: ['TMTT'], 成型: ['成型'] },
+  }
+
+  it('defaults the MSD dates to the last 7 days of the station’s data, not of the calendar', async () => {
+    const form = useTraceForm({ today: '2026-12-05', yesterday: '2026-12-04', weekBefore: '2026-11-28' })
+    expect([form.state.startDate, form.state.endDate]).toEqual(['2026-11-28', '2026-12-04'])
+    form.dataWindow.value = window
+    await nextTick()
+    expect([form.state.startDate, form.state.endDate]).toEqual(['2026-10-24', '2026-10-30'])
+    expect(form.rangeStatus.value).toBe('inside')
+    form.state.station = '成型'
+    await nextTick()
+    expect([form.state.startDate, form.state.endDate]).toEqual(['2026-10-14', '2026-10-20'])
+  })
+
+  it('leaves dates the person picked, and says when they are outside the data', async () => {
+    const form = useTraceForm({ today: '2026-12-05', yesterday: '2026-12-04', weekBefore: '2026-11-28' })
+    form.datesEdited.value = true
+    form.dataWindow.value = window
+    await nextTick()
+    expect([form.state.startDate, form.state.endDate]).toEqual(['2026-11-28', '2026-12-04'])
+    expect(form.rangeStatus.value).toBe('outside')
+    expect(form.applyDataWindowRange()).toBe(true)
+    expect([form.state.startDate, form.state.endDate]).toEqual(['2026-10-24', '2026-10-30'])
+    expect(form.rangeStatus.value).toBe('inside')
+  })
+
+  it('keeps the calendar default when the station has no data', async () => {
+    const form = useTraceForm({ today: '2026-12-05', yesterday: '2026-12-04', weekBefore: '2026-11-28' })
+    form.state.station = '電鍍'
+    form.dataWindow.value = window
+    await nextTick()
+    expect(form.stationWindow.value).toEqual({ first: null, last: null })
+    expect([form.state.startDate, form.state.endDate]).toEqual(['2026-11-28', '2026-12-04'])
+    expect(form.rangeStatus.value).toBe('unknown')
+    expect(form.applyDataWindowRange()).toBe(false)
+  })
+})

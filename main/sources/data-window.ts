@@ -1,0 +1,135 @@
+/**
+ * Two small reads every source answers the same way, written once with the dialect layer: the
+ * source's data window (first and last track-in, overall and per station group) and the loss
+ * reasons recorded at a station over the last days of its data. The new-trace form asks them
+ * before a run so that its defaults and lists come from the data, not from the calendar.
+ */
+import { compareCodeUnits } from '../../shared/compare.js'
+import { LOSS_REASON_DAYS, dayOf, type SourceDataWindow, type StationLossReasons, type TimeWindow } from '../../shared/data-window.js'
+import { invalidInput } from '../../shared/errors.js'
+import { STATION_GROUPS, stationGroupByName, workcenterMatchesGroup } from '../../shared/stations.js'
+import { addDays, normalizePlantTime } from '../../shared/time.js'
+import { SqlParams, chunk, type SqlValue } from './dialect.js'
+import type { MesSource } from './mes-source.js'
+
+/** Options of the data-window reads. */
+export interface DataWindowOptions {
+  signal?: AbortSignal
+}
+
+function widen(window: TimeWindow, first: string | null, last: string | null): TimeWindow {
+  return {
+    first: first !== null && (window.first === null || first < window.first) ? first : window.first,
+    last: last !== null && (window.last === null || last > window.last) ? last : window.last,
+  }
+}
+
+/**
+ * Most workcenters walked one by one; a source with more is read with one grouped statement
+ * instead (a plant has a few hundred).
+ */
+export const MAX_WORKCENTER_SEEKS = 2000
+
+/** One value of a one-row, one-column statement. */
+async function scalar(source: MesSource, sql: string, params: readonly SqlValue[], signal: AbortSignal | undefined): Promise<unknown> {
+  const [row] = await source.all(sql, params, signal ? { signal } : {})
+  return row ? Object.values(row)[0] : undefined
+}
+
+/**
+ * First and last track-in per workcenter, read by seeks on the source's `ix_wip_wc_trackin`
+ * index `(WORKCENTERNAME, TRACKINTIMESTAMP)`: the next workcenter name after the last one
+ * (`MIN(...) WHERE WORKCENTERNAME > ?`), then its `MIN` and its `MAX` track-in, each a single
+ * aggregate over an equality prefix, which SQLite, PostgreSQL and Oracle answer from one end of
+ * the index. A WIP history of 50 million rows thus costs a few statements per workcenter instead
+ * of a scan of the whole index (and a SQLite source never holds the process for long). Null when
+ * the source has more than {@link MAX_WORKCENTER_SEEKS} workcenters.
+ */
+async function seekWorkcenterWindows(source: MesSource, signal: AbortSignal | undefined): Promise<Map<string, TimeWindow> | null> {
+  const table = source.dialect.table('DW_MES_LOTWIPHISTORY')
+  const out = new Map<string, TimeWindow>()
+  let name = await scalar(source, `SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM ${table}`, [], signal)
+  while (typeof name === 'string') {
+    if (out.size >= MAX_WORKCENTER_SEEKS) return null
+    const ph = source.dialect.placeholder(0)
+    const first = normalizePlantTime(await scalar(source, `SELECT MIN(TRACKINTIMESTAMP) AS FIRST_TRACKIN FROM ${table} WHERE WORKCENTERNAME = ${ph}`, [name], signal))
+    const last = normalizePlantTime(await scalar(source, `SELECT MAX(TRACKINTIMESTAMP) AS LAST_TRACKIN FROM ${table} WHERE WORKCENTERNAME = ${ph}`, [name], signal))
+    out.set(name, { first, last })
+    name = await scalar(source, `SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM ${table} WHERE WORKCENTERNAME > ${ph}`, [name], signal)
+  }
+  return out
+}
+
+/** First and last track-in per workcenter in one grouped statement (a full read of the index). */
+async function groupedWorkcenterWindows(source: MesSource, signal: AbortSignal | undefined): Promise<Map<string, TimeWindow>> {
+  const sql =
+    `SELECT WORKCENTERNAME, MIN(TRACKINTIMESTAMP) AS FIRST_TRACKIN, MAX(TRACKINTIMESTAMP) AS LAST_TRACKIN ` +
+    `FROM ${source.dialect.table('DW_MES_LOTWIPHISTORY')} WHERE WORKCENTERNAME IS NOT NULL GROUP BY WORKCENTERNAME`
+  const out = new Map<string, TimeWindow>()
+  for (const row of await source.all(sql, [], signal ? { signal } : {})) {
+    if (typeof row.WORKCENTERNAME === 'string') out.set(row.WORKCENTERNAME, { first: normalizePlantTime(row.FIRST_TRACKIN), last: normalizePlantTime(row.LAST_TRACKIN) })
+  }
+  return out
+}
+
+/**
+ * The source's data window: the first and last track-in of each workcenter (see
+ * {@link seekWorkcenterWindows}), each workcenter then put into every station group whose rules
+ * it matches (the same rules the detection population uses), so the window of any station is
+ * known from one read. Rows without a workcenter have no station and are left out.
+ */
+export async function readDataWindow(source: MesSource, options: DataWindowOptions = {}): Promise<SourceDataWindow> {
+  const windows = (await seekWorkcenterWindows(source, options.signal)) ?? (await groupedWorkcenterWindows(source, options.signal))
+  let overall: TimeWindow = { first: null, last: null }
+  const stations: Record<string, TimeWindow> = {}
+  const workcenters: Record<string, string[]> = {}
+  for (const [workcenter, { first, last }] of windows) {
+    if (first === null && last === null) continue
+    overall = widen(overall, first, last)
+    if (!workcenter) continue
+    for (const group of STATION_GROUPS) {
+      if (!workcenterMatchesGroup(workcenter, group)) continue
+      stations[group.name] = widen(stations[group.name] ?? { first: null, last: null }, first, last)
+      ;(workcenters[group.name] ??= []).push(workcenter)
+    }
+  }
+  for (const names of Object.values(workcenters)) names.sort(compareCodeUnits)
+  return { ...overall, stations, workcenters }
+}
+
+/**
+ * Distinct loss reasons recorded at `station` over the last {@link LOSS_REASON_DAYS} days of the
+ * station's data (ending on its last track-in, not today: a replica that stopped a month ago
+ * still lists what it holds). The reject history is read by the station's workcenters (an exact
+ * `IN` list) and `TXNDATE`, the columns of the source's `ix_reject_wc_txn` index. `window` is the
+ * source's data window when the caller has it already; it is read otherwise.
+ */
+export async function readLossReasons(
+  source: MesSource,
+  station: string,
+  options: DataWindowOptions & { window?: SourceDataWindow; days?: number } = {},
+): Promise<StationLossReasons> {
+  if (!stationGroupByName(station)) throw invalidInput('station', `unknown station ${JSON.stringify(station)}`)
+  const window = options.window ?? (await readDataWindow(source, options))
+  const until = dayOf(window.stations[station]?.last)
+  const names = window.workcenters[station] ?? []
+  if (!until || names.length === 0) return { station, reasons: [], since: null, until: null }
+  // Days before the station's first track-in hold nothing of it: the list then covers all its data.
+  const first = dayOf(window.stations[station]?.first)
+  const back = addDays(until, -((options.days ?? LOSS_REASON_DAYS) - 1))
+  const since = first && first > back ? first : back
+  const { dialect } = source
+  const reasons = new Set<string>()
+  for (const batch of chunk(names, dialect.maxInList)) {
+    const params = new SqlParams(dialect)
+    const sql =
+      `SELECT DISTINCT LOSSREASONNAME FROM ${dialect.table('DW_MES_LOTREJECTHISTORY')} ` +
+      `WHERE WORKCENTERNAME IN (${params.list(batch)}) AND TXNDATE >= ${params.timestamp(`${since} 00:00:00`)} ` +
+      `AND LOSSREASONNAME IS NOT NULL`
+    for (const row of await source.all(sql, params.values, options.signal ? { signal: options.signal } : {})) {
+      const reason = typeof row.LOSSREASONNAME === 'string' ? row.LOSSREASONNAME.trim() : ''
+      if (reason) reasons.add(reason)
+    }
+  }
+  return { station, reasons: [...reasons].sort(compareCodeUnits), since, until }
+}
