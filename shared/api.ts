@@ -10,11 +10,12 @@
  * that fails its schema is `input/invalid` with `details.field` naming the first bad field.
  */
 import { z } from 'zod'
+import type { JobOutcome, SourceDataWindow, StationLossReasons } from './data-window.js'
 import { invalidInput, type AppErrorData } from './errors.js'
 import { JOB_STATUSES, type JobView } from './jobs.js'
 import type { MsdAggregation } from './msd.js'
 import type { MsdDiff } from './msd-diff.js'
-import { pageQuerySchema, type RowsPage } from './page-query.js'
+import { pageQuerySchema, pageSortSchema, type RowsPage } from './page-query.js'
 import type { TraceRequest } from './trace-request.js'
 import type { NormalizedTraceRequest } from './trace-request.js'
 import { DOMAINS, PROFILES, type Domain, type LineageResult, type QualityMeta, type TraceProgress } from './trace.js'
@@ -30,6 +31,62 @@ const none = z.object({}).strict()
 
 /** The page query's fields (offset, limit, sort, filter), spread into the requests that read a page. */
 const page = pageQuerySchema.shape
+
+/** Most columns an exported view may name (the widest stored table has far fewer). */
+export const MAX_VIEW_COLUMNS = 200
+
+/** Most selected row ranges an exported view may name (a shift-click is one range; a Ctrl-click adds one). */
+export const MAX_VIEW_RANGES = 10_000
+
+/** Longest header text of one exported column (a shown label is a few words). */
+export const MAX_VIEW_HEADER_LENGTH = 200
+
+const rowIndex = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+
+/**
+ * Schema of "this view" of a table, as `jobs:export` takes it: what the table shows right now, in
+ * the page query's own terms, so main reads exactly the rows the table paged. Column names are
+ * checked against the table's columns in main, and the ranges against the number of rows the
+ * view holds.
+ */
+export const exportViewSchema = z
+  .object({
+    /**
+     * Every condition of the view: the table's fixed ones (a drill-down, the lineage selection)
+     * and the person's column boxes, as the table's pages send them. @default none
+     */
+    filter: page.filter,
+    /** The order the rows are shown in. @default the table's stored order */
+    sort: pageSortSchema.optional(),
+    /** The visible columns, in the order they are shown; each at most once. */
+    columns: z
+      .array(pageSortSchema.shape.column)
+      .min(1)
+      .max(MAX_VIEW_COLUMNS)
+      .refine((columns) => new Set(columns).size === columns.length, 'names a column twice'),
+    /**
+     * The header of each column as the table shows it (its label), same length as `columns`.
+     * @default the table's export headers (the column names; the original's for the MSD tables)
+     */
+    headers: z.array(z.string().min(1).max(MAX_VIEW_HEADER_LENGTH)).max(MAX_VIEW_COLUMNS).optional(),
+    /**
+     * The selected rows as sorted, disjoint, inclusive `[first, last]` index ranges in the shown
+     * order; only those rows are written. @default none: every row of the view
+     */
+    selection: z
+      .array(z.tuple([rowIndex, rowIndex]).refine(([first, last]) => first <= last, 'must be [first, last] with first ≤ last'))
+      .max(MAX_VIEW_RANGES)
+      .refine((ranges) => ranges.every((r, i) => i === 0 || r[0] > ranges[i - 1]![1]), 'ranges must be sorted and must not overlap')
+      .optional(),
+  })
+  .strict()
+  .refine((view) => view.headers === undefined || view.headers.length === view.columns.length, {
+    message: 'must name one header per column',
+    path: ['headers'],
+  })
+
+/** "This view" of a table, for `jobs:export` (see {@link exportViewSchema}). */
+export type ExportView = z.input<typeof exportViewSchema>
 
 /** Fields every source profile has. */
 interface SourceProfileBase {
@@ -135,6 +192,8 @@ export interface ResultSummary {
   seeds: { seed_count: number; input_count: number; not_found: string[]; not_found_count: number } | null
   /** MSD output tables: rows and columns. */
   msd_tables: Partial<Record<'detail' | 'suspects', { rows: number; columns: string[] }>>
+  /** `warning` when the trace found nothing to trace, with why (and, for a date range, where the source's data is). */
+  outcome: JobOutcome
 }
 
 /** Request schemas, one per channel. */
@@ -175,8 +234,19 @@ export const REQUESTS = {
        * every table (a sheet each) when absent; never with `sqlite` (the copy holds everything).
        */
       table: z.union([domain, z.enum(['detail', 'suspects'])]).optional(),
+      /**
+       * Only what the table shows (csv and xlsx of one `table`): its conditions, order, visible
+       * columns and selected rows; the file is named as a view (`…-view.csv`). @default every row
+       */
+      view: exportViewSchema.optional(),
     })
     .strict(),
+  /**
+   * Opens the folder of a file this app exported while it runs, with the file selected (the
+   * desktop app's "show in folder"). Any other path is refused with `export/refused`, so a page
+   * cannot make it reveal other files; the browser host has no folder to show and refuses every call.
+   */
+  'jobs:show-export': z.object({ path }).strict(),
   'jobs:import': z.object({ path }).strict(),
   'results:page': z.object({ job_id: jobId, domain, ...page }).strict(),
   'results:lineage': job,
@@ -220,6 +290,10 @@ export const REQUESTS = {
   'sources:remove': z.object({ id: z.string().min(1).max(200) }).strict(),
   /** Gives a server profile its password again (a new password, or one lost with a copied data folder); empty forgets it. */
   'sources:set-password': z.object({ id: z.string().min(1).max(200), password: z.string().max(1000) }).strict(),
+  /** A saved source's data window: first and last track-in, overall and per station group. */
+  'sources:data-window': z.object({ id: z.string().min(1).max(200) }).strict(),
+  /** Loss reasons recorded at a station (one of the 12 groups) over the last 180 days of its data. */
+  'sources:loss-reasons': z.object({ id: z.string().min(1).max(200), station: z.string().min(1).max(100) }).strict(),
   'settings:get': none,
   'settings:set': z.object({ key: z.string().min(1).max(64), value: z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]) }).strict(),
   'app:version': none,
@@ -242,6 +316,7 @@ export interface Responses {
   'jobs:remove': { removed: true }
   'jobs:rerun': { job_id: string }
   'jobs:export': ExportAnswer
+  'jobs:show-export': { shown: true }
   'jobs:import': JobView
   'results:page': RowsPage
   'results:lineage': LineageResult | null
@@ -255,6 +330,8 @@ export interface Responses {
   'sources:test': { ok: true; description: string; warnings: string[] }
   'sources:remove': { removed: true }
   'sources:set-password': SourceProfile
+  'sources:data-window': SourceDataWindow
+  'sources:loss-reasons': StationLossReasons
   'settings:get': {
     values: Record<string, string | number | boolean | null>
     defaults: Record<string, string | number | boolean | null>
@@ -319,6 +396,7 @@ export const RATE_LIMITS: Partial<Record<Channel, RateLimit>> = {
   'jobs:enqueue': { max: 30, windowMs: 60_000 },
   'jobs:rerun': { max: 30, windowMs: 60_000 },
   'jobs:export': { max: 20, windowMs: 60_000 },
+  'jobs:show-export': { max: 20, windowMs: 60_000 },
   'jobs:import': { max: 20, windowMs: 60_000 },
   // Reads two whole suspect lists.
   'results:diff': { max: 60, windowMs: 60_000 },
@@ -326,6 +404,9 @@ export const RATE_LIMITS: Partial<Record<Channel, RateLimit>> = {
   'results:report': { max: 20, windowMs: 60_000 },
   'sources:test': { max: 30, windowMs: 60_000 },
   'sources:set-password': { max: 30, windowMs: 60_000 },
+  // Each may read the source (answers are cached a while in main).
+  'sources:data-window': { max: 60, windowMs: 60_000 },
+  'sources:loss-reasons': { max: 120, windowMs: 60_000 },
 }
 export const DEFAULT_RATE_LIMIT: RateLimit = { max: 600, windowMs: 60_000 }
 

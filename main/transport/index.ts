@@ -4,7 +4,7 @@
  * on 127.0.0.1), and the one source of the events both push.
  */
 export { ServiceRouter, MAX_ANSWER_BYTES, type CallContext, type Handlers, type ServiceRouterOptions } from './router.js'
-export { createServices, type ServicesOptions } from './services.js'
+export { createServices, MAX_SHOWABLE_EXPORTS, type FolderRevealer, type ServicesOptions } from './services.js'
 export { SourceProfiles, SOURCE_PROFILES_KEY, MAX_SOURCE_PROFILES, type NewSourceProfile } from './source-profiles.js'
 export { EncryptedSecretStore, MemorySecretStore, secretKeyOf, secretStoreFor, type SecretCipher, type SecretStore } from './secret-store.js'
 export { onServiceEvent, type JobEvents, type ServiceEventListener } from './service-events.js'

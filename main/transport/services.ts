@@ -3,18 +3,20 @@
  * the result service, the catalog and the data folder. Transports never call these directly: they
  * go through the ServiceRouter, which validates first.
  */
+import { createHash } from 'node:crypto'
 import { basename, isAbsolute } from 'node:path'
 import { AppError, invalidInput } from '../../shared/errors.js'
 import type { Responses } from '../../shared/api.js'
 import { EMPTY_POLICY, type ManagedPolicy } from '../../shared/policy.js'
 import { defaultSettings, isSettingKey, parseSetting, resolveSettings } from '../../shared/settings.js'
 import { jobViewOf, type JobEngine } from '../engine/index.js'
-import { diffResults, exportResult, exportsFolderDestination, exportTablesOf, type ExportDestination, type ResultService } from '../results/index.js'
+import { diffResults, exportResult, exportsFolderDestination, exportTablesOf, planView, type ExportDestination, type ResultService } from '../results/index.js'
 import { deliverReport, type ReportSaver } from '../report/index.js'
 import { openSource, parseSourceSpec, type SourceSpec } from '../sources/index.js'
 import type { Catalog } from '../store/index.js'
 import type { Handlers } from './router.js'
 import type { SecretStore } from './secret-store.js'
+import { SourceFacts } from './source-facts.js'
 import { SourceProfiles } from './source-profiles.js'
 
 export interface ServicesOptions {
@@ -32,6 +34,8 @@ export interface ServicesOptions {
   policyWarnings?: string[]
   /** Where server passwords are kept (when `sources` is not given). @default in memory */
   secrets?: SecretStore
+  /** The cached data-window and loss-reason reads. @default a cache of its own */
+  sourceFacts?: SourceFacts
   /**
    * Where `jobs:export` writes: the desktop app's save dialog, or the browser host's exports folder.
    * @default a new file in `<dataDir>/exports`, for the page to download
@@ -43,14 +47,36 @@ export interface ServicesOptions {
    * @default none: the report's HTML goes back to the page, to download (browser host)
    */
   reportSaver?: ReportSaver
+  /**
+   * Shows an exported file in its folder (the desktop app: Electron's `shell.showItemInFolder`).
+   * @default none: `jobs:show-export` is refused (the browser host has no folder to show)
+   */
+  folderRevealer?: FolderRevealer
 }
+
+/** Opens the folder of a file with the file selected, in the system's file manager. */
+export interface FolderRevealer {
+  showInFolder(path: string): void
+}
+
+/** Exported files `jobs:show-export` may show: the most recent ones, oldest forgotten first. */
+export const MAX_SHOWABLE_EXPORTS = 200
 
 /** Builds the handler of every channel. */
 export function createServices(options: ServicesOptions): Handlers {
   const { engine, results, catalog, dataDir, appVersion } = options
   const exportDestination = options.exportDestination ?? exportsFolderDestination(dataDir)
   const policy = options.policy ?? EMPTY_POLICY
+  // Files this process exported where the person chose: the only ones `jobs:show-export` shows.
+  const showable = new Set<string>()
   const sources = options.sources ?? new SourceProfiles(catalog, policy.source, options.secrets)
+  // The data window and loss reasons the new-trace form asks for, kept a while per source.
+  const facts = options.sourceFacts ?? new SourceFacts()
+  // Keyed by the spec too (hashed: it may hold a password), so a changed profile reads afresh.
+  const factsKeyOf = (id: string): { key: string; spec: SourceSpec } => {
+    const { spec } = sources.specOf(id)
+    return { key: `${id}:${createHash('sha256').update(JSON.stringify(spec)).digest('hex')}`, spec }
+  }
   const settingValues = (): Responses['settings:get'] => {
     const defaults = defaultSettings()
     const stored = Object.fromEntries(Object.entries(catalog.allSettings()).filter(([key, value]) => isSettingKey(key) && typeof value === 'number'))
@@ -100,14 +126,27 @@ export function createServices(options: ServicesOptions): Handlers {
       const secretEnv = sources.secretEnvOf(engine.status(jobId).source_id)
       return { job_id: engine.rerun(jobId, secretEnv ? { secretEnv } : {}).jobId }
     },
-    'jobs:export': async ({ job_id: jobId, format, table }, context) => {
+    'jobs:export': async ({ job_id: jobId, format, table, view }, context) => {
       if (format === 'csv' && table === undefined) throw invalidInput('table', 'a CSV export holds one table; choose which')
-      // The job and its table are checked before anyone is asked where to put the file.
+      if (view !== undefined && table === undefined) throw invalidInput('table', 'a view is of one table; choose which')
+      if (view !== undefined && format === 'sqlite') throw invalidInput('view', 'applies to csv and xlsx only (the sqlite copy holds everything)')
+      // The job, its table and the view are checked before anyone is asked where to put the file.
       const reader = results.reader(jobId)
       exportTablesOf(reader, format, table)
-      const target = await exportDestination.choose({ jobId, table: table ?? null, format, clientId: context.clientId })
+      if (view !== undefined && table !== undefined) planView(reader, table, view)
+      const target = await exportDestination.choose({ jobId, table: table ?? null, format, ...(view ? { view: true } : {}), clientId: context.clientId })
       if (!target) return { cancelled: true, delivery: 'saved', files: [] }
-      const files = await exportResult(reader, { format, path: target.path, ...(table ? { table } : {}), dataDir })
+      const files = await exportResult(reader, { format, path: target.path, ...(table ? { table } : {}), ...(view ? { view } : {}), dataDir })
+      if (target.delivery === 'saved') {
+        for (const f of files) {
+          showable.delete(f.path)
+          showable.add(f.path)
+        }
+        for (const old of showable) {
+          if (showable.size <= MAX_SHOWABLE_EXPORTS) break
+          showable.delete(old)
+        }
+      }
       return {
         cancelled: false,
         delivery: target.delivery,
@@ -118,6 +157,17 @@ export function createServices(options: ServicesOptions): Handlers {
           ...(f.bytes !== undefined ? { bytes: f.bytes } : {}),
         })),
       }
+    },
+    'jobs:show-export': ({ path }) => {
+      if (!options.folderRevealer) {
+        throw new AppError('export/refused', 'Show in folder is available in the desktop app only; the browser keeps its downloads in its own folder.', { reason: 'unavailable' })
+      }
+      // Only a file this app just wrote where the person chose, compared as main wrote it: a page cannot name any other.
+      if (!showable.has(path)) {
+        throw new AppError('export/refused', 'path: only a file this app exported since it started can be shown in its folder.', { field: 'path', reason: 'not-exported' })
+      }
+      options.folderRevealer.showInFolder(path)
+      return { shown: true }
     },
     'jobs:import': async ({ path }) => jobViewOf((await engine.importResult(path)).row),
     // Results
@@ -158,6 +208,14 @@ export function createServices(options: ServicesOptions): Handlers {
     'sources:remove': ({ id }) => {
       sources.remove(id)
       return { removed: true }
+    },
+    'sources:data-window': ({ id }) => {
+      const { key, spec } = factsKeyOf(id)
+      return facts.dataWindow(key, spec)
+    },
+    'sources:loss-reasons': ({ id, station }) => {
+      const { key, spec } = factsKeyOf(id)
+      return facts.lossReasons(key, spec, station)
     },
     // Settings
     'settings:get': () => settingValues(),

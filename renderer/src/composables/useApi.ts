@@ -6,6 +6,8 @@
 import { inject, type App, type InjectionKey } from 'vue'
 import type { Api, Channel, RequestOf, Responses } from '../../../shared/api'
 import type { AppErrorData } from '../../../shared/errors'
+import { initialLocale, isLocale, type Locale } from '../i18n'
+import { errorText } from '../i18n/errors'
 
 export const API_KEY: InjectionKey<Api | null> = Symbol('mes-trace-api')
 
@@ -43,9 +45,31 @@ export async function call<C extends Channel>(api: Api | null, channel: C, paylo
   return result.value
 }
 
-/** Code and message of anything thrown, for an error line. */
-export function describeError(error: unknown): { code: string; message: string } {
-  if (error instanceof ApiError) return { code: error.code, message: error.message }
-  if (error instanceof Error) return { code: 'internal/unexpected', message: error.message }
-  return { code: 'internal/unexpected', message: String(error) }
+/** An error as a person reads it: what went wrong in their language, and the original text apart. */
+export interface ErrorDescription {
+  code: string
+  /** The code's meaning in the page's language (bad input names its field). */
+  message: string
+  /** The text main (or the browser) wrote, for a detail line; absent when there is none. */
+  detail?: string
+}
+
+/** The page's language: the one App.vue puts on the document, else the stored or system choice. */
+function pageLocale(): Locale {
+  const lang = globalThis.document?.documentElement.lang
+  return isLocale(lang) ? lang : initialLocale()
+}
+
+/** An error code (and its original text) for an error line, in `locale` (the page's by default). */
+export function describeErrorData(error: { code: string; message: string; details?: Record<string, unknown> | undefined }, locale: Locale = pageLocale()): ErrorDescription {
+  const message = errorText(error.code, locale, error.details)
+  const detail = error.message.trim()
+  return detail && detail !== message ? { code: error.code, message, detail } : { code: error.code, message }
+}
+
+/** Code, translated message and original text of anything thrown, for an error line. */
+export function describeError(error: unknown, locale?: Locale): ErrorDescription {
+  if (error instanceof ApiError) return describeErrorData({ code: error.code, message: error.message, details: error.details }, locale)
+  if (error instanceof Error) return describeErrorData({ code: 'internal/unexpected', message: error.message }, locale)
+  return describeErrorData({ code: 'internal/unexpected', message: String(error) }, locale)
 }

@@ -58,3 +58,14 @@ export function watchConsole(page: Page): string[] {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
   return problems
 }
+
+/**
+ * Prepares a page for a screen check: its locale (read by the app at start) and window size, with
+ * console problems collected from then on.
+ */
+export async function atLocaleAndSize(page: Page, locale: 'en' | 'zh-TW', width: number, height: number): Promise<string[]> {
+  const problems = watchConsole(page)
+  await page.addInitScript((l) => localStorage.setItem('mes-trace:locale', l), locale)
+  await page.setViewportSize({ width, height })
+  return problems
+}

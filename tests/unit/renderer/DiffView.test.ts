@@ -197,7 +197,10 @@ describe('DiffView', () => {
     api.fail('results:diff', 'input/invalid', 'job_b: job trace-evt-00000000000b analyses detection station 成型 but job_a (trace-evt-00000000000a) analyses 測試; compare two runs of the same station')
     m = await mountView(DiffView, api, { path: `/diff/${A}/${B}`, props: { jobA: A, jobB: B } })
     await settle()
-    expect(text('[data-testid="diff-error"]')).toBe('input/invalid job_b: job trace-evt-00000000000b analyses detection station 成型 but job_a (trace-evt-00000000000a) analyses 測試; compare two runs of the same station')
+    expect(text('[data-testid="diff-error"] [data-testid="error-message"]')).toBe('A value you entered is not valid; check it and try again.')
+    expect(text('[data-testid="diff-error"] [data-testid="error-detail"]')).toBe(
+      'Details: job_b: job trace-evt-00000000000b analyses detection station 成型 but job_a (trace-evt-00000000000a) analyses 測試; compare two runs of the same station',
+    )
     expect(m.wrapper.find('[data-testid="diff-kpi"]').exists()).toBe(false)
   })
 

@@ -46,7 +46,10 @@ describe('JobsPanel', () => {
     expect(w.get('[data-job-id="trace-evt-0000000000a5"]').text()).toContain('Expires in 6 d 23 h')
     expect(w.get('[data-testid="active-count"]').text()).toBe('1 running')
     const failed = w.get('[data-job-id="trace-evt-0000000000a2"]')
-    expect(failed.get('[role="alert"]').text()).toBe('source/unreachable The source /data/plant.sqlite cannot be opened.')
+    // In the page's language, the original text on a line of its own.
+    expect(failed.get('[role="alert"] [data-testid="error-message"]').text()).toBe('The data source cannot be reached or opened; test the connection in Settings & sources.')
+    expect(failed.get('[role="alert"] [data-testid="error-detail"]').text()).toBe('Details: The source /data/plant.sqlite cannot be opened.')
+    expect(failed.get('[role="alert"] code').text()).toBe('source/unreachable')
     expect(failed.text()).toContain('Expires in 1:00:00')
     expect(w.get('[data-job-id="trace-evt-0000000000a3"]').text()).toContain('Expires in 2:00:00')
     expect(w.get('[data-job-id="trace-evt-0000000000a3"]').text()).toContain('Cached, as of')
@@ -175,5 +178,29 @@ describe('JobsPanel', () => {
     await settle()
     expect(m.wrapper.find('[data-job-id="trace-evt-0000000000a2"]').exists()).toBe(false)
     expect(confirm).toHaveBeenCalledWith('Delete job trace-evt-0000000000a2 and its result?')
+  })
+
+  it('marks a job that found nothing in amber with why, not as a plain finished', async () => {
+    api = fakeApi()
+    api.handle('jobs:list', () => [
+      jobView({
+        job_id: 'trace-evt-0000000000a6',
+        seed_count: 0,
+        request: { mode: 'containers', resolve_type: 'lot_id', values: ['NOPE-1', 'NOPE-2'], value_count: 2, station: null, start_date: null, end_date: null, loss_reasons: [] },
+        outcome: { status: 'warning', reason: 'inputs_unknown', station: null, start_date: null, end_date: null, input_count: 2, source_window: null },
+      }),
+      jobView({ job_id: 'trace-evt-0000000000a7' }),
+    ])
+    m = await mountView(JobsPanel, api)
+    await m.jobs.refresh()
+    await settle()
+    const empty = m.wrapper.get('[data-job-id="trace-evt-0000000000a6"]')
+    expect(empty.get('[data-testid="job-status"]').text()).toBe('Nothing found')
+    expect(empty.get('[data-testid="job-status"]').attributes('data-outcome')).toBe('warning')
+    expect(empty.classes()).toContain('warning')
+    expect(empty.get('[data-testid="job-outcome"]').text()).toBe('None of the 2 values given was found in the source, so nothing was traced.')
+    const done = m.wrapper.get('[data-job-id="trace-evt-0000000000a7"]')
+    expect(done.get('[data-testid="job-status"]').text()).toBe('Finished')
+    expect(done.find('[data-testid="job-outcome"]').exists()).toBe(false)
   })
 })

@@ -54,7 +54,8 @@ describe('useReport', () => {
     expect(download).not.toHaveBeenCalled()
     api.fail('results:report', 'input/invalid', 'job_id: job trace-evt-0123456789ab is a forward MSD analysis', { field: 'job_id' })
     await report.run(JOB, 'en')
-    expect(report.error.value).toEqual({ code: 'input/invalid', message: 'job_id: job trace-evt-0123456789ab is a forward MSD analysis' })
+    expect(report.error.value).toMatchObject({ code: 'input/invalid', detail: 'job_id: job trace-evt-0123456789ab is a forward MSD analysis' })
+    expect(['Not a valid entry: trace result.', '輸入不正確：追溯結果。']).toContain(report.error.value?.message)
   })
 
   it('hands the browser a Blob of the report behind a download link, fetching nothing', () => {

@@ -1,11 +1,14 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ResultSummary } from '../../../shared/api'
+import type { RequestSummary } from '../../../shared/jobs'
+import type { LineageResult } from '../../../shared/trace'
 import { suspectRow, type BackwardAggregation } from '../../../shared/msd'
 import ResultView from '../../../renderer/src/views/ResultView.vue'
 import { fakeApi, type FakeApi } from './fake-api'
 import { jobView } from '../../fixtures/job-view'
 import { mountView, settle, type Mounted } from './mount-app'
+import { bigForwardLineage } from './charts/fixtures'
 
 const JOB = 'trace-evt-0000000000b1'
 
@@ -27,6 +30,7 @@ function summary(over: Partial<ResultSummary> = {}): ResultSummary {
     warnings: [],
     seeds: { seed_count: 1, input_count: 2, not_found: ['NOPE-1'], not_found_count: 1 },
     msd_tables: {},
+    outcome: { status: 'ok' },
     ...over,
   }
 }
@@ -65,9 +69,11 @@ describe('ResultView', () => {
   afterEach(() => {
     m?.wrapper.unmount()
     m?.jobs.dispose()
+    // Each test starts with no remembered place (nav-history.ts keeps them per session).
+    sessionStorage.clear()
   })
 
-  async function setup(kind: 'lot' | 'msd'): Promise<void> {
+  async function setup(kind: 'lot' | 'msd', locale: 'en' | 'zh-TW' = 'en', lineage: LineageResult | null = null): Promise<void> {
     api = fakeApi()
     api.handle('jobs:status', () =>
       kind === 'lot' ? jobView({ job_id: JOB }) : jobView({ job_id: JOB, profile: 'mid_section_defect', direction: 'backward', domains: ['upstream_history', 'materials'] }),
@@ -94,7 +100,8 @@ describe('ResultView', () => {
         : { rows: [], total: filter ? 90 : 0, offset: offset ?? 0, limit: limit ?? 100 },
     )
     api.handle('app:data-dir', () => ({ path: '/data' }))
-    m = await mountView(ResultView, api, { path: `/jobs/${JOB}`, props: { jobId: JOB } })
+    if (lineage) api.handle('results:lineage', () => lineage)
+    m = await mountView(ResultView, api, { path: `/jobs/${JOB}`, props: { jobId: JOB }, locale })
     await settle(10)
   }
 
@@ -130,6 +137,49 @@ describe('ResultView', () => {
     expect(pages()).toBe(pagesBefore)
   })
 
+  it('narrows the event tabs to a picked lot and its whole subtree, with no cap, under the original\'s header', async () => {
+    await setup('lot', 'en', bigForwardLineage(3000))
+    const w = m.wrapper
+    await w.get('[data-tab="lineage"]').trigger('click')
+    await settle(10)
+    // N1's subtree in the complete 3-ary tree of 3 000 lots (children of i: 3i+1 … 3i+3).
+    let below = 0
+    for (let level = [1]; level.length > 0; ) {
+      level = level.flatMap((i) => [3 * i + 1, 3 * i + 2, 3 * i + 3]).filter((c) => c < 3000)
+      below += level.length
+    }
+    expect(below).toBeGreaterThan(1000)
+    // The graph (stubbed here; its own tests click it) hands up the picked lots.
+    const graph = w.findComponent({ name: 'LineageGraph' })
+    graph.vm.$emit('select', ['N1'])
+    await settle(5)
+    expect(graph.props('selected')).toEqual(['N1'])
+    expect(graph.props('detail')).toHaveLength(below + 1)
+    expect(w.get('[data-testid="selection-header"]').text()).toBe(`Lot details (incl. ${below.toLocaleString('en')} sub-lots)`)
+    expect(w.get('[data-testid="selection"]').text()).toContain('lot-000001')
+    await w.get('[data-tab="history"]').trigger('click')
+    await settle(10)
+    const pages = api.calls.filter((c) => c.channel === 'results:page')
+    const filter = (pages[pages.length - 1]!.payload as { filter: { column: string; op: string; value: string[] }[] }).filter
+    expect(filter).toHaveLength(1)
+    expect(filter[0]).toMatchObject({ column: 'CONTAINERID', op: 'in' })
+    expect(filter[0]!.value).toHaveLength(below + 1)
+    expect(filter[0]!.value[0]).toBe('N1')
+    expect(w.get('[data-testid="selection-chip"]').text()).toContain(`incl. ${below.toLocaleString('en')} sub-lots`)
+    expect(w.get('[data-testid="selection-chip"]').text()).not.toContain('first')
+  })
+
+  it('reads the header in Traditional Chinese as the original did', async () => {
+    await setup('lot', 'zh-TW', bigForwardLineage(40))
+    const w = m.wrapper
+    await w.get('[data-tab="lineage"]').trigger('click')
+    await settle(10)
+    w.findComponent({ name: 'LineageGraph' }).vm.$emit('select', ['N1', 'N2'])
+    await settle(5)
+    // N1 and N2 with their 3 + 9 + … descendants each: 24 sub-lots, the picked names joined by 、.
+    expect(w.get('[data-testid="selection"]').text()).toBe('LOT 明細（含 24 個子批次） lot-000001、lot-000002 查看事件')
+  })
+
   it('shows the MSD dashboard and drills from a suspect to its lots and then to its events', async () => {
     await setup('msd')
     const w = m.wrapper
@@ -157,6 +207,91 @@ describe('ResultView', () => {
     expect(pages.at(-1)).toMatchObject({ domain: 'upstream_history', filter: [{ column: 'EQUIPMENTNAME', op: 'eq', value: 'GWBE-0029' }] })
   })
 
+  describe('keeps its place', () => {
+    const panel = () => m.wrapper.find('[data-testid="drill-panel"]')
+    const query = () => m.router.currentRoute.value.query
+    const crumbs = () => m.wrapper.findAll('[data-testid="breadcrumb"] li').map((li) => li.text())
+
+    it('opens a bar’s drill-down right under its chart, and a suspect’s under the suspect list', async () => {
+      await setup('msd')
+      const w = m.wrapper
+      await w.get('[data-chart="by_loss_reason"] button[data-bar="201_OPEN"]').trigger('click')
+      await settle(10)
+      // The chart grid holds the panel right after the chart it came from.
+      expect(w.get('[data-chart="by_loss_reason"]').element.nextElementSibling).toBe(panel().element)
+      expect(panel().text()).toContain('201_OPEN')
+      const rows = w.findAll('[data-testid="suspects"] tbody tr.vt-row')
+      await rows[0]!.get('[data-testid="drill"]').trigger('click')
+      await settle(10)
+      expect(w.findAll('[data-testid="drill-panel"]')).toHaveLength(1)
+      expect(w.get('section[aria-labelledby="suspects-heading"]').element.nextElementSibling).toBe(panel().element)
+      expect(panel().text()).toContain('Machine: 焊接_WB/GWBE-0029')
+    })
+
+    it('keeps the drill-down through a tab switch, and Back steps through tabs and drill-downs', async () => {
+      await setup('msd')
+      const w = m.wrapper
+      await w.get('[data-chart="by_loss_reason"] button[data-bar="201_OPEN"]').trigger('click')
+      await settle(10)
+      expect(query()).toMatchObject({ tab: 'msd' })
+      expect(crumbs()).toEqual(['Trace result', 'Analysis', 'Loss reason: 201_OPEN'])
+      await w.get('[data-tab="materials"]').trigger('click')
+      await settle(10)
+      expect(panel().exists()).toBe(false)
+      await w.get('[data-tab="msd"]').trigger('click')
+      await settle(10)
+      expect(panel().text()).toContain('201_OPEN')
+      // Back: the materials tab; again: the drill-down; again: the dashboard before it.
+      m.router.back()
+      await settle(10)
+      expect(query().tab).toBe('materials')
+      m.router.back()
+      await settle(10)
+      expect(query().tab).toBe('msd')
+      expect(panel().text()).toContain('201_OPEN')
+      m.router.back()
+      await settle(10)
+      expect(panel().exists()).toBe(false)
+      m.router.forward()
+      await settle(10)
+      expect(panel().text()).toContain('201_OPEN')
+      // Closing is a step too; the breadcrumb's tab goes back up to the dashboard.
+      await w.get('[data-testid="drill-close"]').trigger('click')
+      await settle(10)
+      expect(panel().exists()).toBe(false)
+      expect(query().drill).toBeUndefined()
+    })
+
+    it('reopens where it was left: a reload restores the drill-down, a later visit the last place', async () => {
+      await setup('msd')
+      const rows = m.wrapper.findAll('[data-testid="suspects"] tbody tr.vt-row')
+      await rows[0]!.get('[data-testid="drill"]').trigger('click')
+      await settle(10)
+      await m.wrapper.get('[data-testid="drill-events"]').trigger('click')
+      await settle(10)
+      const left = { ...query() }
+      expect(left.tab).toBe('upstream_history')
+      expect(crumbs()).toEqual(['Trace result', 'Upstream history', 'Machine: 焊接_WB/GWBE-0029'])
+      m.wrapper.unmount()
+      m.jobs.dispose()
+      // Opened again from the jobs list (no place in the URL): where it was left, its filter chip included.
+      m = await mountView(ResultView, api, { path: `/jobs/${JOB}`, props: { jobId: JOB } })
+      await settle(10)
+      expect(query()).toMatchObject({ tab: 'upstream_history', drill: left.drill, events: left.events })
+      expect(m.wrapper.get('[data-testid="drill-chip"]').text()).toContain('GWBE-0029')
+      await m.wrapper.get('[data-tab="msd"]').trigger('click')
+      await settle(10)
+      expect(panel().text()).toContain('Machine: 焊接_WB/GWBE-0029')
+      // The chip's ✕ clears the events filter only: the drill-down stays open on the dashboard.
+      m.router.back()
+      await settle(10)
+      await m.wrapper.get('[data-testid="drill-chip"] button').trigger('click')
+      await settle(10)
+      expect(query().events).toBeUndefined()
+      expect(query().drill).toBe(left.drill)
+    })
+  })
+
   it('says when an identical earlier result answered the request, and runs it again on demand', async () => {
     api = fakeApi()
     api.handle('jobs:status', ({ job_id }) => jobView({ job_id }))
@@ -176,6 +311,42 @@ describe('ResultView', () => {
   it('says nothing about a cache when the result was opened any other way', async () => {
     await setup('lot')
     expect(m.wrapper.find('[data-testid="cached-notice"]').exists()).toBe(false)
+  })
+
+  it('explains an empty MSD range: the station, the dates and where the source’s data is, in amber on the card too', async () => {
+    api = fakeApi()
+    const outcome = {
+      status: 'warning',
+      reason: 'no_lots_in_window',
+      station: '測試',
+      start_date: '2026-11-24',
+      end_date: '2026-11-30',
+      input_count: 0,
+      source_window: { first: '2026-05-02T06:00:00', last: '2026-10-30T21:00:00' },
+    } as const
+    const request: RequestSummary = { mode: 'date_range', resolve_type: null, values: [], value_count: 0, station: '測試', start_date: '2026-11-24', end_date: '2026-11-30', loss_reasons: [] }
+    api.handle('jobs:status', () => jobView({ job_id: JOB, profile: 'mid_section_defect', direction: 'backward', seed_count: 0, request, outcome: { ...outcome, source_window: null } }))
+    api.handle('jobs:list', () => [jobView({ job_id: JOB, profile: 'mid_section_defect', direction: 'backward', seed_count: 0, request, outcome: { ...outcome, source_window: null } })])
+    api.handle('results:summary', () =>
+      summary({
+        request: { profile: 'mid_section_defect', direction: 'backward', seed: { mode: 'date_range', station: '測試', start_date: '2026-11-24', end_date: '2026-11-30' }, station: '測試', loss_reasons: [], domains: [] },
+        domains: ['upstream_history'],
+        row_counts: { upstream_history: 0 },
+        columns: { upstream_history: ['CONTAINERID', 'CONTAINERNAME'] },
+        seeds: { seed_count: 0, input_count: 0, not_found: [], not_found_count: 0 },
+        outcome,
+      }),
+    )
+    // An empty analysis is stored too; its zero charts and report are not what the person needs.
+    api.handle('results:aggregation', () => aggregation())
+    m = await mountView(ResultView, api, { path: `/jobs/${JOB}`, props: { jobId: JOB } })
+    await settle(10)
+    expect(m.wrapper.get('[data-testid="result-outcome"]').text()).toBe(
+      'Nothing to traceNo lot was tracked in at 測試 from 2026-11-24 to 2026-11-30.The source has track-ins at this station from 2026-05-02 to 2026-10-30; pick dates in that period.',
+    )
+    expect(m.wrapper.find('[role="tablist"]').exists()).toBe(false)
+    expect(m.wrapper.find('[data-testid="report"]').exists()).toBe(false)
+    expect(m.wrapper.find('[data-testid="msd-dashboard"]').exists()).toBe(false)
   })
 
   it('says when the job does not exist', async () => {

@@ -11,7 +11,7 @@ describe('SettingsView', () => {
   let m: Mounted
   let profiles: SourceProfile[]
 
-  async function setup(policyWarnings: string[] = []): Promise<void> {
+  async function setup(policyWarnings: string[] = [], ttlLocked = true): Promise<void> {
     api = fakeApi()
     profiles = [{ id: 'managed', name: 'Plant replica', kind: 'sqlite', path: '\\\\fs01\\mes\\replica.sqlite', created_at: 0, managed: true, locked: true }]
     api.handle('sources:list', () => profiles)
@@ -27,7 +27,7 @@ describe('SettingsView', () => {
     api.handle('settings:get', () => ({
       values: { ...defaultSettings(), TRACE_WORKER_COUNT: 4 },
       defaults: defaultSettings(),
-      managed: { TRACE_JOB_TTL_SECONDS: { value: 86_400, locked: true } },
+      managed: Object.fromEntries(ttlLocked ? [['TRACE_JOB_TTL_SECONDS', { value: 86_400, locked: true }]] : []),
       updates: null,
       policy_warnings: policyWarnings,
     }))
@@ -82,6 +82,40 @@ describe('SettingsView', () => {
     await settle()
     expect(api.calls.find((c) => c.channel === 'settings:set')!.payload).toEqual({ key: 'TRACE_WORKER_COUNT', value: 3 })
     expect(w.get('[data-setting="TRACE_WORKER_COUNT"]').text()).toContain('Saved')
+  })
+
+  it('takes the retention in days and hours and stores it in seconds', async () => {
+    await setup([], false)
+    const w = m.wrapper
+    const days = w.get('[data-testid="retention-days"]')
+    const hours = w.get('[data-testid="retention-hours"]')
+    expect([(days.element as HTMLInputElement).value, (hours.element as HTMLInputElement).value]).toEqual(['7', '0'])
+    expect(w.get('[data-setting="TRACE_JOB_TTL_SECONDS"]').text()).toContain('Default 7 d 0 h')
+    await days.setValue('2')
+    await hours.setValue('12')
+    await hours.trigger('change')
+    await settle()
+    expect(api.calls.filter((c) => c.channel === 'settings:set').at(-1)!.payload).toEqual({ key: 'TRACE_JOB_TTL_SECONDS', value: 216_000 })
+    // An hour count past a day is refused here, with nothing sent.
+    const sent = api.calls.filter((c) => c.channel === 'settings:set').length
+    await hours.setValue('30')
+    await hours.trigger('change')
+    await settle()
+    expect(api.calls.filter((c) => c.channel === 'settings:set')).toHaveLength(sent)
+    expect(w.get('[data-setting="TRACE_JOB_TTL_SECONDS"] [data-testid="setting-error"]').text()).toBe('Enter whole days, and hours from 0 to 23.')
+  })
+
+  it('shows a value the engine refused in the page’s language, with the engine’s words on a detail line', async () => {
+    await setup([], false)
+    api.fail('settings:set', 'input/invalid', 'value: must be from 0 to 315360000 s, got 432000000', { field: 'value' })
+    const w = m.wrapper
+    await w.get('[data-testid="retention-days"]').setValue('5000')
+    await w.get('[data-testid="retention-days"]').trigger('change')
+    await settle()
+    const error = w.get('[data-setting="TRACE_JOB_TTL_SECONDS"] [data-testid="setting-error"]')
+    expect(error.get('[data-testid="error-message"]').text()).toBe('Not a valid entry: setting value.')
+    expect(error.get('[data-testid="error-detail"]').text()).toBe('Details: value: must be from 0 to 315360000 s, got 432000000')
+    expect(error.text()).toContain('From 0 (keep until deleted) to 3650 days.')
   })
 
   it('says why the machine policy was ignored, in the words of main under a translated label', async () => {

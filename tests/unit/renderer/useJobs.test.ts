@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createJobsStore, STALL_MS, type JobsStore } from '../../../renderer/src/composables/useJobs'
+import { ERROR_TEXT } from '../../../renderer/src/i18n/errors'
 import { fakeApi, type FakeApi } from './fake-api'
 import { jobView } from '../../fixtures/job-view'
 
@@ -118,7 +119,8 @@ describe('the jobs store', () => {
   it('says what went wrong when the list cannot be read', async () => {
     api.fail('jobs:list', 'storage/unreadable', 'The catalog is locked by another process.')
     await store.refresh()
-    expect(store.error.value).toEqual({ code: 'storage/unreadable', message: 'The catalog is locked by another process.' })
+    expect(store.error.value).toMatchObject({ code: 'storage/unreadable', detail: 'The catalog is locked by another process.' })
+    expect(Object.values(ERROR_TEXT['storage/unreadable'])).toContain(store.error.value?.message)
   })
 
   it('stops listening and ticking when disposed', async () => {
