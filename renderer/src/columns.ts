@@ -78,6 +78,11 @@ function widthOf(key: string, numeric: boolean): number {
   return 136
 }
 
+/** A number cell as shown: grouped digits in the page's language; empty stays empty, text stays as it is. */
+export function numberText(value: RowValue | undefined, numbers: Intl.NumberFormat): string {
+  return value === null || value === undefined || value === '' ? '' : typeof value === 'number' ? numbers.format(value) : String(value)
+}
+
 /** The message key of a column's header in a domain (the downstream total counts six fields, not five). */
 export function labelKeyOf(domain: Domain | null, key: string): string | null {
   if (domain === 'downstream_rejects' && key === REJECT_TOTAL) return 'table.col.DOWNSTREAM_REJECT_TOTAL_QTY'
@@ -141,13 +146,7 @@ export function eventTableColumns(domain: Domain, keys: readonly string[], t: (k
     const numeric = isNumericColumn(key) || key === 'HOLD_HOURS' || key === 'WORKCENTERSEQUENCE_GROUP'
     const labelKey = labelKeyOf(domain, key)
     const column: TableColumn = { key, label: labelKey ? t(labelKey) : key, title: key, numeric, width: widthOf(key, numeric) }
-    if (numeric) {
-      const text = (row: Row) => {
-        const v = row[key]
-        return v === null || v === undefined || v === '' ? '' : typeof v === 'number' ? numbers.format(v) : String(v)
-      }
-      column.text = text
-    }
+    if (numeric) column.text = (row: Row) => numberText(row[key], numbers)
     if (foldBreakdown && key === REJECT_TOTAL) {
       column.expands = REJECT_BREAKDOWN.filter((k) => present.has(k))
       column.text = (row) => numbers.format(rejectTotalOf(row))

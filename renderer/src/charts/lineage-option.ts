@@ -119,7 +119,7 @@ export interface LineageNodeDatum {
   symbol: string
   symbolSize: number
   itemStyle: { color: string; borderColor: string; borderWidth: number; borderType?: 'solid' | 'dashed' }
-  label: { show: boolean; fontWeight: 'bold' | 'normal'; position?: 'right' }
+  label: { show: boolean; fontWeight: 'bold' | 'normal'; position?: 'right'; backgroundColor?: string; padding?: number[] }
   /** A group's member count (absent for a node). */
   count?: number
 }
@@ -266,7 +266,12 @@ export function buildLineageNodes(input: LineageOptionInput): LineageNodeDatum[]
         symbolSize: at.wrapped ? WRAPPED_GROUP_SIZE : Math.round(Math.min(30, style.size * (1 + Math.log10(count) * 0.35))),
         itemStyle: { color: style.color, borderColor: holdsSelection ? SELECTED_BORDER : '#ffffff', borderWidth: holdsSelection ? 3 : 2, borderType: 'dashed' },
         // In a wrapped block the label goes right, into the column's gap; elsewhere below, as a node's.
-        label: { show: true, fontWeight: holdsSelection ? 'bold' : 'normal', ...(at.wrapped ? { position: 'right' as const } : {}) },
+        // …on a light backing: the group links that cross the block would run through its text.
+        label: {
+          show: true,
+          fontWeight: holdsSelection ? 'bold' : 'normal',
+          ...(at.wrapped ? { position: 'right' as const, backgroundColor: 'rgba(255,255,255,0.85)', padding: [0, 2] } : {}),
+        },
         count,
       })
       continue

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { DOMAINS } from '../../../shared/trace'
 import { EVENT_DOMAINS } from '../../../main/trace/event-domains'
 import { createAppI18n } from '../../../renderer/src/i18n'
-import { eventTableColumns, LABELLED_COLUMNS, leadWithLot, rejectTotalOf, REJECT_BREAKDOWN } from '../../../renderer/src/columns'
+import { eventTableColumns, LABELLED_COLUMNS, leadWithLot, rejectTotalOf, REJECT_BREAKDOWN, numberText } from '../../../renderer/src/columns'
 
 const i18n = createAppI18n('en')
 const en = (key: string) => i18n.global.t(key)
@@ -97,5 +97,17 @@ describe('leadWithLot', () => {
     // A table without a lot column is left as it is.
     const none = { columns: [{ key: 'FACTOR' }], hidden: [] }
     expect(leadWithLot(none)).toBe(none)
+  })
+})
+
+describe('numberText', () => {
+  it('groups digits in the page language, keeps a rate’s decimals, and leaves empty and text cells alone', () => {
+    const en = new Intl.NumberFormat('en', { maximumFractionDigits: 4 })
+    expect(numberText(25090, en)).toBe('25,090')
+    expect(numberText(8.08693, en)).toBe('8.0869')
+    expect(numberText(null, en)).toBe('')
+    expect(numberText('', en)).toBe('')
+    expect(numberText('n/a', en)).toBe('n/a')
+    expect(numberText(1234567, new Intl.NumberFormat('zh-TW'))).toBe('1,234,567')
   })
 })
