@@ -385,3 +385,47 @@ export const JOB_SYMPTOMS: readonly string[] = [
   'S01_ALARM_STOP', 'S02_QUALITY_DRIFT', 'S03_JAM', 'S04_VISION_FAIL', 'S05_TEMP_ABNORMAL', 'S06_NOISE', 'S07_NSOP_ALARM',
   'S08_VACUUM_LOW',
 ]
+
+/** A person of the plant as the MES records them: employee number and name. */
+export type Person = readonly [empNo: string, name: string]
+
+/** Equipment technicians who work maintenance jobs. */
+export const JOB_TECHNICIANS: readonly Person[] = [
+  ['E20314', '陳志明'], ['E20427', '林建宏'], ['E20533', '黃俊傑'], ['E20618', '張家豪'], ['E20702', '李冠廷'],
+  ['E20845', '王宗翰'], ['E20911', '吳承恩'], ['E21026', '劉哲維'], ['E21139', '蔡明哲'], ['E21254', '楊子軒'],
+  ['E21367', '許志偉'], ['E21473', '鄭凱文'],
+]
+
+/** Production operators who report machine problems. */
+export const JOB_REPORTERS: readonly Person[] = [
+  ['E31102', '林淑芬'], ['E31215', '陳雅婷'], ['E31328', '黃美玲'], ['E31436', '張惠雯'], ['E31549', '李佩珊'],
+  ['E31657', '王怡君'], ['E31762', '吳佳蓉'], ['E31875', '劉心怡'],
+]
+
+/** Equipment shift leaders who assign jobs to technicians. */
+export const JOB_LEADERS: readonly Person[] = [['E10218', '周文彬'], ['E10335', '謝政達'], ['E10447', '郭信宏']]
+
+/** The scheduler account that opens preventive-maintenance jobs. */
+export const JOB_SCHEDULER: Person = ['SYSTEM', 'PM排程']
+
+/** How an operator describes each symptom when reporting it. */
+export const SYMPTOM_REPORTS: Readonly<Record<string, string>> = {
+  S01_ALARM_STOP: '機台警報停機，請設備處理',
+  S02_QUALITY_DRIFT: '產品品質偏移，請設備確認',
+  S03_JAM: '卡料，無法排除',
+  S04_VISION_FAIL: '影像辨識異常',
+  S05_TEMP_ABNORMAL: '溫度異常',
+  S06_NOISE: '機台異音',
+  S07_NSOP_ALARM: 'NSOP 警報頻繁',
+  S08_VACUUM_LOW: '真空值不足',
+}
+
+/** The technician's closing note for each repair code. */
+export const REPAIR_NOTES: Readonly<Record<string, string>> = {
+  R01_REPLACE_PART: '更換零件後試機正常',
+  R02_ADJUST: '調整後試機正常',
+  R03_CLEAN: '清潔後試機正常',
+  R04_CALIBRATE: '校正完成',
+  R05_RESET: '重置後恢復正常',
+  R06_REPLACE_TOOL: '更換治具後試機正常',
+}

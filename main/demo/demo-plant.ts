@@ -14,6 +14,7 @@ import { SqliteDemoWriter } from './demo-writer.js'
 import { writeGuardCases } from './guard-cases.js'
 import { OrderRun, orderRng } from './lot-flow.js'
 import type { OrderPlan } from './order-plan.js'
+import { writeJobTransactions } from './job-transactions.js'
 import { writeMachineJobs } from './machine-jobs.js'
 import { HOUR, PlantClock } from './plant-clock.js'
 import {
@@ -21,11 +22,12 @@ import {
 } from './plant-context.js'
 import { MaterialLots, buildMachinePark, buildSpecRows } from './reference-data.js'
 import { HexIdFactory } from './rng.js'
+import { writeShiftStatus } from './shift-status.js'
 import type { DemoOptions, DemoPlanted, DemoSummary, PlantedGuards } from './types.js'
 import { WaferSupply } from './wafer-supply.js'
 
 /** Written into MES_TRACE_DEMO_INFO; bump when the same seed would give different data. */
-export const DEMO_GENERATOR_VERSION = '2'
+export const DEMO_GENERATOR_VERSION = '3'
 
 const DEFAULTS = { lots: 20_000, seed: 'mes-trace', endDate: '2026-10-31', days: 60 } as const
 const MIN_LOTS = 100
@@ -194,7 +196,11 @@ async function writePlant(writer: SqliteDemoWriter, clock: PlantClock, settings:
   const guards = writer.transaction(() => {
     const written = writeGuardCases(ctx, wafers.created[0]!.name)
     settings.progress('Writing machine jobs')
-    writeMachineJobs(ctx)
+    const uses = ctx.usage.sorted(ctx.machines.all.length)
+    const jobs = writeMachineJobs(ctx, uses)
+    const downtime = writeJobTransactions(ctx, jobs)
+    settings.progress('Writing machine status per shift')
+    writeShiftStatus(ctx, uses, downtime)
     return written
   })
   return plantedSummary(ctx, guards, samples.result(wafers.created))

@@ -1,7 +1,7 @@
 /**
  * Writes the demo plant into a SQLite file in the shape of source-schema.md. The generator hands
- * it rows as positional tuples (column order of `SOURCE_TABLES`); it inserts them with prepared
- * statements inside caller-sized transactions and creates the indexes once all data is in.
+ * it rows as positional tuples (column order of `SOURCE_TABLES`); it inserts them in batches with
+ * prepared multi-row statements inside caller-sized transactions and creates the indexes once all data is in.
  */
 import Database from 'better-sqlite3'
 import { SOURCE_INDEXES, SOURCE_TABLES, sourceSchemaScript, sourceTable } from '../sources/index.js'
@@ -61,6 +61,16 @@ export type ResourceRow = [resourceId: string, name: Text, workcenter: Text, fam
 /** `DW_MES_SPEC_WORKCENTER_V` row. */
 export type SpecWorkcenterRow = [spec: Text, workCenter: Text, workCenterGroup: Text, sequence: Int]
 
+/** `DW_MES_JOBTXNHISTORY` row. */
+export type JobTxnRow = [
+  txnId: string, jobId: string, txnDate: Text, fromStatus: Text, status: Text, stage: Text, toStage: Text, cause: Text,
+  repair: Text, symptom: Text, userEmpNo: Text, userName: Text, empEmpNo: Text, empName: Text, comments: Text, cdoName: Text,
+  model: Text, orderName: Text,
+]
+
+/** `DW_MES_RESOURCESTATUS_SHIFT` row. */
+export type ShiftStatusRow = [resourceId: string, txnDate: Text, status: Text, hours: number | null]
+
 /** Where generated rows go; one method per table. */
 export interface DemoRowSink {
   container(row: ContainerRow): void
@@ -73,32 +83,72 @@ export interface DemoRowSink {
   wipLot(row: WipLotRow): void
   resource(row: ResourceRow): void
   specWorkcenter(row: SpecWorkcenterRow): void
+  jobTxn(row: JobTxnRow): void
+  shiftStatus(row: ShiftStatusRow): void
 }
 
 /** Name of the extra table describing how the file was generated. */
 export const DEMO_INFO_TABLE = 'MES_TRACE_DEMO_INFO'
 
-type Insert<Row extends unknown[]> = Database.Statement<Row>
+/** Rows per multi-row INSERT: far fewer statement runs, and well below SQLite's parameter limit. */
+const BATCH_ROWS = 64
 
-function insertSql(table: string): string {
+function insertSql(table: string, rows: number): string {
   const columns = sourceTable(table).columns
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`
+  const tuple = `(${columns.map(() => '?').join(', ')})`
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`
+}
+
+/** Inserts the rows of one table in batches of {@link BATCH_ROWS}, in the order they come. */
+class BatchedInsert {
+  private readonly width: number
+  private readonly values: unknown[]
+  private rows = 0
+  private readonly one: Database.Statement<unknown[]>
+  private readonly many: Database.Statement<unknown[]>
+  /** Rows added so far. */
+  count = 0
+
+  constructor(db: Database.Database, table: string) {
+    this.width = sourceTable(table).columns.length
+    this.values = new Array<unknown>(this.width * BATCH_ROWS)
+    this.one = db.prepare<unknown[]>(insertSql(table, 1))
+    this.many = db.prepare<unknown[]>(insertSql(table, BATCH_ROWS))
+  }
+
+  add(row: readonly unknown[]): void {
+    const base = this.rows * this.width
+    for (let i = 0; i < this.width; i++) this.values[base + i] = row[i]
+    this.count++
+    if (++this.rows === BATCH_ROWS) {
+      this.many.run(this.values)
+      this.rows = 0
+    }
+  }
+
+  /** Inserts the rows still buffered. */
+  flush(): void {
+    for (let r = 0; r < this.rows; r++) this.one.run(this.values.slice(r * this.width, (r + 1) * this.width))
+    this.rows = 0
+  }
 }
 
 /** A {@link DemoRowSink} over a new SQLite file, tuned for one fast bulk load. */
 export class SqliteDemoWriter implements DemoRowSink {
   private readonly db: Database.Database
-  private readonly counts = new Map<string, number>()
-  private readonly insertContainer: Insert<ContainerRow>
-  private readonly insertWipHistory: Insert<WipHistoryRow>
-  private readonly insertReject: Insert<RejectRow>
-  private readonly insertMaterial: Insert<MaterialRow>
-  private readonly insertHold: Insert<HoldRow>
-  private readonly insertJob: Insert<JobRow>
-  private readonly insertCombined: Insert<CombinedRow>
-  private readonly insertWipLot: Insert<WipLotRow>
-  private readonly insertResource: Insert<ResourceRow>
-  private readonly insertSpec: Insert<SpecWorkcenterRow>
+  private readonly inserts = new Map<string, BatchedInsert>()
+  private readonly insertContainer: BatchedInsert
+  private readonly insertWipHistory: BatchedInsert
+  private readonly insertReject: BatchedInsert
+  private readonly insertMaterial: BatchedInsert
+  private readonly insertHold: BatchedInsert
+  private readonly insertJob: BatchedInsert
+  private readonly insertCombined: BatchedInsert
+  private readonly insertWipLot: BatchedInsert
+  private readonly insertResource: BatchedInsert
+  private readonly insertSpec: BatchedInsert
+  private readonly insertJobTxn: BatchedInsert
+  private readonly insertShiftStatus: BatchedInsert
 
   /** Creates the file (which must not exist yet) with every source table, without indexes. */
   constructor(path: string) {
@@ -112,81 +162,89 @@ export class SqliteDemoWriter implements DemoRowSink {
     this.db.pragma('cache_size = -65536')
     this.db.exec(sourceSchemaScript({ withIndexes: false }))
     this.db.exec(`CREATE TABLE ${DEMO_INFO_TABLE} (KEY TEXT PRIMARY KEY, VALUE TEXT)`)
-    this.insertContainer = this.db.prepare<ContainerRow>(insertSql('DW_MES_CONTAINER'))
-    this.insertWipHistory = this.db.prepare<WipHistoryRow>(insertSql('DW_MES_LOTWIPHISTORY'))
-    this.insertReject = this.db.prepare<RejectRow>(insertSql('DW_MES_LOTREJECTHISTORY'))
-    this.insertMaterial = this.db.prepare<MaterialRow>(insertSql('DW_MES_LOTMATERIALSHISTORY'))
-    this.insertHold = this.db.prepare<HoldRow>(insertSql('DW_MES_HOLDRELEASEHISTORY'))
-    this.insertJob = this.db.prepare<JobRow>(insertSql('DW_MES_JOB'))
-    this.insertCombined = this.db.prepare<CombinedRow>(insertSql('DW_MES_PJ_COMBINEDASSYLOTS'))
-    this.insertWipLot = this.db.prepare<WipLotRow>(insertSql('DW_MES_WIP'))
-    this.insertResource = this.db.prepare<ResourceRow>(insertSql('DW_MES_RESOURCE'))
-    this.insertSpec = this.db.prepare<SpecWorkcenterRow>(insertSql('DW_MES_SPEC_WORKCENTER_V'))
-  }
-
-  private count(table: string): void {
-    this.counts.set(table, (this.counts.get(table) ?? 0) + 1)
+    const insert = (table: string): BatchedInsert => {
+      const batched = new BatchedInsert(this.db, table)
+      this.inserts.set(table, batched)
+      return batched
+    }
+    this.insertContainer = insert('DW_MES_CONTAINER')
+    this.insertWipHistory = insert('DW_MES_LOTWIPHISTORY')
+    this.insertReject = insert('DW_MES_LOTREJECTHISTORY')
+    this.insertMaterial = insert('DW_MES_LOTMATERIALSHISTORY')
+    this.insertHold = insert('DW_MES_HOLDRELEASEHISTORY')
+    this.insertJob = insert('DW_MES_JOB')
+    this.insertCombined = insert('DW_MES_PJ_COMBINEDASSYLOTS')
+    this.insertWipLot = insert('DW_MES_WIP')
+    this.insertResource = insert('DW_MES_RESOURCE')
+    this.insertSpec = insert('DW_MES_SPEC_WORKCENTER_V')
+    this.insertJobTxn = insert('DW_MES_JOBTXNHISTORY')
+    this.insertShiftStatus = insert('DW_MES_RESOURCESTATUS_SHIFT')
   }
 
   container(row: ContainerRow): void {
-    this.insertContainer.run(...row)
-    this.count('DW_MES_CONTAINER')
+    this.insertContainer.add(row)
   }
 
   wipHistory(row: WipHistoryRow): void {
-    this.insertWipHistory.run(...row)
-    this.count('DW_MES_LOTWIPHISTORY')
+    this.insertWipHistory.add(row)
   }
 
   reject(row: RejectRow): void {
-    this.insertReject.run(...row)
-    this.count('DW_MES_LOTREJECTHISTORY')
+    this.insertReject.add(row)
   }
 
   material(row: MaterialRow): void {
-    this.insertMaterial.run(...row)
-    this.count('DW_MES_LOTMATERIALSHISTORY')
+    this.insertMaterial.add(row)
   }
 
   hold(row: HoldRow): void {
-    this.insertHold.run(...row)
-    this.count('DW_MES_HOLDRELEASEHISTORY')
+    this.insertHold.add(row)
   }
 
   job(row: JobRow): void {
-    this.insertJob.run(...row)
-    this.count('DW_MES_JOB')
+    this.insertJob.add(row)
   }
 
   combined(row: CombinedRow): void {
-    this.insertCombined.run(...row)
-    this.count('DW_MES_PJ_COMBINEDASSYLOTS')
+    this.insertCombined.add(row)
   }
 
   wipLot(row: WipLotRow): void {
-    this.insertWipLot.run(...row)
-    this.count('DW_MES_WIP')
+    this.insertWipLot.add(row)
   }
 
   resource(row: ResourceRow): void {
-    this.insertResource.run(...row)
-    this.count('DW_MES_RESOURCE')
+    this.insertResource.add(row)
   }
 
   specWorkcenter(row: SpecWorkcenterRow): void {
-    this.insertSpec.run(...row)
-    this.count('DW_MES_SPEC_WORKCENTER_V')
+    this.insertSpec.add(row)
   }
 
-  /** Runs `fn` in one transaction (synchronous: nothing may be awaited inside). */
+  jobTxn(row: JobTxnRow): void {
+    this.insertJobTxn.add(row)
+  }
+
+  shiftStatus(row: ShiftStatusRow): void {
+    this.insertShiftStatus.add(row)
+  }
+
+  /**
+   * Runs `fn` in one transaction (synchronous: nothing may be awaited inside); the rows it added
+   * are all in the file when the transaction commits.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
+    return this.db.transaction(() => {
+      const result = fn()
+      for (const batched of this.inserts.values()) batched.flush()
+      return result
+    })()
   }
 
   /** Row counts written so far, per source table (every table listed, zero included). */
   rowCounts(): Record<string, number> {
     const result: Record<string, number> = {}
-    for (const table of SOURCE_TABLES) result[table.name] = this.counts.get(table.name) ?? 0
+    for (const table of SOURCE_TABLES) result[table.name] = this.inserts.get(table.name)?.count ?? 0
     return result
   }
 
@@ -200,6 +258,7 @@ export class SqliteDemoWriter implements DemoRowSink {
 
   /** Creates every index of the source contract, then gathers planner statistics. */
   finish(): void {
+    for (const batched of this.inserts.values()) batched.flush()
     for (const statement of SOURCE_INDEXES) this.db.exec(statement)
     // Bounded ANALYZE: cheap, and it lets the planner of the app choose among the indexes.
     this.db.pragma('analysis_limit = 1000')

@@ -80,7 +80,7 @@ function writeGuardLot(
       lot.cid, step.workcenter.name, lastSpec, machine.id, machine.name, clock.format(t), qty, clock.format(out), qty,
       names.runCard(clock.yymmdd(out)), order,
     ])
-    ctx.usage.add(machine.index, t, index)
+    ctx.usage.add(machine.index, t, out, index)
     t = out + Math.floor(rng.between(1, 4) * HOUR)
   }
   sink.container([

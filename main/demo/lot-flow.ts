@@ -359,6 +359,8 @@ export class OrderRun {
     const rejected = Math.min(Math.floor(qtyIn * MAX_STEP_REJECT_SHARE), proposed)
     lot.lastSpec = step.spec
     const trackOut = this.writeTrackOuts(lot, step, machine, trackIn, rejected)
+    // The machine status per shift is built from these: a lot still running holds it to the end.
+    if (machine) this.ctx.usage.add(machine.index, trackIn, trackOut ?? this.ctx.clock.endSec, lot.index)
     if (trackOut === null) return false
     this.writeRejects(lot, step, events, rejected, trackIn, trackOut, machine?.name ?? null)
     lot.qty = qtyIn - rejected
@@ -372,11 +374,10 @@ export class OrderRun {
     return true
   }
 
-  /** Logs the machine use (for the jobs) and marks lots bonded on the bad machine in its bad period. */
+  /** Marks lots bonded on the bad machine in its bad period. */
   private noteMachine(lot: Lot, machine: Machine | undefined, trackIn: number): void {
     if (!machine) return
-    const { planted, usage } = this.ctx
-    usage.add(machine.index, trackIn, lot.index)
+    const { planted } = this.ctx
     if (machine.index === planted.badMachine.index && trackIn >= planted.badMachineFromSec) {
       lot.risk.badMachine = true
       lot.family.badMachine = true

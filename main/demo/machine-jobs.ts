@@ -21,6 +21,23 @@ const CAUSE_LIST = WeightedList.zipf(JOB_CAUSES, 1)
 const REPAIR_LIST = WeightedList.zipf(JOB_REPAIRS, 1)
 const SYMPTOM_LIST = WeightedList.zipf(JOB_SYMPTOMS.filter((s) => s !== 'S07_NSOP_ALARM'), 1)
 
+/** A job as written, for its transactions and the machine status built after it. */
+export interface WrittenJob {
+  readonly id: string
+  readonly machine: Machine
+  readonly created: number
+  /** Null while the job is still open at the end of the window. */
+  readonly completed: number | null
+  readonly status: string
+  readonly model: string
+  readonly orderName: string
+  readonly cause: string | null
+  readonly repair: string | null
+  readonly symptom: string | null
+  /** A repair still waiting for parts at the end of the window. */
+  readonly waitingForParts: boolean
+}
+
 interface JobSpec {
   machine: Machine
   created: number
@@ -72,7 +89,7 @@ function countItems(list: string): number {
   return list === '' ? 0 : list.split(',').length
 }
 
-function writeJob(ctx: PlantContext, uses: SortedMachineUses, job: JobSpec): void {
+function writeJob(ctx: PlantContext, uses: SortedMachineUses, job: JobSpec): WrittenJob {
   const { clock, names, registry, sink } = ctx
   const completed = job.created + job.hours * HOUR
   const isOpen = completed >= clock.endSec
@@ -84,12 +101,19 @@ function writeJob(ctx: PlantContext, uses: SortedMachineUses, job: JobSpec): voi
     countItems(commaList(lots.map((i) => registry.names[i]!))),
   )
   const shown = lots.slice(0, listed)
+  const id = ctx.jobIds.next('4a10')
+  const orderName = names.jobOrder(clock.yymmdd(job.created))
   sink.job([
-    ctx.jobIds.next('4a10'), job.machine.id, job.machine.name, status, job.model, names.jobOrder(clock.yymmdd(job.created)),
+    id, job.machine.id, job.machine.name, status, job.model, orderName,
     clock.format(job.created), isOpen ? null : clock.format(completed), job.cause, job.repair, job.symptom,
     listed > 0 ? shown.map((i) => registry.cids[i]!).join(',') : null,
     listed > 0 ? shown.map((i) => registry.names[i]!).join(',') : null,
   ])
+  return {
+    id, machine: job.machine, created: job.created, completed: isOpen ? null : Math.floor(completed), status,
+    model: job.model, orderName, cause: job.cause, repair: job.repair, symptom: job.symptom,
+    waitingForParts: job.hours === Number.POSITIVE_INFINITY,
+  }
 }
 
 /** Most jobs complete; a few are cancelled, and some repairs wait for parts and stay open. */
@@ -115,27 +139,25 @@ function randomJob(machine: Machine, created: number, rng: Rng): JobSpec {
 /**
  * Writes ≈ 0.25 jobs per container, spread over the machines by how busy they were, plus one
  * repair on the planted bad wire bonder shortly after its problem starts (an engineer tracing
- * the problem should find it).
+ * the problem should find it). Returns the jobs written.
  */
-export function writeMachineJobs(ctx: PlantContext): number {
+export function writeMachineJobs(ctx: PlantContext, uses: SortedMachineUses): WrittenJob[] {
   const rng = Rng.from(ctx.seed, 'jobs')
   const machines = ctx.machines.all
-  const uses = ctx.usage.sorted(machines.length)
   const target = JOBS_PER_CONTAINER * ctx.registry.cids.length
   const weightOf = (m: Machine): number => uses.offsets[m.index + 1]! - uses.offsets[m.index]! + 50
   const totalWeight = machines.reduce((s, m) => s + weightOf(m), 0)
-  let written = 0
+  const written: WrittenJob[] = []
   for (const machine of machines) {
     const count = Math.floor((target * weightOf(machine)) / totalWeight + rng.float())
     const times = Array.from({ length: count }, () => Math.floor(rng.between(ctx.clock.startSec, ctx.clock.endSec - HOUR)))
     times.sort((a, b) => a - b)
-    for (const created of times) writeJob(ctx, uses, randomJob(machine, created, rng))
-    written += count
+    for (const created of times) written.push(writeJob(ctx, uses, randomJob(machine, created, rng)))
   }
   const { badMachine, badMachineFromSec } = ctx.planted
-  writeJob(ctx, uses, {
+  written.push(writeJob(ctx, uses, {
     machine: badMachine, created: Math.min(ctx.clock.endSec - 4 * HOUR, badMachineFromSec + 31 * HOUR), model: 'REPAIR',
     hours: 3, cause: 'C01_PART_WEAR', repair: 'R06_REPLACE_TOOL', symptom: 'S07_NSOP_ALARM', listLots: true,
-  })
-  return written + 1
+  }))
+  return written
 }

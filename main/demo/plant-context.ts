@@ -123,22 +123,27 @@ export class ContainerRegistry {
 }
 
 /**
- * Which lot ran on which machine when: three parallel growable typed arrays (times as seconds
+ * Which lot ran on which machine when: four parallel growable typed arrays (times as seconds
  * after the window start, so 32 bits suffice), a few bytes per step even for a million lots.
  */
 export class MachineUsageLog {
   private machine = new Int32Array(1 << 16)
   private time = new Int32Array(1 << 16)
+  private out = new Int32Array(1 << 16)
   private lot = new Int32Array(1 << 16)
   private size = 0
 
   constructor(private readonly baseSec: number) {}
 
-  /** Records one track-in of a lot (registry index) on a machine. */
-  add(machineIndex: number, trackInSec: number, lotIndex: number): void {
+  /**
+   * Records one step of a lot (registry index) on a machine: its track-in and its last
+   * track-out (the window end when it was still on the machine then).
+   */
+  add(machineIndex: number, trackInSec: number, trackOutSec: number, lotIndex: number): void {
     if (this.size === this.machine.length) this.grow()
     this.machine[this.size] = machineIndex
     this.time[this.size] = trackInSec - this.baseSec
+    this.out[this.size] = trackOutSec - this.baseSec
     this.lot[this.size] = lotIndex
     this.size++
   }
@@ -147,12 +152,15 @@ export class MachineUsageLog {
     const capacity = this.machine.length * 2
     const machine = new Int32Array(capacity)
     const time = new Int32Array(capacity)
+    const out = new Int32Array(capacity)
     const lot = new Int32Array(capacity)
     machine.set(this.machine)
     time.set(this.time)
+    out.set(this.out)
     lot.set(this.lot)
     this.machine = machine
     this.time = time
+    this.out = out
     this.lot = lot
   }
 
@@ -172,19 +180,24 @@ export class MachineUsageLog {
       segment.sort((a, b) => this.time[a]! - this.time[b]! || this.lot[a]! - this.lot[b]!)
     }
     const times = new Float64Array(this.size)
+    const outs = new Float64Array(this.size)
     const lots = new Int32Array(this.size)
     for (let k = 0; k < this.size; k++) {
       times[k] = this.time[order[k]!]! + this.baseSec
+      outs[k] = this.out[order[k]!]! + this.baseSec
       lots[k] = this.lot[order[k]!]!
     }
-    return { offsets, times, lots }
+    return { offsets, times, outs, lots }
   }
 }
 
 /** Machine uses grouped by machine, see {@link MachineUsageLog.sorted}. */
 export interface SortedMachineUses {
   readonly offsets: Int32Array
+  /** Track-in of each use. */
   readonly times: Float64Array
+  /** Last track-out of each use (the window end for a lot still on the machine). */
+  readonly outs: Float64Array
   readonly lots: Int32Array
 }
 

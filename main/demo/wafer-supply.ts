@@ -61,7 +61,7 @@ export class WaferSupply {
         cid, '點測', 'PRB_WAFER', machine.id, machine.name, clock.format(probeSec), dies, clock.format(out), dies,
         this.ctx.names.runCard(clock.yymmdd(out)), null,
       ])
-      this.ctx.usage.add(machine.index, probeSec, this.ctx.registry.cids.length - 1)
+      this.ctx.usage.add(machine.index, probeSec, out, this.ctx.registry.cids.length - 1)
     }
     const pool = this.recent.get(product.device.type) ?? []
     pool.push(name)

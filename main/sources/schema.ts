@@ -127,6 +127,28 @@ export const SOURCE_TABLES: readonly SourceTableSpec[] = [
   WORKCENTERSEQUENCE_GROUP INTEGER)`,
     degradesTo: 'history and rejects are grouped by the substring rules of the 12 station groups',
   },
+  {
+    name: 'DW_MES_JOBTXNHISTORY',
+    required: false,
+    columns: [
+      'JOBTXNHISTORYID', 'JOBID', 'TXNDATE', 'FROMJOBSTATUS', 'JOBSTATUS', 'STAGENAME', 'TOSTAGENAME',
+      'CAUSECODENAME', 'REPAIRCODENAME', 'SYMPTOMCODENAME', 'USER_EMPNO', 'USER_NAME', 'EMP_EMPNO', 'EMP_NAME',
+      'COMMENTS', 'CDONAME', 'JOBMODELNAME', 'JOBORDERNAME',
+    ],
+    ddl: `CREATE TABLE DW_MES_JOBTXNHISTORY (JOBTXNHISTORYID TEXT, JOBID TEXT NOT NULL, TXNDATE TEXT,
+  FROMJOBSTATUS TEXT, JOBSTATUS TEXT, STAGENAME TEXT, TOSTAGENAME TEXT, CAUSECODENAME TEXT,
+  REPAIRCODENAME TEXT, SYMPTOMCODENAME TEXT, USER_EMPNO TEXT, USER_NAME TEXT, EMP_EMPNO TEXT,
+  EMP_NAME TEXT, COMMENTS TEXT, CDONAME TEXT, JOBMODELNAME TEXT, JOBORDERNAME TEXT)`,
+    degradesTo: 'repair jobs show without their transactions (no drill-down, no transactions in their exports)',
+  },
+  {
+    name: 'DW_MES_RESOURCESTATUS_SHIFT',
+    required: false,
+    columns: ['HISTORYID', 'TXNDATE', 'NEWSTATUSNAME', 'HOURS'],
+    ddl: `CREATE TABLE DW_MES_RESOURCESTATUS_SHIFT (HISTORYID TEXT NOT NULL, TXNDATE TEXT,
+  NEWSTATUSNAME TEXT, HOURS REAL)`,
+    degradesTo: 'the equipment timeline has no status lane and there are no status hours (PRD/SBY/UDT/SDT/EGT/NST) per machine',
+  },
 ]
 
 /** Indexes a generated source creates (a source without them still works, only slower). */
@@ -146,6 +168,9 @@ export const SOURCE_INDEXES: readonly string[] = [
   'CREATE INDEX ix_combined_src ON DW_MES_PJ_COMBINEDASSYLOTS(CONTAINERID)',
   'CREATE INDEX ix_combined_serial ON DW_MES_PJ_COMBINEDASSYLOTS(FINISHEDNAME)',
   'CREATE INDEX ix_job_resource ON DW_MES_JOB(RESOURCEID, CREATEDATE)',
+  'CREATE INDEX ix_jobtxn_job ON DW_MES_JOBTXNHISTORY(JOBID, TXNDATE)',
+  'CREATE INDEX ix_status_machine ON DW_MES_RESOURCESTATUS_SHIFT(HISTORYID, TXNDATE)',
+  'CREATE INDEX ix_wip_equipment ON DW_MES_LOTWIPHISTORY(EQUIPMENTID, TRACKINTIMESTAMP)',
 ]
 
 /** Looks a table spec up by name. */

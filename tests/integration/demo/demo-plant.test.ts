@@ -20,6 +20,8 @@ const TIME_COLUMNS: Record<string, string[]> = {
   DW_MES_LOTMATERIALSHISTORY: ['TXNDATE'],
   DW_MES_HOLDRELEASEHISTORY: ['HOLDTXNDATE', 'RELEASETXNDATE'],
   DW_MES_JOB: ['CREATEDATE', 'COMPLETEDATE'],
+  DW_MES_JOBTXNHISTORY: ['TXNDATE'],
+  DW_MES_RESOURCESTATUS_SHIFT: ['TXNDATE'],
   DW_MES_PJ_COMBINEDASSYLOTS: ['ORIGINALSTARTDATE'],
 }
 const FACT_TABLES = [
@@ -63,7 +65,9 @@ describe('generateDemoPlant', () => {
       try {
         expect(schema.missingRequired).toEqual([])
         expect(schema.warnings).toEqual([])
-        expect([...schema.optionalTables].sort()).toEqual(['DW_MES_RESOURCE', 'DW_MES_SPEC_WORKCENTER_V', 'DW_MES_WIP'])
+        expect([...schema.optionalTables].sort()).toEqual([
+          'DW_MES_JOBTXNHISTORY', 'DW_MES_RESOURCE', 'DW_MES_RESOURCESTATUS_SHIFT', 'DW_MES_SPEC_WORKCENTER_V', 'DW_MES_WIP',
+        ])
         const rows = await source.all('SELECT COUNT(*) AS N FROM DW_MES_CONTAINER', [])
         expect(Number(rows[0]!.N)).toBe(small.tables.DW_MES_CONTAINER)
       } finally {

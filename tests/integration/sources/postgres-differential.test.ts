@@ -74,6 +74,40 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
     }
   })
 
+  it('copies the optional job transactions and machine status per shift: same counts and aggregates', async () => {
+    expect(plant.tables.DW_MES_JOBTXNHISTORY).toBeGreaterThan(plant.tables.DW_MES_JOB!)
+    expect(plant.tables.DW_MES_RESOURCESTATUS_SHIFT).toBeGreaterThan(0)
+    // Table names written through each source's dialect (the PostgreSQL one carries the schema).
+    const queries = (source: MesSource): string[] => {
+      const txn = source.dialect.table('DW_MES_JOBTXNHISTORY')
+      const job = source.dialect.table('DW_MES_JOB')
+      const status = source.dialect.table('DW_MES_RESOURCESTATUS_SHIFT')
+      return [
+        `SELECT COUNT(*) AS N, COUNT(DISTINCT JOBID) AS JOBS, MIN(TXNDATE) AS FIRST, MAX(TXNDATE) AS LAST FROM ${txn}`,
+        `SELECT JOBSTATUS, CDONAME, COUNT(*) AS N, COUNT(COMMENTS) AS NOTES, COUNT(DISTINCT USER_EMPNO) AS USERS FROM ${txn}
+          GROUP BY JOBSTATUS, CDONAME ORDER BY JOBSTATUS, CDONAME`,
+        // Jobs whose last transaction is their completion: the two tables still agree after the copy.
+        `SELECT COUNT(*) AS N FROM ${job} j JOIN ${txn} t ON t.JOBID = j.JOBID AND t.TXNDATE = j.COMPLETEDATE WHERE t.JOBSTATUS = j.JOBSTATUS`,
+        `SELECT COUNT(*) AS N, COUNT(DISTINCT HISTORYID) AS MACHINES, MIN(TXNDATE) AS FIRST, MAX(TXNDATE) AS LAST FROM ${status}`,
+        `SELECT NEWSTATUSNAME, COUNT(*) AS N, ROUND(CAST(SUM(HOURS) AS NUMERIC), 3) AS HOURS FROM ${status}
+          GROUP BY NEWSTATUSNAME ORDER BY NEWSTATUSNAME`,
+      ]
+    }
+    const normal = (rows: Record<string, unknown>[]): string =>
+      JSON.stringify(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString().slice(0, 19).replace('T', ' ') : /^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : v]))))
+    const [forSqlite, forPostgres] = [queries(sqlite), queries(postgres)]
+    for (let i = 0; i < forSqlite.length; i++) {
+      const [a, b] = [await sqlite.all(forSqlite[i]!, []), await postgres.all(forPostgres[i]!, [])]
+      expect(a.length, forSqlite[i]).toBeGreaterThan(0)
+      expect(normal(b), forSqlite[i]).toBe(normal(a))
+    }
+    const [jobRows] = await sqlite.all('SELECT COUNT(*) AS N FROM DW_MES_JOBTXNHISTORY', [])
+    expect(Number(jobRows!.N)).toBe(plant.tables.DW_MES_JOBTXNHISTORY)
+    // Every machine's status covers the window: its hours add up to 24 per day.
+    const [hours] = await postgres.all(`SELECT SUM(HOURS) AS H, COUNT(DISTINCT HISTORYID) AS M FROM ${postgres.dialect.table('DW_MES_RESOURCESTATUS_SHIFT')}`, [])
+    expect(Number(hours!.H)).toBeCloseTo(Number(hours!.M) * 24 * 60, 3)
+  })
+
   const cases: [string, () => TraceRequest][] = [
     ['lot trace forward, all five query-tool domains', () => ({ profile: 'query_tool', params: { resolve_type: 'lot_id', values: plant.planted.samples.lot_ids } })],
     ['work orders with a wildcard', () => ({ profile: 'query_tool', params: { resolve_type: 'work_order', values: [`${plant.planted.samples.work_orders[0]!.slice(0, 6)}*`] }, domains: ['history', 'jobs'] })],

@@ -93,8 +93,10 @@ describe('schema check', () => {
     )
     expect(report.missingRequired).toContain('DW_MES_CONTAINER.SPLITFROMID')
     expect(report.missingRequired).toContain('DW_MES_JOB')
-    expect(report.missingOptional).toEqual(['DW_MES_WIP', 'DW_MES_RESOURCE', 'DW_MES_SPEC_WORKCENTER_V'])
-    expect(report.warnings).toHaveLength(3)
+    expect(report.missingOptional).toEqual([
+      'DW_MES_WIP', 'DW_MES_RESOURCE', 'DW_MES_SPEC_WORKCENTER_V', 'DW_MES_JOBTXNHISTORY', 'DW_MES_RESOURCESTATUS_SHIFT',
+    ])
+    expect(report.warnings).toHaveLength(5)
   })
 
   it('accepts a source without optional tables and with extra tables, and warns', async () => {
