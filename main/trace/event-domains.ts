@@ -23,6 +23,15 @@ import { stationGroupOf, stationOrder, UNKNOWN_STATION_ORDER } from '../../share
 import { hoursBetween, normalizePlantTime } from '../../shared/time.js'
 import type { Domain, EventRow } from '../../shared/trace.js'
 import { escapeLike, SqlParams, type Dialect, type MesSource, type SourceRow, type SqlValue } from '../sources/index.js'
+import {
+  JOB_SOURCE_COLUMNS,
+  LIST_ROW,
+  MATCHED_BY_BOTH,
+  MATCHED_BY_LIST,
+  MATCHED_BY_WINDOW,
+  WINDOW_ROW,
+  windowSelect,
+} from './jobs-matching.js'
 
 /** Default for a missing text attribute (the original's `NVL(x, '(NA)')`). */
 export const NOT_AVAILABLE = '(NA)'
@@ -74,6 +83,16 @@ export interface BatchContext {
   readonly now: string
   /** The collapsed spec map, or `null` when the source has no usable {@link SPEC_WORKCENTER_TABLE}. */
   readonly specMap: SpecMap | null
+  /**
+   * Which read the rows come from: a batch statement (the default), a statement read before a
+   * table scan ({@link EventDomainDefinition.buildBeforeScanSql}), or the scan itself.
+   */
+  readonly read?: 'batch' | 'before-scan' | 'scan'
+  /**
+   * Shared by every read of one scan batch (the reads before the scan and the scan), so that what
+   * an earlier read found can shape a later one's rows; absent outside a scan batch.
+   */
+  readonly carry?: Set<string>
 }
 
 /** Everything the fetcher needs to know about one domain. */
@@ -99,6 +118,13 @@ export interface EventDomainDefinition {
    * `context.cids` holding all requested CIDs, and give the same rows as the per-batch statements.
    */
   buildScanSql?(dialect: Dialect): BuiltSql
+  /**
+   * Only domains with a table scan: what the scan's filter cannot see, read for each batch of at
+   * most `dialect.maxInList` CIDs before the scan, in the same batch. Its rows go through
+   * {@link postProcess} with `context.read === 'before-scan'` and that batch's CIDs; the scan's
+   * rows follow with `context.read === 'scan'`, and all of them share `context.carry`.
+   */
+  buildBeforeScanSql?(dialect: Dialect, cids: readonly string[]): BuiltSql
   /** Turns one batch's source rows into event rows (defaults, computed columns, dedup, order). */
   postProcess(rows: readonly SourceRow[], context: BatchContext): EventRow[]
 }
@@ -231,6 +257,7 @@ interface DomainSpec {
   usesSpecMap?: boolean
   buildSql(dialect: Dialect, cids: readonly string[]): BuiltSql
   buildScanSql?(dialect: Dialect): BuiltSql
+  buildBeforeScanSql?(dialect: Dialect, cids: readonly string[]): BuiltSql
   finish(rows: Record<string, Cell>[], context: BatchContext): EventRow[]
 }
 
@@ -248,6 +275,7 @@ function define(spec: DomainSpec): EventDomainDefinition {
     maxBatchSize: (dialect) => (spec.filter === 'in' ? dialect.maxInList : dialect.maxOrTerms),
     buildSql: spec.buildSql,
     ...(spec.buildScanSql ? { buildScanSql: spec.buildScanSql } : {}),
+    ...(spec.buildBeforeScanSql ? { buildBeforeScanSql: spec.buildBeforeScanSql } : {}),
     postProcess: (rows, context) => spec.finish(normalizeRows(rows, timeColumns, numberColumns, requireCid), context),
   }
 }
@@ -493,13 +521,12 @@ ORDER BY h.HOLDTXNDATE DESC NULLS LAST, h.CONTAINERID`),
 const JOBS_COLUMNS = [
   'JOBID', 'RESOURCEID', 'RESOURCENAME', 'JOBSTATUS', 'JOBMODELNAME', 'JOBORDERNAME', 'CREATEDATE',
   'COMPLETEDATE', 'CAUSECODENAME', 'REPAIRCODENAME', 'SYMPTOMCODENAME', 'CONTAINERIDS', 'CONTAINERNAMES',
-  'CONTAINERID', 'CONTAINERNAME',
+  'CONTAINERID', 'CONTAINERNAME', 'MATCHED_BY',
 ] as const
 
 /** The jobs columns read from the source (`CONTAINERID` is synthesized by the fan-out). */
 function jobsSelect(dialect: Dialect): string {
-  return `SELECT j.JOBID, j.RESOURCEID, j.RESOURCENAME, j.JOBSTATUS, j.JOBMODELNAME, j.JOBORDERNAME, j.CREATEDATE,
-  j.COMPLETEDATE, j.CAUSECODENAME, j.REPAIRCODENAME, j.SYMPTOMCODENAME, j.CONTAINERIDS, j.CONTAINERNAMES
+  return `SELECT ${JOB_SOURCE_COLUMNS}
 FROM ${dialect.table('DW_MES_JOB')} j`
 }
 
@@ -520,6 +547,20 @@ function cidSetOf(cids: readonly string[]): ReadonlySet<string> {
   return set
 }
 
+/** The trimmed items of a job's `CONTAINERIDS`. */
+function listedCids(row: Record<string, Cell>): string[] {
+  return typeof row.CONTAINERIDS === 'string' ? row.CONTAINERIDS.split(',').map((item) => item.trim()) : []
+}
+
+/** Keys in `carry`: a machine-window pair whose job also lists the lot, and one already emitted. */
+const bothKey = (job: Cell, cid: string): string => JSON.stringify(['both', job, cid])
+const windowKey = (job: Cell, cid: string): string => JSON.stringify(['window', job, cid])
+
+/** §4.2 order on built rows: create date desc with missing dates last, then job ID (stable otherwise). */
+function compareJobs(a: EventRow, b: EventRow): number {
+  return compareTime(a.CREATEDATE ?? null, b.CREATEDATE ?? null, 'desc') || compareText(a.JOBID ?? null, b.JOBID ?? null)
+}
+
 const jobs = define({
   domain: 'jobs',
   sourceTable: 'DW_MES_JOB',
@@ -533,13 +574,19 @@ const jobs = define({
       throw new Error(`jobs batch of ${cids.length} CIDs exceeds the ${dialect.name} limit of ${dialect.maxOrTerms} LIKE terms`)
     }
     const params = new SqlParams(dialect)
+    const windows = windowSelect(dialect, params, cids)
     // `CONTAINERIDS` is a comma list, so the database can only pre-filter by substring; `%`/`_` in a
     // CID are escaped so they match literally. The exact match is done in code (fan-out below).
     const terms = cids.map((cid) => `j.CONTAINERIDS LIKE ${params.add(`%${escapeLike(cid)}%`)} ESCAPE '\\'`)
+    // Both reads in one statement, so the rows of a (job, lot) pair found both ways meet in one
+    // post-processing call; the order is made in code.
     return {
-      sql: `${jobsSelect(dialect)}
-WHERE ${terms.join('\n   OR ')}
-${JOBS_ORDER_BY}`,
+      sql: `${windows}
+UNION ALL
+SELECT ${JOB_SOURCE_COLUMNS},
+  NULL AS MATCHED_CID, NULL AS MATCHED_NAME, '${LIST_ROW}' AS MATCH_KIND
+FROM ${dialect.table('DW_MES_JOB')} j
+WHERE ${terms.join('\n   OR ')}`,
       params: params.values,
     }
   },
@@ -553,28 +600,60 @@ WHERE j.CONTAINERIDS IS NOT NULL
 ${JOBS_ORDER_BY}`,
     params: [],
   }),
+  // The machine windows need the lots' own history rows, so they are read per batch of CIDs (an
+  // indexed join), before the scan, which then knows which listed pairs were also on the machine.
+  buildBeforeScanSql(dialect, cids) {
+    const params = new SqlParams(dialect)
+    return { sql: `${windowSelect(dialect, params, cids)}\n${JOBS_ORDER_BY}`, params: params.values }
+  },
   finish(rows, context) {
+    const inBatch = cidSetOf(context.cids)
+    // Within a batch statement both kinds of rows come in one call; in a scan batch the window
+    // rows come first (read before the scan) and `carry` hands their findings to the scan's calls.
+    const carry = context.carry ?? new Set<string>()
+    const out: EventRow[] = []
+    // Machine windows first: a pair whose job also lists the lot is left to the list rows (which
+    // label it "both"); any other pair is emitted once, however many sessions matched it.
+    for (const row of rows) {
+      if (row.MATCH_KIND !== WINDOW_ROW) continue
+      const cid = textOf(row.MATCHED_CID ?? null)
+      if (cid === null || !inBatch.has(cid)) continue
+      if (listedCids(row).includes(cid)) {
+        carry.add(bothKey(row.JOBID ?? null, cid))
+        continue
+      }
+      const key = windowKey(row.JOBID ?? null, cid)
+      if (carry.has(key)) continue
+      carry.add(key)
+      out.push(emit(JOBS_COLUMNS, { ...row, CONTAINERID: cid, CONTAINERNAME: textOf(row.MATCHED_NAME ?? null), MATCHED_BY: MATCHED_BY_WINDOW }))
+    }
     // One output row per (job, listed CID of this batch). Matching the trimmed list items exactly
     // drops LIKE hits that were only substrings of another CID, and emitting only this batch's CIDs
     // means a job listing lots of several batches is emitted once per lot, never twice. For a table
     // scan the "batch" is every requested CID.
-    const inBatch = cidSetOf(context.cids)
-    const out: EventRow[] = []
     for (const row of rows) {
-      const listed = typeof row.CONTAINERIDS === 'string' ? row.CONTAINERIDS.split(',') : []
+      if (row.MATCH_KIND === WINDOW_ROW) continue
+      const listed = listedCids(row)
       // The names list runs parallel to the CID list; when their lengths differ (one was cut
       // short), no position can be trusted and the lot's name stays unknown.
       const names = typeof row.CONTAINERNAMES === 'string' ? row.CONTAINERNAMES.split(',') : []
       const parallel = names.length === listed.length
       const emitted = new Set<string>()
-      for (const [i, item] of listed.entries()) {
-        const cid = item.trim()
+      for (const [i, cid] of listed.entries()) {
         if (!inBatch.has(cid) || emitted.has(cid)) continue
         emitted.add(cid)
-        out.push(emit(JOBS_COLUMNS, { ...row, CONTAINERID: cid, CONTAINERNAME: parallel ? textOf(names[i]!.trim()) : null }))
+        out.push(
+          emit(JOBS_COLUMNS, {
+            ...row,
+            CONTAINERID: cid,
+            CONTAINERNAME: parallel ? textOf(names[i]!.trim()) : null,
+            MATCHED_BY: carry.has(bothKey(row.JOBID ?? null, cid)) ? MATCHED_BY_BOTH : MATCHED_BY_LIST,
+          }),
+        )
       }
     }
-    return out
+    // Stable: a job's lots keep their list order.
+    return out.sort(compareJobs)
   },
 })
 

@@ -10,7 +10,9 @@
  * `jobs` matches CIDs with `LIKE` terms, and every such statement is a full scan of its table. When
  * the CIDs need more than one jobs statement, the domain is read instead as one batch holding all
  * CIDs: a single scan of the table (`EventDomainDefinition.buildScanSql`) matched in code, delivered
- * in parts of at most {@link SCAN_PART_ROWS} rows as the scan goes.
+ * in parts of at most {@link SCAN_PART_ROWS} rows as the scan goes. What such a scan cannot see
+ * (the jobs on the lots' machines during their visits) is read first into the same batch, per
+ * batch of CIDs (`EventDomainDefinition.buildBeforeScanSql`).
  */
 import PQueue from 'p-queue'
 import { normalizeTokens } from '../../shared/tokens.js'
@@ -63,7 +65,8 @@ export interface EventBatch {
   batchCount: number
   /**
    * The rows, ordered as domain.md §4.2 says (within the batch only). The parts of a table-scan
-   * batch follow each other in that order too.
+   * batch follow each other in that order too, within each read (the reads before the scan, then
+   * the scan).
    */
   rows: EventRow[]
 }
@@ -396,15 +399,28 @@ class EventFetch {
         return
       }
     }
+    // What the scan's filter cannot see is read first, per batch of CIDs, into the same batch.
+    const carry = new Set<string>()
+    const reads: { sql: BuiltSql; context: BatchContext }[] = [
+      ...(definition.buildBeforeScanSql
+        ? chunk(task.cids, this.batchSize).map((cids) => ({
+            sql: definition.buildBeforeScanSql!(this.dialect, cids),
+            context: { ...context, cids, read: 'before-scan' as const, carry },
+          }))
+        : []),
+      { sql: scan, context: { ...context, read: 'scan', carry } },
+    ]
     let part: EventRow[] = []
     let parts = 0
-    for await (const rows of statementChunks(this.options.source, scan, signal)) {
-      for (const row of definition.postProcess(rows, context)) {
-        part.push(row)
-        if (part.length < SCAN_PART_ROWS) continue
-        parts += 1
-        yield part
-        part = []
+    for (const read of reads) {
+      for await (const rows of statementChunks(this.options.source, read.sql, signal)) {
+        for (const row of definition.postProcess(rows, read.context)) {
+          part.push(row)
+          if (part.length < SCAN_PART_ROWS) continue
+          parts += 1
+          yield part
+          part = []
+        }
       }
     }
     if (part.length > 0 || parts === 0) yield part

@@ -28,8 +28,11 @@ export const LABELLED_COLUMNS = [
   'HOLDEMPDEPTNAME', 'HOLDREASONNAME', 'HOLDCOMMENTS', 'RELEASETXNDATE', 'RELEASEEMP', 'RELEASECOMMENTS', 'NCRID',
   'HOLD_STATUS', 'HOLD_HOURS', 'JOBID', 'RESOURCEID', 'RESOURCENAME', 'JOBSTATUS', 'JOBMODELNAME', 'JOBORDERNAME',
   'CREATEDATE', 'COMPLETEDATE', 'CAUSECODENAME', 'REPAIRCODENAME', 'SYMPTOMCODENAME', 'CONTAINERIDS', 'CONTAINERNAMES',
-  'DOWNSTREAM_REJECT_TOTAL_QTY',
+  'MATCHED_BY', 'DOWNSTREAM_REJECT_TOTAL_QTY',
 ] as const
+
+/** How a repair job matched its lot (`MATCHED_BY`), each shown as `table.matchedBy.<value>`. */
+const MATCHED_BY_VALUES: readonly string[] = ['machine_window', 'container_list', 'both']
 
 /**
  * Each domain's columns in the order they are shown (the original's tables where it had one);
@@ -50,7 +53,7 @@ const DOMAIN_ORDER: Readonly<Record<Domain, readonly string[]>> = {
     'HOLDCOMMENTS', 'HOLDEMP', 'HOLDEMPDEPTNAME', 'RELEASEEMP', 'RELEASECOMMENTS', 'NCRID',
   ],
   jobs: [
-    'CONTAINERNAME', 'JOBID', 'RESOURCENAME', 'JOBSTATUS', 'JOBMODELNAME', 'JOBORDERNAME', 'CREATEDATE', 'COMPLETEDATE',
+    'CONTAINERNAME', 'MATCHED_BY', 'JOBID', 'RESOURCENAME', 'JOBSTATUS', 'JOBMODELNAME', 'JOBORDERNAME', 'CREATEDATE', 'COMPLETEDATE',
     'CAUSECODENAME', 'REPAIRCODENAME', 'SYMPTOMCODENAME',
   ],
   upstream_history: ['CONTAINERNAME', 'WORKCENTER_GROUP', 'WORKCENTERNAME', 'SPECNAME', 'EQUIPMENTNAME', 'TRACKINTIMESTAMP', 'TRACKINQTY'],
@@ -150,6 +153,12 @@ export function eventTableColumns(domain: Domain, keys: readonly string[], t: (k
     if (foldBreakdown && key === REJECT_TOTAL) {
       column.expands = REJECT_BREAKDOWN.filter((k) => present.has(k))
       column.text = (row) => numbers.format(rejectTotalOf(row))
+    }
+    if (key === 'MATCHED_BY') {
+      column.text = (row) => {
+        const value = row[key]
+        return typeof value === 'string' && MATCHED_BY_VALUES.includes(value) ? t(`table.matchedBy.${value}`) : String(value ?? '')
+      }
     }
     if (domain === 'rejects' && ((REJECT_BREAKDOWN as readonly string[]).includes(key) || key === 'DEFECT_QTY')) {
       column.text = (row) => numbers.format(quantity(row[key]))

@@ -116,7 +116,13 @@ export const table: AreaMessages = {
       SYMPTOMCODENAME: '症狀碼',
       CONTAINERIDS: '批次 CID 清單',
       CONTAINERNAMES: '批次清單',
+      MATCHED_BY: '對應方式',
       DOWNSTREAM_REJECT_TOTAL_QTY: '報廢總量（含不扣帳）',
+    },
+    matchedBy: {
+      machine_window: '機台在站時段',
+      container_list: '維修單列出',
+      both: '兩者皆是',
     },
   },
   en: {
@@ -233,7 +239,13 @@ export const table: AreaMessages = {
       SYMPTOMCODENAME: 'Symptom',
       CONTAINERIDS: 'Listed container IDs',
       CONTAINERNAMES: 'Listed lots',
+      MATCHED_BY: 'Matched by',
       DOWNSTREAM_REJECT_TOTAL_QTY: 'Scrap total (incl. non-charged)',
+    },
+    matchedBy: {
+      machine_window: 'Machine window',
+      container_list: 'Listed on job',
+      both: 'Both',
     },
   },
 }

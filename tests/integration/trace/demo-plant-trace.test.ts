@@ -22,9 +22,21 @@ const EXPECTED_SQL: Record<Domain, string> = {
   materials: `SELECT COUNT(*) AS n FROM DW_MES_LOTMATERIALSHISTORY WHERE CONTAINERID IN (SELECT value FROM json_each(?))`,
   rejects: `SELECT COUNT(*) AS n FROM DW_MES_LOTREJECTHISTORY WHERE CONTAINERID IN (SELECT value FROM json_each(?))`,
   holds: `SELECT COUNT(*) AS n FROM DW_MES_HOLDRELEASEHISTORY WHERE CONTAINERID IN (SELECT value FROM json_each(?))`,
-  // one row per (job, listed lot) pair
-  jobs: `SELECT COUNT(*) AS n FROM DW_MES_JOB j JOIN json_each(?) c
-           ON (',' || REPLACE(j.CONTAINERIDS, ' ', '') || ',') LIKE ('%,' || c.value || ',%')`,
+  // one row per (job, lot) pair: the job lists the lot, or ran on its machine during a session of
+  // the lot there (original-ui.md §3.1's overlap; a session with no track-out at all not ended)
+  jobs: `WITH sel AS (SELECT value FROM json_each(?)),
+         sessions AS (SELECT CONTAINERID AS cid, EQUIPMENTID AS machine, TRACKINTIMESTAMP AS s,
+             CASE WHEN COUNT(TRACKOUTTIMESTAMP) = 0 THEN '9999' ELSE MAX(TRACKOUTTIMESTAMP) END AS e
+           FROM DW_MES_LOTWIPHISTORY WHERE CONTAINERID IN (SELECT value FROM sel)
+             AND EQUIPMENTID IS NOT NULL AND TRACKINTIMESTAMP IS NOT NULL
+           GROUP BY CONTAINERID, EQUIPMENTID, TRACKINTIMESTAMP)
+         SELECT COUNT(*) AS n FROM (
+           SELECT j.JOBID, c.value FROM DW_MES_JOB j JOIN sel c
+             ON (',' || REPLACE(j.CONTAINERIDS, ' ', '') || ',') LIKE ('%,' || c.value || ',%')
+           UNION
+           SELECT j.JOBID, x.cid FROM sessions x JOIN DW_MES_JOB j ON j.RESOURCEID = x.machine
+           WHERE j.CREATEDATE BETWEEN x.s AND x.e OR j.COMPLETEDATE BETWEEN x.s AND x.e
+             OR (j.CREATEDATE <= x.s AND (j.COMPLETEDATE IS NULL OR j.COMPLETEDATE >= x.e)))`,
   // one row per lot, workcenter and machine (the latest track-in)
   upstream_history: `SELECT COUNT(*) AS n FROM (SELECT DISTINCT CONTAINERID, WORKCENTERNAME, EQUIPMENTNAME
               FROM DW_MES_LOTWIPHISTORY WHERE CONTAINERID IN (SELECT value FROM json_each(?))

@@ -147,7 +147,7 @@ describe('fetchEvents over SQLite', () => {
   afterAll(async () => fx.cleanup())
 
   it('completes every domain and counts its rows', () => {
-    expect(all.result.quality_meta).toMatchObject({ status: 'complete', scope: 'query', observed_rows: 6 + 3 + 5 + 3 + 3 + 5 + 5 })
+    expect(all.result.quality_meta).toMatchObject({ status: 'complete', scope: 'query', observed_rows: 6 + 3 + 5 + 3 + 4 + 5 + 5 })
     expect(all.result.domains.history).toEqual({ status: 'complete', scope: 'domain', reasons: [], domain: 'history', observed_rows: 6 })
     expect(all.result.warnings).toEqual([])
   })
@@ -309,28 +309,37 @@ describe('fetchEvents over SQLite', () => {
   })
 
   describe('jobs', () => {
-    it('emits one row per exactly listed batch CID, newest job first', () => {
+    it('emits one row per exactly listed batch CID and per machine-window lot, newest job first', () => {
       expectRows('jobs', all.rows('jobs'), [
         {
           JOBID: 'J2', RESOURCEID: 'T1', CREATEDATE: '2026-01-07T09:00:00', CONTAINERIDS: 'cidAA,a%b_c', CONTAINERNAMES: 'GA-AA,GA-S',
-          CONTAINERID: 'a%b_c', CONTAINERNAME: 'GA-S',
+          CONTAINERID: 'a%b_c', CONTAINERNAME: 'GA-S', MATCHED_BY: 'container_list',
         },
+        // cidA's session on E1 from 08:00 ends at its last partial track-out (10:00), not never
+        // (the part without a track-out does not hold it open): J1 at 11:00 only lists it.
         ...[['cidA', 'GA-A'], ['cidB', 'GA-B']].map(([cid, name]) => ({
           JOBID: 'J1', RESOURCEID: 'E1', RESOURCENAME: 'WB-01', JOBSTATUS: 'Complete', CREATEDATE: '2026-01-05T11:00:00',
           COMPLETEDATE: '2026-01-05T15:00:00', CAUSECODENAME: 'wear', CONTAINERIDS: 'cidA, cidB,cidX',
-          CONTAINERNAMES: 'GA-A,GA-B,GA-X', CONTAINERID: cid, CONTAINERNAME: name,
+          CONTAINERNAMES: 'GA-A,GA-B,GA-X', CONTAINERID: cid, CONTAINERNAME: name, MATCHED_BY: 'container_list',
         })),
+        // J3, open on T1 since before cidA's session there (06 08:00–12:00), does not list cidA.
+        {
+          JOBID: 'J3', RESOURCEID: 'T1', CREATEDATE: '2026-01-02T09:00:00', CONTAINERIDS: 'axb1c', CONTAINERID: 'cidA',
+          CONTAINERNAME: 'GA-A', MATCHED_BY: 'machine_window',
+        },
       ])
     })
 
-    it('gives the same rows in the same order when the CIDs need several statements and the table is scanned', async () => {
+    it('gives the same rows when the CIDs need several statements and the table is scanned (its window reads first)', async () => {
       const batches: EventBatch[] = []
       const result = await fetchEvents({
         source: fx.source, cids: CIDS, domains: ['jobs'], batchSize: 1, now: () => NOW, onBatch: (b) => void batches.push(b),
       })
       expect(batches.map((b) => [b.batchIndex, b.batchCount])).toEqual([[0, 1]])
-      expect(batches.flatMap((b) => b.rows)).toEqual(all.rows('jobs'))
-      expect(result.domains.jobs).toMatchObject({ status: 'complete', observed_rows: 3 })
+      const rows = batches.flatMap((b) => b.rows)
+      const listed = all.rows('jobs').filter((r) => r.MATCHED_BY !== 'machine_window')
+      expect(rows).toEqual([...all.rows('jobs').filter((r) => r.MATCHED_BY === 'machine_window'), ...listed])
+      expect(result.domains.jobs).toMatchObject({ status: 'complete', observed_rows: 4 })
     })
 
     it('reads every job that lists lots, and only those, when scanning', async () => {

@@ -28,7 +28,7 @@ describe('event domain catalogue', () => {
     expect(EVENT_DOMAINS.downstream_rejects.columns).toEqual([
       'CONTAINERID', 'CONTAINERNAME', 'WORKCENTERNAME', 'WORKCENTER_GROUP', 'LOSSREASONNAME', 'EQUIPMENTNAME', 'REJECT_TOTAL_QTY', 'TXNDATE',
     ])
-    expect(EVENT_DOMAINS.jobs.columns.slice(-2)).toEqual(['CONTAINERID', 'CONTAINERNAME'])
+    expect(EVENT_DOMAINS.jobs.columns.slice(-3)).toEqual(['CONTAINERID', 'CONTAINERNAME', 'MATCHED_BY'])
     // Every domain names its lot: the table can lead with it.
     for (const domain of DOMAINS) expect(EVENT_DOMAINS[domain].columns).toContain('CONTAINERNAME')
     expect(EVENT_DOMAINS.holds.columns.slice(-2)).toEqual(['HOLD_STATUS', 'HOLD_HOURS'])
@@ -70,7 +70,8 @@ describe('event domain SQL', () => {
           expect(sql.match(/(?<!DWH\.)\bDW_MES_\w+/g)).toBeNull()
           for (const cid of cids) expect(sql).not.toContain(cid)
           expect(sql).not.toContain('1=1')
-          expect(params).toHaveLength(cids.length)
+          // jobs binds each CID twice: once in the machine-window IN list, once as a LIKE pattern.
+          expect(params).toHaveLength(domain === 'jobs' ? 2 * cids.length : cids.length)
         })
       }
 
@@ -88,17 +89,21 @@ describe('event domain SQL', () => {
         expect(sql).toContain('WHERE j.CONTAINERIDS IS NOT NULL')
         expect(sql).toMatch(/ORDER BY j\.CREATEDATE DESC NULLS LAST, j\.JOBID$/)
         expect(sql).not.toMatch(/LIKE|\?|\$1|:1/)
-        // Same columns as the per-batch statement.
-        const select = (text: string) => text.slice(0, text.indexOf('WHERE'))
-        expect(select(sql)).toBe(select(EVENT_DOMAINS.jobs.buildSql(dialect, cids).sql))
+        // Same job columns as the per-batch statement's list part.
+        const batch = EVENT_DOMAINS.jobs.buildSql(dialect, cids).sql
+        const listPart = batch.slice(batch.indexOf('UNION ALL\n') + 'UNION ALL\n'.length)
+        expect(listPart.startsWith(`${sql.slice(0, sql.indexOf('\nFROM'))},\n  NULL AS MATCHED_CID`)).toBe(true)
       })
 
       it('binds escaped LIKE patterns for jobs', () => {
         const { sql, params } = EVENT_DOMAINS.jobs.buildSql(dialect, cids)
-        expect(params).toEqual(["%cid'1%", '%a\\%b\\_c%', '%x) OR (1=1%'])
-        expect(sql).toContain(`j.CONTAINERIDS LIKE ${first} ESCAPE '\\'`)
+        // The machine-window part binds the CIDs first, the list part their LIKE patterns.
+        expect(params).toEqual([...cids, "%cid'1%", '%a\\%b\\_c%', '%x) OR (1=1%'])
+        const fourth = name === 'postgres' ? '$4' : ':4'
+        expect(sql).toContain(`j.CONTAINERIDS LIKE ${fourth} ESCAPE '\\'`)
         expect(sql.match(/LIKE/g)).toHaveLength(3)
-        expect(sql.match(/ OR\s/g)).toHaveLength(2)
+        const listPart = sql.slice(sql.indexOf('UNION ALL'))
+        expect(listPart.match(/ OR\s/g)).toHaveLength(2)
       })
     })
   }

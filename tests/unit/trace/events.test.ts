@@ -189,17 +189,19 @@ describe('fetchEvents', () => {
       const { source, calls } = instrument(fx.source)
       const { result, batches } = await run({ source, cids, domains: ['history', 'jobs'] })
 
-      const history = batchesOf(calls, 'DW_MES_LOTWIPHISTORY')
+      // The jobs domain's machine-window reads join the history too; they are the jobs domain's.
+      const history = batchesOf(calls, 'DW_MES_LOTWIPHISTORY').filter((c) => !c.sql.includes('DW_MES_JOB'))
       expect(history.map((c) => c.params.length)).toEqual([1000, 1])
       expect(history[0]?.params[0]).toBe(cids[0])
       expect(history[1]?.params).toEqual([cids[1000]])
 
-      // 1001 CIDs need more than one LIKE statement: one scan of the table instead.
-      const jobs = batchesOf(calls, 'DW_MES_JOB')
-      expect(jobs).toHaveLength(1)
-      expect(jobs[0]?.params).toEqual([])
-      expect(jobs[0]?.sql).toContain('WHERE j.CONTAINERIDS IS NOT NULL')
-      expect(jobs[0]?.sql).not.toContain('LIKE')
+      // 1001 CIDs need more than one LIKE statement: one scan of the table instead, after the
+      // machine-window read of each batch of CIDs.
+      const jobs = calls.filter((c) => c.sql.includes('DW_MES_JOB'))
+      expect(jobs.map((c) => c.params.length)).toEqual([1000, 1, 0])
+      expect(jobs[0]?.sql).toContain('JOIN DW_MES_JOB j ON j.RESOURCEID = h.EQUIPMENTID')
+      expect(jobs[2]?.sql).toContain('WHERE j.CONTAINERIDS IS NOT NULL')
+      expect(jobs.some((c) => c.sql.includes('LIKE'))).toBe(false)
       expect(result.domains.jobs).toMatchObject({ status: 'complete', observed_rows: 0 })
 
       const historyBatches = batches.filter((b) => b.domain === 'history').sort((a, b) => a.batchIndex - b.batchIndex)
@@ -229,14 +231,16 @@ describe('fetchEvents', () => {
       const fits = instrument(fx.source)
       const { result } = await run({ source: fits.source, cids: cidsOf(orTerms), domains: ['jobs'] })
       expect(fits.calls).toHaveLength(1)
-      expect(fits.calls[0]?.params).toHaveLength(orTerms)
+      // Each CID twice: the machine-window IN list and the LIKE pattern, in one statement.
+      expect(fits.calls[0]?.params).toHaveLength(2 * orTerms)
       expect(fits.calls[0]?.sql).toContain('LIKE')
       expect(result.domains.jobs).toMatchObject({ status: 'complete', observed_rows: 0 })
 
       const over = instrument(fx.source)
       await run({ source: over.source, cids: cidsOf(orTerms + 1), domains: ['jobs'] })
-      expect(over.calls.map((c) => c.params)).toEqual([[]])
-      expect(over.calls[0]?.sql).toContain('IS NOT NULL')
+      expect(over.calls.map((c) => c.params.length)).toEqual([orTerms + 1, 0])
+      expect(over.calls[0]?.sql).toContain('WHERE h.CONTAINERID IN (')
+      expect(over.calls[1]?.sql).toContain('IS NOT NULL')
     })
 
     it('hands onBatch at most one batch of rows at a time, never a whole domain', async () => {
@@ -646,9 +650,10 @@ describe('fetchEvents', () => {
 
       stream.mockClear()
       const { result, batches, progress } = await run({ source: fx.source, cids: CIDS, domains: ['jobs'] })
-      expect(stream).toHaveBeenCalledTimes(1)
-      expect(stream.mock.calls[0]?.[0]).toContain('WHERE j.CONTAINERIDS IS NOT NULL')
-      expect(stream.mock.calls[0]?.[1]).toEqual([])
+      // The machine windows of 1000 + 2 CIDs, then the one scan.
+      expect(stream).toHaveBeenCalledTimes(3)
+      expect(stream.mock.calls.map(([, params]) => params.length)).toEqual([1000, 2, 0])
+      expect(stream.mock.calls[2]?.[0]).toContain('WHERE j.CONTAINERIDS IS NOT NULL')
       const viaScan = batches.flatMap((b) => b.rows)
 
       // About 400 jobs × 3 exact items (the first, the trimmed 401st, the 7×) + JS1's 2.
@@ -683,7 +688,8 @@ describe('fetchEvents', () => {
           inFlight -= 1
         },
       }))
-      expect(calls).toHaveLength(1)
+      // Two machine-window reads (no history here, so no rows) and the scan.
+      expect(calls.map((c) => c.sql.includes('FROM DW_MES_JOB '))).toEqual([false, false, true])
       expect(batches.map((b) => b.rows.length)).toEqual([SCAN_PART_ROWS, SCAN_PART_ROWS, 5000 - 2 * SCAN_PART_ROWS])
       expect(maxInFlight).toBe(1)
       // The first part goes out long before the statement is read to its end.
