@@ -5,7 +5,7 @@
  */
 import { use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
-import { BarChart, GraphChart, LineChart, ScatterChart } from 'echarts/charts'
-import { AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components'
+import { BarChart, CustomChart, GraphChart, LineChart, ScatterChart } from 'echarts/charts'
+import { AriaComponent, DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components'
 
-use([CanvasRenderer, BarChart, LineChart, ScatterChart, GraphChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, AriaComponent])
+use([CanvasRenderer, BarChart, CustomChart, LineChart, ScatterChart, GraphChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, AriaComponent, DataZoomComponent])
