@@ -11,6 +11,7 @@
  */
 import { z } from 'zod'
 import type { JobOutcome, SourceDataWindow, StationLossReasons } from './data-window.js'
+import type { MachineRecentJobs } from './machine-jobs.js'
 import { invalidInput, type AppErrorData } from './errors.js'
 import { JOB_STATUSES, type JobView } from './jobs.js'
 import type { MsdAggregation } from './msd.js'
@@ -294,6 +295,11 @@ export const REQUESTS = {
   'sources:data-window': z.object({ id: z.string().min(1).max(200) }).strict(),
   /** Loss reasons recorded at a station (one of the 12 groups) over the last 180 days of its data. */
   'sources:loss-reasons': z.object({ id: z.string().min(1).max(200), station: z.string().min(1).max(100) }).strict(),
+  /**
+   * A machine's newest repair jobs over the last 30 days of the source's data (the MSD machine
+   * panel), read from the source the result `job_id` was run on (a saved source of this app).
+   */
+  'sources:machine-jobs': z.object({ job_id: jobId, equipment_id: z.string().min(1).max(200) }).strict(),
   'settings:get': none,
   'settings:set': z.object({ key: z.string().min(1).max(64), value: z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]) }).strict(),
   'app:version': none,
@@ -332,6 +338,7 @@ export interface Responses {
   'sources:set-password': SourceProfile
   'sources:data-window': SourceDataWindow
   'sources:loss-reasons': StationLossReasons
+  'sources:machine-jobs': MachineRecentJobs
   'settings:get': {
     values: Record<string, string | number | boolean | null>
     defaults: Record<string, string | number | boolean | null>
@@ -407,6 +414,7 @@ export const RATE_LIMITS: Partial<Record<Channel, RateLimit>> = {
   // Each may read the source (answers are cached a while in main).
   'sources:data-window': { max: 60, windowMs: 60_000 },
   'sources:loss-reasons': { max: 120, windowMs: 60_000 },
+  'sources:machine-jobs': { max: 120, windowMs: 60_000 },
 }
 export const DEFAULT_RATE_LIMIT: RateLimit = { max: 600, windowMs: 60_000 }
 

@@ -418,6 +418,12 @@ interface AggregationBase {
 export interface BackwardAggregation extends AggregationBase {
   direction: 'backward'
   kpi: BackwardKpi
+  /**
+   * Distinct upstream containers the genealogy walk reached for the detection lots, the lots
+   * themselves not counted (the original's 血緣追溯涵蓋上游 LOT). Absent in a result written before
+   * it was recorded.
+   */
+  ancestor_count?: number
   charts: {
     by_machine: ParetoItem[]
     by_detection_machine: ParetoItem[]
@@ -480,7 +486,15 @@ export const BACKWARD_DETAIL_COLUMNS: readonly DetailColumn[] = [
   { key: 'UPSTREAM_MACHINES', header: '上游機台', numeric: false },
   { key: 'UPSTREAM_MATERIALS', header: '上游原物料', numeric: false },
   { key: 'WAFER_ROOT', header: '源頭批次', numeric: false },
+  { key: 'SUSPECT_HIT_COUNT', header: '嫌疑命中數', numeric: true },
+  { key: 'SUSPECT_HITS', header: '嫌疑命中', numeric: false },
 ]
+
+/**
+ * Backward detail columns that result files before format version 4 do not have: the significant
+ * suspects each lot touched (original-ui.md §5.5, computed against the whole suspect list).
+ */
+export const DETAIL_COLUMNS_SINCE_V4: readonly string[] = ['SUSPECT_HIT_COUNT', 'SUSPECT_HITS']
 
 /** Forward detail rows (domain.md §5.7 step 8, with the keys the original's UI expected). */
 export const FORWARD_DETAIL_COLUMNS: readonly DetailColumn[] = [
@@ -497,9 +511,13 @@ export const FORWARD_DETAIL_COLUMNS: readonly DetailColumn[] = [
   { key: 'WORST_DOWNSTREAM_STATION', header: '最差下游站', numeric: false },
 ]
 
-/** Detail columns of a direction. */
-export function detailColumnsOf(direction: 'backward' | 'forward'): readonly DetailColumn[] {
-  return direction === 'forward' ? FORWARD_DETAIL_COLUMNS : BACKWARD_DETAIL_COLUMNS
+/**
+ * Detail columns of a direction, as a result file of `formatVersion` has them (the newest when not
+ * given): files before version 4 have no suspect-hit columns.
+ */
+export function detailColumnsOf(direction: 'backward' | 'forward', formatVersion?: number): readonly DetailColumn[] {
+  if (direction === 'forward') return FORWARD_DETAIL_COLUMNS
+  return formatVersion !== undefined && formatVersion < 4 ? BACKWARD_DETAIL_COLUMNS.filter((c) => !DETAIL_COLUMNS_SINCE_V4.includes(c.key)) : BACKWARD_DETAIL_COLUMNS
 }
 
 /** Columns of the suspect list in result files of format version 1. */

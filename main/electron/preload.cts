@@ -34,6 +34,7 @@ const CHANNELS: readonly string[] = [
   'sources:set-password',
   'sources:data-window',
   'sources:loss-reasons',
+  'sources:machine-jobs',
   'settings:get',
   'settings:set',
   'app:version',

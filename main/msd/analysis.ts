@@ -26,7 +26,7 @@ import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, LineageResult, QualityMeta, SeedResult } from '../../shared/trace.js'
 import type { MesSource } from '../sources/index.js'
 import { msdStoredColumnsOf, msdTableOf, type MsdTable, type ResultFileWriter } from '../store/index.js'
-import { analyzeBackward, fillBackwardDetail } from './backward.js'
+import { analyzeBackward, ancestorCount, fillBackwardDetail } from './backward.js'
 import { fetchDetection, fetchResourceFamilies } from './detection.js'
 import { analyzeForward, fillForwardDetail } from './forward.js'
 import { createLotTable, dropTempTables, registerMsdFunctions } from './sql.js'
@@ -232,6 +232,7 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions): Promise<Backwar
   let suspects = ranked
   let shown: Suspect[] = []
   let timelines: SuspectTimeline[] = []
+  let ancestors = 0
   const detail = writer.analyze('Naming the cause, writing the detail rows and suspects', (db) => {
     options.onProgress?.('explaining the significant suspects')
     const lots = new FactorReader(db)
@@ -239,7 +240,11 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions): Promise<Backwar
     suspects = orderSuspects(ranked)
     shown = suspectsInAggregation(suspects)
     timelines = suspectTimelines(lots, withTimeline(shown), tables.factorKeys)
-    fillBackwardDetail(db)
+    fillBackwardDetail(
+      db,
+      suspects.filter((s) => s.significant).map((s) => tables.factorKeys.get(s)!),
+    )
+    ancestors = ancestorCount(db)
     const insert = db.prepare(
       `INSERT INTO ${msdTableOf('suspects')} (${SUSPECT_COLUMNS.map((c) => `"${c.key}"`).join(', ')}) VALUES (${SUSPECT_COLUMNS.map(() => '?').join(', ')})`,
     )
@@ -270,6 +275,7 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions): Promise<Backwar
     direction: 'backward',
     ...common,
     kpi: { ...tables.kpi, affected_machine_count: attribution.filter((m) => m.DEFECT_QTY > 0).length },
+    ancestor_count: ancestors,
     charts: {
       by_machine: buildPareto(
         attribution.map((m) => ({ name: m.EQUIPMENT_NAME, input_qty: m.INPUT_QTY, defect_qty: m.DEFECT_QTY, lot_count: m.DETECTION_LOT_COUNT })),

@@ -259,16 +259,71 @@ export function analyzeBackward(
 }
 
 /**
+ * The label of a suspect in the detail's suspect-hit list, spelt as the detail's own lists spell
+ * it: a machine `station/machine`, a material `part/lot` (the part alone without a lot), a wafer
+ * root its name.
+ */
+export function suspectHitLabel(key: FactorKey): string {
+  switch (key.kind) {
+    case 'machine':
+      return `${key.grp}/${key.name}`
+    case 'material':
+      return key.lot === '' ? key.part : `${key.part}/${key.lot}`
+    case 'wafer_root':
+      return key.root
+  }
+}
+
+/**
+ * Makes `temp.msd_hit`: the suspects a lot's hits are counted against, in list order (`ord`),
+ * each with its factor-table key and its label.
+ */
+function createHitTable(db: SqliteDatabase, hits: readonly FactorKey[]): void {
+  db.exec('DROP TABLE IF EXISTS temp.msd_hit')
+  db.exec(
+    `CREATE TEMP TABLE msd_hit (ord INTEGER NOT NULL, kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, label TEXT NOT NULL)`,
+  )
+  const insert = db.prepare('INSERT INTO temp.msd_hit (ord, kind, a, b, label) VALUES (?, ?, ?, ?, ?)')
+  hits.forEach((key, i) => {
+    const [a, b] = key.kind === 'machine' ? [key.grp, key.name] : key.kind === 'material' ? [key.part, key.lot] : [key.root, '']
+    insert.run(i, key.kind, a, b, suspectHitLabel(key))
+  })
+}
+
+/**
  * Fills the detail table (domain.md §5.11): per detection lot one row per selected reason with a
  * defect (sorted by reason), or one row with an empty reason and zeros; ordered by defect rate
  * descending, then lot and reason. Upstream machines and materials are the distinct pairs over the
  * lot and its ancestors, as "station/machine" and "part/lot" lists.
+ *
+ * `hits` are the factors of the suspect-hit columns (original-ui.md §5.5), in list order: the run's
+ * significant suspects, all of them, not the ten a chart shows. A lot's hits are the ones it (or
+ * an ancestor) touched, labelled as {@link suspectHitLabel} says, each once, in list order; a
+ * machine matches by station group and name, as the detail's machine list and the drill-down
+ * spell it (two machine IDs of one name are one machine to the engineer). They
+ * are stored rather than worked out per page: the list is fixed once the run is done, and a stored
+ * column sorts, filters and exports like every other.
  */
-export function fillBackwardDetail(db: SqliteDatabase): void {
+export function fillBackwardDetail(db: SqliteDatabase, hits: readonly FactorKey[] = []): void {
+  createHitTable(db, hits)
   const columns = ['CONTAINERID', ...BACKWARD_DETAIL_COLUMNS.map((c) => c.key)].map((c) => `"${c}"`).join(', ')
   db.exec(`
     INSERT INTO msd_detail (${columns})
     WITH
+      touched AS (
+        SELECT f.lot_cid, h.ord, h.label FROM temp.msd_lot_machine f
+          JOIN temp.msd_hit h ON h.kind = 'machine' AND h.a = f.grp AND h.b = f.name
+        UNION ALL
+        SELECT f.lot_cid, h.ord, h.label FROM temp.msd_lot_material f
+          JOIN temp.msd_hit h ON h.kind = 'material' AND h.a = f.part AND h.b = f.lot
+        UNION ALL
+        SELECT r.cid, h.ord, h.label FROM temp.msd_lot_root r
+          JOIN temp.msd_hit h ON h.kind = 'wafer_root' AND h.a = r.root
+      ),
+      hit AS (
+        SELECT lot_cid, COUNT(*) AS n, group_concat(label, ', ' ORDER BY ord) AS labels
+        FROM (SELECT lot_cid, label, MIN(ord) AS ord FROM touched GROUP BY lot_cid, label) GROUP BY lot_cid
+      ),
       up AS (
         SELECT lot_cid, COUNT(*) AS n,
           group_concat(grp || '/' || name, ', ' ORDER BY msd_group_order(grp), grp, name) AS machines
@@ -283,7 +338,8 @@ export function fillBackwardDetail(db: SqliteDatabase): void {
         SELECT d.container_name AS name, d.pj_type, d.productline_name, d.workflow, d.finishedruncard, d.equipment_name,
           l.input_qty, COALESCE(r.reason, '') AS reason, COALESCE(r.qty, 0) AS qty, msd_rate(COALESCE(r.qty, 0), l.input_qty) AS rate,
           COALESCE(anc.n, 0) AS ancestors, COALESCE(up.n, 0) AS machine_count, COALESCE(up.machines, '') AS machines,
-          COALESCE(mat.materials, '') AS materials, COALESCE(root.root, d.container_name) AS root, d.cid AS cid
+          COALESCE(mat.materials, '') AS materials, COALESCE(root.root, d.container_name) AS root, d.cid AS cid,
+          COALESCE(hit.n, 0) AS hit_count, COALESCE(hit.labels, '') AS hits
         FROM temp.msd_lot l
         JOIN msd_detection d ON d.cid = l.cid
         LEFT JOIN temp.selected_rejects r ON r.cid = l.cid
@@ -291,9 +347,15 @@ export function fillBackwardDetail(db: SqliteDatabase): void {
         LEFT JOIN mat ON mat.lot_cid = l.cid
         LEFT JOIN anc ON anc.lot_cid = l.cid
         LEFT JOIN temp.msd_lot_root root ON root.cid = l.cid
+        LEFT JOIN hit ON hit.lot_cid = l.cid
       )
     SELECT cid, name, pj_type, productline_name, workflow, finishedruncard, equipment_name, input_qty, reason, qty, rate,
-      ancestors, machine_count, machines, materials, root
+      ancestors, machine_count, machines, materials, root, hit_count, hits
     FROM rows ORDER BY rate DESC, name, cid, reason
   `)
+}
+
+/** Distinct containers the detection lots' genealogy reached, the lots themselves not counted. */
+export function ancestorCount(db: SqliteDatabase): number {
+  return db.prepare('SELECT COUNT(DISTINCT cid) FROM msd_lot_cids WHERE cid NOT IN (SELECT lot_cid FROM msd_lot_cids)').pluck().get() as number
 }

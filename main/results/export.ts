@@ -101,7 +101,7 @@ export async function writeDomainCsv(reader: ResultFileReader, domain: Domain, p
 export function msdExportColumns(reader: ResultFileReader, table: MsdTable): readonly DetailColumn[] {
   // A file of format version 1 has the first version's suspect columns.
   if (table === 'suspects') return reader.manifest().format_version < 2 ? SUSPECT_COLUMNS_V1 : SUSPECT_COLUMNS
-  return detailColumnsOf(reader.manifest().request.direction)
+  return detailColumnsOf(reader.manifest().request.direction, reader.manifest().format_version)
 }
 
 /** Writes an MSD output table as CSV with its export headers (domain.md §5.9 for the detail rows). */

@@ -22,3 +22,4 @@ export { openPostgresSource, redactUrl, POSTGRES_POOL_SIZE, POSTGRES_STATEMENT_T
 export { loadIntoPostgres, postgresColumns, type LoadPostgresOptions } from './postgres-load.js'
 export { openOracleSource, parseOracleUrl, ORACLE_CALL_TIMEOUT_MS, ORACLE_POOL_SIZE, type OracleSourceOptions } from './oracle-source.js'
 export { readDataWindow, readLossReasons, type DataWindowOptions } from './data-window.js'
+export { readMachineJobs, type MachineJobsOptions } from './machine-jobs.js'

@@ -15,17 +15,18 @@ import { quoteIdentifier } from './connection.js'
  * Layout version; a reader refuses a file with a larger one. Version 2 added the suspect list's
  * significance, explain-away and onset columns ({@link SUSPECT_COLUMNS}); files of version 1 still
  * read (their suspect list has {@link SUSPECT_COLUMNS_V1}). Version 3 added event columns
- * ({@link EVENT_COLUMNS_SINCE_V3}); older files still read without them.
+ * ({@link EVENT_COLUMNS_SINCE_V3}); older files still read without them. Version 4 added the
+ * backward detail's suspect-hit columns (DETAIL_COLUMNS_SINCE_V4 in shared/msd.ts).
  */
-export const RESULT_FORMAT_VERSION = 3
+export const RESULT_FORMAT_VERSION = 4
 
 /**
- * Event columns that files before version 3 do not have: the lot ID where a domain lacked it, and
- * the history step's station group.
+ * Event columns that files before version 3 do not have: the lot ID where a domain lacked it, the
+ * history step's station group, and how a repair job matched its lot.
  */
 export const EVENT_COLUMNS_SINCE_V3: Readonly<Partial<Record<Domain, readonly string[]>>> = {
   history: ['WORKCENTER_GROUP'],
-  jobs: ['CONTAINERNAME'],
+  jobs: ['CONTAINERNAME', 'MATCHED_BY'],
   upstream_history: ['CONTAINERNAME'],
   downstream_rejects: ['CONTAINERNAME'],
 }
@@ -258,7 +259,7 @@ export function msdStoredColumnsOf(
   formatVersion: number = RESULT_FORMAT_VERSION,
 ): { key: string; numeric: boolean }[] {
   if (table === 'suspects') return (formatVersion < 2 ? SUSPECT_COLUMNS_V1 : SUSPECT_COLUMNS).map((c) => ({ key: c.key, numeric: c.numeric }))
-  return [{ key: 'CONTAINERID', numeric: false }, ...detailColumnsOf(direction).map((c) => ({ key: c.key, numeric: c.numeric }))]
+  return [{ key: 'CONTAINERID', numeric: false }, ...detailColumnsOf(direction, formatVersion).map((c) => ({ key: c.key, numeric: c.numeric }))]
 }
 
 /** SQL table of an MSD output table. */

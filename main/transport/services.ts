@@ -12,7 +12,7 @@ import { defaultSettings, isSettingKey, parseSetting, resolveSettings } from '..
 import { jobViewOf, type JobEngine } from '../engine/index.js'
 import { diffResults, exportResult, exportsFolderDestination, exportTablesOf, planView, type ExportDestination, type ResultService } from '../results/index.js'
 import { deliverReport, type ReportSaver } from '../report/index.js'
-import { openSource, parseSourceSpec, type SourceSpec } from '../sources/index.js'
+import { openSource, parseSourceSpec, readMachineJobs, sourceIdOf, type SourceSpec } from '../sources/index.js'
 import type { Catalog } from '../store/index.js'
 import type { Handlers } from './router.js'
 import type { SecretStore } from './secret-store.js'
@@ -216,6 +216,29 @@ export function createServices(options: ServicesOptions): Handlers {
     'sources:loss-reasons': ({ id, station }) => {
       const { key, spec } = factsKeyOf(id)
       return facts.lossReasons(key, spec, station)
+    },
+    'sources:machine-jobs': async ({ job_id: jobId, equipment_id: equipmentId }) => {
+      // The result's own source: the saved profile whose spec the job was run with.
+      const sourceId = engine.status(jobId).source_id
+      const profile = sources.list().find((p) => {
+        try {
+          return sourceIdOf(sources.specOf(p.id).spec) === sourceId
+        } catch {
+          return false
+        }
+      })
+      if (!profile) {
+        throw new AppError('source/unreachable', `The source this result was read from (${sourceId}) is not a saved source here; add it to read its repair jobs.`, { source: sourceId })
+      }
+      const { key, spec } = factsKeyOf(profile.id)
+      // The window ends on the source's last day of data, read once and kept a while.
+      const window = await facts.dataWindow(key, spec)
+      const { source } = await openSource(spec)
+      try {
+        return await readMachineJobs(source, equipmentId, { window })
+      } finally {
+        await source.close()
+      }
     },
     // Settings
     'settings:get': () => settingValues(),

@@ -166,7 +166,7 @@ describe('MSD on the command line', () => {
     expect(text.startsWith('\uFEFF')).toBe(true)
     const lines = text.slice(1).split('\r\n')
     expect(lines[0]).toBe(BACKWARD_DETAIL_COLUMNS.map((c) => c.header).join(','))
-    expect(lines[0]).toBe('LOT ID,TYPE,PACKAGE,WORKFLOW,完工流水碼,偵測設備,投入數,不良原因,不良數,不良率(%),上游LOT數,上游台數,上游機台,上游原物料,源頭批次')
+    expect(lines[0]).toBe('LOT ID,TYPE,PACKAGE,WORKFLOW,完工流水碼,偵測設備,投入數,不良原因,不良數,不良率(%),上游LOT數,上游台數,上游機台,上游原物料,源頭批次,嫌疑命中數,嫌疑命中')
     expect(lines.length - 2).toBe(backward.aggregation.detail_total_count)
 
     const fwd = join(dir, 'forward.csv')

@@ -489,11 +489,12 @@ describe('MSD backward: materials, wafer roots, detail, reason filter', () => {
     expect(text.startsWith('\uFEFF')).toBe(true)
     const records = parseCsv(text.slice(1))
     expect(records[0]!.join(',')).toBe(
-      'LOT ID,TYPE,PACKAGE,WORKFLOW,完工流水碼,偵測設備,投入數,不良原因,不良數,不良率(%),上游LOT數,上游台數,上游機台,上游原物料,源頭批次',
+      // The original's 15 columns, then the suspect hits (which the original left out of the file).
+      'LOT ID,TYPE,PACKAGE,WORKFLOW,完工流水碼,偵測設備,投入數,不良原因,不良數,不良率(%),上游LOT數,上游台數,上游機台,上游原物料,源頭批次,嫌疑命中數,嫌疑命中',
     )
     expect(text.slice(1).split('\r\n')[0]).toBe(records[0]!.join(','))
     expect(records).toHaveLength(6)
-    for (const r of records) expect(r).toHaveLength(15)
+    for (const r of records) expect(r).toHaveLength(17)
     const l1r1 = records.find((r) => r[0] === 'L1' && r[7] === 'R1')!
     expect(l1r1.slice(0, 12)).toEqual(['L1', 'TYPE-A', 'SOT-23', 'WF-1', 'RC-001', 'TM-01', '100', 'R1', '5', '5', '2', '3'])
     expect(listOf(l1r1[12])).toEqual(['成型/MD-01', '焊接_DB/DB-01', '焊接_WB/WB-01'].sort())
@@ -504,7 +505,11 @@ describe('MSD backward: materials, wafer roots, detail, reason filter', () => {
     expect(line).toContain(`"${l1r1[12]!}"`)
     expect(line).toContain(`"${l1r1[13]!}"`)
     const l3 = records.find((r) => r[0] === 'L3')!
-    expect(l3.slice(6)).toEqual(['50', '', '0', '0', '0', '1', '焊接_WB/WB-01', '', 'L3'])
+    expect(l3.slice(6, 15)).toEqual(['50', '', '0', '0', '0', '1', '焊接_WB/WB-01', '', 'L3'])
+    // Its hits: the significant suspects it touched (the stored list says which are significant).
+    const significant = (await all.rows('suspects')).filter((s) => s.significant === 'yes')
+    const touched = significant.filter((s) => (s.factor_type === 'machine' && `${s.station}/${s.name}` === '焊接_WB/WB-01') || (s.factor_type === 'wafer_root' && s.name === 'L3'))
+    expect(l3.slice(15)).toEqual([String(touched.length), touched.map((s) => (s.factor_type === 'machine' ? `${s.station}/${s.name}` : s.name)).join(', ')])
   })
 })
 

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_INSPECT_LIMITS, inspectResultFile, openResultFile } from '../../../main/store/index.js'
-import { eventColumnsOf, eventTableOf, eventTableSql, msdTableSql, sortIndexSql } from '../../../main/store/result-schema.js'
+import { eventColumnsOf, eventTableOf, eventTableSql, msdStoredColumnsOf, msdTableSql, sortIndexSql } from '../../../main/store/result-schema.js'
 import type { Domain } from '../../../shared/trace.js'
 import { SUSPECT_COLUMNS_V1 } from '../../../shared/msd.js'
 import { jsonDepthExceeds, parseBoundedJson } from '../../../shared/bounded-json.js'
@@ -31,6 +31,21 @@ function withEventColumnsOf(db: Database.Database, version: number): void {
     db.exec('DROP TABLE old_events')
     for (const column of sortColumns[domain] ?? []) db.exec(sortIndexSql(domain, column))
   }
+  withDetailColumnsOf(db, version)
+}
+
+/** Gives a backward result's MSD detail the columns a file of `version` has (before 4: no suspect hits). */
+function withDetailColumnsOf(db: Database.Database, version: number): void {
+  const tables = JSON.parse((db.prepare("SELECT value FROM manifest WHERE key = 'msd_tables'").get() as { value: string }).value)
+  if (!tables.detail) return
+  const columns = msdStoredColumnsOf('detail', 'backward', version)
+  const keep = ['_seq', ...columns.map((c) => c.key)].map((c) => `"${c}"`).join(', ')
+  db.exec('ALTER TABLE msd_detail RENAME TO old_detail')
+  db.exec(msdTableSql('detail', columns))
+  db.exec(`INSERT INTO msd_detail (${keep}) SELECT ${keep} FROM old_detail`)
+  db.exec('DROP TABLE old_detail')
+  tables.detail.columns = columns.map((c) => c.key)
+  db.prepare("UPDATE manifest SET value = ? WHERE key = 'msd_tables'").run(JSON.stringify(tables))
 }
 
 describe('inspectResultFile', () => {
@@ -147,6 +162,45 @@ describe('inspectResultFile', () => {
       db3.pragma('user_version = 3')
     } finally {
       db3.close()
+    }
+    expect(thrown(() => inspectResultFile(old))).toMatchObject({ code: 'import/invalid' })
+  })
+
+  it('accepts a result of format version 3, whose detail lacks the suspect-hit columns, and reads it', () => {
+    const old = join(dir, 'version-3.sqlite')
+    copyFileSync(base, old)
+    const db = new Database(old)
+    try {
+      withEventColumnsOf(db, 3)
+      db.prepare("UPDATE manifest SET value = '3' WHERE key = 'format_version'").run()
+      db.pragma('user_version = 3')
+      db.exec('VACUUM')
+    } finally {
+      db.close()
+    }
+    expect(inspectResultFile(old).manifest.format_version).toBe(3)
+    const reader = openResultFile(old)
+    try {
+      expect(reader.msdColumns('detail')).not.toContain('SUSPECT_HITS')
+      const page = reader.msdPage('detail', { limit: 1 })
+      expect(page.total).toBeGreaterThan(0)
+      expect(Object.keys(page.rows[0]!)).not.toContain('SUSPECT_HIT_COUNT')
+    } finally {
+      reader.close()
+    }
+    const current = openResultFile(base)
+    try {
+      expect(current.msdColumns('detail')!.slice(-2)).toEqual(['SUSPECT_HIT_COUNT', 'SUSPECT_HITS'])
+    } finally {
+      current.close()
+    }
+    // The same file called version 4 is refused: its detail is not that version's.
+    const db4 = new Database(old)
+    try {
+      db4.prepare("UPDATE manifest SET value = '4' WHERE key = 'format_version'").run()
+      db4.pragma('user_version = 4')
+    } finally {
+      db4.close()
     }
     expect(thrown(() => inspectResultFile(old))).toMatchObject({ code: 'import/invalid' })
   })
