@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import type { BackwardAggregation, ForwardAggregation, MsdAggregation } from '../../shared/msd'
-import { startServe, watchConsole, type Served } from './support/serve'
+import { startServe, watchConsole, type Served, call } from './support/serve'
 
 /**
  * The MSD dashboard's charts in Chromium through `mes-trace serve` on the demo plant: the factor
@@ -28,26 +28,6 @@ test.describe('MSD charts (browser host, demo plant)', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  /** One call over a socket of its own, as the page's bridge makes it. */
-  function call<T>(page: Page, channel: string, payload: unknown): Promise<T> {
-    return page.evaluate(
-      async ([channel, payload]) => {
-        const token = new URLSearchParams(location.search).get('token')!
-        return new Promise<T>((resolve, reject) => {
-          const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`)
-          ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel, payload }))
-          ws.onmessage = (m) => {
-            const frame = JSON.parse(String(m.data)) as { id?: number; result?: { ok: boolean; value?: T; error?: unknown } }
-            if (frame.id !== 1) return
-            ws.close()
-            if (frame.result?.ok) resolve(frame.result.value as T)
-            else reject(new Error(JSON.stringify(frame.result?.error)))
-          }
-        })
-      },
-      [channel, payload] as const,
-    )
-  }
 
   /** Starts an MSD run from the form and waits for its dashboard; its job id and aggregation. */
   async function runMsd(page: Page, profile: 'msd_backward' | 'msd_forward', more: { station?: string; reasons?: string } = {}) {

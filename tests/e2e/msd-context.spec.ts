@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import type { MachineRecentJobs } from '../../shared/machine-jobs'
 import type { BackwardAggregation } from '../../shared/msd'
-import { atLocaleAndSize, startServe, type Served } from './support/serve'
+import { atLocaleAndSize, startServe, type Served, call } from './support/serve'
 
 /**
  * The MSD page's context in Chromium through `mes-trace serve` on the 2000-lot demo plant: the
@@ -34,26 +34,6 @@ test.describe('MSD context (browser host, demo plant)', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  /** One call over a socket of its own, as the page's bridge makes it. */
-  function call<T>(page: Page, channel: string, payload: unknown): Promise<T> {
-    return page.evaluate(
-      async ([channel, payload]) => {
-        const token = new URLSearchParams(location.search).get('token')!
-        return new Promise<T>((resolve, reject) => {
-          const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`)
-          ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel, payload }))
-          ws.onmessage = (m) => {
-            const frame = JSON.parse(String(m.data)) as { id?: number; result?: { ok: boolean; value?: T; error?: unknown } }
-            if (frame.id !== 1) return
-            ws.close()
-            if (frame.result?.ok) resolve(frame.result.value as T)
-            else reject(new Error(JSON.stringify(frame.result?.error)))
-          }
-        })
-      },
-      [channel, payload] as const,
-    )
-  }
 
   /** The names the machine chart's keyboard list holds, in order. */
   async function listedMachines(page: Page): Promise<string[]> {

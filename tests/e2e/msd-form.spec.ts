@@ -6,7 +6,7 @@ import type { SourceProfile } from '../../shared/api'
 import type { SourceDataWindow, StationLossReasons } from '../../shared/data-window'
 import type { JobView } from '../../shared/jobs'
 import { addDays } from '../../shared/time'
-import { atLocaleAndSize, startServe, type Served } from './support/serve'
+import { atLocaleAndSize, startServe, type Served, call } from './support/serve'
 
 /**
  * Forms that cannot lead to an empty answer without saying why, in Chromium through `mes-trace
@@ -40,26 +40,6 @@ test.describe('MSD form and empty results (browser host, demo plant)', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  /** One call over a socket of its own, as the page's bridge makes it. */
-  function call<T>(page: Page, channel: string, payload: unknown): Promise<T> {
-    return page.evaluate(
-      async ([channel, payload]) => {
-        const token = new URLSearchParams(location.search).get('token')!
-        return new Promise<T>((resolve, reject) => {
-          const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`)
-          ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel, payload }))
-          ws.onmessage = (m) => {
-            const frame = JSON.parse(String(m.data)) as { id?: number; result?: { ok: boolean; value?: T; error?: unknown } }
-            if (frame.id !== 1) return
-            ws.close()
-            if (frame.result?.ok) resolve(frame.result.value as T)
-            else reject(new Error(JSON.stringify(frame.result?.error)))
-          }
-        })
-      },
-      [channel, payload] as const,
-    )
-  }
 
   async function open(page: Page, locale: (typeof LOCALES)[number], width: number, height: number): Promise<string[]> {
     const problems = await atLocaleAndSize(page, locale, width, height)

@@ -69,3 +69,24 @@ export async function atLocaleAndSize(page: Page, locale: 'en' | 'zh-TW', width:
   await page.setViewportSize({ width, height })
   return problems
 }
+
+/** One call over a socket of its own, as the page's bridge makes it. */
+export function call<T>(page: Page, channel: string, payload: unknown): Promise<T> {
+  return page.evaluate(
+    async ([channel, payload]) => {
+      const token = new URLSearchParams(location.search).get('token')!
+      return new Promise<T>((resolve, reject) => {
+        const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`)
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel, payload }))
+        ws.onmessage = (m) => {
+          const frame = JSON.parse(String(m.data)) as { id?: number; result?: { ok: boolean; value?: T; error?: unknown } }
+          if (frame.id !== 1) return
+          ws.close()
+          if (frame.result?.ok) resolve(frame.result.value as T)
+          else reject(new Error(JSON.stringify(frame.result?.error)))
+        }
+      })
+    },
+    [channel, payload] as const,
+  )
+}
