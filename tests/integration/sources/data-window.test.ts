@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
-import { loadIntoPostgres, openPostgresSource, openSqliteSource, readDataWindow, readLossReasons, type MesSource } from '../../../main/sources/index.js'
+import { openSqliteSource, readDataWindow, readLossReasons, type MesSource } from '../../../main/sources/index.js'
 import { addDays } from '../../../shared/time.js'
+import { postgresCopyOf, type PostgresCopy } from '../../fixtures/pg-schema.js'
 
 const url = process.env.MES_TRACE_PG_TEST_URL
 
@@ -64,17 +64,14 @@ describe('the data window and loss reasons of a demo plant', () => {
   describe.skipIf(!url)('on PostgreSQL', () => {
     const schema = `window_${process.pid}`
     let postgres: MesSource
+    let copy: PostgresCopy | undefined
 
     beforeAll(async () => {
-      await loadIntoPostgres({ from: plant.out, url: url!, schema, replace: true })
-      postgres = await openPostgresSource({ url: url!, schema })
+      copy = await postgresCopyOf(plant.out, url!, schema)
+      postgres = copy.source
     }, 180_000)
     afterAll(async () => {
-      await postgres?.close()
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-      await client.end()
+      await copy?.drop()
     })
 
     it('gives the same data window as the SQLite file', async () => {

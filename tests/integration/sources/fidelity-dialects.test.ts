@@ -5,12 +5,12 @@
  * SQLite, through the Oracle dialect (every statement checked, then answered from the same SQLite
  * file) and, where MES_TRACE_PG_TEST_URL names a server, through PostgreSQL.
  */
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDialect, loadIntoPostgres, openPostgresSource, type MesSource, type SqlValue } from '../../../main/sources/index.js'
+import { createDialect, type MesSource, type SqlValue } from '../../../main/sources/index.js'
 import { resolveBackwardLineage, resolveContainerSeeds, resolveDetectionPopulation, resolveForwardLineage } from '../../../main/trace/index.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
 import { FIDELITY_ROWS } from '../trace/fidelity-fixture.js'
+import { postgresCopyOf, type PostgresCopy } from '../../fixtures/pg-schema.js'
 
 /** Everything the fidelity decisions touch, from one source. */
 async function answersOf(source: MesSource): Promise<unknown> {
@@ -77,17 +77,14 @@ describe('fidelity decisions on every dialect', () => {
   describe.skipIf(!url)('on PostgreSQL (MES_TRACE_PG_TEST_URL)', () => {
     const schema = `fidelity_${process.pid}`
     let postgres: MesSource
+    let copy: PostgresCopy | undefined
 
     beforeAll(async () => {
-      await loadIntoPostgres({ from: fixture.path, url: url!, schema, replace: true })
-      postgres = await openPostgresSource({ url: url!, schema })
+      copy = await postgresCopyOf(fixture.path, url!, schema)
+      postgres = copy.source
     }, 60_000)
     afterAll(async () => {
-      await postgres?.close()
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-      await client.end()
+      await copy?.drop()
     })
 
     it('answers the same as SQLite', async () => {

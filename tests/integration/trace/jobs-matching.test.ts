@@ -11,13 +11,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
-import { createDialect, loadIntoPostgres, openPostgresSource, openSqliteSource, type MesSource, type SqlValue } from '../../../main/sources/index.js'
+import { createDialect, openSqliteSource, type MesSource, type SqlValue } from '../../../main/sources/index.js'
 import { fetchEvents } from '../../../main/trace/index.js'
 import { MATCHED_BY_BOTH, MATCHED_BY_LIST, MATCHED_BY_WINDOW } from '../../../main/trace/jobs-matching.js'
 import type { EventRow } from '../../../shared/trace.js'
+import { postgresCopyOf, type PostgresCopy } from '../../fixtures/pg-schema.js'
 
 const pgUrl = process.env.MES_TRACE_PG_TEST_URL
 
@@ -192,18 +192,14 @@ describe('jobs matched by machine window and by container list, against independ
   describe.skipIf(!pgUrl)('on PostgreSQL', () => {
     const schema = `jobs_match_${process.pid}`
     let postgres: MesSource
+    let copy: PostgresCopy | undefined
 
     beforeAll(async () => {
-      await loadIntoPostgres({ from: plant.out, url: pgUrl!, schema, replace: true })
-      postgres = await openPostgresSource({ url: pgUrl!, schema })
+      copy = await postgresCopyOf(plant.out, pgUrl!, schema)
+      postgres = copy.source
     }, 180_000)
-
     afterAll(async () => {
-      await postgres?.close()
-      const client = new pg.Client({ connectionString: pgUrl })
-      await client.connect()
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-      await client.end()
+      await copy?.drop()
     })
 
     it('gives the pairs and labels of the independent SQL, through a batch statement and the scan', async () => {
