@@ -12,6 +12,7 @@
 import { z } from 'zod'
 import type { JobOutcome, SourceDataWindow, StationLossReasons } from './data-window.js'
 import type { MachineRecentJobs } from './machine-jobs.js'
+import { EQUIPMENT_EXPORTS, EQUIPMENT_HARD_MAX_MACHINES, type EquipmentJobs, type EquipmentLotsPage, type EquipmentRejects, type EquipmentTimeline, type JobTransactions, type MachineList } from './equipment.js'
 import { invalidInput, type AppErrorData } from './errors.js'
 import { JOB_STATUSES, type JobView } from './jobs.js'
 import type { MsdAggregation } from './msd.js'
@@ -29,6 +30,15 @@ const path = z.string().min(1).max(MAX_PATH)
 const domain = z.enum(DOMAINS)
 const job = z.object({ job_id: jobId }).strict()
 const none = z.object({}).strict()
+const sourceId = z.string().min(1).max(200)
+const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in the form YYYY-MM-DD')
+/** The fields of every equipment read (shared/equipment.ts `EquipmentQuery`); the settings' limits are checked by the service. */
+const equipmentQuery = {
+  id: sourceId,
+  equipment_ids: z.array(z.string().trim().min(1).max(200)).min(1, 'choose at least one machine').max(EQUIPMENT_HARD_MAX_MACHINES),
+  start_date: calendarDate,
+  end_date: calendarDate,
+}
 
 /** The page query's fields (offset, limit, sort, filter), spread into the requests that read a page. */
 const page = pageQuerySchema.shape
@@ -300,6 +310,28 @@ export const REQUESTS = {
    * panel), read from the source the result `job_id` was run on (a saved source of this app).
    */
   'sources:machine-jobs': z.object({ job_id: jobId, equipment_id: z.string().min(1).max(200) }).strict(),
+  /**
+   * A repair job's transactions (`DW_MES_JOBTXNHISTORY`, oldest first), read from the source the
+   * result `job_id` was run on; `repair_job` is the `JOBID`.
+   */
+  'sources:job-transactions': z.object({ job_id: jobId, repair_job: z.string().min(1).max(200) }).strict(),
+  /**
+   * The result's repair jobs (its `jobs` table) with their transactions, one row per job ×
+   * transaction (original-ui.md §3.4), written where `jobs:export` writes.
+   */
+  'sources:job-transactions-export': z.object({ job_id: jobId, format: z.enum(['csv', 'xlsx']) }).strict(),
+  /** The equipment tab's machine picker: a saved source's production machines, with the tab's limits and default range. */
+  'equipment:machines': z.object({ id: sourceId }).strict(),
+  /** A page of the lots the machines processed in the range (ordered by machine name, track-in). */
+  'equipment:lots': z.object({ ...equipmentQuery, offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  /** The repair jobs created on the machines in the range. */
+  'equipment:jobs': z.object(equipmentQuery).strict(),
+  /** The machines' scrap in the range by machine and loss reason. */
+  'equipment:rejects': z.object(equipmentQuery).strict(),
+  /** Status stretches, lots and repair jobs of each machine in the range, with the status hours. */
+  'equipment:timeline': z.object(equipmentQuery).strict(),
+  /** One sub-view's rows (or the status hours) written where `jobs:export` writes. */
+  'equipment:export': z.object({ ...equipmentQuery, table: z.enum(EQUIPMENT_EXPORTS), format: z.enum(['csv', 'xlsx']) }).strict(),
   'settings:get': none,
   'settings:set': z.object({ key: z.string().min(1).max(64), value: z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]) }).strict(),
   'app:version': none,
@@ -339,6 +371,14 @@ export interface Responses {
   'sources:data-window': SourceDataWindow
   'sources:loss-reasons': StationLossReasons
   'sources:machine-jobs': MachineRecentJobs
+  'sources:job-transactions': JobTransactions
+  'sources:job-transactions-export': ExportAnswer
+  'equipment:machines': MachineList
+  'equipment:lots': EquipmentLotsPage
+  'equipment:jobs': EquipmentJobs
+  'equipment:rejects': EquipmentRejects
+  'equipment:timeline': EquipmentTimeline
+  'equipment:export': ExportAnswer
   'settings:get': {
     values: Record<string, string | number | boolean | null>
     defaults: Record<string, string | number | boolean | null>
@@ -415,6 +455,15 @@ export const RATE_LIMITS: Partial<Record<Channel, RateLimit>> = {
   'sources:data-window': { max: 60, windowMs: 60_000 },
   'sources:loss-reasons': { max: 120, windowMs: 60_000 },
   'sources:machine-jobs': { max: 120, windowMs: 60_000 },
+  'sources:job-transactions': { max: 120, windowMs: 60_000 },
+  'sources:job-transactions-export': { max: 20, windowMs: 60_000 },
+  // The equipment tab: each reads the source over up to the settings' machines and days.
+  'equipment:machines': { max: 60, windowMs: 60_000 },
+  'equipment:lots': { max: 300, windowMs: 60_000 },
+  'equipment:jobs': { max: 60, windowMs: 60_000 },
+  'equipment:rejects': { max: 60, windowMs: 60_000 },
+  'equipment:timeline': { max: 60, windowMs: 60_000 },
+  'equipment:export': { max: 20, windowMs: 60_000 },
 }
 export const DEFAULT_RATE_LIMIT: RateLimit = { max: 600, windowMs: 60_000 }
 

@@ -27,6 +27,8 @@ export const SETTING_KEYS = [
   'LINEAGE_MAX_NODES',
   'TRACE_RESULT_MAX_MB',
   'MSD_SUSPECT_FDR_PERCENT',
+  'EQUIPMENT_MAX_MACHINES',
+  'EQUIPMENT_MAX_DAYS',
 ] as const
 export type SettingKey = (typeof SETTING_KEYS)[number]
 
@@ -75,6 +77,14 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
   MSD_SUSPECT_FDR_PERCENT: {
     key: 'MSD_SUSPECT_FDR_PERCENT', min: 1, max: 50, defaultValue: 5, unit: '%',
     description: 'false-discovery rate of the suspect list: a ranked suspect whose Benjamini-Hochberg q-value is at most this is significant',
+  },
+  EQUIPMENT_MAX_MACHINES: {
+    key: 'EQUIPMENT_MAX_MACHINES', min: 1, max: 500, defaultValue: 20, unit: 'machines',
+    description: 'machines one equipment-tab query may name',
+  },
+  EQUIPMENT_MAX_DAYS: {
+    key: 'EQUIPMENT_MAX_DAYS', min: 1, max: 730, defaultValue: 90, unit: 'days',
+    description: 'days one equipment-tab query may span',
   },
 }
 

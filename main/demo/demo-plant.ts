@@ -20,14 +20,14 @@ import { HOUR, PlantClock } from './plant-clock.js'
 import {
   ContainerRegistry, LotBudget, MachineUsageLog, NameCounters, plantProblems, type PlantContext,
 } from './plant-context.js'
-import { MaterialLots, buildMachinePark, buildSpecRows } from './reference-data.js'
+import { MaterialLots, buildMachinePark, buildResourceRows, buildSpecRows } from './reference-data.js'
 import { HexIdFactory } from './rng.js'
 import { writeShiftStatus } from './shift-status.js'
 import type { DemoOptions, DemoPlanted, DemoSummary, PlantedGuards } from './types.js'
 import { WaferSupply } from './wafer-supply.js'
 
 /** Written into MES_TRACE_DEMO_INFO; bump when the same seed would give different data. */
-export const DEMO_GENERATOR_VERSION = '3'
+export const DEMO_GENERATOR_VERSION = '4'
 
 const DEFAULTS = { lots: 20_000, seed: 'mes-trace', endDate: '2026-10-31', days: 60 } as const
 const MIN_LOTS = 100
@@ -143,7 +143,7 @@ function createContext(writer: SqliteDemoWriter, clock: PlantClock, settings: Se
 }
 
 function writeReferenceRows(ctx: PlantContext): void {
-  for (const m of ctx.machines.all) ctx.sink.resource([m.id, m.name, m.workcenter, m.family])
+  for (const row of buildResourceRows(ctx.machines, ctx.seed)) ctx.sink.resource(row)
   for (const row of buildSpecRows()) ctx.sink.specWorkcenter(row)
 }
 

@@ -55,8 +55,11 @@ export type CombinedRow = [
 /** `DW_MES_WIP` row. */
 export type WipLotRow = [cid: string, workflow: Text, productLine: Text]
 
-/** `DW_MES_RESOURCE` row. */
-export type ResourceRow = [resourceId: string, name: Text, workcenter: Text, family: Text]
+/** `DW_MES_RESOURCE` row, with the optional columns the equipment tab's production filter reads. */
+export type ResourceRow = [
+  resourceId: string, name: Text, workcenter: Text, family: Text, objectCategory: Text, objectType: Text, location: Text,
+  assetStatus: Text,
+]
 
 /** `DW_MES_SPEC_WORKCENTER_V` row. */
 export type SpecWorkcenterRow = [spec: Text, workCenter: Text, workCenterGroup: Text, sequence: Int]
@@ -93,8 +96,14 @@ export const DEMO_INFO_TABLE = 'MES_TRACE_DEMO_INFO'
 /** Rows per multi-row INSERT: far fewer statement runs, and well below SQLite's parameter limit. */
 const BATCH_ROWS = 64
 
+/** The columns a generated table is written with: those the app reads, then its optional ones. */
+function writtenColumns(table: string): readonly string[] {
+  const spec = sourceTable(table)
+  return [...spec.columns, ...(spec.optionalColumns ?? [])]
+}
+
 function insertSql(table: string, rows: number): string {
-  const columns = sourceTable(table).columns
+  const columns = writtenColumns(table)
   const tuple = `(${columns.map(() => '?').join(', ')})`
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`
 }
@@ -110,7 +119,7 @@ class BatchedInsert {
   count = 0
 
   constructor(db: Database.Database, table: string) {
-    this.width = sourceTable(table).columns.length
+    this.width = writtenColumns(table).length
     this.values = new Array<unknown>(this.width * BATCH_ROWS)
     this.one = db.prepare<unknown[]>(insertSql(table, 1))
     this.many = db.prepare<unknown[]>(insertSql(table, BATCH_ROWS))

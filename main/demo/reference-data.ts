@@ -82,6 +82,47 @@ export function buildMachinePark(seed: string): MachinePark {
   }
 }
 
+/**
+ * A `DW_MES_RESOURCE` row: `[RESOURCEID, RESOURCENAME, WORKCENTERNAME, RESOURCEFAMILYNAME,
+ * OBJECTCATEGORY, OBJECTTYPE, LOCATIONNAME, PJ_ASSETSSTATUS]`.
+ */
+export type ResourceRecord = [
+  id: string, name: string, workcenter: string, family: string, category: string, type: string, location: string | null,
+  assetStatus: string | null,
+]
+
+/** The plant's two buildings: the front end (probe to molding) and the back end. */
+const FRONT_END_AREA = 'A棟'
+const BACK_END_AREA = 'B棟'
+const FRONT_END_LAST_ORDER = stationGroupByName('成型')!.order
+
+/**
+ * The machine master (`DW_MES_RESOURCE`): every machine of the park as a production machine in
+ * the original's sense (original-ui.md §1.1: ASSEMBLY/ASSEMBLY, or WAFERSORT/WAFERSORT for the
+ * probe station; a building or no location; approved or no asset status), then three machines
+ * that run no lots and that the production filter removes: a tester in the lab, a retired
+ * (Disapproved) bonder and a facility unit. Derived from the park and a separate id space, so the
+ * rest of the plant is the same with or without these columns.
+ */
+export function buildResourceRows(park: MachinePark, seed: string): ResourceRecord[] {
+  const rows: ResourceRecord[] = park.all.map((m) => {
+    const probe = m.workcenter === '點測'
+    const area = probe || groupOf(m.workcenter)[1] <= FRONT_END_LAST_ORDER ? FRONT_END_AREA : BACK_END_AREA
+    return [
+      m.id, m.name, m.workcenter, m.family, probe ? 'WAFERSORT' : 'ASSEMBLY', probe ? 'WAFERSORT' : 'ASSEMBLY',
+      // Some machines have no location recorded, some no asset status: both still count.
+      m.index % 9 === 4 ? null : area, m.index % 13 === 7 ? null : 'Approved',
+    ]
+  })
+  const ids = new HexIdFactory(seed, 'resource-non-production')
+  rows.push(
+    [ids.next('0014'), 'GTMA-9001', 'TMTT', 'TMA_FT2018', 'ASSEMBLY', 'ASSEMBLY', '實驗室', 'Approved'],
+    [ids.next('0014'), 'GWBA-9002', '焊接_WB', 'WBK_ConnX Elite_EAP', 'ASSEMBLY', 'ASSEMBLY', FRONT_END_AREA, 'Disapproved'],
+    [ids.next('0014'), 'GCHL-9003', '成型', 'FAC_CHILLER', 'FACILITY', 'FACILITY', FRONT_END_AREA, 'Approved'],
+  )
+  return rows
+}
+
 /** Spec names of the plant, by the step that uses them. */
 export const specName = {
   /** The spec of a main or material-issue step of a package. */

@@ -23,3 +23,16 @@ export { loadIntoPostgres, postgresColumns, type LoadPostgresOptions } from './p
 export { openOracleSource, parseOracleUrl, ORACLE_CALL_TIMEOUT_MS, ORACLE_POOL_SIZE, type OracleSourceOptions } from './oracle-source.js'
 export { readDataWindow, readLossReasons, type DataWindowOptions } from './data-window.js'
 export { readMachineJobs, type MachineJobsOptions } from './machine-jobs.js'
+export {
+  checkEquipmentQuery,
+  equipmentExportRows,
+  readEquipmentJobs,
+  readEquipmentLots,
+  readEquipmentRejects,
+  readEquipmentTimeline,
+  readMachineList,
+  EQUIPMENT_LOTS_MAX_PAGE,
+  EQUIPMENT_LOTS_PAGE,
+  type EquipmentLimits,
+} from './equipment.js'
+export { jobsWithTransactions, readJobTransactions } from './job-transactions.js'

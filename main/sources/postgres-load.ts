@@ -73,7 +73,9 @@ export async function loadIntoPostgres(options: LoadPostgresOptions): Promise<Re
   try {
     if (options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`)
     for (const table of tables) {
-      const columns = postgresColumns(table.ddl)
+      // Columns of the contract the file has: an extract without a table's optional columns still copies.
+      const has = new Set((sqlite.prepare(`PRAGMA table_info(${table.name})`).all() as { name: string }[]).map((c) => c.name.toUpperCase()))
+      const columns = postgresColumns(table.ddl).filter((c) => has.has(c.name.toUpperCase()))
       // One transaction per table, its creation included: a failed copy leaves no empty table behind.
       await client.query('BEGIN')
       if (options.replace) await client.query(`DROP TABLE IF EXISTS ${prefix}${table.name}`)

@@ -15,6 +15,11 @@ export interface SourceTableSpec {
   readonly ddl: string
   /** What degrades when an optional table is missing (shown as a warning). */
   readonly degradesTo?: string
+  /**
+   * Optional columns (after `columns` in the DDL) that generated sources have and the app uses
+   * only where a source has them; the schema check never asks for them.
+   */
+  readonly optionalColumns?: readonly string[]
 }
 
 export const SOURCE_TABLES: readonly SourceTableSpec[] = [
@@ -115,8 +120,10 @@ export const SOURCE_TABLES: readonly SourceTableSpec[] = [
     name: 'DW_MES_RESOURCE',
     required: false,
     columns: ['RESOURCEID', 'RESOURCENAME', 'WORKCENTERNAME', 'RESOURCEFAMILYNAME'],
+    optionalColumns: ['OBJECTCATEGORY', 'OBJECTTYPE', 'LOCATIONNAME', 'PJ_ASSETSSTATUS'],
     ddl: `CREATE TABLE DW_MES_RESOURCE (RESOURCEID TEXT PRIMARY KEY, RESOURCENAME TEXT,
-  WORKCENTERNAME TEXT, RESOURCEFAMILYNAME TEXT)`,
+  WORKCENTERNAME TEXT, RESOURCEFAMILYNAME TEXT, OBJECTCATEGORY TEXT, OBJECTTYPE TEXT, LOCATIONNAME TEXT,
+  PJ_ASSETSSTATUS TEXT)`,
     degradesTo: 'machine families are shown as (未知)',
   },
   {
@@ -171,6 +178,8 @@ export const SOURCE_INDEXES: readonly string[] = [
   'CREATE INDEX ix_jobtxn_job ON DW_MES_JOBTXNHISTORY(JOBID, TXNDATE)',
   'CREATE INDEX ix_status_machine ON DW_MES_RESOURCESTATUS_SHIFT(HISTORYID, TXNDATE)',
   'CREATE INDEX ix_wip_equipment ON DW_MES_LOTWIPHISTORY(EQUIPMENTID, TRACKINTIMESTAMP)',
+  // The equipment tab's scrap view: the reject table names a machine only by its name.
+  'CREATE INDEX ix_reject_equipment ON DW_MES_LOTREJECTHISTORY(EQUIPMENTNAME, TXNDATE)',
 ]
 
 /** Looks a table spec up by name. */

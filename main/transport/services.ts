@@ -16,6 +16,7 @@ import { openSource, parseSourceSpec, readMachineJobs, sourceIdOf, type SourceSp
 import type { Catalog } from '../store/index.js'
 import type { Handlers } from './router.js'
 import type { SecretStore } from './secret-store.js'
+import { createEquipmentServices } from './equipment-services.js'
 import { SourceFacts } from './source-facts.js'
 import { SourceProfiles } from './source-profiles.js'
 
@@ -94,7 +95,30 @@ export function createServices(options: ServicesOptions): Handlers {
       throw new AppError('policy/locked', `${key} is set to ${policy.settings[key].value} by the machine policy and cannot be changed here. Ask IT.`, { field: 'key', key })
     }
   }
+  const remember = (path: string): void => {
+    showable.delete(path)
+    showable.add(path)
+    for (const old of showable) {
+      if (showable.size <= MAX_SHOWABLE_EXPORTS) break
+      showable.delete(old)
+    }
+  }
+  const equipment = createEquipmentServices({
+    sources,
+    facts,
+    results,
+    sourceIdOfJob: (jobId) => engine.status(jobId).source_id,
+    factsKeyOf,
+    limits: () => {
+      const { values } = settingValues()
+      return { max_machines: Number(values.EQUIPMENT_MAX_MACHINES), max_days: Number(values.EQUIPMENT_MAX_DAYS) }
+    },
+    exportDestination,
+    dataDir,
+    remember,
+  })
   return {
+    ...equipment,
     // Jobs
     'jobs:enqueue': ({ request, source_id: sourceId, force }) => {
       const { spec, description } = sources.specOf(sourceId, 'source_id')
@@ -137,16 +161,7 @@ export function createServices(options: ServicesOptions): Handlers {
       const target = await exportDestination.choose({ jobId, table: table ?? null, format, ...(view ? { view: true } : {}), clientId: context.clientId })
       if (!target) return { cancelled: true, delivery: 'saved', files: [] }
       const files = await exportResult(reader, { format, path: target.path, ...(table ? { table } : {}), ...(view ? { view } : {}), dataDir })
-      if (target.delivery === 'saved') {
-        for (const f of files) {
-          showable.delete(f.path)
-          showable.add(f.path)
-        }
-        for (const old of showable) {
-          if (showable.size <= MAX_SHOWABLE_EXPORTS) break
-          showable.delete(old)
-        }
-      }
+      if (target.delivery === 'saved') for (const f of files) remember(f.path)
       return {
         cancelled: false,
         delivery: target.delivery,

@@ -70,6 +70,12 @@ interface Job {
 }
 interface StatusRow { HISTORYID: string; TXNDATE: string; NEWSTATUSNAME: string; HOURS: number }
 
+/** The original's production-machine filter on `DW_MES_RESOURCE` (original-ui.md §1.1). */
+const PRODUCTION = `WORKCENTERNAME IS NOT NULL
+  AND ((OBJECTCATEGORY = 'ASSEMBLY' AND OBJECTTYPE = 'ASSEMBLY') OR (OBJECTCATEGORY = 'WAFERSORT' AND OBJECTTYPE = 'WAFERSORT'))
+  AND (LOCATIONNAME IS NULL OR LOCATIONNAME NOT IN ('ATEC', 'F區', 'F區焊接站', '報廢', '實驗室', '山東', '成型站_F區', '焊接F區', '無錫', '熒茂'))
+  AND (PJ_ASSETSSTATUS IS NULL OR PJ_ASSETSSTATUS <> 'Disapproved')`
+
 let jobs: Job[]
 let txnsByJob: Map<string, Txn[]>
 let statusByMachine: Map<string, StatusRow[]>
@@ -151,7 +157,8 @@ describe('DW_MES_JOBTXNHISTORY of the demo plant', () => {
 
 describe('DW_MES_RESOURCESTATUS_SHIFT of the demo plant', () => {
   it('covers every machine\'s window without gap or overlap, each 8-hour shift adding up to 8 hours', () => {
-    const machines = (db.prepare('SELECT RESOURCEID FROM DW_MES_RESOURCE').pluck().all() as string[]).sort()
+    // Every production machine (the original's filter, original-ui.md §1.1); the others run nothing.
+    const machines = (db.prepare(`SELECT RESOURCEID FROM DW_MES_RESOURCE WHERE ${PRODUCTION}`).pluck().all() as string[]).sort()
     expect([...statusByMachine.keys()].sort()).toEqual(machines)
     // Problems are collected (one expect per row would be slow) and must be none.
     const problems: string[] = []
@@ -226,5 +233,28 @@ describe('DW_MES_RESOURCESTATUS_SHIFT of the demo plant', () => {
     for (const rows of statusByMachine.values()) {
       for (const row of rows.filter((r) => r.NEWSTATUSNAME === 'NST')) expect(row.HOURS).toBeCloseTo(8, 6)
     }
+  })
+})
+
+describe('DW_MES_RESOURCE of the demo plant', () => {
+  it('has the optional production columns: probe machines WAFERSORT, the rest ASSEMBLY, a building or none, approved or none', () => {
+    const kinds = db.prepare(`SELECT WORKCENTERNAME = '點測' AS probe, OBJECTCATEGORY AS c, OBJECTTYPE AS t, COUNT(*) AS n FROM DW_MES_RESOURCE WHERE ${PRODUCTION} GROUP BY 1, 2, 3 ORDER BY 1, 2`).all()
+    expect(kinds).toEqual([{ probe: 0, c: 'ASSEMBLY', t: 'ASSEMBLY', n: expect.any(Number) as number }, { probe: 1, c: 'WAFERSORT', t: 'WAFERSORT', n: 3 }])
+    const locations = db.prepare(`SELECT DISTINCT LOCATIONNAME FROM DW_MES_RESOURCE WHERE ${PRODUCTION} ORDER BY LOCATIONNAME`).pluck().all()
+    expect(locations).toEqual([null, 'A棟', 'B棟'])
+    const statuses = db.prepare(`SELECT DISTINCT PJ_ASSETSSTATUS FROM DW_MES_RESOURCE WHERE ${PRODUCTION} ORDER BY PJ_ASSETSSTATUS`).pluck().all()
+    expect(statuses).toEqual([null, 'Approved'])
+  })
+
+  it('has three machines the production filter removes (lab, Disapproved, another category), which run no lots, jobs or shifts', () => {
+    const others = db.prepare(`SELECT RESOURCENAME, OBJECTCATEGORY, LOCATIONNAME, PJ_ASSETSSTATUS FROM DW_MES_RESOURCE WHERE NOT (${PRODUCTION}) ORDER BY RESOURCENAME`).all()
+    expect(others).toEqual([
+      { RESOURCENAME: 'GCHL-9003', OBJECTCATEGORY: 'FACILITY', LOCATIONNAME: 'A棟', PJ_ASSETSSTATUS: 'Approved' },
+      { RESOURCENAME: 'GTMA-9001', OBJECTCATEGORY: 'ASSEMBLY', LOCATIONNAME: '實驗室', PJ_ASSETSSTATUS: 'Approved' },
+      { RESOURCENAME: 'GWBA-9002', OBJECTCATEGORY: 'ASSEMBLY', LOCATIONNAME: 'A棟', PJ_ASSETSSTATUS: 'Disapproved' },
+    ])
+    const used = `SELECT EQUIPMENTID FROM DW_MES_LOTWIPHISTORY UNION SELECT RESOURCEID FROM DW_MES_JOB UNION SELECT HISTORYID FROM DW_MES_RESOURCESTATUS_SHIFT`
+    expect(scalar(db, `SELECT COUNT(*) FROM DW_MES_RESOURCE WHERE NOT (${PRODUCTION}) AND RESOURCEID IN (${used})`)).toBe(0)
+    expect(scalar(db, `SELECT COUNT(*) FROM (${used}) u WHERE u.EQUIPMENTID IS NOT NULL AND u.EQUIPMENTID NOT IN (SELECT RESOURCEID FROM DW_MES_RESOURCE WHERE ${PRODUCTION})`)).toBe(0)
   })
 })

@@ -14,6 +14,8 @@ describe('engine settings', () => {
       LINEAGE_MAX_NODES: 500_000,
       TRACE_RESULT_MAX_MB: 0,
       MSD_SUSPECT_FDR_PERCENT: 5,
+      EQUIPMENT_MAX_MACHINES: 20,
+      EQUIPMENT_MAX_DAYS: 90,
     })
   })
 
