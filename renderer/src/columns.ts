@@ -71,6 +71,8 @@ const WIDE_TEXT = new Set(['REJECTCOMMENT', 'HOLDCOMMENTS', 'RELEASECOMMENTS', '
 /** Default width of a column (px): room for a lot ID, a full time, a number or a comment. */
 function widthOf(key: string, numeric: boolean): number {
   if (key === LOT_COLUMN) return 176
+  // A repair job's id is 16 hexadecimal digits: shown whole, it can be read out or searched for.
+  if (key === 'JOBID') return 164
   if (key === REJECT_TOTAL || key === 'DEFECT_QTY') return 188
   // The breakdown's headers are the original's upper-case field names; QTYTOPROCESS is the longest.
   if (key === 'QTYTOPROCESS_QTY') return 156

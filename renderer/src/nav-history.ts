@@ -2,7 +2,8 @@
  * Where an investigation stands, so it survives a tab switch, a reload and the browser's Back.
  *
  * A result's place is its route: `tab` (the open tab), `drill` (the MSD drill-down panel that is
- * open) and `events` (the drill-down whose events filter an event tab). They are short references
+ * open), `events` (the drill-down whose events filter an event tab) and `view` (the history tab's
+ * table or lot timeline). They are short references
  * ({@link DrillRef}), not filters: a reference is rebuilt into a {@link Drill} against the result,
  * so a URL never carries a filter that could disagree with it. Each step the person takes (a tab,
  * opening or closing a drill-down, clearing its filter) is a history entry; moving between tabs
@@ -91,10 +92,19 @@ export interface ResultPlace {
   tab?: string
   drill?: string
   events?: string
+  view?: string
 }
 
 /** Query keys that make up a result's place. */
-export const PLACE_KEYS = ['tab', 'drill', 'events'] as const
+export const PLACE_KEYS = ['tab', 'drill', 'events', 'view'] as const
+
+/** What the history tab shows: its table, or the lot timeline of the selection. */
+export type HistoryView = 'table' | 'timeline'
+
+/** The history tab's view in a query value: `timeline`, else the table (none, or an edited URL). */
+export function decodeHistoryView(value: unknown): HistoryView {
+  return value === 'timeline' ? 'timeline' : 'table'
+}
 
 /** The place in a route query (other keys, e.g. `cached`, are not part of it). */
 export function placeOf(query: Readonly<Record<string, unknown>>): ResultPlace {

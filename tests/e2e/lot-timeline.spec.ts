@@ -54,7 +54,7 @@ test.describe('lot timeline (browser host, 2 000-lot demo plant)', () => {
     await page.setViewportSize(SIZES[0])
   }
 
-  test('a lot picked in the genealogy: its visits as bars, its holds, materials and rejects on its own lanes', async ({ page }) => {
+  test('a lot picked in the genealogy: its visits as bars, its holds, materials and rejects on its own lanes, narrowed by the station-group filter, kept on reload', async ({ page }) => {
     test.setTimeout(180_000)
     const problems = watchConsole(page)
     await page.setViewportSize(SIZES[0])
@@ -111,6 +111,7 @@ test.describe('lot timeline (browser host, 2 000-lot demo plant)', () => {
     let names: Map<string, string>
     let expected: { bars: number; markers: number; holds: number; lanes: number }
     let holdLots: string[]
+    let shownCids = ''
     try {
       const subtree = (name: string) => {
         const start = (db.prepare('SELECT container_id FROM lineage_nodes WHERE container_name = ?').get(name) as { container_id: string }).container_id
@@ -125,6 +126,7 @@ test.describe('lot timeline (browser host, 2 000-lot demo plant)', () => {
       }
       const cids = [...new Set([...subtree(held!), ...subtree(lots[0]!)])]
       const shown = JSON.stringify(cids.slice(0, 50))
+      shownCids = shown
       const count = (sql: string) => (db.prepare(sql).get(shown) as { n: number }).n
       const bars = count('SELECT count(*) AS n FROM events_history WHERE TRACKINTIMESTAMP IS NOT NULL AND CONTAINERID IN (SELECT value FROM json_each(?))')
       const holds = count('SELECT count(*) AS n FROM events_holds WHERE HOLDTXNDATE IS NOT NULL AND CONTAINERID IN (SELECT value FROM json_each(?))')
@@ -188,6 +190,44 @@ test.describe('lot timeline (browser host, 2 000-lot demo plant)', () => {
     expect(onBar, 'a bar under the pointer in the first lane').toBe(true)
     await page.waitForTimeout(300)
     await page.screenshot({ path: join(SCREENS, 'lot-timeline-tooltip-en-1920.png') })
+
+    // The history tab's station-group filter narrows the timeline: its bars and its list follow it.
+    const group = (() => {
+      const gdb = new Database(resultDb, { readonly: true })
+      try {
+        return gdb
+          .prepare(
+            `SELECT WORKCENTER_GROUP AS name, count(*) AS n FROM events_history
+             WHERE TRACKINTIMESTAMP IS NOT NULL AND WORKCENTER_GROUP IS NOT NULL AND CONTAINERID IN (SELECT value FROM json_each(?))
+             GROUP BY WORKCENTER_GROUP ORDER BY n DESC, name LIMIT 1`,
+          )
+          .get(shownCids) as { name: string; n: number }
+      } finally {
+        gdb.close()
+      }
+    })()
+    expect(group.n).toBeGreaterThan(0)
+    expect(group.n).toBeLessThan(expected.bars)
+    const groups = page.getByTestId('group-filter')
+    await groups.locator('.ms-button').click()
+    await groups.locator(`.ms-option[data-value="${group.name}"] input`).check()
+    await page.keyboard.press('Escape')
+    await expect(chart).toHaveAttribute('data-bars', String(group.n))
+    await list.locator('summary').click()
+    await expect(list.locator('tbody tr[data-kind="visit"]')).toHaveCount(group.n)
+    const stations = await list.locator('tbody tr[data-kind="visit"] td:nth-child(3)').allTextContents()
+    expect([...new Set(stations)]).toEqual([group.name])
+    await list.locator('summary').click()
+
+    // Table or timeline is part of the route: a reload keeps the timeline, Back returns to the table.
+    expect(page.url()).toContain('view=timeline')
+    await page.reload()
+    await expect(page.getByTestId('history-view').locator('[data-view="timeline"]')).toHaveAttribute('aria-pressed', 'true')
+    await expect(page.getByTestId('lot-timeline')).toBeVisible()
+    await page.goBack()
+    await expect(page.getByTestId('history-view').locator('[data-view="table"]')).toHaveAttribute('aria-pressed', 'true')
+    await expect(page.getByRole('grid')).toBeVisible()
+    expect(page.url()).not.toContain('view=')
     expect(problems).toEqual([])
   })
 })

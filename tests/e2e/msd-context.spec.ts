@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 import type { MachineRecentJobs } from '../../shared/machine-jobs'
 import type { BackwardAggregation } from '../../shared/msd'
 import { atLocaleAndSize, startServe, type Served, call } from './support/serve'
@@ -11,7 +11,7 @@ import { atLocaleAndSize, startServe, type Served, call } from './support/serve'
  * analysis summary (conditions, data range, ancestors, the method), the machine chart's station
  * filter keeping the suspect list's order, and a machine's panel with its attribution and its
  * latest repair jobs. Screens at 1920×1080 in English and Traditional Chinese land in
- * `SCREENS_DIR`/msd-context-*.png.
+ * `SCREENS_DIR`/msd-context-*.png, the summary and the machine panel also at 1366×768.
  */
 test.describe.configure({ mode: 'serial' })
 
@@ -41,6 +41,21 @@ test.describe('MSD context (browser host, demo plant)', () => {
     const details = box.locator('details.bars')
     if ((await details.getAttribute('open')) === null) await details.locator('summary').click()
     return box.locator('details.bars button[data-bar]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-bar') ?? ''))
+  }
+
+  /**
+   * Shoots `part` at 1920×1080 and again at 1366×768 (a laptop: the panel must still read), then
+   * returns to 1920×1080.
+   */
+  async function shootBothSizes(page: Page, part: Locator, name: string): Promise<void> {
+    await part.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(SCREENS, `${name}-1920.png`) })
+    await page.setViewportSize({ width: 1366, height: 768 })
+    await page.waitForTimeout(300)
+    await part.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(SCREENS, `${name}-1366.png`) })
+    await page.setViewportSize({ width: 1920, height: 1080 })
+    await page.waitForTimeout(300)
   }
 
   /** Brings the detail table into view, scrolled to its last columns (the suspect hits), and shoots it. */
@@ -80,8 +95,7 @@ test.describe('MSD context (browser host, demo plant)', () => {
     await expect(summary.locator('[data-fact="ancestors"]')).toHaveText(a.ancestor_count!.toLocaleString('en'))
     await expect(summary.getByTestId('msd-summary-method')).toContainText('Fisher exact test')
     await expect(summary.getByTestId('msd-summary-method')).toContainText('Cochran–Mantel–Haenszel')
-    await summary.scrollIntoViewIfNeeded()
-    await page.screenshot({ path: join(SCREENS, 'msd-context-summary-en-1920.png') })
+    await shootBothSizes(page, summary, 'msd-context-summary-en')
 
     // The station filter narrows the chart and keeps the suspect list's order for what remains.
     const station = a.suspects.find((s) => s.name === BONDER)!.station!
@@ -111,8 +125,7 @@ test.describe('MSD context (browser host, demo plant)', () => {
       expect(await panel.locator('tr[data-job]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job')))).toEqual(jobs.jobs.map((j) => j.job_id))
       await expect(panel.getByTestId('job-in-progress')).toHaveCount(jobs.jobs.filter((j) => j.completed === null).length)
     }
-    await panel.scrollIntoViewIfNeeded()
-    await page.screenshot({ path: join(SCREENS, 'msd-context-machine-en-1920.png') })
+    await shootBothSizes(page, panel, 'msd-context-machine-en')
 
     // The detail's suspect-hit columns are there, and its top rows are the bonder's lots.
     await page.getByTestId('drill-close').click()
@@ -132,8 +145,7 @@ test.describe('MSD context (browser host, demo plant)', () => {
     const summary = page.getByTestId('msd-summary')
     await expect(summary).toContainText('分析摘要')
     await expect(summary).toContainText('血緣追溯涵蓋上游 LOT')
-    await summary.scrollIntoViewIfNeeded()
-    await page.screenshot({ path: join(SCREENS, 'msd-context-summary-zh-TW-1920.png') })
+    await shootBothSizes(page, summary, 'msd-context-summary-zh-TW')
     const box = page.locator('[data-chart="by_machine"]')
     const details = box.locator('details.bars')
     if ((await details.getAttribute('open')) === null) await details.locator('summary').click()
@@ -142,8 +154,7 @@ test.describe('MSD context (browser host, demo plant)', () => {
     await expect(panel).toContainText('歸因摘要')
     await expect(panel).toContainText('近期維修紀錄')
     await expect(panel.locator('[data-fact="verdict"]')).toHaveText('顯著（獨立）')
-    await panel.scrollIntoViewIfNeeded()
-    await page.screenshot({ path: join(SCREENS, 'msd-context-machine-zh-TW-1920.png') })
+    await shootBothSizes(page, panel, 'msd-context-machine-zh-TW')
     await page.getByTestId('drill-close').click()
     await expect(page.locator('section[aria-labelledby="detail-heading"]')).toContainText('嫌疑命中')
     await shootDetail(page, 'msd-context-detail-zh-TW-1920.png')

@@ -7,13 +7,14 @@ import { createI18n } from 'vue-i18n'
 import { app } from './app'
 import { charts } from './charts'
 import { diff } from './diff'
+import { jobs } from './jobs'
 import { table } from './table'
 import { LOCALES, type AreaMessages, type Locale, type MessageTree } from './types'
 
 export { LOCALES, type AreaMessages, type Locale, type MessageTree }
 
 /** Every area, merged per language. */
-export const AREAS: Record<string, AreaMessages> = { app, charts, table, diff }
+export const AREAS: Record<string, AreaMessages> = { app, charts, table, diff, jobs }
 
 export function messagesOf(locale: Locale): MessageTree {
   const out: MessageTree = {}

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ResultSummary } from '../../../shared/api'
 import type { RequestSummary } from '../../../shared/jobs'
-import type { LineageResult } from '../../../shared/trace'
+import type { EventRow, LineageResult } from '../../../shared/trace'
 import { suspectRow, type BackwardAggregation } from '../../../shared/msd'
 import ResultView from '../../../renderer/src/views/ResultView.vue'
 import { fakeApi, type FakeApi } from './fake-api'
@@ -73,14 +73,14 @@ describe('ResultView', () => {
     sessionStorage.clear()
   })
 
-  async function setup(kind: 'lot' | 'msd', locale: 'en' | 'zh-TW' = 'en', lineage: LineageResult | null = null): Promise<void> {
+  async function setup(kind: 'lot' | 'msd', locale: 'en' | 'zh-TW' = 'en', lineage: LineageResult | null = null, lot: Partial<ResultSummary> = {}): Promise<void> {
     api = fakeApi()
     api.handle('jobs:status', () =>
       kind === 'lot' ? jobView({ job_id: JOB }) : jobView({ job_id: JOB, profile: 'mid_section_defect', direction: 'backward', domains: ['upstream_history', 'materials'] }),
     )
     api.handle('results:summary', () =>
       kind === 'lot'
-        ? summary()
+        ? summary(lot)
         : summary({
             request: { profile: 'mid_section_defect', direction: 'backward', seed: { mode: 'date_range', station: '測試', start_date: '2026-09-02', end_date: '2026-10-31' }, station: '測試', loss_reasons: [], domains: ['upstream_history', 'materials'] },
             domains: ['upstream_history', 'materials'],
@@ -92,7 +92,12 @@ describe('ResultView', () => {
           }),
     )
     api.handle('results:aggregation', () => (kind === 'msd' ? aggregation() : null))
-    api.handle('results:page', ({ offset, limit }) => ({ rows: [{ CONTAINERID: 'c1', EQUIPMENTNAME: 'GWBE-0029', TRACKINQTY: 100 }], total: 1, offset: offset ?? 0, limit: limit ?? 100 }))
+    api.handle('results:page', ({ domain, offset, limit }) => ({
+      rows: [domain === 'jobs' ? ({ CONTAINERID: 'c1', JOBID: 'JOB-9', JOBSTATUS: 'InProgress' } as EventRow) : { CONTAINERID: 'c1', EQUIPMENTNAME: 'GWBE-0029', TRACKINQTY: 100 }],
+      total: 1,
+      offset: offset ?? 0,
+      limit: limit ?? 100,
+    }))
     // The suspect list as stored; the drill-down's detail rows: 71 lots in 90 rows (one per lot and reason).
     api.handle('results:detail', ({ table, offset, limit, filter }) =>
       table === 'suspects'
@@ -178,6 +183,46 @@ describe('ResultView', () => {
     await settle(5)
     // N1 and N2 with their 3 + 9 + … descendants each: 24 sub-lots, the picked names joined by 、.
     expect(w.get('[data-testid="selection"]').text()).toBe('LOT 明細（含 24 個子批次） lot-000001、lot-000002 查看事件')
+  })
+
+  it('opens a repair job’s transactions from its row’s button, leaving the button out of the export', async () => {
+    const jobs = { domains: ['history', 'jobs'] as ResultSummary['domains'], row_counts: { history: 84, jobs: 1 }, columns: { history: ['CONTAINERID', 'EQUIPMENTNAME'], jobs: ['CONTAINERID', 'JOBID', 'JOBSTATUS'] } }
+    await setup('lot', 'en', null, jobs)
+    api.handle('sources:job-transactions', ({ repair_job }) => ({ job: repair_job, rows: [{ TXNDATE: '2026-09-21 02:23:19', JOBSTATUS: 'Open', USER_NAME: 'PM排程' }], missing_table: null }))
+    api.handle('jobs:export', () => ({ cancelled: false, delivery: 'saved', files: [{ name: 'jobs.csv', path: '/data/exports/jobs.csv', rows: 1 }] }))
+    const w = m.wrapper
+    await w.get('[data-tab="jobs"]').trigger('click')
+    await settle(10)
+    const row = w.get('[data-testid="result-view"] tbody tr.vt-row')
+    expect(row.get('[data-column="JOBSTATUS"] .status-badge').attributes('data-tone')).toBe('warning')
+    expect(w.find('[data-testid="txn-panel"]').exists()).toBe(false)
+    await row.get('[data-testid="txn-open"]').trigger('click')
+    await settle(10)
+    expect(api.calls.filter((c) => c.channel === 'sources:job-transactions').map((c) => c.payload)).toEqual([{ job_id: JOB, repair_job: 'JOB-9' }])
+    expect(w.get('[data-testid="txn-panel"] h3').text()).toContain('Transactions: JOB-9')
+    expect(w.get('[data-testid="txn-row"] [data-column="USER"]').text()).toBe('PM排程')
+    await w.get('[data-testid="export"]').trigger('submit')
+    await settle(5)
+    const exported = api.calls.find((c) => c.channel === 'jobs:export')!.payload as { view: { columns: string[] } }
+    expect(exported.view.columns).not.toContain('__transactions')
+    expect(exported.view.columns).toContain('JOBID')
+    await w.get('[data-testid="txn-close"]').trigger('click')
+    await settle(2)
+    expect(w.find('[data-testid="txn-panel"]').exists()).toBe(false)
+  })
+
+  it('keeps the history tab’s table or timeline in the route', async () => {
+    await setup('lot')
+    await m.wrapper.get('[data-tab="history"]').trigger('click')
+    await settle(5)
+    await m.wrapper.get('[data-testid="history-view"] [data-view="timeline"]').trigger('click')
+    await settle(10)
+    expect(m.router.currentRoute.value.query).toMatchObject({ tab: 'history', view: 'timeline' })
+    expect(m.wrapper.find('[data-testid="lot-timeline"]').exists()).toBe(true)
+    m.router.back()
+    await settle(10)
+    expect(m.router.currentRoute.value.query.view).toBeUndefined()
+    expect(m.wrapper.get('[data-testid="history-view"] [data-view="table"]').attributes('aria-pressed')).toBe('true')
   })
 
   it('shows the MSD dashboard and drills from a suspect to its lots and then to its events', async () => {

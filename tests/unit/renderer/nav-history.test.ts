@@ -3,6 +3,7 @@ import { PARETO_OTHER } from '../../../shared/msd'
 import {
   createPlaceMemory,
   decodeDrill,
+  decodeHistoryView,
   drillOfRef,
   encodeDrill,
   historyReach,
@@ -71,6 +72,12 @@ describe('a result’s place', () => {
   it('is the tab and the drill-downs of the query, nothing else', () => {
     expect(placeOf({ tab: 'msd', drill: encodeDrill(bonder), cached: '1', events: '' })).toEqual({ tab: 'msd', drill: encodeDrill(bonder) })
     expect(placeOf({ tab: ['a', 'b'] })).toEqual({})
+  })
+
+  it('holds the history tab’s view: the timeline when asked for, else the table', () => {
+    expect(placeOf({ tab: 'history', view: 'timeline', cached: '1' })).toEqual({ tab: 'history', view: 'timeline' })
+    expect(decodeHistoryView('timeline')).toBe('timeline')
+    expect([undefined, '', 'table', 'gantt', ['timeline']].map(decodeHistoryView)).toEqual(['table', 'table', 'table', 'table', 'table'])
   })
 
   it('is remembered per result, with each tab’s scroll position, in storage that outlives a reload', () => {
