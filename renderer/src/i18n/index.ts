@@ -7,6 +7,7 @@ import { createI18n } from 'vue-i18n'
 import { app } from './app'
 import { charts } from './charts'
 import { diff } from './diff'
+import { equipment } from './equipment'
 import { jobs } from './jobs'
 import { table } from './table'
 import { LOCALES, type AreaMessages, type Locale, type MessageTree } from './types'
@@ -14,7 +15,7 @@ import { LOCALES, type AreaMessages, type Locale, type MessageTree } from './typ
 export { LOCALES, type AreaMessages, type Locale, type MessageTree }
 
 /** Every area, merged per language. */
-export const AREAS: Record<string, AreaMessages> = { app, charts, table, diff, jobs }
+export const AREAS: Record<string, AreaMessages> = { app, charts, table, diff, equipment, jobs }
 
 export function messagesOf(locale: Locale): MessageTree {
   const out: MessageTree = {}
