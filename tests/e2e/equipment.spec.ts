@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import Database from 'better-sqlite3'
 import { EQUIPMENT_REJECT_COLUMNS, type EquipmentJobs, type EquipmentLotsPage, type EquipmentRejects, type EquipmentTimeline, type MachineList } from '../../shared/equipment'
 import type { SourceProfile } from '../../shared/api'
 import { parseCsv } from '../fixtures/csv'
-import { atLocaleAndSize, call, startServe, type Served } from './support/serve'
+import { atLocaleAndSize, call, startServe, watchConsole, type Served } from './support/serve'
 
 /**
  * The equipment tab (original-ui.md §1) in Chromium through `mes-trace serve` on the 2 000-lot demo
@@ -13,7 +14,9 @@ import { atLocaleAndSize, call, startServe, type Served } from './support/serve'
  * of the data); each sub-view shows what its channel answers (lots total, job rows, scrap groups,
  * timeline lanes and status hours); a job row expands; the scrap export downloads the groups; the
  * URL keeps the conditions through a reload and Back. Screenshots of each sub-view at 1920×1080
- * and 1366×768 in English and Traditional Chinese land in `SCREENS_DIR`/equipment-*.png.
+ * and 1366×768 in English and Traditional Chinese land in `SCREENS_DIR`/equipment-*.png. A second
+ * saved source, the plant without its optional `DW_MES_RESOURCE` and `DW_MES_RESOURCESTATUS_SHIFT`,
+ * shows each view naming the table it lacks.
  */
 const SCREENS = process.env.SCREENS_DIR ?? join('test-results', 'screens')
 const SIZES = [
@@ -180,6 +183,76 @@ test.describe('equipment tab (browser host, 2 000-lot demo plant)', () => {
     await expect(page.getByTestId('equipment-start')).toHaveValue(range.start)
     await expect(page.getByTestId('equipment-conditions')).toContainText(`${range.start} to ${range.end}`)
     await expect(page.getByTestId('equipment-timeline-chart')).toHaveAttribute('data-lots', String(timeline.lots.length))
+    expect(problems).toEqual([])
+  })
+
+  test('a source without DW_MES_RESOURCE and DW_MES_RESOURCESTATUS_SHIFT: machines from history, each view names the table it lacks', async ({ page }) => {
+    test.setTimeout(45_000)
+    const problems = watchConsole(page)
+    await page.addInitScript(() => localStorage.setItem('mes-trace:locale', 'en'))
+    await page.setViewportSize(SIZES[0])
+    await page.goto(`${served.url}#/new`)
+    const copy = join(dataDir, 'plant-without-resource-tables.sqlite')
+    copyFileSync(join(dataDir, 'demo', 'plant.sqlite'), copy)
+    const db = new Database(copy)
+    try {
+      db.exec('DROP TABLE DW_MES_RESOURCE; DROP TABLE DW_MES_RESOURCESTATUS_SHIFT')
+    } finally {
+      db.close()
+    }
+    const source = await call<SourceProfile>(page, 'sources:add', { name: 'Plant without machine tables', kind: 'sqlite', path: copy })
+    const list = await call<MachineList>(page, 'equipment:machines', { id: source.id })
+    expect(list.from).toBe('history')
+    expect(list.missing_tables).toEqual(expect.arrayContaining(['DW_MES_RESOURCE', 'DW_MES_RESOURCESTATUS_SHIFT']))
+    expect(list.machines.length).toBeGreaterThan(0)
+    const range = list.default_range!
+
+    await page.getByTestId('nav-equipment').click()
+    await page.getByTestId('equipment-source').selectOption(source.id)
+    await expect(page.getByTestId('equipment-machines-from-history')).toContainText('DW_MES_RESOURCE')
+    await expect(page.getByTestId('equipment-start')).toHaveValue(range.start)
+
+    // A wire bonder that tracked lots in over the range (the list is made of such machines).
+    const machine = list.machines.find((m) => m.name.startsWith('GWB')) ?? list.machines[0]!
+    await page.getByTestId('machine-picker-button').click()
+    await page.getByTestId('machine-search').fill(machine.name)
+    await page.locator(`label.option[data-value="${machine.resource_id}"] input`).check()
+    await page.keyboard.press('Escape')
+    await expect(page.getByTestId('machine-picker-summary')).toHaveText(machine.name)
+    const q = { id: source.id, equipment_ids: [machine.resource_id], start_date: range.start, end_date: range.end }
+    const timeline = await call<EquipmentTimeline>(page, 'equipment:timeline', q)
+    expect(timeline.status).toBeNull()
+    expect(timeline.hours).toBeNull()
+    expect(timeline.missing_tables).toContain('DW_MES_RESOURCESTATUS_SHIFT')
+    expect(timeline.lots.length).toBeGreaterThan(0)
+
+    // The timeline draws the lots and jobs, no status bands, and says which table is missing.
+    await page.getByTestId('equipment-query').click()
+    await page.getByRole('tab', { name: 'Timeline' }).click()
+    const chart = page.getByTestId('equipment-timeline-chart')
+    await expect(chart).toHaveAttribute('data-lanes', '1')
+    await expect(chart).toHaveAttribute('data-lots', String(timeline.lots.length))
+    await expect(chart).toHaveAttribute('data-jobs', String(timeline.jobs.filter((j) => j.created ?? j.completed).length))
+    await expect(chart).toHaveAttribute('data-bands', '0')
+    await expect(page.getByTestId('equipment-timeline-no-status')).toContainText('DW_MES_RESOURCESTATUS_SHIFT')
+    await expect(page.getByTestId('equipment-hours-missing')).toContainText('DW_MES_RESOURCESTATUS_SHIFT')
+    await expect(page.getByTestId('equipment-hours-table-row')).toHaveCount(0)
+    // No status-hours export is offered; asked anyway, the host names the table before any file.
+    await expect(page.getByTestId('equipment-export-status_hours')).toHaveCount(0)
+    const refused = await call(page, 'equipment:export', { ...q, table: 'status_hours', format: 'csv' }).then(
+      () => 'exported',
+      (e: Error) => e.message,
+    )
+    expect(refused).toContain('"code":"source/schema"')
+    expect(refused).toContain('DW_MES_RESOURCESTATUS_SHIFT')
+
+    for (const locale of LOCALES) {
+      await page.getByTestId('language').selectOption(locale)
+      await page.waitForTimeout(300)
+      await page.screenshot({ path: join(SCREENS, `equipment-missing-tables-${locale}-${SIZES[0].width}.png`), fullPage: true })
+    }
+    await expect(page.getByTestId('equipment-machines-from-history')).toContainText('DW_MES_RESOURCE')
+    await expect(page.getByTestId('equipment-hours-missing')).toContainText('DW_MES_RESOURCESTATUS_SHIFT')
     expect(problems).toEqual([])
   })
 })

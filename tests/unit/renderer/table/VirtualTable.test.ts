@@ -179,6 +179,27 @@ describe('VirtualTable', () => {
       expect((w.find('input[data-column="TRACKINQTY"]').element as HTMLInputElement).value).toBe('<=10100')
       expect(w.find('th[data-column="CONTAINERID"]').attributes('aria-sort')).toBe('descending')
     })
+
+    it('draws no filter row when no shown column takes a filter, and draws it once one is shown', async () => {
+      const columns = [
+        { key: 'CONTAINERID', label: 'Lot', filterable: false },
+        { key: 'EQUIPMENTNAME', label: 'Machine', filterable: false },
+        { key: 'TRACKINQTY', label: 'Qty in', numeric: true },
+      ]
+      const { wrapper: w } = await mountTable(100, { columns, initialHidden: ['TRACKINQTY'] })
+      const grid = w.find('[role="grid"]')
+      expect(w.findAll('thead tr')).toHaveLength(1)
+      expect(w.find('tr.vt-filters').exists()).toBe(false)
+      // The header is the only row above the data: the row indices follow.
+      expect(grid.attributes('aria-rowcount')).toBe('101')
+      expect(bodyRows(w)[0]!.attributes('aria-rowindex')).toBe('2')
+      await w.find('button.vt-columns').trigger('click')
+      await w.find('.vt-menu-item input[data-column="TRACKINQTY"]').trigger('change')
+      expect(w.findAll('tr.vt-filters td')).toHaveLength(3)
+      expect(w.findAll('tr.vt-filters input').map((i) => i.attributes('data-column'))).toEqual(['TRACKINQTY'])
+      expect(grid.attributes('aria-rowcount')).toBe('102')
+      expect(bodyRows(w)[0]!.attributes('aria-rowindex')).toBe('3')
+    })
   })
 
   describe('selection and copy', () => {
