@@ -21,5 +21,9 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Two test files at a time even on a 2-core machine (Vitest's default there is one): most
+    // files wait on child processes, sockets or SQLite, and the suite's wall time drops by a
+    // fifth. The timing checks (event-loop lag, fault timings) hold with the second file running.
+    maxWorkers: 2,
   },
 })
