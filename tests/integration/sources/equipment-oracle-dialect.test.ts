@@ -11,7 +11,6 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
 import {
-  createDialect,
   equipmentExportRows,
   jobsWithTransactions,
   openSqliteSource,
@@ -22,55 +21,10 @@ import {
   readJobTransactions,
   readMachineList,
   type MesSource,
-  type SqlValue,
 } from '../../../main/sources/index.js'
 import type { EquipmentQuery } from '../../../shared/equipment.js'
 import type { EventRow } from '../../../shared/trace.js'
-
-interface Statement {
-  sql: string
-  params: readonly SqlValue[]
-}
-
-/** Checks one Oracle statement and returns its SQLite form, or throws saying what is wrong. */
-function toSqlite({ sql, params }: Statement): string {
-  const binds = [...sql.matchAll(/:(\d+)/g)].map((m) => Number(m[1]))
-  expect(binds, sql).toEqual(params.map((_, i) => i + 1))
-  expect(sql, 'no other placeholder style').not.toMatch(/\?|\$\d/)
-  for (const list of sql.matchAll(/IN \(([^)]*)\)/g)) expect(list[1]!.split(',').length).toBeLessThanOrEqual(1000)
-  for (const table of sql.matchAll(/(?:FROM|JOIN)\s+([A-Z_.]+)/g)) {
-    expect(table[1], `table prefixed in: ${sql.slice(0, 120)}`).toMatch(/^DWH\.DW_MES_/)
-  }
-  expect(sql, 'no LIMIT/OFFSET (not Oracle 11g)').not.toMatch(/\bLIMIT\b|\bOFFSET\b/)
-  expect(sql, 'no COLLATE (PostgreSQL only)').not.toMatch(/\bCOLLATE\b/)
-  expect(sql, 'no AS before a table alias').not.toMatch(/(?:FROM|JOIN)\s+DWH\.\w+\s+AS\s/)
-  expect(sql, 'no AS before a derived table alias').not.toMatch(/\)\s+AS\s+[a-z]\b/)
-  return sql
-    .replace(/TO_DATE\((:\d+), 'YYYY-MM-DD HH24:MI:SS'\)/g, '$1')
-    .replace(/NLSSORT\(([\w.]+), 'NLS_SORT=BINARY'\)/g, '$1')
-    .replace(/ROWNUM AS PAGE_ROW/g, 'ROW_NUMBER() OVER () AS PAGE_ROW')
-    .replace(/\) x WHERE ROWNUM <= (:\d+)\)/g, ') x LIMIT $1)')
-    .replace(/:\d+/g, '?')
-    .replace(/DWH\./g, '')
-}
-
-function recordingOracleSource(sqlite: MesSource, seen: Statement[]): MesSource {
-  return {
-    kind: 'oracle',
-    dialect: createDialect('oracle', 'DWH'),
-    description: 'oracle://(recorded)',
-    stream(sql, params, options) {
-      seen.push({ sql, params })
-      return sqlite.stream(toSqlite({ sql, params }), params, options)
-    },
-    async all(sql, params, options) {
-      seen.push({ sql, params })
-      return sqlite.all(toSqlite({ sql, params }), params, options)
-    },
-    catalog: () => sqlite.catalog(),
-    close: async () => {},
-  }
-}
+import { recordingOracleSource, type RecordedStatement } from '../../fixtures/oracle-recording.js'
 
 /** Answers without Oracle's page-row column, which only the recorded source adds. */
 function withoutPageRow<T>(value: T): T {
@@ -107,7 +61,7 @@ describe('the equipment reads in the Oracle dialect', () => {
   })
 
   it('binds :1…:n, prefixes DWH., pages with ROWNUM, and answers as SQLite does', async () => {
-    const seen: Statement[] = []
+    const seen: RecordedStatement[] = []
     const oracle = recordingOracleSource(sqlite, seen)
     const limits = { limits: { max_machines: 20, max_days: 90 } }
     expect(await readMachineList(oracle, limits)).toEqual(await readMachineList(sqlite, limits))

@@ -10,53 +10,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
-import { createDialect, openOracleSource, openSqliteSource, parseOracleUrl, parseSourceSpec, type MesSource, type SqlValue } from '../../../main/sources/index.js'
+import { openOracleSource, openSqliteSource, parseOracleUrl, parseSourceSpec, type MesSource } from '../../../main/sources/index.js'
 import { runTrace } from '../../../main/trace/index.js'
 import { normalizeTraceRequest, type TraceRequest } from '../../../shared/trace-request.js'
 import { DOMAINS, type Domain } from '../../../shared/trace.js'
-
-interface Statement {
-  sql: string
-  params: readonly SqlValue[]
-}
-
-/** Checks one Oracle statement and returns its SQLite form, or throws saying what is wrong. */
-function toSqlite({ sql, params }: Statement): string {
-  const binds = [...sql.matchAll(/:(\d+)/g)].map((m) => Number(m[1]))
-  expect(binds, sql).toEqual(params.map((_, i) => i + 1))
-  expect(sql, 'no other placeholder style').not.toMatch(/\?|\$\d/)
-  expect(params.length, 'Oracle allows 1000 values in an IN list').toBeLessThanOrEqual(2000)
-  for (const list of sql.matchAll(/IN \(([^)]*)\)/g)) expect(list[1]!.split(',').length).toBeLessThanOrEqual(1000)
-  for (const table of sql.matchAll(/(?:FROM|JOIN)\s+([A-Z_.]+)/g)) {
-    if (table[1] === 'DUAL' || table[1] === 'ALL_TAB_COLUMNS') continue
-    expect(table[1], `table prefixed in: ${sql.slice(0, 120)}`).toMatch(/^DWH\.DW_MES_/)
-  }
-  expect(sql, 'no LIMIT/OFFSET (not Oracle 11g)').not.toMatch(/\bLIMIT\b|\bOFFSET\b/)
-  expect(sql, 'no AS before a table alias').not.toMatch(/(?:FROM|JOIN)\s+DWH\.\w+\s+AS\s/)
-  return sql
-    .replace(/TO_DATE\((:\d+), 'YYYY-MM-DD HH24:MI:SS'\)/g, '$1')
-    .replace(/:\d+/g, '?')
-    .replace(/DWH\./g, '')
-}
-
-/** A source speaking the Oracle dialect, answering from a SQLite file after checking each statement. */
-function recordingOracleSource(sqlite: MesSource, seen: Statement[]): MesSource {
-  return {
-    kind: 'oracle',
-    dialect: createDialect('oracle', 'DWH'),
-    description: 'oracle://(recorded)',
-    stream(sql, params, options) {
-      seen.push({ sql, params })
-      return sqlite.stream(toSqlite({ sql, params }), params, options)
-    },
-    async all(sql, params, options) {
-      seen.push({ sql, params })
-      return sqlite.all(toSqlite({ sql, params }), params, options)
-    },
-    catalog: () => sqlite.catalog(),
-    close: async () => {},
-  }
-}
+import { recordingOracleSource, type RecordedStatement } from '../../fixtures/oracle-recording.js'
 
 async function rowsOf(source: MesSource, request: TraceRequest): Promise<{ seeds: number; rows: Record<Domain, string[]> }> {
   const rows = Object.fromEntries(DOMAINS.map((d) => [d, [] as string[]])) as Record<Domain, string[]>
@@ -87,7 +45,7 @@ describe('the Oracle dialect on whole traces', () => {
   ]
 
   it.each(cases)('%s: every statement binds :1…:n, prefixes DWH. and keeps IN lists ≤ 1000; results equal SQLite', async (_name, request) => {
-    const seen: Statement[] = []
+    const seen: RecordedStatement[] = []
     const [oracle, reference] = [await rowsOf(recordingOracleSource(sqlite, seen), request()), await rowsOf(sqlite, request())]
     expect(seen.length).toBeGreaterThan(3)
     expect(oracle.seeds).toBe(reference.seeds)

@@ -13,10 +13,11 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
-import { createDialect, openSqliteSource, type MesSource, type SqlValue } from '../../../main/sources/index.js'
+import { openSqliteSource, type MesSource } from '../../../main/sources/index.js'
 import { fetchEvents } from '../../../main/trace/index.js'
 import { MATCHED_BY_BOTH, MATCHED_BY_LIST, MATCHED_BY_WINDOW } from '../../../main/trace/jobs-matching.js'
 import type { EventRow } from '../../../shared/trace.js'
+import { recordingOracleSource, type RecordedStatement } from '../../fixtures/oracle-recording.js'
 import { postgresCopyOf, type PostgresCopy } from '../../fixtures/pg-schema.js'
 
 const pgUrl = process.env.MES_TRACE_PG_TEST_URL
@@ -91,28 +92,6 @@ function countByLabel(labels: ReadonlyMap<string, string>): Record<string, numbe
   return counts
 }
 
-/** A source speaking the Oracle dialect that checks each statement, then answers from SQLite. */
-function recordingOracleSource(sqlite: MesSource, seen: string[]): MesSource {
-  const toSqlite = (sql: string, params: readonly SqlValue[]): string => {
-    seen.push(sql)
-    expect([...sql.matchAll(/:(\d+)/g)].map((m) => Number(m[1]))).toEqual(params.map((_, i) => i + 1))
-    expect(params.length).toBeLessThanOrEqual(2000)
-    for (const list of sql.matchAll(/IN \(([^)]*)\)/g)) expect(list[1]!.split(',').length).toBeLessThanOrEqual(1000)
-    for (const table of sql.matchAll(/(?:FROM|JOIN)\s+([A-Z_.]+)/g)) expect(table[1]).toMatch(/^DWH\.DW_MES_/)
-    expect(sql).not.toMatch(/\?|\$\d|\bLIMIT\b|(?:FROM|JOIN)\s+DWH\.\w+\s+AS\s/)
-    return sql.replace(/:\d+/g, '?').replace(/DWH\./g, '')
-  }
-  return {
-    kind: 'oracle',
-    dialect: createDialect('oracle', 'DWH'),
-    description: 'oracle://(recorded)',
-    stream: (sql, params, options) => sqlite.stream(toSqlite(sql, params), params, options),
-    all: (sql, params, options) => sqlite.all(toSqlite(sql, params), params, options),
-    catalog: () => sqlite.catalog(),
-    close: async () => {},
-  }
-}
-
 const sortedJson = (rows: readonly EventRow[]): string[] => rows.map((r) => JSON.stringify(r)).sort()
 
 describe('jobs matched by machine window and by container list, against independent SQL on the demo plant', () => {
@@ -179,14 +158,15 @@ describe('jobs matched by machine window and by container list, against independ
   })
 
   it('the Oracle dialect sends checked statements and gets the same rows', async () => {
-    const seen: string[] = []
-    const oracle = recordingOracleSource(sqlite, seen)
+    const recorded: RecordedStatement[] = []
+    const oracle = recordingOracleSource(sqlite, recorded)
+    const seen = (): string[] => recorded.map((r) => r.sql)
     expect(sortedJson(await jobRows(oracle, some))).toEqual(sortedJson(await jobRows(sqlite, some)))
     expect(sortedJson(await jobRows(oracle, all, 200))).toEqual(sortedJson(await jobRows(sqlite, all)))
     // A batch statement, then (for all lots, 200 a batch) the machine-window reads and the scan.
-    expect(seen[0]).toContain('UNION ALL')
-    expect(seen.filter((s) => s.includes('JOIN DWH.DW_MES_JOB j ON j.RESOURCEID = h.EQUIPMENTID'))).toHaveLength(1 + Math.ceil(all.length / 200))
-    expect(seen.at(-1)).toContain('WHERE j.CONTAINERIDS IS NOT NULL')
+    expect(seen()[0]).toContain('UNION ALL')
+    expect(seen().filter((s) => s.includes('JOIN DWH.DW_MES_JOB j ON j.RESOURCEID = h.EQUIPMENTID'))).toHaveLength(1 + Math.ceil(all.length / 200))
+    expect(seen().at(-1)).toContain('WHERE j.CONTAINERIDS IS NOT NULL')
   })
 
   describe.skipIf(!pgUrl)('on PostgreSQL', () => {
