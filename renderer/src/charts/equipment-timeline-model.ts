@@ -197,35 +197,22 @@ export interface TimelineListRow {
 
 /** The model as rows of a list (the chart's keyboard alternative). */
 export function equipmentTimelineList(model: EquipmentTimelineModel): TimelineListRow[] {
-  const rows: TimelineListRow[] = []
-  for (const [i, b] of (model.status ?? []).entries()) {
-    rows.push({ key: `s${i}`, kind: 'status', machine: model.lanes[b.lane]!.label, start: showTime(b.from), end: showTime(b.to), title: b.status, detail: `${b.hours.toFixed(2)} h`, time: b.start, lane: b.lane })
-  }
-  for (const [i, l] of model.lots.entries()) {
-    rows.push({
-      key: `l${i}`,
-      kind: 'lot',
-      machine: model.lanes[l.lane]!.label,
-      start: showTime(l.trackIn),
-      end: l.open ? '' : showTime(l.trackOut),
-      title: l.lotId,
-      detail: [l.spec, l.workcenter].filter(Boolean).join(' / '),
-      time: l.start,
-      lane: l.lane,
-    })
-  }
-  for (const [i, j] of model.jobs.entries()) {
-    rows.push({
-      key: `j${i}`,
-      kind: 'job',
-      machine: model.lanes[j.lane]!.label,
-      start: showTime(j.at),
-      end: j.completed ? showTime(j.completed) : '',
-      title: [j.jobId, j.cause].filter(Boolean).join(' '),
-      detail: [j.repair, j.symptom, j.lots].filter(Boolean).join(' / '),
-      time: j.time,
-      lane: j.lane,
-    })
-  }
+  // The key is the kind's initial and the item's index in its kind.
+  const row = (kind: TimelineListRow['kind'], i: number, at: { lane: number; time: number }, start: string, end: string, title: string, detail: string): TimelineListRow => ({
+    key: `${kind[0]}${i}`,
+    kind,
+    machine: model.lanes[at.lane]!.label,
+    start,
+    end,
+    title,
+    detail,
+    time: at.time,
+    lane: at.lane,
+  })
+  const rows = [
+    ...(model.status ?? []).map((b, i) => row('status', i, { lane: b.lane, time: b.start }, showTime(b.from), showTime(b.to), b.status, `${b.hours.toFixed(2)} h`)),
+    ...model.lots.map((l, i) => row('lot', i, { lane: l.lane, time: l.start }, showTime(l.trackIn), l.open ? '' : showTime(l.trackOut), l.lotId, [l.spec, l.workcenter].filter(Boolean).join(' / '))),
+    ...model.jobs.map((j, i) => row('job', i, j, showTime(j.at), j.completed ? showTime(j.completed) : '', [j.jobId, j.cause].filter(Boolean).join(' '), [j.repair, j.symptom, j.lots].filter(Boolean).join(' / '))),
+  ]
   return rows.sort((a, b) => a.lane - b.lane || a.time - b.time || a.key.localeCompare(b.key))
 }

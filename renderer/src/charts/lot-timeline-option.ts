@@ -5,29 +5,19 @@
  * and pan on the time axis (wheel and slider), and the lanes scrolled by a slider past
  * {@link VISIBLE_LANES}.
  */
-import type { ComposeOption } from 'echarts/core'
 import type { CustomSeriesOption, ScatterSeriesOption } from 'echarts/charts'
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams, CustomSeriesRenderItemReturn } from 'echarts'
-import type {
-  AriaComponentOption,
-  DataZoomComponentOption,
-  GridComponentOption,
-  LegendComponentOption,
-  TooltipComponentOption,
-} from 'echarts/components'
-import { CHART_COLORS, plainText } from './chart-theme'
+import { plainText } from './chart-theme'
 import { showTime, type MarkerKind, type TimelineBar, type TimelineMarker, type TimelineModel } from './lot-timeline-model'
+import { laneRect, timelineCanvasHeight, timelineFrame, VISIBLE_LANES, type TimelineChartOption } from './timeline-chart'
 
-export type LotTimelineOption = ComposeOption<
-  CustomSeriesOption | ScatterSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption | DataZoomComponentOption | AriaComponentOption
->
+export type LotTimelineOption = TimelineChartOption
 
-/** Lanes visible at once; more scroll with the lane slider. */
-export const VISIBLE_LANES = 12
+/** Lanes visible at once (the timelines' common number). */
+export { VISIBLE_LANES }
+
 /** Height of one lane in pixels (the component sizes the canvas with {@link timelineHeight}). */
 export const LANE_HEIGHT = 52
-/** Room above and below the lanes: legend, axis labels, the time slider. */
-const CHROME_HEIGHT = 130
 
 /** Station-group colours, in station order: at least 3:1 against white, neighbours distinct. */
 export const GROUP_PALETTE = ['#1d4ed8', '#15803d', '#7c3aed', '#a16207', '#0f766e', '#be185d', '#4d7c0f', '#475569', '#c2410c', '#1e3a8a', '#78350f', '#a21caf', '#0284c7', '#9f1239', '#6b21a8', '#374151'] as const
@@ -45,7 +35,7 @@ export const MARKER_STYLE: Record<MarkerKind, { color: string; symbol: string; o
 
 /** The canvas height for a number of lanes. */
 export function timelineHeight(lanes: number): number {
-  return Math.max(1, Math.min(lanes, VISIBLE_LANES)) * LANE_HEIGHT + CHROME_HEIGHT
+  return timelineCanvasHeight(lanes, LANE_HEIGHT)
 }
 
 export interface LotTimelineLabels {
@@ -100,28 +90,14 @@ export function markerTooltip(marker: TimelineMarker, lot: string, labels: LotTi
 
 /** Draws one visit: a rectangle across its lane, clipped to the plot. */
 function renderVisit(params: CustomSeriesRenderItemParams, api: CustomSeriesRenderItemAPI): CustomSeriesRenderItemReturn {
-  const lane = api.value(0)
-  const start = api.coord([api.value(1), lane])
-  const end = api.coord([api.value(2), lane])
-  const height = (api.size?.([0, 1]) as number[] | undefined)?.[1] ?? LANE_HEIGHT
   // The lower part of the lane: the markers have the upper part.
-  const barHeight = height * 0.36
-  const centre = start[1]! + height * 0.22
-  const rect = params.coordSys as unknown as { x: number; y: number; width: number; height: number }
-  const x0 = Math.max(start[0]!, rect.x)
-  const x1 = Math.min(Math.max(end[0]!, start[0]! + 3), rect.x + rect.width)
-  if (x1 <= x0) return null
-  return {
-    type: 'rect',
-    shape: { x: x0, y: centre - barHeight / 2, width: x1 - x0, height: barHeight },
-    style: { fill: api.visual('color') as string, opacity: api.value(4) === 1 ? 0.45 : 0.9, stroke: '#1f2937', lineWidth: 0.5 },
-  }
+  const rect = laneRect(params, api, { top: 0.54, size: 0.36, minWidth: 3, laneHeight: LANE_HEIGHT })
+  return rect ? { type: 'rect', shape: rect, style: { fill: api.visual('color') as string, opacity: api.value(4) === 1 ? 0.45 : 0.9, stroke: '#1f2937', lineWidth: 0.5 } } : null
 }
 
 /** The full chart option. */
 export function buildLotTimelineOption(model: TimelineModel, labels: LotTimelineLabels): LotTimelineOption {
   const lanes = model.lanes.map((l) => l.name)
-  const pad = model.window ? Math.max((model.window.end - model.window.start) * 0.03, 5 * 60_000) : 0
   const colorOf = new Map(model.groups.map((g, i) => [g, GROUP_PALETTE[i % GROUP_PALETTE.length]!]))
   const barSeries: CustomSeriesOption[] = model.groups.map((group) => ({
     type: 'custom',
@@ -148,55 +124,24 @@ export function buildLotTimelineOption(model: TimelineModel, labels: LotTimeline
       // [time, lane, marker index]
       data: model.markers.flatMap((m, i) => (m.kind === kind ? [[m.time, m.lane, i]] : [])),
     }))
-  const many = lanes.length > VISIBLE_LANES
-  const dataZoom: DataZoomComponentOption[] = [
-    { type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter' },
-    { type: 'slider', xAxisIndex: 0, filterMode: 'weakFilter', bottom: 8, height: 20, labelFormatter: '' },
-  ]
-  if (many) {
-    dataZoom.push({ type: 'slider', yAxisIndex: 0, right: 8, width: 16, startValue: 0, endValue: VISIBLE_LANES - 1, zoomLock: true, showDetail: false, filterMode: 'empty' })
-  }
-  const longest = Math.max(0, ...lanes.map((n) => n.length))
   return {
-    aria: { enabled: true, label: { description: labels.description } },
-    animation: false,
-    grid: { left: Math.min(220, 24 + longest * 7.5), right: many ? 40 : 24, top: 40, bottom: 64 },
-    // The marker kinds first: when the groups need a second legend page, the markers stay named.
-    legend: { top: 0, type: 'scroll', data: [...markerSeries.map((m) => String(m.name)), ...model.groups], textStyle: { color: CHART_COLORS.axisText } },
-    tooltip: {
-      trigger: 'item',
-      renderMode: 'richText',
-      confine: true,
-      formatter: (params: unknown) => {
-        const p = params as { seriesId?: string; data?: unknown }
-        const data = Array.isArray(p.data) ? (p.data as number[]) : []
-        if (p.seriesId?.startsWith('group:')) {
+    ...timelineFrame({
+      lanes,
+      window: model.window,
+      laneLabelWidth: 200,
+      stripe: '#eef2f7',
+      description: labels.description,
+      // The marker kinds first: when the groups need a second legend page, the markers stay named.
+      legend: [...markerSeries.map((m) => String(m.name)), ...model.groups],
+      tooltip: ({ seriesId, data }) => {
+        if (seriesId?.startsWith('group:')) {
           const bar = model.bars[data[3] ?? -1]
           return bar ? barTooltip(bar, model.lanes[bar.lane]!.name, labels) : ''
         }
         const marker = model.markers[data[2] ?? -1]
         return marker ? markerTooltip(marker, model.lanes[marker.lane]!.name, labels) : ''
       },
-    },
-    dataZoom,
-    xAxis: {
-      type: 'time',
-      ...(model.window ? { min: model.window.start - pad, max: model.window.end + pad } : {}),
-      axisLabel: {
-        color: CHART_COLORS.axisText,
-        hideOverlap: true,
-        formatter: { year: '{yyyy}', month: '{yyyy}-{MM}', day: '{MM}-{dd}', hour: '{MM}-{dd} {HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}' },
-      },
-      splitLine: { show: true, lineStyle: { type: 'dashed', color: '#d1d5db' } },
-    },
-    yAxis: {
-      type: 'category',
-      data: lanes,
-      inverse: true,
-      axisLabel: { color: CHART_COLORS.axisText, width: 200, overflow: 'truncate' },
-      splitArea: { show: true, areaStyle: { color: ['#f8fafc', '#eef2f7'] } },
-      axisTick: { show: false },
-    },
+    }),
     series: [...barSeries, ...markerSeries],
   }
 }
