@@ -6,6 +6,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { JOB_WITH_TRANSACTION_COLUMNS, type JobTransactions } from '../../shared/equipment'
 import type { SourceProfile } from '../../shared/api'
 import type { RowsPage } from '../../shared/page-query'
+import { parseCsv } from '../fixtures/csv'
 import { call, startServe, watchConsole, type Served } from './support/serve'
 
 /**
@@ -22,40 +23,6 @@ const SIZES = [
 ] as const
 
 test.describe.configure({ mode: 'serial' })
-
-/** The rows of a CSV text (quotes, doubled quotes, commas and line breaks inside quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  const endField = (): void => {
-    row.push(field)
-    field = ''
-  }
-  const endRow = (): void => {
-    endField()
-    rows.push(row)
-    row = []
-  }
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (ch === '"') quoted = false
-      else field += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') endField()
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++
-      endRow()
-    } else field += ch
-  }
-  if (field !== '' || row.length > 0) endRow()
-  return rows
-}
 
 test.describe('repair-job transactions (browser host, 2 000-lot demo plant)', () => {
   let dataDir = ''
@@ -161,7 +128,7 @@ test.describe('repair-job transactions (browser host, 2 000-lot demo plant)', ()
     const csv = parseCsv(readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, ''))
     const header = csv[0]!
     expect(header).toEqual(JOB_WITH_TRANSACTION_COLUMNS.map((c) => (c === 'LOT_ID' ? 'LOT ID' : c)))
-    const body = csv.slice(1).filter((r) => r.length > 1)
+    const body = csv.slice(1)
     const at = (name: string) => header.indexOf(name)
     expect(new Set(body.map((r) => r[at('JOBID')]))).toEqual(jobIds)
     const opened = body.filter((r) => r[at('JOBID')] === repairJob).map((r) => r[at('TXNDATE')]!.replace('T', ' ').replace(/\.\d+$/, ''))

@@ -4,6 +4,8 @@
  * the file: main asks in a save dialog (desktop app) or writes a new file in the data folder's
  * `exports` folder that the page then downloads (browser host). `downloadUrlOf` turns such a
  * file's name into the host's address. A file saved by the desktop app can be shown in its folder.
+ * Every other export of the app (the equipment tab's, the jobs with their transactions) is
+ * delivered the same way through `deliver`.
  */
 import { shallowRef } from 'vue'
 import type { Api, ExportAnswer, ExportView } from '../../../shared/api'
@@ -65,25 +67,34 @@ export function useExport(api: Api | null, options: UseExportOptions = {}) {
   const error = shallowRef<{ code: string; message: string } | null>(null)
 
   /**
-   * Runs the export of every row, or of `view` only; resolves with the files to download (empty
-   * when they were saved or the dialog was cancelled).
+   * Delivers what `request` writes, as every export of the app is: the browser host downloads
+   * each written file by name, the desktop app keeps where it saved them (for "show in folder").
+   * Resolves with the files it started downloading (none when they were saved or the dialog was
+   * cancelled); a failure is kept in `error`.
    */
-  async function run(jobId: string, table: ExportTable, format: 'csv' | 'xlsx', view?: ExportView): Promise<ExportedFile[]> {
+  async function deliver(request: () => Promise<ExportAnswer>): Promise<ExportedFile[]> {
     busy.value = true
     error.value = null
     written.value = []
     try {
-      const answer = await call(api, 'jobs:export', { job_id: jobId, format, table, ...(view ? { view } : {}) })
+      const answer = await request()
       if (answer.cancelled) return []
       delivery.value = answer.delivery
       written.value = answer.files.map((f) => ({ ...f, url: answer.delivery === 'download' ? (options.downloadUrlOf?.(f.name) ?? null) : null }))
-      return written.value.filter((f) => f.url !== null)
+      const downloads = written.value.filter((f) => f.url !== null)
+      for (const file of downloads) startDownload(file.url!, file.name)
+      return downloads
     } catch (e) {
       error.value = describeError(e)
       return []
     } finally {
       busy.value = false
     }
+  }
+
+  /** Runs the export of every row of a result's table, or of `view` only, and delivers it. */
+  function run(jobId: string, table: ExportTable, format: 'csv' | 'xlsx', view?: ExportView): Promise<ExportedFile[]> {
+    return deliver(() => call(api, 'jobs:export', { job_id: jobId, format, table, ...(view ? { view } : {}) }))
   }
 
   /** Opens the folder of a file the desktop app just saved, with the file selected. */
@@ -96,5 +107,5 @@ export function useExport(api: Api | null, options: UseExportOptions = {}) {
     }
   }
 
-  return { busy, written, delivery, error, run, showInFolder }
+  return { busy, written, delivery, error, deliver, run, showInFolder }
 }

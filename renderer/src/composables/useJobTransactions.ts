@@ -9,7 +9,7 @@ import { shallowRef, watch, type Ref } from 'vue'
 import type { Api } from '../../../shared/api'
 import type { JobTransactions } from '../../../shared/equipment'
 import { call, describeError, type ErrorDescription } from './useApi'
-import { startDownload, type ExportedFile } from './useExport'
+import { useExport } from './useExport'
 
 /** Options of {@link useJobTransactions}. */
 export interface JobTransactionsOptions {
@@ -52,34 +52,32 @@ export function useJobTransactions(api: Api | null, options: JobTransactionsOpti
     loading.value = false
   }
 
-  const exportBusy = shallowRef(false)
-  const exported = shallowRef<ExportedFile[]>([])
-  const exportDelivery = shallowRef<'saved' | 'download'>('saved')
-  const exportError = shallowRef<ErrorDescription | null>(null)
+  // Delivered as every export is; a file is shown in its folder through `showExport`.
+  const exporting = useExport(api, options)
 
   /** Writes the result's jobs with their transactions; in the browser host the page downloads the file. */
   async function exportWithTransactions(format: 'csv' | 'xlsx'): Promise<void> {
-    exportBusy.value = true
-    exportError.value = null
-    exported.value = []
-    try {
-      const written = await call(api, 'sources:job-transactions-export', { job_id: options.jobId.value, format })
-      if (written.cancelled) return
-      exportDelivery.value = written.delivery
-      exported.value = written.files.map((f) => ({ ...f, url: written.delivery === 'download' ? (options.downloadUrlOf?.(f.name) ?? null) : null }))
-      for (const file of exported.value) if (file.url) startDownload(file.url, file.name)
-    } catch (e) {
-      exportError.value = describeError(e)
-    } finally {
-      exportBusy.value = false
-    }
+    await exporting.deliver(() => call(api, 'sources:job-transactions-export', { job_id: options.jobId.value, format }))
   }
 
   watch(options.jobId, () => {
     close()
-    exported.value = []
-    exportError.value = null
+    exporting.written.value = []
+    exporting.error.value = null
   })
 
-  return { repairJob, answer, error, loading, open, close, exportBusy, exported, exportDelivery, exportError, exportWithTransactions }
+  return {
+    repairJob,
+    answer,
+    error,
+    loading,
+    open,
+    close,
+    exportBusy: exporting.busy,
+    exported: exporting.written,
+    exportDelivery: exporting.delivery,
+    exportError: exporting.error,
+    exportWithTransactions,
+    showExport: exporting.showInFolder,
+  }
 }

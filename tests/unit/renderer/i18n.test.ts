@@ -3,8 +3,6 @@
  * empty, and every key the renderer's source asks for — spelled out, or built from a list the
  * app shows (domains, statuses, stages…) — resolves in both.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { JOB_STATUSES } from '../../../shared/jobs'
 import { SETTING_SPECS } from '../../../shared/settings'
@@ -13,33 +11,16 @@ import { BACKWARD_DETAIL_COLUMNS, FORWARD_DETAIL_COLUMNS } from '../../../shared
 import { FORM_PROFILES } from '../../../renderer/src/composables/useTraceForm'
 import { VALIDATION_KEYS } from '../../../renderer/src/validation'
 import { VIEW_EDGE_TYPES, VIEW_NODE_TYPES } from '../../../renderer/src/charts/lineage-view'
-import { AREAS, LOCALES, initialLocale, messagesOf, type MessageTree } from '../../../renderer/src/i18n'
+import { AREAS, LOCALES, initialLocale } from '../../../renderer/src/i18n'
+import { flattenMessages, keysInSource, messagesByKey } from '../../fixtures/i18n-keys'
 
-function flatten(tree: MessageTree, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>()
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key
-    if (typeof value === 'string') out.set(path, value)
-    else for (const [k, v] of flatten(value, path)) out.set(k, v)
-  }
-  return out
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return sourceFiles(path)
-    return /\.(vue|ts)$/.test(name) && !path.includes(`${join('src', 'i18n')}`) ? [path] : []
-  })
-}
-
-const keys = Object.fromEntries(LOCALES.map((l) => [l, flatten(messagesOf(l))])) as Record<(typeof LOCALES)[number], Map<string, string>>
+const keys = Object.fromEntries(LOCALES.map((l) => [l, messagesByKey(l)])) as Record<(typeof LOCALES)[number], Map<string, string>>
 
 describe('messages', () => {
   it('has the same keys in zh-TW and English, in every area', () => {
     for (const [area, messages] of Object.entries(AREAS)) {
-      const zh = [...flatten(messages['zh-TW']).keys()].sort()
-      const en = [...flatten(messages.en).keys()].sort()
+      const zh = [...flattenMessages(messages['zh-TW']).keys()].sort()
+      const en = [...flattenMessages(messages.en).keys()].sort()
       expect(zh, `area ${area}`).toEqual(en)
     }
     expect(keys['zh-TW'].size).toBeGreaterThan(250)
@@ -57,15 +38,9 @@ describe('messages', () => {
   })
 
   it('resolves every key the source spells out, in both languages', () => {
-    const files = sourceFiles(join(__dirname, '..', '..', '..', 'renderer', 'src'))
-    const used = new Set<string>()
     // Every area's keys, so an area added later is checked too.
     const areaKey = new RegExp(`\\bt\\(\\s*'((?:${Object.keys(AREAS).join('|')})\\.[A-Za-z0-9_.-]+)'`, 'g')
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8')
-      for (const m of text.matchAll(areaKey)) used.add(m[1]!)
-      for (const m of text.matchAll(/title: '((?:app|diff)\.[A-Za-z0-9_.-]+)'/g)) used.add(m[1]!)
-    }
+    const used = new Set([...keysInSource(areaKey), ...keysInSource(/title: '((?:app|diff)\.[A-Za-z0-9_.-]+)'/g)])
     expect(used.size).toBeGreaterThan(150)
     const missing = [...used].filter((k) => !keys['zh-TW'].has(k) || !keys.en.has(k))
     expect(missing).toEqual([])
