@@ -18,6 +18,7 @@ import { JOB_STATUSES, type JobView } from './jobs.js'
 import type { MsdAggregation } from './msd.js'
 import type { MsdDiff } from './msd-diff.js'
 import { pageQuerySchema, pageSortSchema, type RowsPage } from './page-query.js'
+import type { StageTimings } from './stage-timings.js'
 import type { TraceRequest } from './trace-request.js'
 import type { NormalizedTraceRequest } from './trace-request.js'
 import { DOMAINS, PROFILES, type Domain, type LineageResult, type QualityMeta, type TraceProgress } from './trace.js'
@@ -205,6 +206,8 @@ export interface ResultSummary {
   msd_tables: Partial<Record<'detail' | 'suspects', { rows: number; columns: string[] }>>
   /** `warning` when the trace found nothing to trace, with why (and, for a date range, where the source's data is). */
   outcome: JobOutcome
+  /** Where the job's time went; null for files of earlier versions (or a record that does not hold together). */
+  stage_ms: StageTimings | null
 }
 
 /** Request schemas, one per channel. */

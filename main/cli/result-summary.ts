@@ -5,6 +5,7 @@
 import type { JobOutcome } from '../../shared/data-window.js'
 import type { ResultSummary } from '../../shared/api.js'
 import type { MsdAggregation } from '../../shared/msd.js'
+import type { StageTimings } from '../../shared/stage-timings.js'
 import type { Domain, LineageResult, QualityMeta } from '../../shared/trace.js'
 import type { ResultService } from '../results/index.js'
 
@@ -67,6 +68,8 @@ export interface ResultSummaryJson {
   aggregation: MsdAggregation | null
   /** `warning` (with why) when the trace found nothing to trace. */
   outcome: JobOutcome
+  /** Where the job's time went; null for files of earlier versions. */
+  stage_ms: StageTimings | null
 }
 
 /** The `result` of `show --json`. */
@@ -86,5 +89,6 @@ export function resultSummaryJson(result: FinishedResult): ResultSummaryJson {
     warnings: summary.warnings,
     aggregation: result.aggregation,
     outcome: summary.outcome,
+    stage_ms: summary.stage_ms,
   }
 }

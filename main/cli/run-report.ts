@@ -5,6 +5,7 @@
 import { outcomeText, type JobOutcome } from '../../shared/data-window.js'
 import { AppError, toErrorData, type AppErrorData } from '../../shared/errors.js'
 import type { MsdAggregation } from '../../shared/msd.js'
+import type { StageTimings } from '../../shared/stage-timings.js'
 import { formatLocalDateTime } from '../../shared/time.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, EdgeType, LineageResult, QualityMeta, TraceProgress } from '../../shared/trace.js'
@@ -37,6 +38,8 @@ export interface RunJson {
   aggregation: MsdAggregation | null
   /** `warning` (with why) when the job finished but found nothing to trace; null when it did not finish. */
   outcome: JobOutcome | null
+  /** Where the job's time went (`StageTimings`); null when it did not finish or its file has none. */
+  stage_ms: StageTimings | null
   error: AppErrorData | null
 }
 
@@ -44,7 +47,7 @@ export interface RunJson {
 export function unfinishedRunJson(profile: string | null, source: string | null): RunJson {
   return {
     job_id: null, status: 'failed', cached: false, as_of: null, profile, source, seed_count: 0, cid_count: 0, not_found: [],
-    lineage: null, domains: {}, quality_meta: null, elapsed_ms: 0, result_file: null, aggregation: null, outcome: null, error: null,
+    lineage: null, domains: {}, quality_meta: null, elapsed_ms: 0, result_file: null, aggregation: null, outcome: null, stage_ms: null, error: null,
   }
 }
 
@@ -62,6 +65,7 @@ export function finishedRunFields(result: FinishedResult, cidCount: number, doma
     result_file: summary.result_file,
     aggregation: result.aggregation,
     outcome: summary.outcome,
+    stage_ms: summary.stage_ms,
   }
 }
 

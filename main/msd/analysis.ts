@@ -21,6 +21,7 @@ import {
   type Suspect,
   type SuspectTimeline,
 } from '../../shared/msd.js'
+import type { MsdAnalysisStep } from '../../shared/stage-timings.js'
 import { stationGroupByName } from '../../shared/stations.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, LineageResult, QualityMeta, SeedResult } from '../../shared/trace.js'
@@ -51,6 +52,24 @@ export interface MsdAnalysisOptions {
   minLots?: number
   /** False-discovery rate of the suspect list. @default MSD_SUSPECT_FDR */
   suspectFdr?: number
+  /** Receives the time of each step that runs (ms, added to what the record holds). @default not timed */
+  stageMs?: Partial<Record<MsdAnalysisStep, number>>
+}
+
+/** Marks the end of a step: the time since the previous mark is the step's. */
+type Lap = (step: MsdAnalysisStep) => void
+
+/**
+ * A clock whose laps go to `record`. Laps follow each other, so the steps add up to the analysis
+ * and nothing is timed twice; one `performance.now()` per step keeps it free.
+ */
+function lapClock(record: Partial<Record<MsdAnalysisStep, number>> | undefined): Lap {
+  let last = performance.now()
+  return (step) => {
+    const now = performance.now()
+    if (record) record[step] = (record[step] ?? 0) + (now - last)
+    last = now
+  }
 }
 
 /** Ranked suspects of each factor type a chart shows, and that get a time view besides the significant ones. */
@@ -138,7 +157,7 @@ interface PreparedAnalysis {
  * The part both directions share: reads the detection records and the lot → containers map into
  * the result file, creates the direction's MSD tables and gathers the fields every aggregation has.
  */
-async function prepareAnalysis(options: MsdAnalysisOptions, tables: readonly MsdTable[]): Promise<PreparedAnalysis> {
+async function prepareAnalysis(options: MsdAnalysisOptions, tables: readonly MsdTable[], lap: Lap): Promise<PreparedAnalysis> {
   const { source, writer, request, seeds, lineage, signal } = options
   const station = request.station!
   const detectionOrder = stationGroupByName(station)?.order
@@ -156,8 +175,10 @@ async function prepareAnalysis(options: MsdAnalysisOptions, tables: readonly Msd
     onBatch: ({ lots, rejects }) => writer.writeDetection(lots, rejects),
   })
   throwIfCancelled(signal)
+  lap('detection')
   writer.writeLotCids(lotContainers(seedCids, lineage))
   for (const table of tables) writer.createMsdTable(table, msdStoredColumnsOf(table, request.direction))
+  lap('lot_map')
 
   options.onProgress?.('aggregating')
   const common: AggregationCommon = {
@@ -171,9 +192,9 @@ async function prepareAnalysis(options: MsdAnalysisOptions, tables: readonly Msd
 }
 
 /** Forward: where the detection lots' descendants went, and what was rejected downstream. */
-async function runForwardAnalysis(options: MsdAnalysisOptions): Promise<ForwardAggregation> {
+async function runForwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promise<ForwardAggregation> {
   const { writer, request } = options
-  const { detectionOrder, window, common } = await prepareAnalysis(options, ['detail'])
+  const { detectionOrder, window, common } = await prepareAnalysis(options, ['detail'], lap)
   const tables = writer.analyze('Aggregating the forward analysis', (db) => {
     registerMsdFunctions(db)
     createLotTable(db, request.loss_reasons)
@@ -181,12 +202,15 @@ async function runForwardAnalysis(options: MsdAnalysisOptions): Promise<ForwardA
       detectionOrder,
       hasUpstream: request.domains.includes('upstream_history'),
       hasRejects: request.domains.includes('downstream_rejects'),
+      onFactorTables: () => lap('factor_tables'),
     })
+    lap('aggregate')
     fillForwardDetail(db)
     const detail = db.prepare(`SELECT count(*) FROM ${msdTableOf('detail')}`).pluck().get() as number
     dropTempTables(db)
     return { ...result, detail }
   })
+  lap('detail')
   return {
     direction: 'forward',
     ...common,
@@ -205,9 +229,9 @@ async function runForwardAnalysis(options: MsdAnalysisOptions): Promise<ForwardA
 }
 
 /** Backward: which machines, materials and wafer roots the detection lots' ancestors share, ranked as suspects. */
-async function runBackwardAnalysis(options: MsdAnalysisOptions): Promise<BackwardAggregation> {
+async function runBackwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promise<BackwardAggregation> {
   const { source, writer, request, lineage, signal } = options
-  const { detectionOrder, window, common } = await prepareAnalysis(options, ['detail', 'suspects'])
+  const { detectionOrder, window, common } = await prepareAnalysis(options, ['detail', 'suspects'], lap)
   const seedRoots = lineage?.direction === 'backward' ? lineage.seed_roots : {}
   const tables = writer.analyze('Aggregating the backward analysis', (db) => {
     registerMsdFunctions(db)
@@ -218,17 +242,21 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions): Promise<Backwar
       hasUpstream: request.domains.includes('upstream_history'),
       hasMaterials: request.domains.includes('materials'),
       minLots: options.minLots ?? MSD_MIN_SUSPECT_LOTS,
+      onFactorTables: () => lap('factor_tables'),
     })
   })
   throwIfCancelled(signal)
+  lap('aggregate')
   const families = await fetchResourceFamilies(
     source,
     tables.machines.map((m) => m.EQUIPMENT_ID).filter((id) => id !== ''),
     signal,
   )
+  lap('families')
   const fdr = options.suspectFdr ?? MSD_SUSPECT_FDR
   const ranked = rankSuspects(tables.suspects)
   assignSignificance(ranked, fdr)
+  lap('ranking')
   let suspects = ranked
   let shown: Suspect[] = []
   let timelines: SuspectTimeline[] = []
@@ -240,11 +268,13 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions): Promise<Backwar
     suspects = orderSuspects(ranked)
     shown = suspectsInAggregation(suspects)
     timelines = suspectTimelines(lots, withTimeline(shown), tables.factorKeys)
+    lap('explain')
     fillBackwardDetail(
       db,
       suspects.filter((s) => s.significant).map((s) => tables.factorKeys.get(s)!),
     )
     ancestors = ancestorCount(db)
+    lap('detail')
     const insert = db.prepare(
       `INSERT INTO ${msdTableOf('suspects')} (${SUSPECT_COLUMNS.map((c) => `"${c.key}"`).join(', ')}) VALUES (${SUSPECT_COLUMNS.map(() => '?').join(', ')})`,
     )
@@ -256,6 +286,7 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions): Promise<Backwar
     dropTempTables(db)
     return count
   })
+  lap('suspects')
   const attribution: MachineAttribution[] = tables.machines.map((m) => ({
     WORKCENTER_GROUP: m.WORKCENTER_GROUP,
     EQUIPMENT_NAME: m.EQUIPMENT_NAME,
@@ -310,5 +341,6 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions): Promise<Backwar
 
 /** Runs the MSD analysis of a finished trace into `writer` and returns the aggregation. */
 export async function runMsdAnalysis(options: MsdAnalysisOptions): Promise<MsdAggregation> {
-  return options.request.direction === 'forward' ? runForwardAnalysis(options) : runBackwardAnalysis(options)
+  const lap = lapClock(options.stageMs)
+  return options.request.direction === 'forward' ? runForwardAnalysis(options, lap) : runBackwardAnalysis(options, lap)
 }

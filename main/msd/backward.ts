@@ -123,13 +123,24 @@ function populationBy(db: SqliteDatabase, key: 'grp' | 'part', table: 'temp.msd_
   return new Map(rows.map((r) => [r.key1, tallyOf(r)]))
 }
 
-/** Runs the backward statements. `seedRoots` maps a lot CID to its root container's name. */
+/**
+ * Runs the backward statements. `seedRoots` maps a lot CID to its root container's name;
+ * `onFactorTables` is told when the factor tables are built (the job times the two parts apart).
+ */
 export function analyzeBackward(
   db: SqliteDatabase,
-  options: { detectionOrder: number; seedRoots: Readonly<Record<string, string>>; hasUpstream: boolean; hasMaterials: boolean; minLots: number },
+  options: {
+    detectionOrder: number
+    seedRoots: Readonly<Record<string, string>>
+    hasUpstream: boolean
+    hasMaterials: boolean
+    minLots: number
+    onFactorTables?: () => void
+  },
 ): BackwardTables {
   createFactorTables(db, options.detectionOrder, options.hasUpstream, options.hasMaterials)
   createRootTable(db, options.seedRoots)
+  options.onFactorTables?.()
   const totals = lotTotals(db)
   const reasons = defectsByReason(db)
   const all: Tally = totals

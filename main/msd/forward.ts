@@ -82,9 +82,13 @@ interface StationRow {
   reject_qty: number
 }
 
-/** Runs the forward statements. */
-export function analyzeForward(db: SqliteDatabase, options: { detectionOrder: number; hasUpstream: boolean; hasRejects: boolean }): ForwardTables {
+/** Runs the forward statements; `onFactorTables` is told when the downstream tables are built (the job times the parts apart). */
+export function analyzeForward(
+  db: SqliteDatabase,
+  options: { detectionOrder: number; hasUpstream: boolean; hasRejects: boolean; onFactorTables?: () => void },
+): ForwardTables {
   createDownstreamTables(db, options.detectionOrder, options.hasUpstream, options.hasRejects)
+  options.onFactorTables?.()
   const totals = lotTotals(db)
   const defectLots = db
     .prepare('SELECT COUNT(*) AS lots, COALESCE(SUM(input_qty), 0) AS input_qty, COALESCE(SUM(defect_qty), 0) AS defect_qty FROM temp.msd_lot WHERE defect_qty > 0')

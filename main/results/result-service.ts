@@ -11,6 +11,7 @@ import { jobOutcomeOf } from '../../shared/data-window.js'
 import { summarizeRequest } from '../../shared/jobs.js'
 import type { MsdAggregation } from '../../shared/msd.js'
 import type { PageQuery, RowsPage } from '../../shared/page-query.js'
+import { isStageTimings } from '../../shared/stage-timings.js'
 import type { Domain, LineageResult } from '../../shared/trace.js'
 import type { JobEngine } from '../engine/index.js'
 import { openResultFile, type MsdTable, type ResultFileReader } from '../store/index.js'
@@ -72,6 +73,7 @@ export class ResultService {
       msd_tables: manifest.msd_tables ?? {},
       // A file without a seed result says nothing about its seeds: no warning is made up for it.
       outcome: seeds ? jobOutcomeOf(seeds.seed_count, summarizeRequest(manifest.request), manifest.station_window ?? null) : { status: 'ok' },
+      stage_ms: isStageTimings(manifest.stage_ms) ? manifest.stage_ms : null,
     }
   }
 

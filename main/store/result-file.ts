@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { AppError, invalidInput } from '../../shared/errors.js'
 import type { MsdDetectionLot, MsdDetectionReject } from '../../shared/msd.js'
+import { roundStageTimings, type StageTimings } from '../../shared/stage-timings.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { TimeWindow } from '../../shared/data-window.js'
 import { isDomain, type Domain, type EventRow, type LineageResult, type QualityMeta, type SeedResult } from '../../shared/trace.js'
@@ -79,6 +80,11 @@ export interface FinishResultOptions {
   completedAt?: number
   /** An empty date-range trace: the station's track-in window in the source. @default none */
   stationWindow?: TimeWindow | null
+  /**
+   * The job's stage times so far; `finish` adds `sort_index`, `finish` and `total` and stores the
+   * record in the manifest (`stage_ms`). @default not stored
+   */
+  stageMs?: { stages: Omit<StageTimings, 'sort_index' | 'finish' | 'total'>; startedAt: number }
 }
 
 /** The write side of one result file. Every method is synchronous. */
@@ -367,6 +373,8 @@ class SqliteResultFileWriter implements ResultFileWriter {
 
   finish(options: FinishResultOptions): number {
     const sortColumns: Partial<Record<Domain, string[]>> = {}
+    const started = performance.now()
+    let sortIndexMs = 0
     this.step('Finishing the result', () => {
       const db = this.open()
       db.transaction(() => {
@@ -384,6 +392,7 @@ class SqliteResultFileWriter implements ResultFileWriter {
           }
           sortColumns[domain] = columns
         }
+        sortIndexMs = performance.now() - started
         if (options.aggregation !== undefined) this.setPart.run('aggregation', JSON.stringify(options.aggregation))
         const msdTables: NonNullable<ResultManifest['msd_tables']> = {}
         for (const [table, columns] of this.msdTables) {
@@ -406,6 +415,17 @@ class SqliteResultFileWriter implements ResultFileWriter {
       // Planner statistics for filtered reads; bounded work whatever the size.
       db.pragma('analysis_limit = 1000')
       db.exec('ANALYZE')
+      if (options.stageMs) {
+        // Last, so `finish` covers all it can; what follows (close, sync, rename) cannot be recorded in the file it closes.
+        const now = performance.now()
+        const stageMs: StageTimings = {
+          ...options.stageMs.stages,
+          sort_index: sortIndexMs,
+          finish: now - started - sortIndexMs,
+          total: now - options.stageMs.startedAt,
+        }
+        this.writeManifest({ stage_ms: roundStageTimings(stageMs) })
+      }
       db.close()
       this.db = null
       // The file was written without syncs; make it durable before it becomes visible, so a power

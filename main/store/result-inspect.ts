@@ -17,6 +17,7 @@ import { z } from 'zod'
 import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json.js'
 import { hasControlCharacter } from '../../shared/control-characters.js'
 import { AppError, toErrorData } from '../../shared/errors.js'
+import { MSD_ANALYSIS_STEPS } from '../../shared/stage-timings.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { DOMAINS, type Direction, type Domain, type LineageResult } from '../../shared/trace.js'
 import { eventCids } from '../trace/index.js'
@@ -253,6 +254,22 @@ const qualityMeta = z
   })
   .strict()
 
+/** A stage time: milliseconds, at most about 30 years. */
+const stageMs = z.number().finite().min(0).max(1e12)
+/** `stage_ms` (`StageTimings`): optional, as files of earlier versions have none. */
+const stageTimings = z
+  .object({
+    resolve: stageMs,
+    lineage: stageMs,
+    events: stageMs,
+    domains: z.partialRecord(domainName, z.object({ fetch: stageMs, write: stageMs }).strict()),
+    analysis: z.partialRecord(z.enum(MSD_ANALYSIS_STEPS), stageMs),
+    sort_index: stageMs,
+    finish: stageMs,
+    total: stageMs,
+  })
+  .strict()
+
 /** Every manifest key the writer sets, with the shape of its value. */
 const MANIFEST_FIELDS: Readonly<Record<keyof ResultManifest, z.ZodType>> = {
   format_version: z.number().int().min(1).max(RESULT_FORMAT_VERSION),
@@ -272,8 +289,9 @@ const MANIFEST_FIELDS: Readonly<Record<keyof ResultManifest, z.ZodType>> = {
   sort_columns: z.partialRecord(domainName, z.array(text(64)).max(64)),
   msd_tables: z.partialRecord(z.enum(MSD_TABLES), z.object({ rows: count, columns: z.array(text(64)).max(64) }).strict()).optional(),
   station_window: z.object({ first: text(40).nullable(), last: text(40).nullable() }).strict().nullable().optional(),
+  stage_ms: stageTimings.optional(),
 }
-const REQUIRED_MANIFEST_KEYS = Object.keys(MANIFEST_FIELDS).filter((k) => k !== 'msd_tables' && k !== 'station_window')
+const REQUIRED_MANIFEST_KEYS = Object.keys(MANIFEST_FIELDS).filter((k) => k !== 'msd_tables' && k !== 'station_window' && k !== 'stage_ms')
 
 /** How one key-value table of JSON texts (`manifest`, `json_parts`) is read. */
 interface JsonTable {

@@ -5,6 +5,7 @@
  * quality, row counts — is in its manifest.
  */
 import { detailColumnsOf, SUSPECT_COLUMNS, SUSPECT_COLUMNS_V1 } from '../../shared/msd.js'
+import type { StageTimings } from '../../shared/stage-timings.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, QualityMeta } from '../../shared/trace.js'
 import type { TimeWindow } from '../../shared/data-window.js'
@@ -102,6 +103,11 @@ export interface ResultManifest {
    * when it ran (null: it could not be read). Absent otherwise and in files of earlier versions.
    */
   station_window?: TimeWindow | null
+  /**
+   * Where the job's time went (see `StageTimings`). Absent in files of earlier versions; a reader
+   * checks it with `isStageTimings` before showing it.
+   */
+  stage_ms?: StageTimings
 }
 
 /** Table of a domain's events. */

@@ -149,6 +149,11 @@ export interface FetchEventsResult {
   quality_meta: QualityMeta
   /** Degraded features the user should know about (e.g. a missing optional table). */
   warnings: string[]
+  /**
+   * Per requested domain, the wall time (ms) during which at least one of its batches was waiting
+   * for rows (statement and post-processing); see `DomainStageMs.fetch`.
+   */
+  fetch_ms: Partial<Record<Domain, number>>
 }
 
 /** Strings only, trimmed, non-empty, de-duplicated, first occurrence kept (domain.md §4.1). */
@@ -216,6 +221,10 @@ interface DomainRun {
   stoppedOnFailure: boolean
   /** Aborted when the domain stops early (row cap, or a failure with partial results off). */
   stop: AbortController
+  /** Batches of the domain waiting for rows right now, since when, and the time summed so far. */
+  reading: number
+  readingSince: number
+  fetchMs: number
 }
 
 interface Task {
@@ -304,6 +313,9 @@ class EventFetch {
       truncatedAt: undefined,
       stoppedOnFailure: false,
       stop: new AbortController(),
+      reading: 0,
+      readingSince: 0,
+      fetchMs: 0,
     }
   }
 
@@ -329,7 +341,9 @@ class EventFetch {
     if (this.fatal) throw this.fatal.error
 
     const metas: Partial<Record<Domain, QualityMeta>> = {}
+    const fetchMs: Partial<Record<Domain, number>> = {}
     for (const run of this.runs) {
+      fetchMs[run.domain] = run.fetchMs
       metas[run.domain] = domainQualityMeta({
         domain: run.domain,
         observedRows: run.rows,
@@ -339,7 +353,7 @@ class EventFetch {
         stoppedOnFailure: run.stoppedOnFailure,
       })
     }
-    return { domains: metas, quality_meta: mergeQualityMetas(metas), warnings: this.warnings }
+    return { domains: metas, quality_meta: mergeQualityMetas(metas), warnings: this.warnings, fetch_ms: fetchMs }
   }
 
   /** A batch threw: the first error not caused by the run stopping stops it. */
@@ -448,6 +462,8 @@ class EventFetch {
       try {
         for (;;) {
           let next: IteratorResult<EventRow[]>
+          // Timed as the union of the domain's waiting batches, so parallel batches count once.
+          if (run.reading++ === 0) run.readingSince = performance.now()
           try {
             next = await parts.next()
           } catch (error) {
@@ -455,6 +471,8 @@ class EventFetch {
             // A batch interrupted because its domain stopped is skipped, not failed.
             if (!run.stop.signal.aborted) this.recordFailure(task, error)
             break
+          } finally {
+            if (--run.reading === 0) run.fetchMs += performance.now() - run.readingSince
           }
           if (next.done || run.stop.signal.aborted) break
           // Rows are reserved before the await below, so parallel batches of one domain share the cap.

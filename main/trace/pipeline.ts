@@ -6,6 +6,7 @@
 import type { TimeWindow } from '../../shared/data-window.js'
 import { isAppError, throwIfCancelled } from '../../shared/errors.js'
 import { LINEAGE_MAX_DEPTH, LINEAGE_MAX_NODES } from '../../shared/limits.js'
+import type { StageTimings } from '../../shared/stage-timings.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, EventRow, LineageResult, QualityMeta, SeedResult, TraceProgress } from '../../shared/trace.js'
 import { readDataWindow, type MesSource } from '../sources/index.js'
@@ -50,7 +51,8 @@ export interface TraceOutcome {
   rows: Partial<Record<Domain, number>>
   /** Degraded features the user should know about (e.g. a missing optional table). */
   warnings: string[]
-  timings_ms: { seed: number; lineage: number; events: number }
+  /** The trace's stages (the sink's writes included); the job adds the analysis and the file's finish. */
+  stage_ms: Pick<StageTimings, 'resolve' | 'lineage' | 'events' | 'domains'>
   /**
    * A date-range trace that found no lot: the detection station's track-in window in the source,
    * so the result can say where the data is (null when it could not be read). Absent otherwise.
@@ -94,7 +96,7 @@ export function eventCids(request: NormalizedTraceRequest, seeds: readonly strin
 export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> {
   const { source, request, sink = {}, signal, onProgress } = options
   const completed: TraceProgress['completed_stages'] = []
-  const timings = { seed: 0, lineage: 0, events: 0 }
+  const timings: TraceOutcome['stage_ms'] = { resolve: 0, lineage: 0, events: 0, domains: {} }
 
   // Seed
   onProgress?.({ stage: 'seed', completed_stages: [...completed], message: 'resolving input' })
@@ -103,14 +105,14 @@ export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> 
     request.seed.mode === 'date_range'
       ? await resolveDetectionPopulation(request.seed, { source, signal })
       : await resolveContainerSeeds(request.seed, { source, signal })
-  timings.seed = performance.now() - started
   await sink.onSeeds?.(seeds)
+  timings.resolve = performance.now() - started
   completed.push('seed')
   throwIfCancelled(signal)
 
   const emptyQuality = mergeQuality({}, [])
   if (seeds.seed_count === 0) {
-    const empty = { seeds, lineage: null, event_cids: [], domains: {}, quality_meta: emptyQuality, rows: {}, warnings: [], timings_ms: timings }
+    const empty = { seeds, lineage: null, event_cids: [], domains: {}, quality_meta: emptyQuality, rows: {}, warnings: [], stage_ms: timings }
     if (request.seed.mode !== 'date_range') return empty
     return { ...empty, station_window: await stationWindowOf(source, request.seed.station, signal) }
   }
@@ -131,8 +133,8 @@ export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> 
     request.direction === 'backward'
       ? await resolveBackwardLineage(seedCids, lineageOptions)
       : await resolveForwardLineage(seedCids, lineageOptions)
-  timings.lineage = performance.now() - started
   await sink.onLineage?.(lineage)
+  timings.lineage = performance.now() - started
   completed.push('lineage')
   throwIfCancelled(signal)
 
@@ -141,10 +143,11 @@ export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> 
   const rows: Partial<Record<Domain, number>> = {}
   const progress: NonNullable<TraceProgress['domains']> = {}
   let rowsSoFar = 0
+  const writeMs: Partial<Record<Domain, number>> = {}
   started = performance.now()
   const fetched =
     request.domains.length === 0
-      ? { domains: {}, quality_meta: emptyQuality, warnings: [] }
+      ? { domains: {}, quality_meta: emptyQuality, warnings: [], fetch_ms: {} }
       : await fetchEvents({
           source,
           cids,
@@ -157,7 +160,9 @@ export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> 
           onBatch: async (batch) => {
             rows[batch.domain] = (rows[batch.domain] ?? 0) + batch.rows.length
             rowsSoFar += batch.rows.length
+            const writing = performance.now()
             await sink.onEventBatch?.(batch)
+            writeMs[batch.domain] = (writeMs[batch.domain] ?? 0) + performance.now() - writing
           },
           onProgress: (p) => {
             progress[p.domain] = { batches_done: p.batchesDone, batches_total: p.batchesTotal, rows: p.rows }
@@ -165,12 +170,13 @@ export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> 
           },
         })
   timings.events = performance.now() - started
+  for (const d of request.domains) timings.domains[d] = { fetch: fetched.fetch_ms[d] ?? 0, write: writeMs[d] ?? 0 }
   completed.push('events')
   onProgress?.({ stage: 'events', completed_stages: [...completed], domains: { ...progress }, rows_so_far: rowsSoFar })
 
   const quality_meta = lineage.truncated ? withLineageTruncation(fetched.quality_meta) : fetched.quality_meta
   for (const d of request.domains) rows[d] ??= 0
-  return { seeds, lineage, event_cids: cids, domains: fetched.domains, quality_meta, rows, warnings: fetched.warnings, timings_ms: timings }
+  return { seeds, lineage, event_cids: cids, domains: fetched.domains, quality_meta, rows, warnings: fetched.warnings, stage_ms: timings }
 }
 
 /** A truncated genealogy means the events cover fewer lots than asked: say so at query scope. */

@@ -4,6 +4,7 @@
  * into the job's result file, reporting progress to the main process. It never imports Electron.
  * The MSD profile adds its analysis; the source's schema warnings go to the log and the result.
  */
+import type { MsdAnalysisStep } from '../../shared/stage-timings.js'
 import { TRACE_STAGES, type TraceProgress } from '../../shared/trace.js'
 import type { MainToWorkerMessage, WorkerJobSummary } from '../../shared/worker-protocol.js'
 import { runMsdAnalysis } from '../msd/index.js'
@@ -25,6 +26,7 @@ export type TraceStartMessage = Extract<MainToWorkerMessage, { type: 'start' }>
  */
 export async function runTraceJob(message: TraceStartMessage, signal: AbortSignal, port: JobReporter): Promise<void> {
   const { jobId } = message
+  const startedAt = performance.now()
   let writer: ResultFileWriter | undefined
   let lastProgress = 0
   const report = (progress: TraceProgress, force = false): void => {
@@ -65,6 +67,7 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
         },
       })
       let aggregation: unknown
+      const analysisMs: Partial<Record<MsdAnalysisStep, number>> = {}
       if (message.request.profile === 'mid_section_defect') {
         const completed = [...TRACE_STAGES.slice(0, 3)]
         report({ stage: 'analysis', completed_stages: completed, message: 'analysing' }, true)
@@ -77,6 +80,7 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
           quality: outcome.quality_meta,
           signal,
           suspectFdr: message.limits.suspectFdr,
+          stageMs: analysisMs,
           onProgress: (text) => report({ stage: 'analysis', completed_stages: completed, message: text }),
         })
       }
@@ -88,6 +92,7 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
         warnings,
         ...(aggregation !== undefined ? { aggregation } : {}),
         ...(outcome.station_window !== undefined ? { stationWindow: outcome.station_window } : {}),
+        stageMs: { stages: { ...outcome.stage_ms, analysis: analysisMs }, startedAt },
       })
       writer = undefined
       const summary: WorkerJobSummary = {

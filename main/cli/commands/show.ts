@@ -17,6 +17,7 @@ import { printJson, printLine } from '../io.js'
 import { cellText, expiryText, formatTable, formatTime, inputText, statusText } from '../job-format.js'
 import { formatAggregation } from '../msd-format.js'
 import { readFinishedResult, resultSummaryJson, type ResultSummaryJson } from '../result-summary.js'
+import { formatStageTimes } from '../stage-format.js'
 
 /** Rows `show --domain` prints when `--limit` is not given. */
 export const DEFAULT_SHOW_LIMIT = 50
@@ -174,6 +175,7 @@ function formatJob(row: JobRow, result: ResultSummaryJson | null, verbose: boole
       add('Quality', `${result.quality_meta.status}${result.quality_meta.reasons.length ? ` (${result.quality_meta.reasons.join(', ')})` : ''}`)
     }
     for (const warning of result.warnings) add('Warning', warning)
+    if (result.stage_ms) lines.push(formatStageTimes(result.stage_ms))
     if (result.aggregation) lines.push(formatAggregation(result.aggregation))
   }
   if (row.log.length > 0) lines.push('', ...formatLog(row.log, verbose))

@@ -31,6 +31,7 @@ function summary(over: Partial<ResultSummary> = {}): ResultSummary {
     seeds: { seed_count: 1, input_count: 2, not_found: ['NOPE-1'], not_found_count: 1 },
     msd_tables: {},
     outcome: { status: 'ok' },
+    stage_ms: null,
     ...over,
   }
 }
