@@ -8,23 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../../main/cli/main.js'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
 import type { BackwardAggregation, ForwardAggregation } from '../../../shared/msd.js'
 import { suspectKey, type BackwardMsdDiff, type ForwardMsdDiff, type SuspectDiff } from '../../../shared/msd-diff.js'
-import { captureIo } from '../../fixtures/cli-io.js'
+import { runCli, runCliJson } from '../../fixtures/cli-io.js'
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo()
-  const code = await main(argv, io)
-  return { code, out: io.out, err: io.err }
-}
-
-async function cliJson<T>(...argv: string[]): Promise<T> {
-  const r = await cli(...argv, '--json')
-  expect(r.code, r.err).toBe(0)
-  return JSON.parse(r.out) as T
-}
 
 type Row = Record<string, string | number | null>
 
@@ -45,7 +33,7 @@ describe('mes-trace diff', () => {
   async function storedSuspects(jobId: string): Promise<Row[]> {
     const rows: Row[] = []
     for (let offset = 0; ; offset += 1000) {
-      const page = await cliJson<{ total: number; rows: Row[] }>('show', jobId, '--suspects', '--limit', '1000', '--offset', String(offset), '--data-dir', dataDir)
+      const page = await runCliJson<{ total: number; rows: Row[] }>('show', jobId, '--suspects', '--limit', '1000', '--offset', String(offset), '--data-dir', dataDir)
       rows.push(...page.rows)
       if (rows.length >= page.total) return rows
     }
@@ -57,12 +45,12 @@ describe('mes-trace diff', () => {
     plant = await generateDemoPlant({ out: join(dir, 'plant.sqlite'), lots: 2000, seed: 'diff-cli' })
     expect(plant.startDate < MIDDLE && MIDDLE < plant.endDate).toBe(true)
     const msd = ['--source', `sqlite:${plant.out}`, '--profile', 'mid_section_defect', '--data-dir', dataDir]
-    older = await cliJson('run', ...msd, '--from', plant.startDate, '--to', MIDDLE)
-    newer = await cliJson('run', ...msd, '--from', NEXT, '--to', plant.endDate)
-    fwdOlder = await cliJson('run', ...msd, '--direction', 'forward', '--station', '成型', '--from', plant.startDate, '--to', MIDDLE)
-    fwdNewer = await cliJson('run', ...msd, '--direction', 'forward', '--station', '成型', '--from', NEXT, '--to', plant.endDate)
-    otherStation = await cliJson('run', ...msd, '--station', '成型', '--from', NEXT, '--to', plant.endDate)
-    lotTrace = await cliJson('run', '--source', `sqlite:${plant.out}`, '--profile', 'query_tool', '--lot-ids', plant.planted.samples.lot_ids[0]!, '--data-dir', dataDir)
+    older = await runCliJson('run', ...msd, '--from', plant.startDate, '--to', MIDDLE)
+    newer = await runCliJson('run', ...msd, '--from', NEXT, '--to', plant.endDate)
+    fwdOlder = await runCliJson('run', ...msd, '--direction', 'forward', '--station', '成型', '--from', plant.startDate, '--to', MIDDLE)
+    fwdNewer = await runCliJson('run', ...msd, '--direction', 'forward', '--station', '成型', '--from', NEXT, '--to', plant.endDate)
+    otherStation = await runCliJson('run', ...msd, '--station', '成型', '--from', NEXT, '--to', plant.endDate)
+    lotTrace = await runCliJson('run', '--source', `sqlite:${plant.out}`, '--profile', 'query_tool', '--lot-ids', plant.planted.samples.lot_ids[0]!, '--data-dir', dataDir)
   }, 240_000)
 
   afterAll(async () => {
@@ -75,7 +63,7 @@ describe('mes-trace diff', () => {
     let rowsB: Row[]
 
     beforeAll(async () => {
-      diff = await cliJson<BackwardMsdDiff>('diff', older.job_id, newer.job_id, '--data-dir', dataDir)
+      diff = await runCliJson<BackwardMsdDiff>('diff', older.job_id, newer.job_id, '--data-dir', dataDir)
       rowsA = await storedSuspects(older.job_id)
       rowsB = await storedSuspects(newer.job_id)
     }, 60_000)
@@ -129,7 +117,7 @@ describe('mes-trace diff', () => {
     })
 
     it('prints a compact table for a person', async () => {
-      const r = await cli('diff', older.job_id, newer.job_id, '--data-dir', dataDir)
+      const r = await runCli('diff', older.job_id, newer.job_id, '--data-dir', dataDir)
       expect([r.code, r.err]).toEqual([0, ''])
       const lines = r.out.split('\n')
       expect(lines[0]).toBe('MSD backward diff at 測試 — A is the baseline, B the newer run')
@@ -146,18 +134,18 @@ describe('mes-trace diff', () => {
     })
 
     it('notes when A is the newer run', async () => {
-      const swapped = await cliJson<BackwardMsdDiff>('diff', newer.job_id, older.job_id, '--data-dir', dataDir)
+      const swapped = await runCliJson<BackwardMsdDiff>('diff', newer.job_id, older.job_id, '--data-dir', dataDir)
       expect(swapped.warnings).toEqual([{ code: 'order', a: plant.endDate, b: MIDDLE }])
       // The same pair the other way round: what was gone is new, what was new is gone.
       expect(swapped.new.map(suspectKey)).toEqual(diff.gone.map(suspectKey))
       expect(swapped.gone.map(suspectKey)).toEqual(diff.new.map(suspectKey))
-      const text = await cli('diff', newer.job_id, older.job_id, '--data-dir', dataDir)
+      const text = await runCli('diff', newer.job_id, older.job_id, '--data-dir', dataDir)
       expect(text.out).toContain(`Note      A should be the baseline (older) run, but its window ends ${plant.endDate}, after B's (${MIDDLE})`)
     })
   })
 
   it('compares two forward runs by their KPI and later stations', async () => {
-    const diff = await cliJson<ForwardMsdDiff>('diff', fwdOlder.job_id, fwdNewer.job_id, '--data-dir', dataDir)
+    const diff = await runCliJson<ForwardMsdDiff>('diff', fwdOlder.job_id, fwdNewer.job_id, '--data-dir', dataDir)
     expect(diff).toMatchObject({ direction: 'forward', station: '成型', warnings: [] })
     const names = new Set([...fwdOlder.aggregation.charts.by_downstream_station, ...fwdNewer.aggregation.charts.by_downstream_station].map((s) => s.name))
     expect(diff.stations.map((s) => s.name).sort()).toEqual([...names].sort())
@@ -169,14 +157,14 @@ describe('mes-trace diff', () => {
       key: 'tracked_lot_count', unit: 'count', a: fwdOlder.aggregation.kpi.tracked_lot_count, b: fwdNewer.aggregation.kpi.tracked_lot_count,
       delta: fwdNewer.aggregation.kpi.tracked_lot_count - fwdOlder.aggregation.kpi.tracked_lot_count,
     })
-    const text = await cli('diff', fwdOlder.job_id, fwdNewer.job_id, '--data-dir', dataDir)
+    const text = await runCli('diff', fwdOlder.job_id, fwdNewer.job_id, '--data-dir', dataDir)
     expect(text.out).toContain('MSD forward diff from 成型')
     expect(text.out).toContain(`Later stations (${diff.stations.length})`)
   })
 
   describe('refuses', () => {
     async function refused(...argv: string[]): Promise<{ code: number; err: string }> {
-      const r = await cli('diff', ...argv, '--data-dir', dataDir)
+      const r = await runCli('diff', ...argv, '--data-dir', dataDir)
       expect(r.out).toBe('')
       return { code: r.code, err: r.err }
     }

@@ -9,24 +9,12 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../../main/cli/main.js'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
 import { openResultFile } from '../../../main/store/index.js'
 import { drillOfSuspect } from '../../../renderer/src/drill.js'
 import { BACKWARD_DETAIL_COLUMNS, FORWARD_DETAIL_COLUMNS, type BackwardAggregation, type ForwardAggregation } from '../../../shared/msd.js'
-import { captureIo } from '../../fixtures/cli-io.js'
+import { runCli, runCliJson } from '../../fixtures/cli-io.js'
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo()
-  const code = await main(argv, io)
-  return { code, out: io.out, err: io.err }
-}
-
-async function cliJson<T>(...argv: string[]): Promise<T> {
-  const r = await cli(...argv, '--json')
-  expect(r.code, r.err).toBe(0)
-  return JSON.parse(r.out) as T
-}
 
 describe('MSD on the command line', () => {
   let dir: string
@@ -40,8 +28,8 @@ describe('MSD on the command line', () => {
     dataDir = join(dir, 'data')
     plant = await generateDemoPlant({ out: join(dir, 'plant.sqlite'), lots: 2000, seed: 'msd-cli' })
     const common = ['--source', `sqlite:${plant.out}`, '--profile', 'mid_section_defect', '--from', plant.startDate, '--to', plant.endDate, '--data-dir', dataDir]
-    backward = await cliJson('run', ...common)
-    forward = await cliJson('run', ...common, '--direction', 'forward', '--station', '成型')
+    backward = await runCliJson('run', ...common)
+    forward = await runCliJson('run', ...common, '--direction', 'forward', '--station', '成型')
   }, 180_000)
 
   afterAll(async () => {
@@ -104,7 +92,7 @@ describe('MSD on the command line', () => {
   })
 
   it('prints the suspects in show', async () => {
-    const shown = await cli('show', backward.job_id, '--data-dir', dataDir)
+    const shown = await runCli('show', backward.job_id, '--data-dir', dataDir)
     expect(shown.code, shown.err).toBe(0)
     expect(shown.out).toMatch(/MSD backward at 測試/)
     expect(shown.out).toMatch(/ {4}1\. (machine|material|wafer root) /)
@@ -142,25 +130,25 @@ describe('MSD on the command line', () => {
 
   it('pages the detail rows and the suspect list from the result file', async () => {
     type Page = { total: number; offset: number; rows: Record<string, unknown>[] }
-    const first = await cliJson<Page>('show', backward.job_id, '--detail', '--limit', '5', '--data-dir', dataDir)
+    const first = await runCliJson<Page>('show', backward.job_id, '--detail', '--limit', '5', '--data-dir', dataDir)
     expect(first.total).toBe(backward.aggregation.detail_total_count)
     expect(first.rows).toHaveLength(5)
     expect(Object.keys(first.rows[0]!)).toEqual(['CONTAINERID', ...BACKWARD_DETAIL_COLUMNS.map((c) => c.key)])
     // The stored order is by defect rate, highest first.
     const rates = first.rows.map((r) => r.DEFECT_RATE as number)
     expect(rates).toEqual([...rates].sort((x, y) => y - x))
-    const last = await cliJson<Page>('show', backward.job_id, '--detail', '--offset', String(first.total - 2), '--limit', '5', '--sort', 'INPUT_QTY:desc', '--data-dir', dataDir)
+    const last = await runCliJson<Page>('show', backward.job_id, '--detail', '--offset', String(first.total - 2), '--limit', '5', '--sort', 'INPUT_QTY:desc', '--data-dir', dataDir)
     expect(last.rows).toHaveLength(2)
-    const suspects = await cliJson<Page>('show', backward.job_id, '--suspects', '--limit', '3', '--data-dir', dataDir)
+    const suspects = await runCliJson<Page>('show', backward.job_id, '--suspects', '--limit', '3', '--data-dir', dataDir)
     expect(suspects.rows.map((r) => [r.rank, r.name])).toEqual(backward.aggregation.suspects.slice(0, 3).map((s) => [s.rank, s.name]))
-    const bad = await cli('show', backward.job_id, '--detail', '--sort', 'NOPE', '--data-dir', dataDir)
+    const bad = await runCli('show', backward.job_id, '--detail', '--sort', 'NOPE', '--data-dir', dataDir)
     expect(bad.code).toBe(2)
     expect(bad.err).toContain('[input/invalid] --sort: unknown detail column "NOPE"')
   })
 
   it('exports the detail rows as CSV with the original headers', async () => {
     const path = join(dir, 'detail.csv')
-    const r = await cliJson<{ files: { table: string; rows: number }[] }>('export', backward.job_id, '--format', 'csv', '--detail', '--out', path, '--data-dir', dataDir)
+    const r = await runCliJson<{ files: { table: string; rows: number }[] }>('export', backward.job_id, '--format', 'csv', '--detail', '--out', path, '--data-dir', dataDir)
     expect(r.files).toEqual([expect.objectContaining({ table: 'msd_detail', rows: backward.aggregation.detail_total_count })])
     const text = await readFile(path, 'utf8')
     expect(text.startsWith('\uFEFF')).toBe(true)
@@ -170,16 +158,16 @@ describe('MSD on the command line', () => {
     expect(lines.length - 2).toBe(backward.aggregation.detail_total_count)
 
     const fwd = join(dir, 'forward.csv')
-    await cliJson('export', forward.job_id, '--format', 'csv', '--detail', '--out', fwd, '--data-dir', dataDir)
+    await runCliJson('export', forward.job_id, '--format', 'csv', '--detail', '--out', fwd, '--data-dir', dataDir)
     expect((await readFile(fwd, 'utf8')).slice(1).split('\r\n')[0]).toBe(FORWARD_DETAIL_COLUMNS.map((c) => c.header).join(','))
-    const noSuspects = await cli('export', forward.job_id, '--format', 'csv', '--suspects', '--out', join(dir, 's.csv'), '--data-dir', dataDir)
+    const noSuspects = await runCli('export', forward.job_id, '--format', 'csv', '--suspects', '--out', join(dir, 's.csv'), '--data-dir', dataDir)
     expect(noSuspects.code).toBe(2)
     expect(noSuspects.err).toContain('[input/invalid] --suspects:')
   })
 
   it('exports a workbook with the detail, the suspects and each domain', async () => {
     const path = join(dir, 'msd.xlsx')
-    const r = await cliJson<{ files: { sheets: { name: string; rows: number }[] }[] }>('export', backward.job_id, '--format', 'xlsx', '--out', path, '--data-dir', dataDir)
+    const r = await runCliJson<{ files: { sheets: { name: string; rows: number }[] }[] }>('export', backward.job_id, '--format', 'xlsx', '--out', path, '--data-dir', dataDir)
     const sheets = r.files[0]!.sheets
     expect(sheets.map((s) => s.name)).toEqual(['LOT 明細', 'Suspects', 'upstream_history', 'materials'])
     expect(sheets[0]!.rows).toBe(backward.aggregation.detail_total_count)

@@ -9,24 +9,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../../main/cli/main.js'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
 import { inspectResultFile, openResultFile } from '../../../main/store/index.js'
 import type { StageTimings } from '../../../shared/stage-timings.js'
 import type { Domain } from '../../../shared/trace.js'
-import { captureIo } from '../../fixtures/cli-io.js'
+import { runCli, runCliJson } from '../../fixtures/cli-io.js'
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo()
-  const code = await main(argv, io)
-  return { code, out: io.out, err: io.err }
-}
-
-async function cliJson<T>(...argv: string[]): Promise<T> {
-  const r = await cli(...argv, '--json')
-  expect(r.code, r.err).toBe(0)
-  return JSON.parse(r.out) as T
-}
 
 interface RunAnswer {
   job_id: string
@@ -87,12 +75,12 @@ describe('stage times on the command line', () => {
     plant = await generateDemoPlant({ out: join(dir, 'plant.sqlite'), lots: 600, seed: 'stage-times' })
     const source = ['--source', `sqlite:${plant.out}`, '--data-dir', dataDir]
     const msd = [...source, '--profile', 'mid_section_defect', '--from', plant.startDate, '--to', plant.endDate]
-    backward = await cliJson<RunAnswer>('run', ...msd)
-    forward = await cliJson<RunAnswer>('run', ...msd, '--direction', 'forward', '--station', '成型')
+    backward = await runCliJson<RunAnswer>('run', ...msd)
+    forward = await runCliJson<RunAnswer>('run', ...msd, '--direction', 'forward', '--station', '成型')
     const db = new Database(plant.out, { readonly: true })
     const lotIds = (db.prepare('SELECT CONTAINERNAME FROM DW_MES_CONTAINER ORDER BY CONTAINERNAME LIMIT 3').pluck().all() as string[]).join(',')
     db.close()
-    lots = await cliJson<RunAnswer>('run', ...source, '--profile', 'query_tool', '--lot-ids', lotIds, '--domains', 'history,materials,rejects')
+    lots = await runCliJson<RunAnswer>('run', ...source, '--profile', 'query_tool', '--lot-ids', lotIds, '--domains', 'history,materials,rejects')
   }, 240_000)
 
   afterAll(async () => {
@@ -116,12 +104,12 @@ describe('stage times on the command line', () => {
 
   it('stores the record in the result file, where show reads it', async () => {
     expect(openResultFile(backward.result_file).manifest().stage_ms).toEqual(backward.stage_ms)
-    const shown = await cliJson<{ result: { stage_ms: StageTimings | null } }>('show', backward.job_id, '--data-dir', dataDir)
+    const shown = await runCliJson<{ result: { stage_ms: StageTimings | null } }>('show', backward.job_id, '--data-dir', dataDir)
     expect(shown.result.stage_ms).toEqual(backward.stage_ms)
   })
 
   it('prints the stage table in show, with each stage and its share', async () => {
-    const r = await cli('show', backward.job_id, '--data-dir', dataDir)
+    const r = await runCli('show', backward.job_id, '--data-dir', dataDir)
     expect(r.code, r.err).toBe(0)
     const table = r.out.slice(r.out.indexOf('Stage times'))
     expect(table.split('\n')[1]).toMatch(/^ {2}stage +ms +share$/)
@@ -152,11 +140,11 @@ describe('stage times on the command line', () => {
     db.close()
     expect(openResultFile(older).manifest().stage_ms).toBeUndefined()
     expect(() => inspectResultFile(older)).not.toThrow()
-    const imported = await cliJson<{ job_id: string }>('import', older, '--data-dir', dataDir)
-    const shown = await cliJson<{ result: { stage_ms: StageTimings | null; seed_count: number } }>('show', imported.job_id, '--data-dir', dataDir)
+    const imported = await runCliJson<{ job_id: string }>('import', older, '--data-dir', dataDir)
+    const shown = await runCliJson<{ result: { stage_ms: StageTimings | null; seed_count: number } }>('show', imported.job_id, '--data-dir', dataDir)
     expect(shown.result.stage_ms).toBeNull()
     expect(shown.result.seed_count).toBe(3)
-    const text = await cli('show', imported.job_id, '--data-dir', dataDir)
+    const text = await runCli('show', imported.job_id, '--data-dir', dataDir)
     expect(text.code, text.err).toBe(0)
     expect(text.out).not.toContain('Stage times')
   })
@@ -167,7 +155,7 @@ describe('stage times on the command line', () => {
     const db = new Database(bad)
     db.prepare("UPDATE manifest SET value = ? WHERE key = 'stage_ms'").run(JSON.stringify({ ...lots.stage_ms, total: -5 }))
     db.close()
-    const r = await cli('import', bad, '--data-dir', dataDir, '--json')
+    const r = await runCli('import', bad, '--data-dir', dataDir, '--json')
     expect(r.code).not.toBe(0)
     expect(r.out + r.err).toContain('import/invalid')
     expect(r.out + r.err).toContain('stage_ms')
