@@ -1,12 +1,12 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import Database from 'better-sqlite3'
 import { EQUIPMENT_REJECT_COLUMNS, type EquipmentJobs, type EquipmentLotsPage, type EquipmentRejects, type EquipmentTimeline, type MachineList } from '../../shared/equipment'
 import type { SourceProfile } from '../../shared/api'
 import { parseCsv } from '../fixtures/csv'
-import { atLocaleAndSize, call, startServe, watchConsole, type Served } from './support/serve'
+import { atLocaleAndSize, call, SCREEN_SIZES, SCREENS_DIR, shootEachLocaleAndSize, startServe, watchConsole, type Served } from './support/serve'
 
 /**
  * The equipment tab (original-ui.md §1) in Chromium through `mes-trace serve` on the 2 000-lot demo
@@ -18,11 +18,6 @@ import { atLocaleAndSize, call, startServe, watchConsole, type Served } from './
  * saved source, the plant without its optional `DW_MES_RESOURCE` and `DW_MES_RESOURCESTATUS_SHIFT`,
  * shows each view naming the table it lacks.
  */
-const SCREENS = process.env.SCREENS_DIR ?? join('test-results', 'screens')
-const SIZES = [
-  { width: 1920, height: 1080 },
-  { width: 1366, height: 768 },
-] as const
 const LOCALES = ['en', 'zh-TW'] as const
 const BOM = '\uFEFF'
 
@@ -34,7 +29,7 @@ test.describe('equipment tab (browser host, 2 000-lot demo plant)', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(120_000)
-    mkdirSync(SCREENS, { recursive: true })
+    mkdirSync(SCREENS_DIR, { recursive: true })
     dataDir = mkdtempSync(join(tmpdir(), 'mes-trace-equipment-'))
     served = await startServe(dataDir)
   })
@@ -44,22 +39,9 @@ test.describe('equipment tab (browser host, 2 000-lot demo plant)', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  async function shoot(page: Page, view: string): Promise<void> {
-    for (const locale of LOCALES) {
-      await page.getByTestId('language').selectOption(locale)
-      for (const size of SIZES) {
-        await page.setViewportSize(size)
-        await page.waitForTimeout(300)
-        await page.screenshot({ path: join(SCREENS, `equipment-${view}-${locale}-${size.width}.png`) })
-      }
-    }
-    await page.getByTestId('language').selectOption('en')
-    await page.setViewportSize(SIZES[0])
-  }
-
   test('wire-bond machines over the default range: every sub-view shows its answer; expand, export, reload, Back', async ({ page }) => {
     test.setTimeout(90_000)
-    const problems = await atLocaleAndSize(page, 'en', SIZES[0].width, SIZES[0].height)
+    const problems = await atLocaleAndSize(page, 'en', SCREEN_SIZES[0].width, SCREEN_SIZES[0].height)
     // Every frame the page sends, to tell when switching tabs asks the host again.
     const sent: string[] = []
     page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(String(f.payload))))
@@ -94,11 +76,11 @@ test.describe('equipment tab (browser host, 2 000-lot demo plant)', () => {
     await page.getByTestId('machine-search').fill('')
     // The chosen ones lead the list in the order picked (the timeline's lanes follow it).
     await expect(page.getByTestId('machine-chosen').locator('button')).toHaveText(picked.map((m) => `${m.name} ×`))
-    for (const size of SIZES) {
+    for (const size of SCREEN_SIZES) {
       await page.setViewportSize(size)
-      await page.screenshot({ path: join(SCREENS, `equipment-picker-en-${size.width}.png`) })
+      await page.screenshot({ path: join(SCREENS_DIR, `equipment-picker-en-${size.width}.png`) })
     }
-    await page.setViewportSize(SIZES[0])
+    await page.setViewportSize(SCREEN_SIZES[0])
     await page.keyboard.press('Escape')
     await expect(page.getByTestId('machine-picker-summary')).toHaveText(`${picked.length} selected`)
     await expect(page.getByTestId('equipment-limits')).toContainText(`Machines ${picked.length} / ${list.limits.max_machines} · 30 days`)
@@ -121,7 +103,7 @@ test.describe('equipment tab (browser host, 2 000-lot demo plant)', () => {
     const url = new URL(page.url().replace('#/', ''))
     expect(url.searchParams.getAll('machine')).toEqual(q.equipment_ids)
     expect([url.searchParams.get('start'), url.searchParams.get('end'), url.searchParams.get('view')]).toEqual([range.start, range.end, 'lots'])
-    await shoot(page, 'lots')
+    await shootEachLocaleAndSize(page, 'equipment-lots')
 
     // Repair jobs: a row per job; a row opens to its details.
     await page.getByRole('tab', { name: 'Repair jobs' }).click()
@@ -132,7 +114,7 @@ test.describe('equipment tab (browser host, 2 000-lot demo plant)', () => {
     await expect(page.getByTestId('equipment-job-detail')).toHaveCount(1)
     await expect(page.getByTestId('equipment-job-detail')).toContainText(String(jobs.rows[0]!.RESOURCEID))
     await expect(page.getByTestId('equipment-job-expand').first()).toHaveAttribute('aria-expanded', 'true')
-    await shoot(page, 'jobs')
+    await shootEachLocaleAndSize(page, 'equipment-jobs')
 
     // Scrap: the groups, charge-off named as such; the export downloads them.
     await page.getByRole('tab', { name: 'Scrap' }).click()
@@ -147,7 +129,7 @@ test.describe('equipment tab (browser host, 2 000-lot demo plant)', () => {
     expect(records[0]).toEqual([...EQUIPMENT_REJECT_COLUMNS])
     expect(records.length - 1).toBe(rejects.rows.length)
     await expect(page.getByTestId('equipment-export-done')).toContainText(download.suggestedFilename())
-    await shoot(page, 'rejects')
+    await shootEachLocaleAndSize(page, 'equipment-rejects')
 
     // Timeline: a lane per machine, every lot and job drawn, status hours per machine.
     await page.getByRole('tab', { name: 'Timeline' }).click()
@@ -157,7 +139,7 @@ test.describe('equipment tab (browser host, 2 000-lot demo plant)', () => {
     await expect(chart).toHaveAttribute('data-jobs', String(timeline.jobs.filter((j) => j.created ?? j.completed).length))
     expect(Number(await chart.getAttribute('data-bands'))).toBeGreaterThan(0)
     await expect(page.getByTestId('equipment-hours-table-row')).toHaveCount(timeline.hours!.length)
-    await shoot(page, 'timeline')
+    await shootEachLocaleAndSize(page, 'equipment-timeline')
 
     // Switching back asks nothing again: the held answers show at once.
     const before = equipmentCalls()
@@ -190,7 +172,7 @@ test.describe('equipment tab (browser host, 2 000-lot demo plant)', () => {
     test.setTimeout(45_000)
     const problems = watchConsole(page)
     await page.addInitScript(() => localStorage.setItem('mes-trace:locale', 'en'))
-    await page.setViewportSize(SIZES[0])
+    await page.setViewportSize(SCREEN_SIZES[0])
     await page.goto(`${served.url}#/new`)
     const copy = join(dataDir, 'plant-without-resource-tables.sqlite')
     copyFileSync(join(dataDir, 'demo', 'plant.sqlite'), copy)
@@ -249,7 +231,7 @@ test.describe('equipment tab (browser host, 2 000-lot demo plant)', () => {
     for (const locale of LOCALES) {
       await page.getByTestId('language').selectOption(locale)
       await page.waitForTimeout(300)
-      await page.screenshot({ path: join(SCREENS, `equipment-missing-tables-${locale}-${SIZES[0].width}.png`), fullPage: true })
+      await page.screenshot({ path: join(SCREENS_DIR, `equipment-missing-tables-${locale}-${SCREEN_SIZES[0].width}.png`), fullPage: true })
     }
     await expect(page.getByTestId('equipment-machines-from-history')).toContainText('DW_MES_RESOURCE')
     await expect(page.getByTestId('equipment-hours-missing')).toContainText('DW_MES_RESOURCESTATUS_SHIFT')

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { expect, test, type Page } from '@playwright/test'
-import { startServe, watchConsole, type Served } from './support/serve'
+import { SCREEN_SIZES, SCREENS_DIR, shootEachLocaleAndSize, startServe, watchConsole, type Served } from './support/serve'
 
 /**
  * The genealogy at plant scale, in Chromium through `mes-trace serve` on the 20 000-lot demo
@@ -13,12 +13,6 @@ import { startServe, watchConsole, type Served } from './support/serve'
  * rows of those containers. Screenshots at 1920×1080 and 1366×768 in English and Traditional
  * Chinese land in test-results/screens/genealogy-*.png.
  */
-const SCREENS = join('test-results', 'screens')
-const SIZES = [
-  { width: 1920, height: 1080 },
-  { width: 1366, height: 768 },
-] as const
-const LOCALES = ['en', 'zh-TW'] as const
 /** A lot three levels down in the trace: wafer → GA26090084-A06 → its split child. */
 const FOUND_LOT = 'GA26090084-A06-002'
 /** A lot with split children of its own. */
@@ -34,7 +28,7 @@ test.describe('genealogy at plant scale (browser host, 20 000-lot demo plant)', 
 
   test.beforeAll(async () => {
     test.setTimeout(120_000)
-    mkdirSync(SCREENS, { recursive: true })
+    mkdirSync(SCREENS_DIR, { recursive: true })
     dataDir = mkdtempSync(join(tmpdir(), 'mes-trace-genealogy-'))
     served = await startServe(dataDir, 20000)
   })
@@ -45,21 +39,6 @@ test.describe('genealogy at plant scale (browser host, 20 000-lot demo plant)', 
   })
 
   /** Screenshots of a scene in both languages and sizes; `show` is scrolled into view first (the tree sits below the graph at 1366). */
-  async function shoot(page: Page, scene: string, show?: string): Promise<void> {
-    for (const locale of LOCALES) {
-      await page.getByTestId('language').selectOption(locale)
-      for (const size of SIZES) {
-        await page.setViewportSize(size)
-        // The chart follows its box on the next frame.
-        await page.waitForTimeout(350)
-        if (show) await page.locator(show).first().scrollIntoViewIfNeeded()
-        await page.screenshot({ path: join(SCREENS, `genealogy-${scene}-${locale}-${size.width}.png`) })
-      }
-    }
-    await page.getByTestId('language').selectOption('en')
-    await page.setViewportSize(SIZES[0])
-  }
-
   async function openLineage(page: Page): Promise<void> {
     await page.goto(jobUrl)
     await page.locator('[data-tab="lineage"]').click()
@@ -69,7 +48,7 @@ test.describe('genealogy at plant scale (browser host, 20 000-lot demo plant)', 
   test('a 7 770-node work-order trace opens collapsed into groups with counts', async ({ page }) => {
     test.setTimeout(180_000)
     const problems = watchConsole(page)
-    await page.setViewportSize(SIZES[0])
+    await page.setViewportSize(SCREEN_SIZES[0])
     await page.goto(`${served.url}#/new`)
     await page.evaluate(() => localStorage.setItem('mes-trace:locale', 'en'))
     await page.reload()
@@ -102,14 +81,14 @@ test.describe('genealogy at plant scale (browser host, 20 000-lot demo plant)', 
     await expect(tree.getByTestId('tree-count')).toContainText('rows shown (7,770 nodes)')
     // Virtualized: only the rows in view are in the page.
     expect(await tree.locator('[role="treeitem"]').count()).toBeLessThan(60)
-    await shoot(page, 'collapsed')
+    await shootEachLocaleAndSize(page, 'genealogy-collapsed')
     expect(problems).toEqual([])
   })
 
   test('Find opens the path to a lot in the graph and the tree, centres and selects it within 1 s', async ({ page }) => {
     test.setTimeout(90_000)
     const problems = watchConsole(page)
-    await page.setViewportSize(SIZES[0])
+    await page.setViewportSize(SCREEN_SIZES[0])
     await openLineage(page)
     const lineage = page.getByTestId('lineage')
     await lineage.locator('input.find-input').fill(FOUND_LOT)
@@ -129,14 +108,14 @@ test.describe('genealogy at plant scale (browser host, 20 000-lot demo plant)', 
     await expect(parentRow).toHaveAttribute('aria-expanded', 'true')
     // The graph draws the found lot and its path on their own beside the groups.
     await expect(lineage.locator('[data-status="summary"]')).toContainText(/and [1-9]\d* single nodes/)
-    await shoot(page, 'tree-found', '[role="treeitem"][aria-selected="true"]')
+    await shootEachLocaleAndSize(page, 'genealogy-tree-found', { show: '[role="treeitem"][aria-selected="true"]' })
     expect(problems).toEqual([])
   })
 
   test('a lot picked with its subtree narrows the event tabs to exactly those containers', async ({ page }) => {
     test.setTimeout(90_000)
     const problems = watchConsole(page)
-    await page.setViewportSize(SIZES[0])
+    await page.setViewportSize(SCREEN_SIZES[0])
     await openLineage(page)
     // From the keyboard: search the tree, move to the lot, Enter picks it with its sub-lots.
     const tree = page.getByTestId('lineage-tree')
@@ -169,13 +148,13 @@ test.describe('genealogy at plant scale (browser host, 20 000-lot demo plant)', 
     }
     expect(subLots).toBe(cids.length - 1)
     expect(expectedRows).toBeGreaterThan(0)
-    await shoot(page, 'subtree', '[data-testid="selection-header"]')
+    await shootEachLocaleAndSize(page, 'genealogy-subtree', { show: '[data-testid="selection-header"]' })
 
     await page.locator('[data-tab="history"]').click()
     await expect(page.getByTestId('selection-chip')).toContainText(PARENT_LOT)
     await expect(page.getByTestId('selection-chip')).toContainText(`incl. ${subLots} sub-lots`)
     await expect(page.getByRole('grid')).toHaveAttribute('aria-rowcount', String(expectedRows + 2))
-    await shoot(page, 'subtree-tab')
+    await shootEachLocaleAndSize(page, 'genealogy-subtree-tab')
     expect(problems).toEqual([])
   })
 })

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { expect, test, type Page } from '@playwright/test'
-import { demoSuggestions, startServe, watchConsole, type Served } from './support/serve'
+import { expect, test } from '@playwright/test'
+import { demoSuggestions, SCREEN_SIZES, SCREENS_DIR, shootEachLocaleAndSize, startServe, watchConsole, type Served } from './support/serve'
 
 /**
  * The lot timeline (original-ui.md §2) in Chromium through `mes-trace serve` on the 2 000-lot demo
@@ -12,12 +12,6 @@ import { demoSuggestions, startServe, watchConsole, type Served } from './suppor
  * list for the keyboard, the station-group filter. Screenshots at 1920×1080 and 1366×768 in
  * English and Traditional Chinese land in `SCREENS_DIR`/lot-timeline-*.png.
  */
-const SCREENS = process.env.SCREENS_DIR ?? join('test-results', 'screens')
-const SIZES = [
-  { width: 1920, height: 1080 },
-  { width: 1366, height: 768 },
-] as const
-const LOCALES = ['en', 'zh-TW'] as const
 
 test.describe.configure({ mode: 'serial' })
 
@@ -28,7 +22,7 @@ test.describe('lot timeline (browser host, 2 000-lot demo plant)', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(120_000)
-    mkdirSync(SCREENS, { recursive: true })
+    mkdirSync(SCREENS_DIR, { recursive: true })
     dataDir = mkdtempSync(join(tmpdir(), 'mes-trace-lot-timeline-'))
     served = await startServe(dataDir)
     lots = demoSuggestions(served.output)['lot IDs'] ?? []
@@ -40,24 +34,10 @@ test.describe('lot timeline (browser host, 2 000-lot demo plant)', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  async function shoot(page: Page, scene: string): Promise<void> {
-    for (const locale of LOCALES) {
-      await page.getByTestId('language').selectOption(locale)
-      for (const size of SIZES) {
-        await page.setViewportSize(size)
-        await page.waitForTimeout(400)
-        await page.getByTestId('lot-timeline').scrollIntoViewIfNeeded()
-        await page.screenshot({ path: join(SCREENS, `lot-timeline-${scene}-${locale}-${size.width}.png`) })
-      }
-    }
-    await page.getByTestId('language').selectOption('en')
-    await page.setViewportSize(SIZES[0])
-  }
-
   test('a lot picked in the genealogy: its visits as bars, its holds, materials and rejects on its own lanes, narrowed by the station-group filter, kept on reload', async ({ page }) => {
     test.setTimeout(180_000)
     const problems = watchConsole(page)
-    await page.setViewportSize(SIZES[0])
+    await page.setViewportSize(SCREEN_SIZES[0])
     await page.goto(`${served.url}#/new`)
     await page.evaluate(() => localStorage.setItem('mes-trace:locale', 'en'))
     await page.reload()
@@ -171,10 +151,10 @@ test.describe('lot timeline (browser host, 2 000-lot demo plant)', () => {
     const holdRows = await list.locator('tbody tr[data-kind="hold"] td:first-child').allTextContents()
     expect(holdRows.sort()).toEqual(holdLots.sort())
     expect(holdRows).toContain(held)
-    await shoot(page, 'list')
+    await shootEachLocaleAndSize(page, 'lot-timeline-list', { show: '[data-testid="lot-timeline"]' })
     await list.locator('summary').click()
 
-    await shoot(page, 'lot')
+    await shootEachLocaleAndSize(page, 'lot-timeline-lot', { show: '[data-testid="lot-timeline"]' })
     // A tooltip: sweep the first lane's bars (ECharts shows a pointer over an item) and stop on one.
     const box = (await chart.boundingBox())!
     const band = (box.height - 40 - 64) / expected.lanes
@@ -189,7 +169,7 @@ test.describe('lot timeline (browser host, 2 000-lot demo plant)', () => {
     }
     expect(onBar, 'a bar under the pointer in the first lane').toBe(true)
     await page.waitForTimeout(300)
-    await page.screenshot({ path: join(SCREENS, 'lot-timeline-tooltip-en-1920.png') })
+    await page.screenshot({ path: join(SCREENS_DIR, 'lot-timeline-tooltip-en-1920.png') })
 
     // The history tab's station-group filter narrows the timeline: its bars and its list follow it.
     const group = (() => {

@@ -1,5 +1,6 @@
 /** Starts and stops `mes-trace serve` for a spec: its URL with the token, and what it printed. */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 
 export interface Served {
@@ -89,4 +90,33 @@ export function call<T>(page: Page, channel: string, payload: unknown): Promise<
     },
     [channel, payload] as const,
   )
+}
+
+/** Where the specs write their screenshots (`SCREENS_DIR` puts them elsewhere). */
+export const SCREENS_DIR = process.env.SCREENS_DIR ?? join('test-results', 'screens')
+
+/** The screen sizes every screen is looked at in: a plant workstation's and a laptop's. */
+export const SCREEN_SIZES = [
+  { width: 1920, height: 1080 },
+  { width: 1366, height: 768 },
+] as const
+
+/**
+ * Screenshots of what the page shows now in both languages at both sizes, as
+ * `<name>-<locale>-<width>.png`, scrolled to `show` (a selector) when given; the page is left in
+ * English at 1920×1080.
+ */
+export async function shootEachLocaleAndSize(page: Page, name: string, options: { show?: string; settleMs?: number } = {}): Promise<void> {
+  for (const locale of ['en', 'zh-TW'] as const) {
+    await page.getByTestId('language').selectOption(locale)
+    for (const size of SCREEN_SIZES) {
+      await page.setViewportSize(size)
+      // Charts follow their box on the next frame.
+      await page.waitForTimeout(options.settleMs ?? 400)
+      if (options.show) await page.locator(options.show).first().scrollIntoViewIfNeeded()
+      await page.screenshot({ path: join(SCREENS_DIR, `${name}-${locale}-${size.width}.png`) })
+    }
+  }
+  await page.getByTestId('language').selectOption('en')
+  await page.setViewportSize(SCREEN_SIZES[0])
 }
