@@ -1,0 +1,80 @@
+/**
+ * The MSD results of the demo plant do not move when the analysis is made faster. The file
+ * snapshot next to this test was recorded by the analysis as it stood before the incident-scale
+ * work (the SQL-only version); every later version must reproduce it exactly: the KPI, every
+ * suspect with its p-value and q-value, the detail row count, and fingerprints (SHA-256) of the
+ * whole aggregation and of every stored detail and suspect row.
+ */
+import { createHash } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
+import { openSource, parseSourceSpec, type MesSource } from '../../../main/sources/index.js'
+import type { BackwardAggregation, ForwardAggregation, MsdAggregation } from '../../../shared/msd.js'
+import { runMsd, type MsdRun } from '../../fixtures/msd-kit.js'
+
+const sha256 = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex')
+
+/** What must not move, readable where it matters (KPI, suspects) and hashed where it is bulky. */
+async function fingerprintOf(run: MsdRun<MsdAggregation>): Promise<Record<string, unknown>> {
+  const a = run.aggregation
+  const detail = await run.rows('detail')
+  const out: Record<string, unknown> = {
+    kpi: a.kpi,
+    detail_total_count: a.detail_total_count,
+    detail_rows: detail.length,
+    detail_sha256: sha256(detail),
+    aggregation_sha256: sha256(a),
+  }
+  if (a.direction === 'backward') {
+    const suspects = await run.rows('suspects')
+    out.suspect_summary = a.suspect_summary
+    out.ancestor_count = a.ancestor_count
+    out.suspects_rows = suspects.length
+    out.suspects_sha256 = sha256(suspects)
+    // Every ranked suspect with its numbers, in list order.
+    out.suspects = suspects
+      .filter((s) => s.rank !== null)
+      .map((s) => [s.factor_type, s.name, s.station, s.rank, s.lots, s.defective_lots, s.p_value, s.q_value, s.significant, s.explained_by_name, s.onset])
+  }
+  return out
+}
+
+describe('MSD results on the demo plant are unchanged', () => {
+  let dir: string
+  let summary: DemoSummary
+  let source: MesSource
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mes-trace-msd-golden-'))
+    summary = await generateDemoPlant({ out: join(dir, 'plant.sqlite') })
+    ;({ source } = await openSource(parseSourceSpec(summary.out)))
+  }, 120_000)
+
+  afterAll(async () => {
+    await source?.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('backward over the demo window: KPI, suspects with p-values, detail rows as recorded', async () => {
+    const run = await runMsd<BackwardAggregation>(source, { mode: 'date_range', start_date: summary.startDate, end_date: summary.endDate })
+    try {
+      const fingerprint = await fingerprintOf(run)
+      await expect(`${JSON.stringify(fingerprint, null, 1)}\n`).toMatchFileSnapshot('./__snapshots__/msd-golden-backward.json')
+    } finally {
+      await run.cleanup()
+    }
+  }, 180_000)
+
+  it('forward from the demo window: KPI and detail rows as recorded', async () => {
+    const run = await runMsd<ForwardAggregation>(source, { mode: 'date_range', start_date: summary.startDate, end_date: summary.endDate, direction: 'forward' })
+    try {
+      const fingerprint = await fingerprintOf(run)
+      await expect(`${JSON.stringify(fingerprint, null, 1)}\n`).toMatchFileSnapshot('./__snapshots__/msd-golden-forward.json')
+    } finally {
+      await run.cleanup()
+    }
+  }, 180_000)
+})
