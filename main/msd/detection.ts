@@ -65,8 +65,8 @@ export async function fetchDetection(options: FetchDetectionOptions): Promise<nu
     const inList = wipParams.list(batch)
     const station = stationFilterSql(wipParams, group, 'h.WORKCENTERNAME')
     const window = options.window
-      ? ` AND h.TRACKINTIMESTAMP >= ${wipParams.timestamp(`${options.window.start_date} 00:00:00`)}` +
-        ` AND h.TRACKINTIMESTAMP < ${wipParams.timestamp(`${addDays(options.window.end_date, 1)} 00:00:00`)}`
+      ? ` AND ${dialect.filterOnly('h.TRACKINTIMESTAMP')} >= ${wipParams.timestamp(`${options.window.start_date} 00:00:00`)}` +
+        ` AND ${dialect.filterOnly('h.TRACKINTIMESTAMP')} < ${wipParams.timestamp(`${addDays(options.window.end_date, 1)} 00:00:00`)}`
       : ''
     const records = await source.all(
       `SELECT h.CONTAINERID, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECNAME, h.TRACKINTIMESTAMP, h.TRACKOUTTIMESTAMP, h.TRACKINQTY, h.FINISHEDRUNCARD ` +
@@ -99,8 +99,8 @@ export async function fetchDetection(options: FetchDetectionOptions): Promise<nu
     const rejectIn = rejectParams.list(cids)
     const rejectStation = stationFilterSql(rejectParams, group, 'r.WORKCENTERNAME')
     const rejectWindow = options.window
-      ? ` AND r.TXNDATE >= ${rejectParams.timestamp(`${options.window.start_date} 00:00:00`)}` +
-        ` AND r.TXNDATE < ${rejectParams.timestamp(`${addDays(options.window.end_date, 1)} 00:00:00`)}`
+      ? ` AND ${dialect.filterOnly('r.TXNDATE')} >= ${rejectParams.timestamp(`${options.window.start_date} 00:00:00`)}` +
+        ` AND ${dialect.filterOnly('r.TXNDATE')} < ${rejectParams.timestamp(`${addDays(options.window.end_date, 1)} 00:00:00`)}`
       : ''
     const qtySum = ['REJECTQTY', 'STANDBYQTY', 'QTYTOPROCESS', 'INPROCESSQTY', 'PROCESSEDQTY', 'DEFECTQTY']
       .map((c) => `COALESCE(r.${c}, 0)`)
@@ -150,8 +150,10 @@ export async function fetchDetection(options: FetchDetectionOptions): Promise<nu
       }
     }
 
+    // Lots by CID within the batch, whatever order the source returned the rows in: the lots'
+    // order is the analysis's lot numbering, and sums over it must not depend on a query plan.
     const lots: MsdDetectionLot[] = []
-    for (const [cid, { row, trackIn, input }] of latest) {
+    for (const [cid, { row, trackIn, input }] of [...latest].sort(([a], [b]) => compareCodeUnits(a, b))) {
       const container = byCid.get(cid)
       const spec = text(row.SPECNAME)
       lots.push({

@@ -1,9 +1,12 @@
 /**
  * The MSD results of the demo plant do not move when the analysis is made faster. The file
- * snapshot next to this test was recorded by the analysis as it stood before the incident-scale
- * work (the SQL-only version); every later version must reproduce it exactly: the KPI, every
- * suspect with its p-value and q-value, the detail row count, and fingerprints (SHA-256) of the
- * whole aggregation and of every stored detail and suspect row.
+ * snapshots next to this test were recorded by the analysis as it stood before the incident-scale
+ * work; every later version must reproduce them exactly: the KPI, every suspect with its p-value
+ * and q-value, the detail row count, and fingerprints (SHA-256) of the whole aggregation and of
+ * every stored detail and suspect row. One re-recording since, on purpose: the detection lots are
+ * numbered in CID order within each read batch, not in the order a query plan returned them,
+ * which moved one conditional p-value in its 15th digit (5.306924490701492e-23 →
+ * 5.306924490701568e-23, the strata summed in another order) and nothing else.
  */
 import { createHash } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
