@@ -46,50 +46,79 @@ interface TallyRow extends Tally {
 const TALLY = 'COUNT(*) AS lots, SUM(l.defect_qty > 0) AS defective_lots, SUM(l.input_qty) AS input_qty, SUM(l.defect_qty) AS defect_qty'
 
 /**
- * Builds the per-factor lot tables of the backward analysis: `temp.msd_lot_machine` (lot, group,
- * machine) and `temp.msd_lot_material` (lot, part, material lot, group), each distinct, so a
- * machine met through two ancestors counts once for the lot (at its first passage). Stations at or after the detection
- * station are left out; rows whose workcenter maps to no group are kept (§14 #6).
+ * Builds the per-factor lot tables of the backward analysis, integer-coded so the statements over
+ * them group and join numbers, not text:
+ *  - `temp.msd_machine` (f, grp, name, id): one row per machine met, `f` in (grp, name, id) order;
+ *  - `temp.msd_lot_machine` (f, lot_no, t): each lot once per machine (at its first passage);
+ *  - `temp.msd_material` (m, part, lot): one row per material lot met, `m` in (part, lot) order;
+ *  - `temp.msd_lot_material` (m, lot_no, t): each lot once per material lot (its first consumption);
+ *  - `temp.msd_material_station` (m, grp): the station groups each material lot was consumed at.
+ * `lot_no` is the lot's row number in temp.msd_lot, the dense index the cause analysis works on;
+ * `t` is when the lot (through any of its containers) first passed the factor — the machine's
+ * track-in, the material's consumption — the order the onset of a factor is looked for in.
+ * Stations at or after the detection station are left out; rows whose workcenter maps to no group
+ * are kept (§14 #6).
  */
 function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstream: boolean, hasMaterials: boolean): void {
-  db.exec('DROP TABLE IF EXISTS temp.msd_lot_machine; DROP TABLE IF EXISTS temp.msd_lot_material')
-  // `t`: when the lot (through any of its containers) first passed the factor — the machine's
-  // track-in, the material's consumption — the order the onset of a factor is looked for in.
-  // `lot_no`: the lot's row number in temp.msd_lot, the dense index the cause analysis works on.
-  db.exec('CREATE TEMP TABLE msd_lot_machine (lot_cid TEXT NOT NULL, lot_no INTEGER NOT NULL, grp TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, t TEXT)')
-  db.exec('CREATE TEMP TABLE msd_lot_material (lot_cid TEXT NOT NULL, lot_no INTEGER NOT NULL, part TEXT NOT NULL, lot TEXT NOT NULL, grp TEXT NOT NULL, t TEXT)')
+  db.exec(`
+    DROP TABLE IF EXISTS temp.msd_cid_lot; DROP TABLE IF EXISTS temp.msd_machine; DROP TABLE IF EXISTS temp.msd_lot_machine;
+    DROP TABLE IF EXISTS temp.msd_material; DROP TABLE IF EXISTS temp.msd_lot_material; DROP TABLE IF EXISTS temp.msd_material_station;
+    CREATE TEMP TABLE msd_cid_lot (cid TEXT NOT NULL, lot_no INTEGER NOT NULL, PRIMARY KEY (cid, lot_no)) WITHOUT ROWID;
+    INSERT INTO temp.msd_cid_lot (cid, lot_no) SELECT m.cid, l.rowid FROM msd_lot_cids m JOIN temp.msd_lot l ON l.cid = m.lot_cid ORDER BY 1, 2;
+    CREATE TEMP TABLE msd_machine (f INTEGER PRIMARY KEY, grp TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, UNIQUE (grp, name, id));
+    CREATE TEMP TABLE msd_lot_machine (f INTEGER NOT NULL, lot_no INTEGER NOT NULL, t TEXT, PRIMARY KEY (f, lot_no)) WITHOUT ROWID;
+    CREATE TEMP TABLE msd_material (m INTEGER PRIMARY KEY, part TEXT NOT NULL, lot TEXT NOT NULL, UNIQUE (part, lot));
+    CREATE TEMP TABLE msd_lot_material (m INTEGER NOT NULL, lot_no INTEGER NOT NULL, t TEXT, PRIMARY KEY (m, lot_no)) WITHOUT ROWID;
+    CREATE TEMP TABLE msd_material_station (m INTEGER NOT NULL, grp TEXT NOT NULL, PRIMARY KEY (m, grp)) WITHOUT ROWID;
+  `)
   const keep = (order: string): string => `(${order} < ${detectionOrder} OR ${order} = ${UNKNOWN_STATION_ORDER})`
+  // Only rows of a container some detection lot reaches (the events also cover seeds that never
+  // reached the detection station, and their ancestors).
+  const reached = (cid: string): string => `${cid} IN (SELECT cid FROM temp.msd_cid_lot)`
   if (hasUpstream) {
     const u = eventTableOf('upstream_history')
+    const grp = "COALESCE(NULLIF(u.WORKCENTER_GROUP, ''), @unknownStation)"
+    const name = "COALESCE(NULLIF(u.EQUIPMENTNAME, ''), @unknown)"
+    const id = "COALESCE(u.EQUIPMENTID, '')"
+    const params = { unknownStation: UNKNOWN_STATION_NAME, unknown: MSD_UNKNOWN }
     db.prepare(
-      `INSERT INTO temp.msd_lot_machine (lot_cid, lot_no, grp, name, id, t)
-       SELECT m.lot_cid, l.rowid, COALESCE(NULLIF(u.WORKCENTER_GROUP, ''), ?) AS grp, COALESCE(NULLIF(u.EQUIPMENTNAME, ''), ?) AS name,
-         COALESCE(u.EQUIPMENTID, '') AS id, MIN(u.TRACKINTIMESTAMP)
+      `INSERT INTO temp.msd_machine (grp, name, id)
+       SELECT DISTINCT ${grp}, ${name}, ${id} FROM "${u}" u
+       WHERE ${keep('msd_group_order(u.WORKCENTER_GROUP)')} AND ${reached('u.CONTAINERID')} ORDER BY 1, 2, 3`,
+    ).run(params)
+    db.prepare(
+      `INSERT INTO temp.msd_lot_machine (f, lot_no, t)
+       SELECT k.f, c.lot_no, MIN(u.TRACKINTIMESTAMP)
        FROM "${u}" u
-       JOIN msd_lot_cids m ON m.cid = u.CONTAINERID
-       JOIN temp.msd_lot l ON l.cid = m.lot_cid
+       JOIN temp.msd_machine k ON k.grp = ${grp} AND k.name = ${name} AND k.id = ${id}
+       JOIN temp.msd_cid_lot c ON c.cid = u.CONTAINERID
        WHERE ${keep('msd_group_order(u.WORKCENTER_GROUP)')}
-       GROUP BY m.lot_cid, grp, name, id`,
-    ).run(UNKNOWN_STATION_NAME, MSD_UNKNOWN)
+       GROUP BY k.f, c.lot_no`,
+    ).run(params)
   }
   if (hasMaterials) {
     const x = eventTableOf('materials')
+    const used = `x.MATERIALPARTNAME IS NOT NULL AND x.MATERIALPARTNAME <> '' AND ${keep('msd_group_order(msd_group_of(x.WORKCENTERNAME))')}`
     db.exec(
-      `INSERT INTO temp.msd_lot_material (lot_cid, lot_no, part, lot, grp, t)
-       SELECT m.lot_cid, l.rowid, x.MATERIALPARTNAME AS part, COALESCE(x.MATERIALLOTNAME, '') AS lot, msd_group_of(x.WORKCENTERNAME) AS grp, MIN(x.TXNDATE)
+      `INSERT INTO temp.msd_material (part, lot)
+       SELECT DISTINCT x.MATERIALPARTNAME, COALESCE(x.MATERIALLOTNAME, '') FROM "${x}" x
+       WHERE ${used} AND ${reached('x.CONTAINERID')} ORDER BY 1, 2;
+       INSERT INTO temp.msd_material_station (m, grp)
+       SELECT DISTINCT k.m, msd_group_of(x.WORKCENTERNAME) FROM "${x}" x
+       JOIN temp.msd_material k ON k.part = x.MATERIALPARTNAME AND k.lot = COALESCE(x.MATERIALLOTNAME, '')
+       WHERE ${used} AND ${reached('x.CONTAINERID')};
+       INSERT INTO temp.msd_lot_material (m, lot_no, t)
+       SELECT k.m, c.lot_no, MIN(x.TXNDATE)
        FROM "${x}" x
-       JOIN msd_lot_cids m ON m.cid = x.CONTAINERID
-       JOIN temp.msd_lot l ON l.cid = m.lot_cid
-       WHERE x.MATERIALPARTNAME IS NOT NULL AND x.MATERIALPARTNAME <> ''
-         AND ${keep('msd_group_order(msd_group_of(x.WORKCENTERNAME))')}
-       GROUP BY m.lot_cid, part, lot, grp`,
+       JOIN temp.msd_material k ON k.part = x.MATERIALPARTNAME AND k.lot = COALESCE(x.MATERIALLOTNAME, '')
+       JOIN temp.msd_cid_lot c ON c.cid = x.CONTAINERID
+       WHERE ${used}
+       GROUP BY k.m, c.lot_no`,
     )
   }
   db.exec(`
-    CREATE INDEX temp.msd_lot_machine_by_key ON msd_lot_machine (grp, name, id, lot_no, t);
-    CREATE INDEX temp.msd_lot_machine_by_lot ON msd_lot_machine (lot_cid);
-    CREATE INDEX temp.msd_lot_material_by_key ON msd_lot_material (part, lot, lot_no, t);
-    CREATE INDEX temp.msd_lot_material_by_lot ON msd_lot_material (lot_cid);
+    CREATE INDEX temp.msd_lot_machine_by_lot ON msd_lot_machine (lot_no, f);
+    CREATE INDEX temp.msd_lot_material_by_lot ON msd_lot_material (lot_no, m);
   `)
 }
 
@@ -109,18 +138,62 @@ function tallyOf(row: Tally): Tally {
   return { lots: row.lots, defective_lots: row.defective_lots ?? 0, input_qty: row.input_qty ?? 0, defect_qty: row.defect_qty ?? 0 }
 }
 
+/** How to read one kind of factor table: its lot table, its key table, their join column and the population column. */
+const FACTOR_TABLES = {
+  machine: { lots: 'temp.msd_lot_machine', keys: 'temp.msd_machine', code: 'f', population: 'grp' },
+  material: { lots: 'temp.msd_lot_material', keys: 'temp.msd_material', code: 'm', population: 'part' },
+} as const
+
 /**
- * Tally of the lots per value of `key` in a factor table (each lot counted once per value): the
- * population a factor of that station group or part is contrasted with. Both names come from code.
+ * Tally of the lots per station group (machines) or part (materials), each lot counted once per
+ * value: the population a factor of that group or part is contrasted with.
  */
-function populationBy(db: SqliteDatabase, key: 'grp' | 'part', table: 'temp.msd_lot_machine' | 'temp.msd_lot_material'): Map<string, Tally> {
+function populationBy(db: SqliteDatabase, kind: keyof typeof FACTOR_TABLES): Map<string, Tally> {
+  const { lots, keys, code, population } = FACTOR_TABLES[kind]
   const rows = db
     .prepare(
-      `SELECT p.${key} AS key1, ${TALLY}
-       FROM (SELECT DISTINCT ${key}, lot_no FROM ${table}) p JOIN temp.msd_lot l ON l.rowid = p.lot_no GROUP BY p.${key}`,
+      `SELECT p.key1 AS key1, ${TALLY}
+       FROM (SELECT DISTINCT k.${population} AS key1, f.lot_no AS lot_no FROM ${lots} f JOIN ${keys} k ON k.${code} = f.${code}) p
+       JOIN temp.msd_lot l ON l.rowid = p.lot_no GROUP BY p.key1`,
     )
     .all() as (Tally & { key1: string })[]
   return new Map(rows.map((r) => [r.key1, tallyOf(r)]))
+}
+
+/**
+ * The distinct context values (workflow, product line, PJ type, detection machine) over each
+ * machine's lots, by machine code. The lots' contexts are numbered first, so the distinct pass over
+ * the (machine, lot) pairs compares integers.
+ */
+function machineContexts(db: SqliteDatabase): Map<number, { workflow: string[]; productline: string[]; pjType: string[]; detection: string[] }> {
+  db.exec(`
+    DROP TABLE IF EXISTS temp.msd_ctx; DROP TABLE IF EXISTS temp.msd_lot_ctx;
+    CREATE TEMP TABLE msd_ctx (ctx INTEGER PRIMARY KEY, workflow TEXT NOT NULL, productline TEXT NOT NULL, pj_type TEXT NOT NULL,
+      detection TEXT NOT NULL, UNIQUE (workflow, productline, pj_type, detection));
+    INSERT INTO temp.msd_ctx (workflow, productline, pj_type, detection)
+      SELECT DISTINCT d.workflow, d.productline_name, d.pj_type, d.equipment_name FROM temp.msd_lot l JOIN msd_detection d ON d.cid = l.cid;
+    CREATE TEMP TABLE msd_lot_ctx (lot_no INTEGER PRIMARY KEY, ctx INTEGER NOT NULL);
+    INSERT INTO temp.msd_lot_ctx (lot_no, ctx)
+      SELECT l.rowid, c.ctx FROM temp.msd_lot l JOIN msd_detection d ON d.cid = l.cid
+      JOIN temp.msd_ctx c ON c.workflow = d.workflow AND c.productline = d.productline_name AND c.pj_type = d.pj_type AND c.detection = d.equipment_name;
+  `)
+  const context = new Map<number, { workflow: string[]; productline: string[]; pjType: string[]; detection: string[] }>()
+  const rows = db
+    .prepare(
+      `SELECT x.f AS f, c.workflow AS workflow, c.productline AS productline, c.pj_type AS pj_type, c.detection AS detection
+       FROM (SELECT DISTINCT f.f AS f, lc.ctx AS ctx FROM temp.msd_lot_machine f JOIN temp.msd_lot_ctx lc ON lc.lot_no = f.lot_no) x
+       JOIN temp.msd_ctx c ON c.ctx = x.ctx`,
+    )
+    .iterate() as IterableIterator<{ f: number; workflow: string; productline: string; pj_type: string; detection: string }>
+  for (const row of rows) {
+    let c = context.get(row.f)
+    if (!c) context.set(row.f, (c = { workflow: [], productline: [], pjType: [], detection: [] }))
+    c.workflow.push(row.workflow)
+    c.productline.push(row.productline)
+    c.pjType.push(row.pj_type)
+    c.detection.push(row.detection)
+  }
+  return context
 }
 
 /**
@@ -146,34 +219,20 @@ export function analyzeBackward(
   const all: Tally = totals
 
   // Machines: tallies per (group, machine, id) and per group (the population of the contrast).
+  // Machine codes follow (group, machine, id) order, so grouping by code lists them in that order.
   const machineRows = db
     .prepare(
-      `SELECT f.grp AS key1, f.name AS key2, f.id AS key3, ${TALLY}
-       FROM temp.msd_lot_machine f JOIN temp.msd_lot l ON l.rowid = f.lot_no GROUP BY f.grp, f.name, f.id`,
+      `SELECT f.f AS code, k.grp AS key1, k.name AS key2, k.id AS key3, ${TALLY}
+       FROM temp.msd_lot_machine f JOIN temp.msd_machine k ON k.f = f.f JOIN temp.msd_lot l ON l.rowid = f.lot_no
+       GROUP BY f.f ORDER BY f.f`,
     )
-    .all() as TallyRow[]
-  const groupPopulation = populationBy(db, 'grp', 'temp.msd_lot_machine')
+    .all() as (TallyRow & { code: number })[]
+  const groupPopulation = populationBy(db, 'machine')
   // Context of each machine: distinct values over its lots.
-  const context = new Map<string, { workflow: string[]; productline: string[]; pjType: string[]; detection: string[] }>()
-  const contextRows = db
-    .prepare(
-      `SELECT DISTINCT f.grp AS grp, f.name AS name, f.id AS id, d.workflow AS workflow, d.productline_name AS productline,
-         d.pj_type AS pj_type, d.equipment_name AS detection
-       FROM temp.msd_lot_machine f JOIN temp.msd_lot l ON l.rowid = f.lot_no JOIN msd_detection d ON d.cid = l.cid`,
-    )
-    .iterate() as IterableIterator<{ grp: string; name: string; id: string; workflow: string; productline: string; pj_type: string; detection: string }>
-  for (const row of contextRows) {
-    const key = JSON.stringify([row.grp, row.name, row.id])
-    const c = context.get(key) ?? { workflow: [], productline: [], pjType: [], detection: [] }
-    c.workflow.push(row.workflow)
-    c.productline.push(row.productline)
-    c.pjType.push(row.pj_type)
-    c.detection.push(row.detection)
-    context.set(key, c)
-  }
+  const context = machineContexts(db)
   const machines = machineRows
     .map((r) => {
-      const c = context.get(JSON.stringify([r.key1, r.key2, r.key3]))
+      const c = context.get(r.code)
       return {
         WORKCENTER_GROUP: r.key1,
         EQUIPMENT_NAME: r.key2,
@@ -192,16 +251,18 @@ export function analyzeBackward(
     .sort((a, b) => b.DEFECT_RATE - a.DEFECT_RATE || b.DEFECT_QTY - a.DEFECT_QTY || compareCodeUnits(a.EQUIPMENT_NAME, b.EQUIPMENT_NAME))
 
   // Materials: keyed by (part, material lot); the population is every lot that consumed the part.
+  // Material codes follow (part, lot) order, so grouping by code lists them in that order.
   const materialRows = db
     .prepare(
-      `SELECT f.part AS key1, f.lot AS key2, '' AS key3, ${TALLY}
-       FROM (SELECT DISTINCT lot_no, part, lot FROM temp.msd_lot_material) f JOIN temp.msd_lot l ON l.rowid = f.lot_no
-       GROUP BY f.part, f.lot`,
+      `SELECT k.part AS key1, k.lot AS key2, '' AS key3, ${TALLY}
+       FROM temp.msd_lot_material f JOIN temp.msd_material k ON k.m = f.m JOIN temp.msd_lot l ON l.rowid = f.lot_no
+       GROUP BY f.m ORDER BY f.m`,
     )
     .all() as TallyRow[]
-  const partPopulation = populationBy(db, 'part', 'temp.msd_lot_material')
+  const partPopulation = populationBy(db, 'material')
   const materialStations = new Map<string, string[]>()
-  for (const row of db.prepare('SELECT DISTINCT part, lot, grp FROM temp.msd_lot_material').iterate() as IterableIterator<{ part: string; lot: string; grp: string }>) {
+  const stationRows = db.prepare('SELECT k.part AS part, k.lot AS lot, s.grp AS grp FROM temp.msd_material_station s JOIN temp.msd_material k ON k.m = s.m')
+  for (const row of stationRows.iterate() as IterableIterator<{ part: string; lot: string; grp: string }>) {
     const key = JSON.stringify([row.part, row.lot])
     materialStations.set(key, [...(materialStations.get(key) ?? []), row.grp])
   }
@@ -322,27 +383,31 @@ export function fillBackwardDetail(db: SqliteDatabase, hits: readonly FactorKey[
     INSERT INTO msd_detail (${columns})
     WITH
       touched AS (
-        SELECT f.lot_cid, h.ord, h.label FROM temp.msd_lot_machine f
-          JOIN temp.msd_hit h ON h.kind = 'machine' AND h.a = f.grp AND h.b = f.name
+        SELECT f.lot_no, h.ord, h.label FROM temp.msd_hit h
+          JOIN temp.msd_machine k ON h.kind = 'machine' AND k.grp = h.a AND k.name = h.b
+          JOIN temp.msd_lot_machine f ON f.f = k.f
         UNION ALL
-        SELECT f.lot_cid, h.ord, h.label FROM temp.msd_lot_material f
-          JOIN temp.msd_hit h ON h.kind = 'material' AND h.a = f.part AND h.b = f.lot
+        SELECT f.lot_no, h.ord, h.label FROM temp.msd_hit h
+          JOIN temp.msd_material k ON h.kind = 'material' AND k.part = h.a AND k.lot = h.b
+          JOIN temp.msd_lot_material f ON f.m = k.m
         UNION ALL
-        SELECT r.cid, h.ord, h.label FROM temp.msd_lot_root r
+        SELECT l.rowid, h.ord, h.label FROM temp.msd_lot_root r
           JOIN temp.msd_hit h ON h.kind = 'wafer_root' AND h.a = r.root
+          JOIN temp.msd_lot l ON l.cid = r.cid
       ),
       hit AS (
-        SELECT lot_cid, COUNT(*) AS n, group_concat(label, ', ' ORDER BY ord) AS labels
-        FROM (SELECT lot_cid, label, MIN(ord) AS ord FROM touched GROUP BY lot_cid, label) GROUP BY lot_cid
+        SELECT lot_no, COUNT(*) AS n, group_concat(label, ', ' ORDER BY ord) AS labels
+        FROM (SELECT lot_no, label, MIN(ord) AS ord FROM touched GROUP BY lot_no, label) GROUP BY lot_no
       ),
       up AS (
-        SELECT lot_cid, COUNT(*) AS n,
+        SELECT lot_no, COUNT(*) AS n,
           group_concat(grp || '/' || name, ', ' ORDER BY msd_group_order(grp), grp, name) AS machines
-        FROM (SELECT DISTINCT lot_cid, grp, name FROM temp.msd_lot_machine) GROUP BY lot_cid
+        FROM (SELECT DISTINCT f.lot_no AS lot_no, k.grp AS grp, k.name AS name FROM temp.msd_lot_machine f JOIN temp.msd_machine k ON k.f = f.f)
+        GROUP BY lot_no
       ),
       mat AS (
-        SELECT lot_cid, group_concat(CASE WHEN lot = '' THEN part ELSE part || '/' || lot END, ', ' ORDER BY part, lot) AS materials
-        FROM (SELECT DISTINCT lot_cid, part, lot FROM temp.msd_lot_material) GROUP BY lot_cid
+        SELECT f.lot_no AS lot_no, group_concat(CASE WHEN k.lot = '' THEN k.part ELSE k.part || '/' || k.lot END, ', ' ORDER BY k.part, k.lot) AS materials
+        FROM temp.msd_lot_material f JOIN temp.msd_material k ON k.m = f.m GROUP BY f.lot_no
       ),
       anc AS (SELECT lot_cid, SUM(cid <> lot_cid) AS n FROM msd_lot_cids GROUP BY lot_cid),
       rows AS (
@@ -354,11 +419,11 @@ export function fillBackwardDetail(db: SqliteDatabase, hits: readonly FactorKey[
         FROM temp.msd_lot l
         JOIN msd_detection d ON d.cid = l.cid
         LEFT JOIN temp.selected_rejects r ON r.cid = l.cid
-        LEFT JOIN up ON up.lot_cid = l.cid
-        LEFT JOIN mat ON mat.lot_cid = l.cid
+        LEFT JOIN up ON up.lot_no = l.rowid
+        LEFT JOIN mat ON mat.lot_no = l.rowid
         LEFT JOIN anc ON anc.lot_cid = l.cid
         LEFT JOIN temp.msd_lot_root root ON root.cid = l.cid
-        LEFT JOIN hit ON hit.lot_cid = l.cid
+        LEFT JOIN hit ON hit.lot_no = l.rowid
       )
     SELECT cid, name, pj_type, productline_name, workflow, finishedruncard, equipment_name, input_qty, reason, qty, rate,
       ancestors, machine_count, machines, materials, root, hit_count, hits

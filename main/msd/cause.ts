@@ -126,9 +126,14 @@ export class FactorReader {
   private readFactor(key: FactorKey): FactorLots {
     switch (key.kind) {
       case 'machine':
-        return this.read('SELECT lot_no, t FROM temp.msd_lot_machine WHERE grp = ? AND name = ? AND id = ?', [key.grp, key.name, key.id], true, true)
+        return this.read(
+          'SELECT f.lot_no, f.t FROM temp.msd_machine k JOIN temp.msd_lot_machine f ON f.f = k.f WHERE k.grp = ? AND k.name = ? AND k.id = ?',
+          [key.grp, key.name, key.id],
+          true,
+          true,
+        )
       case 'material':
-        return this.read('SELECT lot_no, t FROM temp.msd_lot_material WHERE part = ? AND lot = ?', [key.part, key.lot], true, true)
+        return this.read('SELECT f.lot_no, f.t FROM temp.msd_material k JOIN temp.msd_lot_material f ON f.m = k.m WHERE k.part = ? AND k.lot = ?', [key.part, key.lot], true, true)
       case 'wafer_root':
         return this.read('SELECT l.rowid, NULL FROM temp.msd_lot_root r JOIN temp.msd_lot l ON l.cid = r.cid WHERE r.root = ?', [key.root], false, false)
     }
@@ -148,8 +153,8 @@ export class FactorReader {
     if (!lots) {
       lots =
         key.kind === 'machine'
-          ? this.read('SELECT lot_no, t FROM temp.msd_lot_machine WHERE grp = ?', [key.grp], true, false)
-          : this.read('SELECT lot_no, t FROM temp.msd_lot_material WHERE part = ?', [key.part], true, false)
+          ? this.read('SELECT f.lot_no, f.t FROM temp.msd_machine k JOIN temp.msd_lot_machine f ON f.f = k.f WHERE k.grp = ?', [key.grp], true, false)
+          : this.read('SELECT f.lot_no, f.t FROM temp.msd_material k JOIN temp.msd_lot_material f ON f.m = k.m WHERE k.part = ?', [key.part], true, false)
       this.populations.set(memo, lots)
     }
     return lots
