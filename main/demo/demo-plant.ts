@@ -27,7 +27,7 @@ import type { DemoOptions, DemoPlanted, DemoSummary, PlantedGuards } from './typ
 import { WaferSupply } from './wafer-supply.js'
 
 /** Written into MES_TRACE_DEMO_INFO; bump when the same seed would give different data. */
-export const DEMO_GENERATOR_VERSION = '4'
+export const DEMO_GENERATOR_VERSION = '5'
 
 const DEFAULTS = { lots: 20_000, seed: 'mes-trace', endDate: '2026-10-31', days: 60 } as const
 const MIN_LOTS = 100

@@ -180,6 +180,8 @@ export const SOURCE_INDEXES: readonly string[] = [
   'CREATE INDEX ix_wip_equipment ON DW_MES_LOTWIPHISTORY(EQUIPMENTID, TRACKINTIMESTAMP)',
   // The equipment tab's scrap view: the reject table names a machine only by its name.
   'CREATE INDEX ix_reject_equipment ON DW_MES_LOTREJECTHISTORY(EQUIPMENTNAME, TXNDATE)',
+  // The MSD detection step reads each detection lot's workflow by CID, a batch at a time.
+  'CREATE INDEX ix_current_wip_cid ON DW_MES_WIP(CONTAINERID)',
 ]
 
 /** Looks a table spec up by name. */
