@@ -30,6 +30,28 @@ export const MSD_ANALYSIS_STEPS = ['detection', 'lot_map', 'factor_tables', 'agg
  */
 export type MsdAnalysisStep = (typeof MSD_ANALYSIS_STEPS)[number]
 
+/** The steps each MSD direction runs, in order (forward has no families, ranking, explain or suspects). */
+export const MSD_DIRECTION_STEPS: Readonly<Record<'backward' | 'forward', readonly MsdAnalysisStep[]>> = {
+  backward: MSD_ANALYSIS_STEPS,
+  forward: ['detection', 'lot_map', 'factor_tables', 'aggregate', 'detail'],
+}
+
+/**
+ * Each step's usual share of the analysis time, measured on whole-plant backward runs (bench-msd-run,
+ * 120 000 lots): what the time estimate weighs the steps done with while the analysis runs.
+ */
+export const MSD_STEP_WEIGHTS: Readonly<Record<MsdAnalysisStep, number>> = {
+  detection: 15,
+  lot_map: 4,
+  factor_tables: 38,
+  aggregate: 18,
+  families: 0.1,
+  ranking: 0.1,
+  explain: 10,
+  detail: 12,
+  suspects: 2,
+}
+
 /** Time of one event domain inside the `events` stage. */
 export interface DomainStageMs {
   /**

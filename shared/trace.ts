@@ -2,6 +2,7 @@
  * Types of the trace pipeline (seed resolve → lineage → events) shared by the worker, the engine
  * and the renderer. Times in payload rows are ISO 8601 plant-local strings (`YYYY-MM-DDTHH:MM:SS`).
  */
+import type { MsdAnalysisStep } from './stage-timings.js'
 
 /** The three trace profiles of domain.md §1.1. */
 export const PROFILES = ['query_tool', 'query_tool_reverse', 'mid_section_defect'] as const
@@ -223,4 +224,9 @@ export interface TraceProgress {
   domains?: Partial<Record<Domain, { batches_done: number; batches_total: number; rows: number }>>
   rows_so_far?: number
   message?: string
+  /**
+   * Analysis stage: the step under way and how many of the direction's steps are done, so the bar
+   * moves and the time estimate holds while the analysis runs.
+   */
+  analysis?: { step: MsdAnalysisStep; steps_done: number; steps_total: number }
 }

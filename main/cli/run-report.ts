@@ -82,7 +82,8 @@ export function progressPrinter(enabled: boolean): { update(p: TraceProgress): v
       const domains = Object.entries(p.domains ?? {})
         .map(([d, v]) => `${d} ${v.batches_done}/${v.batches_total}`)
         .join(' · ')
-      const text = `${p.stage}: ${domains || p.message || ''}${p.rows_so_far !== undefined ? ` · ${p.rows_so_far} rows` : ''}`
+      const step = p.analysis ? `${p.analysis.step} (step ${p.analysis.steps_done + 1} of ${p.analysis.steps_total})` : ''
+      const text = `${p.stage}: ${domains || step || p.message || ''}${p.rows_so_far !== undefined ? ` · ${p.rows_so_far} rows` : ''}`
       process.stderr.write(`\r\x1b[2K${text.slice(0, (process.stderr.columns ?? 120) - 1)}`)
       shown = true
     },

@@ -21,6 +21,7 @@ import type { SourceSpec } from '../../shared/source-spec.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { daysBetween } from '../../shared/time.js'
 import { isPattern } from '../../shared/tokens.js'
+import { MSD_DIRECTION_STEPS, MSD_STEP_WEIGHTS, type MsdAnalysisStep } from '../../shared/stage-timings.js'
 import type { TraceProgress } from '../../shared/trace.js'
 import type { WorkerInspection, WorkerJobSummary, WorkerToMainMessage } from '../../shared/worker-protocol.js'
 import { parseSourceSpec, passwordEnvNameOf, passwordEnvOf, sourceIdOf, withoutPassword } from '../sources/index.js'
@@ -205,7 +206,8 @@ export class JobEngine {
   private readonly statusListeners = new Set<Listener<JobStatusEvent>>()
   private readonly removeListeners = new Set<Listener<string>>()
   /** Time and stage of each running job's last stored progress (throttling reads no catalog). */
-  private readonly lastProgress = new Map<string, { at: number; stage: string }>()
+  /** Per running job: the last report let through, its stage and analysis step, and when that stage began. */
+  private readonly lastProgress = new Map<string, { at: number; stage: string; step?: string; stageAt: number }>()
   /**
    * Source passwords of jobs, by the variable a client of the source reads them from (never
    * stored; handed to the job's worker in its start message).
@@ -672,17 +674,16 @@ export class JobEngine {
   private onProgress(jobId: string, started: number, progress: TraceProgress): void {
     const now = this.now()
     // The first report of a run follows the row's `seed` stage, written when the run started.
-    const last = this.lastProgress.get(jobId) ?? { at: 0, stage: 'seed' }
+    const last = this.lastProgress.get(jobId) ?? { at: 0, stage: 'seed', stageAt: started }
     const isStageChange = progress.completed_stages.length > 0 && progress.stage !== last.stage
-    if (!isStageChange && now - last.at < (this.options.progressIntervalMs ?? 100)) return
-    this.lastProgress.set(jobId, { at: now, stage: progress.stage })
+    // A new analysis step always gets through too: there are a handful, and the last one shown stays up for seconds.
+    const isStepChange = progress.analysis !== undefined && progress.analysis.step !== last.step
+    if (!isStageChange && !isStepChange && now - last.at < (this.options.progressIntervalMs ?? 100)) return
+    const stageAt = progress.stage !== last.stage ? now : last.stageAt
+    this.lastProgress.set(jobId, { at: now, stage: progress.stage, stageAt, ...(progress.analysis ? { step: progress.analysis.step } : {}) })
     this.catalog.updateJob(jobId, { stage: progress.stage, completed_stages: progress.completed_stages, progress })
     const elapsedMs = now - started
-    let etaMs: number | undefined
-    const domains = Object.values(progress.domains ?? {})
-    const total = domains.reduce((n, d) => n + d.batches_total, 0)
-    const done = domains.reduce((n, d) => n + d.batches_done, 0)
-    if (total > 0 && done > 0) etaMs = Math.round((elapsedMs / done) * (total - done))
+    const etaMs = stageEtaMs(progress, now - stageAt)
     const event: JobProgressEvent = { jobId, progress, elapsedMs, ...(etaMs !== undefined ? { etaMs } : {}) }
     for (const listener of this.progressListeners) listener(event)
   }
@@ -715,3 +716,26 @@ export class JobEngine {
   }
 }
 
+/**
+ * Time left in the current stage, from the pace of the stage so far (not of the whole job, whose
+ * earlier stages ran at another pace): the events by batches done, the analysis by its steps done
+ * weighed with their usual share of its time. Undefined until there is a pace to go by.
+ */
+export function stageEtaMs(progress: TraceProgress, stageElapsedMs: number): number | undefined {
+  if (progress.stage === 'events') {
+    const domains = Object.values(progress.domains ?? {})
+    const total = domains.reduce((n, d) => n + d.batches_total, 0)
+    const done = domains.reduce((n, d) => n + d.batches_done, 0)
+    return total > 0 && done > 0 ? Math.round((stageElapsedMs / done) * (total - done)) : undefined
+  }
+  if (progress.stage === 'analysis' && progress.analysis) {
+    const { step, steps_done: done, steps_total: total } = progress.analysis
+    // The direction's step list is the one of that length whose step `done` is the one under way.
+    const steps = Object.values(MSD_DIRECTION_STEPS).find((list) => list.length === total && list[done] === step)
+    if (!steps) return undefined
+    const weight = (list: readonly MsdAnalysisStep[]): number => list.reduce((n, s) => n + MSD_STEP_WEIGHTS[s], 0)
+    const doneShare = weight(steps.slice(0, done)) / weight(steps)
+    return doneShare > 0 ? Math.round((stageElapsedMs * (1 - doneShare)) / doneShare) : undefined
+  }
+  return undefined
+}

@@ -21,7 +21,7 @@ import {
   type Suspect,
   type SuspectTimeline,
 } from '../../shared/msd.js'
-import type { MsdAnalysisStep } from '../../shared/stage-timings.js'
+import { MSD_DIRECTION_STEPS, type MsdAnalysisStep } from '../../shared/stage-timings.js'
 import { stationGroupByName } from '../../shared/stations.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, LineageResult, QualityMeta, SeedResult } from '../../shared/trace.js'
@@ -47,7 +47,11 @@ export interface MsdAnalysisOptions {
   /** Query-scope quality of the events the analysis reads. */
   quality: QualityMeta
   signal?: AbortSignal
-  onProgress?: (message: string) => void
+  /**
+   * Told when each step starts (the direction's steps, in order) with how many are done, and
+   * between steps with a word on what is under way.
+   */
+  onProgress?: (progress: MsdAnalysisProgress) => void
   /** @default MSD_MIN_SUSPECT_LOTS */
   minLots?: number
   /** False-discovery rate of the suspect list. @default MSD_SUSPECT_FDR */
@@ -56,19 +60,39 @@ export interface MsdAnalysisOptions {
   stageMs?: Partial<Record<MsdAnalysisStep, number>>
 }
 
+/** Where the analysis is: the step under way, the direction's steps done and their number. */
+export interface MsdAnalysisProgress {
+  step: MsdAnalysisStep
+  steps_done: number
+  steps_total: number
+  message: string
+}
+
 /** Marks the end of a step: the time since the previous mark is the step's. */
 type Lap = (step: MsdAnalysisStep) => void
 
 /**
  * A clock whose laps go to `record`. Laps follow each other, so the steps add up to the analysis
- * and nothing is timed twice; one `performance.now()` per step keeps it free.
+ * and nothing is timed twice; one `performance.now()` per step keeps it free. Each lap also says
+ * which step starts next (`report`), and the first step is announced at once.
  */
-function lapClock(record: Partial<Record<MsdAnalysisStep, number>> | undefined): Lap {
+function lapClock(
+  record: Partial<Record<MsdAnalysisStep, number>> | undefined,
+  steps: readonly MsdAnalysisStep[],
+  report: ((progress: MsdAnalysisProgress) => void) | undefined,
+): Lap {
   let last = performance.now()
+  const announce = (done: number): void => {
+    const step = steps[Math.min(done, steps.length - 1)]!
+    report?.({ step, steps_done: done, steps_total: steps.length, message: step })
+  }
+  announce(0)
   return (step) => {
     const now = performance.now()
     if (record) record[step] = (record[step] ?? 0) + (now - last)
     last = now
+    const done = steps.indexOf(step) + 1
+    if (done > 0 && done < steps.length) announce(done)
   }
 }
 
@@ -165,7 +189,6 @@ async function prepareAnalysis(options: MsdAnalysisOptions, tables: readonly Msd
   const seedCids = seeds.seeds.map((s) => s.container_id)
   const window = request.seed.mode === 'date_range' ? { start_date: request.seed.start_date, end_date: request.seed.end_date } : null
 
-  options.onProgress?.(`reading detection records at ${station}`)
   const detected = await fetchDetection({
     source,
     cids: seedCids,
@@ -180,7 +203,6 @@ async function prepareAnalysis(options: MsdAnalysisOptions, tables: readonly Msd
   for (const table of tables) writer.createMsdTable(table, msdStoredColumnsOf(table, request.direction))
   lap('lot_map')
 
-  options.onProgress?.('aggregating')
   const common: AggregationCommon = {
     station,
     loss_reasons: [...request.loss_reasons],
@@ -262,7 +284,6 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promi
   let timelines: SuspectTimeline[] = []
   let ancestors = 0
   const detail = writer.analyze('Naming the cause, writing the detail rows and suspects', (db) => {
-    options.onProgress?.('explaining the significant suspects')
     const lots = new FactorReader(db)
     explainSuspects(lots, ranked, tables.factorKeys)
     suspects = orderSuspects(ranked)
@@ -341,6 +362,6 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promi
 
 /** Runs the MSD analysis of a finished trace into `writer` and returns the aggregation. */
 export async function runMsdAnalysis(options: MsdAnalysisOptions): Promise<MsdAggregation> {
-  const lap = lapClock(options.stageMs)
+  const lap = lapClock(options.stageMs, MSD_DIRECTION_STEPS[options.request.direction], options.onProgress)
   return options.request.direction === 'forward' ? runForwardAnalysis(options, lap) : runBackwardAnalysis(options, lap)
 }

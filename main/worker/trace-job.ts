@@ -81,7 +81,8 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
           signal,
           suspectFdr: message.limits.suspectFdr,
           stageMs: analysisMs,
-          onProgress: (text) => report({ stage: 'analysis', completed_stages: completed, message: text }),
+          // Every step start is reported (a step can take seconds; the engine throttles for the UI).
+          onProgress: ({ message, ...step }) => report({ stage: 'analysis', completed_stages: completed, message, analysis: step }, true),
         })
       }
       // The schema check's warnings first: they say what this source lacks, before what the trace met.

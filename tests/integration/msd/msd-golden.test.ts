@@ -6,7 +6,8 @@
  * every stored detail and suspect row. One re-recording since, on purpose: the detection lots are
  * numbered in CID order within each read batch, not in the order a query plan returned them,
  * which moved one conditional p-value in its 15th digit (5.306924490701492e-23 →
- * 5.306924490701568e-23, the strata summed in another order) and nothing else.
+ * 5.306924490701568e-23, the strata summed in another order) and nothing else. The same runs check
+ * that the analysis announces each of its steps as it starts (what the job card's bar shows).
  */
 import { createHash } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -14,8 +15,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
+import type { MsdAnalysisProgress } from '../../../main/msd/index.js'
 import { openSource, parseSourceSpec, type MesSource } from '../../../main/sources/index.js'
 import type { BackwardAggregation, ForwardAggregation, MsdAggregation } from '../../../shared/msd.js'
+import { MSD_DIRECTION_STEPS, type MsdAnalysisStep } from '../../../shared/stage-timings.js'
 import { runMsd, type MsdRun } from '../../fixtures/msd-kit.js'
 
 const sha256 = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex')
@@ -61,21 +64,32 @@ describe('MSD results on the demo plant are unchanged', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  it('backward over the demo window: KPI, suspects with p-values, detail rows as recorded', async () => {
-    const run = await runMsd<BackwardAggregation>(source, { mode: 'date_range', start_date: summary.startDate, end_date: summary.endDate })
+  it('backward over the demo window: KPI, suspects with p-values, detail rows as recorded; each step announced as it starts', async () => {
+    const announced: MsdAnalysisProgress[] = []
+    const stageMs: Partial<Record<MsdAnalysisStep, number>> = {}
+    const run = await runMsd<BackwardAggregation>(source, { mode: 'date_range', start_date: summary.startDate, end_date: summary.endDate }, undefined, {
+      onProgress: (p) => announced.push(p),
+      stageMs,
+    })
     try {
       const fingerprint = await fingerprintOf(run)
       await expect(`${JSON.stringify(fingerprint, null, 1)}\n`).toMatchFileSnapshot('./__snapshots__/msd-golden-backward.json')
+      // Every step of the direction, in order, with the number done before it; and each was timed.
+      expect(announced.map((p) => [p.step, p.steps_done, p.steps_total])).toEqual(MSD_DIRECTION_STEPS.backward.map((step, i) => [step, i, 9]))
+      expect(Object.keys(stageMs).sort()).toEqual([...MSD_DIRECTION_STEPS.backward].sort())
     } finally {
       await run.cleanup()
     }
   }, 180_000)
 
   it('forward from the demo window: KPI and detail rows as recorded', async () => {
-    const run = await runMsd<ForwardAggregation>(source, { mode: 'date_range', start_date: summary.startDate, end_date: summary.endDate, direction: 'forward' })
+    const announced: MsdAnalysisProgress[] = []
+    const params = { mode: 'date_range', start_date: summary.startDate, end_date: summary.endDate, direction: 'forward' }
+    const run = await runMsd<ForwardAggregation>(source, params, undefined, { onProgress: (p) => announced.push(p) })
     try {
       const fingerprint = await fingerprintOf(run)
       await expect(`${JSON.stringify(fingerprint, null, 1)}\n`).toMatchFileSnapshot('./__snapshots__/msd-golden-forward.json')
+      expect(announced.map((p) => [p.step, p.steps_done, p.steps_total])).toEqual(MSD_DIRECTION_STEPS.forward.map((step, i) => [step, i, 5]))
     } finally {
       await run.cleanup()
     }

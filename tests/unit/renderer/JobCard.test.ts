@@ -104,4 +104,26 @@ describe('JobCard stage times', () => {
     const card = await mountCard({ status: 'running', completed_at: null, expires_at: null })
     expect(card.wrapper.find('[data-testid="job-stages"]').exists()).toBe(false)
   })
+
+  it('shows the analysis step under way and the steps done while the analysis runs, in both languages', async () => {
+    const progress = {
+      stage: 'analysis' as const,
+      completed_stages: ['seed' as const, 'lineage' as const, 'events' as const],
+      message: 'factor_tables',
+      analysis: { step: 'factor_tables' as const, steps_done: 2, steps_total: 9 },
+    }
+    const card = await mountCard({ status: 'running', completed_at: null, expires_at: null, stage: 'analysis', progress })
+    const line = card.wrapper.get('[data-testid="analysis-step"]')
+    expect(line.text()).toBe('Analysis: Factor tables (step 3 of 9)')
+    expect([line.get('progress').attributes('value'), line.get('progress').attributes('max')]).toEqual(['2', '9'])
+    card.wrapper.unmount()
+    const zh = await mountCard({ status: 'running', completed_at: null, expires_at: null, stage: 'analysis', progress }, 'zh-TW')
+    expect(zh.wrapper.get('[data-testid="analysis-step"]').text()).toBe('分析：建立因子表（第 3/9 步）')
+  })
+
+  it('has no analysis line once the job ended', async () => {
+    const progress = { stage: 'analysis' as const, completed_stages: [], analysis: { step: 'detail' as const, steps_done: 7, steps_total: 9 } }
+    const card = await mountCard({ status: 'finished', stage: 'analysis', progress })
+    expect(card.wrapper.find('[data-testid="analysis-step"]').exists()).toBe(false)
+  })
 })
