@@ -78,6 +78,23 @@ export function workcenterMatchesGroup(workcenter: string, group: StationGroup):
   )
 }
 
+/** Upper case of ASCII letters only, as SQLite's `UPPER` does. */
+function asciiUpper(text: string): string {
+  return text.replace(/[a-z]+/g, (s) => s.toUpperCase())
+}
+
+/**
+ * Whether a workcenter name can belong to `group` under any database's upper-casing (SQLite's
+ * ASCII-only `UPPER`, the servers' Unicode one): a superset of the names the station's SQL filter
+ * keeps, so a query may narrow to these names by index and still apply that filter itself.
+ */
+export function mayMatchGroup(workcenter: string, group: StationGroup): boolean {
+  const ascii = asciiUpper(workcenter)
+  const full = workcenter.toUpperCase()
+  // SQLite compares UPPER(name) with the pattern upper-cased here, case-blind on ASCII only.
+  return group.patterns.some((p) => ascii.includes(p.toUpperCase()) || full.includes(p.toUpperCase()))
+}
+
 /**
  * Maps a raw workcenter name to its group, or `null` when no group matches (e.g. `點測`) or the
  * name is empty.

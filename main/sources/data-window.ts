@@ -46,18 +46,35 @@ async function scalar(source: MesSource, sql: string, params: readonly SqlValue[
  * the source has more than {@link MAX_WORKCENTER_SEEKS} workcenters.
  */
 async function seekWorkcenterWindows(source: MesSource, signal: AbortSignal | undefined): Promise<Map<string, TimeWindow> | null> {
+  const names = await readWorkcenterNames(source, signal)
+  if (!names) return null
   const table = source.dialect.table('DW_MES_LOTWIPHISTORY')
+  const ph = source.dialect.placeholder(0)
   const out = new Map<string, TimeWindow>()
-  let name = await scalar(source, `SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM ${table}`, [], signal)
-  while (typeof name === 'string') {
-    if (out.size >= MAX_WORKCENTER_SEEKS) return null
-    const ph = source.dialect.placeholder(0)
+  for (const name of names) {
     const first = normalizePlantTime(await scalar(source, `SELECT MIN(TRACKINTIMESTAMP) AS FIRST_TRACKIN FROM ${table} WHERE WORKCENTERNAME = ${ph}`, [name], signal))
     const last = normalizePlantTime(await scalar(source, `SELECT MAX(TRACKINTIMESTAMP) AS LAST_TRACKIN FROM ${table} WHERE WORKCENTERNAME = ${ph}`, [name], signal))
     out.set(name, { first, last })
-    name = await scalar(source, `SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM ${table} WHERE WORKCENTERNAME > ${ph}`, [name], signal)
   }
   return out
+}
+
+/**
+ * The distinct workcenter names of the WIP history, in index order, each found by one seek on
+ * `ix_wip_wc_trackin` (the next name after the last one); null past {@link MAX_WORKCENTER_SEEKS}
+ * names (the caller then reads without them).
+ */
+export async function readWorkcenterNames(source: MesSource, signal?: AbortSignal): Promise<string[] | null> {
+  const table = source.dialect.table('DW_MES_LOTWIPHISTORY')
+  const ph = source.dialect.placeholder(0)
+  const names: string[] = []
+  let name = await scalar(source, `SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM ${table}`, [], signal)
+  while (typeof name === 'string') {
+    if (names.length >= MAX_WORKCENTER_SEEKS) return null
+    names.push(name)
+    name = await scalar(source, `SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM ${table} WHERE WORKCENTERNAME > ${ph}`, [name], signal)
+  }
+  return names
 }
 
 /** First and last track-in per workcenter in one grouped statement (a full read of the index). */

@@ -9,12 +9,12 @@
 import { compareCodeUnits, hasOrderFamily } from '../../shared/compare.js'
 import { invalidInput, throwIfCancelled } from '../../shared/errors.js'
 import { MAX_SEED_MATCHES } from '../../shared/limits.js'
-import { stationGroupByName, type StationGroup } from '../../shared/stations.js'
+import { mayMatchGroup, stationGroupByName, type StationGroup } from '../../shared/stations.js'
 import { addDays } from '../../shared/time.js'
 import { isPattern, likeToRegExp, toLikePattern, unescapeLiteral } from '../../shared/tokens.js'
 import type { ContainerSeedSpec, DateRangeSeedSpec } from '../../shared/trace-request.js'
 import type { ResolveType, Seed, SeedResult } from '../../shared/trace.js'
-import { chunk, escapeLike, SqlParams, type MesSource, type SourceRow } from '../sources/index.js'
+import { chunk, escapeLike, readWorkcenterNames, SqlParams, type MesSource, type SourceRow } from '../sources/index.js'
 
 export interface SeedResolveOptions {
   source: MesSource
@@ -247,29 +247,36 @@ export async function resolveDetectionPopulation(spec: DateRangeSeedSpec, option
   const group = stationGroupByName(spec.station)
   if (!group) throw invalidInput('params.station', `unknown station ${JSON.stringify(spec.station)}`)
   const { dialect } = source
-  const params = new SqlParams(dialect)
-  const stationSql = stationFilterSql(params, group, 'h.WORKCENTERNAME')
-  const from = params.timestamp(`${spec.start_date} 00:00:00`)
-  const to = params.timestamp(`${addDays(spec.end_date, 1)} 00:00:00`)
-  const sql =
-    `SELECT DISTINCT h.CONTAINERID, c.CONTAINERNAME FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} h ` +
-    `LEFT JOIN ${dialect.table('DW_MES_CONTAINER')} c ON c.CONTAINERID = h.CONTAINERID ` +
-    `WHERE ${stationSql} ` +
-    `AND h.EQUIPMENTID IS NOT NULL AND h.TRACKINTIMESTAMP >= ${from} AND h.TRACKINTIMESTAMP < ${to}`
+  // The station's workcenters by name when the source lists them cheaply: the window is then read
+  // by seeks on (workcenter, track-in) instead of a pass over every workcenter's window (the
+  // station's own filter still decides). Null: read with the filter alone.
+  const names = (await readWorkcenterNames(source, signal))?.filter((name) => mayMatchGroup(name, group)) ?? null
   const seeds: Seed[] = []
   const seen = new Set<string>()
   const maxMatches = options.maxMatches ?? MAX_SEED_MATCHES
-  for await (const rows of source.stream(sql, params.values, { signal })) {
-    for (const row of rows) {
-      const cid = text(row.CONTAINERID)
-      if (cid === null || seen.has(cid)) continue
-      seen.add(cid)
-      const name = seedName(row, cid)
-      seeds.push({ container_id: cid, container_name: name, lot_id: name })
-      if (seeds.length > maxMatches) {
-        throw invalidInput('params.start_date', `the date range holds more than ${maxMatches} lots at ${spec.station}; shorten it`, {
-          limit: maxMatches,
-        })
+  for (const batch of names === null ? [null] : chunk(names, dialect.maxInList)) {
+    const params = new SqlParams(dialect)
+    const byName = batch === null ? '' : `h.WORKCENTERNAME IN (${params.list(batch)}) AND `
+    const stationSql = stationFilterSql(params, group, 'h.WORKCENTERNAME')
+    const from = params.timestamp(`${spec.start_date} 00:00:00`)
+    const to = params.timestamp(`${addDays(spec.end_date, 1)} 00:00:00`)
+    const sql =
+      `SELECT DISTINCT h.CONTAINERID, c.CONTAINERNAME FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} h ` +
+      `LEFT JOIN ${dialect.table('DW_MES_CONTAINER')} c ON c.CONTAINERID = h.CONTAINERID ` +
+      `WHERE ${byName}${stationSql} ` +
+      `AND h.EQUIPMENTID IS NOT NULL AND h.TRACKINTIMESTAMP >= ${from} AND h.TRACKINTIMESTAMP < ${to}`
+    for await (const rows of source.stream(sql, params.values, { signal })) {
+      for (const row of rows) {
+        const cid = text(row.CONTAINERID)
+        if (cid === null || seen.has(cid)) continue
+        seen.add(cid)
+        const name = seedName(row, cid)
+        seeds.push({ container_id: cid, container_name: name, lot_id: name })
+        if (seeds.length > maxMatches) {
+          throw invalidInput('params.start_date', `the date range holds more than ${maxMatches} lots at ${spec.station}; shorten it`, {
+            limit: maxMatches,
+          })
+        }
       }
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { STATION_GROUPS, stationGroupOf, stationOrder } from '../../../shared/stations.js'
+import { mayMatchGroup, STATION_GROUPS, stationGroupByName, stationGroupOf, stationOrder, workcenterMatchesGroup } from '../../../shared/stations.js'
 import { isPattern, likeToRegExp, literalPrefix, normalizeTokens, splitTokens, unescapeLiteral } from '../../../shared/tokens.js'
 import { addDays, daysBetween, hoursBetween, normalizePlantTime, parseCalendarDate } from '../../../shared/time.js'
 
@@ -40,6 +40,18 @@ describe('stations', () => {
     expect(stationOrder('切割')).toBe(0)
     expect(stationOrder('(未知)')).toBe(999)
     expect(stationOrder(null)).toBe(999)
+  })
+})
+
+describe('workcenters a station may hold', () => {
+  it('keeps every name any database would match, case-blind, before the excludes of the station', () => {
+    const test = stationGroupByName('測試')!
+    expect(['TMTT', 'tmtt-b', 'Tmtt_2', '測試', 'FT-測試區'].filter((w) => mayMatchGroup(w, test))).toEqual(['TMTT', 'tmtt-b', 'Tmtt_2', '測試', 'FT-測試區'])
+    expect(['MOLD', '點測', ''].some((w) => mayMatchGroup(w, test))).toBe(false)
+    // The excludes are the query's to apply: 元件切割 may be 切割's by name, the station filter drops it.
+    const saw = stationGroupByName('切割')!
+    expect(mayMatchGroup('元件切割', saw)).toBe(true)
+    expect(workcenterMatchesGroup('元件切割', saw)).toBe(false)
   })
 })
 

@@ -127,13 +127,15 @@ describe('readLossReasons', () => {
     const window = await readDataWindow(oracle)
     expect(window).toEqual(await readDataWindow(fixture.source))
     expect(await readLossReasons(oracle, '測試', { window })).toEqual(await readLossReasons(fixture.source, '測試'))
-    // Six workcenters: the first name, then per name its first and last track-in and the next name.
-    expect(seen).toHaveLength(1 + 6 * 3 + 1)
-    expect(seen.slice(0, 4)).toEqual([
+    // Six workcenters: the first name and the next after each, then per name its first and last track-in.
+    expect(seen).toHaveLength(1 + 6 + 6 * 2 + 1)
+    expect(seen.slice(0, 2)).toEqual([
       'SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM DWH.DW_MES_LOTWIPHISTORY',
+      'SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM DWH.DW_MES_LOTWIPHISTORY WHERE WORKCENTERNAME > :1',
+    ])
+    expect(seen.slice(7, 9)).toEqual([
       'SELECT MIN(TRACKINTIMESTAMP) AS FIRST_TRACKIN FROM DWH.DW_MES_LOTWIPHISTORY WHERE WORKCENTERNAME = :1',
       'SELECT MAX(TRACKINTIMESTAMP) AS LAST_TRACKIN FROM DWH.DW_MES_LOTWIPHISTORY WHERE WORKCENTERNAME = :1',
-      'SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM DWH.DW_MES_LOTWIPHISTORY WHERE WORKCENTERNAME > :1',
     ])
     expect(seen.at(-1)).toBe(
       "SELECT DISTINCT LOSSREASONNAME FROM DWH.DW_MES_LOTREJECTHISTORY WHERE WORKCENTERNAME IN (:1, :2) AND TXNDATE >= TO_DATE(:3, 'YYYY-MM-DD HH24:MI:SS') AND LOSSREASONNAME IS NOT NULL",

@@ -50,6 +50,8 @@ describe('seed resolve', () => {
         wip('x1', 'PKG_SAW', '2026-01-06 10:00:00'),
         wip('s1', '元件切割', '2026-01-06 10:00:00'),
         wip('m1', '切割', '2026-01-06 10:00:00'),
+        // A lower-case workcenter: SQLite's UPPER/LIKE still put it in 測試 (pattern TMTT).
+        wip('u1', 'tmtt-b', '2026-01-06 11:00:00'),
       ],
     })
   })
@@ -171,9 +173,9 @@ describe('seed resolve', () => {
       { mode: 'date_range', station: '測試', start_date: '2026-01-05', end_date: '2026-01-07' },
       { source: fx.source },
     )
-    // a1 twice (one seed), a2 via 測試 at 23:59:59 of the last day; a3 is on the day after;
-    // c1 has no machine; d1 is before the window.
-    expect(r.seeds.map((s) => s.container_id)).toEqual(['a1', 'a2'])
+    // a1 twice (one seed), a2 via 測試 at 23:59:59 of the last day, u1 at the lower-case tmtt-b;
+    // a3 is on the day after; c1 has no machine; d1 is before the window.
+    expect(r.seeds.map((s) => s.container_id)).toEqual(['a1', 'a2', 'u1'])
     expect(r.seeds[0]).toEqual({ container_id: 'a1', container_name: 'GA26010001-A01', lot_id: 'GA26010001-A01' })
   })
 
@@ -188,5 +190,38 @@ describe('seed resolve', () => {
       { source: fx.source },
     )
     expect(pkg.seeds.map((s) => s.container_id).sort()).toEqual(['s1', 'x1'])
+  })
+
+  it('reads the window by the names of the station workcenters, and by its filter alone when the source has too many names to list', async () => {
+    const seen: string[] = []
+    const recording = new Proxy(fx.source, {
+      get(target, key, receiver) {
+        if (key === 'stream') return (sql: string, ...rest: unknown[]) => (seen.push(sql), (target.stream as (...a: unknown[]) => unknown)(sql, ...rest))
+        if (key === 'all') return (sql: string, ...rest: unknown[]) => (seen.push(sql), (target.all as (...a: unknown[]) => unknown)(sql, ...rest))
+        const value = Reflect.get(target, key, receiver) as unknown
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+      },
+    })
+    const spec = { mode: 'date_range', station: '測試', start_date: '2026-01-05', end_date: '2026-01-07' } as const
+    const r = await resolveDetectionPopulation(spec, { source: recording })
+    expect(r.seeds.map((s) => s.container_id)).toEqual(['a1', 'a2', 'u1'])
+    const read = seen.find((sql) => sql.startsWith('SELECT DISTINCT h.CONTAINERID'))!
+    // The names that can be 測試's (TMTT, TMTT_2, tmtt-b, 測試), then the station's own filter.
+    expect(read).toMatch(/^SELECT DISTINCT .* WHERE h\.WORKCENTERNAME IN \(\?, \?, \?, \?\) AND \(UPPER\(h\.WORKCENTERNAME\) LIKE/)
+    // Past the seek limit the names are not listed: the same seeds from the filter alone.
+    const { MAX_WORKCENTER_SEEKS } = await import('../../../main/sources/data-window.js')
+    const many = await createFixtureSource({
+      DW_MES_CONTAINER: [lot('a1', 'GA26010001-A01', 'GA26010001')],
+      DW_MES_LOTWIPHISTORY: [
+        wip('a1', 'TMTT', '2026-01-05 10:00:00'),
+        ...Array.from({ length: MAX_WORKCENTER_SEEKS }, (_, i) => wip('a1', `WC-${String(i).padStart(4, '0')}`, '2026-01-05 09:00:00')),
+      ],
+    })
+    try {
+      const alone = await resolveDetectionPopulation(spec, { source: many.source })
+      expect(alone.seeds.map((s) => s.container_id)).toEqual(['a1'])
+    } finally {
+      await many.cleanup()
+    }
   })
 })
