@@ -205,6 +205,86 @@ function dayOf(time: Cell): string | null {
   return m ? m[0] : null
 }
 
+const CHAR_T = 0x54
+const CHAR_SPACE = 0x20
+const CHAR_DASH = 0x2d
+const CHAR_COLON = 0x3a
+const CHAR_0 = 0x30
+const CHAR_9 = 0x39
+
+/**
+ * {@link normalizePlantTime}, with the plain text shape (`YYYY-MM-DD HH:MM:SS`, or with `T`, as
+ * SQLite sources hold times) checked character by character instead of by the regular expression:
+ * one time cell per event row makes this the hottest value conversion. Gives exactly what
+ * `normalizePlantTime` gives.
+ */
+function plantTime(value: unknown): string | null {
+  if (typeof value === 'string' && value.length === 19 && isPlainDateTime(value)) {
+    return value.charCodeAt(10) === CHAR_T ? value : `${value.slice(0, 10)}T${value.slice(11)}`
+  }
+  return normalizePlantTime(value)
+}
+
+/** True for `DDDD-DD-DD?DD:DD:DD` with `?` a space or `T` (the caller checked the length, 19). */
+function isPlainDateTime(text: string): boolean {
+  for (let i = 0; i < 19; i++) {
+    const c = text.charCodeAt(i)
+    if (i === 4 || i === 7) {
+      if (c !== CHAR_DASH) return false
+    } else if (i === 10) {
+      if (c !== CHAR_T && c !== CHAR_SPACE) return false
+    } else if (i === 13 || i === 16) {
+      if (c !== CHAR_COLON) return false
+    } else if (c < CHAR_0 || c > CHAR_9) {
+      return false
+    }
+  }
+  return true
+}
+
+/**
+ * A Map key for a tuple of cells, equal for two tuples exactly when `JSON.stringify` of them would
+ * be (null, a string and a number never meet), at a fraction of its cost. Each string is prefixed
+ * with its length, so no content can make two different tuples meet.
+ */
+function tupleKey(...cells: Cell[]): string {
+  let key = ''
+  for (const cell of cells) {
+    key += cell === null ? '\u0000' : typeof cell === 'number' ? `\u0001${cell}\u0000` : `${cell.length}:${cell}`
+  }
+  return key
+}
+
+/** Workcenter → station group name: a run meets a few dozen workcenters, each tried against 12 groups once. */
+const stationGroupNames = new Map<string, string | null>()
+
+/** Entries kept before {@link stationGroupNames} starts afresh, so an odd source cannot grow it without end. */
+const STATION_GROUP_CACHE_ENTRIES = 10_000
+
+/** `stationGroupOf(workcenter)?.name ?? null`, remembered per workcenter. */
+function stationGroupNameOf(workcenter: string | null): string | null {
+  if (workcenter === null) return null
+  let name = stationGroupNames.get(workcenter)
+  if (name === undefined) {
+    name = stationGroupOf(workcenter)?.name ?? null
+    if (stationGroupNames.size >= STATION_GROUP_CACHE_ENTRIES) stationGroupNames.clear()
+    stationGroupNames.set(workcenter, name)
+  }
+  return name
+}
+
+/**
+ * Sorts `rows` in place by `compare` (stably) unless they are in that order already — often the
+ * case, as the SQL asked for much the same order. A stable sort leaves ordered rows as they are,
+ * so the check gives the same rows as sorting.
+ */
+function sortedBy<T>(rows: T[], compare: (a: T, b: T) => number): T[] {
+  for (let i = 1; i < rows.length; i++) {
+    if (compare(rows[i - 1]!, rows[i]!) > 0) return rows.sort(compare)
+  }
+  return rows
+}
+
 /** Builds a row with exactly `columns`, in that order (missing values are null). */
 function emit(columns: readonly string[], values: Readonly<Record<string, Cell | undefined>>): EventRow {
   const row: EventRow = {}
@@ -212,27 +292,45 @@ function emit(columns: readonly string[], values: Readonly<Record<string, Cell |
   return row
 }
 
+/** How {@link cellOf} converts a column's values: as plant times, or as numbers. */
+type CellKind = typeof TIME_CELL | typeof NUMBER_CELL
+const TIME_CELL = 1
+const NUMBER_CELL = 2
+
+/** One selected value as `string | number | null`: times normalized, quantities parsed. */
+function cellOf(value: unknown, kind: CellKind | undefined): Cell {
+  if (kind === TIME_CELL) return plantTime(value)
+  if (kind === NUMBER_CELL) return toNumber(value)
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null
+  return toText(value)
+}
+
 /**
  * First pass over a batch: converts every selected value to `string | number | null`, normalizes
  * time columns and parses number columns. With `requireCid`, rows without a CID are dropped (the
  * original dropped rows without a string CID).
  */
-function normalizeRows(
-  rows: readonly SourceRow[],
-  timeColumns: ReadonlySet<string>,
-  numberColumns: ReadonlySet<string>,
-  requireCid: boolean,
-): Record<string, Cell>[] {
+function normalizeRows(rows: readonly SourceRow[], kinds: ReadonlyMap<string, CellKind>, requireCid: boolean): Record<string, Cell>[] {
   const out: Record<string, Cell>[] = []
   for (const raw of rows) {
     const row: Record<string, Cell> = {}
-    for (const key of Object.keys(raw)) {
-      const value = raw[key]
-      if (timeColumns.has(key)) row[key] = normalizePlantTime(value)
-      else if (numberColumns.has(key)) row[key] = toNumber(value)
-      else if (typeof value === 'number') row[key] = Number.isFinite(value) ? value : null
-      else row[key] = toText(value)
-    }
+    for (const key of Object.keys(raw)) row[key] = cellOf(raw[key], kinds.get(key))
+    if (requireCid && textOf(row.CONTAINERID ?? null) === null) continue
+    out.push(row)
+  }
+  return out
+}
+
+/**
+ * `emit(columns, row)` of every row {@link normalizeRows} keeps, in one pass: for a domain whose
+ * event rows are its normalized source rows, without the intermediate row of each.
+ */
+function projectRows(rows: readonly SourceRow[], columns: readonly string[], kinds: ReadonlyMap<string, CellKind>, requireCid: boolean): EventRow[] {
+  const out: EventRow[] = []
+  for (const raw of rows) {
+    const row: EventRow = {}
+    // A column the source row lacks is null, as `emit` makes it.
+    for (const column of columns) row[column] = cellOf(raw[column], kinds.get(column))
     if (requireCid && textOf(row.CONTAINERID ?? null) === null) continue
     out.push(row)
   }
@@ -258,13 +356,30 @@ interface DomainSpec {
   buildSql(dialect: Dialect, cids: readonly string[]): BuiltSql
   buildScanSql?(dialect: Dialect): BuiltSql
   buildBeforeScanSql?(dialect: Dialect, cids: readonly string[]): BuiltSql
-  finish(rows: Record<string, Cell>[], context: BatchContext): EventRow[]
+  /**
+   * Builds the event rows: from the rows {@link normalizeRows} keeps; or, for `'project'`, they are
+   * `emit(columns, row)` of each of those; or, for `fromSource`, from the source rows themselves,
+   * each cell read through `cell` (as normalizeRows would have converted it) and the rows without
+   * a CID dropped by the domain — for a domain that drops most rows, so that only the kept ones
+   * are converted whole.
+   */
+  finish:
+    | ((rows: Record<string, Cell>[], context: BatchContext) => EventRow[])
+    | 'project'
+    | { fromSource(rows: readonly SourceRow[], cell: CellReader, context: BatchContext): EventRow[] }
 }
 
+/** A source row's value of `column`, converted as {@link normalizeRows} converts it. */
+type CellReader = (row: SourceRow, column: string) => Cell
+
 function define(spec: DomainSpec): EventDomainDefinition {
-  const timeColumns = new Set(spec.timeColumns)
-  const numberColumns = new Set(spec.numberColumns)
+  const kinds = new Map<string, CellKind>([
+    ...spec.numberColumns.map((c) => [c, NUMBER_CELL] as const),
+    // A column both timed and counted is a time, as normalizeRows always took it.
+    ...spec.timeColumns.map((c) => [c, TIME_CELL] as const),
+  ])
   const requireCid = spec.filter === 'in'
+  const { finish } = spec
   return {
     domain: spec.domain,
     sourceTable: spec.sourceTable,
@@ -276,7 +391,12 @@ function define(spec: DomainSpec): EventDomainDefinition {
     buildSql: spec.buildSql,
     ...(spec.buildScanSql ? { buildScanSql: spec.buildScanSql } : {}),
     ...(spec.buildBeforeScanSql ? { buildBeforeScanSql: spec.buildBeforeScanSql } : {}),
-    postProcess: (rows, context) => spec.finish(normalizeRows(rows, timeColumns, numberColumns, requireCid), context),
+    postProcess:
+      finish === 'project'
+        ? (rows) => projectRows(rows, spec.columns, kinds, requireCid)
+        : typeof finish === 'function'
+          ? (rows, context) => finish(normalizeRows(rows, kinds, requireCid), context)
+          : (rows, context) => finish.fromSource(rows, (row, column) => cellOf(row[column], kinds.get(column)), context),
   }
 }
 
@@ -296,7 +416,7 @@ const HISTORY_COLUMNS = [
  */
 function historyGroupOf(workcenter: string | null, specMap: SpecMap | null): string | null {
   if (workcenter === null) return null
-  const mapped = specMap === null ? stationGroupOf(workcenter)?.name : specMap.workcenterGroups.get(workcenter)
+  const mapped = specMap === null ? stationGroupNameOf(workcenter) : specMap.workcenterGroups.get(workcenter)
   return mapped ?? workcenter
 }
 
@@ -328,7 +448,7 @@ ORDER BY h.TRACKINTIMESTAMP, h.CONTAINERID`),
       { kept: Record<string, Cell>; trackInQty: number | null; trackOutQty: number | null; count: number }
     >()
     for (const row of rows) {
-      const key = JSON.stringify([row.CONTAINERID, row.EQUIPMENTID, row.SPECNAME, row.TRACKINTIMESTAMP])
+      const key = tupleKey(row.CONTAINERID ?? null, row.EQUIPMENTID ?? null, row.SPECNAME ?? null, row.TRACKINTIMESTAMP ?? null)
       const session = sessions.get(key)
       if (!session) {
         sessions.set(key, {
@@ -380,7 +500,7 @@ LEFT JOIN ${t('DW_MES_CONTAINER')} c ON c.CONTAINERID = m.CONTAINERID
 WHERE m.CONTAINERID IN (${inList})
 ORDER BY m.TXNDATE NULLS LAST, m.CONTAINERID`),
   // A consumed quantity that was not recorded is unknown, not zero: it stays null.
-  finish: (rows) => rows.map((row) => emit(MATERIALS_COLUMNS, row)),
+  finish: 'project',
 })
 
 // ─── rejects ──────────────────────────────────────────────────────────────────────────────────
@@ -405,7 +525,7 @@ function placeReject(rawWorkcenter: string | null, spec: string | null, specMap:
   if (specMap === null) {
     // No spec view in this source: group by the substring rules of the 12 stations
     // (source-schema.md), the raw workcenter standing in where no rule matches.
-    const group = stationGroupOf(rawWorkcenter)?.name ?? null
+    const group = stationGroupNameOf(rawWorkcenter)
     return { workcenter: rawWorkcenter, group: group ?? rawWorkcenter, sequence: stationOrder(group) }
   }
   // With the view, as the original's SQL: mapped workcenter/group/sequence, else the raw
@@ -664,6 +784,11 @@ const UPSTREAM_COLUMNS = [
   'TRACKINTIMESTAMP', 'TRACKINQTY',
 ] as const
 
+/** §4.2 order: CID, then track-in (missing times last); stable otherwise. */
+function compareUpstream(a: EventRow, b: EventRow): number {
+  return compareText(a.CONTAINERID ?? null, b.CONTAINERID ?? null) || compareTime(a.TRACKINTIMESTAMP ?? null, b.TRACKINTIMESTAMP ?? null, 'asc')
+}
+
 const upstreamHistory = define({
   domain: 'upstream_history',
   sourceTable: 'DW_MES_LOTWIPHISTORY',
@@ -680,31 +805,46 @@ WHERE h.CONTAINERID IN (${inList})
   AND h.EQUIPMENTID IS NOT NULL
   AND h.TRACKINTIMESTAMP IS NOT NULL
 ORDER BY h.CONTAINERID, h.TRACKINTIMESTAMP`),
-  finish(rows) {
-    // Per (CID, workcenter, machine) keep the latest track-in — a lot re-run on the same machine
-    // counts once — with the largest TRACKINQTY among that track-in's partial track-outs
-    // (domain.md §14 #4: the last partial records only the remaining qty).
-    const latest = new Map<string, { kept: Record<string, Cell>; trackInQty: number | null }>()
-    for (const row of rows) {
-      const key = JSON.stringify([row.CONTAINERID, row.WORKCENTERNAME, row.EQUIPMENTNAME])
-      const current = latest.get(key)
-      const order = current ? compareText(row.TRACKINTIMESTAMP ?? null, current.kept.TRACKINTIMESTAMP ?? null) : 1
-      if (!current || order > 0) latest.set(key, { kept: row, trackInQty: maxNullable(null, row.TRACKINQTY ?? null) })
-      else if (order === 0) current.trackInQty = maxNullable(current.trackInQty, row.TRACKINQTY ?? null)
-    }
-    return [...latest.values()]
-      .map(({ kept, trackInQty }) =>
-        emit(UPSTREAM_COLUMNS, {
-          ...kept,
-          WORKCENTER_GROUP: stationGroupOf(textOf(kept.WORKCENTERNAME ?? null))?.name ?? null,
+  finish: {
+    fromSource(rows, cell) {
+      // Per (CID, workcenter, machine) keep the latest track-in — a lot re-run on the same machine
+      // counts once — with the largest TRACKINQTY among that track-in's partial track-outs
+      // (domain.md §14 #4: the last partial records only the remaining qty). Only the cells this
+      // needs are converted for every row, the others for the kept rows only.
+      const latest = new Map<string, { kept: SourceRow; cid: Cell; workcenter: Cell; equipment: Cell; time: Cell; trackInQty: number | null }>()
+      for (const row of rows) {
+        const cid = cell(row, 'CONTAINERID')
+        // Rows without a CID are dropped, as for every domain read by an IN list.
+        if (textOf(cid) === null) continue
+        const workcenter = cell(row, 'WORKCENTERNAME')
+        const equipment = cell(row, 'EQUIPMENTNAME')
+        const time = cell(row, 'TRACKINTIMESTAMP')
+        const key = tupleKey(cid, workcenter, equipment)
+        const current = latest.get(key)
+        const order = current ? compareText(time, current.time) : 1
+        if (!current || order > 0) {
+          latest.set(key, { kept: row, cid, workcenter, equipment, time, trackInQty: maxNullable(null, cell(row, 'TRACKINQTY')) })
+        } else if (order === 0) {
+          current.trackInQty = maxNullable(current.trackInQty, cell(row, 'TRACKINQTY'))
+        }
+      }
+      const out: EventRow[] = []
+      for (const { kept, cid, workcenter, equipment, time, trackInQty } of latest.values()) {
+        // Written out in UPSTREAM_COLUMNS order (what `emit` would build), one object per row.
+        out.push({
+          CONTAINERID: cid,
+          CONTAINERNAME: cell(kept, 'CONTAINERNAME'),
+          WORKCENTERNAME: workcenter,
+          WORKCENTER_GROUP: stationGroupNameOf(textOf(workcenter)),
+          EQUIPMENTID: cell(kept, 'EQUIPMENTID'),
+          EQUIPMENTNAME: equipment,
+          SPECNAME: cell(kept, 'SPECNAME'),
+          TRACKINTIMESTAMP: time,
           TRACKINQTY: trackInQty ?? 0,
-        }),
-      )
-      .sort(
-        (a, b) =>
-          compareText(a.CONTAINERID ?? null, b.CONTAINERID ?? null) ||
-          compareTime(a.TRACKINTIMESTAMP ?? null, b.TRACKINTIMESTAMP ?? null, 'asc'),
-      )
+        })
+      }
+      return sortedBy(out, compareUpstream)
+    },
   },
 })
 
@@ -735,7 +875,7 @@ ORDER BY r.CONTAINERID, r.TXNDATE NULLS LAST`),
     rows.map((row) =>
       emit(DOWNSTREAM_COLUMNS, {
         ...row,
-        WORKCENTER_GROUP: stationGroupOf(textOf(row.WORKCENTERNAME ?? null))?.name ?? null,
+        WORKCENTER_GROUP: stationGroupNameOf(textOf(row.WORKCENTERNAME ?? null)),
         LOSSREASONNAME: orDefault(row.LOSSREASONNAME ?? null, LOSS_REASON_NOT_FILLED),
         EQUIPMENTNAME: orDefault(row.EQUIPMENTNAME ?? null, NOT_AVAILABLE),
         // Six fields: MSD counts non-charge-off defects too, unlike the `rejects` domain (§14 #3).

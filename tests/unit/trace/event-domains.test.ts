@@ -5,6 +5,7 @@ import {
   EVENT_DOMAINS,
   type BatchContext,
 } from '../../../main/trace/event-domains.js'
+import { normalizePlantTime } from '../../../shared/time.js'
 import { DOMAINS, type Domain } from '../../../shared/trace.js'
 
 const context = (cids: string[], extra: Partial<BatchContext> = {}): BatchContext => ({
@@ -289,6 +290,106 @@ describe('event domain post-processing', () => {
       ['J2', 'b', null],
       ['J3', 'b', null],
     ])
+  })
+
+  it('normalizes time cells as normalizePlantTime does, the plain shapes included', () => {
+    const cases: [unknown, string | null][] = [
+      ['2026-01-02 03:04:05', '2026-01-02T03:04:05'],
+      ['2026-01-02T03:04:05', '2026-01-02T03:04:05'],
+      ['2026-01-02 03:04', '2026-01-02T03:04:00'],
+      ['2026-01-02 03:04:05.123', '2026-01-02T03:04:05'],
+      ['2026-01-02', '2026-01-02T00:00:00'],
+      // 19 characters but not a time: kept as text, never rewritten.
+      ['2026-01-02X03:04:05', '2026-01-02X03:04:05'],
+      ['2026-01-02 03:04:5x', '2026-01-02 03:04:5x'],
+      ['2026/01/02 03:04:05', '2026/01/02 03:04:05'],
+      ['２026-01-02 03:04:05', '２026-01-02 03:04:05'],
+      // Padded to 19 characters: trimmed first, as normalizePlantTime does.
+      [' 2026-01-02 03:04 ', '2026-01-02T03:04:00'],
+      ['', null],
+      [null, null],
+    ]
+    const rows = EVENT_DOMAINS.materials.postProcess(
+      cases.map(([value]) => ({ CONTAINERID: 'c', TXNDATE: value })),
+      context(['c']),
+    )
+    expect(rows.map((r) => r.TXNDATE)).toEqual(cases.map(([, expected]) => expected))
+    expect(rows.map((r) => r.TXNDATE)).toEqual(cases.map(([value]) => normalizePlantTime(value)))
+  })
+
+  it('materials: every kept source row in its order, with exactly the domain columns, missing ones null', () => {
+    const rows = EVENT_DOMAINS.materials.postProcess(
+      [
+        { EXTRA: 'dropped', QTYCONSUMED: '1.5', CONTAINERID: 'c2', MATERIALPARTNAME: 'P', TXNDATE: '2026-01-02 03:04:05' },
+        { CONTAINERID: null, MATERIALPARTNAME: 'no lot' },
+        { CONTAINERID: 'c1', CONTAINERNAME: 'GA1', QTYCONSUMED: Number.POSITIVE_INFINITY, SPECNAME: 7 },
+      ],
+      context(['c1', 'c2']),
+    )
+    expect(rows).toEqual([
+      {
+        CONTAINERID: 'c2', CONTAINERNAME: null, MATERIALPARTNAME: 'P', MATERIALLOTNAME: null, QTYCONSUMED: 1.5, WORKCENTERNAME: null,
+        SPECNAME: null, EQUIPMENTNAME: null, TXNDATE: '2026-01-02T03:04:05', MATERIALDESCRIPTION: null,
+      },
+      {
+        CONTAINERID: 'c1', CONTAINERNAME: 'GA1', MATERIALPARTNAME: null, MATERIALLOTNAME: null, QTYCONSUMED: null, WORKCENTERNAME: null,
+        SPECNAME: 7, EQUIPMENTNAME: null, TXNDATE: null, MATERIALDESCRIPTION: null,
+      },
+    ])
+    for (const row of rows) expect(Object.keys(row)).toEqual(EVENT_DOMAINS.materials.columns)
+  })
+
+  it('upstream_history: null, empty, "null", numbers and separator characters never merge two machines', () => {
+    const visit = (workcenter: unknown, equipment: unknown) => ({
+      CONTAINERID: 'c', WORKCENTERNAME: workcenter, EQUIPMENTID: 'E', EQUIPMENTNAME: equipment, TRACKINTIMESTAMP: '2026-01-01 08:00:00', TRACKINQTY: 1,
+    })
+    const rows = EVENT_DOMAINS.upstream_history.postProcess(
+      [
+        visit('W', null), visit('W', ''), visit('W', 'null'), visit('W', 1), visit('W', '1'),
+        visit('a\u0000b', 'c'), visit('a', 'b\u0000c'), visit('a:', 'b'), visit('a', ':b'),
+        // The same machine again: merged into its first row.
+        visit('W', 1),
+        // No lot: dropped.
+        { ...visit('W', 'X'), CONTAINERID: null },
+        { ...visit('W', 'Y'), CONTAINERID: '' },
+      ],
+      context(['c']),
+    )
+    expect(rows.map((r) => [r.WORKCENTERNAME, r.EQUIPMENTNAME])).toEqual([
+      ['W', null], ['W', ''], ['W', 'null'], ['W', 1], ['W', '1'], ['a\u0000b', 'c'], ['a', 'b\u0000c'], ['a:', 'b'], ['a', ':b'],
+    ])
+  })
+
+  it('upstream_history: latest track-in per machine, ordered by CID then track-in whatever the input order, ties in input order', () => {
+    const visit = (cid: string, workcenter: string, equipment: string, time: string | null, qty: number | null) => ({
+      CONTAINERID: cid, CONTAINERNAME: `N-${cid}`, WORKCENTERNAME: workcenter, EQUIPMENTID: equipment, EQUIPMENTNAME: equipment,
+      SPECNAME: 'S', TRACKINTIMESTAMP: time, TRACKINQTY: qty,
+    })
+    const rows = EVENT_DOMAINS.upstream_history.postProcess(
+      [
+        visit('c2', 'TMTT_1', 'T1', '2026-01-03 08:00:00', 5),
+        visit('c1', '焊接_DB_1', 'D1', '2026-01-01 08:00:00', 10),
+        visit('c1', '成型_1', 'M1', '2026-01-02 08:00:00', 9),
+        // A re-run on D1: its latest track-in wins and moves it after M1; same track-in keeps the largest qty.
+        visit('c1', '焊接_DB_1', 'D1', '2026-01-04 08:00:00', 3),
+        visit('c1', '焊接_DB_1', 'D1', '2026-01-04 08:00:00', 7),
+        visit('c1', '點測', 'P1', null, null),
+        visit('c1', '切割_1', 'S1', '2026-01-02 08:00:00', 2),
+      ],
+      context(['c1', 'c2']),
+    )
+    expect(rows.map((r) => [r.CONTAINERID, r.EQUIPMENTID, r.WORKCENTER_GROUP, r.TRACKINTIMESTAMP, r.TRACKINQTY])).toEqual([
+      ['c1', 'M1', '成型', '2026-01-02T08:00:00', 9],
+      ['c1', 'S1', '切割', '2026-01-02T08:00:00', 2],
+      ['c1', 'D1', '焊接_DB', '2026-01-04T08:00:00', 7],
+      ['c1', 'P1', null, null, 0],
+      ['c2', 'T1', '測試', '2026-01-03T08:00:00', 5],
+    ])
+    expect(rows[0]).toEqual({
+      CONTAINERID: 'c1', CONTAINERNAME: 'N-c1', WORKCENTERNAME: '成型_1', WORKCENTER_GROUP: '成型', EQUIPMENTID: 'M1', EQUIPMENTNAME: 'M1',
+      SPECNAME: 'S', TRACKINTIMESTAMP: '2026-01-02T08:00:00', TRACKINQTY: 9,
+    })
+    expect(Object.keys(rows[0]!)).toEqual(EVENT_DOMAINS.upstream_history.columns)
   })
 
   it('emits every row with exactly the domain columns', () => {
