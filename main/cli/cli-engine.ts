@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors.js'
 import { resolveSettings, settingsFromFlags, type EngineSettings } from '../../shared/settings.js'
-import { ENGINE_LOCK_FILE, JobEngine, NodeWorkerHost, traceWorkerEntry } from '../engine/index.js'
+import { ENGINE_LOCK_FILE, JobEngine, NodeWorkerHost, traceWorkerEntry, type JobEngineOptions } from '../engine/index.js'
 import type { ManagedPolicy } from '../../shared/policy.js'
 import { loadMachinePolicy, type LoadedPolicy } from '../policy/index.js'
 import { ResultService } from '../results/index.js'
@@ -52,6 +52,7 @@ export function openCliEngine(
   flags: Readonly<Record<string, unknown>>,
   stderr: (text: string) => void,
   loadPolicy: () => LoadedPolicy = cliPolicy,
+  engineOptions: Pick<JobEngineOptions, 'spareWorker'> = {},
 ): CliEngine {
   const { policy, warnings: policyWarnings } = loadPolicy()
   for (const warning of policyWarnings) stderr(`warning: ${warning}\n`)
@@ -67,6 +68,7 @@ export function openCliEngine(
       settings,
       appVersion: APP_VERSION,
       lockPath: join(dataDir, ENGINE_LOCK_FILE),
+      ...engineOptions,
     })
     return { dataDir, catalog, engine, settings, policy, policyWarnings }
   } catch (error) {

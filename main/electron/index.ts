@@ -85,6 +85,8 @@ async function main(): Promise<void> {
     settings,
     appVersion: app.getVersion(),
     lockPath: join(dataDir, ENGINE_LOCK_FILE),
+    // A worker ready ahead of each trace: a 5-lot trace does not wait for a process to start.
+    spareWorker: true,
   })
   engine.start()
   const results = new ResultService(engine)

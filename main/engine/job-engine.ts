@@ -95,6 +95,22 @@ export interface JobEngineOptions {
    * @default no lock: this engine always recovers
    */
   lockPath?: string
+  /**
+   * Keep one worker process started and ready ahead of the next trace, so a small trace does not
+   * wait for a process to start and load (a few hundred ms of the ~0.5 s a 5-lot trace takes). Each
+   * process still runs one job; the spare is replaced as soon as it is taken, and killed at
+   * shutdown. For long-lived hosts (the app, `serve`); a one-shot CLI command gains nothing.
+   * @default false
+   */
+  spareWorker?: boolean
+}
+
+/** A worker started ahead of its job: its handle once ready, the heap limit it was started with, and whether it has ended since. */
+interface SpareWorker {
+  handle: Promise<WorkerHandle>
+  maxOldSpaceMb: number
+  ended: boolean
+  stopWatching: () => void
 }
 
 export interface EnqueueOptions {
@@ -206,6 +222,8 @@ export class JobEngine {
   private readonly statusListeners = new Set<Listener<JobStatusEvent>>()
   private readonly removeListeners = new Set<Listener<string>>()
   /** Time and stage of each running job's last stored progress (throttling reads no catalog). */
+  /** The worker started ahead of the next trace (`spareWorker`). */
+  private spare: SpareWorker | undefined
   /** Per running job: the last report let through, its stage and analysis step, and when that stage began. */
   private readonly lastProgress = new Map<string, { at: number; stage: string; step?: string; stageAt: number }>()
   /**
@@ -250,8 +268,60 @@ export class JobEngine {
     for (const jobId of interrupted) this.emitStatus(jobId)
     const removedPartials = removeOrphanPartials(this.options.resultsDir)
     this.sweeper.start()
+    this.refillSpare()
     for (const jobId of requeued) this.schedule(jobId)
     return { requeued, interrupted, removedPartials }
+  }
+
+  /** Starts the spare worker when the engine keeps one and has none. */
+  private refillSpare(): void {
+    if (!this.options.spareWorker || this.stopped || this.spare) return
+    const maxOldSpaceMb = this.settings.TRACE_WORKER_MAX_MEMORY_MB
+    const spare: SpareWorker = {
+      handle: this.host.spawn({ entry: this.options.workerEntry, maxOldSpaceMb, serviceName: 'trace (ready)' }),
+      maxOldSpaceMb,
+      ended: false,
+      stopWatching: () => undefined,
+    }
+    spare.handle.then(
+      (handle) => {
+        if (this.spare !== spare) return
+        spare.stopWatching = handle.onExit(() => {
+          spare.ended = true
+          // Ended while waiting (killed from outside, a fault): the next trace starts its own.
+          if (this.spare === spare) this.spare = undefined
+        })
+      },
+      () => {
+        spare.ended = true
+        if (this.spare === spare) this.spare = undefined
+      },
+    )
+    this.spare = spare
+  }
+
+  /**
+   * A worker for a trace: the spare when there is a live one started with today's heap limit (a
+   * new spare is started at once), else a new process.
+   */
+  private takeWorker(jobId: string, maxOldSpaceMb: number): Promise<WorkerHandle> {
+    const spare = this.spare
+    this.spare = undefined
+    const fresh = (): Promise<WorkerHandle> => this.host.spawn({ entry: this.options.workerEntry, maxOldSpaceMb, serviceName: `trace ${jobId}` })
+    let handle: Promise<WorkerHandle>
+    if (spare && !spare.ended && spare.maxOldSpaceMb === maxOldSpaceMb) {
+      spare.stopWatching()
+      // Its exit is no longer watched from here on: a process gone in the meantime is replaced.
+      handle = spare.handle.then(
+        (h) => (spare.ended || h.pid === undefined || !processAlive(h.pid) ? fresh() : h),
+        () => fresh(),
+      )
+    } else {
+      if (spare) void spare.handle.then((h) => h.kill(), () => undefined)
+      handle = fresh()
+    }
+    this.refillSpare()
+    return handle
   }
 
   onDidProgress(listener: Listener<JobProgressEvent>): () => void {
@@ -503,6 +573,9 @@ export class JobEngine {
   /** Stops taking jobs, cancels running ones and waits for their workers until `deadlineMs`. */
   async shutdown(deadlineMs = 5000): Promise<void> {
     this.stopped = true
+    const spare = this.spare
+    this.spare = undefined
+    if (spare) void spare.handle.then((h) => h.kill(), () => undefined)
     this.sweeper.stop()
     this.bulkGate.pause()
     this.queue.pause()
@@ -559,12 +632,7 @@ export class JobEngine {
             resolve(value)
           }
         }
-        this.host
-          .spawn({
-            entry: this.options.workerEntry,
-            maxOldSpaceMb: maxMemoryMb,
-            serviceName: `trace ${jobId}`,
-          })
+        this.takeWorker(jobId, maxMemoryMb)
           .then((handle) => {
             run.handle = handle
             timeout = setTimeout(() => {

@@ -68,7 +68,8 @@ export async function serve(flags: Flags, io: CliIo, stop?: Promise<void>): Prom
   const dataDir = dataDirOf(flags)
   const plant = await ensureDemoPlant(dataDir, flags, io)
   // Storage, Jobs
-  const { catalog, engine, policy, policyWarnings } = openCliEngine(dataDir, flags, (text) => io.stderr(text))
+  // A long-lived host: a worker is kept ready ahead of each trace, as in the desktop app.
+  const { catalog, engine, policy, policyWarnings } = openCliEngine(dataDir, flags, (text) => io.stderr(text), undefined, { spareWorker: true })
   const results = new ResultService(engine)
   const stopLogging = logUnexpectedErrors(io)
   try {
