@@ -52,6 +52,18 @@ export const MSD_STEP_WEIGHTS: Readonly<Record<MsdAnalysisStep, number>> = {
   suspects: 2,
 }
 
+/**
+ * The usual share of the analysis time (0..1) that the first `done` steps of a direction's step
+ * list take ({@link MSD_STEP_WEIGHTS}); null when `step` is not that list's step `done`.
+ */
+export function msdStepsShareDone(progress: { step: MsdAnalysisStep; steps_done: number; steps_total: number }): number | null {
+  const { step, steps_done: done, steps_total: total } = progress
+  const steps = Object.values(MSD_DIRECTION_STEPS).find((list) => list.length === total && list[done] === step)
+  if (!steps) return null
+  const weight = (list: readonly MsdAnalysisStep[]): number => list.reduce((n, s) => n + MSD_STEP_WEIGHTS[s], 0)
+  return weight(steps.slice(0, done)) / weight(steps)
+}
+
 /** Time of one event domain inside the `events` stage. */
 export interface DomainStageMs {
   /**

@@ -21,7 +21,7 @@ import type { SourceSpec } from '../../shared/source-spec.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { daysBetween } from '../../shared/time.js'
 import { isPattern } from '../../shared/tokens.js'
-import { MSD_DIRECTION_STEPS, MSD_STEP_WEIGHTS, type MsdAnalysisStep } from '../../shared/stage-timings.js'
+import { msdStepsShareDone } from '../../shared/stage-timings.js'
 import type { TraceProgress } from '../../shared/trace.js'
 import type { WorkerInspection, WorkerJobSummary, WorkerToMainMessage } from '../../shared/worker-protocol.js'
 import { parseSourceSpec, passwordEnvNameOf, passwordEnvOf, sourceIdOf, withoutPassword } from '../sources/index.js'
@@ -797,13 +797,8 @@ export function stageEtaMs(progress: TraceProgress, stageElapsedMs: number): num
     return total > 0 && done > 0 ? Math.round((stageElapsedMs / done) * (total - done)) : undefined
   }
   if (progress.stage === 'analysis' && progress.analysis) {
-    const { step, steps_done: done, steps_total: total } = progress.analysis
-    // The direction's step list is the one of that length whose step `done` is the one under way.
-    const steps = Object.values(MSD_DIRECTION_STEPS).find((list) => list.length === total && list[done] === step)
-    if (!steps) return undefined
-    const weight = (list: readonly MsdAnalysisStep[]): number => list.reduce((n, s) => n + MSD_STEP_WEIGHTS[s], 0)
-    const doneShare = weight(steps.slice(0, done)) / weight(steps)
-    return doneShare > 0 ? Math.round((stageElapsedMs * (1 - doneShare)) / doneShare) : undefined
+    const doneShare = msdStepsShareDone(progress.analysis)
+    return doneShare !== null && doneShare > 0 ? Math.round((stageElapsedMs * (1 - doneShare)) / doneShare) : undefined
   }
   return undefined
 }

@@ -70,7 +70,8 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
       const analysisMs: Partial<Record<MsdAnalysisStep, number>> = {}
       if (message.request.profile === 'mid_section_defect') {
         const completed = [...TRACE_STAGES.slice(0, 3)]
-        report({ stage: 'analysis', completed_stages: completed, message: 'analysing' }, true)
+        // The rows read stay on the card while the analysis works on them.
+        const rowsSoFar = Object.values(outcome.rows).reduce((n, r) => n + (r ?? 0), 0)
         aggregation = await runMsdAnalysis({
           source,
           writer: out,
@@ -82,7 +83,8 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
           suspectFdr: message.limits.suspectFdr,
           stageMs: analysisMs,
           // Every step start is reported (a step can take seconds; the engine throttles for the UI).
-          onProgress: ({ message, ...step }) => report({ stage: 'analysis', completed_stages: completed, message, analysis: step }, true),
+          onProgress: ({ message, ...step }) =>
+            report({ stage: 'analysis', completed_stages: completed, message, analysis: step, rows_so_far: rowsSoFar }, true),
         })
       }
       // The schema check's warnings first: they say what this source lacks, before what the trace met.

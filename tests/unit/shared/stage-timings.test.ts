@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isStageTimings, roundStageTimings, stageLines, type StageTimings } from '../../../shared/stage-timings.js'
+import { isStageTimings, MSD_ANALYSIS_STEPS, MSD_DIRECTION_STEPS, msdStepsShareDone, roundStageTimings, stageLines, type StageTimings } from '../../../shared/stage-timings.js'
 
 function timings(over: Partial<StageTimings> = {}): StageTimings {
   return {
@@ -62,5 +62,24 @@ describe('stage timings', () => {
     expect(isStageTimings(timings({ domains: { history: { fetch: 1 } } as never }))).toBe(false)
     expect(isStageTimings(timings({ analysis: { guessing: 1 } as never }))).toBe(false)
     expect(isStageTimings(timings({ analysis: { detail: Number.NaN } }))).toBe(false)
+  })
+})
+
+describe('analysis steps', () => {
+  it('backward runs every step, forward its five, each in the order of the full list', () => {
+    expect(MSD_DIRECTION_STEPS.backward).toEqual(MSD_ANALYSIS_STEPS)
+    const forward = MSD_DIRECTION_STEPS.forward
+    expect(forward.map((s) => MSD_ANALYSIS_STEPS.indexOf(s))).toEqual([...forward.map((s) => MSD_ANALYSIS_STEPS.indexOf(s))].sort((a, b) => a - b))
+  })
+
+  it('weighs the steps done with their usual share: none at the start, the heavy factor tables count more than a step', () => {
+    expect(msdStepsShareDone({ step: 'detection', steps_done: 0, steps_total: 9 })).toBe(0)
+    // detection 15 + lot map 4 + factor tables 38 of 99.2.
+    expect(msdStepsShareDone({ step: 'aggregate', steps_done: 3, steps_total: 9 })).toBeCloseTo(57 / 99.2, 12)
+    // Forward: detection, lot map, factor tables, aggregate (75) of its 87.
+    expect(msdStepsShareDone({ step: 'detail', steps_done: 4, steps_total: 5 })).toBeCloseTo(75 / 87, 12)
+    // A step that is not the list's step at that count: no share rather than a wrong one.
+    expect(msdStepsShareDone({ step: 'detail', steps_done: 1, steps_total: 9 })).toBeNull()
+    expect(msdStepsShareDone({ step: 'detection', steps_done: 0, steps_total: 7 })).toBeNull()
   })
 })
