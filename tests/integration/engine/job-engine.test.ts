@@ -13,21 +13,12 @@ import { openCatalog, type Catalog } from '../../../main/store/index.js'
 import { isAppError } from '../../../shared/errors.js'
 import type { EngineSettings } from '../../../shared/settings.js'
 import { createFixtureSource, SPLIT_LOT_ROWS, type FixtureSource } from '../../fixtures/source-fixture.js'
-import { fixtureEntry, testEngine, type FixtureName, until } from './worker-kit.js'
+import { fixtureEntry, isAlive, testEngine, type FixtureName, until } from './worker-kit.js'
 
 const root = join(import.meta.dirname, '..', '..', '..')
 const TRACE_WORKER = join(root, 'dist', 'main', 'worker', 'entry.js')
 
 const lotRequest = (values: string[]) => ({ profile: 'query_tool', params: { resolve_type: 'lot_id', values } })
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 
 describe('JobEngine', () => {
@@ -162,7 +153,7 @@ describe('JobEngine', () => {
       expect(engine.status(jobId)).toMatchObject({ status: 'cancelled', error_code: null })
       expect(Date.now() - started).toBeLessThan(2000)
       expect(pids.length).toBeGreaterThan(0)
-      await until(() => pids.every((pid) => !pidAlive(pid)), 2000)
+      await until(() => pids.every((pid) => !isAlive(pid)), 2000)
       expect(events.map((e) => [e.job.status, e.job.cancel_requested])).toEqual([
         ['queued', false],
         ['running', false],

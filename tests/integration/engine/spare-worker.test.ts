@@ -11,18 +11,9 @@ import { JobEngine, NodeWorkerHost, traceWorkerEntry, type WorkerHandle, type Wo
 import { openCatalog, type Catalog } from '../../../main/store/index.js'
 import { resolveSettings } from '../../../shared/settings.js'
 import { createFixtureSource, SPLIT_LOT_ROWS, type FixtureSource } from '../../fixtures/source-fixture.js'
-import { until } from './worker-kit.js'
+import { isAlive, until } from './worker-kit.js'
 
 const lotRequest = (values: string[]) => ({ profile: 'query_tool', params: { resolve_type: 'lot_id', values } })
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** A Node worker host that remembers what it started: the name asked for and the process id. */
 class RecordingHost implements WorkerHost {
@@ -104,15 +95,15 @@ describe('JobEngine spare worker', () => {
     await until(() => host.started.length === 1)
     const dead = host.started[0]!.pid!
     process.kill(dead, 'SIGKILL')
-    await until(() => !pidAlive(dead))
+    await until(() => !isAlive(dead))
     const run = await runTrace(e)
     expect(run.pid).not.toBe(dead)
     await until(() => host.started.length >= 3)
     const waiting = host.started.at(-1)!.pid!
-    expect(pidAlive(waiting)).toBe(true)
+    expect(isAlive(waiting)).toBe(true)
     await e.shutdown(2000)
     engine = undefined
-    await until(() => !pidAlive(waiting))
+    await until(() => !isAlive(waiting))
   })
 
   it('starts nothing ahead without the option: each trace starts its own worker', async () => {
