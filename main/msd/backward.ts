@@ -363,6 +363,23 @@ function createHitTable(db: SqliteDatabase, hits: readonly FactorKey[]): void {
 }
 
 /**
+ * Makes `temp.msd_machine_label` (gn, label): one row per station group and machine name (the
+ * detail lists a machine by those two, whatever its IDs), `gn` in the detail's list order (station
+ * order, group, name); and `temp.msd_machine_gn` (f, gn), each machine code's entry. The detail
+ * then orders and labels a lot's machines by that number instead of per row.
+ */
+function createMachineLabels(db: SqliteDatabase): void {
+  db.exec(`
+    DROP TABLE IF EXISTS temp.msd_machine_label; DROP TABLE IF EXISTS temp.msd_machine_gn;
+    CREATE TEMP TABLE msd_machine_label (gn INTEGER PRIMARY KEY, grp TEXT NOT NULL, name TEXT NOT NULL, label TEXT NOT NULL, UNIQUE (grp, name));
+    INSERT INTO temp.msd_machine_label (grp, name, label)
+      SELECT grp, name, grp || '/' || name FROM (SELECT DISTINCT grp, name FROM temp.msd_machine) ORDER BY msd_group_order(grp), grp, name;
+    CREATE TEMP TABLE msd_machine_gn (f INTEGER PRIMARY KEY, gn INTEGER NOT NULL);
+    INSERT INTO temp.msd_machine_gn (f, gn) SELECT k.f, g.gn FROM temp.msd_machine k JOIN temp.msd_machine_label g ON g.grp = k.grp AND g.name = k.name;
+  `)
+}
+
+/**
  * Fills the detail table (domain.md §5.11): per detection lot one row per selected reason with a
  * defect (sorted by reason), or one row with an empty reason and zeros; ordered by defect rate
  * descending, then lot and reason. Upstream machines and materials are the distinct pairs over the
@@ -378,6 +395,7 @@ function createHitTable(db: SqliteDatabase, hits: readonly FactorKey[]): void {
  */
 export function fillBackwardDetail(db: SqliteDatabase, hits: readonly FactorKey[] = []): void {
   createHitTable(db, hits)
+  createMachineLabels(db)
   const columns = ['CONTAINERID', ...BACKWARD_DETAIL_COLUMNS.map((c) => c.key)].map((c) => `"${c}"`).join(', ')
   db.exec(`
     INSERT INTO msd_detail (${columns})
@@ -400,10 +418,10 @@ export function fillBackwardDetail(db: SqliteDatabase, hits: readonly FactorKey[
         FROM (SELECT lot_no, label, MIN(ord) AS ord FROM touched GROUP BY lot_no, label) GROUP BY lot_no
       ),
       up AS (
-        SELECT lot_no, COUNT(*) AS n,
-          group_concat(grp || '/' || name, ', ' ORDER BY msd_group_order(grp), grp, name) AS machines
-        FROM (SELECT DISTINCT f.lot_no AS lot_no, k.grp AS grp, k.name AS name FROM temp.msd_lot_machine f JOIN temp.msd_machine k ON k.f = f.f)
-        GROUP BY lot_no
+        SELECT p.lot_no AS lot_no, COUNT(*) AS n, group_concat(g.label, ', ' ORDER BY p.gn) AS machines
+        FROM (SELECT DISTINCT f.lot_no AS lot_no, x.gn AS gn FROM temp.msd_lot_machine f JOIN temp.msd_machine_gn x ON x.f = f.f) p
+        JOIN temp.msd_machine_label g ON g.gn = p.gn
+        GROUP BY p.lot_no
       ),
       mat AS (
         SELECT f.lot_no AS lot_no, group_concat(CASE WHEN k.lot = '' THEN k.part ELSE k.part || '/' || k.lot END, ', ' ORDER BY k.part, k.lot) AS materials
