@@ -63,6 +63,7 @@ function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstr
   db.exec(`
     DROP TABLE IF EXISTS temp.msd_cid_lot; DROP TABLE IF EXISTS temp.msd_machine; DROP TABLE IF EXISTS temp.msd_lot_machine;
     DROP TABLE IF EXISTS temp.msd_material; DROP TABLE IF EXISTS temp.msd_lot_material; DROP TABLE IF EXISTS temp.msd_material_station;
+    DROP TABLE IF EXISTS temp.msd_kept_group; DROP TABLE IF EXISTS temp.msd_kept_workcenter;
     CREATE TEMP TABLE msd_cid_lot (cid TEXT NOT NULL, lot_no INTEGER NOT NULL, PRIMARY KEY (cid, lot_no)) WITHOUT ROWID;
     INSERT INTO temp.msd_cid_lot (cid, lot_no) SELECT m.cid, l.rowid FROM msd_lot_cids m JOIN temp.msd_lot l ON l.cid = m.lot_cid ORDER BY 1, 2;
     CREATE TEMP TABLE msd_machine (f INTEGER PRIMARY KEY, grp TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, UNIQUE (grp, name, id));
@@ -72,6 +73,9 @@ function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstr
     CREATE TEMP TABLE msd_material_station (m INTEGER NOT NULL, grp TEXT NOT NULL, PRIMARY KEY (m, grp)) WITHOUT ROWID;
   `)
   const keep = (order: string): string => `(${order} < ${detectionOrder} OR ${order} = ${UNKNOWN_STATION_ORDER})`
+  // Which station groups (upstream rows carry the group) and workcenters (material rows carry the
+  // workcenter) are kept is decided once per distinct value, not by a function call per row; a
+  // missing value is the empty text, which maps where a null does (no group).
   // Only rows of a container some detection lot reaches (the events also cover seeds that never
   // reached the detection station, and their ancestors).
   const reached = (cid: string): string => `${cid} IN (SELECT cid FROM temp.msd_cid_lot)`
@@ -81,10 +85,16 @@ function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstr
     const name = "COALESCE(NULLIF(u.EQUIPMENTNAME, ''), @unknown)"
     const id = "COALESCE(u.EQUIPMENTID, '')"
     const params = { unknownStation: UNKNOWN_STATION_NAME, unknown: MSD_UNKNOWN }
+    db.exec(
+      `CREATE TEMP TABLE msd_kept_group (g TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
+       INSERT INTO temp.msd_kept_group (g)
+       SELECT g FROM (SELECT DISTINCT COALESCE(WORKCENTER_GROUP, '') AS g FROM "${u}") WHERE ${keep('msd_group_order(g)')}`,
+    )
+    const kept = "COALESCE(u.WORKCENTER_GROUP, '') IN (SELECT g FROM temp.msd_kept_group)"
     db.prepare(
       `INSERT INTO temp.msd_machine (grp, name, id)
        SELECT DISTINCT ${grp}, ${name}, ${id} FROM "${u}" u
-       WHERE ${keep('msd_group_order(u.WORKCENTER_GROUP)')} AND ${reached('u.CONTAINERID')} ORDER BY 1, 2, 3`,
+       WHERE ${kept} AND ${reached('u.CONTAINERID')} ORDER BY 1, 2, 3`,
     ).run(params)
     db.prepare(
       `INSERT INTO temp.msd_lot_machine (f, lot_no, t)
@@ -92,24 +102,32 @@ function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstr
        FROM "${u}" u
        JOIN temp.msd_machine k ON k.grp = ${grp} AND k.name = ${name} AND k.id = ${id}
        JOIN temp.msd_cid_lot c ON c.cid = u.CONTAINERID
-       WHERE ${keep('msd_group_order(u.WORKCENTER_GROUP)')}
+       WHERE ${kept}
        GROUP BY k.f, c.lot_no`,
     ).run(params)
   }
   if (hasMaterials) {
     const x = eventTableOf('materials')
-    const used = `x.MATERIALPARTNAME IS NOT NULL AND x.MATERIALPARTNAME <> '' AND ${keep('msd_group_order(msd_group_of(x.WORKCENTERNAME))')}`
+    // Each kept workcenter with its station group.
+    db.exec(
+      `CREATE TEMP TABLE msd_kept_workcenter (wc TEXT NOT NULL PRIMARY KEY, grp TEXT NOT NULL) WITHOUT ROWID;
+       INSERT INTO temp.msd_kept_workcenter (wc, grp)
+       SELECT wc, msd_group_of(wc) FROM (SELECT DISTINCT COALESCE(WORKCENTERNAME, '') AS wc FROM "${x}")
+       WHERE ${keep('msd_group_order(msd_group_of(wc))')}`,
+    )
+    const used = "x.MATERIALPARTNAME IS NOT NULL AND x.MATERIALPARTNAME <> ''"
+    const at = "JOIN temp.msd_kept_workcenter w ON w.wc = COALESCE(x.WORKCENTERNAME, '')"
     db.exec(
       `INSERT INTO temp.msd_material (part, lot)
-       SELECT DISTINCT x.MATERIALPARTNAME, COALESCE(x.MATERIALLOTNAME, '') FROM "${x}" x
+       SELECT DISTINCT x.MATERIALPARTNAME, COALESCE(x.MATERIALLOTNAME, '') FROM "${x}" x ${at}
        WHERE ${used} AND ${reached('x.CONTAINERID')} ORDER BY 1, 2;
        INSERT INTO temp.msd_material_station (m, grp)
-       SELECT DISTINCT k.m, msd_group_of(x.WORKCENTERNAME) FROM "${x}" x
+       SELECT DISTINCT k.m, w.grp FROM "${x}" x ${at}
        JOIN temp.msd_material k ON k.part = x.MATERIALPARTNAME AND k.lot = COALESCE(x.MATERIALLOTNAME, '')
        WHERE ${used} AND ${reached('x.CONTAINERID')};
        INSERT INTO temp.msd_lot_material (m, lot_no, t)
        SELECT k.m, c.lot_no, MIN(x.TXNDATE)
-       FROM "${x}" x
+       FROM "${x}" x ${at}
        JOIN temp.msd_material k ON k.part = x.MATERIALPARTNAME AND k.lot = COALESCE(x.MATERIALLOTNAME, '')
        JOIN temp.msd_cid_lot c ON c.cid = x.CONTAINERID
        WHERE ${used}
