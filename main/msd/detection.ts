@@ -1,15 +1,17 @@
 /**
  * The MSD detection dataset (domain.md §5.3): for each seed lot, its record at the detection
  * station — machine, input of the session, track-in time, run card — its rejects there per loss
- * reason, and the lot's product attributes. Read from the source in batches of at most one
- * IN-list (§14 #9), bound parameters only, and handed to the caller batch by batch.
+ * reason, and the lot's product attributes. Bound parameters only, IN lists of at most one
+ * dialect limit (§14 #9); handed to the caller batch by batch of seeds. A date-range run reads the
+ * station's records for the whole window at once, by the station's workcenters; a container run
+ * (or a source whose workcenters cannot be listed) reads them by the batch's CIDs.
  */
 import { compareCodeUnits } from '../../shared/compare.js'
 import { invalidInput, throwIfCancelled } from '../../shared/errors.js'
 import { MSD_NO_REASON, MSD_UNKNOWN, type MsdDetectionLot, type MsdDetectionReject } from '../../shared/msd.js'
-import { stationGroupByName } from '../../shared/stations.js'
+import { mayMatchGroup, stationGroupByName, type StationGroup } from '../../shared/stations.js'
 import { addDays, normalizePlantTime } from '../../shared/time.js'
-import { chunk, SqlParams, type MesSource, type SourceRow } from '../sources/index.js'
+import { chunk, readWorkcenterNames, SqlParams, type MesSource, type SourceRow } from '../sources/index.js'
 import { stationFilterSql } from '../trace/index.js'
 
 /** Product line of the probe step, whose WIP rows carry no assembly workflow (domain.md §5.3 step 4). */
@@ -46,7 +48,149 @@ const number = (value: unknown): number => {
   return 0
 }
 
-/** Reads the detection dataset of `cids`, one IN-list batch at a time. Returns the lots found. */
+/** A lot's record at the station: the session kept, its track-in and track-out, and its input. */
+interface LatestRecord {
+  row: SourceRow
+  trackIn: string
+  trackOut: string
+  input: number
+}
+
+const QTY_SUM = ['REJECTQTY', 'STANDBYQTY', 'QTYTOPROCESS', 'INPROCESSQTY', 'PROCESSEDQTY', 'DEFECTQTY'].map((c) => `COALESCE(r.${c}, 0)`).join(' + ')
+
+/** What decides between two sessions with the same track-in and track-out: the smaller machine, then spec and run card. */
+function tieKey(row: SourceRow): string {
+  return [row.EQUIPMENTNAME, row.EQUIPMENTID, row.SPECNAME, row.FINISHEDRUNCARD].map((v) => text(v) ?? '').join('\u0000')
+}
+
+/**
+ * Folds one track-in row into `latest`: per lot the latest track-in (tie → latest track-out, then
+ * {@link tieKey}, so the choice does not depend on the order rows come in); its input is the
+ * largest TRACKINQTY among the partial track-outs of that same track-in.
+ */
+function keepLatest(latest: Map<string, LatestRecord>, row: SourceRow): void {
+  const cid = text(row.CONTAINERID)
+  const trackIn = normalizePlantTime(row.TRACKINTIMESTAMP)
+  if (!cid || !trackIn) return
+  const trackOut = normalizePlantTime(row.TRACKOUTTIMESTAMP) ?? ''
+  const qty = number(row.TRACKINQTY)
+  const current = latest.get(cid)
+  if (!current || trackIn > current.trackIn) {
+    latest.set(cid, { row, trackIn, trackOut, input: qty })
+    return
+  }
+  if (trackIn < current.trackIn) return
+  current.input = Math.max(current.input, qty)
+  if (trackOut > current.trackOut || (trackOut === current.trackOut && compareCodeUnits(tieKey(row), tieKey(current.row)) < 0)) {
+    Object.assign(current, { row, trackOut })
+  }
+}
+
+/** Folds one grouped reject row (lot, reason, quantity) into `rejects`. */
+function addReject(rejects: Map<string, MsdDetectionReject>, row: SourceRow): void {
+  const cid = text(row.CONTAINERID)
+  if (!cid) return
+  const reason = text(row.LOSSREASONNAME) ?? MSD_NO_REASON
+  const key = `${cid}\u0000${reason}`
+  const entry = rejects.get(key) ?? { cid, reason, qty: 0 }
+  entry.qty += number(row.QTY)
+  rejects.set(key, entry)
+}
+
+/**
+ * Date mode: every track-in and every reject at the station inside the window, read by the
+ * station's workcenter names and the window (the source's `(WORKCENTERNAME, time)` indexes)
+ * instead of per batch of lots, where a batch would visit every history row of its lots. Null
+ * when a table's workcenters cannot be listed (too many): the caller reads by batch.
+ */
+async function readStationWindow(
+  source: MesSource,
+  group: StationGroup,
+  window: { start_date: string; end_date: string },
+  signal: AbortSignal | undefined,
+): Promise<{ latest: Map<string, LatestRecord>; rejects: Map<string, MsdDetectionReject> } | null> {
+  const { dialect } = source
+  const names = async (table: 'DW_MES_LOTWIPHISTORY' | 'DW_MES_LOTREJECTHISTORY'): Promise<string[] | null> =>
+    (await readWorkcenterNames(source, signal, table))?.filter((name) => mayMatchGroup(name, group)) ?? null
+  const wipNames = await names('DW_MES_LOTWIPHISTORY')
+  const rejectNames = wipNames && (await names('DW_MES_LOTREJECTHISTORY'))
+  if (!wipNames || !rejectNames) return null
+  const from = `${window.start_date} 00:00:00`
+  const to = `${addDays(window.end_date, 1)} 00:00:00`
+  const latest = new Map<string, LatestRecord>()
+  for (const batch of chunk(wipNames, dialect.maxInList)) {
+    const params = new SqlParams(dialect)
+    const sql =
+      `SELECT h.CONTAINERID, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECNAME, h.TRACKINTIMESTAMP, h.TRACKOUTTIMESTAMP, h.TRACKINQTY, h.FINISHEDRUNCARD ` +
+      `FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} h WHERE h.WORKCENTERNAME IN (${params.list(batch)}) AND ${stationFilterSql(params, group, 'h.WORKCENTERNAME')}` +
+      ` AND h.EQUIPMENTID IS NOT NULL AND h.TRACKINTIMESTAMP >= ${params.timestamp(from)} AND h.TRACKINTIMESTAMP < ${params.timestamp(to)}`
+    for await (const rows of source.stream(sql, params.values, signal ? { signal } : {})) for (const row of rows) keepLatest(latest, row)
+  }
+  const rejects = new Map<string, MsdDetectionReject>()
+  for (const batch of chunk(rejectNames, dialect.maxInList)) {
+    const params = new SqlParams(dialect)
+    const sql =
+      `SELECT r.CONTAINERID, r.LOSSREASONNAME, SUM(${QTY_SUM}) AS QTY FROM ${dialect.table('DW_MES_LOTREJECTHISTORY')} r ` +
+      `WHERE r.WORKCENTERNAME IN (${params.list(batch)}) AND ${stationFilterSql(params, group, 'r.WORKCENTERNAME')}` +
+      ` AND r.TXNDATE >= ${params.timestamp(from)} AND r.TXNDATE < ${params.timestamp(to)} GROUP BY r.CONTAINERID, r.LOSSREASONNAME`
+    for await (const rows of source.stream(sql, params.values, signal ? { signal } : {})) for (const row of rows) addReject(rejects, row)
+  }
+  return { latest, rejects }
+}
+
+/**
+ * One batch of lots: their track-ins at the station (in the window, when there is one) and their
+ * rejects there, read by the lots' CIDs (container mode, or a source whose workcenters cannot be
+ * listed).
+ */
+async function readBatchRecords(
+  source: MesSource,
+  group: StationGroup,
+  batch: readonly string[],
+  window: { start_date: string; end_date: string } | null,
+  signal: AbortSignal | undefined,
+): Promise<{ latest: Map<string, LatestRecord>; rejectQty: Map<string, MsdDetectionReject> }> {
+  const { dialect } = source
+  const wipParams = new SqlParams(dialect)
+  const inList = wipParams.list(batch)
+  const station = stationFilterSql(wipParams, group, 'h.WORKCENTERNAME')
+  // The time range filters only: SQLite would otherwise walk the (workcenter, time) index over the
+  // whole range for every batch instead of seeking each CID.
+  const wipWindow = window
+    ? ` AND ${dialect.filterOnly('h.TRACKINTIMESTAMP')} >= ${wipParams.timestamp(`${window.start_date} 00:00:00`)}` +
+      ` AND ${dialect.filterOnly('h.TRACKINTIMESTAMP')} < ${wipParams.timestamp(`${addDays(window.end_date, 1)} 00:00:00`)}`
+    : ''
+  const records = await source.all(
+    `SELECT h.CONTAINERID, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECNAME, h.TRACKINTIMESTAMP, h.TRACKOUTTIMESTAMP, h.TRACKINQTY, h.FINISHEDRUNCARD ` +
+      `FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} h WHERE h.CONTAINERID IN (${inList}) AND ${station}` +
+      ` AND h.EQUIPMENTID IS NOT NULL AND h.TRACKINTIMESTAMP IS NOT NULL${wipWindow}`,
+    wipParams.values,
+    signal ? { signal } : {},
+  )
+  const latest = new Map<string, LatestRecord>()
+  for (const row of records) keepLatest(latest, row)
+  const rejectQty = new Map<string, MsdDetectionReject>()
+  if (latest.size === 0) return { latest, rejectQty }
+
+  // Rejects at the station (same window on the transaction time), per (lot, reason).
+  const rejectParams = new SqlParams(dialect)
+  const rejectIn = rejectParams.list([...latest.keys()])
+  const rejectStation = stationFilterSql(rejectParams, group, 'r.WORKCENTERNAME')
+  const rejectWindow = window
+    ? ` AND ${dialect.filterOnly('r.TXNDATE')} >= ${rejectParams.timestamp(`${window.start_date} 00:00:00`)}` +
+      ` AND ${dialect.filterOnly('r.TXNDATE')} < ${rejectParams.timestamp(`${addDays(window.end_date, 1)} 00:00:00`)}`
+    : ''
+  const rejectRows = await source.all(
+    `SELECT r.CONTAINERID, r.LOSSREASONNAME, SUM(${QTY_SUM}) AS QTY FROM ${dialect.table('DW_MES_LOTREJECTHISTORY')} r ` +
+      `WHERE r.CONTAINERID IN (${rejectIn}) AND ${rejectStation}${rejectWindow} GROUP BY r.CONTAINERID, r.LOSSREASONNAME`,
+    rejectParams.values,
+    signal ? { signal } : {},
+  )
+  for (const row of rejectRows) addReject(rejectQty, row)
+  return { latest, rejectQty }
+}
+
+/** Reads the detection dataset of `cids`, handed over one batch of seeds at a time. Returns the lots found. */
 export async function fetchDetection(options: FetchDetectionOptions): Promise<number> {
   const { source, signal } = options
   const group = stationGroupByName(options.station)
@@ -56,71 +200,34 @@ export async function fetchDetection(options: FetchDetectionOptions): Promise<nu
   const wip = catalog.get('DW_MES_WIP')
   const hasWip = wip !== undefined && ['CONTAINERID', 'WORKFLOWNAME', 'PRODUCTLINENAME'].every((c) => wip.has(c))
   let found = 0
+  const windowed = options.window ? await readStationWindow(source, group, options.window, signal) : null
+  // Rejects of a window read, by lot.
+  const windowRejects = new Map<string, MsdDetectionReject[]>()
+  for (const reject of windowed?.rejects.values() ?? []) {
+    const list = windowRejects.get(reject.cid)
+    if (list) list.push(reject)
+    else windowRejects.set(reject.cid, [reject])
+  }
 
+  // Batches of seeds in seed order, as the lots are numbered, whichever way their records are read.
   for (const batch of chunk([...new Set(options.cids)], dialect.maxInList)) {
     throwIfCancelled(signal)
-    // 1. Track-ins at the station: per lot the latest one (tie → latest track-out); its input is
-    //    the largest TRACKINQTY among the partial track-outs of that same track-in.
-    const wipParams = new SqlParams(dialect)
-    const inList = wipParams.list(batch)
-    const station = stationFilterSql(wipParams, group, 'h.WORKCENTERNAME')
-    const window = options.window
-      ? ` AND ${dialect.filterOnly('h.TRACKINTIMESTAMP')} >= ${wipParams.timestamp(`${options.window.start_date} 00:00:00`)}` +
-        ` AND ${dialect.filterOnly('h.TRACKINTIMESTAMP')} < ${wipParams.timestamp(`${addDays(options.window.end_date, 1)} 00:00:00`)}`
-      : ''
-    const records = await source.all(
-      `SELECT h.CONTAINERID, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECNAME, h.TRACKINTIMESTAMP, h.TRACKOUTTIMESTAMP, h.TRACKINQTY, h.FINISHEDRUNCARD ` +
-        `FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} h WHERE h.CONTAINERID IN (${inList}) AND ${station}` +
-        ` AND h.EQUIPMENTID IS NOT NULL AND h.TRACKINTIMESTAMP IS NOT NULL${window}`,
-      wipParams.values,
-      signal ? { signal } : {},
-    )
-    const latest = new Map<string, { row: SourceRow; trackIn: string; trackOut: string; input: number }>()
-    for (const row of records) {
-      const cid = text(row.CONTAINERID)
-      const trackIn = normalizePlantTime(row.TRACKINTIMESTAMP)
-      if (!cid || !trackIn) continue
-      const trackOut = normalizePlantTime(row.TRACKOUTTIMESTAMP) ?? ''
-      const qty = number(row.TRACKINQTY)
-      const current = latest.get(cid)
-      if (!current || trackIn > current.trackIn) {
-        latest.set(cid, { row, trackIn, trackOut, input: qty })
-        continue
+    let latest: Map<string, LatestRecord>
+    let rejectQty: Map<string, MsdDetectionReject>
+    if (windowed) {
+      latest = new Map()
+      rejectQty = new Map()
+      for (const cid of batch) {
+        const record = windowed.latest.get(cid)
+        if (!record) continue
+        latest.set(cid, record)
+        for (const reject of windowRejects.get(cid) ?? []) rejectQty.set(`${cid}\u0000${reject.reason}`, reject)
       }
-      if (trackIn < current.trackIn) continue
-      current.input = Math.max(current.input, qty)
-      if (trackOut > current.trackOut) Object.assign(current, { row, trackOut })
+    } else {
+      ;({ latest, rejectQty } = await readBatchRecords(source, group, batch, options.window, signal))
     }
     if (latest.size === 0) continue
     const cids = [...latest.keys()]
-
-    // 2. Rejects at the station (same window on the transaction time), per (lot, reason).
-    const rejectParams = new SqlParams(dialect)
-    const rejectIn = rejectParams.list(cids)
-    const rejectStation = stationFilterSql(rejectParams, group, 'r.WORKCENTERNAME')
-    const rejectWindow = options.window
-      ? ` AND ${dialect.filterOnly('r.TXNDATE')} >= ${rejectParams.timestamp(`${options.window.start_date} 00:00:00`)}` +
-        ` AND ${dialect.filterOnly('r.TXNDATE')} < ${rejectParams.timestamp(`${addDays(options.window.end_date, 1)} 00:00:00`)}`
-      : ''
-    const qtySum = ['REJECTQTY', 'STANDBYQTY', 'QTYTOPROCESS', 'INPROCESSQTY', 'PROCESSEDQTY', 'DEFECTQTY']
-      .map((c) => `COALESCE(r.${c}, 0)`)
-      .join(' + ')
-    const rejectRows = await source.all(
-      `SELECT r.CONTAINERID, r.LOSSREASONNAME, SUM(${qtySum}) AS QTY FROM ${dialect.table('DW_MES_LOTREJECTHISTORY')} r ` +
-        `WHERE r.CONTAINERID IN (${rejectIn}) AND ${rejectStation}${rejectWindow} GROUP BY r.CONTAINERID, r.LOSSREASONNAME`,
-      rejectParams.values,
-      signal ? { signal } : {},
-    )
-    const rejectQty = new Map<string, MsdDetectionReject>()
-    for (const row of rejectRows) {
-      const cid = text(row.CONTAINERID)
-      if (!cid) continue
-      const reason = text(row.LOSSREASONNAME) ?? MSD_NO_REASON
-      const key = `${cid}\u0000${reason}`
-      const entry = rejectQty.get(key) ?? { cid, reason, qty: 0 }
-      entry.qty += number(row.QTY)
-      rejectQty.set(key, entry)
-    }
 
     // 3. Product attributes and 4. workflow.
     const containerParams = new SqlParams(dialect)

@@ -60,12 +60,17 @@ async function seekWorkcenterWindows(source: MesSource, signal: AbortSignal | un
 }
 
 /**
- * The distinct workcenter names of the WIP history, in index order, each found by one seek on
- * `ix_wip_wc_trackin` (the next name after the last one); null past {@link MAX_WORKCENTER_SEEKS}
- * names (the caller then reads without them).
+ * The distinct workcenter names of a history table (the WIP history by default, or the reject
+ * history), in index order, each found by one seek on its `(WORKCENTERNAME, time)` index
+ * (`ix_wip_wc_trackin`, `ix_reject_wc_txn`: the next name after the last one); null past
+ * {@link MAX_WORKCENTER_SEEKS} names (the caller then reads without them).
  */
-export async function readWorkcenterNames(source: MesSource, signal?: AbortSignal): Promise<string[] | null> {
-  const table = source.dialect.table('DW_MES_LOTWIPHISTORY')
+export async function readWorkcenterNames(
+  source: MesSource,
+  signal?: AbortSignal,
+  historyTable: 'DW_MES_LOTWIPHISTORY' | 'DW_MES_LOTREJECTHISTORY' = 'DW_MES_LOTWIPHISTORY',
+): Promise<string[] | null> {
+  const table = source.dialect.table(historyTable)
   const ph = source.dialect.placeholder(0)
   const names: string[] = []
   let name = await scalar(source, `SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM ${table}`, [], signal)

@@ -522,13 +522,17 @@ describe('MSD detection input and container mode', () => {
   //   Date mode: 50 / 100 = 50 % (with input 40 it would be 125 %).
   //   Container mode: 57 / 100 = 57 %, reasons R1, R2, no daily trend.
   // Y: a lot that never passed the test station.
+  // Z: two sessions at the station with the same track-in and track-out on TM-07 (stored first)
+  //   and TM-03: the smaller machine name is kept, whichever row a read returns first.
   const rows: FixtureRows = {
-    DW_MES_CONTAINER: [lot('X', 'X-1'), lot('Y', 'Y-1')],
+    DW_MES_CONTAINER: [lot('X', 'X-1'), lot('Y', 'Y-1'), lot('Z', 'Z-1')],
     DW_MES_LOTWIPHISTORY: [
       wip('X', 'TMTT', 'TM-09', at('10', '06:00'), 300),
       wip('X', 'TMTT', 'TM-01', at('10', '08:00'), 100, { TRACKOUTTIMESTAMP: at('10', '09:00'), TRACKOUTQTY: 60 }),
       wip('X', 'TMTT', 'TM-01', at('10', '08:00'), 40, { TRACKOUTTIMESTAMP: at('10', '10:00'), TRACKOUTQTY: 40 }),
       wip('Y', '成型', 'MD-01', at('09'), 100),
+      wip('Z', 'TMTT', 'TM-07', at('12'), 80),
+      wip('Z', 'TMTT', 'TM-03', at('12'), 80),
     ],
     DW_MES_LOTREJECTHISTORY: [
       reject('X', 'TMTT', 'R1', 50, at('10', '09:30')),
@@ -551,6 +555,21 @@ describe('MSD detection input and container mode', () => {
       expect(run.aggregation.available_loss_reasons).toEqual(['R1'])
     } finally {
       await run.cleanup()
+    }
+  })
+
+  it('keeps the smaller machine of two sessions with the same track-in and track-out, in date and container mode', async () => {
+    for (const params of [
+      { mode: 'date_range', start_date: '2026-01-12', end_date: '2026-01-12', station: '測試' },
+      { mode: 'container', resolve_type: 'lot_id', values: ['Z-1'], station: '測試' },
+    ]) {
+      const run = await runMsd<BackwardAggregation>(fx.source, params)
+      try {
+        const detail = await run.rows('detail')
+        expect(detail.map((r) => [r.CONTAINERNAME, r.INPUT_QTY, r.DETECTION_EQUIPMENTNAME]), params.mode).toEqual([['Z-1', 80, 'TM-03']])
+      } finally {
+        await run.cleanup()
+      }
     }
   })
 
