@@ -8,22 +8,6 @@ export function upperRow(row: Record<string, unknown>): SourceRow {
   return out
 }
 
-/**
- * Rows of a statement read as value arrays: from its column names, the function that makes one
- * array into what `upperRow` gives for the driver's object of the same row, upper-casing the names
- * once per statement. `null` when two names are the same once upper-cased: the driver's object
- * then decides which value a name keeps, and only `upperRow` of that object gives the same row.
- */
-export function rowsFromValues(columnNames: readonly string[]): ((values: readonly unknown[]) => SourceRow) | null {
-  const names = columnNames.map((name) => name.toUpperCase())
-  if (new Set(names).size !== names.length) return null
-  return (values) => {
-    const row: SourceRow = {}
-    for (let i = 0; i < names.length; i++) row[names[i]!] = values[i]
-    return row
-  }
-}
-
 /** Every row of a stream, for statements whose result the caller knows to be small (`MesSource.all`). */
 export async function collectRows(chunks: AsyncIterable<SourceRow[]>): Promise<SourceRow[]> {
   const out: SourceRow[] = []

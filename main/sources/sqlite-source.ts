@@ -9,7 +9,7 @@ import Database from 'better-sqlite3'
 import { AppError, throwIfCancelled } from '../../shared/errors.js'
 import { createDialect, type Dialect, type SqlValue } from './dialect.js'
 import { DEFAULT_FETCH_SIZE, type MesSource, type QueryOptions, type SourceCatalog, type SourceRow } from './mes-source.js'
-import { collectRows, rowsFromValues, upperRow } from './source-rows.js'
+import { collectRows, upperRow } from './source-rows.js'
 
 function queryError(error: unknown, sql: string): AppError {
   if (error instanceof AppError) return error
@@ -37,13 +37,13 @@ class SqliteMesSource implements MesSource {
     const fetchSize = options.fetchSize ?? DEFAULT_FETCH_SIZE
     throwIfCancelled(options.signal, 'The query')
     let iterator: IterableIterator<unknown>
-    let fromValues: ReturnType<typeof rowsFromValues>
+    let upperAlready: boolean
     try {
       const statement = this.open().prepare(sql)
-      // Values as arrays, made into rows here: cheaper than the driver's objects, and the names
-      // are upper-cased once per statement instead of once per row.
-      fromValues = rowsFromValues(statement.columns().map((column) => column.name))
-      iterator = statement.raw(fromValues !== null).iterate(...params)
+      // The app's statements name their columns in upper case: the driver's rows are then the
+      // rows, with no copy per row (a copy only upper-cases the names of other statements).
+      upperAlready = statement.columns().every((column) => column.name === column.name.toUpperCase())
+      iterator = statement.iterate(...params)
     } catch (error) {
       throw queryError(error, sql)
     }
@@ -57,7 +57,7 @@ class SqliteMesSource implements MesSource {
           throw queryError(error, sql)
         }
         if (next.done) break
-        rows.push(fromValues ? fromValues(next.value as unknown[]) : upperRow(next.value as Record<string, unknown>))
+        rows.push(upperAlready ? (next.value as SourceRow) : upperRow(next.value as Record<string, unknown>))
         if (rows.length >= fetchSize) {
           yield rows
           rows = []

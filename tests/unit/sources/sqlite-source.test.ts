@@ -36,6 +36,25 @@ describe('SqliteMesSource', () => {
     expect(names[11]).toBe('GA26010001-A11')
   })
 
+  it('gives the same rows for upper-case, lower-case and mixed names: each value under its upper-case name, in the same order', async () => {
+    fixture = await createFixtureSource({ DW_MES_CONTAINER: CONTAINERS })
+    const rowsOf = async (sql: string): Promise<Record<string, unknown>[]> => {
+      const out: Record<string, unknown>[] = []
+      for await (const rows of fixture!.source.stream(sql, [])) out.push(...rows)
+      return out
+    }
+    const upper = await rowsOf("SELECT CONTAINERID, CONTAINERNAME, 1 AS N, NULL AS NO_VALUE FROM DW_MES_CONTAINER WHERE CONTAINERID = 'c03'")
+    const lower = await rowsOf("SELECT containerid, containername, 1 AS n, NULL AS no_value FROM DW_MES_CONTAINER WHERE containerid = 'c03'")
+    const mixed = await rowsOf("SELECT ContainerId, CONTAINERNAME, 1 AS n, NULL AS No_Value FROM DW_MES_CONTAINER WHERE ContainerId = 'c03'")
+    expect(upper).toEqual([{ CONTAINERID: 'c03', CONTAINERNAME: 'GA26010001-A03', N: 1, NO_VALUE: null }])
+    for (const rows of [lower, mixed]) {
+      expect(rows).toEqual(upper)
+      expect(Object.keys(rows[0]!)).toEqual(['CONTAINERID', 'CONTAINERNAME', 'N', 'NO_VALUE'])
+    }
+    // Two names that meet once upper-cased: the last one's value, as the rows of any statement.
+    expect(await rowsOf('SELECT 1 AS b, 2.5 AS B')).toEqual([{ B: 2.5 }])
+  })
+
   it('never writes to the source: writes are refused and the file bytes stay the same', async () => {
     fixture = await createFixtureSource({ DW_MES_CONTAINER: CONTAINERS })
     const before = await readFile(fixture.path)
