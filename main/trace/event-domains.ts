@@ -26,9 +26,13 @@ import { escapeLike, SqlParams, type Dialect, type MesSource, type SourceRow, ty
 import {
   JOB_SOURCE_COLUMNS,
   LIST_ROW,
+  MACHINE_JOB_ROW,
+  MachineWindows,
   MATCHED_BY_BOTH,
   MATCHED_BY_LIST,
   MATCHED_BY_WINDOW,
+  SESSION_ROW,
+  sessionsAndJobsSelect,
   WINDOW_ROW,
   windowSelect,
 } from './jobs-matching.js'
@@ -672,9 +676,13 @@ function listedCids(row: Record<string, Cell>): string[] {
   return typeof row.CONTAINERIDS === 'string' ? row.CONTAINERIDS.split(',').map((item) => item.trim()) : []
 }
 
-/** Keys in `carry`: a machine-window pair whose job also lists the lot, and one already emitted. */
+/**
+ * Keys in `carry`: a machine-window pair whose job also lists the lot, and one already emitted
+ * (one per pair of a whole-plant run, millions: the short `tupleKey`, which never starts with `[`
+ * as the JSON keys do).
+ */
 const bothKey = (job: Cell, cid: string): string => JSON.stringify(['both', job, cid])
-const windowKey = (job: Cell, cid: string): string => JSON.stringify(['window', job, cid])
+const windowKey = (job: Cell, cid: string): string => tupleKey(job, cid)
 
 /** §4.2 order on built rows: create date desc with missing dates last, then job ID (stable otherwise). */
 function compareJobs(a: EventRow, b: EventRow): number {
@@ -720,62 +728,127 @@ WHERE j.CONTAINERIDS IS NOT NULL
 ${JOBS_ORDER_BY}`,
     params: [],
   }),
-  // The machine windows need the lots' own history rows, so they are read per batch of CIDs (an
-  // indexed join), before the scan, which then knows which listed pairs were also on the machine.
+  // The machine windows need the lots' own history rows, so they are read per batch of CIDs, before
+  // the scan, which then knows which listed pairs were also on the machine. On SQLite the sessions
+  // and their machines' jobs are read as they are and matched in code (`sessionsAndJobsSelect`):
+  // the join there tests every job of a machine against every session on it. The server databases
+  // run the join (their planners hash it), and their time values reach code only as converted
+  // `Date`s, which may order what the database tells apart as equal.
   buildBeforeScanSql(dialect, cids) {
     const params = new SqlParams(dialect)
+    if (dialect.name === 'sqlite') return { sql: sessionsAndJobsSelect(dialect, params, cids), params: params.values }
     return { sql: `${windowSelect(dialect, params, cids)}\n${JOBS_ORDER_BY}`, params: params.values }
   },
-  finish(rows, context) {
-    const inBatch = cidSetOf(context.cids)
-    // Within a batch statement both kinds of rows come in one call; in a scan batch the window
-    // rows come first (read before the scan) and `carry` hands their findings to the scan's calls.
-    const carry = context.carry ?? new Set<string>()
-    const out: EventRow[] = []
-    // Machine windows first: a pair whose job also lists the lot is left to the list rows (which
-    // label it "both"); any other pair is emitted once, however many sessions matched it.
-    for (const row of rows) {
-      if (row.MATCH_KIND !== WINDOW_ROW) continue
-      const cid = textOf(row.MATCHED_CID ?? null)
-      if (cid === null || !inBatch.has(cid)) continue
-      if (listedCids(row).includes(cid)) {
-        carry.add(bothKey(row.JOBID ?? null, cid))
-        continue
-      }
-      const key = windowKey(row.JOBID ?? null, cid)
-      if (carry.has(key)) continue
-      carry.add(key)
-      out.push(emit(JOBS_COLUMNS, { ...row, CONTAINERID: cid, CONTAINERNAME: textOf(row.MATCHED_NAME ?? null), MATCHED_BY: MATCHED_BY_WINDOW }))
-    }
-    // One output row per (job, listed CID of this batch). Matching the trimmed list items exactly
-    // drops LIKE hits that were only substrings of another CID, and emitting only this batch's CIDs
-    // means a job listing lots of several batches is emitted once per lot, never twice. For a table
-    // scan the "batch" is every requested CID.
-    for (const row of rows) {
-      if (row.MATCH_KIND === WINDOW_ROW) continue
-      const listed = listedCids(row)
-      // The names list runs parallel to the CID list; when their lengths differ (one was cut
-      // short), no position can be trusted and the lot's name stays unknown.
-      const names = typeof row.CONTAINERNAMES === 'string' ? row.CONTAINERNAMES.split(',') : []
-      const parallel = names.length === listed.length
-      const emitted = new Set<string>()
-      for (const [i, cid] of listed.entries()) {
-        if (!inBatch.has(cid) || emitted.has(cid)) continue
-        emitted.add(cid)
-        out.push(
-          emit(JOBS_COLUMNS, {
-            ...row,
-            CONTAINERID: cid,
-            CONTAINERNAME: parallel ? textOf(names[i]!.trim()) : null,
-            MATCHED_BY: carry.has(bothKey(row.JOBID ?? null, cid)) ? MATCHED_BY_BOTH : MATCHED_BY_LIST,
-          }),
-        )
-      }
-    }
-    // Stable: a job's lots keep their list order.
-    return out.sort(compareJobs)
+  finish: {
+    fromSource: (source, cell, context) => finishJobs(matchedWindows(source, cell, context), context),
   },
 })
+
+/** A source row with every value converted as `normalizeRows` converts it (the jobs domain keeps rows without a CID). */
+function normalizedRow(source: SourceRow, cell: CellReader): Record<string, Cell> {
+  const row: Record<string, Cell> = {}
+  for (const key of Object.keys(source)) row[key] = cell(source, key)
+  return row
+}
+
+/**
+ * The sessions the current {@link sessionsAndJobsSelect} read has delivered so far. The reads of a
+ * scan batch run one after another and share `carry`, so only the latest read's are kept (a read
+ * is known by its context): the earlier ones' would otherwise live until the scan ends.
+ */
+const machineWindows = new WeakMap<object, { read: BatchContext; windows: MachineWindows }>()
+function machineWindowsOf(context: BatchContext): MachineWindows {
+  const key = context.carry ?? context
+  let current = machineWindows.get(key)
+  if (current?.read !== context) machineWindows.set(key, (current = { read: context, windows: new MachineWindows() }))
+  return current.windows
+}
+
+/**
+ * The normalized rows of one call: a session row is kept for the jobs after it, a job row becomes
+ * one machine-window row per lot it overlaps (as the SQL join would have given them, in the same
+ * order); every other row is normalized as it comes.
+ */
+function matchedWindows(source: readonly SourceRow[], cell: CellReader, context: BatchContext): Record<string, Cell>[] {
+  const out: Record<string, Cell>[] = []
+  for (const raw of source) {
+    const kind = raw.MATCH_KIND
+    if (kind !== SESSION_ROW && kind !== MACHINE_JOB_ROW) {
+      out.push(normalizedRow(raw, cell))
+      continue
+    }
+    const windows = machineWindowsOf(context)
+    if (kind === SESSION_ROW) {
+      windows.addSession(raw)
+      continue
+    }
+    const matches = windows.match(raw)
+    if (matches.length === 0) continue
+    const job = normalizedRow(raw, cell)
+    for (const { cid, name } of matches) {
+      out.push({ ...job, MATCHED_CID: cid, MATCHED_NAME: cell({ MATCHED_NAME: name }, 'MATCHED_NAME'), MATCH_KIND: WINDOW_ROW })
+    }
+  }
+  return out
+}
+
+/**
+ * `emit(JOBS_COLUMNS, { ...row, CONTAINERID, CONTAINERNAME, MATCHED_BY })` without the spread copy
+ * (millions of rows in a whole-plant run): `emit` places the three columns, then they are set.
+ */
+function jobRow(row: Readonly<Record<string, Cell>>, cid: string, name: string | null, matchedBy: string): EventRow {
+  const out = emit(JOBS_COLUMNS, row)
+  out.CONTAINERID = cid
+  out.CONTAINERNAME = name
+  out.MATCHED_BY = matchedBy
+  return out
+}
+
+/** The jobs rows of one call from its normalized rows: each (job, lot) pair once with its label, in §4.2 order. */
+function finishJobs(rows: readonly Record<string, Cell>[], context: BatchContext): EventRow[] {
+  const inBatch = cidSetOf(context.cids)
+  // Within a batch statement both kinds of rows come in one call; in a scan batch the window
+  // rows come first (read before the scan) and `carry` hands their findings to the scan's calls.
+  const carry = context.carry ?? new Set<string>()
+  const out: EventRow[] = []
+  // Machine windows first: a pair whose job also lists the lot is left to the list rows (which
+  // label it "both"); any other pair is emitted once, however many sessions matched it.
+  for (const row of rows) {
+    if (row.MATCH_KIND !== WINDOW_ROW) continue
+    const cid = textOf(row.MATCHED_CID ?? null)
+    if (cid === null || !inBatch.has(cid)) continue
+    if (listedCids(row).includes(cid)) {
+      carry.add(bothKey(row.JOBID ?? null, cid))
+      continue
+    }
+    const key = windowKey(row.JOBID ?? null, cid)
+    if (carry.has(key)) continue
+    carry.add(key)
+    out.push(jobRow(row, cid, textOf(row.MATCHED_NAME ?? null), MATCHED_BY_WINDOW))
+  }
+  // One output row per (job, listed CID of this batch). Matching the trimmed list items exactly
+  // drops LIKE hits that were only substrings of another CID, and emitting only this batch's CIDs
+  // means a job listing lots of several batches is emitted once per lot, never twice. For a table
+  // scan the "batch" is every requested CID.
+  for (const row of rows) {
+    if (row.MATCH_KIND === WINDOW_ROW) continue
+    const listed = listedCids(row)
+    // The names list runs parallel to the CID list; when their lengths differ (one was cut
+    // short), no position can be trusted and the lot's name stays unknown.
+    const names = typeof row.CONTAINERNAMES === 'string' ? row.CONTAINERNAMES.split(',') : []
+    const parallel = names.length === listed.length
+    const emitted = new Set<string>()
+    for (const [i, cid] of listed.entries()) {
+      if (!inBatch.has(cid) || emitted.has(cid)) continue
+      emitted.add(cid)
+      out.push(
+        jobRow(row, cid, parallel ? textOf(names[i]!.trim()) : null, carry.has(bothKey(row.JOBID ?? null, cid)) ? MATCHED_BY_BOTH : MATCHED_BY_LIST),
+      )
+    }
+  }
+  // Stable: a job's lots keep their list order.
+  return out.sort(compareJobs)
+}
 
 // ─── upstream_history ─────────────────────────────────────────────────────────────────────────
 
