@@ -2,7 +2,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { demoSuggestions, startServe, watchConsole, type Served } from './support/serve'
+import { DOMAINS } from '../../shared/trace'
+import { call, demoSuggestions, startServe, watchConsole, type Served } from './support/serve'
 
 /**
  * The workspace in Chromium through `mes-trace serve` on the demo plant: a lot trace with its
@@ -295,29 +296,26 @@ test.describe('workspace (browser host, demo plant)', () => {
   test('a queued job is cancelled from the jobs panel', async ({ page }) => {
     test.setTimeout(180_000)
     const problems = await open(page, '#/settings')
-    // One worker: the second trace waits behind the first.
+    // The worker count is a saved setting (the running host keeps the count it started with).
     const workers = page.locator('#setting-TRACE_WORKER_COUNT')
     await workers.fill('1')
     await workers.dispatchEvent('change')
     await expect(page.locator('[data-setting="TRACE_WORKER_COUNT"]')).toContainText('Saved')
-    // Two long traces, so the third surely waits in the queue.
+    // Three long traces, then a fourth, asked for in one go (the form takes a second a trace, by
+    // which time a trace may be done): long traces run one at a time, so the fourth surely waits.
+    const [source] = await call<{ id: string }[]>(page, 'sources:list', {})
+    const enqueue = (request: unknown): Promise<string> => call<{ job_id: string }>(page, 'jobs:enqueue', { request, source_id: source!.id, force: true }).then((r) => r.job_id)
     const blockers: string[] = []
-    for (const start of ['2026-09-02', '2026-09-03']) {
-      await page.getByTestId('nav-new').click()
-      await page.getByTestId('profile-msd_forward').check()
-      await page.getByTestId('start-date').fill(start)
-      await page.getByTestId('end-date').fill('2026-10-31')
-      for (const d of ['history', 'materials', 'rejects', 'holds', 'jobs']) await page.getByTestId(`domain-${d}`).check()
-      await page.getByTestId('submit').click()
-      await expect(page).toHaveURL(/#\/jobs\/trace-evt-/)
-      blockers.push(/trace-evt-[0-9a-f]{12}/.exec(page.url())![0])
+    for (const start of ['2026-09-02', '2026-09-03', '2026-09-04']) {
+      blockers.push(
+        await enqueue({ profile: 'mid_section_defect', params: { direction: 'forward', start_date: start, end_date: '2026-10-31' }, domains: [...DOMAINS] }),
+      )
     }
-    await page.getByTestId('nav-new').click()
-    await page.getByTestId('values').fill('GA2609*')
-    await page.getByTestId('submit').click()
-    await expect(page).toHaveURL(/#\/jobs\/trace-evt-/)
-    const queuedId = /trace-evt-[0-9a-f]{12}/.exec(page.url())![0]
+    // A long trace waits behind the long ones (one at a time), whatever the number of workers.
+    const queuedId = await enqueue({ profile: 'mid_section_defect', params: { start_date: '2026-09-05', end_date: '2026-10-31' } })
+    await page.goto(`${served.url}#/jobs/${queuedId}`)
     const card = page.getByTestId('jobs-panel').locator(`[data-job-id="${queuedId}"]`)
+    await expect(card).toHaveAttribute('data-status', 'queued')
     await card.getByTestId('cancel').click()
     await expect(card).toHaveAttribute('data-status', 'cancelled', { timeout: 30_000 })
     await expect(card.getByTestId('job-status')).toHaveText('Cancelled')
