@@ -57,20 +57,28 @@ export const JOB_SOURCE_COLUMNS = `j.JOBID, j.RESOURCEID, j.RESOURCENAME, j.JOBS
  * session's window ends at its last track-out. `params` receives the CIDs.
  */
 export function windowSelect(dialect: Dialect, params: SqlParams, cids: readonly string[]): string {
-  const inList = params.list(cids)
   return `SELECT ${JOB_SOURCE_COLUMNS},
   h.CONTAINERID AS MATCHED_CID, c.CONTAINERNAME AS MATCHED_NAME, '${WINDOW_ROW}' AS MATCH_KIND
 FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} h
 JOIN ${dialect.table('DW_MES_JOB')} j ON j.RESOURCEID = h.EQUIPMENTID
 LEFT JOIN ${dialect.table('DW_MES_CONTAINER')} c ON c.CONTAINERID = h.CONTAINERID
-WHERE h.CONTAINERID IN (${inList})
+WHERE ${sessionConditions(dialect, params, cids)}
+  AND ${WINDOW_OVERLAP_SQL}`
+}
+
+/**
+ * The history rows `h` that are machine sessions of the batch's lots (both machine-window reads):
+ * a machine and a track-in, and a part without a track-out only when no other part of the same
+ * session has one (the session then ends at its last known track-out). `params` receives the CIDs.
+ */
+function sessionConditions(dialect: Dialect, params: SqlParams, cids: readonly string[]): string {
+  return `h.CONTAINERID IN (${params.list(cids)})
   AND h.EQUIPMENTID IS NOT NULL
   AND h.TRACKINTIMESTAMP IS NOT NULL
   AND (h.TRACKOUTTIMESTAMP IS NOT NULL OR NOT EXISTS (
     SELECT 1 FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} p
     WHERE p.CONTAINERID = h.CONTAINERID AND p.EQUIPMENTID = h.EQUIPMENTID
-      AND p.TRACKINTIMESTAMP = h.TRACKINTIMESTAMP AND p.TRACKOUTTIMESTAMP IS NOT NULL))
-  AND ${WINDOW_OVERLAP_SQL}`
+      AND p.TRACKINTIMESTAMP = h.TRACKINTIMESTAMP AND p.TRACKOUTTIMESTAMP IS NOT NULL))`
 }
 
 /** `MATCH_KIND` of a machine session row of {@link sessionsAndJobsSelect} (matched in code). */
@@ -90,18 +98,11 @@ export const MACHINE_JOB_ROW = 'J'
  * `params` receives the CIDs.
  */
 export function sessionsAndJobsSelect(dialect: Dialect, params: SqlParams, cids: readonly string[]): string {
-  const inList = params.list(cids)
   const jobNulls = JOB_SOURCE_COLUMNS.split(',').map(() => 'NULL').join(', ')
   return `WITH s AS (
   SELECT h.CONTAINERID, h.EQUIPMENTID, h.TRACKINTIMESTAMP, h.TRACKOUTTIMESTAMP
   FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} h
-  WHERE h.CONTAINERID IN (${inList})
-    AND h.EQUIPMENTID IS NOT NULL
-    AND h.TRACKINTIMESTAMP IS NOT NULL
-    AND (h.TRACKOUTTIMESTAMP IS NOT NULL OR NOT EXISTS (
-      SELECT 1 FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} p
-      WHERE p.CONTAINERID = h.CONTAINERID AND p.EQUIPMENTID = h.EQUIPMENTID
-        AND p.TRACKINTIMESTAMP = h.TRACKINTIMESTAMP AND p.TRACKOUTTIMESTAMP IS NOT NULL)))
+  WHERE ${sessionConditions(dialect, params, cids)})
 SELECT ${JOB_SOURCE_COLUMNS},
   NULL AS MATCHED_CID, NULL AS MATCHED_NAME, '${MACHINE_JOB_ROW}' AS MATCH_KIND,
   h.EQUIPMENTID AS MACHINE, NULL AS WINDOW_START, NULL AS WINDOW_END
