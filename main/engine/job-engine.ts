@@ -221,10 +221,12 @@ export class JobEngine {
   private readonly progressListeners = new Set<Listener<JobProgressEvent>>()
   private readonly statusListeners = new Set<Listener<JobStatusEvent>>()
   private readonly removeListeners = new Set<Listener<string>>()
-  /** Time and stage of each running job's last stored progress (throttling reads no catalog). */
   /** The worker started ahead of the next trace (`spareWorker`). */
   private spare: SpareWorker | undefined
-  /** Per running job: the last report let through, its stage and analysis step, and when that stage began. */
+  /**
+   * Per running job: the last stored report's time, stage and analysis step, and when that stage
+   * began (throttling reads no catalog).
+   */
   private readonly lastProgress = new Map<string, { at: number; stage: string; step?: string; stageAt: number }>()
   /**
    * Source passwords of jobs, by the variable a client of the source reads them from (never

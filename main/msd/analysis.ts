@@ -47,10 +47,7 @@ export interface MsdAnalysisOptions {
   /** Query-scope quality of the events the analysis reads. */
   quality: QualityMeta
   signal?: AbortSignal
-  /**
-   * Told when each step starts (the direction's steps, in order) with how many are done, and
-   * between steps with a word on what is under way.
-   */
+  /** Told when each step starts (the direction's steps, in order), with how many are done. */
   onProgress?: (progress: MsdAnalysisProgress) => void
   /** @default MSD_MIN_SUSPECT_LOTS */
   minLots?: number
@@ -60,7 +57,7 @@ export interface MsdAnalysisOptions {
   stageMs?: Partial<Record<MsdAnalysisStep, number>>
 }
 
-/** Where the analysis is: the step under way, the direction's steps done and their number. */
+/** Where the analysis is: the step under way, the direction's steps done and their number; `message` names the step. */
 export interface MsdAnalysisProgress {
   step: MsdAnalysisStep
   steps_done: number
