@@ -9,9 +9,9 @@
 import { compareCodeUnits } from '../../shared/compare.js'
 import { invalidInput, throwIfCancelled } from '../../shared/errors.js'
 import { MSD_NO_REASON, MSD_UNKNOWN, type MsdDetectionLot, type MsdDetectionReject } from '../../shared/msd.js'
-import { mayMatchGroup, stationGroupByName, type StationGroup } from '../../shared/stations.js'
+import { stationGroupByName, type StationGroup } from '../../shared/stations.js'
 import { addDays, normalizePlantTime } from '../../shared/time.js'
-import { chunk, readWorkcenterNames, SqlParams, type MesSource, type SourceRow } from '../sources/index.js'
+import { chunk, readStationWorkcenterNames, SqlParams, type MesSource, type SourceRow } from '../sources/index.js'
 import { stationFilterSql } from '../trace/index.js'
 
 /** Product line of the probe step, whose WIP rows carry no assembly workflow (domain.md §5.3 step 4). */
@@ -55,6 +55,9 @@ interface LatestRecord {
   trackOut: string
   input: number
 }
+
+/** The columns of a lot's track-in at the station, both ways it is read. */
+const TRACK_IN_COLUMNS = 'h.CONTAINERID, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECNAME, h.TRACKINTIMESTAMP, h.TRACKOUTTIMESTAMP, h.TRACKINQTY, h.FINISHEDRUNCARD'
 
 const QTY_SUM = ['REJECTQTY', 'STANDBYQTY', 'QTYTOPROCESS', 'INPROCESSQTY', 'PROCESSEDQTY', 'DEFECTQTY'].map((c) => `COALESCE(r.${c}, 0)`).join(' + ')
 
@@ -110,10 +113,8 @@ async function readStationWindow(
   signal: AbortSignal | undefined,
 ): Promise<{ latest: Map<string, LatestRecord>; rejects: Map<string, MsdDetectionReject> } | null> {
   const { dialect } = source
-  const names = async (table: 'DW_MES_LOTWIPHISTORY' | 'DW_MES_LOTREJECTHISTORY'): Promise<string[] | null> =>
-    (await readWorkcenterNames(source, signal, table))?.filter((name) => mayMatchGroup(name, group)) ?? null
-  const wipNames = await names('DW_MES_LOTWIPHISTORY')
-  const rejectNames = wipNames && (await names('DW_MES_LOTREJECTHISTORY'))
+  const wipNames = await readStationWorkcenterNames(source, group, 'DW_MES_LOTWIPHISTORY', signal)
+  const rejectNames = wipNames && (await readStationWorkcenterNames(source, group, 'DW_MES_LOTREJECTHISTORY', signal))
   if (!wipNames || !rejectNames) return null
   const from = `${window.start_date} 00:00:00`
   const to = `${addDays(window.end_date, 1)} 00:00:00`
@@ -121,7 +122,7 @@ async function readStationWindow(
   for (const batch of chunk(wipNames, dialect.maxInList)) {
     const params = new SqlParams(dialect)
     const sql =
-      `SELECT h.CONTAINERID, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECNAME, h.TRACKINTIMESTAMP, h.TRACKOUTTIMESTAMP, h.TRACKINQTY, h.FINISHEDRUNCARD ` +
+      `SELECT ${TRACK_IN_COLUMNS} ` +
       `FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} h WHERE h.WORKCENTERNAME IN (${params.list(batch)}) AND ${stationFilterSql(params, group, 'h.WORKCENTERNAME')}` +
       ` AND h.EQUIPMENTID IS NOT NULL AND h.TRACKINTIMESTAMP >= ${params.timestamp(from)} AND h.TRACKINTIMESTAMP < ${params.timestamp(to)}`
     for await (const rows of source.stream(sql, params.values, signal ? { signal } : {})) for (const row of rows) keepLatest(latest, row)
@@ -161,7 +162,7 @@ async function readBatchRecords(
       ` AND ${dialect.filterOnly('h.TRACKINTIMESTAMP')} < ${wipParams.timestamp(`${addDays(window.end_date, 1)} 00:00:00`)}`
     : ''
   const records = await source.all(
-    `SELECT h.CONTAINERID, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECNAME, h.TRACKINTIMESTAMP, h.TRACKOUTTIMESTAMP, h.TRACKINQTY, h.FINISHEDRUNCARD ` +
+    `SELECT ${TRACK_IN_COLUMNS} ` +
       `FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} h WHERE h.CONTAINERID IN (${inList}) AND ${station}` +
       ` AND h.EQUIPMENTID IS NOT NULL AND h.TRACKINTIMESTAMP IS NOT NULL${wipWindow}`,
     wipParams.values,

@@ -7,7 +7,7 @@
 import { compareCodeUnits } from '../../shared/compare.js'
 import { LOSS_REASON_DAYS, dayOf, type SourceDataWindow, type StationLossReasons, type TimeWindow } from '../../shared/data-window.js'
 import { invalidInput } from '../../shared/errors.js'
-import { STATION_GROUPS, stationGroupByName, workcenterMatchesGroup } from '../../shared/stations.js'
+import { mayMatchGroup, STATION_GROUPS, stationGroupByName, workcenterMatchesGroup, type StationGroup } from '../../shared/stations.js'
 import { addDays, normalizePlantTime } from '../../shared/time.js'
 import { SqlParams, chunk, type SqlValue } from './dialect.js'
 import type { MesSource } from './mes-source.js'
@@ -80,6 +80,20 @@ export async function readWorkcenterNames(
     name = await scalar(source, `SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM ${table} WHERE WORKCENTERNAME > ${ph}`, [name], signal)
   }
   return names
+}
+
+/**
+ * The workcenter names of a history table that can belong to `group` ({@link mayMatchGroup}: a
+ * superset of what the station's SQL filter keeps, which the caller still applies), for reads by
+ * workcenter and time; null when the table's names cannot be listed ({@link readWorkcenterNames}).
+ */
+export async function readStationWorkcenterNames(
+  source: MesSource,
+  group: StationGroup,
+  historyTable: 'DW_MES_LOTWIPHISTORY' | 'DW_MES_LOTREJECTHISTORY',
+  signal?: AbortSignal,
+): Promise<string[] | null> {
+  return (await readWorkcenterNames(source, signal, historyTable))?.filter((name) => mayMatchGroup(name, group)) ?? null
 }
 
 /** First and last track-in per workcenter in one grouped statement (a full read of the index). */

@@ -9,12 +9,12 @@
 import { compareCodeUnits, hasOrderFamily } from '../../shared/compare.js'
 import { invalidInput, throwIfCancelled } from '../../shared/errors.js'
 import { MAX_SEED_MATCHES } from '../../shared/limits.js'
-import { mayMatchGroup, stationGroupByName, type StationGroup } from '../../shared/stations.js'
+import { stationGroupByName, type StationGroup } from '../../shared/stations.js'
 import { addDays } from '../../shared/time.js'
 import { isPattern, likeToRegExp, toLikePattern, unescapeLiteral } from '../../shared/tokens.js'
 import type { ContainerSeedSpec, DateRangeSeedSpec } from '../../shared/trace-request.js'
 import type { ResolveType, Seed, SeedResult } from '../../shared/trace.js'
-import { chunk, escapeLike, readWorkcenterNames, SqlParams, type MesSource, type SourceRow } from '../sources/index.js'
+import { chunk, escapeLike, readStationWorkcenterNames, SqlParams, type MesSource, type SourceRow } from '../sources/index.js'
 
 export interface SeedResolveOptions {
   source: MesSource
@@ -250,7 +250,7 @@ export async function resolveDetectionPopulation(spec: DateRangeSeedSpec, option
   // The station's workcenters by name when the source lists them cheaply: the window is then read
   // by seeks on (workcenter, track-in) instead of a pass over every workcenter's window (the
   // station's own filter still decides). Null: read with the filter alone.
-  const names = (await readWorkcenterNames(source, signal))?.filter((name) => mayMatchGroup(name, group)) ?? null
+  const names = await readStationWorkcenterNames(source, group, 'DW_MES_LOTWIPHISTORY', signal)
   const seeds: Seed[] = []
   const seen = new Set<string>()
   const maxMatches = options.maxMatches ?? MAX_SEED_MATCHES
