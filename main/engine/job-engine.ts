@@ -200,6 +200,14 @@ export function estimateCids(request: NormalizedTraceRequest): number {
 }
 
 /** `text` cut to `max` characters, marked with `…` when cut. */
+/** Kills a worker and resolves once its process has ended (at once when it already had). */
+function endWorker(handle: WorkerHandle): Promise<void> {
+  return new Promise((resolve) => {
+    handle.onExit(() => resolve())
+    handle.kill()
+  })
+}
+
 function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
@@ -577,7 +585,10 @@ export class JobEngine {
     this.stopped = true
     const spare = this.spare
     this.spare = undefined
-    if (spare) void spare.handle.then((h) => h.kill(), () => undefined)
+    // A spare still starting is killed once it is ready (a starting process cannot be reached
+    // before its handshake); shutdown waits for that too, within the deadline, so no worker
+    // outlives the engine.
+    const spareGone = spare ? spare.handle.then((h) => endWorker(h), () => undefined) : Promise.resolve()
     this.sweeper.stop()
     this.bulkGate.pause()
     this.queue.pause()
@@ -587,7 +598,7 @@ export class JobEngine {
     for (const run of this.running.values()) run.handle?.kill()
     // Killed workers settle their jobs (recorded as cancelled) before the catalog may be closed.
     const settleDeadline = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())
-    await Promise.race([this.queue.onPendingZero(), settleDeadline])
+    await Promise.race([Promise.all([this.queue.onPendingZero(), spareGone]), settleDeadline])
     this.lock.release()
   }
 

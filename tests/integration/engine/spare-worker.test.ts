@@ -1,7 +1,7 @@
 /**
  * The spare worker (`spareWorker`): a worker process started and ready before the trace that takes
  * it, replaced as soon as it is taken, never reused, replaced when it died while waiting, and
- * killed at shutdown. Real worker processes on a hand-built source.
+ * killed at shutdown (also while still starting). Real worker processes on a hand-built source.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -104,6 +104,16 @@ describe('JobEngine spare worker', () => {
     await e.shutdown(2000)
     engine = undefined
     await until(() => !isAlive(waiting))
+  })
+
+  it('waits at shutdown for a spare still starting, and has it ended before shutdown returns', async () => {
+    const e = startEngine(true)
+    // Straight away: the spare is still starting (no handshake yet), so nothing can reach it.
+    expect(host.started).toHaveLength(0)
+    await e.shutdown(5000)
+    engine = undefined
+    expect(host.started).toHaveLength(1)
+    expect(isAlive(host.started[0]!.pid!)).toBe(false)
   })
 
   it('starts nothing ahead without the option: each trace starts its own worker', async () => {
