@@ -31,6 +31,7 @@ import { analyzeBackward, ancestorCount, fillBackwardDetail } from './backward.j
 import { fetchDetection, fetchResourceFamilies } from './detection.js'
 import { analyzeForward, fillForwardDetail } from './forward.js'
 import { createLotTable, dropTempTables, registerMsdFunctions } from './sql.js'
+import { FACTOR_LINK_TABLES, loadFactorLinks } from './factor-links.js'
 import { explainSuspects, FactorReader, suspectTimelines } from './cause.js'
 import { assignSignificance, orderSuspects, rankSuspects } from './suspects.js'
 
@@ -55,6 +56,13 @@ export interface MsdAnalysisOptions {
   suspectFdr?: number
   /** Receives the time of each step that runs (ms, added to what the record holds). @default not timed */
   stageMs?: Partial<Record<MsdAnalysisStep, number>>
+  /**
+   * Where the backward analysis reads which machines and material lots each lot met: the stored
+   * `upstream_history` and `materials` events (`events`), or the source's own SQL summarizing them
+   * (`source`, factor-links.ts: the same results without those events being fetched). The forward
+   * analysis always reads the events. @default 'events'
+   */
+  factorLinks?: 'events' | 'source'
 }
 
 /** Where the analysis is: the step under way, the direction's steps done and their number; `message` names the step. */
@@ -150,10 +158,10 @@ const NEEDED_DOMAINS: Record<'backward' | 'forward', readonly Domain[]> = {
   forward: ['upstream_history', 'downstream_rejects'],
 }
 
-function qualityWarnings(request: NormalizedTraceRequest, quality: QualityMeta): string[] {
+function qualityWarnings(request: NormalizedTraceRequest, quality: QualityMeta, linksFromSource: boolean): string[] {
   const warnings: string[] = []
   for (const domain of NEEDED_DOMAINS[request.direction]) {
-    if (!request.domains.includes(domain)) {
+    if (!request.domains.includes(domain) && !linksFromSource) {
       warnings.push(`The ${domain} domain was not fetched: the analysis has no ${domain === 'materials' ? 'material attribution' : domain === 'downstream_rejects' ? 'downstream rejects' : 'machine records'}.`)
     }
   }
@@ -161,6 +169,11 @@ function qualityWarnings(request: NormalizedTraceRequest, quality: QualityMeta):
     warnings.push(`The events are ${quality.status} (${quality.reasons.join(', ') || 'see quality'}): the analysis covers only the records that were read.`)
   }
   return warnings
+}
+
+/** True when the backward analysis reads its factor links from the source (see `factorLinks`). */
+function linksFromSource(options: MsdAnalysisOptions): boolean {
+  return options.factorLinks === 'source' && options.request.direction === 'backward'
 }
 
 /** The fields both directions' aggregations have, known once the detection records are in. */
@@ -205,7 +218,7 @@ async function prepareAnalysis(options: MsdAnalysisOptions, tables: readonly Msd
     loss_reasons: [...request.loss_reasons],
     genealogy_status: seedCids.length > 0 && !lineage ? 'error' : 'ready',
     ...(request.seed.mode === 'containers' && seedCids.length > 0 && detected === 0 ? { container_mode_hint: CONTAINER_MODE_HINT } : {}),
-    warnings: qualityWarnings(request, options.quality),
+    warnings: qualityWarnings(request, options.quality, linksFromSource(options)),
   }
   return { detectionOrder, window, common }
 }
@@ -252,14 +265,18 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promi
   const { source, writer, request, lineage, signal } = options
   const { detectionOrder, window, common } = await prepareAnalysis(options, ['detail', 'suspects'], lap)
   const seedRoots = lineage?.direction === 'backward' ? lineage.seed_roots : {}
+  // Read from the source, the links stand in for both event domains (their time is the factor tables').
+  const fromSource = linksFromSource(options)
+  if (fromSource) await loadFactorLinks({ source, writer, ...(signal ? { signal } : {}) })
   const tables = writer.analyze('Aggregating the backward analysis', (db) => {
     registerMsdFunctions(db)
     createLotTable(db, request.loss_reasons)
     return analyzeBackward(db, {
       detectionOrder,
       seedRoots,
-      hasUpstream: request.domains.includes('upstream_history'),
-      hasMaterials: request.domains.includes('materials'),
+      hasUpstream: fromSource || request.domains.includes('upstream_history'),
+      hasMaterials: fromSource || request.domains.includes('materials'),
+      ...(fromSource ? { factorRows: FACTOR_LINK_TABLES } : {}),
       minLots: options.minLots ?? MSD_MIN_SUSPECT_LOTS,
       onFactorTables: () => lap('factor_tables'),
     })

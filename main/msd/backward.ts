@@ -46,6 +46,22 @@ interface TallyRow extends Tally {
 const TALLY = 'COUNT(*) AS lots, SUM(l.defect_qty > 0) AS defective_lots, SUM(l.input_qty) AS input_qty, SUM(l.defect_qty) AS defect_qty'
 
 /**
+ * Where the factor-table statements read the stored upstream and material rows (SQL table
+ * references): the event tables, or tables with the same columns holding what the source
+ * summarized of them (factor-links.ts).
+ */
+export interface FactorRowTables {
+  upstream: string
+  materials: string
+}
+
+/** The result file's own event tables. */
+export const EVENT_ROW_TABLES: FactorRowTables = {
+  upstream: `"${eventTableOf('upstream_history')}"`,
+  materials: `"${eventTableOf('materials')}"`,
+}
+
+/**
  * Builds the per-factor lot tables of the backward analysis, integer-coded so the statements over
  * them group and join numbers, not text:
  *  - `temp.msd_machine` (f, grp, name, id): one row per machine met, `f` in (grp, name, id) order;
@@ -59,7 +75,7 @@ const TALLY = 'COUNT(*) AS lots, SUM(l.defect_qty > 0) AS defective_lots, SUM(l.
  * Stations at or after the detection station are left out; rows whose workcenter maps to no group
  * are kept (§14 #6).
  */
-function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstream: boolean, hasMaterials: boolean): void {
+function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstream: boolean, hasMaterials: boolean, from: FactorRowTables): void {
   db.exec(`
     DROP TABLE IF EXISTS temp.msd_cid_lot; DROP TABLE IF EXISTS temp.msd_machine; DROP TABLE IF EXISTS temp.msd_lot_machine;
     DROP TABLE IF EXISTS temp.msd_material; DROP TABLE IF EXISTS temp.msd_lot_material; DROP TABLE IF EXISTS temp.msd_material_station;
@@ -80,7 +96,7 @@ function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstr
   // reached the detection station, and their ancestors).
   const reached = (cid: string): string => `${cid} IN (SELECT cid FROM temp.msd_cid_lot)`
   if (hasUpstream) {
-    const u = eventTableOf('upstream_history')
+    const u = from.upstream
     const grp = "COALESCE(NULLIF(u.WORKCENTER_GROUP, ''), @unknownStation)"
     const name = "COALESCE(NULLIF(u.EQUIPMENTNAME, ''), @unknown)"
     const id = "COALESCE(u.EQUIPMENTID, '')"
@@ -88,18 +104,18 @@ function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstr
     db.exec(
       `CREATE TEMP TABLE msd_kept_group (g TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
        INSERT INTO temp.msd_kept_group (g)
-       SELECT g FROM (SELECT DISTINCT COALESCE(WORKCENTER_GROUP, '') AS g FROM "${u}") WHERE ${keep('msd_group_order(g)')}`,
+       SELECT g FROM (SELECT DISTINCT COALESCE(WORKCENTER_GROUP, '') AS g FROM ${u}) WHERE ${keep('msd_group_order(g)')}`,
     )
     const kept = "COALESCE(u.WORKCENTER_GROUP, '') IN (SELECT g FROM temp.msd_kept_group)"
     db.prepare(
       `INSERT INTO temp.msd_machine (grp, name, id)
-       SELECT DISTINCT ${grp}, ${name}, ${id} FROM "${u}" u
+       SELECT DISTINCT ${grp}, ${name}, ${id} FROM ${u} u
        WHERE ${kept} AND ${reached('u.CONTAINERID')} ORDER BY 1, 2, 3`,
     ).run(params)
     db.prepare(
       `INSERT INTO temp.msd_lot_machine (f, lot_no, t)
        SELECT k.f, c.lot_no, MIN(u.TRACKINTIMESTAMP)
-       FROM "${u}" u
+       FROM ${u} u
        JOIN temp.msd_machine k ON k.grp = ${grp} AND k.name = ${name} AND k.id = ${id}
        JOIN temp.msd_cid_lot c ON c.cid = u.CONTAINERID
        WHERE ${kept}
@@ -107,27 +123,27 @@ function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstr
     ).run(params)
   }
   if (hasMaterials) {
-    const x = eventTableOf('materials')
+    const x = from.materials
     // Each kept workcenter with its station group.
     db.exec(
       `CREATE TEMP TABLE msd_kept_workcenter (wc TEXT NOT NULL PRIMARY KEY, grp TEXT NOT NULL) WITHOUT ROWID;
        INSERT INTO temp.msd_kept_workcenter (wc, grp)
-       SELECT wc, msd_group_of(wc) FROM (SELECT DISTINCT COALESCE(WORKCENTERNAME, '') AS wc FROM "${x}")
+       SELECT wc, msd_group_of(wc) FROM (SELECT DISTINCT COALESCE(WORKCENTERNAME, '') AS wc FROM ${x})
        WHERE ${keep('msd_group_order(msd_group_of(wc))')}`,
     )
     const used = "x.MATERIALPARTNAME IS NOT NULL AND x.MATERIALPARTNAME <> ''"
     const at = "JOIN temp.msd_kept_workcenter w ON w.wc = COALESCE(x.WORKCENTERNAME, '')"
     db.exec(
       `INSERT INTO temp.msd_material (part, lot)
-       SELECT DISTINCT x.MATERIALPARTNAME, COALESCE(x.MATERIALLOTNAME, '') FROM "${x}" x ${at}
+       SELECT DISTINCT x.MATERIALPARTNAME, COALESCE(x.MATERIALLOTNAME, '') FROM ${x} x ${at}
        WHERE ${used} AND ${reached('x.CONTAINERID')} ORDER BY 1, 2;
        INSERT INTO temp.msd_material_station (m, grp)
-       SELECT DISTINCT k.m, w.grp FROM "${x}" x ${at}
+       SELECT DISTINCT k.m, w.grp FROM ${x} x ${at}
        JOIN temp.msd_material k ON k.part = x.MATERIALPARTNAME AND k.lot = COALESCE(x.MATERIALLOTNAME, '')
        WHERE ${used} AND ${reached('x.CONTAINERID')};
        INSERT INTO temp.msd_lot_material (m, lot_no, t)
        SELECT k.m, c.lot_no, MIN(x.TXNDATE)
-       FROM "${x}" x ${at}
+       FROM ${x} x ${at}
        JOIN temp.msd_material k ON k.part = x.MATERIALPARTNAME AND k.lot = COALESCE(x.MATERIALLOTNAME, '')
        JOIN temp.msd_cid_lot c ON c.cid = x.CONTAINERID
        WHERE ${used}
@@ -227,9 +243,11 @@ export function analyzeBackward(
     hasMaterials: boolean
     minLots: number
     onFactorTables?: () => void
+    /** Where the factor tables read their rows. @default EVENT_ROW_TABLES */
+    factorRows?: FactorRowTables
   },
 ): BackwardTables {
-  createFactorTables(db, options.detectionOrder, options.hasUpstream, options.hasMaterials)
+  createFactorTables(db, options.detectionOrder, options.hasUpstream, options.hasMaterials, options.factorRows ?? EVENT_ROW_TABLES)
   createRootTable(db, options.seedRoots)
   options.onFactorTables?.()
   const totals = lotTotals(db)

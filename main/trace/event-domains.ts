@@ -957,6 +957,72 @@ ORDER BY r.CONTAINERID, r.TXNDATE NULLS LAST`),
     ),
 })
 
+// ─── factor links (the MSD analysis's summary of upstream_history and materials) ────────────────
+
+/** The two kinds of factor link the backward analysis reads: machines passed, materials consumed. */
+export type FactorLinkKind = 'upstream' | 'materials'
+
+/** The columns of each kind of link row, named as the event columns they summarize. */
+export const FACTOR_LINK_COLUMNS: Readonly<Record<FactorLinkKind, readonly string[]>> = {
+  upstream: ['CONTAINERID', 'WORKCENTER_GROUP', 'EQUIPMENTNAME', 'EQUIPMENTID', 'TRACKINTIMESTAMP'],
+  materials: ['CONTAINERID', 'WORKCENTERNAME', 'MATERIALPARTNAME', 'MATERIALLOTNAME', 'TXNDATE'],
+}
+
+/**
+ * One batch's factor links, computed by the source's own SQL instead of from the event rows: what
+ * the backward analysis reads of the `upstream_history` and `materials` domains, and no more.
+ * - upstream: per (CID, workcenter, machine name) the latest track-in and its machine id — the
+ *   upstream domain's rule (a lot re-run on the same machine counts once), with the source's
+ *   smallest id where rows of that latest track-in name different ids (the domain keeps whichever
+ *   row the read returned first);
+ * - materials: per (CID, workcenter, part, material lot) the first consumption; rows without a part
+ *   are left out, as the analysis leaves them out.
+ * Same filters as the domains' reads (machine and track-in present; a CID in the list).
+ */
+export function factorLinkSql(kind: FactorLinkKind, dialect: Dialect, cids: readonly string[]): BuiltSql {
+  if (kind === 'upstream') {
+    return inStatement(dialect, cids, (inList, t) => `SELECT x.CONTAINERID, x.WORKCENTERNAME, x.EQUIPMENTNAME, MIN(x.EQUIPMENTID) AS EQUIPMENTID, x.TRACKINTIMESTAMP
+FROM (
+  SELECT h.CONTAINERID, h.WORKCENTERNAME, h.EQUIPMENTNAME, h.EQUIPMENTID, h.TRACKINTIMESTAMP,
+    MAX(h.TRACKINTIMESTAMP) OVER (PARTITION BY h.CONTAINERID, h.WORKCENTERNAME, h.EQUIPMENTNAME) AS LATEST
+  FROM ${t('DW_MES_LOTWIPHISTORY')} h
+  WHERE h.CONTAINERID IN (${inList})
+    AND h.EQUIPMENTID IS NOT NULL
+    AND h.TRACKINTIMESTAMP IS NOT NULL
+) x
+WHERE x.TRACKINTIMESTAMP = x.LATEST
+GROUP BY x.CONTAINERID, x.WORKCENTERNAME, x.EQUIPMENTNAME, x.TRACKINTIMESTAMP`)
+  }
+  return inStatement(dialect, cids, (inList, t) => `SELECT m.CONTAINERID, m.WORKCENTERNAME, m.MATERIALPARTNAME, m.MATERIALLOTNAME, MIN(m.TXNDATE) AS TXNDATE
+FROM ${t('DW_MES_LOTMATERIALSHISTORY')} m
+WHERE m.CONTAINERID IN (${inList})
+  AND m.MATERIALPARTNAME IS NOT NULL
+GROUP BY m.CONTAINERID, m.WORKCENTERNAME, m.MATERIALPARTNAME, m.MATERIALLOTNAME`)
+}
+
+const LINK_TIME_COLUMN: Readonly<Record<FactorLinkKind, string>> = { upstream: 'TRACKINTIMESTAMP', materials: 'TXNDATE' }
+
+/**
+ * The rows of {@link factorLinkSql} with every value converted as the domain's event rows have it
+ * (times normalized, text as text, the station group of the workcenter for upstream links), in
+ * {@link FACTOR_LINK_COLUMNS} order; rows without a CID are dropped, as the domains drop them.
+ */
+export function factorLinkRows(kind: FactorLinkKind, rows: readonly SourceRow[]): (string | number | null)[][] {
+  const time = LINK_TIME_COLUMN[kind]
+  const out: (string | number | null)[][] = []
+  for (const row of rows) {
+    const cid = cellOf(row.CONTAINERID, undefined)
+    if (textOf(cid) === null) continue
+    if (kind === 'upstream') {
+      const workcenter = cellOf(row.WORKCENTERNAME, undefined)
+      out.push([cid, stationGroupNameOf(textOf(workcenter)), cellOf(row.EQUIPMENTNAME, undefined), cellOf(row.EQUIPMENTID, undefined), cellOf(row[time], TIME_CELL)])
+    } else {
+      out.push([cid, cellOf(row.WORKCENTERNAME, undefined), cellOf(row.MATERIALPARTNAME, undefined), cellOf(row.MATERIALLOTNAME, undefined), cellOf(row[time], TIME_CELL)])
+    }
+  }
+  return out
+}
+
 // ─── catalogue ────────────────────────────────────────────────────────────────────────────────
 
 /** The definition of every domain. */

@@ -4,3 +4,4 @@ export { resolveContainerSeeds, resolveDetectionPopulation, stationFilterSql, ty
 export { resolveBackwardLineage, resolveForwardLineage, type LineageOptions } from './lineage.js'
 export { fetchEvents, type FetchEventsOptions, type FetchEventsResult } from './events.js'
 export { EVENT_DOMAINS, type EventDomainDefinition } from './event-domains.js'
+export { factorLinkRows, factorLinkSql, FACTOR_LINK_COLUMNS, type FactorLinkKind } from './event-domains.js'

@@ -82,6 +82,19 @@ describe('MSD results on the demo plant are unchanged', () => {
     }
   }, 180_000)
 
+  it('backward with the factor links read from the source, no upstream or material events fetched: the same results as recorded', async () => {
+    const run = await runMsd<BackwardAggregation>(source, { mode: 'date_range', start_date: summary.startDate, end_date: summary.endDate }, [], { factorLinks: 'source' })
+    try {
+      // Nothing of the two domains was copied: the source summarized them.
+      expect(run.outcome.rows).toEqual({})
+      expect(run.reader.domainCounts()).toEqual({})
+      const fingerprint = await fingerprintOf(run)
+      await expect(`${JSON.stringify(fingerprint, null, 1)}\n`).toMatchFileSnapshot('./__snapshots__/msd-golden-backward.json')
+    } finally {
+      await run.cleanup()
+    }
+  }, 180_000)
+
   it('forward from the demo window: KPI and detail rows as recorded', async () => {
     const announced: MsdAnalysisProgress[] = []
     const params = { mode: 'date_range', start_date: summary.startDate, end_date: summary.endDate, direction: 'forward' }

@@ -15,6 +15,8 @@ import { runTrace } from '../../../main/trace/index.js'
 import { normalizeTraceRequest, type TraceRequest } from '../../../shared/trace-request.js'
 import { DOMAINS, type Domain } from '../../../shared/trace.js'
 import { recordingOracleSource, type RecordedStatement } from '../../fixtures/oracle-recording.js'
+import type { BackwardAggregation } from '../../../shared/msd.js'
+import { runMsd } from '../../fixtures/msd-kit.js'
 
 async function rowsOf(source: MesSource, request: TraceRequest): Promise<{ seeds: number; rows: Record<Domain, string[]> }> {
   const rows = Object.fromEntries(DOMAINS.map((d) => [d, [] as string[]])) as Record<Domain, string[]>
@@ -51,6 +53,23 @@ describe('the Oracle dialect on whole traces', () => {
     expect(oracle.seeds).toBe(reference.seeds)
     expect(oracle.seeds).toBeGreaterThan(0)
     for (const d of DOMAINS) expect(oracle.rows[d], d).toEqual(reference.rows[d])
+  }, 120_000)
+
+  it('MSD backward with its factor links summarized in Oracle SQL: every statement checked, the analysis equal to SQLite from the events', async () => {
+    const seen: RecordedStatement[] = []
+    const params = { start_date: plant.startDate, end_date: plant.endDate }
+    const links = await runMsd<BackwardAggregation>(recordingOracleSource(sqlite, seen), params, [], { factorLinks: 'source' })
+    const reference = await runMsd<BackwardAggregation>(sqlite, params)
+    try {
+      const linkStatements = seen.filter((s) => /DW_MES_LOTWIPHISTORY h\s+WHERE h\.CONTAINERID IN|MIN\(m\.TXNDATE\)/.test(s.sql))
+      expect(linkStatements.length).toBeGreaterThanOrEqual(2)
+      expect(links.reader.domainCounts()).toEqual({})
+      expect(links.aggregation).toEqual(reference.aggregation)
+      expect(await links.rows('detail')).toEqual(await reference.rows('detail'))
+    } finally {
+      await links.cleanup()
+      await reference.cleanup()
+    }
   }, 120_000)
 
   it('parses oracle:// sources, keeping the password apart', () => {

@@ -16,6 +16,8 @@ import { openSqliteSource, parseSourceSpec, type MesSource } from '../../../main
 import { runTrace, type TraceOutcome } from '../../../main/trace/index.js'
 import { normalizeTraceRequest, type TraceRequest } from '../../../shared/trace-request.js'
 import { DOMAINS, type Domain, type EventRow } from '../../../shared/trace.js'
+import type { BackwardAggregation } from '../../../shared/msd.js'
+import { runMsd, type MsdRun } from '../../fixtures/msd-kit.js'
 
 const url = process.env.MES_TRACE_PG_TEST_URL
 
@@ -124,6 +126,28 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
     expect(a.outcome.seeds.seed_count).toBeGreaterThan(0)
     for (const d of DOMAINS) expect(b.rows[d], d).toEqual(a.rows[d])
     expect(b.outcome.quality_meta.status).toBe('complete')
+  }, 180_000)
+
+  it('MSD backward with its factor links summarized by PostgreSQL: the same analysis as from the events, on either source', async () => {
+    const params = { start_date: plant.startDate, end_date: plant.endDate }
+    const runs = [
+      await runMsd<BackwardAggregation>(sqlite, params),
+      await runMsd<BackwardAggregation>(postgres, params),
+      await runMsd<BackwardAggregation>(postgres, params, [], { factorLinks: 'source' }),
+    ]
+    try {
+      const [local, pgLocal, pgLinks] = runs as [MsdRun<BackwardAggregation>, MsdRun<BackwardAggregation>, MsdRun<BackwardAggregation>]
+      // The server-side run copied no upstream or material events, and found factors to rank.
+      expect(pgLinks.reader.domainCounts()).toEqual({})
+      expect(local.aggregation.suspect_summary.total).toBeGreaterThan(10)
+      for (const run of [pgLocal, pgLinks]) {
+        expect(run.aggregation).toEqual(local.aggregation)
+        expect(await run.rows('suspects')).toEqual(await local.rows('suspects'))
+        expect(await run.rows('detail')).toEqual(await local.rows('detail'))
+      }
+    } finally {
+      for (const run of runs) await run.cleanup()
+    }
   }, 180_000)
 
   it('runs as a job of the engine from `mes-trace run --source postgres://…`, the password kept out of the catalog', async () => {
