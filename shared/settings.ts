@@ -29,6 +29,7 @@ export const SETTING_KEYS = [
   'MSD_SUSPECT_FDR_PERCENT',
   'EQUIPMENT_MAX_MACHINES',
   'EQUIPMENT_MAX_DAYS',
+  'MSD_PUSHDOWN_MIN_CIDS',
 ] as const
 export type SettingKey = (typeof SETTING_KEYS)[number]
 
@@ -85,6 +86,10 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
   EQUIPMENT_MAX_DAYS: {
     key: 'EQUIPMENT_MAX_DAYS', min: 1, max: 730, defaultValue: 90, unit: 'days',
     description: 'days one equipment-tab query may span',
+  },
+  MSD_PUSHDOWN_MIN_CIDS: {
+    key: 'MSD_PUSHDOWN_MIN_CIDS', min: 1, max: 100_000_000, defaultValue: 100_000, unit: 'CIDs',
+    description: 'with pushdown auto, an MSD backward trace on a database server expected to touch more CIDs than this has the server summarize its events',
   },
 }
 

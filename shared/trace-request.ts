@@ -56,6 +56,13 @@ export interface NormalizedTraceRequest {
   /** MSD only: selected loss reasons (empty = all). Never changes the seeds. */
   loss_reasons: string[]
   domains: Domain[]
+  /**
+   * MSD backward only, present only when true: the analysis reads which machines and material lots
+   * each lot met from the source's own SQL (the database summarizes the upstream and material
+   * events; docs/pushdown.md) instead of from fetched events. Such a request fetches no event
+   * domain unless it names some.
+   */
+  pushdown?: true
 }
 
 /** Longest accepted token (a lot ID is ~20 characters; anything far longer is a paste accident). */
@@ -170,6 +177,7 @@ export function normalizeTraceRequest(raw: unknown): NormalizedTraceRequest {
   const domains = validateDomains(raw.domains, p, direction)
 
   if (p !== 'mid_section_defect') {
+    if (params.pushdown !== undefined) throw invalidInput('params.pushdown', 'only the MSD analysis is pushed down to the source')
     const type = params.resolve_type ?? params.input_type
     const allowed: readonly string[] = RESOLVE_TYPES[p]
     if (typeof type !== 'string' || !allowed.includes(type)) {
@@ -186,6 +194,15 @@ export function normalizeTraceRequest(raw: unknown): NormalizedTraceRequest {
     }
   }
 
+  if (params.pushdown !== undefined && typeof params.pushdown !== 'boolean') throw invalidInput('params.pushdown', 'must be true or false')
+  const pushdown = params.pushdown === true
+  if (pushdown && direction === 'forward') {
+    throw invalidInput('params.pushdown', 'the forward analysis reads its events on the workstation; pushdown is for the backward analysis')
+  }
+  // Pushed down, the analysis needs no events: only the domains the request names are fetched.
+  const msdDomains = pushdown && raw.domains === undefined ? [] : domains
+  const extra = pushdown ? { pushdown: true as const } : {}
+
   const station = params.station ?? DEFAULT_DETECTION_STATION
   if (typeof station !== 'string' || !stationGroupByName(station)) {
     throw invalidInput('params.station', `unknown station ${JSON.stringify(station)}; expected one of ${STATION_GROUPS.map((g) => g.name).join(', ')}`)
@@ -199,7 +216,7 @@ export function normalizeTraceRequest(raw: unknown): NormalizedTraceRequest {
       throw invalidInput('params.resolve_type', `must be one of ${allowed.join(', ')} in container mode`)
     }
     const values = validateTokens('params.values', type as ResolveType, params.values)
-    return { profile: p, direction, seed: { mode: 'containers', resolve_type: type as ResolveType, values }, station, loss_reasons, domains }
+    return { profile: p, direction, seed: { mode: 'containers', resolve_type: type as ResolveType, values }, station, loss_reasons, domains: msdDomains, ...extra }
   }
   if (mode !== 'date_range') throw invalidInput('params.mode', 'must be date_range or container')
 
@@ -218,7 +235,7 @@ export function normalizeTraceRequest(raw: unknown): NormalizedTraceRequest {
   if (span + 1 > MSD_MAX_SPAN_DAYS) {
     throw invalidInput('params.end_date', `the range is ${span + 1} days; at most ${MSD_MAX_SPAN_DAYS} days`)
   }
-  return { profile: p, direction, seed: { mode: 'date_range', station, start_date, end_date }, station, loss_reasons, domains }
+  return { profile: p, direction, seed: { mode: 'date_range', station, start_date, end_date }, station, loss_reasons, domains: msdDomains, ...extra }
 }
 
 /**
@@ -231,7 +248,7 @@ export function toTraceRequest(request: NormalizedTraceRequest): TraceRequest {
     if (seed.mode !== 'containers') throw new Error(`${profile} requests have container seeds`)
     return { profile, params: { resolve_type: seed.resolve_type, values: [...seed.values] }, domains: [...domains] }
   }
-  const common = { station: request.station, direction: request.direction, loss_reasons: [...request.loss_reasons] }
+  const common = { station: request.station, direction: request.direction, loss_reasons: [...request.loss_reasons], ...(request.pushdown ? { pushdown: true } : {}) }
   const params =
     seed.mode === 'containers'
       ? { mode: 'container', resolve_type: seed.resolve_type, values: [...seed.values], ...common }

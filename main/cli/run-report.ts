@@ -40,6 +40,8 @@ export interface RunJson {
   outcome: JobOutcome | null
   /** Where the job's time went (`StageTimings`); null when it did not finish or its file has none. */
   stage_ms: StageTimings | null
+  /** True when the source summarized the MSD analysis's events (docs/pushdown.md). */
+  pushdown: boolean
   error: AppErrorData | null
 }
 
@@ -47,7 +49,7 @@ export interface RunJson {
 export function unfinishedRunJson(profile: string | null, source: string | null): RunJson {
   return {
     job_id: null, status: 'failed', cached: false, as_of: null, profile, source, seed_count: 0, cid_count: 0, not_found: [],
-    lineage: null, domains: {}, quality_meta: null, elapsed_ms: 0, result_file: null, aggregation: null, outcome: null, stage_ms: null, error: null,
+    lineage: null, domains: {}, quality_meta: null, elapsed_ms: 0, result_file: null, aggregation: null, outcome: null, stage_ms: null, pushdown: false, error: null,
   }
 }
 
@@ -223,5 +225,7 @@ export function finishedRunText(
     resultFile: summary.result_file,
     outcome: summary.outcome,
   })
-  return result.aggregation ? `${outcome}\n${formatAggregation(result.aggregation)}` : outcome
+  // Said where the engine decided it (`--pushdown auto`), so the reader knows no events were copied.
+  const how = run.request.pushdown ? `\nPushdown: the source summarized the upstream and material events for the analysis (not copied).` : ''
+  return result.aggregation ? `${outcome}${how}\n${formatAggregation(result.aggregation)}` : `${outcome}${how}`
 }

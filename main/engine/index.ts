@@ -43,6 +43,9 @@ export {
 } from './rss-watchdog.js'
 export {
   JobEngine,
+  PUSHDOWN_MODES,
+  withPushdown,
+  type PushdownMode,
   dedupKeyOf,
   estimateCids,
   type EnqueueOptions,

@@ -121,6 +121,37 @@ export interface EnqueueOptions {
   force?: boolean
   /** Environment carrying the source's password to the worker (kept in memory, never stored). */
   secretEnv?: Record<string, string>
+  /**
+   * Whether an MSD backward request that does not say (`params.pushdown`) has the source summarize
+   * its events (docs/pushdown.md): `on`, `off`, or `auto` — on a database server when the trace
+   * is expected to touch more than `MSD_PUSHDOWN_MIN_CIDS` CIDs. @default 'auto'
+   */
+  pushdown?: PushdownMode
+}
+
+/** How an engine decides pushdown for MSD backward requests (see {@link EnqueueOptions.pushdown}). */
+export type PushdownMode = 'auto' | 'on' | 'off'
+
+/** The pushdown modes, as `--pushdown` and source profiles name them. */
+export const PUSHDOWN_MODES: readonly PushdownMode[] = ['auto', 'on', 'off']
+
+/**
+ * `raw` with `params.pushdown: true` when `mode` pushes this request down: an MSD request that does
+ * not say itself, under `on` (a forward one is then refused by validation, naming the field), or
+ * under `auto` when it is backward, reads a database server and is expected to touch more than
+ * `minCids` CIDs. Anything else comes back as it is.
+ */
+export function withPushdown(raw: unknown, mode: PushdownMode, source: SourceSpec, minCids: number): unknown {
+  if (mode === 'off' || typeof raw !== 'object' || raw === null) return raw
+  const request = raw as { profile?: unknown; params?: unknown }
+  if (request.profile !== 'mid_section_defect' || typeof request.params !== 'object' || request.params === null) return raw
+  const params = request.params as Record<string, unknown>
+  if (params.pushdown !== undefined) return raw
+  if (mode === 'auto') {
+    if (source.kind === 'sqlite' || params.direction === 'forward') return raw
+    if (estimateCids(normalizeTraceRequest(raw)) <= minCids) return raw
+  }
+  return { ...request, params: { ...params, pushdown: true } }
 }
 
 export interface EnqueueResult {
@@ -174,6 +205,7 @@ export function dedupKeyOf(request: NormalizedTraceRequest, source: SourceSpec, 
     station: request.station,
     loss_reasons: [...request.loss_reasons].sort(),
     domains: [...request.domains].sort(),
+    ...(request.pushdown ? { pushdown: true } : {}),
     source,
     ...(copy !== null ? { copy } : {}),
     // A result written in an older format (other event columns, an older genealogy) does not
@@ -359,9 +391,9 @@ export class JobEngine {
    */
   enqueue(raw: unknown, options: EnqueueOptions): EnqueueResult {
     if (this.stopped) throw new AppError('job/engine-stopped', 'The job engine is shutting down.')
-    const request = normalizeTraceRequest(raw)
     // A source password stays in this process's memory for the job's worker; never in the catalog.
     const { spec: source, password } = withoutPassword(options.source)
+    const request = normalizeTraceRequest(withPushdown(raw, options.pushdown ?? 'auto', source, this.settings.MSD_PUSHDOWN_MIN_CIDS))
     const dedupKey = dedupKeyOf(request, source, this.settings.MSD_SUSPECT_FDR_PERCENT / 100, sourceCopyOf(source))
     if (!options.force) {
       const reusable = this.catalog.findReusable(dedupKey, this.now())

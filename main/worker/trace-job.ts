@@ -82,6 +82,8 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
           signal,
           suspectFdr: message.limits.suspectFdr,
           stageMs: analysisMs,
+          // A pushed-down request reads its factor links from the source (the events were not fetched).
+          factorLinks: message.request.pushdown ? 'source' : 'events',
           // Every step start is reported (a step can take seconds; the engine throttles for the UI).
           onProgress: ({ message, ...step }) =>
             report({ stage: 'analysis', completed_stages: completed, message, analysis: step, rows_so_far: rowsSoFar }, true),

@@ -13,6 +13,7 @@ import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest, typ
 import type { ResolveType } from '../../../shared/trace.js'
 import { closeOutput, ResultService, writeLine } from '../../results/index.js'
 import { openSource, parseSourceSpec } from '../../sources/index.js'
+import { PUSHDOWN_MODES, type PushdownMode } from '../../engine/index.js'
 import { ENGINE_SHUTDOWN_MS, openCliEngine, type CliEngine } from '../cli-engine.js'
 import type { Command } from '../command.js'
 import { dataDirOf, SETTING_FLAGS, SWITCH_FLAG, VALUE_FLAG } from '../flags.js'
@@ -37,6 +38,8 @@ export interface RunFlags {
   to?: string
   'loss-reasons'?: string
   domains?: string
+  /** auto | on | off: whether the source summarizes an MSD backward trace's events. */
+  pushdown?: string
   ndjson?: string
   json?: boolean
   force?: boolean
@@ -113,6 +116,20 @@ const FLAG_OF_FIELD: readonly [RegExp, string][] = [
   [/^domains/, '--domains'],
 ]
 
+/**
+ * The `--pushdown` mode (default auto). `on` names an MSD backward trace: anything else is refused
+ * here, naming the flag, before a worker starts.
+ */
+function pushdownOf(flags: RunFlags, request: NormalizedTraceRequest): PushdownMode {
+  const mode = flags.pushdown ?? 'auto'
+  if (!(PUSHDOWN_MODES as readonly string[]).includes(mode)) throw invalidInput('--pushdown', `must be ${PUSHDOWN_MODES.join(', ')}, got ${JSON.stringify(mode)}`)
+  if (mode === 'on' && request.profile !== 'mid_section_defect') throw invalidInput('--pushdown', 'only the MSD analysis is pushed down to the source')
+  if (mode === 'on' && request.direction === 'forward') {
+    throw invalidInput('--pushdown', 'the forward analysis reads its events on the workstation; pushdown is for the backward analysis')
+  }
+  return mode as PushdownMode
+}
+
 /** Speaks of flags, not request fields, in errors shown on the command line. */
 function renameFields(error: unknown, valuesFlag: string): unknown {
   const data = toErrorData(error)
@@ -153,6 +170,7 @@ export async function runTrace(flags: RunFlags, io: CliIo): Promise<number> {
   try {
     if (!flags.source) throw invalidInput('--source', 'is required, e.g. --source sqlite:plant.sqlite')
     const request = await requestFromFlags(flags)
+    const pushdown = pushdownOf(flags, request)
     // A password in the URL would sit in the process list for every local user to read.
     const typed = parseSourceSpec(flags.source, '--source', { refusePassword: true })
     // Kept in memory from here on: the engine hands it to the job's worker, never to the catalog.
@@ -170,10 +188,14 @@ export async function runTrace(flags: RunFlags, io: CliIo): Promise<number> {
     const { engine } = opened
     results = new ResultService(engine)
     engine.start()
-    const enqueued = engine.enqueue(toTraceRequest(request), { source: spec.kind === 'sqlite' ? { kind: 'sqlite', path: resolve(spec.path) } : spec, force: flags.force === true })
+    // The domains go as given: a request that names none gets the profile's, or none when pushed down.
+    const { domains: _given, ...asked } = toTraceRequest(request)
+    const raw = flags.domains === undefined ? asked : toTraceRequest(request)
+    const enqueued = engine.enqueue(raw, { source: spec.kind === 'sqlite' ? { kind: 'sqlite', path: resolve(spec.path) } : spec, force: flags.force === true, pushdown })
     jobId = enqueued.jobId
     Object.assign(json, { job_id: jobId, cached: enqueued.cached, as_of: enqueued.asOf ?? null })
     const { row, result } = await followRun(engine, results, jobId, io, flags.json === true, schema.warnings)
+    json.pushdown = row.request.pushdown === true
     if (ndjson) {
       const reader = results.reader(jobId)
       for (const domain of result.summary.domains) {
@@ -182,12 +204,12 @@ export async function runTrace(flags: RunFlags, io: CliIo): Promise<number> {
         }
       }
     }
-    Object.assign(json, finishedRunFields(result, row.cid_count, request.domains))
+    Object.assign(json, finishedRunFields(result, row.cid_count, row.request.domains))
     if (!flags.json) {
       printLine(
         io,
         finishedRunText(result, {
-          request, jobId, cached: enqueued.cached, asOf: enqueued.asOf ?? null, cidCount: row.cid_count, elapsedMs: performance.now() - started,
+          request: row.request, jobId, cached: enqueued.cached, asOf: enqueued.asOf ?? null, cidCount: row.cid_count, elapsedMs: performance.now() - started,
         }),
       )
     }
@@ -215,7 +237,7 @@ export const runCommand: Command = {
   options: {
     source: VALUE_FLAG, profile: VALUE_FLAG, direction: VALUE_FLAG, 'lot-ids': VALUE_FLAG, 'wafer-lots': VALUE_FLAG,
     'work-orders': VALUE_FLAG, serials: VALUE_FLAG, 'gd-work-orders': VALUE_FLAG, 'gd-lot-ids': VALUE_FLAG, 'ids-file': VALUE_FLAG,
-    station: VALUE_FLAG, from: VALUE_FLAG, to: VALUE_FLAG, 'loss-reasons': VALUE_FLAG, domains: VALUE_FLAG, ndjson: VALUE_FLAG,
+    station: VALUE_FLAG, from: VALUE_FLAG, to: VALUE_FLAG, 'loss-reasons': VALUE_FLAG, domains: VALUE_FLAG, pushdown: VALUE_FLAG, ndjson: VALUE_FLAG,
     json: SWITCH_FLAG, force: SWITCH_FLAG, 'data-dir': VALUE_FLAG, 'password-stdin': SWITCH_FLAG, ...SETTING_FLAGS,
   },
   usage: [
@@ -232,6 +254,9 @@ export const runCommand: Command = {
     '--gd-work-orders … | --gd-lot-ids … | --ids-file FILE',
     '--direction backward|forward (MSD)   --station NAME --from YYYY-MM-DD --to YYYY-MM-DD',
     '--loss-reasons A,B   --domains history,materials,…   --ndjson FILE (all rows)',
+    '--pushdown auto|on|off  MSD backward: the database server summarizes the upstream and',
+    '                  material events and no events are copied unless --domains names them',
+    '                  (auto: on a server, above MSD_PUSHDOWN_MIN_CIDS expected CIDs)',
     '--force           run again even if an identical unexpired result exists',
     '--data-dir DIR    catalog and results (default: the app\'s data folder)',
     '--trace-job-timeout-seconds N, --trace-worker-max-memory-mb N, … any engine',

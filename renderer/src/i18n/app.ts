@@ -487,6 +487,7 @@ export const app: AreaMessages = {
         MSD_SUSPECT_FDR_PERCENT: '嫌疑因子偽發現率（FDR）',
         EQUIPMENT_MAX_MACHINES: '設備查詢機台上限',
         EQUIPMENT_MAX_DAYS: '設備查詢天數上限',
+        MSD_PUSHDOWN_MIN_CIDS: '分析下推門檻',
       },
       desc: {
         TRACE_WORKER_COUNT: '同時執行的追溯數，每個在自己的工作程序中（1–8）',
@@ -501,6 +502,7 @@ export const app: AreaMessages = {
         MSD_SUSPECT_FDR_PERCENT: 'MSD 嫌疑清單的偽發現率：Benjamini-Hochberg q 值不超過此值的排名因子視為顯著',
         EQUIPMENT_MAX_MACHINES: '設備生產批次追蹤一次查詢最多可選的機台數',
         EQUIPMENT_MAX_DAYS: '設備生產批次追蹤一次查詢最長的日期範圍',
+        MSD_PUSHDOWN_MIN_CIDS: '下推設為自動時，預計超過此容器數的 MSD 回溯分析由資料庫伺服器彙總上游與物料紀錄，不複製事件',
       },
       unit: { workers: '個', CIDs: '個容器', s: '秒', MB: 'MB', rows: '列', levels: '層', nodes: '個節點', '%': '%', machines: '台', days: '天' },
       lockedByIt: 'IT 鎖定',
@@ -1006,6 +1008,7 @@ export const app: AreaMessages = {
         MSD_SUSPECT_FDR_PERCENT: 'Suspect false-discovery rate',
         EQUIPMENT_MAX_MACHINES: 'Equipment query machine limit',
         EQUIPMENT_MAX_DAYS: 'Equipment query day limit',
+        MSD_PUSHDOWN_MIN_CIDS: 'Analysis pushdown threshold',
       },
       desc: {
         TRACE_WORKER_COUNT: 'traces that run at the same time, each in its own worker process (1–8)',
@@ -1020,6 +1023,7 @@ export const app: AreaMessages = {
         MSD_SUSPECT_FDR_PERCENT: 'false-discovery rate of the MSD suspect list: a ranked suspect whose Benjamini-Hochberg q-value is at most this is significant',
         EQUIPMENT_MAX_MACHINES: 'machines one equipment-tab query may name',
         EQUIPMENT_MAX_DAYS: 'days one equipment-tab query may span',
+        MSD_PUSHDOWN_MIN_CIDS: 'with pushdown on auto, an MSD backward trace on a database server expected to touch more containers than this has the server summarize its upstream and material records instead of copying the events',
       },
       unit: { workers: 'workers', CIDs: 'containers', s: 's', MB: 'MB', rows: 'rows', levels: 'levels', nodes: 'nodes', '%': '%', machines: 'machines', days: 'days' },
       lockedByIt: 'Locked by IT',

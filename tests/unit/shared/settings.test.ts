@@ -16,6 +16,7 @@ describe('engine settings', () => {
       MSD_SUSPECT_FDR_PERCENT: 5,
       EQUIPMENT_MAX_MACHINES: 20,
       EQUIPMENT_MAX_DAYS: 90,
+      MSD_PUSHDOWN_MIN_CIDS: 100_000,
     })
   })
 

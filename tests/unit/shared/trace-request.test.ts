@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isAppError } from '../../../shared/errors.js'
 import { normalizeTraceRequest, toTraceRequest } from '../../../shared/trace-request.js'
+import { thrown } from '../../fixtures/thrown.js'
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {
@@ -73,6 +74,37 @@ describe('normalizeTraceRequest', () => {
     expect(() => normalizeTraceRequest({ profile: 'query_tool', params: { resolve_type: 'work_order', values } })).toThrow(
       'params.values: 2001 values given; at most 2000 work_order values per trace',
     )
+  })
+})
+
+describe('pushdown (MSD backward)', () => {
+  const window = { start_date: '2026-09-01', end_date: '2026-09-30' }
+
+  it('fetches no event domain unless the request names some, and keeps the ones it names', () => {
+    const pushed = normalizeTraceRequest({ profile: 'mid_section_defect', params: { ...window, pushdown: true } })
+    expect(pushed.pushdown).toBe(true)
+    expect(pushed.domains).toEqual([])
+    expect(normalizeTraceRequest({ profile: 'mid_section_defect', params: { ...window, pushdown: true }, domains: ['history'] }).domains).toEqual(['history'])
+    // Off, or not said: nothing changes, and the field is absent.
+    for (const params of [window, { ...window, pushdown: false }]) {
+      const local = normalizeTraceRequest({ profile: 'mid_section_defect', params })
+      expect('pushdown' in local).toBe(false)
+      expect(local.domains).toEqual(['upstream_history', 'materials'])
+    }
+  })
+
+  it('refuses it for the forward analysis, for other profiles and as anything but a boolean, naming the field', () => {
+    const fieldOf = (raw: unknown): unknown => thrown(() => normalizeTraceRequest(raw)).details?.field
+    expect(fieldOf({ profile: 'mid_section_defect', params: { ...window, direction: 'forward', pushdown: true } })).toBe('params.pushdown')
+    expect(fieldOf({ profile: 'query_tool', params: { resolve_type: 'lot_id', values: ['A'], pushdown: true } })).toBe('params.pushdown')
+    expect(fieldOf({ profile: 'mid_section_defect', params: { ...window, pushdown: 'yes' } })).toBe('params.pushdown')
+  })
+
+  it('round-trips through toTraceRequest', () => {
+    for (const raw of [{ profile: 'mid_section_defect', params: { ...window, pushdown: true } }, { profile: 'mid_section_defect', params: { ...window, pushdown: true }, domains: ['history'] }]) {
+      const normalized = normalizeTraceRequest(raw)
+      expect(normalizeTraceRequest(toTraceRequest(normalized))).toEqual(normalized)
+    }
   })
 })
 
