@@ -38,6 +38,11 @@ export interface MesSource {
   catalog(): Promise<SourceCatalog>
   /** Releases the connection. Idempotent. */
   close(): Promise<void>
+  /**
+   * Bytes received from the database server so far, over every connection the source opened;
+   * absent where the driver does not tell (a file source receives none).
+   */
+  bytesReceived?(): number
 }
 
 /** Default rows per chunk (the original's `fetchmany` size). */

@@ -93,8 +93,15 @@ class PostgresMesSource extends ServerMesSource<pg.Pool, pg.PoolClient> {
   constructor(
     private readonly options: PostgresSourceOptions,
     pool: pg.Pool,
+    private readonly sockets: ReadonlySet<{ readonly bytesRead: number }>,
   ) {
     super(pool, createDialect('postgres', options.schema), redactUrl(options.url) + (options.schema ? ` (schema ${options.schema})` : ''))
+  }
+
+  bytesReceived(): number {
+    let bytes = 0
+    for (const socket of this.sockets) bytes += socket.bytesRead
+    return bytes
   }
 
   protected connect(pool: pg.Pool): Promise<pg.PoolClient> {
@@ -171,11 +178,17 @@ export async function openPostgresSource(options: PostgresSourceOptions): Promis
   })
   // An idle client's error (a server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {})
+  // Every connection's socket, kept after it closes (its count of bytes read stays readable).
+  const sockets = new Set<{ readonly bytesRead: number }>()
+  pool.on('connect', (client) => {
+    const socket = (client as unknown as { connection?: { stream?: { bytesRead?: unknown } } }).connection?.stream
+    if (socket && typeof socket.bytesRead === 'number') sockets.add(socket as { readonly bytesRead: number })
+  })
   try {
     await pool.query('SELECT 1')
   } catch (error) {
     await pool.end().catch(() => {})
     throw sourceError(error, 'Connecting', options.url)
   }
-  return new PostgresMesSource(options, pool)
+  return new PostgresMesSource(options, pool, sockets)
 }

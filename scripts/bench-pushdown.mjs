@@ -1,0 +1,136 @@
+// Benchmark (not part of the test run): MSD backward over a demo plant's whole range read from a
+// PostgreSQL server, with the analysis's events fetched to the workstation (local) and summarized by
+// the server (pushdown, docs/pushdown.md). Each mode runs in a fresh process doing what a worker
+// does (seed resolve, lineage, events, analysis into a result file): wall time, stage times, peak
+// RSS of that process, and bytes received from the server. Both must give the same aggregation.
+// Needs a server: MES_TRACE_PG_TEST_URL (`.ci/run` and scripts/test-postgres.sh start one on
+// 127.0.0.1); without it the report records a skip. The plant is loaded into its own schema.
+// Prints a table to stderr and one JSON object to stdout; writes reports/bench-pushdown.json.
+//   node scripts/bench-pushdown.mjs [--lots 120000]
+// Needs the compiled main process code (`npm run build:main`).
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const dist = (p) => pathToFileURL(join(root, 'dist', p)).href
+if (!existsSync(join(root, 'dist', 'main', 'msd', 'index.js'))) {
+  console.error('bench: run `npm run build:main` first')
+  process.exit(2)
+}
+const { values } = parseArgs({
+  options: { lots: { type: 'string', default: '120000' }, child: { type: 'string' }, schema: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+})
+const url = process.env.MES_TRACE_PG_TEST_URL
+/** Every number in `value` to whole milliseconds. */
+const rounded = (value) =>
+  typeof value === 'number' ? Math.round(value) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)]))
+
+if (values.child) {
+  // One run, in this fresh process, as a worker runs it.
+  const { openPostgresSource } = await import(dist('main/sources/postgres-source.js'))
+  const { runTrace } = await import(dist('main/trace/index.js'))
+  const { runMsdAnalysis } = await import(dist('main/msd/index.js'))
+  const { createResultFile } = await import(dist('main/store/index.js'))
+  const { normalizeTraceRequest } = await import(dist('shared/trace-request.js'))
+  const pushdown = values.child === 'pushdown'
+  const started = performance.now()
+  const source = await openPostgresSource({ url, schema: values.schema })
+  const request = normalizeTraceRequest({ profile: 'mid_section_defect', params: { start_date: values.from, end_date: values.to, pushdown } })
+  const dir = mkdtempSync(join(tmpdir(), 'mes-trace-bench-pushdown-'))
+  const writer = createResultFile(join(dir, 'trace-evt-000000000001.sqlite'), { jobId: 'trace-evt-000000000001', request, source: source.description, appVersion: 'bench', now: Date.now() })
+  let peak = 0
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50)
+  const stageMs = {}
+  const outcome = await runTrace({
+    source,
+    request,
+    sink: { onSeeds: (s) => writer.writeSeeds(s), onLineage: (l) => writer.writeLineage(l), onEventBatch: (b) => writer.writeEvents(b.domain, b.rows) },
+  })
+  const aggregation = await runMsdAnalysis({
+    source, writer, request, seeds: outcome.seeds, lineage: outcome.lineage, quality: outcome.quality_meta, stageMs, factorLinks: pushdown ? 'source' : 'events',
+  })
+  writer.finish({ domainQuality: outcome.domains, quality: outcome.quality_meta, aggregation })
+  clearInterval(sampler)
+  const wallMs = Math.round(performance.now() - started)
+  const bytes = source.bytesReceived()
+  await source.close()
+  rmSync(dir, { recursive: true, force: true })
+  peak = Math.max(peak, process.resourceUsage().maxRSS * 1024)
+  process.stdout.write(
+    JSON.stringify({
+      mode: values.child,
+      wall_ms: wallMs,
+      peak_rss_mb: Math.round((peak / 1048576) * 10) / 10,
+      bytes_received: bytes,
+      cids: outcome.event_cids.length,
+      event_rows: Object.values(outcome.rows).reduce((n, r) => n + (r ?? 0), 0),
+      stage_ms: rounded({ ...outcome.stage_ms, analysis: stageMs }),
+      suspects: aggregation.suspect_summary.total,
+      detail_rows: aggregation.detail_total_count,
+      aggregation_sha256: createHash('sha256').update(JSON.stringify(aggregation)).digest('hex'),
+    }),
+  )
+  process.exit(0)
+}
+
+const lots = Number(values.lots)
+const reportPath = join(root, 'reports', 'bench-pushdown.json')
+const write = (report) => {
+  mkdirSync(join(root, 'reports'), { recursive: true })
+  writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`)
+  console.log(JSON.stringify(report))
+}
+if (!url) {
+  const reason = 'no PostgreSQL server: set MES_TRACE_PG_TEST_URL (scripts/test-postgres.sh starts one on 127.0.0.1)'
+  console.error(`pushdown: skipped: ${reason}`)
+  write({ benchmark: 'pushdown', node: process.version, lots, skipped: reason })
+  process.exit(0)
+}
+
+const { generateDemoPlant } = await import(dist('main/demo/index.js'))
+const { loadIntoPostgres } = await import(dist('main/sources/postgres-load.js'))
+const work = mkdtempSync(join(tmpdir(), 'mes-trace-bench-pushdown-'))
+const schema = `bench_pushdown_${lots}`
+const t = performance.now()
+const made = await generateDemoPlant({ out: join(work, 'plant.sqlite'), lots, seed: 'bench' })
+await loadIntoPostgres({ from: made.out, url, schema, replace: true })
+console.error(`${lots} lots generated and loaded into PostgreSQL (schema ${schema}) in ${Math.round((performance.now() - t) / 1000)} s`)
+
+const runs = []
+for (const mode of ['local', 'pushdown']) {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, '--schema', schema, '--from', made.startDate, '--to', made.endDate], {
+    cwd: root,
+    env: process.env,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  })
+  if (child.status !== 0) {
+    console.error(child.stderr)
+    process.exit(child.status ?? 1)
+  }
+  runs.push(JSON.parse(child.stdout))
+  const r = runs.at(-1)
+  console.error(
+    `  ${mode.padEnd(9)} ${String(r.wall_ms).padStart(7)} ms  peak RSS ${r.peak_rss_mb} MB  received ${(r.bytes_received / 1048576).toFixed(1)} MiB  ` +
+      `event rows ${r.event_rows}  stages ${JSON.stringify(r.stage_ms)}`,
+  )
+}
+rmSync(work, { recursive: true, force: true })
+const [local, pushdown] = runs
+const report = {
+  benchmark: 'pushdown',
+  node: process.version,
+  lots,
+  runs,
+  wall_ratio: Math.round((pushdown.wall_ms / local.wall_ms) * 1000) / 1000,
+  bytes_ratio: Math.round((pushdown.bytes_received / local.bytes_received) * 1000) / 1000,
+  identical: pushdown.aggregation_sha256 === local.aggregation_sha256,
+}
+write(report)
+console.error(`pushdown/local: wall ${report.wall_ratio}, bytes ${report.bytes_ratio}; identical aggregation: ${report.identical}`)
+if (!report.identical) process.exitCode = 1
