@@ -89,7 +89,7 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
   },
   MSD_PUSHDOWN_MIN_CIDS: {
     key: 'MSD_PUSHDOWN_MIN_CIDS', min: 1, max: 100_000_000, defaultValue: 100_000, unit: 'CIDs',
-    description: 'with pushdown auto, an MSD backward trace on a database server expected to touch more CIDs than this has the server summarize its events',
+    description: 'with pushdown auto, an MSD trace on a database server expected to touch more CIDs than this has the server summarize its events',
   },
 }
 

@@ -57,9 +57,9 @@ export interface NormalizedTraceRequest {
   loss_reasons: string[]
   domains: Domain[]
   /**
-   * MSD backward only, present only when true: the analysis reads which machines and material lots
-   * each lot met from the source's own SQL (the database summarizes the upstream and material
-   * events; docs/pushdown.md) instead of from fetched events. Such a request fetches no event
+   * MSD only, present only when true: the analysis reads which machines, material lots and
+   * downstream rejects each lot met from the source's own SQL (the database summarizes or filters
+   * the events; docs/pushdown.md) instead of from fetched events. Such a request fetches no event
    * domain unless it names some.
    */
   pushdown?: true
@@ -196,9 +196,6 @@ export function normalizeTraceRequest(raw: unknown): NormalizedTraceRequest {
 
   if (params.pushdown !== undefined && typeof params.pushdown !== 'boolean') throw invalidInput('params.pushdown', 'must be true or false')
   const pushdown = params.pushdown === true
-  if (pushdown && direction === 'forward') {
-    throw invalidInput('params.pushdown', 'the forward analysis reads its events on the workstation; pushdown is for the backward analysis')
-  }
   // Pushed down, the analysis needs no events: only the domains the request names are fetched.
   const msdDomains = pushdown && raw.domains === undefined ? [] : domains
   const extra = pushdown ? { pushdown: true as const } : {}

@@ -122,14 +122,14 @@ export interface EnqueueOptions {
   /** Environment carrying the source's password to the worker (kept in memory, never stored). */
   secretEnv?: Record<string, string>
   /**
-   * Whether an MSD backward request that does not say (`params.pushdown`) has the source summarize
-   * its events (docs/pushdown.md): `on`, `off`, or `auto` — on a database server when the trace
-   * is expected to touch more than `MSD_PUSHDOWN_MIN_CIDS` CIDs. @default 'auto'
+   * Whether an MSD request that does not say (`params.pushdown`) has the source summarize its
+   * events (docs/pushdown.md): `on`, `off`, or `auto` — on a database server when the trace is
+   * expected to touch more than `MSD_PUSHDOWN_MIN_CIDS` CIDs. @default 'auto'
    */
   pushdown?: PushdownMode
 }
 
-/** How an engine decides pushdown for MSD backward requests (see {@link EnqueueOptions.pushdown}). */
+/** How an engine decides pushdown for MSD requests (see {@link EnqueueOptions.pushdown}). */
 export type PushdownMode = 'auto' | 'on' | 'off'
 
 /** The pushdown modes, as `--pushdown` and source profiles name them. */
@@ -137,9 +137,8 @@ export const PUSHDOWN_MODES: readonly PushdownMode[] = ['auto', 'on', 'off']
 
 /**
  * `raw` with `params.pushdown: true` when `mode` pushes this request down: an MSD request that does
- * not say itself, under `on` (a forward one is then refused by validation, naming the field), or
- * under `auto` when it is backward, reads a database server and is expected to touch more than
- * `minCids` CIDs. Anything else comes back as it is.
+ * not say itself, under `on`, or under `auto` when it reads a database server and is expected to
+ * touch more than `minCids` CIDs. Anything else comes back as it is.
  */
 export function withPushdown(raw: unknown, mode: PushdownMode, source: SourceSpec, minCids: number): unknown {
   if (mode === 'off' || typeof raw !== 'object' || raw === null) return raw
@@ -148,7 +147,7 @@ export function withPushdown(raw: unknown, mode: PushdownMode, source: SourceSpe
   const params = request.params as Record<string, unknown>
   if (params.pushdown !== undefined) return raw
   if (mode === 'auto') {
-    if (source.kind === 'sqlite' || params.direction === 'forward') return raw
+    if (source.kind === 'sqlite') return raw
     if (estimateCids(normalizeTraceRequest(raw)) <= minCids) return raw
   }
   return { ...request, params: { ...params, pushdown: true } }

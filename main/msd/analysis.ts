@@ -57,10 +57,9 @@ export interface MsdAnalysisOptions {
   /** Receives the time of each step that runs (ms, added to what the record holds). @default not timed */
   stageMs?: Partial<Record<MsdAnalysisStep, number>>
   /**
-   * Where the backward analysis reads which machines and material lots each lot met: the stored
-   * `upstream_history` and `materials` events (`events`), or the source's own SQL summarizing them
-   * (`source`, factor-links.ts: the same results without those events being fetched). The forward
-   * analysis always reads the events. @default 'events'
+   * Where the analysis reads which machines, material lots and downstream rejects each lot met:
+   * the stored events of its domains (`events`), or the source's own SQL summarizing them
+   * (`source`, factor-links.ts: the same results without those events being fetched). @default 'events'
    */
   factorLinks?: 'events' | 'source'
 }
@@ -171,9 +170,9 @@ function qualityWarnings(request: NormalizedTraceRequest, quality: QualityMeta, 
   return warnings
 }
 
-/** True when the backward analysis reads its factor links from the source (see `factorLinks`). */
+/** True when the analysis reads its factor links from the source (see `factorLinks`). */
 function linksFromSource(options: MsdAnalysisOptions): boolean {
-  return options.factorLinks === 'source' && options.request.direction === 'backward'
+  return options.factorLinks === 'source'
 }
 
 /** The fields both directions' aggregations have, known once the detection records are in. */
@@ -225,15 +224,19 @@ async function prepareAnalysis(options: MsdAnalysisOptions, tables: readonly Msd
 
 /** Forward: where the detection lots' descendants went, and what was rejected downstream. */
 async function runForwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promise<ForwardAggregation> {
-  const { writer, request } = options
+  const { writer, request, source, signal } = options
   const { detectionOrder, window, common } = await prepareAnalysis(options, ['detail'], lap)
+  // Read from the source, the links stand in for both event domains (their time is the factor tables').
+  const fromSource = linksFromSource(options)
+  if (fromSource) await loadFactorLinks({ source, writer, direction: 'forward', detectionOrder, ...(signal ? { signal } : {}) })
   const tables = writer.analyze('Aggregating the forward analysis', (db) => {
     registerMsdFunctions(db)
     createLotTable(db, request.loss_reasons)
     const result = analyzeForward(db, {
       detectionOrder,
-      hasUpstream: request.domains.includes('upstream_history'),
-      hasRejects: request.domains.includes('downstream_rejects'),
+      hasUpstream: fromSource || request.domains.includes('upstream_history'),
+      hasRejects: fromSource || request.domains.includes('downstream_rejects'),
+      ...(fromSource ? { downstreamRows: { upstream: FACTOR_LINK_TABLES.upstream, rejects: FACTOR_LINK_TABLES.downstream_rejects } } : {}),
       onFactorTables: () => lap('factor_tables'),
     })
     lap('aggregate')
@@ -267,7 +270,7 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promi
   const seedRoots = lineage?.direction === 'backward' ? lineage.seed_roots : {}
   // Read from the source, the links stand in for both event domains (their time is the factor tables').
   const fromSource = linksFromSource(options)
-  if (fromSource) await loadFactorLinks({ source, writer, ...(signal ? { signal } : {}) })
+  if (fromSource) await loadFactorLinks({ source, writer, direction: 'backward', detectionOrder, ...(signal ? { signal } : {}) })
   const tables = writer.analyze('Aggregating the backward analysis', (db) => {
     registerMsdFunctions(db)
     createLotTable(db, request.loss_reasons)

@@ -30,12 +30,28 @@ export interface ForwardTables {
 }
 
 /**
+ * Where the forward statements read the stored upstream and reject rows (SQL table references):
+ * the event tables, or tables with the same columns holding what the source read of them
+ * (factor-links.ts).
+ */
+export interface DownstreamRowTables {
+  upstream: string
+  rejects: string
+}
+
+/** The result file's own event tables. */
+export const DOWNSTREAM_EVENT_TABLES: DownstreamRowTables = {
+  upstream: `"${eventTableOf('upstream_history')}"`,
+  rejects: `"${eventTableOf('downstream_rejects')}"`,
+}
+
+/**
  * `temp.msd_fwd_wip` and `temp.msd_fwd_reject`: track-ins and rejects at stations after the
  * detection station (known groups only: a workcenter that maps to no group has no place in the
  * flow), of every detection lot and its descendants, with the lot they belong to and whether that
  * lot had a defect.
  */
-function createDownstreamTables(db: SqliteDatabase, detectionOrder: number, hasUpstream: boolean, hasRejects: boolean): void {
+function createDownstreamTables(db: SqliteDatabase, detectionOrder: number, hasUpstream: boolean, hasRejects: boolean, from: DownstreamRowTables): void {
   db.exec('DROP TABLE IF EXISTS temp.msd_fwd_wip; DROP TABLE IF EXISTS temp.msd_fwd_reject')
   db.exec(`CREATE TEMP TABLE msd_fwd_wip (lot_cid TEXT NOT NULL, defect INTEGER NOT NULL, seq INTEGER NOT NULL, cid TEXT NOT NULL,
     grp TEXT NOT NULL, machine TEXT NOT NULL, qty NUMERIC NOT NULL)`)
@@ -45,7 +61,7 @@ function createDownstreamTables(db: SqliteDatabase, detectionOrder: number, hasU
   if (hasUpstream) {
     db.exec(`INSERT INTO temp.msd_fwd_wip
       SELECT m.lot_cid, l.defect_qty > 0, u._seq, u.CONTAINERID, u.WORKCENTER_GROUP, COALESCE(NULLIF(u.EQUIPMENTNAME, ''), '(NA)'), COALESCE(u.TRACKINQTY, 0)
-      FROM "${eventTableOf('upstream_history')}" u
+      FROM ${from.upstream} u
       JOIN msd_lot_cids m ON m.cid = u.CONTAINERID
       JOIN temp.msd_lot l ON l.cid = m.lot_cid
       WHERE ${later('u.WORKCENTER_GROUP')}`)
@@ -54,7 +70,7 @@ function createDownstreamTables(db: SqliteDatabase, detectionOrder: number, hasU
     db.exec(`INSERT INTO temp.msd_fwd_reject
       SELECT m.lot_cid, l.defect_qty > 0, r._seq, r.CONTAINERID, r.WORKCENTER_GROUP, COALESCE(r.EQUIPMENTNAME, '(NA)'), COALESCE(r.LOSSREASONNAME, '(未填寫)'),
         COALESCE(r.REJECT_TOTAL_QTY, 0)
-      FROM "${eventTableOf('downstream_rejects')}" r
+      FROM ${from.rejects} r
       JOIN msd_lot_cids m ON m.cid = r.CONTAINERID
       JOIN temp.msd_lot l ON l.cid = m.lot_cid
       WHERE ${later('r.WORKCENTER_GROUP')}`)
@@ -85,9 +101,16 @@ interface StationRow {
 /** Runs the forward statements; `onFactorTables` is told when the downstream tables are built (the job times the parts apart). */
 export function analyzeForward(
   db: SqliteDatabase,
-  options: { detectionOrder: number; hasUpstream: boolean; hasRejects: boolean; onFactorTables?: () => void },
+  options: {
+    detectionOrder: number
+    hasUpstream: boolean
+    hasRejects: boolean
+    onFactorTables?: () => void
+    /** Where the statements read their rows. @default DOWNSTREAM_EVENT_TABLES */
+    downstreamRows?: DownstreamRowTables
+  },
 ): ForwardTables {
-  createDownstreamTables(db, options.detectionOrder, options.hasUpstream, options.hasRejects)
+  createDownstreamTables(db, options.detectionOrder, options.hasUpstream, options.hasRejects, options.downstreamRows ?? DOWNSTREAM_EVENT_TABLES)
   options.onFactorTables?.()
   const totals = lotTotals(db)
   const defectLots = db

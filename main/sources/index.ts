@@ -21,7 +21,7 @@ export type { SourceSpec } from '../../shared/source-spec.js'
 export { openPostgresSource, redactUrl, POSTGRES_POOL_SIZE, POSTGRES_STATEMENT_TIMEOUT_MS, type PostgresSourceOptions } from './postgres-source.js'
 export { loadIntoPostgres, postgresColumns, type LoadPostgresOptions } from './postgres-load.js'
 export { openOracleSource, parseOracleUrl, ORACLE_CALL_TIMEOUT_MS, ORACLE_POOL_SIZE, type OracleSourceOptions } from './oracle-source.js'
-export { readDataWindow, readLossReasons, readStationWorkcenterNames, type DataWindowOptions } from './data-window.js'
+export { readDataWindow, readLossReasons, readStationWorkcenterNames, readWorkcenterNames, type DataWindowOptions } from './data-window.js'
 export { readMachineJobs, type MachineJobsOptions } from './machine-jobs.js'
 export {
   checkEquipmentQuery,

@@ -957,67 +957,102 @@ ORDER BY r.CONTAINERID, r.TXNDATE NULLS LAST`),
     ),
 })
 
-// ─── factor links (the MSD analysis's summary of upstream_history and materials) ────────────────
+// ─── factor links (the MSD analysis's summary of its event domains) ─────────────────────────────
 
-/** The two kinds of factor link the backward analysis reads: machines passed, materials consumed. */
-export type FactorLinkKind = 'upstream' | 'materials'
+/**
+ * The kinds of factor link the MSD analysis reads: machines passed (both directions), materials
+ * consumed (backward), rejects downstream (forward).
+ */
+export type FactorLinkKind = 'upstream' | 'materials' | 'downstream_rejects'
 
-/** The columns of each kind of link row, named as the event columns they summarize. */
+/** The columns of each kind of link row, named and valued as the event columns they summarize. */
 export const FACTOR_LINK_COLUMNS: Readonly<Record<FactorLinkKind, readonly string[]>> = {
-  upstream: ['CONTAINERID', 'WORKCENTER_GROUP', 'EQUIPMENTNAME', 'EQUIPMENTID', 'TRACKINTIMESTAMP'],
+  upstream: ['CONTAINERID', 'WORKCENTER_GROUP', 'EQUIPMENTNAME', 'EQUIPMENTID', 'TRACKINTIMESTAMP', 'TRACKINQTY'],
   materials: ['CONTAINERID', 'WORKCENTERNAME', 'MATERIALPARTNAME', 'MATERIALLOTNAME', 'TXNDATE'],
+  downstream_rejects: ['CONTAINERID', 'WORKCENTER_GROUP', 'LOSSREASONNAME', 'EQUIPMENTNAME', 'REJECT_TOTAL_QTY'],
 }
 
 /**
  * One batch's factor links, computed by the source's own SQL instead of from the event rows: what
- * the backward analysis reads of the `upstream_history` and `materials` domains, and no more.
- * - upstream: per (CID, workcenter, machine name) the latest track-in and its machine id — the
- *   upstream domain's rule (a lot re-run on the same machine counts once), with the source's
- *   smallest id where rows of that latest track-in name different ids (the domain keeps whichever
- *   row the read returned first);
+ * the MSD analysis reads of the `upstream_history`, `materials` and `downstream_rejects` domains,
+ * and no more.
+ * - upstream: per (CID, workcenter, machine name) the latest track-in, its machine id and the
+ *   largest track-in quantity among its partial track-outs — the upstream domain's rule (a lot
+ *   re-run on the same machine counts once; §14 #4), with the source's smallest id where rows of
+ *   that latest track-in name different ids (the domain keeps whichever row the read returned first);
  * - materials: per (CID, workcenter, part, material lot) the first consumption; rows without a part
- *   are left out, as the analysis leaves them out.
- * Same filters as the domains' reads (machine and track-in present; a CID in the list).
+ *   are left out, as the analysis leaves them out;
+ * - downstream_rejects: the reject rows themselves, with the columns the analysis reads.
+ * Same filters as the domains' reads (machine and track-in present; a CID in the list), and, when
+ * `workcenters` is given, only rows at those workcenters (the forward analysis's later stations).
  */
-export function factorLinkSql(kind: FactorLinkKind, dialect: Dialect, cids: readonly string[]): BuiltSql {
+export function factorLinkSql(kind: FactorLinkKind, dialect: Dialect, cids: readonly string[], workcenters?: readonly string[]): BuiltSql {
+  const params = new SqlParams(dialect)
+  const inList = params.list(cids)
+  const t = (name: string): string => dialect.table(name)
+  const at = (column: string): string => (workcenters ? `\n  AND ${column} IN (${params.list(workcenters)})` : '')
   if (kind === 'upstream') {
-    return inStatement(dialect, cids, (inList, t) => `SELECT x.CONTAINERID, x.WORKCENTERNAME, x.EQUIPMENTNAME, MIN(x.EQUIPMENTID) AS EQUIPMENTID, x.TRACKINTIMESTAMP
+    return {
+      sql: `SELECT x.CONTAINERID, x.WORKCENTERNAME, x.EQUIPMENTNAME, MIN(x.EQUIPMENTID) AS EQUIPMENTID, x.TRACKINTIMESTAMP, MAX(x.TRACKINQTY) AS TRACKINQTY
 FROM (
-  SELECT h.CONTAINERID, h.WORKCENTERNAME, h.EQUIPMENTNAME, h.EQUIPMENTID, h.TRACKINTIMESTAMP,
+  SELECT h.CONTAINERID, h.WORKCENTERNAME, h.EQUIPMENTNAME, h.EQUIPMENTID, h.TRACKINTIMESTAMP, h.TRACKINQTY,
     MAX(h.TRACKINTIMESTAMP) OVER (PARTITION BY h.CONTAINERID, h.WORKCENTERNAME, h.EQUIPMENTNAME) AS LATEST
   FROM ${t('DW_MES_LOTWIPHISTORY')} h
   WHERE h.CONTAINERID IN (${inList})
     AND h.EQUIPMENTID IS NOT NULL
-    AND h.TRACKINTIMESTAMP IS NOT NULL
+    AND h.TRACKINTIMESTAMP IS NOT NULL${at('h.WORKCENTERNAME')}
 ) x
 WHERE x.TRACKINTIMESTAMP = x.LATEST
-GROUP BY x.CONTAINERID, x.WORKCENTERNAME, x.EQUIPMENTNAME, x.TRACKINTIMESTAMP`)
+GROUP BY x.CONTAINERID, x.WORKCENTERNAME, x.EQUIPMENTNAME, x.TRACKINTIMESTAMP`,
+      params: params.values,
+    }
   }
-  return inStatement(dialect, cids, (inList, t) => `SELECT m.CONTAINERID, m.WORKCENTERNAME, m.MATERIALPARTNAME, m.MATERIALLOTNAME, MIN(m.TXNDATE) AS TXNDATE
+  if (kind === 'materials') {
+    return {
+      sql: `SELECT m.CONTAINERID, m.WORKCENTERNAME, m.MATERIALPARTNAME, m.MATERIALLOTNAME, MIN(m.TXNDATE) AS TXNDATE
 FROM ${t('DW_MES_LOTMATERIALSHISTORY')} m
 WHERE m.CONTAINERID IN (${inList})
-  AND m.MATERIALPARTNAME IS NOT NULL
-GROUP BY m.CONTAINERID, m.WORKCENTERNAME, m.MATERIALPARTNAME, m.MATERIALLOTNAME`)
+  AND m.MATERIALPARTNAME IS NOT NULL${at('m.WORKCENTERNAME')}
+GROUP BY m.CONTAINERID, m.WORKCENTERNAME, m.MATERIALPARTNAME, m.MATERIALLOTNAME`,
+      params: params.values,
+    }
+  }
+  return {
+    sql: `SELECT r.CONTAINERID, r.WORKCENTERNAME, r.LOSSREASONNAME, r.EQUIPMENTNAME, ${DOWNSTREAM_QTY.map((c) => `r.${c}`).join(', ')}
+FROM ${t('DW_MES_LOTREJECTHISTORY')} r
+WHERE r.CONTAINERID IN (${inList})${at('r.WORKCENTERNAME')}`,
+    params: params.values,
+  }
 }
 
-const LINK_TIME_COLUMN: Readonly<Record<FactorLinkKind, string>> = { upstream: 'TRACKINTIMESTAMP', materials: 'TXNDATE' }
+const NUMBER_KIND: ReadonlyMap<string, CellKind> = new Map([...DOWNSTREAM_QTY, 'TRACKINQTY'].map((c) => [c, NUMBER_CELL]))
 
 /**
  * The rows of {@link factorLinkSql} with every value converted as the domain's event rows have it
- * (times normalized, text as text, the station group of the workcenter for upstream links), in
- * {@link FACTOR_LINK_COLUMNS} order; rows without a CID are dropped, as the domains drop them.
+ * (times normalized, quantities parsed, text as text, the station group of the workcenter, the
+ * defaults and the six-field reject total of the downstream domain), in {@link FACTOR_LINK_COLUMNS}
+ * order; rows without a CID are dropped, as the domains drop them.
  */
 export function factorLinkRows(kind: FactorLinkKind, rows: readonly SourceRow[]): (string | number | null)[][] {
-  const time = LINK_TIME_COLUMN[kind]
   const out: (string | number | null)[][] = []
+  const text = (row: SourceRow, column: string): Cell => cellOf(row[column], undefined)
   for (const row of rows) {
-    const cid = cellOf(row.CONTAINERID, undefined)
+    const cid = text(row, 'CONTAINERID')
     if (textOf(cid) === null) continue
+    const group = (): string | null => stationGroupNameOf(textOf(text(row, 'WORKCENTERNAME')))
     if (kind === 'upstream') {
-      const workcenter = cellOf(row.WORKCENTERNAME, undefined)
-      out.push([cid, stationGroupNameOf(textOf(workcenter)), cellOf(row.EQUIPMENTNAME, undefined), cellOf(row.EQUIPMENTID, undefined), cellOf(row[time], TIME_CELL)])
+      const trackInQty = maxNullable(null, cellOf(row.TRACKINQTY, NUMBER_CELL))
+      out.push([cid, group(), text(row, 'EQUIPMENTNAME'), text(row, 'EQUIPMENTID'), cellOf(row.TRACKINTIMESTAMP, TIME_CELL), trackInQty ?? 0])
+    } else if (kind === 'materials') {
+      out.push([cid, text(row, 'WORKCENTERNAME'), text(row, 'MATERIALPARTNAME'), text(row, 'MATERIALLOTNAME'), cellOf(row.TXNDATE, TIME_CELL)])
     } else {
-      out.push([cid, cellOf(row.WORKCENTERNAME, undefined), cellOf(row.MATERIALPARTNAME, undefined), cellOf(row.MATERIALLOTNAME, undefined), cellOf(row[time], TIME_CELL)])
+      out.push([
+        cid,
+        group(),
+        orDefault(text(row, 'LOSSREASONNAME'), LOSS_REASON_NOT_FILLED),
+        orDefault(text(row, 'EQUIPMENTNAME'), NOT_AVAILABLE),
+        DOWNSTREAM_QTY.reduce((sum, c) => sum + qty(cellOf(row[c], NUMBER_KIND.get(c))), 0),
+      ])
     }
   }
   return out

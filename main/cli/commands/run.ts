@@ -117,16 +117,13 @@ const FLAG_OF_FIELD: readonly [RegExp, string][] = [
 ]
 
 /**
- * The `--pushdown` mode (default auto). `on` names an MSD backward trace: anything else is refused
- * here, naming the flag, before a worker starts.
+ * The `--pushdown` mode (default auto). `on` names an MSD trace: anything else is refused here,
+ * naming the flag, before a worker starts.
  */
 function pushdownOf(flags: RunFlags, request: NormalizedTraceRequest): PushdownMode {
   const mode = flags.pushdown ?? 'auto'
   if (!(PUSHDOWN_MODES as readonly string[]).includes(mode)) throw invalidInput('--pushdown', `must be ${PUSHDOWN_MODES.join(', ')}, got ${JSON.stringify(mode)}`)
   if (mode === 'on' && request.profile !== 'mid_section_defect') throw invalidInput('--pushdown', 'only the MSD analysis is pushed down to the source')
-  if (mode === 'on' && request.direction === 'forward') {
-    throw invalidInput('--pushdown', 'the forward analysis reads its events on the workstation; pushdown is for the backward analysis')
-  }
   return mode as PushdownMode
 }
 
@@ -254,8 +251,8 @@ export const runCommand: Command = {
     '--gd-work-orders … | --gd-lot-ids … | --ids-file FILE',
     '--direction backward|forward (MSD)   --station NAME --from YYYY-MM-DD --to YYYY-MM-DD',
     '--loss-reasons A,B   --domains history,materials,…   --ndjson FILE (all rows)',
-    '--pushdown auto|on|off  MSD backward: the database server summarizes the upstream and',
-    '                  material events and no events are copied unless --domains names them',
+    '--pushdown auto|on|off  MSD: the database server summarizes the events the analysis',
+    '                  reads and no events are copied unless --domains names them',
     '                  (auto: on a server, above MSD_PUSHDOWN_MIN_CIDS expected CIDs)',
     '--force           run again even if an identical unexpired result exists',
     '--data-dir DIR    catalog and results (default: the app\'s data folder)',

@@ -107,4 +107,34 @@ describe('MSD results on the demo plant are unchanged', () => {
       await run.cleanup()
     }
   }, 180_000)
+
+  it('forward from molding with the downstream rows read from the source: the same aggregation and detail as from the events', async () => {
+    const params = { mode: 'date_range', start_date: summary.startDate, end_date: summary.endDate, direction: 'forward', station: '成型' }
+    const local = await runMsd<ForwardAggregation>(source, params)
+    const pushed = await runMsd<ForwardAggregation>(source, params, [], { factorLinks: 'source' })
+    try {
+      expect(pushed.reader.domainCounts()).toEqual({})
+      // Molding has stations after it: rows, rejects and machines downstream to compare.
+      expect(local.reader.domainCounts().downstream_rejects).toBeGreaterThan(1000)
+      expect(local.aggregation.charts.by_downstream_station.length).toBeGreaterThan(3)
+      expect(local.aggregation.charts.by_downstream_loss_reason.length).toBeGreaterThan(1)
+      expect(pushed.aggregation).toEqual(local.aggregation)
+      expect(await pushed.rows('detail')).toEqual(await local.rows('detail'))
+    } finally {
+      await local.cleanup()
+      await pushed.cleanup()
+    }
+  }, 180_000)
+
+  it('forward with the downstream rows read from the source, no upstream or reject events fetched: the same results as recorded', async () => {
+    const params = { mode: 'date_range', start_date: summary.startDate, end_date: summary.endDate, direction: 'forward' }
+    const run = await runMsd<ForwardAggregation>(source, params, [], { factorLinks: 'source' })
+    try {
+      expect(run.reader.domainCounts()).toEqual({})
+      const fingerprint = await fingerprintOf(run)
+      await expect(`${JSON.stringify(fingerprint, null, 1)}\n`).toMatchFileSnapshot('./__snapshots__/msd-golden-forward.json')
+    } finally {
+      await run.cleanup()
+    }
+  }, 180_000)
 })

@@ -1,8 +1,8 @@
 /**
- * MSD backward on the 20 000-lot demo plant in a real PostgreSQL server, run both ways: with the
- * upstream and material events copied to the workstation, and pushed down (the server summarizes
- * them into factor links). KPI, charts, every suspect with its counts and p-values, the time views
- * and the detail must be identical. Runs where MES_TRACE_PG_TEST_URL names a server (`.ci/run`
+ * MSD on the 20 000-lot demo plant in a real PostgreSQL server, backward and forward, run both
+ * ways: with the events copied to the workstation, and pushed down (the server summarizes or
+ * filters them). KPI, charts, every suspect with its counts and p-values, the time views and the
+ * detail must be identical. Runs where MES_TRACE_PG_TEST_URL names a server (`.ci/run`
  * starts one on 127.0.0.1).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -14,12 +14,12 @@ import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js
 import { loadIntoPostgres } from '../../../main/sources/postgres-load.js'
 import { openPostgresSource } from '../../../main/sources/postgres-source.js'
 import type { MesSource } from '../../../main/sources/index.js'
-import type { BackwardAggregation } from '../../../shared/msd.js'
+import type { BackwardAggregation, ForwardAggregation } from '../../../shared/msd.js'
 import { runMsd } from '../../fixtures/msd-kit.js'
 
 const url = process.env.MES_TRACE_PG_TEST_URL
 
-describe.skipIf(!url)('MSD backward pushed down to PostgreSQL on the 20 000-lot demo plant', () => {
+describe.skipIf(!url)('MSD pushed down to PostgreSQL on the 20 000-lot demo plant', () => {
   const schema = `pushdown_${process.pid}`
   let dir: string
   let plant: DemoSummary
@@ -41,7 +41,7 @@ describe.skipIf(!url)('MSD backward pushed down to PostgreSQL on the 20 000-lot 
     await rm(dir, { recursive: true, force: true })
   })
 
-  it('gives the same KPI, charts, suspects (counts, p- and q-values), time views and detail as the local analysis, over fewer bytes', async () => {
+  it('backward: the same KPI, charts, suspects (counts, p- and q-values), time views and detail as the local analysis, over fewer bytes', async () => {
     const params = { start_date: plant.startDate, end_date: plant.endDate }
     const before = source.bytesReceived!()
     const local = await runMsd<BackwardAggregation>(source, params)
@@ -62,6 +62,32 @@ describe.skipIf(!url)('MSD backward pushed down to PostgreSQL on the 20 000-lot 
       const detail = await local.rows('detail')
       expect(detail.length).toBe(a.detail_total_count)
       expect(await pushed.rows('detail')).toEqual(detail)
+      expect(pushedBytes).toBeLessThan(localBytes * 0.75)
+    } finally {
+      await local.cleanup()
+      await pushed.cleanup()
+    }
+  }, 240_000)
+
+  it('forward from molding: the same KPI, charts and detail as the local analysis, over fewer bytes', async () => {
+    const params = { start_date: plant.startDate, end_date: plant.endDate, direction: 'forward', station: '成型' }
+    const before = source.bytesReceived!()
+    const local = await runMsd<ForwardAggregation>(source, params)
+    const localBytes = source.bytesReceived!() - before
+    const pushed = await runMsd<ForwardAggregation>(source, params, [], { factorLinks: 'source' })
+    const pushedBytes = source.bytesReceived!() - before - localBytes
+    try {
+      expect(pushed.reader.domainCounts()).toEqual({})
+      const [a, b] = [local.aggregation, pushed.aggregation]
+      expect(a.charts.by_downstream_station.length).toBeGreaterThan(3)
+      expect(a.charts.by_downstream_machine.length).toBeGreaterThan(3)
+      expect(b.kpi).toEqual(a.kpi)
+      expect(b.charts).toEqual(a.charts)
+      expect(b).toEqual(a)
+      const detail = await local.rows('detail')
+      expect(detail.length).toBe(a.detail_total_count)
+      expect(await pushed.rows('detail')).toEqual(detail)
+      // Only the stations after molding are read.
       expect(pushedBytes).toBeLessThan(localBytes * 0.75)
     } finally {
       await local.cleanup()

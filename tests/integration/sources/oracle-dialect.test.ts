@@ -15,7 +15,7 @@ import { runTrace } from '../../../main/trace/index.js'
 import { normalizeTraceRequest, type TraceRequest } from '../../../shared/trace-request.js'
 import { DOMAINS, type Domain } from '../../../shared/trace.js'
 import { recordingOracleSource, type RecordedStatement } from '../../fixtures/oracle-recording.js'
-import type { BackwardAggregation } from '../../../shared/msd.js'
+import type { BackwardAggregation, ForwardAggregation } from '../../../shared/msd.js'
 import { runMsd } from '../../fixtures/msd-kit.js'
 
 async function rowsOf(source: MesSource, request: TraceRequest): Promise<{ seeds: number; rows: Record<Domain, string[]> }> {
@@ -64,6 +64,22 @@ describe('the Oracle dialect on whole traces', () => {
       const linkStatements = seen.filter((s) => /DW_MES_LOTWIPHISTORY h\s+WHERE h\.CONTAINERID IN|MIN\(m\.TXNDATE\)/.test(s.sql))
       expect(linkStatements.length).toBeGreaterThanOrEqual(2)
       expect(links.reader.domainCounts()).toEqual({})
+      expect(links.aggregation).toEqual(reference.aggregation)
+      expect(await links.rows('detail')).toEqual(await reference.rows('detail'))
+    } finally {
+      await links.cleanup()
+      await reference.cleanup()
+    }
+  }, 120_000)
+
+  it('MSD forward from molding with its downstream rows read in Oracle SQL (later workcenters by name): every statement checked, equal to SQLite from the events', async () => {
+    const seen: RecordedStatement[] = []
+    const params = { start_date: plant.startDate, end_date: plant.endDate, direction: 'forward', station: '成型' }
+    const links = await runMsd<ForwardAggregation>(recordingOracleSource(sqlite, seen), params, [], { factorLinks: 'source' })
+    const reference = await runMsd<ForwardAggregation>(sqlite, params)
+    try {
+      expect(seen.filter((s) => /FROM DWH\.DW_MES_LOTREJECTHISTORY r\s+WHERE r\.CONTAINERID IN \(.*\)\s+AND r\.WORKCENTERNAME IN/s.test(s.sql)).length).toBeGreaterThan(0)
+      expect(reference.aggregation.charts.by_downstream_station.length).toBeGreaterThan(0)
       expect(links.aggregation).toEqual(reference.aggregation)
       expect(await links.rows('detail')).toEqual(await reference.rows('detail'))
     } finally {

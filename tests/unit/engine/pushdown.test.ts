@@ -1,5 +1,5 @@
 /**
- * How the engine decides whether an MSD backward request has the source summarize its events
+ * How the engine decides whether an MSD request has the source summarize its events
  * (`--pushdown auto|on|off`), and that a pushed-down request is a different job to the cache.
  */
 import { describe, expect, it } from 'vitest'
@@ -27,8 +27,7 @@ describe('withPushdown', () => {
       expect(pushedDown(withPushdown(month, 'auto', server, estimate))).toBe(false)
     }
     expect(pushedDown(withPushdown(month, 'auto', sqlite, 1))).toBe(false)
-    // The forward analysis reads its events on the workstation: auto leaves it alone.
-    expect(pushedDown(withPushdown(msd(31, { direction: 'forward' }), 'auto', postgres, 1))).toBe(false)
+    expect(pushedDown(withPushdown(msd(31, { direction: 'forward', station: '成型' }), 'auto', postgres, 1))).toBe(true)
   })
 
   it('on and off decide for any source; a request that says itself is left as it is', () => {
@@ -38,8 +37,7 @@ describe('withPushdown', () => {
     expect(pushedDown(withPushdown(msd(2, { pushdown: true }), 'off', sqlite, 1e9))).toBe(true)
   })
 
-  it('on for the forward analysis is refused by validation, naming the field; other profiles are untouched', () => {
-    expect(() => normalizeTraceRequest(withPushdown(msd(2, { direction: 'forward' }), 'on', postgres, 1))).toThrow(/^params\.pushdown: /)
+  it('leaves other profiles untouched', () => {
     const lots = { profile: 'query_tool', params: { resolve_type: 'lot_id', values: ['GA1'] } }
     expect(withPushdown(lots, 'on', postgres, 1)).toBe(lots)
   })

@@ -77,7 +77,7 @@ describe('normalizeTraceRequest', () => {
   })
 })
 
-describe('pushdown (MSD backward)', () => {
+describe('pushdown (MSD)', () => {
   const window = { start_date: '2026-09-01', end_date: '2026-09-30' }
 
   it('fetches no event domain unless the request names some, and keeps the ones it names', () => {
@@ -93,9 +93,10 @@ describe('pushdown (MSD backward)', () => {
     }
   })
 
-  it('refuses it for the forward analysis, for other profiles and as anything but a boolean, naming the field', () => {
+  it('takes it for both directions; refuses it for other profiles and as anything but a boolean, naming the field', () => {
+    const forward = normalizeTraceRequest({ profile: 'mid_section_defect', params: { ...window, direction: 'forward', station: '成型', pushdown: true } })
+    expect([forward.pushdown, forward.domains]).toEqual([true, []])
     const fieldOf = (raw: unknown): unknown => thrown(() => normalizeTraceRequest(raw)).details?.field
-    expect(fieldOf({ profile: 'mid_section_defect', params: { ...window, direction: 'forward', pushdown: true } })).toBe('params.pushdown')
     expect(fieldOf({ profile: 'query_tool', params: { resolve_type: 'lot_id', values: ['A'], pushdown: true } })).toBe('params.pushdown')
     expect(fieldOf({ profile: 'mid_section_defect', params: { ...window, pushdown: 'yes' } })).toBe('params.pushdown')
   })
