@@ -19,8 +19,7 @@ import type { MsdAggregation } from './msd.js'
 import type { MsdDiff } from './msd-diff.js'
 import { pageQuerySchema, pageSortSchema, type RowsPage } from './page-query.js'
 import type { StageTimings } from './stage-timings.js'
-import type { TraceRequest } from './trace-request.js'
-import type { NormalizedTraceRequest } from './trace-request.js'
+import { PUSHDOWN_MODES, type NormalizedTraceRequest, type PushdownMode, type TraceRequest } from './trace-request.js'
 import { DOMAINS, PROFILES, type Domain, type LineageResult, type QualityMeta, type TraceProgress } from './trace.js'
 
 /** Longest path the renderer may hand over (Windows' extended paths reach 32 767). */
@@ -128,6 +127,8 @@ export interface ServerSourceProfile extends SourceProfileBase {
    * closes: the OS has no key store here), or `none` (the server takes none, or it must be given again).
    */
   password: 'saved' | 'session' | 'none'
+  /** Whether its MSD traces have the server summarize their events (docs/pushdown.md). */
+  pushdown: PushdownMode
 }
 
 /** A source profile the renderer can pick (secrets never leave main). */
@@ -286,6 +287,7 @@ export const REQUESTS = {
         kind: z.enum(['postgres', 'oracle']),
         url: z.string().min(1).max(2000),
         password: z.string().max(1000).optional(),
+        pushdown: z.enum(PUSHDOWN_MODES as [PushdownMode, ...PushdownMode[]]).optional(),
       })
       .strict(),
   ]),
@@ -304,6 +306,8 @@ export const REQUESTS = {
   'sources:remove': z.object({ id: z.string().min(1).max(200) }).strict(),
   /** Gives a server profile its password again (a new password, or one lost with a copied data folder); empty forgets it. */
   'sources:set-password': z.object({ id: z.string().min(1).max(200), password: z.string().max(1000) }).strict(),
+  /** A server profile's pushdown mode: whether its MSD traces have the server summarize their events. */
+  'sources:set-pushdown': z.object({ id: z.string().min(1).max(200), pushdown: z.enum(PUSHDOWN_MODES as [PushdownMode, ...PushdownMode[]]) }).strict(),
   /** A saved source's data window: first and last track-in, overall and per station group. */
   'sources:data-window': z.object({ id: z.string().min(1).max(200) }).strict(),
   /** Loss reasons recorded at a station (one of the 12 groups) over the last 180 days of its data. */
@@ -371,6 +375,7 @@ export interface Responses {
   'sources:test': { ok: true; description: string; warnings: string[] }
   'sources:remove': { removed: true }
   'sources:set-password': SourceProfile
+  'sources:set-pushdown': SourceProfile
   'sources:data-window': SourceDataWindow
   'sources:loss-reasons': StationLossReasons
   'sources:machine-jobs': MachineRecentJobs
@@ -454,6 +459,7 @@ export const RATE_LIMITS: Partial<Record<Channel, RateLimit>> = {
   'results:report': { max: 20, windowMs: 60_000 },
   'sources:test': { max: 30, windowMs: 60_000 },
   'sources:set-password': { max: 30, windowMs: 60_000 },
+  'sources:set-pushdown': { max: 30, windowMs: 60_000 },
   // Each may read the source (answers are cached a while in main).
   'sources:data-window': { max: 60, windowMs: 60_000 },
   'sources:loss-reasons': { max: 120, windowMs: 60_000 },

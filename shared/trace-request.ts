@@ -23,6 +23,16 @@ import {
   type ResolveType,
 } from './trace.js'
 
+/**
+ * How a request that does not say (`params.pushdown`) is decided: pushed down (`on`), not (`off`),
+ * or `auto` — on a database server when the trace is expected to touch more than
+ * `MSD_PUSHDOWN_MIN_CIDS` containers (docs/pushdown.md).
+ */
+export type PushdownMode = 'auto' | 'on' | 'off'
+
+/** The pushdown modes, as `--pushdown` and server source profiles name them. */
+export const PUSHDOWN_MODES: readonly PushdownMode[] = ['auto', 'on', 'off']
+
 /** A trace request as a caller sends it (before validation). */
 export interface TraceRequest {
   profile: Profile

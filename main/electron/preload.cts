@@ -32,6 +32,7 @@ const CHANNELS: readonly string[] = [
   'sources:test',
   'sources:remove',
   'sources:set-password',
+  'sources:set-pushdown',
   'sources:data-window',
   'sources:loss-reasons',
   'sources:machine-jobs',

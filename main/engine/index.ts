@@ -43,9 +43,7 @@ export {
 } from './rss-watchdog.js'
 export {
   JobEngine,
-  PUSHDOWN_MODES,
   withPushdown,
-  type PushdownMode,
   dedupKeyOf,
   estimateCids,
   type EnqueueOptions,

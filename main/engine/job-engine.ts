@@ -18,7 +18,7 @@ import { JOB_LOG_MAX_ENTRIES, JOB_LOG_MAX_MESSAGE_CHARS, type JobView } from '..
 import { MSD_SUSPECT_FDR } from '../../shared/msd.js'
 import type { EngineSettings } from '../../shared/settings.js'
 import type { SourceSpec } from '../../shared/source-spec.js'
-import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
+import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest, type PushdownMode } from '../../shared/trace-request.js'
 import { daysBetween } from '../../shared/time.js'
 import { isPattern } from '../../shared/tokens.js'
 import { msdStepsShareDone } from '../../shared/stage-timings.js'
@@ -128,12 +128,6 @@ export interface EnqueueOptions {
    */
   pushdown?: PushdownMode
 }
-
-/** How an engine decides pushdown for MSD requests (see {@link EnqueueOptions.pushdown}). */
-export type PushdownMode = 'auto' | 'on' | 'off'
-
-/** The pushdown modes, as `--pushdown` and source profiles name them. */
-export const PUSHDOWN_MODES: readonly PushdownMode[] = ['auto', 'on', 'off']
 
 /**
  * `raw` with `params.pushdown: true` when `mode` pushes this request down: an MSD request that does

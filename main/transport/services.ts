@@ -122,10 +122,13 @@ export function createServices(options: ServicesOptions): Handlers {
     // Jobs
     'jobs:enqueue': ({ request, source_id: sourceId, force }) => {
       const { spec, description } = sources.specOf(sourceId, 'source_id')
+      const profile = sources.get(sourceId, 'source_id')
       const result = engine.enqueue(request, {
         source: spec,
         sourceDescription: description,
         ...(force ? { force } : {}),
+        // A server profile says how its MSD traces are pushed down; a file is left to auto (never).
+        pushdown: profile.kind === 'sqlite' ? 'auto' : profile.pushdown,
       })
       return { job_id: result.jobId, cached: result.cached, as_of: result.asOf ?? null }
     },
@@ -220,6 +223,7 @@ export function createServices(options: ServicesOptions): Handlers {
       return { ok: true, description: source.description, warnings: schema.warnings }
     },
     'sources:set-password': ({ id, password }) => sources.setPassword(id, password),
+    'sources:set-pushdown': ({ id, pushdown }) => sources.setPushdown(id, pushdown),
     'sources:remove': ({ id }) => {
       sources.remove(id)
       return { removed: true }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { AppError, invalidInput } from '../../shared/errors.js'
+import { PUSHDOWN_MODES, type PushdownMode } from '../../shared/trace-request.js'
 import type { ServerSourceProfile, SourceProfile } from '../../shared/api.js'
 import { MANAGED_SOURCE_ID, type ManagedSource } from '../../shared/policy.js'
 import { parseSourceSpec, passwordEnvOf, sourceIdOf, withoutPassword, type SourceSpec } from '../sources/index.js'
@@ -16,7 +17,7 @@ import { MemorySecretStore, type SecretStore } from './secret-store.js'
 /** A new profile as `sources:add` takes it. */
 export type NewSourceProfile =
   | { name: string; kind: 'sqlite'; path: string }
-  | { name: string; kind: 'postgres' | 'oracle'; url: string; password?: string }
+  | { name: string; kind: 'postgres' | 'oracle'; url: string; password?: string; pushdown?: PushdownMode }
 
 /** Settings key of the profile list. */
 export const SOURCE_PROFILES_KEY = 'source_profiles'
@@ -39,7 +40,10 @@ export class SourceProfiles {
   /** The user's profiles, after the managed one (unless the user hid an unlocked managed one). */
   list(): SourceProfile[] {
     const stored = this.catalog.getSetting(SOURCE_PROFILES_KEY)
-    const own = (Array.isArray(stored) ? (stored as unknown as SourceProfile[]) : []).map((p) => (p.kind === 'sqlite' ? p : { ...p, password: this.passwordState(p.id) }))
+    // A profile stored before pushdown was a setting reads `auto`, as the engine decides for one that does not say.
+    const own = (Array.isArray(stored) ? (stored as unknown as SourceProfile[]) : []).map((p) =>
+      p.kind === 'sqlite' ? p : { ...p, password: this.passwordState(p.id), pushdown: isPushdownMode(p.pushdown) ? p.pushdown : 'auto' },
+    )
     const m = this.managed
     if (!m || (!m.locked && this.catalog.getSetting(MANAGED_SOURCE_HIDDEN_KEY) === true)) return own
     return [{ id: MANAGED_SOURCE_ID, name: m.name, kind: m.kind, path: m.path, created_at: 0, managed: true, locked: m.locked }, ...own]
@@ -82,7 +86,7 @@ export class SourceProfiles {
       const { spec, password } = withoutPassword(parsed)
       const secret = input.password || password
       if (secret) this.secrets.set(id, secret)
-      profile = { id, name: input.name, kind: input.kind, url: sourceIdOf(spec), created_at: now, password: 'none' }
+      profile = { id, name: input.name, kind: input.kind, url: sourceIdOf(spec), created_at: now, password: 'none', pushdown: input.pushdown ?? 'auto' }
     }
     this.catalog.setSetting(SOURCE_PROFILES_KEY, [...list.map(storedForm), storedForm(profile)] as never)
     return this.get(id)
@@ -94,6 +98,16 @@ export class SourceProfiles {
     if (profile.kind === 'sqlite') throw invalidInput('id', `${profile.name} is a SQLite file; it has no password`)
     if (password === '') this.secrets.delete(id)
     else this.secrets.set(id, password)
+    return this.get(id)
+  }
+
+  /** Sets how a server profile's MSD traces are pushed down (docs/pushdown.md). */
+  setPushdown(id: string, pushdown: PushdownMode): SourceProfile {
+    const profile = this.get(id)
+    if (profile.kind === 'sqlite') throw invalidInput('id', `${profile.name} is a SQLite file; pushdown is a database server's`)
+    if (profile.managed) throw new AppError('policy/locked', 'This data source is set by the machine policy. Ask IT.', { field: 'id' })
+    if (!isPushdownMode(pushdown)) throw invalidInput('pushdown', `must be ${PUSHDOWN_MODES.join(', ')}`)
+    this.catalog.setSetting(SOURCE_PROFILES_KEY, this.own().map((p) => storedForm(p.id === id && p.kind !== 'sqlite' ? { ...p, pushdown } : p)) as never)
     return this.get(id)
   }
 
@@ -149,4 +163,8 @@ function storedForm(profile: SourceProfile): SourceProfile | Omit<ServerSourcePr
   if (profile.kind === 'sqlite') return profile
   const { password: _state, ...stored } = profile
   return stored
+}
+
+function isPushdownMode(value: unknown): value is PushdownMode {
+  return typeof value === 'string' && (PUSHDOWN_MODES as readonly string[]).includes(value)
 }

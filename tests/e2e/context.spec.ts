@@ -162,6 +162,44 @@ test.describe('context of an investigation (browser host, demo plant)', () => {
     await expect(row.getByTestId('retention-hours')).toHaveValue('12')
   })
 
+  test('a server source keeps its analysis pushdown mode; the sources list at 1920 and 1366 in both languages', async ({ browser }) => {
+    test.setTimeout(120_000)
+    const first = await browser.newPage()
+    await first.addInitScript(() => localStorage.setItem('mes-trace:locale', 'en'))
+    await first.goto(`${served.url}#/settings`)
+    const form = first.getByTestId('add-source')
+    await form.locator('input[value="postgres"]').check()
+    await first.getByTestId('source-name').fill('MES replica (far site)')
+    await first.getByTestId('source-url').fill('postgres://mes_reader@mes-db.plant.example:5432/mes?schema=dwh')
+    await form.evaluate((f: HTMLFormElement) => f.requestSubmit())
+    const item = first.locator('[data-testid="sources"] li', { hasText: 'MES replica (far site)' })
+    const select = item.getByTestId('source-pushdown')
+    await expect(select).toHaveValue('auto')
+    await select.selectOption('on')
+    await first.reload()
+    await expect(first.locator('[data-testid="sources"] li', { hasText: 'MES replica (far site)' }).getByTestId('source-pushdown')).toHaveValue('on')
+    await first.close()
+    for (const locale of ['en', 'zh-TW'] as const) {
+      for (const size of SIZES) {
+        const context = await browser.newContext({ viewport: size })
+        await context.addInitScript((l) => localStorage.setItem('mes-trace:locale', l), locale)
+        const page = await context.newPage()
+        const problems = watchConsole(page)
+        await page.goto(`${served.url}#/settings`)
+        const row = page.locator('[data-testid="sources"] li', { hasText: 'MES replica (far site)' })
+        await expect(row.getByTestId('source-pushdown')).toHaveValue('on')
+        await expect(row).toContainText(locale === 'en' ? 'Analysis pushdown' : '分析下推')
+        // The row's controls stay inside the card.
+        const card = (await page.locator('section.card').first().boundingBox())!
+        const picker = (await row.getByTestId('source-pushdown').boundingBox())!
+        expect(picker.x + picker.width).toBeLessThanOrEqual(card.x + card.width)
+        await page.locator('section.card').first().screenshot({ path: join(SCREENS, `settings-sources-${locale}-${size.width}.png`) })
+        expect(problems).toEqual([])
+        await context.close()
+      }
+    }
+  })
+
   test('screenshots: the drill-down next to its chart, the form and the table, at 1920 and 1366 in both languages', async ({ browser }) => {
     test.setTimeout(240_000)
     for (const locale of ['en', 'zh-TW'] as const) {

@@ -1,6 +1,6 @@
 /**
  * Data-source profiles and engine settings as the settings view and the new-trace form use them:
- * list, add, test, remove, give a server its password; read and change a setting; what a source
+ * list, add, test, remove, give a server its password and its pushdown mode; read and change a setting; what a source
  * holds (its data window, the loss reasons at a station) for the form's defaults and lists.
  */
 import { ref, shallowRef } from 'vue'
@@ -59,6 +59,7 @@ export function useSources(api: Api | null) {
     add: (input: RequestOf<'sources:add'>) => change(() => call(api, 'sources:add', input)),
     remove: (id: string) => change(() => call(api, 'sources:remove', { id })),
     setPassword: (id: string, password: string) => change(() => call(api, 'sources:set-password', { id, password })),
+    setPushdown: (id: string, pushdown: RequestOf<'sources:set-pushdown'>['pushdown']) => change(() => call(api, 'sources:set-pushdown', { id, pushdown })),
   }
 }
 

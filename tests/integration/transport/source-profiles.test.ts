@@ -114,6 +114,22 @@ describe('source profiles with secrets', () => {
     expect(profiles.list()).toEqual([])
   })
 
+  it('keeps a server profile\'s pushdown mode (auto unless set, and for a profile stored before it existed), none for a file', () => {
+    const profiles = new SourceProfiles(catalog)
+    const added = profiles.add({ name: 'MES', kind: 'postgres', url: 'postgres://reader@db.plant:5432/mes' })
+    expect(added).toMatchObject({ pushdown: 'auto' })
+    expect(profiles.setPushdown(added.id, 'on')).toMatchObject({ pushdown: 'on' })
+    expect(new SourceProfiles(catalog).get(added.id)).toMatchObject({ pushdown: 'on' })
+    expect(profiles.add({ name: 'Far', kind: 'oracle', url: 'oracle://ro@far:1521/MES', pushdown: 'off' })).toMatchObject({ pushdown: 'off' })
+    // A profile stored by a version without the setting reads auto.
+    const stored = catalog.getSetting(SOURCE_PROFILES_KEY) as unknown as Record<string, unknown>[]
+    catalog.setSetting(SOURCE_PROFILES_KEY, stored.map(({ pushdown: _mode, ...rest }) => rest) as never)
+    expect(profiles.list().map((p) => (p.kind === 'sqlite' ? null : p.pushdown))).toEqual(['auto', 'auto'])
+    const file = profiles.add({ name: 'File', kind: 'sqlite', path: join(dir, 'catalog.sqlite') })
+    expect(thrown(() => profiles.setPushdown(file.id, 'on'))).toMatchObject({ code: 'input/invalid', details: { field: 'id' } })
+    expect(thrown(() => profiles.setPushdown(added.id, 'always' as never))).toMatchObject({ code: 'input/invalid', details: { field: 'pushdown' } })
+  })
+
   it('keeps SQLite profiles as they were', () => {
     const profiles = new SourceProfiles(catalog)
     const file = join(dir, 'catalog.sqlite')
@@ -172,5 +188,26 @@ describe.skipIf(!url)('a PostgreSQL source profile through the service contract'
     expect(JSON.stringify(await call('sources:list', {}))).not.toContain(secret)
     expect(JSON.stringify(view)).not.toContain(secret)
     expect(readFileSync(join(store.dataDir, 'catalog.sqlite')).includes(Buffer.from(secret))).toBe(false)
+  })
+
+  it('traces MSD pushed down when its profile says so, and not when it says off', async () => {
+    const full = new URL(url!)
+    full.searchParams.set('schema', schema)
+    const profile = await call('sources:add', { name: 'PG pushdown', kind: 'postgres', url: full.toString(), pushdown: 'on' })
+    const msd = { profile: 'mid_section_defect' as const, params: { start_date: plant.startDate, end_date: plant.endDate } }
+    const pushed = await endedJob(call, (await call('jobs:enqueue', { request: msd, source_id: profile.id })).job_id)
+    expect([pushed.status, pushed.error]).toEqual(['finished', null])
+    expect(store.engine.status(pushed.job_id).request.pushdown).toBe(true)
+    expect(pushed.rows_total).toBe(0)
+    await call('sources:set-pushdown', { id: profile.id, pushdown: 'off' })
+    const local = await endedJob(call, (await call('jobs:enqueue', { request: msd, source_id: profile.id })).job_id)
+    expect(store.engine.status(local.job_id).request.pushdown).toBeUndefined()
+    expect(local.rows_total).toBeGreaterThan(0)
+    const results = new ResultService(store.engine)
+    try {
+      expect(results.aggregation(pushed.job_id)).toEqual(results.aggregation(local.job_id))
+    } finally {
+      results.close()
+    }
   })
 })

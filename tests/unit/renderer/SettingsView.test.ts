@@ -19,9 +19,13 @@ describe('SettingsView', () => {
       const added: SourceProfile =
         input.kind === 'sqlite'
           ? { id: 'src-000000000001', name: input.name, kind: 'sqlite', path: input.path, created_at: 1 }
-          : { id: 'src-000000000002', name: input.name, kind: input.kind, url: input.url, created_at: 1, password: input.password ? 'saved' : 'none' }
+          : { id: 'src-000000000002', name: input.name, kind: input.kind, url: input.url, created_at: 1, password: input.password ? 'saved' : 'none', pushdown: input.pushdown ?? 'auto' }
       profiles = [...profiles, added]
       return added
+    })
+    api.handle('sources:set-pushdown', ({ id, pushdown }) => {
+      profiles = profiles.map((p) => (p.id === id && p.kind !== 'sqlite' ? { ...p, pushdown } : p))
+      return profiles.find((p) => p.id === id)!
     })
     api.handle('sources:test', () => ({ ok: true, description: 'postgres://reader@db.plant:5432/mes (schema mes)', warnings: ['DW_MES_WIP is missing: workflows come from the spec'] }))
     api.handle('settings:get', () => ({
@@ -68,6 +72,24 @@ describe('SettingsView', () => {
     const added = w.get('[data-source-id="src-000000000002"]')
     expect(added.text()).toContain('password saved, encrypted')
     expect((w.get('[data-testid="source-password"]').element as HTMLInputElement).value).toBe('')
+  })
+
+  it('sets a server source\'s pushdown mode, and offers none for a SQLite file', async () => {
+    await setup()
+    const w = m.wrapper
+    expect(w.get('[data-source-id="managed"]').find('[data-testid="source-pushdown"]').exists()).toBe(false)
+    await w.get('input[value="postgres"]').setValue(true)
+    await w.get('[data-testid="source-name"]').setValue('MES replica')
+    await w.get('[data-testid="source-url"]').setValue('postgres://reader@db.plant:5432/mes')
+    await w.get('[data-testid="add-source"]').trigger('submit')
+    await settle(10)
+    const select = w.get('[data-source-id="src-000000000002"] [data-testid="source-pushdown"]')
+    expect((select.element as HTMLSelectElement).value).toBe('auto')
+    expect(select.findAll('option').map((o) => o.text())).toEqual(['Auto (large traces)', 'Always', 'Never'])
+    await select.setValue('on')
+    await settle(10)
+    expect(api.calls.find((c) => c.channel === 'sources:set-pushdown')!.payload).toEqual({ id: 'src-000000000002', pushdown: 'on' })
+    expect((w.get('[data-source-id="src-000000000002"] [data-testid="source-pushdown"]').element as HTMLSelectElement).value).toBe('on')
   })
 
   it('shows engine settings with their defaults, locks what IT set, and saves a change', async () => {
