@@ -236,7 +236,7 @@ async function runForwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promis
       detectionOrder,
       hasUpstream: fromSource || request.domains.includes('upstream_history'),
       hasRejects: fromSource || request.domains.includes('downstream_rejects'),
-      ...(fromSource ? { downstreamRows: { upstream: FACTOR_LINK_TABLES.upstream, rejects: FACTOR_LINK_TABLES.downstream_rejects } } : {}),
+      ...(fromSource ? { rows: FACTOR_LINK_TABLES } : {}),
       onFactorTables: () => lap('factor_tables'),
     })
     lap('aggregate')
@@ -279,7 +279,7 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promi
       seedRoots,
       hasUpstream: fromSource || request.domains.includes('upstream_history'),
       hasMaterials: fromSource || request.domains.includes('materials'),
-      ...(fromSource ? { factorRows: FACTOR_LINK_TABLES } : {}),
+      ...(fromSource ? { rows: FACTOR_LINK_TABLES } : {}),
       minLots: options.minLots ?? MSD_MIN_SUSPECT_LOTS,
       onFactorTables: () => lap('factor_tables'),
     })

@@ -17,9 +17,10 @@ import {
   type Suspect,
 } from '../../shared/msd.js'
 import { UNKNOWN_STATION_NAME, UNKNOWN_STATION_ORDER } from '../../shared/stations.js'
-import { eventTableOf, type SqliteDatabase } from '../store/index.js'
+import type { SqliteDatabase } from '../store/index.js'
 import { availableLossReasons, dailyTrend, defectsByReason, detectionMachineRecords, joinDistinct, lotTotals } from './sql.js'
 import type { FactorKey } from './cause.js'
+import { EVENT_ROW_TABLES, type RowTables } from './factor-links.js'
 import { suspectOf, type FactorTally, type Tally } from './suspects.js'
 
 /** What the backward statements produce before machine families are looked up. */
@@ -46,22 +47,6 @@ interface TallyRow extends Tally {
 const TALLY = 'COUNT(*) AS lots, SUM(l.defect_qty > 0) AS defective_lots, SUM(l.input_qty) AS input_qty, SUM(l.defect_qty) AS defect_qty'
 
 /**
- * Where the factor-table statements read the stored upstream and material rows (SQL table
- * references): the event tables, or tables with the same columns holding what the source
- * summarized of them (factor-links.ts).
- */
-export interface FactorRowTables {
-  upstream: string
-  materials: string
-}
-
-/** The result file's own event tables. */
-export const EVENT_ROW_TABLES: FactorRowTables = {
-  upstream: `"${eventTableOf('upstream_history')}"`,
-  materials: `"${eventTableOf('materials')}"`,
-}
-
-/**
  * Builds the per-factor lot tables of the backward analysis, integer-coded so the statements over
  * them group and join numbers, not text:
  *  - `temp.msd_machine` (f, grp, name, id): one row per machine met, `f` in (grp, name, id) order;
@@ -75,7 +60,7 @@ export const EVENT_ROW_TABLES: FactorRowTables = {
  * Stations at or after the detection station are left out; rows whose workcenter maps to no group
  * are kept (§14 #6).
  */
-function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstream: boolean, hasMaterials: boolean, from: FactorRowTables): void {
+function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstream: boolean, hasMaterials: boolean, from: RowTables): void {
   db.exec(`
     DROP TABLE IF EXISTS temp.msd_cid_lot; DROP TABLE IF EXISTS temp.msd_machine; DROP TABLE IF EXISTS temp.msd_lot_machine;
     DROP TABLE IF EXISTS temp.msd_material; DROP TABLE IF EXISTS temp.msd_lot_material; DROP TABLE IF EXISTS temp.msd_material_station;
@@ -244,10 +229,10 @@ export function analyzeBackward(
     minLots: number
     onFactorTables?: () => void
     /** Where the factor tables read their rows. @default EVENT_ROW_TABLES */
-    factorRows?: FactorRowTables
+    rows?: RowTables
   },
 ): BackwardTables {
-  createFactorTables(db, options.detectionOrder, options.hasUpstream, options.hasMaterials, options.factorRows ?? EVENT_ROW_TABLES)
+  createFactorTables(db, options.detectionOrder, options.hasUpstream, options.hasMaterials, options.rows ?? EVENT_ROW_TABLES)
   createRootTable(db, options.seedRoots)
   options.onFactorTables?.()
   const totals = lotTotals(db)

@@ -11,11 +11,24 @@
 import { throwIfCancelled } from '../../shared/errors.js'
 import { stationGroupOf, UNKNOWN_STATION_ORDER } from '../../shared/stations.js'
 import { chunk, readWorkcenterNames, type MesSource } from '../sources/index.js'
-import type { ResultFileWriter, SqliteDatabase } from '../store/index.js'
+import { eventTableOf, type ResultFileWriter, type SqliteDatabase } from '../store/index.js'
 import { FACTOR_LINK_COLUMNS, factorLinkRows, factorLinkSql, type FactorLinkKind } from '../trace/index.js'
 
+/**
+ * Where the analysis's statements read the rows of each kind (SQL table references): the result
+ * file's event tables, or the temp tables of the links (same columns, same values).
+ */
+export type RowTables = Readonly<Record<FactorLinkKind, string>>
+
+/** The result file's own event tables. */
+export const EVENT_ROW_TABLES: RowTables = {
+  upstream: `"${eventTableOf('upstream_history')}"`,
+  materials: `"${eventTableOf('materials')}"`,
+  downstream_rejects: `"${eventTableOf('downstream_rejects')}"`,
+}
+
 /** The temp tables the links are stored in, read by the analysis's statements in place of the event tables. */
-export const FACTOR_LINK_TABLES: Readonly<Record<FactorLinkKind, string>> = {
+export const FACTOR_LINK_TABLES: RowTables = {
   upstream: 'temp.msd_link_upstream',
   materials: 'temp.msd_link_materials',
   downstream_rejects: 'temp.msd_link_rejects',

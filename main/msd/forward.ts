@@ -16,7 +16,8 @@ import {
   type ParetoItem,
 } from '../../shared/msd.js'
 import { stationGroupByName, UNKNOWN_STATION_ORDER } from '../../shared/stations.js'
-import { eventTableOf, type SqliteDatabase } from '../store/index.js'
+import type { SqliteDatabase } from '../store/index.js'
+import { EVENT_ROW_TABLES, type RowTables } from './factor-links.js'
 import { availableLossReasons, dailyTrend, detectionMachineRecords, lotTotals } from './sql.js'
 
 export interface ForwardTables {
@@ -30,28 +31,12 @@ export interface ForwardTables {
 }
 
 /**
- * Where the forward statements read the stored upstream and reject rows (SQL table references):
- * the event tables, or tables with the same columns holding what the source read of them
- * (factor-links.ts).
- */
-export interface DownstreamRowTables {
-  upstream: string
-  rejects: string
-}
-
-/** The result file's own event tables. */
-export const DOWNSTREAM_EVENT_TABLES: DownstreamRowTables = {
-  upstream: `"${eventTableOf('upstream_history')}"`,
-  rejects: `"${eventTableOf('downstream_rejects')}"`,
-}
-
-/**
  * `temp.msd_fwd_wip` and `temp.msd_fwd_reject`: track-ins and rejects at stations after the
  * detection station (known groups only: a workcenter that maps to no group has no place in the
  * flow), of every detection lot and its descendants, with the lot they belong to and whether that
  * lot had a defect.
  */
-function createDownstreamTables(db: SqliteDatabase, detectionOrder: number, hasUpstream: boolean, hasRejects: boolean, from: DownstreamRowTables): void {
+function createDownstreamTables(db: SqliteDatabase, detectionOrder: number, hasUpstream: boolean, hasRejects: boolean, from: RowTables): void {
   db.exec('DROP TABLE IF EXISTS temp.msd_fwd_wip; DROP TABLE IF EXISTS temp.msd_fwd_reject')
   db.exec(`CREATE TEMP TABLE msd_fwd_wip (lot_cid TEXT NOT NULL, defect INTEGER NOT NULL, seq INTEGER NOT NULL, cid TEXT NOT NULL,
     grp TEXT NOT NULL, machine TEXT NOT NULL, qty NUMERIC NOT NULL)`)
@@ -70,7 +55,7 @@ function createDownstreamTables(db: SqliteDatabase, detectionOrder: number, hasU
     db.exec(`INSERT INTO temp.msd_fwd_reject
       SELECT m.lot_cid, l.defect_qty > 0, r._seq, r.CONTAINERID, r.WORKCENTER_GROUP, COALESCE(r.EQUIPMENTNAME, '(NA)'), COALESCE(r.LOSSREASONNAME, '(未填寫)'),
         COALESCE(r.REJECT_TOTAL_QTY, 0)
-      FROM ${from.rejects} r
+      FROM ${from.downstream_rejects} r
       JOIN msd_lot_cids m ON m.cid = r.CONTAINERID
       JOIN temp.msd_lot l ON l.cid = m.lot_cid
       WHERE ${later('r.WORKCENTER_GROUP')}`)
@@ -106,11 +91,11 @@ export function analyzeForward(
     hasUpstream: boolean
     hasRejects: boolean
     onFactorTables?: () => void
-    /** Where the statements read their rows. @default DOWNSTREAM_EVENT_TABLES */
-    downstreamRows?: DownstreamRowTables
+    /** Where the statements read their rows. @default EVENT_ROW_TABLES */
+    rows?: RowTables
   },
 ): ForwardTables {
-  createDownstreamTables(db, options.detectionOrder, options.hasUpstream, options.hasRejects, options.downstreamRows ?? DOWNSTREAM_EVENT_TABLES)
+  createDownstreamTables(db, options.detectionOrder, options.hasUpstream, options.hasRejects, options.rows ?? EVENT_ROW_TABLES)
   options.onFactorTables?.()
   const totals = lotTotals(db)
   const defectLots = db

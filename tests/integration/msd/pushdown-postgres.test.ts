@@ -14,7 +14,7 @@ import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js
 import { loadIntoPostgres } from '../../../main/sources/postgres-load.js'
 import { openPostgresSource } from '../../../main/sources/postgres-source.js'
 import type { MesSource } from '../../../main/sources/index.js'
-import type { BackwardAggregation, ForwardAggregation } from '../../../shared/msd.js'
+import type { BackwardAggregation, ForwardAggregation, MsdAggregation } from '../../../shared/msd.js'
 import { runMsd } from '../../fixtures/msd-kit.js'
 
 const url = process.env.MES_TRACE_PG_TEST_URL
@@ -41,13 +41,18 @@ describe.skipIf(!url)('MSD pushed down to PostgreSQL on the 20 000-lot demo plan
     await rm(dir, { recursive: true, force: true })
   })
 
-  it('backward: the same KPI, charts, suspects (counts, p- and q-values), time views and detail as the local analysis, over fewer bytes', async () => {
-    const params = { start_date: plant.startDate, end_date: plant.endDate }
+  /** The run from the events and the pushed-down run, with the bytes each received. */
+  async function bothWays<A extends MsdAggregation>(params: Record<string, unknown>) {
     const before = source.bytesReceived!()
-    const local = await runMsd<BackwardAggregation>(source, params)
+    const local = await runMsd<A>(source, params)
     const localBytes = source.bytesReceived!() - before
-    const pushed = await runMsd<BackwardAggregation>(source, { ...params }, [], { factorLinks: 'source' })
+    const pushed = await runMsd<A>(source, params, [], { factorLinks: 'source' })
     const pushedBytes = source.bytesReceived!() - before - localBytes
+    return { local, pushed, localBytes, pushedBytes }
+  }
+
+  it('backward: the same KPI, charts, suspects (counts, p- and q-values), time views and detail as the local analysis, over fewer bytes', async () => {
+    const { local, pushed, localBytes, pushedBytes } = await bothWays<BackwardAggregation>({ start_date: plant.startDate, end_date: plant.endDate })
     try {
       expect(pushed.reader.domainCounts()).toEqual({})
       expect(local.reader.domainCounts().upstream_history).toBeGreaterThan(100_000)
@@ -71,11 +76,7 @@ describe.skipIf(!url)('MSD pushed down to PostgreSQL on the 20 000-lot demo plan
 
   it('forward from molding: the same KPI, charts and detail as the local analysis, over fewer bytes', async () => {
     const params = { start_date: plant.startDate, end_date: plant.endDate, direction: 'forward', station: '成型' }
-    const before = source.bytesReceived!()
-    const local = await runMsd<ForwardAggregation>(source, params)
-    const localBytes = source.bytesReceived!() - before
-    const pushed = await runMsd<ForwardAggregation>(source, params, [], { factorLinks: 'source' })
-    const pushedBytes = source.bytesReceived!() - before - localBytes
+    const { local, pushed, localBytes, pushedBytes } = await bothWays<ForwardAggregation>(params)
     try {
       expect(pushed.reader.domainCounts()).toEqual({})
       const [a, b] = [local.aggregation, pushed.aggregation]

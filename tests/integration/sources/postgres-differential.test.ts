@@ -194,6 +194,15 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
     }
   }, 120_000)
 
+  /** A schema `slow` of views over the loaded schema's tables; the one of `sleepy` sleeps 30 s before answering. */
+  async function createSlowSchema(admin: pg.Client, slow: string, sleepy: string): Promise<void> {
+    await admin.query(`CREATE SCHEMA ${slow}`)
+    for (const t of (await admin.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema])).rows as { table_name: string }[]) {
+      const filter = t.table_name === sleepy ? ' WHERE (SELECT pg_sleep(30)::text) IS NOT NULL' : ''
+      await admin.query(`CREATE VIEW ${slow}.${t.table_name} AS SELECT * FROM ${schema}.${t.table_name}${filter}`)
+    }
+  }
+
   it('cancelling a job during a slow PostgreSQL statement ends the statement on the server', async () => {
     // A schema of views over the loaded one, whose container view sleeps 30 s before answering.
     const slow = `slow_${process.pid}`
@@ -207,11 +216,7 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
     const active = async (): Promise<number> =>
       (await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${slow}.DW_MES_CONTAINER%' AND pid <> pg_backend_pid()`)).rows[0].n
     try {
-      await admin.query(`CREATE SCHEMA ${slow}`)
-      for (const t of (await admin.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema])).rows as { table_name: string }[]) {
-        const filter = t.table_name === 'dw_mes_container' ? ' WHERE (SELECT pg_sleep(30)::text) IS NOT NULL' : ''
-        await admin.query(`CREATE VIEW ${slow}.${t.table_name} AS SELECT * FROM ${schema}.${t.table_name}${filter}`)
-      }
+      await createSlowSchema(admin, slow, 'dw_mes_container')
       engine.start()
       const source = new URL(url!)
       source.searchParams.set('schema', slow)
@@ -256,11 +261,7 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
         )
       ).rows.map((r: { query: string }) => r.query)
     try {
-      await admin.query(`CREATE SCHEMA ${slow}`)
-      for (const t of (await admin.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema])).rows as { table_name: string }[]) {
-        const filter = t.table_name === 'dw_mes_lotmaterialshistory' ? ' WHERE (SELECT pg_sleep(30)::text) IS NOT NULL' : ''
-        await admin.query(`CREATE VIEW ${slow}.${t.table_name} AS SELECT * FROM ${schema}.${t.table_name}${filter}`)
-      }
+      await createSlowSchema(admin, slow, 'dw_mes_lotmaterialshistory')
       engine.start()
       const source = new URL(url!)
       source.searchParams.set('schema', slow)
