@@ -226,6 +226,6 @@ export function finishedRunText(
     outcome: summary.outcome,
   })
   // Said where the engine decided it (`--pushdown auto`), so the reader knows no events were copied.
-  const how = run.request.pushdown ? `\nPushdown: the source summarized the events the analysis reads (none copied).` : ''
+  const how = run.request.pushdown ? `\nPushdown      the source summarized the events the analysis reads (none copied)` : ''
   return result.aggregation ? `${outcome}${how}\n${formatAggregation(result.aggregation)}` : `${outcome}${how}`
 }

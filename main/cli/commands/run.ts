@@ -37,7 +37,7 @@ export interface RunFlags {
   to?: string
   'loss-reasons'?: string
   domains?: string
-  /** auto | on | off: whether the source summarizes an MSD backward trace's events. */
+  /** auto | on | off: whether the source summarizes an MSD trace's events (docs/pushdown.md). */
   pushdown?: string
   ndjson?: string
   json?: boolean

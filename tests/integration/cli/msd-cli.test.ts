@@ -107,7 +107,7 @@ describe('MSD on the command line', () => {
     // The text answer says it too.
     const text = await runCli('run', ...common, '--pushdown', 'on', '--force')
     expect(text.code, text.err).toBe(0)
-    expect(text.out).toContain('Pushdown: the source summarized the events the analysis reads')
+    expect(text.out).toMatch(/^Pushdown {6}the source summarized the events the analysis reads \(none copied\)$/m)
   })
 
   it('refuses a bad --pushdown, and on for another profile, naming the flag', async () => {
