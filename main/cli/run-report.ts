@@ -45,6 +45,9 @@ export interface RunJson {
   error: AppErrorData | null
 }
 
+/** What `run` and `show` say of a pushed-down job (docs/pushdown.md). */
+export const PUSHDOWN_LINE = 'the source summarized the events the analysis reads (none copied)'
+
 /** The JSON answer before the job has said anything: a failure until it finishes. */
 export function unfinishedRunJson(profile: string | null, source: string | null): RunJson {
   return {
@@ -226,6 +229,6 @@ export function finishedRunText(
     outcome: summary.outcome,
   })
   // Said where the engine decided it (`--pushdown auto`), so the reader knows no events were copied.
-  const how = run.request.pushdown ? `\nPushdown      the source summarized the events the analysis reads (none copied)` : ''
+  const how = run.request.pushdown ? `\n${'Pushdown'.padEnd(14)}${PUSHDOWN_LINE}` : ''
   return result.aggregation ? `${outcome}${how}\n${formatAggregation(result.aggregation)}` : `${outcome}${how}`
 }

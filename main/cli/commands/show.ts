@@ -16,6 +16,7 @@ import { intFlag, JOB_FLAGS, jobIdArg, SWITCH_FLAG, VALUE_FLAG, type Flags } fro
 import { printJson, printLine } from '../io.js'
 import { cellText, expiryText, formatTable, formatTime, inputText, statusText } from '../job-format.js'
 import { formatAggregation } from '../msd-format.js'
+import { PUSHDOWN_LINE } from '../run-report.js'
 import { readFinishedResult, resultSummaryJson, type ResultSummaryJson } from '../result-summary.js'
 import { formatStageTimes } from '../stage-format.js'
 
@@ -140,7 +141,9 @@ function formatJob(row: JobRow, result: ResultSummaryJson | null, verbose: boole
   add('Status', `${statusText(row)}${stage}`)
   add('Profile', `${row.profile} (${row.direction})`)
   add('Input', inputText(row.request))
-  add('Domains', row.domains.join(', ') || 'none (lineage only)')
+  // A pushed-down MSD job fetched no events and still analysed: say so, not "lineage only".
+  add('Domains', row.domains.join(', ') || (row.request.pushdown ? 'none fetched' : 'none (lineage only)'))
+  if (row.request.pushdown) add('Pushdown', PUSHDOWN_LINE)
   add('Source', row.source_description ?? row.source_id)
   add('Created', formatTime(row.created_at))
   if (row.started_at !== null) add('Started', formatTime(row.started_at))

@@ -93,7 +93,7 @@ describe('MSD on the command line', () => {
 
   it('with --pushdown on, has the source summarize the events: no events copied, the same aggregations both ways, said in the answer', async () => {
     const common = ['--source', `sqlite:${plant.out}`, '--profile', 'mid_section_defect', '--from', plant.startDate, '--to', plant.endDate, '--data-dir', dataDir]
-    const pushed = await runCliJson<{ pushdown: boolean; domains: Record<string, unknown>; aggregation: BackwardAggregation }>('run', ...common, '--pushdown', 'on')
+    const pushed = await runCliJson<{ job_id: string; pushdown: boolean; domains: Record<string, unknown>; aggregation: BackwardAggregation }>('run', ...common, '--pushdown', 'on')
     expect(pushed.pushdown).toBe(true)
     expect(pushed.domains).toEqual({})
     expect(pushed.aggregation).toEqual(backward.aggregation)
@@ -104,6 +104,11 @@ describe('MSD on the command line', () => {
     expect([pushedForward.pushdown, pushedForward.domains]).toEqual([true, {}])
     expect(pushedForward.aggregation.charts.by_downstream_station.length).toBeGreaterThan(0)
     expect(pushedForward.aggregation).toEqual(forward.aggregation)
+    // show says it of the stored job, not "lineage only".
+    const shown = await runCli('show', pushed.job_id, '--data-dir', dataDir)
+    expect(shown.out).toMatch(/^Domains {7}none fetched$/m)
+    expect(shown.out).toMatch(/^Pushdown {6}the source summarized the events the analysis reads \(none copied\)$/m)
+    expect((await runCli('show', backward.job_id, '--data-dir', dataDir)).out).not.toContain('Pushdown')
     // The text answer says it too.
     const text = await runCli('run', ...common, '--pushdown', 'on', '--force')
     expect(text.code, text.err).toBe(0)
