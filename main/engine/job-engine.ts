@@ -224,7 +224,6 @@ export function estimateCids(request: NormalizedTraceRequest): number {
   return Math.round(request.seed.values.reduce((n, v) => n + (isPattern(v) ? 1000 : perToken), 0) * FAN_OUT)
 }
 
-/** `text` cut to `max` characters, marked with `…` when cut. */
 /** Kills a worker and resolves once its process has ended (at once when it already had). */
 function endWorker(handle: WorkerHandle): Promise<void> {
   return new Promise((resolve) => {
@@ -233,6 +232,7 @@ function endWorker(handle: WorkerHandle): Promise<void> {
   })
 }
 
+/** `text` cut to `max` characters, marked with `…` when cut. */
 function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
