@@ -33,6 +33,11 @@ export type PushdownMode = 'auto' | 'on' | 'off'
 /** The pushdown modes, as `--pushdown` and server source profiles name them. */
 export const PUSHDOWN_MODES: readonly PushdownMode[] = ['auto', 'on', 'off']
 
+/** True for one of {@link PUSHDOWN_MODES}. */
+export function isPushdownMode(value: unknown): value is PushdownMode {
+  return typeof value === 'string' && (PUSHDOWN_MODES as readonly string[]).includes(value)
+}
+
 /** A trace request as a caller sends it (before validation). */
 export interface TraceRequest {
   profile: Profile

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { AppError, invalidInput } from '../../shared/errors.js'
-import { PUSHDOWN_MODES, type PushdownMode } from '../../shared/trace-request.js'
+import { isPushdownMode, PUSHDOWN_MODES, type PushdownMode } from '../../shared/trace-request.js'
 import type { ServerSourceProfile, SourceProfile } from '../../shared/api.js'
 import { MANAGED_SOURCE_ID, type ManagedSource } from '../../shared/policy.js'
 import { parseSourceSpec, passwordEnvOf, sourceIdOf, withoutPassword, type SourceSpec } from '../sources/index.js'
@@ -105,7 +105,6 @@ export class SourceProfiles {
   setPushdown(id: string, pushdown: PushdownMode): SourceProfile {
     const profile = this.get(id)
     if (profile.kind === 'sqlite') throw invalidInput('id', `${profile.name} is a SQLite file; pushdown is a database server's`)
-    if (profile.managed) throw new AppError('policy/locked', 'This data source is set by the machine policy. Ask IT.', { field: 'id' })
     if (!isPushdownMode(pushdown)) throw invalidInput('pushdown', `must be ${PUSHDOWN_MODES.join(', ')}`)
     this.catalog.setSetting(SOURCE_PROFILES_KEY, this.own().map((p) => storedForm(p.id === id && p.kind !== 'sqlite' ? { ...p, pushdown } : p)) as never)
     return this.get(id)
@@ -163,8 +162,4 @@ function storedForm(profile: SourceProfile): SourceProfile | Omit<ServerSourcePr
   if (profile.kind === 'sqlite') return profile
   const { password: _state, ...stored } = profile
   return stored
-}
-
-function isPushdownMode(value: unknown): value is PushdownMode {
-  return typeof value === 'string' && (PUSHDOWN_MODES as readonly string[]).includes(value)
 }

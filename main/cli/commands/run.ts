@@ -9,7 +9,7 @@ import { once } from 'node:events'
 import { resolve } from 'node:path'
 import { invalidInput, toErrorData } from '../../../shared/errors.js'
 import { splitTokens } from '../../../shared/tokens.js'
-import { normalizeTraceRequest, PUSHDOWN_MODES, toTraceRequest, type NormalizedTraceRequest, type PushdownMode, type TraceRequest } from '../../../shared/trace-request.js'
+import { isPushdownMode, normalizeTraceRequest, PUSHDOWN_MODES, toTraceRequest, type NormalizedTraceRequest, type PushdownMode, type TraceRequest } from '../../../shared/trace-request.js'
 import type { ResolveType } from '../../../shared/trace.js'
 import { closeOutput, ResultService, writeLine } from '../../results/index.js'
 import { openSource, parseSourceSpec } from '../../sources/index.js'
@@ -121,9 +121,9 @@ const FLAG_OF_FIELD: readonly [RegExp, string][] = [
  */
 function pushdownOf(flags: RunFlags, request: NormalizedTraceRequest): PushdownMode {
   const mode = flags.pushdown ?? 'auto'
-  if (!(PUSHDOWN_MODES as readonly string[]).includes(mode)) throw invalidInput('--pushdown', `must be ${PUSHDOWN_MODES.join(', ')}, got ${JSON.stringify(mode)}`)
+  if (!isPushdownMode(mode)) throw invalidInput('--pushdown', `must be ${PUSHDOWN_MODES.join(', ')}, got ${JSON.stringify(mode)}`)
   if (mode === 'on' && request.profile !== 'mid_section_defect') throw invalidInput('--pushdown', 'only the MSD analysis is pushed down to the source')
-  return mode as PushdownMode
+  return mode
 }
 
 /** Speaks of flags, not request fields, in errors shown on the command line. */
@@ -185,8 +185,8 @@ export async function runTrace(flags: RunFlags, io: CliIo): Promise<number> {
     results = new ResultService(engine)
     engine.start()
     // The domains go as given: a request that names none gets the profile's, or none when pushed down.
-    const { domains: _given, ...asked } = toTraceRequest(request)
-    const raw = flags.domains === undefined ? asked : toTraceRequest(request)
+    const { domains, ...asked } = toTraceRequest(request)
+    const raw = flags.domains === undefined ? asked : { ...asked, domains }
     const enqueued = engine.enqueue(raw, { source: spec.kind === 'sqlite' ? { kind: 'sqlite', path: resolve(spec.path) } : spec, force: flags.force === true, pushdown })
     jobId = enqueued.jobId
     Object.assign(json, { job_id: jobId, cached: enqueued.cached, as_of: enqueued.asOf ?? null })
