@@ -48,9 +48,16 @@ const number = (value: unknown): number => {
   return 0
 }
 
-/** A lot's record at the station: the session kept, its track-in and track-out, and its input. */
+/**
+ * A lot's record at the station: the session kept (only the columns the lot takes from it, not the
+ * driver's row: a date-range run holds one record per lot of the window), its track-in and
+ * track-out, and its input.
+ */
 interface LatestRecord {
-  row: SourceRow
+  equipmentId: string | null
+  equipmentName: string | null
+  spec: string | null
+  runCard: string | null
   trackIn: string
   trackOut: string
   input: number
@@ -62,8 +69,8 @@ const TRACK_IN_COLUMNS = 'h.CONTAINERID, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECN
 const QTY_SUM = ['REJECTQTY', 'STANDBYQTY', 'QTYTOPROCESS', 'INPROCESSQTY', 'PROCESSEDQTY', 'DEFECTQTY'].map((c) => `COALESCE(r.${c}, 0)`).join(' + ')
 
 /** What decides between two sessions with the same track-in and track-out: the smaller machine, then spec and run card. */
-function tieKey(row: SourceRow): string {
-  return [row.EQUIPMENTNAME, row.EQUIPMENTID, row.SPECNAME, row.FINISHEDRUNCARD].map((v) => text(v) ?? '').join('\u0000')
+function tieKey(record: Pick<LatestRecord, 'equipmentName' | 'equipmentId' | 'spec' | 'runCard'>): string {
+  return [record.equipmentName, record.equipmentId, record.spec, record.runCard].map((v) => v ?? '').join('\u0000')
 }
 
 /**
@@ -78,14 +85,15 @@ function keepLatest(latest: Map<string, LatestRecord>, row: SourceRow): void {
   const trackOut = normalizePlantTime(row.TRACKOUTTIMESTAMP) ?? ''
   const qty = number(row.TRACKINQTY)
   const current = latest.get(cid)
+  if (current && trackIn < current.trackIn) return
+  const session = { equipmentId: text(row.EQUIPMENTID), equipmentName: text(row.EQUIPMENTNAME), spec: text(row.SPECNAME), runCard: text(row.FINISHEDRUNCARD) }
   if (!current || trackIn > current.trackIn) {
-    latest.set(cid, { row, trackIn, trackOut, input: qty })
+    latest.set(cid, { ...session, trackIn, trackOut, input: qty })
     return
   }
-  if (trackIn < current.trackIn) return
   current.input = Math.max(current.input, qty)
-  if (trackOut > current.trackOut || (trackOut === current.trackOut && compareCodeUnits(tieKey(row), tieKey(current.row)) < 0)) {
-    Object.assign(current, { row, trackOut })
+  if (trackOut > current.trackOut || (trackOut === current.trackOut && compareCodeUnits(tieKey(session), tieKey(current)) < 0)) {
+    Object.assign(current, session, { trackOut })
   }
 }
 
@@ -261,9 +269,8 @@ export async function fetchDetection(options: FetchDetectionOptions): Promise<nu
     // Lots by CID within the batch, whatever order the source returned the rows in: the lots'
     // order is the analysis's lot numbering, and sums over it must not depend on a query plan.
     const lots: MsdDetectionLot[] = []
-    for (const [cid, { row, trackIn, input }] of [...latest].sort(([a], [b]) => compareCodeUnits(a, b))) {
+    for (const [cid, { equipmentId, equipmentName, spec, runCard, trackIn, input }] of [...latest].sort(([a], [b]) => compareCodeUnits(a, b))) {
       const container = byCid.get(cid)
-      const spec = text(row.SPECNAME)
       lots.push({
         cid,
         container_name: text(container?.CONTAINERNAME) ?? cid,
@@ -271,10 +278,10 @@ export async function fetchDetection(options: FetchDetectionOptions): Promise<nu
         pj_type: text(container?.PJ_TYPE) ?? MSD_UNKNOWN,
         productline_name: text(container?.PRODUCTLINENAME) ?? MSD_UNKNOWN,
         workflow: workflows.get(cid) ?? spec ?? MSD_UNKNOWN,
-        finishedruncard: text(row.FINISHEDRUNCARD),
+        finishedruncard: runCard,
         spec_name: spec,
-        equipment_id: text(row.EQUIPMENTID),
-        equipment_name: text(row.EQUIPMENTNAME) ?? MSD_UNKNOWN,
+        equipment_id: equipmentId,
+        equipment_name: equipmentName ?? MSD_UNKNOWN,
         input_qty: input,
         trackin_time: trackIn,
       })
