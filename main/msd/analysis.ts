@@ -24,8 +24,9 @@ import {
 import { MSD_DIRECTION_STEPS, type MsdAnalysisStep } from '../../shared/stage-timings.js'
 import { stationGroupByName } from '../../shared/stations.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
-import type { Domain, LineageResult, QualityMeta, SeedResult } from '../../shared/trace.js'
+import type { Domain, QualityMeta, SeedResult } from '../../shared/trace.js'
 import type { MesSource } from '../sources/index.js'
+import type { LineageOutline } from '../trace/index.js'
 import { msdStoredColumnsOf, msdTableOf, type MsdTable, type ResultFileWriter } from '../store/index.js'
 import { analyzeBackward, ancestorCount, fillBackwardDetail } from './backward.js'
 import { fetchDetection, fetchResourceFamilies } from './detection.js'
@@ -43,8 +44,8 @@ export interface MsdAnalysisOptions {
   writer: ResultFileWriter
   request: NormalizedTraceRequest
   seeds: SeedResult
-  /** Null when the trace had no seeds. */
-  lineage: LineageResult | null
+  /** Null when the trace had no seeds. A whole `LineageResult` will do; the analysis reads only the outline. */
+  lineage: LineageOutline | null
   /** Query-scope quality of the events the analysis reads. */
   quality: QualityMeta
   signal?: AbortSignal
@@ -130,7 +131,7 @@ function suspectsInAggregation(suspects: readonly Suspect[]): Suspect[] {
 }
 
 /** Lot → containers of the analysis: itself and its ancestors (backward) or descendants (forward). */
-function* lotContainers(seeds: readonly string[], lineage: LineageResult | null): Generator<[string, string]> {
+function* lotContainers(seeds: readonly string[], lineage: LineageOutline | null): Generator<[string, string]> {
   for (const seed of seeds) {
     yield [seed, seed]
     if (!lineage) continue

@@ -8,10 +8,10 @@ import { isAppError, throwIfCancelled } from '../../shared/errors.js'
 import { LINEAGE_MAX_DEPTH, LINEAGE_MAX_NODES } from '../../shared/limits.js'
 import type { StageTimings } from '../../shared/stage-timings.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
-import type { Domain, EventRow, LineageResult, QualityMeta, SeedResult, TraceProgress } from '../../shared/trace.js'
+import type { BackwardLineage, Domain, EventRow, ForwardLineage, LineageResult, QualityMeta, SeedResult, TraceProgress } from '../../shared/trace.js'
 import { readDataWindow, type MesSource } from '../sources/index.js'
 import { fetchEvents } from './events.js'
-import { resolveBackwardLineage, resolveForwardLineage } from './lineage.js'
+import { resolveBackwardLineage, resolveForwardLineage, type LineageOptions } from './lineage.js'
 import { mergeQuality } from './quality.js'
 import { resolveContainerSeeds, resolveDetectionPopulation } from './seed-resolve.js'
 
@@ -37,12 +37,35 @@ export interface RunTraceOptions {
   concurrency?: number
   allowPartialResults?: boolean
   now?: () => string
+  /**
+   * What the outcome keeps of the genealogy: all of it, or — once the sink has it — only its
+   * {@link LineageOutline}, so the node, name and edge maps are not held through the events and
+   * the analysis. @default 'full'
+   */
+  keepLineage?: 'full' | 'outline'
 }
 
-export interface TraceOutcome {
+/**
+ * What a job needs of the genealogy after the sink has written it: its size and caps, and the links
+ * the MSD analysis follows from each lot (backward its ancestors and root, forward the children).
+ * At plant scale the nodes, names, edges and parent maps left out are most of the genealogy's memory.
+ */
+export type LineageOutline =
+  | Pick<BackwardLineage, 'direction' | 'ancestors' | 'seed_roots' | 'total_nodes' | 'truncated' | 'truncation_reasons'>
+  | Pick<ForwardLineage, 'direction' | 'children_map' | 'total_nodes' | 'truncated' | 'truncation_reasons'>
+
+/** The outline of `lineage` (its maps shared, not copied). */
+export function lineageOutline(lineage: LineageResult): LineageOutline {
+  const { total_nodes, truncated, truncation_reasons } = lineage
+  return lineage.direction === 'backward'
+    ? { direction: 'backward', ancestors: lineage.ancestors, seed_roots: lineage.seed_roots, total_nodes, truncated, truncation_reasons }
+    : { direction: 'forward', children_map: lineage.children_map, total_nodes, truncated, truncation_reasons }
+}
+
+export interface TraceOutcome<Lineage extends LineageOutline = LineageResult> {
   seeds: SeedResult
   /** `null` when there were no seeds (nothing to trace). */
-  lineage: LineageResult | null
+  lineage: Lineage | null
   /** CIDs whose events were fetched (seeds first). */
   event_cids: string[]
   domains: Partial<Record<Domain, QualityMeta>>
@@ -93,7 +116,9 @@ export function eventCids(request: NormalizedTraceRequest, seeds: readonly strin
 }
 
 /** Runs one trace to the end. Throws `trace/cancelled` when the signal aborts. */
-export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> {
+export async function runTrace(options: RunTraceOptions & { keepLineage: 'outline' }): Promise<TraceOutcome<LineageOutline>>
+export async function runTrace(options: RunTraceOptions & { keepLineage?: 'full' }): Promise<TraceOutcome>
+export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome<LineageOutline>> {
   const { source, request, sink = {}, signal, onProgress } = options
   const completed: TraceProgress['completed_stages'] = []
   const timings: TraceOutcome['stage_ms'] = { resolve: 0, lineage: 0, events: 0, domains: {} }
@@ -129,17 +154,12 @@ export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> 
     onProgress: (p: { level: number; nodes: number }) =>
       onProgress?.({ stage: 'lineage', completed_stages: [...completed], message: `level ${p.level}, ${p.nodes} nodes` }),
   }
-  const lineage =
-    request.direction === 'backward'
-      ? await resolveBackwardLineage(seedCids, lineageOptions)
-      : await resolveForwardLineage(seedCids, lineageOptions)
-  await sink.onLineage?.(lineage)
+  const { lineage, cids } = await traceLineage(request, seedCids, lineageOptions, sink, options.keepLineage ?? 'full')
   timings.lineage = performance.now() - started
   completed.push('lineage')
   throwIfCancelled(signal)
 
   // Events
-  const cids = eventCids(request, seedCids, lineage)
   const rows: Partial<Record<Domain, number>> = {}
   const progress: NonNullable<TraceProgress['domains']> = {}
   let rowsSoFar = 0
@@ -177,6 +197,24 @@ export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome> 
   const quality_meta = lineage.truncated ? withLineageTruncation(fetched.quality_meta) : fetched.quality_meta
   for (const d of request.domains) rows[d] ??= 0
   return { seeds, lineage, event_cids: cids, domains: fetched.domains, quality_meta, rows, warnings: fetched.warnings, stage_ms: timings }
+}
+
+/**
+ * Walks the genealogy, hands it to the sink and returns what the outcome keeps of it with the CIDs
+ * whose events the trace fetches. The whole graph lives only in this frame: with `outline`, it can
+ * be collected as soon as this returns.
+ */
+async function traceLineage(
+  request: NormalizedTraceRequest,
+  seedCids: readonly string[],
+  lineageOptions: LineageOptions,
+  sink: TraceSink,
+  keep: 'full' | 'outline',
+): Promise<{ lineage: LineageOutline; cids: string[] }> {
+  const full =
+    request.direction === 'backward' ? await resolveBackwardLineage(seedCids, lineageOptions) : await resolveForwardLineage(seedCids, lineageOptions)
+  await sink.onLineage?.(full)
+  return { lineage: keep === 'outline' ? lineageOutline(full) : full, cids: eventCids(request, seedCids, full) }
 }
 
 /** A truncated genealogy means the events cover fewer lots than asked: say so at query scope. */

@@ -56,6 +56,8 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
         maxDepth: message.limits.maxDepth,
         maxNodes: message.limits.maxNodes,
         maxRowsPerDomain: message.limits.maxRowsPerDomain,
+        // The file holds the genealogy once written; the job keeps what the analysis follows.
+        keepLineage: 'outline',
         onProgress: (p) => {
           report(p, p.stage !== stage)
           stage = p.stage

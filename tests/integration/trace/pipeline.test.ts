@@ -92,6 +92,26 @@ describe('runTrace', () => {
     expect(outcome.rows).toEqual({ upstream_history: 3, downstream_rejects: 1 })
   })
 
+  it('keeps only the outline of the genealogy when asked, after the sink got all of it', async () => {
+    for (const direction of ['backward', 'forward'] as const) {
+      const request = normalizeTraceRequest({
+        profile: 'mid_section_defect',
+        params: { station: '測試', start_date: '2026-01-05', end_date: '2026-01-07', direction },
+      })
+      const full = await runTrace({ source: fx.source, request })
+      let written: LineageResult | undefined
+      const outlined = await runTrace({ source: fx.source, request, keepLineage: 'outline', sink: { onLineage: (l) => void (written = l) } })
+      expect(written).toEqual(full.lineage)
+      expect(outlined.lineage).toEqual(
+        direction === 'backward' && full.lineage?.direction === 'backward'
+          ? { direction, ancestors: full.lineage.ancestors, seed_roots: full.lineage.seed_roots, total_nodes: full.lineage.total_nodes, truncated: false, truncation_reasons: [] }
+          : { direction, children_map: full.lineage?.direction === 'forward' ? full.lineage.children_map : null, total_nodes: full.lineage?.total_nodes, truncated: false, truncation_reasons: [] },
+      )
+      // Nothing else of the trace changes.
+      expect({ ...outlined, lineage: null }).toEqual({ ...full, lineage: null, stage_ms: outlined.stage_ms })
+    }
+  })
+
   it('runs MSD container mode from lot IDs, with not_found for the rest', async () => {
     const request = normalizeTraceRequest({
       profile: 'mid_section_defect',
