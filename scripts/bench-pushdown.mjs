@@ -31,7 +31,9 @@ const rounded = (value) =>
   typeof value === 'number' ? Math.round(value) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)]))
 
 if (values.child) {
-  // One run, in this fresh process, as a worker runs it.
+  // One run, in this fresh process, as a worker runs it (with its heap policy).
+  const { applyHeapPolicy } = await import(dist('main/worker/heap-policy.js'))
+  applyHeapPolicy()
   const { openPostgresSource } = await import(dist('main/sources/postgres-source.js'))
   const { runTrace } = await import(dist('main/trace/index.js'))
   const { runMsdAnalysis } = await import(dist('main/msd/index.js'))
@@ -49,6 +51,7 @@ if (values.child) {
   const outcome = await runTrace({
     source,
     request,
+    keepLineage: 'outline',
     sink: { onSeeds: (s) => writer.writeSeeds(s), onLineage: (l) => writer.writeLineage(l), onEventBatch: (b) => writer.writeEvents(b.domain, b.rows) },
   })
   const aggregation = await runMsdAnalysis({

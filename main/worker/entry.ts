@@ -7,10 +7,12 @@
  */
 import Database from 'better-sqlite3'
 import { AppError } from '../../shared/errors.js'
+import { applyHeapPolicy } from './heap-policy.js'
 import { runInspectJob } from './inspect-job.js'
 import { connectToMain, failInit } from './port.js'
 import { runTraceJob } from './trace-job.js'
 
+applyHeapPolicy()
 const port = connectToMain()
 
 // Assert the environment before taking work: the native SQLite module must load here (a wrong ABI
