@@ -418,37 +418,44 @@ export function fillBackwardDetail(db: SqliteDatabase, hits: readonly FactorKey[
   createHitTable(db, hits)
   createMachineLabels(db)
   const columns = ['CONTAINERID', ...BACKWARD_DETAIL_COLUMNS.map((c) => c.key)].map((c) => `"${c}"`).join(', ')
+  // Each per-lot part is its own temp table, built one after the other, rather than CTEs of the one
+  // INSERT: SQLite materializes each of those in an ephemeral table with a page cache of its own,
+  // and at plant scale they held some 100 MB at once. Temp tables share the temp database's cache.
+  db.exec(`
+    CREATE TEMP TABLE msd_detail_hit (lot_no INTEGER PRIMARY KEY, n INTEGER, labels TEXT);
+    INSERT INTO temp.msd_detail_hit
+      SELECT lot_no, COUNT(*), group_concat(label, ', ' ORDER BY ord)
+      FROM (
+        SELECT lot_no, label, MIN(ord) AS ord FROM (
+          SELECT f.lot_no, h.ord, h.label FROM temp.msd_hit h
+            JOIN temp.msd_machine k ON h.kind = 'machine' AND k.grp = h.a AND k.name = h.b
+            JOIN temp.msd_lot_machine f ON f.f = k.f
+          UNION ALL
+          SELECT f.lot_no, h.ord, h.label FROM temp.msd_hit h
+            JOIN temp.msd_material k ON h.kind = 'material' AND k.part = h.a AND k.lot = h.b
+            JOIN temp.msd_lot_material f ON f.m = k.m
+          UNION ALL
+          SELECT l.rowid, h.ord, h.label FROM temp.msd_lot_root r
+            JOIN temp.msd_hit h ON h.kind = 'wafer_root' AND h.a = r.root
+            JOIN temp.msd_lot l ON l.cid = r.cid
+        ) GROUP BY lot_no, label
+      ) GROUP BY lot_no;
+    CREATE TEMP TABLE msd_detail_up (lot_no INTEGER PRIMARY KEY, n INTEGER, machines TEXT);
+    INSERT INTO temp.msd_detail_up
+      SELECT p.lot_no, COUNT(*), group_concat(g.label, ', ' ORDER BY p.gn)
+      FROM (SELECT DISTINCT f.lot_no AS lot_no, x.gn AS gn FROM temp.msd_lot_machine f JOIN temp.msd_machine_gn x ON x.f = f.f) p
+      JOIN temp.msd_machine_label g ON g.gn = p.gn
+      GROUP BY p.lot_no;
+    CREATE TEMP TABLE msd_detail_mat (lot_no INTEGER PRIMARY KEY, materials TEXT);
+    INSERT INTO temp.msd_detail_mat
+      SELECT f.lot_no, group_concat(CASE WHEN k.lot = '' THEN k.part ELSE k.part || '/' || k.lot END, ', ' ORDER BY k.part, k.lot)
+      FROM temp.msd_lot_material f JOIN temp.msd_material k ON k.m = f.m GROUP BY f.lot_no;
+    CREATE TEMP TABLE msd_detail_anc (lot_cid TEXT PRIMARY KEY, n INTEGER);
+    INSERT INTO temp.msd_detail_anc SELECT lot_cid, SUM(cid <> lot_cid) FROM msd_lot_cids GROUP BY lot_cid;
+  `)
   db.exec(`
     INSERT INTO msd_detail (${columns})
     WITH
-      touched AS (
-        SELECT f.lot_no, h.ord, h.label FROM temp.msd_hit h
-          JOIN temp.msd_machine k ON h.kind = 'machine' AND k.grp = h.a AND k.name = h.b
-          JOIN temp.msd_lot_machine f ON f.f = k.f
-        UNION ALL
-        SELECT f.lot_no, h.ord, h.label FROM temp.msd_hit h
-          JOIN temp.msd_material k ON h.kind = 'material' AND k.part = h.a AND k.lot = h.b
-          JOIN temp.msd_lot_material f ON f.m = k.m
-        UNION ALL
-        SELECT l.rowid, h.ord, h.label FROM temp.msd_lot_root r
-          JOIN temp.msd_hit h ON h.kind = 'wafer_root' AND h.a = r.root
-          JOIN temp.msd_lot l ON l.cid = r.cid
-      ),
-      hit AS (
-        SELECT lot_no, COUNT(*) AS n, group_concat(label, ', ' ORDER BY ord) AS labels
-        FROM (SELECT lot_no, label, MIN(ord) AS ord FROM touched GROUP BY lot_no, label) GROUP BY lot_no
-      ),
-      up AS (
-        SELECT p.lot_no AS lot_no, COUNT(*) AS n, group_concat(g.label, ', ' ORDER BY p.gn) AS machines
-        FROM (SELECT DISTINCT f.lot_no AS lot_no, x.gn AS gn FROM temp.msd_lot_machine f JOIN temp.msd_machine_gn x ON x.f = f.f) p
-        JOIN temp.msd_machine_label g ON g.gn = p.gn
-        GROUP BY p.lot_no
-      ),
-      mat AS (
-        SELECT f.lot_no AS lot_no, group_concat(CASE WHEN k.lot = '' THEN k.part ELSE k.part || '/' || k.lot END, ', ' ORDER BY k.part, k.lot) AS materials
-        FROM temp.msd_lot_material f JOIN temp.msd_material k ON k.m = f.m GROUP BY f.lot_no
-      ),
-      anc AS (SELECT lot_cid, SUM(cid <> lot_cid) AS n FROM msd_lot_cids GROUP BY lot_cid),
       rows AS (
         SELECT d.container_name AS name, d.pj_type, d.productline_name, d.workflow, d.finishedruncard, d.equipment_name,
           l.input_qty, COALESCE(r.reason, '') AS reason, COALESCE(r.qty, 0) AS qty, msd_rate(COALESCE(r.qty, 0), l.input_qty) AS rate,
@@ -458,11 +465,11 @@ export function fillBackwardDetail(db: SqliteDatabase, hits: readonly FactorKey[
         FROM temp.msd_lot l
         JOIN msd_detection d ON d.cid = l.cid
         LEFT JOIN temp.selected_rejects r ON r.cid = l.cid
-        LEFT JOIN up ON up.lot_no = l.rowid
-        LEFT JOIN mat ON mat.lot_no = l.rowid
-        LEFT JOIN anc ON anc.lot_cid = l.cid
+        LEFT JOIN temp.msd_detail_up up ON up.lot_no = l.rowid
+        LEFT JOIN temp.msd_detail_mat mat ON mat.lot_no = l.rowid
+        LEFT JOIN temp.msd_detail_anc anc ON anc.lot_cid = l.cid
         LEFT JOIN temp.msd_lot_root root ON root.cid = l.cid
-        LEFT JOIN hit ON hit.lot_no = l.rowid
+        LEFT JOIN temp.msd_detail_hit hit ON hit.lot_no = l.rowid
       )
     SELECT cid, name, pj_type, productline_name, workflow, finishedruncard, equipment_name, input_qty, reason, qty, rate,
       ancestors, machine_count, machines, materials, root, hit_count, hits
