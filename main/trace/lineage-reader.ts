@@ -45,15 +45,15 @@ function qtyValue(value: unknown): number | null {
   return Number.isFinite(n) ? n : null
 }
 
-function toSnapshot(row: SourceRow): ContainerSnapshot | null {
+function toSnapshot(row: SourceRow, shared: (text: string | null) => string | null): ContainerSnapshot | null {
   const cid = textValue(row.CONTAINERID)
   if (cid === null) return null
   return {
     cid,
     name: textValue(row.CONTAINERNAME),
-    mfgOrder: textValue(row.MFGORDERNAME),
-    objectType: textValue(row.OBJECTTYPE),
-    firstName: textValue(row.FIRSTNAME),
+    mfgOrder: shared(textValue(row.MFGORDERNAME)),
+    objectType: shared(textValue(row.OBJECTTYPE)),
+    firstName: shared(textValue(row.FIRSTNAME)),
     splitFrom: textValue(row.SPLITFROMID),
     originalCid: textValue(row.ORIGINALCONTAINERID),
     qty: qtyValue(row.QTY),
@@ -79,6 +79,11 @@ export class LineageReader {
    * source lot that has no container row of its own.
    */
   private readonly combinedNames = new Map<string, string>()
+  /**
+   * One string per distinct work order, object type and wafer lot: thousands of containers repeat
+   * each, and every row read would otherwise hold its own copy.
+   */
+  private readonly sharedTexts = new Map<string, string>()
 
   constructor(
     private readonly source: MesSource,
@@ -199,8 +204,16 @@ export class LineageReader {
     if (known === undefined || name < known) this.combinedNames.set(cid, name)
   }
 
+  private readonly shared = (text: string | null): string | null => {
+    if (text === null) return null
+    const known = this.sharedTexts.get(text)
+    if (known !== undefined) return known
+    this.sharedTexts.set(text, text)
+    return text
+  }
+
   private remember(row: SourceRow): ContainerSnapshot | null {
-    const snapshot = toSnapshot(row)
+    const snapshot = toSnapshot(row, this.shared)
     if (snapshot) this.snapshots.set(snapshot.cid, snapshot)
     return snapshot
   }
