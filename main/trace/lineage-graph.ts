@@ -61,7 +61,7 @@ export function toLineageNode(cid: string, snapshot: ContainerSnapshot | undefin
 
 /**
  * Typed edges deduplicated on (from, to, type). Duplicates are dropped when sorted, not looked up
- * on each add: a set of string keys cost about 130 bytes per edge, a genealogy's largest map.
+ * on each add: a set of string keys cost over 100 bytes per edge (measured at 114 698 containers).
  */
 export class EdgeSet {
   private readonly list: LineageEdge[] = []
