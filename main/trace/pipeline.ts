@@ -55,7 +55,7 @@ export type LineageOutline =
   | Pick<ForwardLineage, 'direction' | 'children_map' | 'total_nodes' | 'truncated' | 'truncation_reasons'>
 
 /** The outline of `lineage` (its maps shared, not copied). */
-export function lineageOutline(lineage: LineageResult): LineageOutline {
+function lineageOutline(lineage: LineageResult): LineageOutline {
   const { total_nodes, truncated, truncation_reasons } = lineage
   return lineage.direction === 'backward'
     ? { direction: 'backward', ancestors: lineage.ancestors, seed_roots: lineage.seed_roots, total_nodes, truncated, truncation_reasons }

@@ -18,6 +18,7 @@ import { normalizeTraceRequest, type TraceRequest } from '../../../shared/trace-
 import { DOMAINS, type Domain, type EventRow } from '../../../shared/trace.js'
 import type { BackwardAggregation } from '../../../shared/msd.js'
 import { runMsd, type MsdRun } from '../../fixtures/msd-kit.js'
+import type { testEngine as testEngineType, until as untilType } from '../engine/worker-kit.js'
 
 const url = process.env.MES_TRACE_PG_TEST_URL
 
@@ -203,78 +204,82 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
     }
   }
 
-  it('cancelling a job during a slow PostgreSQL statement ends the statement on the server', async () => {
-    // A schema of views over the loaded one, whose container view sleeps 30 s before answering.
-    const slow = `slow_${process.pid}`
+  /** What a cancel test gets from {@link withSlowEngine}. */
+  interface SlowEngine {
+    engine: ReturnType<typeof testEngineType>
+    until: typeof untilType
+    /** The slow schema as a source spec. */
+    source: ReturnType<typeof parseSourceSpec>
+    /** The statements active on the server that read the sleeping view. */
+    active: () => Promise<string[]>
+  }
+
+  /**
+   * Runs `use` with a started engine of its own and a schema `<name>_<pid>` of views over the
+   * loaded schema (`createSlowSchema`), whose view of `sleepy` sleeps 30 s; all of it is torn down
+   * afterwards.
+   */
+  async function withSlowEngine(name: string, sleepy: string, use: (slow: SlowEngine) => Promise<void>): Promise<void> {
+    const slow = `${name}_${process.pid}`
     const admin = new pg.Client({ connectionString: url })
     await admin.connect()
     const { openCatalog, catalogPathOf, resultsDirOf } = await import('../../../main/store/index.js')
     const { testEngine, until } = await import('../engine/worker-kit.js')
-    const dataDir = join(dir, 'cancel-data')
+    const dataDir = join(dir, `${name}-data`)
     const catalog = openCatalog(catalogPathOf(dataDir))
     const engine = testEngine({ catalog, resultsDir: resultsDirOf(dataDir), cancelGraceMs: 3000 })
-    const active = async (): Promise<number> =>
-      (await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${slow}.DW_MES_CONTAINER%' AND pid <> pg_backend_pid()`)).rows[0].n
+    const active = async (): Promise<string[]> =>
+      (
+        await admin.query(
+          `SELECT query FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${slow}.${sleepy.toUpperCase()}%' AND pid <> pg_backend_pid()`,
+        )
+      ).rows.map((r: { query: string }) => r.query)
     try {
-      await createSlowSchema(admin, slow, 'dw_mes_container')
+      await createSlowSchema(admin, slow, sleepy)
       engine.start()
       const source = new URL(url!)
       source.searchParams.set('schema', slow)
-      const { jobId } = engine.enqueue(
-        { profile: 'query_tool', params: { resolve_type: 'lot_id', values: plant.planted.samples.lot_ids } },
-        { source: parseSourceSpec(source.toString()) },
-      )
-      let seen = 0
-      for (let i = 0; i < 100 && seen === 0; i++) {
-        seen = await active()
-        if (seen === 0) await new Promise((r) => setTimeout(r, 100))
-      }
-      expect(seen).toBe(1)
-      const started = Date.now()
-      engine.cancel(jobId)
-      await until(() => engine.status(jobId).status === 'cancelled', 15_000)
-      expect(await active()).toBe(0)
-      expect(Date.now() - started).toBeLessThan(10_000)
+      await use({ engine, until, source: parseSourceSpec(source.toString()), active })
     } finally {
       await engine.shutdown(2000)
       catalog.close()
       await admin.query(`DROP SCHEMA IF EXISTS ${slow} CASCADE`)
       await admin.end()
     }
+  }
+
+  /** Polls `active` every 100 ms, at most `tries` times, until a statement shows. */
+  async function firstActive(active: SlowEngine['active'], tries: number): Promise<string[]> {
+    let seen: string[] = []
+    for (let i = 0; i < tries && seen.length === 0; i++) {
+      seen = await active()
+      if (seen.length === 0) await new Promise((r) => setTimeout(r, 100))
+    }
+    return seen
+  }
+
+  it('cancelling a job during a slow PostgreSQL statement ends the statement on the server', async () => {
+    // The container view sleeps 30 s before answering.
+    await withSlowEngine('slow', 'dw_mes_container', async ({ engine, until, source, active }) => {
+      const { jobId } = engine.enqueue({ profile: 'query_tool', params: { resolve_type: 'lot_id', values: plant.planted.samples.lot_ids } }, { source })
+      expect(await firstActive(active, 100)).toHaveLength(1)
+      const started = Date.now()
+      engine.cancel(jobId)
+      await until(() => engine.status(jobId).status === 'cancelled', 15_000)
+      expect(await active()).toHaveLength(0)
+      expect(Date.now() - started).toBeLessThan(10_000)
+    })
   }, 60_000)
 
   it('cancelling a pushed-down MSD job during its factor-link statement ends that statement on the server within 2 s', async () => {
-    // Views over the loaded schema; the material history sleeps 30 s, and with pushdown only the
-    // factor-link statement reads it.
-    const slow = `slowlinks_${process.pid}`
-    const admin = new pg.Client({ connectionString: url })
-    await admin.connect()
-    const { openCatalog, catalogPathOf, resultsDirOf } = await import('../../../main/store/index.js')
-    const { testEngine, until } = await import('../engine/worker-kit.js')
-    const dataDir = join(dir, 'cancel-links-data')
-    const catalog = openCatalog(catalogPathOf(dataDir))
-    const engine = testEngine({ catalog, resultsDir: resultsDirOf(dataDir), cancelGraceMs: 3000 })
-    const linkStatements = async (): Promise<string[]> =>
-      (
-        await admin.query(
-          `SELECT query FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${slow}.DW_MES_LOTMATERIALSHISTORY%' AND pid <> pg_backend_pid()`,
-        )
-      ).rows.map((r: { query: string }) => r.query)
-    try {
-      await createSlowSchema(admin, slow, 'dw_mes_lotmaterialshistory')
-      engine.start()
-      const source = new URL(url!)
-      source.searchParams.set('schema', slow)
+    // The material history sleeps 30 s, and with pushdown only the factor-link statement reads it.
+    await withSlowEngine('slowlinks', 'dw_mes_lotmaterialshistory', async ({ engine, until, source, active }) => {
       const { jobId } = engine.enqueue(
         { profile: 'mid_section_defect', params: { start_date: plant.startDate, end_date: plant.endDate } },
-        { source: parseSourceSpec(source.toString()), pushdown: 'on' },
+        { source, pushdown: 'on' },
       )
       expect(engine.status(jobId).request.pushdown).toBe(true)
-      let seen: string[] = []
-      for (let i = 0; i < 300 && seen.length === 0; i++) {
-        seen = await linkStatements()
-        if (seen.length === 0) await new Promise((r) => setTimeout(r, 100))
-      }
+      const seen = await firstActive(active, 300)
       expect(seen).toHaveLength(1)
       expect(seen[0]).toContain('MIN(m.TXNDATE)')
       const started = Date.now()
@@ -282,17 +287,12 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
       let running = seen.length
       while (running > 0 && Date.now() - started < 5000) {
         await new Promise((r) => setTimeout(r, 50))
-        running = (await linkStatements()).length
+        running = (await active()).length
       }
       expect(running).toBe(0)
       expect(Date.now() - started).toBeLessThan(2000)
       await until(() => engine.status(jobId).status === 'cancelled', 15_000)
-    } finally {
-      await engine.shutdown(2000)
-      catalog.close()
-      await admin.query(`DROP SCHEMA IF EXISTS ${slow} CASCADE`)
-      await admin.end()
-    }
+    })
   }, 90_000)
 
   it('cancels a running statement on the server', async () => {
