@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { startServe, watchConsole, type Served } from './support/serve'
+import { atLocaleAndSize, startServe, watchConsole, type Served } from './support/serve'
 
 /**
  * An investigation keeps its context, in Chromium through `mes-trace serve` on the demo plant: a
@@ -181,10 +181,9 @@ test.describe('context of an investigation (browser host, demo plant)', () => {
     await first.close()
     for (const locale of ['en', 'zh-TW'] as const) {
       for (const size of SIZES) {
-        const context = await browser.newContext({ viewport: size })
-        await context.addInitScript((l) => localStorage.setItem('mes-trace:locale', l), locale)
+        const context = await browser.newContext()
         const page = await context.newPage()
-        const problems = watchConsole(page)
+        const problems = await atLocaleAndSize(page, locale, size.width, size.height)
         await page.goto(`${served.url}#/settings`)
         const row = page.locator('[data-testid="sources"] li', { hasText: 'MES replica (far site)' })
         await expect(row.getByTestId('source-pushdown')).toHaveValue('on')
@@ -204,10 +203,9 @@ test.describe('context of an investigation (browser host, demo plant)', () => {
     test.setTimeout(240_000)
     for (const locale of ['en', 'zh-TW'] as const) {
       for (const size of SIZES) {
-        const context = await browser.newContext({ viewport: size })
-        await context.addInitScript((l) => localStorage.setItem('mes-trace:locale', l), locale)
+        const context = await browser.newContext()
         const page = await context.newPage()
-        const problems = watchConsole(page)
+        const problems = await atLocaleAndSize(page, locale, size.width, size.height)
         await page.goto(jobUrl)
         await expect(page.getByTestId('msd-dashboard')).toBeVisible()
         await drillBonder(page)
