@@ -94,7 +94,8 @@ export interface BatchContext {
   readonly read?: 'batch' | 'before-scan' | 'scan'
   /**
    * Shared by every read of one scan batch (the reads before the scan and the scan), so that what
-   * an earlier read found can shape a later one's rows; absent outside a scan batch.
+   * an earlier read found can shape a later one's rows; absent outside a scan batch. The chunks of
+   * one read are passed the same context object, so a domain can keep state for the read by it.
    */
   readonly carry?: Set<string>
 }
@@ -676,13 +677,8 @@ function listedCids(row: Record<string, Cell>): string[] {
   return typeof row.CONTAINERIDS === 'string' ? row.CONTAINERIDS.split(',').map((item) => item.trim()) : []
 }
 
-/**
- * Keys in `carry`: a machine-window pair whose job also lists the lot, and one already emitted
- * (one per pair of a whole-plant run, millions: the short `tupleKey`, which never starts with `[`
- * as the JSON keys do).
- */
-const bothKey = (job: Cell, cid: string): string => JSON.stringify(['both', job, cid])
-const windowKey = (job: Cell, cid: string): string => tupleKey(job, cid)
+/** The key of a (job, lot) pair in `carry` (a machine-window pair whose job also lists the lot) and in a read's emitted pairs. */
+const pairKey = (job: Cell, cid: string): string => tupleKey(job, cid)
 
 /** §4.2 order on built rows: create date desc with missing dates last, then job ID (stable otherwise). */
 function compareJobs(a: EventRow, b: EventRow): number {
@@ -752,17 +748,30 @@ function normalizedRow(source: SourceRow, cell: CellReader): Record<string, Cell
 }
 
 /**
- * The sessions the current {@link sessionsAndJobsSelect} read has delivered so far. The reads of a
- * scan batch run one after another and share `carry`, so only the latest read's are kept (a read
- * is known by its context): the earlier ones' would otherwise live until the scan ends.
+ * State one read builds over its calls (a read's rows come in chunks, one call each). The reads of
+ * a scan batch run one after another and share `carry`, so only the latest read's state is kept (a
+ * read is known by its context): the earlier ones' would otherwise live until the scan ends.
  */
-const machineWindows = new WeakMap<object, { read: BatchContext; windows: MachineWindows }>()
-function machineWindowsOf(context: BatchContext): MachineWindows {
-  const key = context.carry ?? context
-  let current = machineWindows.get(key)
-  if (current?.read !== context) machineWindows.set(key, (current = { read: context, windows: new MachineWindows() }))
-  return current.windows
+class PerRead<T> {
+  private readonly states = new WeakMap<object, { read: BatchContext; value: T }>()
+  constructor(private readonly make: () => T) {}
+  of(context: BatchContext): T {
+    const key = context.carry ?? context
+    let current = this.states.get(key)
+    if (current?.read !== context) this.states.set(key, (current = { read: context, value: this.make() }))
+    return current.value
+  }
 }
+
+/** The sessions the current {@link sessionsAndJobsSelect} read has delivered so far. */
+const machineWindows = new PerRead(() => new MachineWindows())
+
+/**
+ * The machine-window pairs the current read has emitted. A pair's lot is in one batch of CIDs, so
+ * only that batch's read can meet the pair again: kept per read, the set holds one batch's pairs,
+ * not every pair of the run (4.7 million at 120 000 lots, over 1 GB of keys).
+ */
+const emittedWindowPairs = new PerRead(() => new Set<string>())
 
 /**
  * The normalized rows of one call: a session row is kept for the jobs after it, a job row becomes
@@ -777,7 +786,7 @@ function matchedWindows(source: readonly SourceRow[], cell: CellReader, context:
       out.push(normalizedRow(raw, cell))
       continue
     }
-    const windows = machineWindowsOf(context)
+    const windows = machineWindows.of(context)
     if (kind === SESSION_ROW) {
       windows.addSession(raw)
       continue
@@ -810,6 +819,7 @@ function finishJobs(rows: readonly Record<string, Cell>[], context: BatchContext
   // Within a batch statement both kinds of rows come in one call; in a scan batch the window
   // rows come first (read before the scan) and `carry` hands their findings to the scan's calls.
   const carry = context.carry ?? new Set<string>()
+  const emittedWindows = emittedWindowPairs.of(context)
   const out: EventRow[] = []
   // Machine windows first: a pair whose job also lists the lot is left to the list rows (which
   // label it "both"); any other pair is emitted once, however many sessions matched it.
@@ -817,13 +827,13 @@ function finishJobs(rows: readonly Record<string, Cell>[], context: BatchContext
     if (row.MATCH_KIND !== WINDOW_ROW) continue
     const cid = textOf(row.MATCHED_CID ?? null)
     if (cid === null || !inBatch.has(cid)) continue
+    const key = pairKey(row.JOBID ?? null, cid)
     if (listedCids(row).includes(cid)) {
-      carry.add(bothKey(row.JOBID ?? null, cid))
+      carry.add(key)
       continue
     }
-    const key = windowKey(row.JOBID ?? null, cid)
-    if (carry.has(key)) continue
-    carry.add(key)
+    if (emittedWindows.has(key)) continue
+    emittedWindows.add(key)
     out.push(jobRow(row, cid, textOf(row.MATCHED_NAME ?? null), MATCHED_BY_WINDOW))
   }
   // One output row per (job, listed CID of this batch). Matching the trimmed list items exactly
@@ -842,7 +852,7 @@ function finishJobs(rows: readonly Record<string, Cell>[], context: BatchContext
       if (!inBatch.has(cid) || emitted.has(cid)) continue
       emitted.add(cid)
       out.push(
-        jobRow(row, cid, parallel ? textOf(names[i]!.trim()) : null, carry.has(bothKey(row.JOBID ?? null, cid)) ? MATCHED_BY_BOTH : MATCHED_BY_LIST),
+        jobRow(row, cid, parallel ? textOf(names[i]!.trim()) : null, carry.has(pairKey(row.JOBID ?? null, cid)) ? MATCHED_BY_BOTH : MATCHED_BY_LIST),
       )
     }
   }

@@ -85,19 +85,25 @@ describe('jobs post-processing: one row per (job, lot), labelled by how it match
 
   it('across the reads of a scan batch: the window reads hand "both" to the scan and emit a pair once across chunks', () => {
     const carry = new Set<string>()
-    const all = ['c1', 'c2', 'c3']
-    const first = EVENT_DOMAINS.jobs.postProcess([window('J1', 'c1', null), window('J2', 'c2', 'c2')], context(['c1', 'c2'], { read: 'before-scan', carry }))
-    const second = EVENT_DOMAINS.jobs.postProcess([window('J1', 'c1', null)], context(['c1', 'c2'], { read: 'before-scan', carry }))
+    const all = ['c1', 'c2', 'c3', 'c4']
+    // The chunks of one read are passed the same context; each read before the scan has its batch of CIDs.
+    const firstRead = context(['c1', 'c2'], { read: 'before-scan', carry })
+    const firstChunk = EVENT_DOMAINS.jobs.postProcess([window('J1', 'c1', null), window('J2', 'c2', 'c2')], firstRead)
+    const secondChunk = EVENT_DOMAINS.jobs.postProcess([window('J1', 'c1', null)], firstRead)
+    const secondRead = EVENT_DOMAINS.jobs.postProcess([window('J1', 'c3', null), window('J1', 'c3', null)], context(['c3', 'c4'], { read: 'before-scan', carry }))
     // The scan's rows have no MATCH_KIND column.
     const scan = EVENT_DOMAINS.jobs.postProcess(
       [{ JOBID: 'J2', CREATEDATE: '2026-01-05 09:00:00', CONTAINERIDS: 'c2, c3', CONTAINERNAMES: 'N2,N3' }],
       context(all, { read: 'scan', carry }),
     )
-    expect(triples([...first, ...second, ...scan])).toEqual([
+    expect(triples([...firstChunk, ...secondChunk, ...secondRead, ...scan])).toEqual([
       ['J1', 'c1', 'name-c1', MATCHED_BY_WINDOW],
+      ['J1', 'c3', 'name-c3', MATCHED_BY_WINDOW],
       ['J2', 'c2', 'N2', MATCHED_BY_BOTH],
       ['J2', 'c3', 'N3', MATCHED_BY_LIST],
     ])
+    // Only the pairs found both ways outlive their read: the emitted window pairs are per read.
+    expect(carry.size).toBe(1)
   })
 
   it('emits exactly the domain columns, MATCHED_BY last', () => {
