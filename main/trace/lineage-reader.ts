@@ -103,6 +103,14 @@ export class LineageReader {
     return this.snapshots.get(cid)?.name ?? this.combinedNames.get(cid)
   }
 
+  /**
+   * Drops the cached snapshot of a CID (its name from a merge record stays): for a walk that has
+   * finished with it. Reading it again would read the source again.
+   */
+  release(cid: string): void {
+    this.snapshots.delete(cid)
+  }
+
   /** True when the CID was already read (whether or not it exists). */
   isLoaded(cid: string): boolean {
     return this.snapshots.has(cid)

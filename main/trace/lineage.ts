@@ -125,22 +125,31 @@ function nameResolver(reader: LineageReader): (cid: string) => string {
   return (cid) => reader.knownName(cid) ?? cid
 }
 
+/**
+ * The graph's names and typed nodes, the last thing a walk builds: each container's snapshot is
+ * dropped from the reader once its node is made, so the snapshots and the nodes are not all held
+ * at once (the walk's peak).
+ */
 function namesAndNodes(
   cids: Iterable<string>,
   reader: LineageReader,
   waferNodes: ReadonlySet<string>,
 ): { names: Record<string, string>; nodes: Record<string, LineageNode> } {
   const sorted = [...cids].sort(compareCodeUnits)
-  // A lot without a container row (a merge source, a serial's source lot) keeps the name its merge
-  // record gives it, as the original's "snapshot name → known name → CID".
-  const nodes = sorted.map((cid) => ({
-    ...toLineageNode(cid, reader.snapshot(cid), waferNodes.has(cid)),
-    container_name: reader.knownName(cid) ?? cid,
-  }))
+  function* entries(): Generator<[string, LineageNode]> {
+    for (const cid of sorted) {
+      // A lot without a container row (a merge source, a serial's source lot) keeps the name its
+      // merge record gives it, as the original's "snapshot name → known name → CID".
+      const node = { ...toLineageNode(cid, reader.snapshot(cid), waferNodes.has(cid)), container_name: reader.knownName(cid) ?? cid }
+      reader.release(cid)
+      yield [cid, node]
+    }
+  }
   // Object.fromEntries defines own properties, so even a CID such as `__proto__` stays a plain key.
+  const nodes = Object.fromEntries(entries())
   return {
-    names: Object.fromEntries(nodes.map((n) => [n.container_id, n.container_name])),
-    nodes: Object.fromEntries(nodes.map((n) => [n.container_id, n])),
+    names: Object.fromEntries(sorted.map((cid) => [cid, nodes[cid]!.container_name])),
+    nodes,
   }
 }
 
