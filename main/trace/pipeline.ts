@@ -102,9 +102,10 @@ export function eventCids(request: NormalizedTraceRequest, seeds: readonly strin
     for (const seed of seeds) for (const a of lineage.ancestors[seed] ?? []) out.add(a)
     return [...out]
   }
+  // Walked by index: `shift` on a queue this long moves the whole array each time.
   const queue = [...seeds]
-  while (queue.length > 0) {
-    const cid = queue.shift()!
+  for (let i = 0; i < queue.length; i++) {
+    const cid = queue[i]!
     for (const child of lineage.children_map[cid] ?? []) {
       if (!out.has(child)) {
         out.add(child)
