@@ -10,7 +10,7 @@ import { AppError } from '../../shared/errors.js'
 import { createDialect, type SqlValue } from './dialect.js'
 import type { MesSource, SourceCatalog } from './mes-source.js'
 import { ServerMesSource, type ReleaseState, type RowCursor } from './server-source.js'
-import { catalogFromColumns, upperRow } from './source-rows.js'
+import { catalogFromColumns, rowUpperCaser } from './source-rows.js'
 
 /** Connections one source may hold (the trace fetches two domains at a time). */
 export const POSTGRES_POOL_SIZE = 3
@@ -112,8 +112,9 @@ class PostgresMesSource extends ServerMesSource<pg.Pool, pg.PoolClient> {
     await client.query('BEGIN READ ONLY')
     await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.options.statementTimeoutMs ?? POSTGRES_STATEMENT_TIMEOUT_MS))}`)
     const cursor = client.query(new Cursor(sql, [...params]))
+    const upperRow = rowUpperCaser()
     return {
-      read: async (count) => (await cursor.read(count)).map(upperRow),
+      read: async (count) => (await cursor.read(count)).map((row) => upperRow(row)),
       close: () => cursor.close().catch(() => {}),
     }
   }

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3'
 import { AppError, throwIfCancelled } from '../../shared/errors.js'
 import { createDialect, type Dialect, type SqlValue } from './dialect.js'
 import { DEFAULT_FETCH_SIZE, type MesSource, type QueryOptions, type SourceCatalog, type SourceRow } from './mes-source.js'
-import { collectRows, upperRow } from './source-rows.js'
+import { collectRows, rowUpperCaser } from './source-rows.js'
 
 function queryError(error: unknown, sql: string): AppError {
   if (error instanceof AppError) return error
@@ -48,6 +48,7 @@ class SqliteMesSource implements MesSource {
       throw queryError(error, sql)
     }
     try {
+      const upperRow = rowUpperCaser()
       let rows: SourceRow[] = []
       for (;;) {
         let next: IteratorResult<unknown>
