@@ -24,6 +24,8 @@ export interface CliEngine {
   catalog: Catalog
   engine: JobEngine
   settings: EngineSettings
+  /** The settings resolved again from the same layers (the stored values may have changed since). */
+  resolveSettings: () => EngineSettings
   /** The machine's policy (locked values are already in `settings`). */
   policy: ManagedPolicy
   /** Why the machine policy was ignored or not checked, or a variable not honoured (already on stderr). */
@@ -59,7 +61,9 @@ export function openCliEngine(
   mkdirSync(dataDir, { recursive: true })
   const catalog = openCatalog(catalogPathOf(dataDir))
   try {
-    const settings = resolveSettings({ policy: policy.settings, stored: catalog.allSettings(), env: process.env, flags: settingsFromFlags(flags) })
+    const flagSettings = settingsFromFlags(flags)
+    const resolveAgain = (): EngineSettings => resolveSettings({ policy: policy.settings, stored: catalog.allSettings(), env: process.env, flags: flagSettings })
+    const settings = resolveAgain()
     const engine = new JobEngine({
       catalog,
       host: new NodeWorkerHost({ onOutput: stderr }),
@@ -70,7 +74,7 @@ export function openCliEngine(
       lockPath: join(dataDir, ENGINE_LOCK_FILE),
       ...engineOptions,
     })
-    return { dataDir, catalog, engine, settings, policy, policyWarnings }
+    return { dataDir, catalog, engine, settings, resolveSettings: resolveAgain, policy, policyWarnings }
   } catch (error) {
     catalog.close()
     throw error

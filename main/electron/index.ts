@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, protocol, safeStorage, session, shell, webContents } from 'electron'
 import type { BaseWindow, SaveDialogOptions } from 'electron'
-import { resolveSettings } from '../../shared/settings.js'
+import { resolveSettings, type EngineSettings } from '../../shared/settings.js'
 import type { TraceProgress } from '../../shared/trace.js'
 import { ENGINE_LOCK_FILE, JobEngine, traceWorkerEntry } from '../engine/index.js'
 import { loadMachinePolicy } from '../policy/index.js'
@@ -74,7 +74,9 @@ async function main(): Promise<void> {
   const { policy, warnings: policyWarnings } = loadMachinePolicy({ build: app.isPackaged ? 'packaged' : 'development' })
   for (const warning of policyWarnings) console.warn(`[policy] ${warning}`)
   const catalog = openCatalog(catalogPathOf(dataDir))
-  const settings = resolveSettings({ policy: policy.settings, stored: catalog.allSettings(), env: process.env })
+  // Read again after the settings view saves one, so the next trace uses it.
+  const engineSettings = (): EngineSettings => resolveSettings({ policy: policy.settings, stored: catalog.allSettings(), env: process.env })
+  const settings = engineSettings()
 
   // Jobs
   const engine = new JobEngine({
@@ -112,6 +114,7 @@ async function main(): Promise<void> {
       appVersion: app.getVersion(),
       policy,
       policyWarnings,
+      engineSettings,
       secrets: secretStoreFor(catalog, safeStorageCipher()),
       exportDestination: saveDialogDestination(saveDialog),
       // A report is saved as HTML or printed to PDF in a hidden window that loads nothing else.

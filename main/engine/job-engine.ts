@@ -245,7 +245,7 @@ export class JobEngine {
   private readonly catalog: Catalog
   private readonly host: WorkerHost
   private readonly now: () => number
-  private readonly settings: EngineSettings
+  private settings: EngineSettings
   private readonly queue: PQueue
   /** Bulk traces pass this gate first, so one slot always stays free for interactive ones. */
   private readonly bulkGate: PQueue
@@ -266,6 +266,12 @@ export class JobEngine {
    * stored; handed to the job's worker in its start message).
    */
   private readonly secrets = new Map<string, Record<string, string>>()
+  /**
+   * The suspect FDR each job queued here was keyed with (`dedupKeyOf`), so it runs at that rate
+   * even when the setting changes while it waits; a job queued by an earlier run of the app runs
+   * at today's.
+   */
+  private readonly queuedFdr = new Map<string, number>()
   private readonly lock: DataFolderLock
   private readonly sweeper: ExpirySweeper
   private stopped = false
@@ -285,6 +291,19 @@ export class JobEngine {
       intervalMs: options.sweepIntervalMs ?? 300_000,
       remove: (row) => this.removeRow(row),
     })
+  }
+
+  /**
+   * Settings changed while the engine runs (the settings view): the traces that start from now on
+   * use them (how many run at once, their limits and timeout, the pushdown threshold, the FDR),
+   * while a running trace keeps those it started with. A spare worker started with another heap
+   * limit is not used (see `takeWorker`).
+   */
+  updateSettings(settings: EngineSettings): void {
+    this.settings = settings
+    const slots = settings.TRACE_WORKER_COUNT
+    this.queue.concurrency = slots
+    this.bulkGate.concurrency = Math.max(1, slots - 1)
   }
 
   /** Recovers from the previous run, starts the sweeper and the jobs found queued. */
@@ -387,7 +406,8 @@ export class JobEngine {
     // A source password stays in this process's memory for the job's worker; never in the catalog.
     const { spec: source, password } = withoutPassword(options.source)
     const request = normalizeTraceRequest(withPushdown(raw, options.pushdown ?? 'auto', source, this.settings.MSD_PUSHDOWN_MIN_CIDS))
-    const dedupKey = dedupKeyOf(request, source, this.settings.MSD_SUSPECT_FDR_PERCENT / 100, sourceCopyOf(source))
+    const suspectFdr = this.settings.MSD_SUSPECT_FDR_PERCENT / 100
+    const dedupKey = dedupKeyOf(request, source, suspectFdr, sourceCopyOf(source))
     if (!options.force) {
       const reusable = this.catalog.findReusable(dedupKey, this.now())
       if (reusable) return { jobId: reusable.job_id, cached: true, asOf: reusable.completed_at ?? undefined }
@@ -407,6 +427,7 @@ export class JobEngine {
       priority: estimate > this.settings.TRACE_ASYNC_CID_THRESHOLD ? 0 : 1,
       created_at: this.now(),
     })
+    this.queuedFdr.set(jobId, suspectFdr)
     if (password !== null) this.secrets.set(jobId, passwordEnvOf(source, password))
     else if (options.secretEnv) this.secrets.set(jobId, options.secretEnv)
     this.emitStatus(jobId)
@@ -653,12 +674,15 @@ export class JobEngine {
     const row = this.catalog.getJob(jobId)
     if (!row || row.status !== 'queued') return
     const started = this.now()
+    // The settings as the trace starts: a change made while it runs applies to the next one.
+    const settings = this.settings
+    const suspectFdr = this.queuedFdr.get(jobId) ?? settings.MSD_SUSPECT_FDR_PERCENT / 100
     const run: RunningJob = { handle: undefined, cancelRequested: false, detach: [] }
     // Known as this engine's before its row says running, so no reader takes it for orphaned.
     this.running.set(jobId, run)
     this.catalog.updateJob(jobId, { status: 'running', started_at: started, stage: 'seed', runner_pid: process.pid })
     this.emitStatus(jobId)
-    const maxMemoryMb = this.settings.TRACE_WORKER_MAX_MEMORY_MB
+    const maxMemoryMb = settings.TRACE_WORKER_MAX_MEMORY_MB
     let watchdog: RssWatchdog | undefined
     let timeout: NodeJS.Timeout | undefined
     try {
@@ -674,9 +698,9 @@ export class JobEngine {
           .then((handle) => {
             run.handle = handle
             timeout = setTimeout(() => {
-              settle({ error: new AppError('job/timeout', `The trace ran longer than ${this.settings.TRACE_JOB_TIMEOUT_SECONDS} s (TRACE_JOB_TIMEOUT_SECONDS) and was stopped.`).toJSON() })
+              settle({ error: new AppError('job/timeout', `The trace ran longer than ${settings.TRACE_JOB_TIMEOUT_SECONDS} s (TRACE_JOB_TIMEOUT_SECONDS) and was stopped.`).toJSON() })
               handle.kill()
-            }, this.settings.TRACE_JOB_TIMEOUT_SECONDS * 1000)
+            }, settings.TRACE_JOB_TIMEOUT_SECONDS * 1000)
             watchdog = new RssWatchdog({
               capBytes: maxMemoryMb * 1024 * 1024,
               sample: workerRssSampler(handle),
@@ -711,11 +735,11 @@ export class JobEngine {
               resultPath: row.result_path!,
               appVersion: this.options.appVersion,
               limits: {
-                maxDepth: this.settings.LINEAGE_MAX_DEPTH,
-                maxNodes: this.settings.LINEAGE_MAX_NODES,
-                maxRowsPerDomain: this.settings.EVENT_FETCHER_MAX_TOTAL_ROWS,
-                maxResultBytes: this.settings.TRACE_RESULT_MAX_MB * 1024 * 1024,
-                suspectFdr: this.settings.MSD_SUSPECT_FDR_PERCENT / 100,
+                maxDepth: settings.LINEAGE_MAX_DEPTH,
+                maxNodes: settings.LINEAGE_MAX_NODES,
+                maxRowsPerDomain: settings.EVENT_FETCHER_MAX_TOTAL_ROWS,
+                maxResultBytes: settings.TRACE_RESULT_MAX_MB * 1024 * 1024,
+                suspectFdr,
               },
             })
           })
@@ -799,6 +823,7 @@ export class JobEngine {
   }
 
   private finish(jobId: string, status: TerminalJobStatus, error?: AppErrorData, summary?: WorkerJobSummary): void {
+    this.queuedFdr.delete(jobId)
     this.catalog.completeJob(jobId, {
       status,
       completed_at: this.now(),

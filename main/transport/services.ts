@@ -8,7 +8,7 @@ import { basename, isAbsolute } from 'node:path'
 import { AppError, invalidInput } from '../../shared/errors.js'
 import type { Responses } from '../../shared/api.js'
 import { EMPTY_POLICY, type ManagedPolicy } from '../../shared/policy.js'
-import { defaultSettings, isSettingKey, parseSetting, resolveSettings } from '../../shared/settings.js'
+import { defaultSettings, isSettingKey, parseSetting, resolveSettings, type EngineSettings } from '../../shared/settings.js'
 import { jobViewOf, type JobEngine } from '../engine/index.js'
 import { diffResults, exportResult, exportsFolderDestination, exportTablesOf, planView, type ExportDestination, type ResultService } from '../results/index.js'
 import { deliverReport, type ReportSaver } from '../report/index.js'
@@ -33,6 +33,12 @@ export interface ServicesOptions {
   policy?: ManagedPolicy
   /** Why the machine's policy was ignored or could not be checked, shown in the settings view. @default none */
   policyWarnings?: string[]
+  /**
+   * The engine's settings from every layer as its host resolves them (policy, command-line flags,
+   * environment, the stored values), read again after `settings:set` so the next trace uses the
+   * change. @default the change applies when the host starts again
+   */
+  engineSettings?: () => EngineSettings
   /** Where server passwords are kept (when `sources` is not given). @default in memory */
   secrets?: SecretStore
   /** The cached data-window and loss-reason reads. @default a cache of its own */
@@ -89,6 +95,9 @@ export function createServices(options: ServicesOptions): Handlers {
       updates: policy.updates ? { enabled: policy.updates.value, locked: policy.updates.locked } : null,
       policy_warnings: [...(options.policyWarnings ?? [])],
     }
+  }
+  const applySettings = (): void => {
+    if (options.engineSettings) engine.updateSettings(options.engineSettings())
   }
   const assertUnlocked = (key: string): void => {
     if (isSettingKey(key) && policy.settings[key]?.locked) {
@@ -266,10 +275,12 @@ export function createServices(options: ServicesOptions): Handlers {
       assertUnlocked(key)
       if (value === null) {
         catalog.deleteSetting(key)
+        applySettings()
         return { key, value: policy.settings[key]?.value ?? defaultSettings()[key] }
       }
       const parsed = parseSetting(key, value, 'value')
       catalog.setSetting(key, parsed)
+      applySettings()
       return { key, value: parsed }
     },
     // App

@@ -69,7 +69,7 @@ export async function serve(flags: Flags, io: CliIo, stop?: Promise<void>): Prom
   const plant = await ensureDemoPlant(dataDir, flags, io)
   // Storage, Jobs
   // A long-lived host: a worker is kept ready ahead of each trace, as in the desktop app.
-  const { catalog, engine, policy, policyWarnings } = openCliEngine(dataDir, flags, (text) => io.stderr(text), undefined, { spareWorker: true })
+  const { catalog, engine, policy, policyWarnings, resolveSettings } = openCliEngine(dataDir, flags, (text) => io.stderr(text), undefined, { spareWorker: true })
   const results = new ResultService(engine)
   const stopLogging = logUnexpectedErrors(io)
   try {
@@ -78,7 +78,7 @@ export async function serve(flags: Flags, io: CliIo, stop?: Promise<void>): Prom
     sources.ensure({ id: DEMO_SOURCE_ID, name: 'Demo plant', kind: 'sqlite', path: plant, created_at: Date.now() })
     // Services
     const router = new ServiceRouter({
-      handlers: createServices({ engine, results, catalog, dataDir, appVersion: APP_VERSION, sources, policy, policyWarnings }),
+      handlers: createServices({ engine, results, catalog, dataDir, appVersion: APP_VERSION, sources, policy, policyWarnings, engineSettings: resolveSettings }),
       onUnexpectedError: (error, channel) => io.stderr(`${channel}: ${stackOf(error)}\n`),
     })
     // Host

@@ -11,7 +11,7 @@ import type { JobEngine, JobStatusEvent } from '../../../main/engine/index.js'
 import { ResultService } from '../../../main/results/index.js'
 import { openCatalog, type Catalog } from '../../../main/store/index.js'
 import { isAppError } from '../../../shared/errors.js'
-import type { EngineSettings } from '../../../shared/settings.js'
+import { resolveSettings, type EngineSettings } from '../../../shared/settings.js'
 import { createFixtureSource, SPLIT_LOT_ROWS, type FixtureSource } from '../../fixtures/source-fixture.js'
 import { fixtureEntry, isAlive, testEngine, type FixtureName, until } from './worker-kit.js'
 
@@ -175,6 +175,41 @@ describe('JobEngine', () => {
     await engine.whenIdle()
     expect(engine.status(first.jobId).status).toBe('cancelled')
     expect(engine.status(second.jobId).started_at).toBeNull()
+  })
+
+  it('runs the traces that start after a settings change with the new settings', async () => {
+    const engine = makeEngine(fixtureEntry('hang'), { TRACE_WORKER_COUNT: 1 })
+    const first = engine.enqueue(lotRequest(['A1']), { source: source() })
+    const second = engine.enqueue(lotRequest(['A2']), { source: source() })
+    await until(() => engine.status(first.jobId).status === 'running')
+    expect(engine.status(second.jobId).status).toBe('queued')
+    // One more slot: the queued trace starts without a restart.
+    engine.updateSettings({ ...resolveSettings(), TRACE_WORKER_COUNT: 2 })
+    await until(() => engine.status(second.jobId).status === 'running')
+    // A shorter timeout: the next trace is held to it; the running ones keep the one they started with.
+    engine.updateSettings({ ...resolveSettings(), TRACE_WORKER_COUNT: 3, TRACE_JOB_TIMEOUT_SECONDS: 1 })
+    const third = engine.enqueue(lotRequest(['A3']), { source: source() })
+    await until(() => engine.status(third.jobId).status === 'failed')
+    expect(engine.status(third.jobId)).toMatchObject({ error_code: 'job/timeout' })
+    expect([engine.status(first.jobId).status, engine.status(second.jobId).status]).toEqual(['running', 'running'])
+    for (const id of [first.jobId, second.jobId]) engine.cancel(id)
+    await engine.whenIdle()
+  })
+
+  it('gives a trace the limits of the settings as it starts, and a queued one the suspect FDR it was keyed with', async () => {
+    const engine = makeEngine(fixtureEntry('limits'), { TRACE_WORKER_COUNT: 1 })
+    const first = engine.enqueue(lotRequest(['A1']), { source: source() })
+    const queued = engine.enqueue(lotRequest(['A2']), { source: source() })
+    await until(() => engine.status(first.jobId).status === 'running')
+    engine.updateSettings({ ...resolveSettings(), TRACE_WORKER_COUNT: 1, LINEAGE_MAX_NODES: 77, MSD_SUSPECT_FDR_PERCENT: 10 })
+    const later = engine.enqueue(lotRequest(['A3']), { source: source() })
+    await engine.whenIdle()
+    const limitsOf = (jobId: string): { maxNodes: number; suspectFdr: number } => JSON.parse(engine.status(jobId).log[0]!.message)
+    expect([first, queued, later].map(({ jobId }) => limitsOf(jobId))).toMatchObject([
+      { maxNodes: 500_000, suspectFdr: 0.05 },
+      { maxNodes: 77, suspectFdr: 0.05 },
+      { maxNodes: 77, suspectFdr: 0.1 },
+    ])
   })
 
   it('fails a job that runs past its timeout with job/timeout', async () => {

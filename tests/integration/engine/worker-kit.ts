@@ -30,6 +30,7 @@ export type FixtureName =
   | 'no-ready'
   | 'big-rss'
   | 'protocol-violation'
+  | 'limits'
 
 /** Absolute path of a worker fixture. */
 export function fixtureEntry(name: FixtureName): string {

@@ -81,6 +81,31 @@ describe('the service contract', () => {
     expect(await call('jobs:status', { job_id: 'trace-evt-0123456789ab' })).toMatchObject({ ok: false, error: { code: 'job/not-found' } })
   })
 
+  it('hands a saved setting to the engine, resolved by the host, so the next trace uses it', async () => {
+    const applied: number[] = []
+    const update = vi.spyOn(store.engine, 'updateSettings').mockImplementation((settings) => void applied.push(settings.LINEAGE_MAX_NODES))
+    try {
+      const live = new ServiceRouter({
+        handlers: createServices({
+          engine: store.engine, results: new ResultService(store.engine), catalog: store.catalog, dataDir: store.dataDir, appVersion: '9.9.9',
+          engineSettings: store.resolveSettings,
+        }),
+      })
+      const call = (key: string, value: number | null) => live.invoke('settings:set', { key, value }, { clientId: 'test' })
+      expect(await call('LINEAGE_MAX_NODES', 1234)).toMatchObject({ ok: true })
+      expect(await call('LINEAGE_MAX_NODES', null)).toMatchObject({ ok: true })
+      // A refused value changes nothing.
+      expect(await call('LINEAGE_MAX_NODES', 0)).toMatchObject({ ok: false })
+      expect(applied).toEqual([1234, 500_000])
+      // Without a resolver (the router above) a saved value waits for the next start.
+      expect(await router.invoke('settings:set', { key: 'LINEAGE_MAX_NODES', value: 99 }, { clientId: 'test' })).toMatchObject({ ok: true })
+      expect(update).toHaveBeenCalledTimes(2)
+    } finally {
+      update.mockRestore()
+      store.catalog.deleteSetting('LINEAGE_MAX_NODES')
+    }
+  })
+
   it('refuses unknown channels, and inherited names are not channels', async () => {
     for (const channel of ['jobs:drop-all', 'toString', '__proto__', 42]) {
       expect(await router.invoke(channel, {}, { clientId: 'test' })).toMatchObject({ ok: false, error: { code: 'input/invalid', details: { field: 'channel' } } })
