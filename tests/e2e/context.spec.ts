@@ -162,7 +162,7 @@ test.describe('context of an investigation (browser host, demo plant)', () => {
     await expect(row.getByTestId('retention-hours')).toHaveValue('12')
   })
 
-  test('a server source keeps its analysis pushdown mode; the sources list at 1920 and 1366 in both languages', async ({ browser }) => {
+  test('a server source keeps its analysis pushdown mode; the sources list and the engine settings at 1920 and 1366 in both languages', async ({ browser }) => {
     test.setTimeout(120_000)
     const first = await browser.newPage()
     await first.addInitScript(() => localStorage.setItem('mes-trace:locale', 'en'))
@@ -193,6 +193,10 @@ test.describe('context of an investigation (browser host, demo plant)', () => {
         const picker = (await row.getByTestId('source-pushdown').boundingBox())!
         expect(picker.x + picker.width).toBeLessThanOrEqual(card.x + card.width)
         await page.locator('section.card').first().screenshot({ path: join(SCREENS, `settings-sources-${locale}-${size.width}.png`) })
+        // The engine settings say when a saved change applies.
+        const engine = page.locator('section.card', { has: page.locator('#engine-heading') })
+        await expect(engine.getByTestId('engine-hint')).toHaveText(locale === 'en' ? /applies to the traces that start after it/ : /之後開始的追溯即採用/)
+        await engine.screenshot({ path: join(SCREENS, `settings-engine-${locale}-${size.width}.png`) })
         expect(problems).toEqual([])
         await context.close()
       }

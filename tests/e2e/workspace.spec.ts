@@ -296,7 +296,7 @@ test.describe('workspace (browser host, demo plant)', () => {
   test('a queued job is cancelled from the jobs panel', async ({ page }) => {
     test.setTimeout(180_000)
     const problems = await open(page, '#/settings')
-    // The worker count is a saved setting (the running host keeps the count it started with).
+    // One trace at a time: a saved worker count applies to the traces that start after it.
     const workers = page.locator('#setting-TRACE_WORKER_COUNT')
     await workers.fill('1')
     await workers.dispatchEvent('change')

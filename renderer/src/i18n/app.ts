@@ -477,6 +477,7 @@ export const app: AreaMessages = {
       serverHint: '密碼與設定分開保存，由作業系統加密（Windows DPAPI）；無法加密時只保留到關閉程式。密碼不會顯示，也不會送到畫面。',
       add: '新增',
       engine: '追溯引擎',
+      engineHint: '變更儲存後，之後開始的追溯即採用；執行中的追溯沿用開始時的設定。',
       keys: {
         TRACE_WORKER_COUNT: '同時執行的追溯數',
         TRACE_ASYNC_CID_THRESHOLD: '大量追溯門檻',
@@ -1001,6 +1002,7 @@ export const app: AreaMessages = {
       serverHint: 'The password is kept apart from the settings, encrypted by the operating system (Windows DPAPI); where it cannot be encrypted it is kept only until the app closes. It is never shown or sent to this window.',
       add: 'Add',
       engine: 'Trace engine',
+      engineHint: 'A saved change applies to the traces that start after it; a running trace keeps the settings it started with.',
       keys: {
         TRACE_WORKER_COUNT: 'Traces at the same time',
         TRACE_ASYNC_CID_THRESHOLD: 'Bulk trace threshold',
