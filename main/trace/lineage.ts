@@ -319,8 +319,6 @@ async function walkBackward(seeds: string[], options: LineageOptions, maxDepth: 
     const parents = parentsOf(child, rel, inGraphNode)
     if (parents.length > 0) fullParents.set(child, parents)
   }
-  // Lists grown by `push` reserve 17 slots; copied, they hold only their CIDs (see parentsOf).
-  for (const [parent, children] of otherLinks) otherLinks.set(parent, [...children])
   const keptWafers = topmostWaferLinks(waferLinks, otherLinks)
   otherLinks.clear()
 
