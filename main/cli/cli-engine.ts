@@ -23,6 +23,7 @@ export interface CliEngine {
   dataDir: string
   catalog: Catalog
   engine: JobEngine
+  /** The settings the engine started with. */
   settings: EngineSettings
   /** The settings resolved again from the same layers (the stored values may have changed since). */
   resolveSettings: () => EngineSettings
