@@ -44,7 +44,10 @@ export interface MsdAnalysisOptions {
   writer: ResultFileWriter
   request: NormalizedTraceRequest
   seeds: SeedResult
-  /** Null when the trace had no seeds. A whole `LineageResult` will do; the analysis reads only the outline. */
+  /**
+   * Null when the trace had no seeds. The analysis follows the genealogy the writer's file holds
+   * (the trace's sink writes it there first); this says only whether there is one.
+   */
   lineage: LineageOutline | null
   /** Query-scope quality of the events the analysis reads. */
   quality: QualityMeta
@@ -130,28 +133,6 @@ function suspectsInAggregation(suspects: readonly Suspect[]): Suspect[] {
   })
 }
 
-/** Lot → containers of the analysis: itself and its ancestors (backward) or descendants (forward). */
-function* lotContainers(seeds: readonly string[], lineage: LineageOutline | null): Generator<[string, string]> {
-  for (const seed of seeds) {
-    yield [seed, seed]
-    if (!lineage) continue
-    if (lineage.direction === 'backward') {
-      for (const ancestor of lineage.ancestors[seed] ?? []) if (ancestor !== seed) yield [seed, ancestor]
-      continue
-    }
-    const seen = new Set([seed])
-    const queue = [seed]
-    for (let i = 0; i < queue.length; i++) {
-      for (const child of lineage.children_map[queue[i]!] ?? []) {
-        if (seen.has(child)) continue
-        seen.add(child)
-        queue.push(child)
-        yield [seed, child]
-      }
-    }
-  }
-}
-
 /** The event domains each direction's analysis reads; a missing one is a warning. */
 const NEEDED_DOMAINS: Record<'backward' | 'forward', readonly Domain[]> = {
   backward: ['upstream_history', 'materials'],
@@ -209,7 +190,7 @@ async function prepareAnalysis(options: MsdAnalysisOptions, tables: readonly Msd
   })
   throwIfCancelled(signal)
   lap('detection')
-  writer.writeLotCids(lotContainers(seedCids, lineage))
+  writer.writeLotMap(seedCids)
   for (const table of tables) writer.createMsdTable(table, msdStoredColumnsOf(table, request.direction))
   lap('lot_map')
 
@@ -266,9 +247,8 @@ async function runForwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promis
 
 /** Backward: which machines, materials and wafer roots the detection lots' ancestors share, ranked as suspects. */
 async function runBackwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promise<BackwardAggregation> {
-  const { source, writer, request, lineage, signal } = options
+  const { source, writer, request, signal } = options
   const { detectionOrder, window, common } = await prepareAnalysis(options, ['detail', 'suspects'], lap)
-  const seedRoots = lineage?.direction === 'backward' ? lineage.seed_roots : {}
   // Read from the source, the links stand in for both event domains (their time is the factor tables').
   const fromSource = linksFromSource(options)
   if (fromSource) await loadFactorLinks({ source, writer, direction: 'backward', detectionOrder, ...(signal ? { signal } : {}) })
@@ -277,7 +257,6 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promi
     createLotTable(db, request.loss_reasons)
     return analyzeBackward(db, {
       detectionOrder,
-      seedRoots,
       hasUpstream: fromSource || request.domains.includes('upstream_history'),
       hasMaterials: fromSource || request.domains.includes('materials'),
       ...(fromSource ? { rows: FACTOR_LINK_TABLES } : {}),

@@ -141,16 +141,22 @@ function createFactorTables(db: SqliteDatabase, detectionOrder: number, hasUpstr
   `)
 }
 
-/** Makes `temp.msd_lot_root`: each detection lot's wafer root (its own name when it has none). */
-function createRootTable(db: SqliteDatabase, seedRoots: Readonly<Record<string, string>>): void {
-  db.exec('DROP TABLE IF EXISTS temp.msd_lot_root')
-  db.exec('CREATE TEMP TABLE msd_lot_root (cid TEXT NOT NULL PRIMARY KEY, root TEXT NOT NULL)')
-  const lots = db.prepare('SELECT d.cid AS cid, d.container_name AS name FROM temp.msd_lot l JOIN msd_detection d ON d.cid = l.cid').all() as {
-    cid: string
-    name: string
-  }[]
-  const insert = db.prepare('INSERT INTO temp.msd_lot_root (cid, root) VALUES (?, ?)')
-  for (const lot of lots) insert.run(lot.cid, seedRoots[lot.cid] || lot.name)
+/**
+ * Makes `temp.msd_lot_root`: each detection lot's wafer root, from the `seed_roots` of the
+ * genealogy the file holds (its own name when it has none).
+ */
+function createRootTable(db: SqliteDatabase): void {
+  db.exec(`
+    DROP TABLE IF EXISTS temp.msd_lot_root;
+    DROP TABLE IF EXISTS temp.msd_seed_root;
+    CREATE TEMP TABLE msd_lot_root (cid TEXT NOT NULL PRIMARY KEY, root TEXT NOT NULL);
+    CREATE TEMP TABLE msd_seed_root (cid TEXT NOT NULL PRIMARY KEY, root TEXT NOT NULL) WITHOUT ROWID;
+    INSERT OR IGNORE INTO temp.msd_seed_root (cid, root)
+    SELECT key, value FROM json_each((SELECT value FROM json_parts WHERE name = 'lineage.seed_roots')) WHERE type = 'text';
+    INSERT INTO temp.msd_lot_root (cid, root)
+    SELECT l.cid, COALESCE(NULLIF(r.root, ''), d.container_name)
+      FROM temp.msd_lot l JOIN msd_detection d ON d.cid = l.cid LEFT JOIN temp.msd_seed_root r ON r.cid = l.cid;
+    DROP TABLE temp.msd_seed_root`)
 }
 
 function tallyOf(row: Tally): Tally {
@@ -216,14 +222,13 @@ function machineContexts(db: SqliteDatabase): Map<number, { workflow: string[]; 
 }
 
 /**
- * Runs the backward statements. `seedRoots` maps a lot CID to its root container's name;
+ * Runs the backward statements (the lots' roots are the `seed_roots` of the genealogy in the file);
  * `onFactorTables` is told when the factor tables are built (the job times the two parts apart).
  */
 export function analyzeBackward(
   db: SqliteDatabase,
   options: {
     detectionOrder: number
-    seedRoots: Readonly<Record<string, string>>
     hasUpstream: boolean
     hasMaterials: boolean
     minLots: number
@@ -233,7 +238,7 @@ export function analyzeBackward(
   },
 ): BackwardTables {
   createFactorTables(db, options.detectionOrder, options.hasUpstream, options.hasMaterials, options.rows ?? EVENT_ROW_TABLES)
-  createRootTable(db, options.seedRoots)
+  createRootTable(db)
   options.onFactorTables?.()
   const totals = lotTotals(db)
   const reasons = defectsByReason(db)

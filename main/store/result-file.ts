@@ -107,8 +107,12 @@ export interface ResultFileWriter {
   rowCounts(): Partial<Record<Domain, number>>
   /** Appends one batch of the MSD detection dataset (the MSD input tables are made on first use). */
   writeDetection(lots: readonly MsdDetectionLot[], rejects: readonly MsdDetectionReject[]): void
-  /** Appends (detection lot, container) pairs of the MSD analysis; repeated pairs are stored once. */
-  writeLotCids(pairs: Iterable<readonly [lotCid: string, cid: string]>): void
+  /**
+   * Makes the MSD lot map from the genealogy this file holds (write it first): each of `lots` with
+   * itself and its ancestors (backward genealogy) or every container below it (forward). Done in
+   * SQL over the stored parts, so the job need not keep the genealogy's maps once they are written.
+   */
+  writeLotMap(lots: readonly string[]): void
   /**
    * Makes an MSD output table with these columns (after `_seq`, which is its default order). The
    * analysis fills it through {@link analyze}; `finish` records its row count and columns.
@@ -349,13 +353,42 @@ class SqliteResultFileWriter implements ResultFileWriter {
     })
   }
 
-  writeLotCids(pairs: Iterable<readonly [string, string]>): void {
+  writeLotMap(lots: readonly string[]): void {
     this.step('Writing the lot map of the analysis', () => {
       const db = this.open()
       this.ensureMsdInputs()
-      const insert = db.prepare('INSERT OR IGNORE INTO msd_lot_cids (lot_cid, cid) VALUES (?, ?)')
+      const direction = db.prepare("SELECT value ->> '$' FROM json_parts WHERE name = 'lineage.direction'").pluck().get() as string | undefined
       db.transaction(() => {
-        for (const [lot, cid] of pairs) insert.run(lot, cid)
+        db.exec('DROP TABLE IF EXISTS temp.msd_map_lot; CREATE TEMP TABLE msd_map_lot (cid TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID')
+        const insert = db.prepare('INSERT OR IGNORE INTO temp.msd_map_lot (cid) VALUES (?)')
+        for (const lot of lots) insert.run(lot)
+        db.exec('INSERT OR IGNORE INTO msd_lot_cids (lot_cid, cid) SELECT cid, cid FROM temp.msd_map_lot')
+        if (direction === 'backward') {
+          db.exec(`
+            INSERT OR IGNORE INTO msd_lot_cids (lot_cid, cid)
+            SELECT l.cid, a.value
+              FROM json_each((SELECT value FROM json_parts WHERE name = 'lineage.ancestors')) s
+              JOIN temp.msd_map_lot l ON l.cid = s.key, json_each(s.value) a
+             WHERE a.type = 'text'`)
+        } else if (direction === 'forward') {
+          // Every container below a lot, over the tree's links; UNION keeps each pair once, so a
+          // cycle in the links ends.
+          db.exec(`
+            DROP TABLE IF EXISTS temp.msd_map_child;
+            CREATE TEMP TABLE msd_map_child (parent TEXT NOT NULL, child TEXT NOT NULL, PRIMARY KEY (parent, child)) WITHOUT ROWID;
+            INSERT OR IGNORE INTO temp.msd_map_child (parent, child)
+            SELECT p.key, c.value
+              FROM json_each((SELECT value FROM json_parts WHERE name = 'lineage.children_map')) p, json_each(p.value) c
+             WHERE c.type = 'text';
+            WITH RECURSIVE below (lot, cid) AS (
+              SELECT cid, cid FROM temp.msd_map_lot
+              UNION
+              SELECT b.lot, m.child FROM below b JOIN temp.msd_map_child m ON m.parent = b.cid
+            )
+            INSERT OR IGNORE INTO msd_lot_cids (lot_cid, cid) SELECT lot, cid FROM below;
+            DROP TABLE temp.msd_map_child`)
+        }
+        db.exec('DROP TABLE temp.msd_map_lot')
       })()
     })
   }

@@ -8,7 +8,7 @@ import { isAppError, throwIfCancelled } from '../../shared/errors.js'
 import { LINEAGE_MAX_DEPTH, LINEAGE_MAX_NODES } from '../../shared/limits.js'
 import type { StageTimings } from '../../shared/stage-timings.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
-import type { BackwardLineage, Domain, EventRow, ForwardLineage, LineageResult, QualityMeta, SeedResult, TraceProgress } from '../../shared/trace.js'
+import type { Domain, EventRow, LineageResult, QualityMeta, SeedResult, TraceProgress } from '../../shared/trace.js'
 import { readDataWindow, type MesSource } from '../sources/index.js'
 import { fetchEvents } from './events.js'
 import { resolveBackwardLineage, resolveForwardLineage, type LineageOptions } from './lineage.js'
@@ -39,27 +39,23 @@ export interface RunTraceOptions {
   now?: () => string
   /**
    * What the outcome keeps of the genealogy: all of it, or — once the sink has it — only its
-   * {@link LineageOutline}, so the node, name and edge maps are not held through the events and
-   * the analysis. @default 'full'
+   * {@link LineageOutline}, so none of its maps is held through the events and the analysis.
+   * @default 'full'
    */
   keepLineage?: 'full' | 'outline'
 }
 
 /**
- * What a job needs of the genealogy after the sink has written it: its size and caps, and the links
- * the MSD analysis follows from each lot (backward its ancestors and root, forward the children).
- * At plant scale the nodes, names, edges and parent maps left out are most of the genealogy's memory.
+ * What a job keeps of the genealogy after the sink has written it: its direction, size and caps.
+ * The MSD analysis follows the links from the result file (`writeLotMap`); at plant scale the maps
+ * left out here are tens of megabytes held through the events and the analysis.
  */
-export type LineageOutline =
-  | Pick<BackwardLineage, 'direction' | 'ancestors' | 'seed_roots' | 'total_nodes' | 'truncated' | 'truncation_reasons'>
-  | Pick<ForwardLineage, 'direction' | 'children_map' | 'total_nodes' | 'truncated' | 'truncation_reasons'>
+export type LineageOutline = Pick<LineageResult, 'direction' | 'total_nodes' | 'truncated' | 'truncation_reasons'>
 
-/** The outline of `lineage` (its maps shared, not copied). */
+/** The outline of `lineage`. */
 function lineageOutline(lineage: LineageResult): LineageOutline {
-  const { total_nodes, truncated, truncation_reasons } = lineage
-  return lineage.direction === 'backward'
-    ? { direction: 'backward', ancestors: lineage.ancestors, seed_roots: lineage.seed_roots, total_nodes, truncated, truncation_reasons }
-    : { direction: 'forward', children_map: lineage.children_map, total_nodes, truncated, truncation_reasons }
+  const { direction, total_nodes, truncated, truncation_reasons } = lineage
+  return { direction, total_nodes, truncated, truncation_reasons }
 }
 
 export interface TraceOutcome<Lineage extends LineageOutline = LineageResult> {

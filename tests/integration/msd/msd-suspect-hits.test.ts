@@ -74,7 +74,7 @@ describe('suspect hits of the backward detail (demo plant, 2000 lots)', () => {
   })
 
   it('counts the distinct upstream containers of the detection lots, the lots themselves left out', () => {
-    const lineage = run.outcome.lineage
+    const lineage = run.reader.lineage()
     expect(lineage?.direction).toBe('backward')
     const seeds = new Set(run.outcome.seeds.seeds.map((s) => s.container_id))
     const ancestors = new Set<string>()
