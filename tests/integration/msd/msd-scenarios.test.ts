@@ -515,6 +515,45 @@ describe('MSD backward: materials, wafer roots, detail, reason filter', () => {
 
 // ─── 6 & 10. session input, container mode ────────────────────────────────────────────────────
 
+describe('MSD backward: lot CIDs that are names of object properties', () => {
+  // 'constructor' (no wafer origin) and '__proto__' (split from 'toString', wafer WAF-9): the roots
+  // are the lot's own name and WAF-9; the ancestors those of the genealogy, nothing inherited.
+  const rows: FixtureRows = {
+    DW_MES_CONTAINER: [
+      lot('w9', 'WAF-9'),
+      lot('toString', 'P-9', { FIRSTNAME: 'WAF-9' }),
+      lot('constructor', 'LC'),
+      lot('__proto__', 'LP', { SPLITFROMID: 'toString', FIRSTNAME: 'WAF-9' }),
+    ],
+    DW_MES_LOTWIPHISTORY: [
+      wip('toString', '焊接_WB', 'WB-09', at('03'), 100),
+      wip('constructor', 'TMTT', 'TM-01', at('10', '08:00'), 100),
+      wip('__proto__', 'TMTT', 'TM-01', at('10', '09:00'), 100),
+    ],
+    DW_MES_LOTREJECTHISTORY: [reject('constructor', 'TMTT', 'R1', 4, at('10', '09:00')), reject('__proto__', 'TMTT', 'R1', 6, at('10', '10:00'))],
+  }
+  let fx: FixtureSource
+  let run: MsdRun<BackwardAggregation>
+  beforeAll(async () => {
+    fx = await createFixtureSource(rows)
+    run = await runMsd<BackwardAggregation>(fx.source, { mode: 'date_range', start_date: '2026-01-10', end_date: '2026-01-10', station: '測試', direction: 'backward' })
+  })
+  afterAll(async () => {
+    await run?.cleanup()
+    await fx?.cleanup()
+  })
+
+  it('roots each lot by its own genealogy and counts its own ancestors', () => {
+    const roots = run.aggregation.charts.by_wafer_root.map((r) => [r.name, r.defect_qty, r.lot_count])
+    expect(roots).toEqual([
+      ['WAF-9', 6, 1],
+      ['LC', 4, 1],
+    ])
+    expect(run.aggregation.ancestor_count).toBe(2)
+    expect(run.aggregation.charts.by_machine.map((m) => [m.name, m.defect_qty])).toEqual([['WB-09', 6]])
+  })
+})
+
 describe('MSD detection input and container mode', () => {
   // X: an earlier session at 06:00 (TM-09, 300), then the latest session at 08:00 with two partial
   //   track-outs (TRACKINQTY 100 then the remaining 40) → input 100 on TM-01.
