@@ -45,6 +45,7 @@ export {
   JobEngine,
   withPushdown,
   dedupKeyOf,
+  sourceCopyOf,
   estimateCids,
   type EnqueueOptions,
   type EnqueueResult,

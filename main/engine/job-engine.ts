@@ -676,11 +676,20 @@ export class JobEngine {
     const started = this.now()
     // The settings as the trace starts: a change made while it runs applies to the next one.
     const settings = this.settings
-    const suspectFdr = this.queuedFdr.get(jobId) ?? settings.MSD_SUSPECT_FDR_PERCENT / 100
+    const queuedFdr = this.queuedFdr.get(jobId)
+    const suspectFdr = queuedFdr ?? settings.MSD_SUSPECT_FDR_PERCENT / 100
     const run: RunningJob = { handle: undefined, cancelRequested: false, detach: [] }
     // Known as this engine's before its row says running, so no reader takes it for orphaned.
     this.running.set(jobId, run)
-    this.catalog.updateJob(jobId, { status: 'running', started_at: started, stage: 'seed', runner_pid: process.pid })
+    this.catalog.updateJob(jobId, {
+      status: 'running',
+      started_at: started,
+      stage: 'seed',
+      runner_pid: process.pid,
+      // Queued before the app last stopped, the job runs at today's rate and is keyed by it, so an
+      // identical request at the rate it was queued with does not take this result for its own.
+      ...(queuedFdr === undefined ? { dedup_key: dedupKeyOf(row.request, sourceOf(row), suspectFdr, sourceCopyOf(sourceOf(row))) } : {}),
+    })
     this.emitStatus(jobId)
     const maxMemoryMb = settings.TRACE_WORKER_MAX_MEMORY_MB
     let watchdog: RssWatchdog | undefined

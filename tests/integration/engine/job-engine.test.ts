@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { JobEngine, JobStatusEvent } from '../../../main/engine/index.js'
+import { dedupKeyOf, sourceCopyOf, type JobEngine, type JobStatusEvent } from '../../../main/engine/index.js'
 import { ResultService } from '../../../main/results/index.js'
 import { openCatalog, type Catalog } from '../../../main/store/index.js'
 import { isAppError } from '../../../shared/errors.js'
@@ -210,6 +210,26 @@ describe('JobEngine', () => {
       { maxNodes: 77, suspectFdr: 0.05 },
       { maxNodes: 77, suspectFdr: 0.1 },
     ])
+  })
+
+  it('keys a trace queued before a restart by the suspect FDR it then runs at', async () => {
+    const msd = { profile: 'mid_section_defect', params: { start_date: '2026-01-01', end_date: '2026-01-05' } }
+    const before = makeEngine(fixtureEntry('hang'), { TRACE_WORKER_COUNT: 1 })
+    const busy = before.enqueue(lotRequest(['A1']), { source: source() })
+    await until(() => before.status(busy.jobId).status === 'running')
+    const { jobId } = before.enqueue(msd, { source: source() })
+    const copy = sourceCopyOf(source())
+    const keyAt = (fdr: number): string => dedupKeyOf(catalog.getJob(jobId)!.request, source(), fdr, copy)
+    expect(catalog.getJob(jobId)!.dedup_key).toBe(keyAt(0.05))
+    await before.shutdown(2000)
+    expect(catalog.getJob(jobId)!.status).toBe('queued')
+
+    makeEngine(fixtureEntry('limits'), { TRACE_WORKER_COUNT: 1, MSD_SUSPECT_FDR_PERCENT: 10 })
+    await until(() => !['queued', 'running'].includes(catalog.getJob(jobId)!.status))
+    const row = catalog.getJob(jobId)!
+    expect(JSON.parse(row.log[0]!.message)).toMatchObject({ suspectFdr: 0.1 })
+    expect(row.dedup_key).toBe(keyAt(0.1))
+    expect(keyAt(0.1)).not.toBe(keyAt(0.05))
   })
 
   it('fails a job that runs past its timeout with job/timeout', async () => {
