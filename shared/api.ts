@@ -392,6 +392,11 @@ export interface Responses {
     defaults: Record<string, string | number | boolean | null>
     /** Values the machine's policy sets; a locked one cannot be changed here. */
     managed: Record<string, { value: number; locked: boolean }>
+    /**
+     * Values the trace engine runs with that differ from `values`: given when the app started (an
+     * environment variable or a command-line option), they win over a saved value.
+     */
+    in_effect: Record<string, number>
     /** The update policy, when the machine's policy sets it. */
     updates: { enabled: boolean; locked: boolean } | null
     /**

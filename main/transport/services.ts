@@ -88,10 +88,14 @@ export function createServices(options: ServicesOptions): Handlers {
     const defaults = defaultSettings()
     const stored = Object.fromEntries(Object.entries(catalog.allSettings()).filter(([key, value]) => isSettingKey(key) && typeof value === 'number'))
     const values: Record<string, number> = resolveSettings({ policy: policy.settings, stored })
+    // What the engine's own resolver gives besides: the layers the app was started with.
+    const engineValues: Record<string, number> = options.engineSettings?.() ?? values
+    const inEffect = Object.fromEntries(Object.entries(engineValues).filter(([key, value]) => values[key] !== value))
     return {
       values,
       defaults,
       managed: { ...policy.settings } as Record<string, { value: number; locked: boolean }>,
+      in_effect: inEffect,
       updates: policy.updates ? { enabled: policy.updates.value, locked: policy.updates.locked } : null,
       policy_warnings: [...(options.policyWarnings ?? [])],
     }

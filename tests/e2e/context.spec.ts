@@ -30,7 +30,8 @@ test.describe('context of an investigation (browser host, demo plant)', () => {
   test.beforeAll(async () => {
     mkdirSync(SCREENS, { recursive: true })
     dataDir = mkdtempSync(join(tmpdir(), 'mes-trace-context-e2e-'))
-    served = await startServe(dataDir)
+    // Started with one setting on its command line, as IT may: the settings say it is in effect.
+    served = await startServe(dataDir, undefined, ['--trace-job-timeout-seconds', '900'])
   })
 
   test.afterAll(async () => {
@@ -196,6 +197,8 @@ test.describe('context of an investigation (browser host, demo plant)', () => {
         // The engine settings say when a saved change applies.
         const engine = page.locator('section.card', { has: page.locator('#engine-heading') })
         await expect(engine.getByTestId('engine-hint')).toHaveText(locale === 'en' ? /applies to the traces that start after it/ : /之後開始的追溯即採用/)
+        await expect(engine.getByTestId('in-effect')).toHaveCount(1)
+        await expect(engine.locator('[data-setting="TRACE_JOB_TIMEOUT_SECONDS"]').getByTestId('in-effect')).toHaveText(locale === 'en' ? 'Running with 900' : '執行中的值：900')
         await engine.screenshot({ path: join(SCREENS, `settings-engine-${locale}-${size.width}.png`) })
         expect(problems).toEqual([])
         await context.close()

@@ -512,6 +512,8 @@ export const app: AreaMessages = {
       lockedByIt: 'IT 鎖定',
       policyWarnings: 'IT 的管理設定（機器政策）有問題，請將下列訊息轉告 IT：',
       setByIt: 'IT 預設',
+      inEffect: '執行中的值：{value}',
+      inEffectHint: '應用程式啟動時以環境變數或命令列選項指定了此值，它優先於已儲存的值，直到不帶此值重新啟動。',
       saved: '已儲存',
       notANumber: '請輸入數字（或按「恢復預設」）。',
       retention: {
@@ -1037,6 +1039,8 @@ export const app: AreaMessages = {
       lockedByIt: 'Locked by IT',
       policyWarnings: 'The settings managed by IT (machine policy) have a problem; please pass this on to IT:',
       setByIt: 'Set by IT',
+      inEffect: 'Running with {value}',
+      inEffectHint: 'The app was started with this value (an environment variable or a command-line option); it wins over the saved one until the app starts without it.',
       saved: 'Saved',
       notANumber: 'Enter a number (or use "Back to default").',
       retention: {

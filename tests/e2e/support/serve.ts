@@ -9,8 +9,8 @@ export interface Served {
   stop: () => Promise<void>
 }
 
-export async function startServe(dataDir: string, lots = 2000): Promise<Served> {
-  const server: ChildProcess = spawn(process.execPath, ['bin/mes-trace.js', 'serve', '--data-dir', dataDir, '--lots', String(lots)], {
+export async function startServe(dataDir: string, lots = 2000, extraArgs: readonly string[] = []): Promise<Served> {
+  const server: ChildProcess = spawn(process.execPath, ['bin/mes-trace.js', 'serve', '--data-dir', dataDir, '--lots', String(lots), ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

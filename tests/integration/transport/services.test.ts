@@ -97,6 +97,15 @@ describe('the service contract', () => {
       // A refused value changes nothing.
       expect(await call('LINEAGE_MAX_NODES', 0)).toMatchObject({ ok: false })
       expect(applied).toEqual([1234, 500_000])
+      // What the engine runs with besides the saved values (an environment variable here) is said.
+      const started = new ServiceRouter({
+        handlers: createServices({
+          engine: store.engine, results: new ResultService(store.engine), catalog: store.catalog, dataDir: store.dataDir, appVersion: '9.9.9',
+          engineSettings: () => ({ ...store.resolveSettings(), TRACE_JOB_TIMEOUT_SECONDS: 600 }),
+        }),
+      })
+      expect(await started.invoke('settings:get', {}, { clientId: 'test' })).toMatchObject({ ok: true, value: { in_effect: { TRACE_JOB_TIMEOUT_SECONDS: 600 } } })
+      expect(await live.invoke('settings:get', {}, { clientId: 'test' })).toMatchObject({ ok: true, value: { in_effect: {} } })
       // Without a resolver (the router above) a saved value waits for the next start.
       expect(await router.invoke('settings:set', { key: 'LINEAGE_MAX_NODES', value: 99 }, { clientId: 'test' })).toMatchObject({ ok: true })
       expect(update).toHaveBeenCalledTimes(2)

@@ -32,6 +32,7 @@ describe('SettingsView', () => {
       values: { ...defaultSettings(), TRACE_WORKER_COUNT: 4 },
       defaults: defaultSettings(),
       managed: Object.fromEntries(ttlLocked ? [['TRACE_JOB_TTL_SECONDS', { value: 86_400, locked: true }]] : []),
+      in_effect: { TRACE_JOB_TIMEOUT_SECONDS: 600, ...(ttlLocked ? {} : { TRACE_JOB_TTL_SECONDS: 2 * 86_400 + 3 * 3_600 }) },
       updates: null,
       policy_warnings: policyWarnings,
     }))
@@ -104,6 +105,16 @@ describe('SettingsView', () => {
     await settle()
     expect(api.calls.find((c) => c.channel === 'settings:set')!.payload).toEqual({ key: 'TRACE_WORKER_COUNT', value: 3 })
     expect(w.get('[data-setting="TRACE_WORKER_COUNT"]').text()).toContain('Saved')
+  })
+
+  it('says which values the app was started with over the saved ones, on their rows only', async () => {
+    await setup([], false)
+    const w = m.wrapper
+    expect(w.get('[data-setting="TRACE_JOB_TIMEOUT_SECONDS"] [data-testid="in-effect"]').text()).toBe('Running with 600')
+    expect(w.get('[data-setting="TRACE_JOB_TTL_SECONDS"] [data-testid="in-effect"]').text()).toBe('Running with 2 d 3 h')
+    expect(w.findAll('[data-testid="in-effect"]')).toHaveLength(2)
+    // The field still shows the saved value, which applies once the app starts without the override.
+    expect((w.get('#setting-TRACE_JOB_TIMEOUT_SECONDS').element as HTMLInputElement).value).toBe(String(defaultSettings().TRACE_JOB_TIMEOUT_SECONDS))
   })
 
   it('takes the retention in days and hours and stores it in seconds', async () => {
