@@ -8,22 +8,11 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createResultFile, type ResultFileWriter } from '../../../main/store/index.js'
 import type { BackwardLineage, ForwardLineage, LineageResult } from '../../../shared/trace.js'
+import { mulberry32 } from '../../../shared/statistics.js'
 import { lotRequest, tempDir } from '../../unit/store/store-fixtures.js'
 import { quality } from './result-file-fixtures.js'
 
 const JOB = 'trace-evt-00000000abcd'
-
-/** A small seeded generator (mulberry32), so a failing graph can be run again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const ODD_CIDS = ['__proto__', 'constructor', 'toString', '0', '17', '晶圓-1', "it's", 'a"b', 'a\\b']
 
@@ -128,27 +117,21 @@ describe('result file: the MSD lot map', () => {
     }
   }
 
-  it('pairs each lot with itself and its ancestors, as the genealogy lists them', () => {
-    for (let seed = 1; seed <= 12; seed++) {
-      const next = random(seed)
-      const cids = cidsOf(60)
-      const lots = [...new Set(Array.from({ length: 25 }, () => pick(next, cids)))]
-      const lineage = backwardLineage(next, cids, lots)
-      const got = lotMapOf(lineage, lots)
-      expect(got, `graph ${seed}`).toEqual(expectedPairs(lots, lineage))
-      expect(got.length, `graph ${seed}`).toBeGreaterThan(lots.length)
-    }
-  })
-
-  it('pairs each lot with every container below it, through cycles and shared descendants', () => {
-    for (let seed = 1; seed <= 12; seed++) {
-      const next = random(100 + seed)
-      const cids = cidsOf(50)
-      const lots = [...new Set(Array.from({ length: 15 }, () => pick(next, cids)))]
-      const lineage = forwardLineage(next, cids, lots)
-      const got = lotMapOf(lineage, lots)
-      expect(got, `graph ${seed}`).toEqual(expectedPairs(lots, lineage))
-      expect(got.length, `graph ${seed}`).toBeGreaterThan(lots.length)
+  it('pairs each lot with itself and its ancestors (backward), or everything below it through cycles and shared descendants (forward)', () => {
+    const cases = [
+      { direction: 'backward', first: 1, cids: 60, lots: 25, make: backwardLineage },
+      { direction: 'forward', first: 101, cids: 50, lots: 15, make: forwardLineage },
+    ] as const
+    for (const c of cases) {
+      for (let seed = c.first; seed < c.first + 12; seed++) {
+        const next = mulberry32(seed)
+        const cids = cidsOf(c.cids)
+        const lots = [...new Set(Array.from({ length: c.lots }, () => pick(next, cids)))]
+        const lineage = c.make(next, cids, lots)
+        const got = lotMapOf(lineage, lots)
+        expect(got, `${c.direction} graph ${seed}`).toEqual(expectedPairs(lots, lineage))
+        expect(got.length, `${c.direction} graph ${seed}`).toBeGreaterThan(lots.length)
+      }
     }
   })
 
