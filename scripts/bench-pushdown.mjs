@@ -5,8 +5,11 @@
 // RSS of that process, and bytes received from the server. Both must give the same aggregation.
 // Needs a server: MES_TRACE_PG_TEST_URL (`.ci/run` and scripts/test-postgres.sh start one on
 // 127.0.0.1); without it the report records a skip. The plant is loaded into its own schema.
+// Each mode runs `--runs` times, alternating, because the peak RSS of one run of the same code
+// varies by tens of MB (when V8 happens to collect); the report gives every run and, per mode, the
+// median wall time and the lowest, median and highest peak RSS. All runs must agree.
 // Prints a table to stderr and one JSON object to stdout; writes reports/bench-pushdown.json.
-//   node scripts/bench-pushdown.mjs [--lots 120000]
+//   node scripts/bench-pushdown.mjs [--lots 120000] [--runs 3]
 // Needs the compiled main process code (`npm run build:main`).
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -23,7 +26,7 @@ if (!existsSync(join(root, 'dist', 'main', 'msd', 'index.js'))) {
   process.exit(2)
 }
 const { values } = parseArgs({
-  options: { lots: { type: 'string', default: '120000' }, child: { type: 'string' }, schema: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+  options: { lots: { type: 'string', default: '120000' }, runs: { type: 'string', default: '3' }, child: { type: 'string' }, schema: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
 })
 const url = process.env.MES_TRACE_PG_TEST_URL
 /** Every number in `value` to whole milliseconds. */
@@ -82,6 +85,11 @@ if (values.child) {
 }
 
 const lots = Number(values.lots)
+const repeat = Number(values.runs)
+if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) {
+  console.error(`bench: --runs must be an integer from 1 to 20, got ${values.runs}`)
+  process.exit(2)
+}
 const reportPath = join(root, 'reports', 'bench-pushdown.json')
 const write = (report) => {
   mkdirSync(join(root, 'reports'), { recursive: true })
@@ -105,35 +113,57 @@ await loadIntoPostgres({ from: made.out, url, schema, replace: true })
 console.error(`${lots} lots generated and loaded into PostgreSQL (schema ${schema}) in ${Math.round((performance.now() - t) / 1000)} s`)
 
 const runs = []
-for (const mode of ['local', 'pushdown']) {
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, '--schema', schema, '--from', made.startDate, '--to', made.endDate], {
-    cwd: root,
-    env: process.env,
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  })
-  if (child.status !== 0) {
-    console.error(child.stderr)
-    process.exit(child.status ?? 1)
+for (let round = 0; round < repeat; round++) {
+  for (const mode of ['local', 'pushdown']) {
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, '--schema', schema, '--from', made.startDate, '--to', made.endDate], {
+      cwd: root,
+      env: process.env,
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    })
+    if (child.status !== 0) {
+      console.error(child.stderr)
+      process.exit(child.status ?? 1)
+    }
+    runs.push(JSON.parse(child.stdout))
+    const r = runs.at(-1)
+    console.error(
+      `  ${mode.padEnd(9)} ${String(r.wall_ms).padStart(7)} ms  peak RSS ${r.peak_rss_mb} MB  received ${(r.bytes_received / 1048576).toFixed(1)} MiB  ` +
+        `event rows ${r.event_rows}  stages ${JSON.stringify(r.stage_ms)}`,
+    )
   }
-  runs.push(JSON.parse(child.stdout))
-  const r = runs.at(-1)
-  console.error(
-    `  ${mode.padEnd(9)} ${String(r.wall_ms).padStart(7)} ms  peak RSS ${r.peak_rss_mb} MB  received ${(r.bytes_received / 1048576).toFixed(1)} MiB  ` +
-      `event rows ${r.event_rows}  stages ${JSON.stringify(r.stage_ms)}`,
-  )
 }
 rmSync(work, { recursive: true, force: true })
-const [local, pushdown] = runs
+const median = (list) => {
+  const sorted = [...list].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+const summaryOf = (mode) => {
+  const of = runs.filter((r) => r.mode === mode)
+  const rss = of.map((r) => r.peak_rss_mb)
+  return {
+    runs: of.length,
+    wall_ms_median: median(of.map((r) => r.wall_ms)),
+    peak_rss_mb: { min: Math.min(...rss), median: median(rss), max: Math.max(...rss) },
+    bytes_received: of[0].bytes_received,
+  }
+}
+const summary = { local: summaryOf('local'), pushdown: summaryOf('pushdown') }
 const report = {
   benchmark: 'pushdown',
   node: process.version,
   lots,
+  summary,
   runs,
-  wall_ratio: Math.round((pushdown.wall_ms / local.wall_ms) * 1000) / 1000,
-  bytes_ratio: Math.round((pushdown.bytes_received / local.bytes_received) * 1000) / 1000,
-  identical: pushdown.aggregation_sha256 === local.aggregation_sha256,
+  wall_ratio: Math.round((summary.pushdown.wall_ms_median / summary.local.wall_ms_median) * 1000) / 1000,
+  bytes_ratio: Math.round((summary.pushdown.bytes_received / summary.local.bytes_received) * 1000) / 1000,
+  identical: runs.every((r) => r.aggregation_sha256 === runs[0].aggregation_sha256),
 }
 write(report)
-console.error(`pushdown/local: wall ${report.wall_ratio}, bytes ${report.bytes_ratio}; identical aggregation: ${report.identical}`)
+for (const mode of ['local', 'pushdown']) {
+  const m = summary[mode]
+  console.error(`  ${mode.padEnd(9)} median ${m.wall_ms_median} ms; peak RSS ${m.peak_rss_mb.min} / ${m.peak_rss_mb.median} / ${m.peak_rss_mb.max} MB (lowest / median / highest of ${m.runs})`)
+}
+console.error(`pushdown/local: wall ${report.wall_ratio} (medians), bytes ${report.bytes_ratio}; identical aggregation in every run: ${report.identical}`)
 if (!report.identical) process.exitCode = 1
