@@ -50,27 +50,19 @@ function expectedPairs(lots: readonly string[], lineage: LineageResult | null): 
   return [...pairs].sort()
 }
 
+/** The fields every lineage has, none of which the lot map reads. */
+function baseOf(cids: readonly string[], lots: readonly string[]) {
+  return { names: {}, nodes: {}, edges: [], total_nodes: cids.length, truncated: false, truncation_reasons: [], roots: [...lots] }
+}
+
 function backwardLineage(next: () => number, cids: readonly string[], lots: readonly string[]): BackwardLineage {
-  const ancestors: Record<string, string[]> = {}
-  // Some lots have no entry; one entry is for a CID that is not a lot of the analysis.
-  for (const key of [...lots.filter(() => next() < 0.85), pick(next, cids)]) {
-    ancestors[key] = [...new Set(Array.from({ length: Math.floor(next() * 6) }, () => pick(next, cids)))]
+  // Some lots have no entry; one entry is for a CID that is not a lot of the analysis. Entries,
+  // not assignments, so a lot named `__proto__` gets its own key.
+  const ancestors: [string, string[]][] = []
+  for (const key of new Set([...lots.filter(() => next() < 0.85), pick(next, cids)])) {
+    ancestors.push([key, [...new Set(Array.from({ length: Math.floor(next() * 6) }, () => pick(next, cids)))]])
   }
-  return {
-    direction: 'backward',
-    names: {},
-    nodes: {},
-    edges: [],
-    total_nodes: cids.length,
-    truncated: false,
-    truncation_reasons: [],
-    roots: [...lots],
-    ancestors: Object.fromEntries(Object.entries(ancestors)),
-    parent_map: {},
-    merge_edges: {},
-    seed_roots: {},
-    total_ancestor_count: 0,
-  }
+  return { direction: 'backward', ...baseOf(cids, lots), ancestors: Object.fromEntries(ancestors), parent_map: {}, merge_edges: {}, seed_roots: {}, total_ancestor_count: 0 }
 }
 
 function forwardLineage(next: () => number, cids: readonly string[], lots: readonly string[]): ForwardLineage {
@@ -80,18 +72,7 @@ function forwardLineage(next: () => number, cids: readonly string[], lots: reado
     // Links go to any CID, so there are cycles, self-links and shared descendants.
     children.push([parent, [...new Set(Array.from({ length: 1 + Math.floor(next() * 3) }, () => pick(next, cids)))]])
   }
-  return {
-    direction: 'forward',
-    names: {},
-    nodes: {},
-    edges: [],
-    total_nodes: cids.length,
-    truncated: false,
-    truncation_reasons: [],
-    roots: [...lots],
-    children_map: Object.fromEntries(children),
-    leaf_serials: {},
-  }
+  return { direction: 'forward', ...baseOf(cids, lots), children_map: Object.fromEntries(children), leaf_serials: {} }
 }
 
 describe('result file: the MSD lot map', () => {
