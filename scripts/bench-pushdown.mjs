@@ -55,7 +55,13 @@ if (values.child) {
     source,
     request,
     keepLineage: 'outline',
-    sink: { onSeeds: (s) => writer.writeSeeds(s), onLineage: (l) => writer.writeLineage(l), onEventBatch: (b) => writer.writeEvents(b.domain, b.rows) },
+    sink: {
+      onSeeds: (s) => writer.writeSeeds(s),
+      onLineage: (l) => writer.writeLineage(l),
+      onLineageStream: (l) => writer.writeLineageStream(l),
+      lineageWorkspace: () => writer.workspace(),
+      onEventBatch: (b) => writer.writeEvents(b.domain, b.rows),
+    },
   })
   const aggregation = await runMsdAnalysis({
     source, writer, request, seeds: outcome.seeds, lineage: outcome.lineage, quality: outcome.quality_meta, stageMs, factorLinks: pushdown ? 'source' : 'events',

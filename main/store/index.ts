@@ -22,7 +22,8 @@ export {
 } from './result-inspect.js'
 export type { SqliteDatabase } from './connection.js'
 export {
-  createResultFile, removeOrphanPartials, type CreateResultFileOptions, type FinishResultOptions, type ResultFileWriter,
+  createResultFile, removeOrphanPartials, type CreateResultFileOptions, type FinishResultOptions, type LineageJsonPart, type LineageStream,
+  type ResultFileWriter,
 } from './result-file.js'
 export {
   DEFAULT_EXPORT_CHUNK, MAX_CELL_CHARS, cutMarkerOf, openResultFile, type AllRowsOptions, type ResultFileReader,

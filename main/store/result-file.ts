@@ -13,7 +13,9 @@ import type { MsdDetectionLot, MsdDetectionReject } from '../../shared/msd.js'
 import { roundStageTimings, type StageTimings } from '../../shared/stage-timings.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { TimeWindow } from '../../shared/data-window.js'
-import { isDomain, type Domain, type EventRow, type LineageResult, type QualityMeta, type SeedResult } from '../../shared/trace.js'
+import {
+  isDomain, type Domain, type EventRow, type LineageEdge, type LineageNode, type LineageResult, type QualityMeta, type SeedResult,
+} from '../../shared/trace.js'
 import { openConnection, quoteIdentifier, toStorageError, type SqliteDatabase } from './connection.js'
 import { assertJobId, PARTIAL_SUFFIX } from './paths.js'
 import {
@@ -43,6 +45,27 @@ const PARTIAL_COMPANIONS = ['', '-journal', '-wal', '-shm'] as const
 /** Event rows per multi-row INSERT: ~20 % less time per row than single-row statements, and
  * rows × columns stays far below SQLite's limit of bound values (32 766). */
 const EVENT_ROWS_PER_INSERT = 16
+
+/**
+ * One JSON part of a genealogy: its text, or an object or array given entry by entry (each
+ * fragment is one `"key":value` or one element, as `JSON.stringify` writes it), so a part of tens
+ * of megabytes is never one string in the process.
+ */
+export type LineageJsonPart = { json: string } | { open: '{' | '['; fragments: Iterable<string> }
+
+/**
+ * A genealogy handed to the file piece by piece ({@link ResultFileWriter.writeLineageStream}): what
+ * a walk that keeps its state in the file's temporary tables produces. The file takes the nodes
+ * first, then the edges, then the parts, each to its end, so a part may be made while the nodes go.
+ */
+export interface LineageStream {
+  /** The nodes in the order the file keeps them (a `LineageResult`'s `nodes` key order). */
+  nodes: Iterable<LineageNode>
+  /** The edges, sorted and without duplicates. */
+  edges: Iterable<LineageEdge>
+  /** Every other key of the `LineageResult`, in its order. */
+  parts: Iterable<readonly [key: string, part: LineageJsonPart]>
+}
 
 /** What a result file records about its job (see {@link createResultFile}). */
 export interface CreateResultFileOptions {
@@ -101,6 +124,13 @@ export interface ResultFileWriter {
   writeSeeds(result: SeedResult): void
   /** Stores the lineage: nodes and edges as tables, the other maps as JSON parts. */
   writeLineage(lineage: LineageResult): void
+  /** Stores a lineage given piece by piece; the file is the same as {@link writeLineage}'s of the same genealogy. */
+  writeLineageStream(lineage: LineageStream): void
+  /**
+   * The file's connection, for a genealogy walk to keep its working state in `temp.` tables
+   * (they go with the connection); it writes nothing else through it.
+   */
+  workspace(): SqliteDatabase
   /** Appends one batch of rows of a domain, in one transaction with one prepared statement. */
   writeEvents(domain: Domain, rows: readonly EventRow[]): void
   /** Rows written so far per domain. */
@@ -259,6 +289,22 @@ class SqliteResultFileWriter implements ResultFileWriter {
   }
 
   writeLineage(lineage: LineageResult): void {
+    const nodes = lineage.nodes
+    this.writeLineageStream({
+      nodes: (function* () {
+        // The key is the node's CID (a node made before container_id was checked may differ).
+        for (const [cid, node] of Object.entries(nodes)) yield { ...node, container_id: cid }
+      })(),
+      edges: lineage.edges,
+      // Everything else is a small map or a scalar; one JSON part per key lets a reader rebuild
+      // the LineageResult without knowing which direction's fields exist.
+      parts: Object.entries(lineage)
+        .filter(([key, value]) => key !== 'nodes' && key !== 'edges' && value !== undefined)
+        .map(([key, value]) => [key, { json: JSON.stringify(value) }] as const),
+    })
+  }
+
+  writeLineageStream(lineage: LineageStream): void {
     this.step('Writing the lineage', () => {
       const db = this.open()
       const insertNode = db.prepare(
@@ -266,25 +312,42 @@ class SqliteResultFileWriter implements ResultFileWriter {
       )
       const insertEdge = db.prepare('INSERT INTO lineage_edges (_seq, from_cid, to_cid, edge_type) VALUES (?, ?, ?, ?)')
       db.transaction(() => {
-        db.exec("DELETE FROM lineage_nodes; DELETE FROM lineage_edges; DELETE FROM json_parts WHERE name LIKE 'lineage.%'")
-        let seq = 0
-        for (const [cid, node] of Object.entries(lineage.nodes)) {
-          insertNode.run(++seq, cid, node.container_name, node.mfgorder_name, node.wafer_lot, node.node_type)
-        }
-        lineage.edges.forEach((e, i) => insertEdge.run(i + 1, e.from_cid, e.to_cid, e.edge_type))
-        // Everything else is a small map or a scalar; one JSON part per key lets a reader rebuild
-        // the LineageResult without knowing which direction's fields exist.
-        for (const [key, value] of Object.entries(lineage)) {
-          if (key === 'nodes' || key === 'edges' || value === undefined) continue
-          this.setPart.run(`lineage.${key}`, JSON.stringify(value))
-        }
+        db.exec(`DELETE FROM lineage_nodes; DELETE FROM lineage_edges; DELETE FROM json_parts WHERE name LIKE 'lineage.%';
+          CREATE TEMP TABLE IF NOT EXISTS lineage_fragments (part TEXT NOT NULL, seq INTEGER NOT NULL, f TEXT NOT NULL, PRIMARY KEY (part, seq));
+          DELETE FROM temp.lineage_fragments`)
+        const addFragment = db.prepare('INSERT INTO temp.lineage_fragments (part, seq, f) VALUES (?, ?, ?)')
+        const joinFragments = db.prepare(
+          "INSERT INTO json_parts (name, value) SELECT @name, @open || COALESCE(group_concat(f, ',' ORDER BY seq), '') || @close FROM temp.lineage_fragments WHERE part = @name " +
+            'ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+        )
         // The containers' quantities ride beside the node table (a part, not a column, so files
         // of every version keep one node table); the reader puts them back on the nodes.
-        const qty: Record<string, number> = {}
-        for (const [cid, node] of Object.entries(lineage.nodes)) if (typeof node.qty === 'number') qty[cid] = node.qty
-        if (Object.keys(qty).length > 0) this.setPart.run(NODE_QTY_PART, JSON.stringify(qty))
+        let seq = 0
+        let quantities = 0
+        for (const node of lineage.nodes) {
+          insertNode.run(++seq, node.container_id, node.container_name, node.mfgorder_name, node.wafer_lot, node.node_type)
+          if (typeof node.qty === 'number') addFragment.run(NODE_QTY_PART, ++quantities, `${JSON.stringify(node.container_id)}:${JSON.stringify(node.qty)}`)
+        }
+        seq = 0
+        for (const e of lineage.edges) insertEdge.run(++seq, e.from_cid, e.to_cid, e.edge_type)
+        for (const [key, part] of lineage.parts) {
+          const name = `lineage.${key}`
+          if ('json' in part) {
+            this.setPart.run(name, part.json)
+            continue
+          }
+          let n = 0
+          for (const fragment of part.fragments) addFragment.run(name, ++n, fragment)
+          joinFragments.run({ name, open: part.open, close: part.open === '{' ? '}' : ']' })
+        }
+        if (quantities > 0) joinFragments.run({ name: NODE_QTY_PART, open: '{', close: '}' })
+        db.exec('DROP TABLE temp.lineage_fragments')
       })()
     })
+  }
+
+  workspace(): SqliteDatabase {
+    return this.open()
   }
 
   writeEvents(domain: Domain, rows: readonly EventRow[]): void {

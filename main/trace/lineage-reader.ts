@@ -66,19 +66,66 @@ export function throwIfCancelled(signal: AbortSignal | undefined): void {
 }
 
 /**
- * Reads containers, merges and serials for the walk and caches container snapshots, so each
- * container is read at most once per resolution. Memory is one snapshot per container touched.
+ * What a {@link LineageReader} remembers between reads: container snapshots, wafer lot names and
+ * the names merge records give. In memory by default ({@link MemoryLineageCache}); a walk whose
+ * graph must not live in the process keeps it in SQLite instead (`lineage-staged.ts`).
  */
-export class LineageReader {
+export interface LineageCache {
+  /** The snapshot of a CID; `null` when it was read and does not exist, undefined when never read. */
+  snapshot(cid: string): ContainerSnapshot | null | undefined
+  setSnapshot(snapshot: ContainerSnapshot): void
+  /** Records a CID that was looked up and does not exist. */
+  setMissing(cid: string): void
+  /** Forgets a snapshot (its merge-record name stays). */
+  release(cid: string): void
+  /** The LOT container of a wafer lot name; `null`: none, undefined: never looked up. */
+  wafer(name: string): string | null | undefined
+  setWafer(name: string, cid: string | null): void
+  /** The name a merge record gives a CID (the smallest, when several do). */
+  combinedName(cid: string): string | undefined
+  setCombinedName(cid: string, name: string): void
+}
+
+/** The reader's caches as maps. Memory is one snapshot per container touched. */
+export class MemoryLineageCache implements LineageCache {
   /** CID → snapshot; `null` records a CID that was looked up and does not exist. */
   private readonly snapshots = new Map<string, ContainerSnapshot | null>()
   /** Wafer lot name → CID of the LOT container with that name (`null`: none). */
   private readonly waferByName = new Map<string, string | null>()
-  /**
-   * CID → the lot name a merge record gives it (`COMBINEDASSYLOTS.CONTAINERNAME`): the name of a
-   * source lot that has no container row of its own.
-   */
+  /** CID → the lot name a merge record gives it (`COMBINEDASSYLOTS.CONTAINERNAME`). */
   private readonly combinedNames = new Map<string, string>()
+
+  snapshot(cid: string): ContainerSnapshot | null | undefined {
+    return this.snapshots.get(cid)
+  }
+  setSnapshot(snapshot: ContainerSnapshot): void {
+    this.snapshots.set(snapshot.cid, snapshot)
+  }
+  setMissing(cid: string): void {
+    this.snapshots.set(cid, null)
+  }
+  release(cid: string): void {
+    this.snapshots.delete(cid)
+  }
+  wafer(name: string): string | null | undefined {
+    return this.waferByName.get(name)
+  }
+  setWafer(name: string, cid: string | null): void {
+    this.waferByName.set(name, cid)
+  }
+  combinedName(cid: string): string | undefined {
+    return this.combinedNames.get(cid)
+  }
+  setCombinedName(cid: string, name: string): void {
+    this.combinedNames.set(cid, name)
+  }
+}
+
+/**
+ * Reads containers, merges and serials for the walk and caches container snapshots, so each
+ * container is read at most once per resolution.
+ */
+export class LineageReader {
   /**
    * One string per distinct work order, object type and wafer lot: thousands of containers repeat
    * each, and every row read would otherwise hold its own copy.
@@ -88,11 +135,12 @@ export class LineageReader {
   constructor(
     private readonly source: MesSource,
     private readonly signal: AbortSignal | undefined,
+    private readonly cache: LineageCache = new MemoryLineageCache(),
   ) {}
 
   /** The cached snapshot of a CID (undefined when never read or missing). */
   snapshot(cid: string): ContainerSnapshot | undefined {
-    return this.snapshots.get(cid) ?? undefined
+    return this.cache.snapshot(cid) ?? undefined
   }
 
   /**
@@ -100,7 +148,7 @@ export class LineageReader {
    * undefined (the caller falls back to the CID), as the original's "snapshot name → known name → CID".
    */
   knownName(cid: string): string | undefined {
-    return this.snapshots.get(cid)?.name ?? this.combinedNames.get(cid)
+    return this.cache.snapshot(cid)?.name ?? this.cache.combinedName(cid)
   }
 
   /**
@@ -108,22 +156,22 @@ export class LineageReader {
    * finished with it. Reading it again would read the source again.
    */
   release(cid: string): void {
-    this.snapshots.delete(cid)
+    this.cache.release(cid)
   }
 
   /** True when the CID was already read (whether or not it exists). */
   isLoaded(cid: string): boolean {
-    return this.snapshots.has(cid)
+    return this.cache.snapshot(cid) !== undefined
   }
 
   /** Reads the snapshots of the given CIDs that are not cached yet. */
   async loadContainers(cids: Iterable<string>): Promise<void> {
-    const missing = unique(cids).filter((cid) => !this.snapshots.has(cid))
+    const missing = unique(cids).filter((cid) => !this.isLoaded(cid))
     await this.forEachBatch(missing, 'CONTAINERID', CONTAINER_COLUMNS, 'DW_MES_CONTAINER', '', [], (row) => {
       this.remember(row)
     })
     // Whatever did not come back does not exist; remember that so it is not asked again.
-    for (const cid of missing) if (!this.snapshots.has(cid)) this.snapshots.set(cid, null)
+    for (const cid of missing) if (!this.isLoaded(cid)) this.cache.setMissing(cid)
   }
 
   /** Split children of each parent (`SPLITFROMID IN parents`), self-references excluded. */
@@ -177,7 +225,7 @@ export class LineageReader {
    * snapshots, so a wafer found here costs no second read when it joins the graph.
    */
   async resolveWafers(names: Iterable<string>): Promise<void> {
-    const missing = unique(names).filter((name) => !this.waferByName.has(name))
+    const missing = unique(names).filter((name) => this.cache.wafer(name) === undefined)
     await this.forEachBatch(
       missing,
       'CONTAINERNAME',
@@ -190,17 +238,17 @@ export class LineageReader {
         if (!snapshot?.name) return
         // Names are unique in the plant; should a source still hold duplicates, the smallest CID
         // wins so the result does not depend on row order.
-        const known = this.waferByName.get(snapshot.name)
-        if (known === undefined || known === null || snapshot.cid < known) this.waferByName.set(snapshot.name, snapshot.cid)
+        const known = this.cache.wafer(snapshot.name)
+        if (known === undefined || known === null || snapshot.cid < known) this.cache.setWafer(snapshot.name, snapshot.cid)
       },
     )
-    for (const name of missing) if (!this.waferByName.has(name)) this.waferByName.set(name, null)
+    for (const name of missing) if (this.cache.wafer(name) === undefined) this.cache.setWafer(name, null)
   }
 
   /** The wafer-origin CID of a container (its FIRSTNAME's LOT container), when it is another container. */
   waferOf(snapshot: ContainerSnapshot): string | null {
     if (snapshot.firstName === null) return null
-    const wafer = this.waferByName.get(snapshot.firstName) ?? null
+    const wafer = this.cache.wafer(snapshot.firstName) ?? null
     return wafer === snapshot.cid ? null : wafer
   }
 
@@ -208,8 +256,8 @@ export class LineageReader {
     const name = textValue(value)
     if (name === null) return
     // Several merge records may spell the name; the smallest wins so row order does not matter.
-    const known = this.combinedNames.get(cid)
-    if (known === undefined || name < known) this.combinedNames.set(cid, name)
+    const known = this.cache.combinedName(cid)
+    if (known === undefined || name < known) this.cache.setCombinedName(cid, name)
   }
 
   private readonly shared = (text: string | null): string | null => {
@@ -222,7 +270,7 @@ export class LineageReader {
 
   private remember(row: SourceRow): ContainerSnapshot | null {
     const snapshot = toSnapshot(row, this.shared)
-    if (snapshot) this.snapshots.set(snapshot.cid, snapshot)
+    if (snapshot) this.cache.setSnapshot(snapshot)
     return snapshot
   }
 

@@ -57,12 +57,12 @@ export interface LineageOptions {
   onProgress?: (progress: LineageProgress) => void
 }
 
-interface Limits {
+export interface Limits {
   maxDepth: number
   maxNodes: number
 }
 
-function limitsOf(options: LineageOptions): Limits {
+export function limitsOf(options: LineageOptions): Limits {
   const maxDepth = options.maxDepth ?? DEFAULT_LINEAGE_MAX_DEPTH
   const maxNodes = options.maxNodes ?? DEFAULT_LINEAGE_MAX_NODES
   if (!Number.isInteger(maxDepth) || maxDepth < 0) {
@@ -75,7 +75,7 @@ function limitsOf(options: LineageOptions): Limits {
 }
 
 /** Collects the caps a walk hit, reported in a fixed order. */
-class Truncation {
+export class Truncation {
   private readonly reasons = new Set<LineageTruncation>()
   add(reason: LineageTruncation): void {
     this.reasons.add(reason)
@@ -89,7 +89,7 @@ class Truncation {
 }
 
 /** The upstream relations of one container, as read. */
-interface Relations {
+export interface Relations {
   split: string | null
   /** Sorted merge sources. */
   merges: readonly string[]
@@ -104,7 +104,7 @@ interface Relations {
  * container (measured: 193 against 65 bytes for a one-parent list; parent maps of 114 698
  * containers took 24 MB).
  */
-function parentsOf(cid: string, relations: Relations, keep: (parent: string) => boolean = () => true): string[] {
+export function parentsOf(cid: string, relations: Relations, keep: (parent: string) => boolean = () => true): string[] {
   const parents = new Set<string>()
   for (const parent of [relations.split, ...relations.merges, relations.gd, relations.wafer]) {
     if (parent !== null && parent !== cid && keep(parent)) parents.add(parent)
@@ -112,7 +112,7 @@ function parentsOf(cid: string, relations: Relations, keep: (parent: string) => 
   return [...parents]
 }
 
-function firstNamesOf(cids: readonly string[], reader: LineageReader): string[] {
+export function firstNamesOf(cids: readonly string[], reader: LineageReader): string[] {
   const names: string[] = []
   for (const cid of cids) {
     const firstName = reader.snapshot(cid)?.firstName

@@ -10,8 +10,10 @@ import type { StageTimings } from '../../shared/stage-timings.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, EventRow, LineageResult, QualityMeta, SeedResult, TraceProgress } from '../../shared/trace.js'
 import { readDataWindow, type MesSource } from '../sources/index.js'
+import type { LineageStream, SqliteDatabase } from '../store/index.js'
 import { fetchEvents } from './events.js'
 import { resolveBackwardLineage, resolveForwardLineage, type LineageOptions } from './lineage.js'
+import { resolveBackwardLineageStaged } from './lineage-staged.js'
 import { mergeQuality } from './quality.js'
 import { resolveContainerSeeds, resolveDetectionPopulation } from './seed-resolve.js'
 
@@ -19,6 +21,14 @@ import { resolveContainerSeeds, resolveDetectionPopulation } from './seed-resolv
 export interface TraceSink {
   onSeeds?(result: SeedResult): void | Promise<void>
   onLineage?(lineage: LineageResult): void | Promise<void>
+  /**
+   * Takes the genealogy piece by piece instead of `onLineage`. Given with {@link lineageWorkspace},
+   * a run that keeps only the outline walks a backward genealogy with its state in the workspace's
+   * temporary tables (`lineage-staged.ts`), so the graph is never held whole in the process.
+   */
+  onLineageStream?(lineage: LineageStream): void | Promise<void>
+  /** The connection whose temporary tables hold the staged walk's state (the result file's). */
+  lineageWorkspace?(): SqliteDatabase
   onEventBatch?(batch: { domain: Domain; batchIndex: number; batchCount: number; rows: EventRow[] }): void | Promise<void>
 }
 
@@ -208,6 +218,15 @@ async function traceLineage(
   sink: TraceSink,
   keep: 'full' | 'outline',
 ): Promise<{ lineage: LineageOutline; cids: string[] }> {
+  if (keep === 'outline' && request.direction === 'backward' && sink.onLineageStream && sink.lineageWorkspace) {
+    const staged = await resolveBackwardLineageStaged(seedCids, lineageOptions, sink.lineageWorkspace())
+    try {
+      await sink.onLineageStream(staged.stream)
+      return { lineage: staged.outline, cids: staged.eventCids(request.profile) }
+    } finally {
+      staged.dispose()
+    }
+  }
   const full =
     request.direction === 'backward' ? await resolveBackwardLineage(seedCids, lineageOptions) : await resolveForwardLineage(seedCids, lineageOptions)
   await sink.onLineage?.(full)

@@ -65,6 +65,9 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
         sink: {
           onSeeds: (seeds) => out.writeSeeds(seeds),
           onLineage: (lineage) => out.writeLineage(lineage),
+          // A backward genealogy is walked in the file's temporary tables and written piece by piece.
+          onLineageStream: (lineage) => out.writeLineageStream(lineage),
+          lineageWorkspace: () => out.workspace(),
           onEventBatch: (batch) => out.writeEvents(batch.domain, batch.rows),
         },
       })

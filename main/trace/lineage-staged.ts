@@ -1,0 +1,622 @@
+/**
+ * The backward genealogy walk of a job, with its state kept out of the process: the same walk as
+ * `resolveBackwardLineage` (levels, caps, fixpoint, wafer links, ancestors, roots), but container
+ * snapshots, wafer lots, merge-record names and the genealogy's JSON entries live in temporary
+ * tables of the result file's connection, and the graph is held as integer ids in typed arrays.
+ * The genealogy goes to the file piece by piece ({@link LineageStream}), and the file is the one
+ * `writeLineage` writes for `resolveBackwardLineage`'s result (tests/integration/trace/lineage-staged.test.ts).
+ *
+ * What stays in the process grows with the graph only as one string per container and a few
+ * numbers per container and link: at 114 698 containers the walk's JavaScript heap holds about
+ * a tenth of what the object walk holds (docs/pushdown.md).
+ *
+ * Keys are SQLite text, so a CID holding a lone UTF-16 surrogate (which no PostgreSQL or Oracle
+ * text can hold) would not round-trip; every other CID does.
+ */
+import { compareCodeUnits } from '../../shared/compare.js'
+import type { EdgeType, LineageNode } from '../../shared/trace.js'
+import type { LineageJsonPart, LineageStream, SqliteDatabase } from '../store/index.js'
+import { gdSourceOf, splitParentOf, toLineageNode } from './lineage-graph.js'
+import { firstNamesOf, limitsOf, parentsOf, Truncation, type LineageOptions, type Relations } from './lineage.js'
+import { LineageReader, throwIfCancelled, unique, type ContainerSnapshot, type LineageCache } from './lineage-reader.js'
+import type { LineageOutline } from './pipeline.js'
+
+/** A relation of a container to a parent, in `parent_map` order. */
+const SPLIT = 0
+const MERGE = 1
+const GD = 2
+const WAFER = 3
+
+/** The JSON entries the walk keeps in its fragment table, one part each. */
+const ANCESTORS = 0
+const SEED_ROOTS = 1
+const PARENT_MAP = 2
+const MERGE_EDGES = 3
+const SEED_SERIALS = 4
+const NAMES = 5
+
+/** Snapshots kept at hand between statements: about one chunk of a level and its wafer lots. */
+const RECENT_SNAPSHOTS = 4096
+
+/** JSON entries read back per statement while the file takes them. */
+const FRAGMENT_PAGE = 2000
+
+/** A growable list of 32-bit integers. */
+class IntList {
+  private data = new Int32Array(1024)
+  length = 0
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2)
+      grown.set(this.data)
+      this.data = grown
+    }
+    this.data[this.length++] = value
+  }
+  get(index: number): number {
+    return this.data[index]!
+  }
+  /** The values, trimmed to their length (the list is emptied). */
+  take(): Int32Array {
+    const out = this.data.slice(0, this.length)
+    this.data = new Int32Array(0)
+    this.length = 0
+    return out
+  }
+}
+
+/** True for a key JavaScript orders before all others in an object: an array index. */
+function isArrayIndex(key: string): boolean {
+  return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 4294967295
+}
+
+/**
+ * The temporary tables of one walk: the reader's caches and the genealogy's JSON entries. Dropped
+ * by {@link WalkTables.drop}; they go with the connection anyway.
+ */
+class WalkTables implements LineageCache {
+  private readonly getSnapshot
+  private readonly putSnapshot
+  private readonly deleteSnapshot
+  private readonly getWafer
+  private readonly putWafer
+  private readonly getName
+  private readonly putName
+  private readonly putFragment
+  private readonly fragmentPage
+  /**
+   * The snapshots read or written last: a chunk's containers are asked for several times (wafer
+   * names, relations) right after they are read, and a statement each time costs more than the walk.
+   */
+  private readonly recent = new Map<string, ContainerSnapshot | null>()
+
+  constructor(private readonly db: SqliteDatabase) {
+    db.exec(`
+      DROP TABLE IF EXISTS temp.lineage_walk_snapshot;
+      DROP TABLE IF EXISTS temp.lineage_walk_wafer;
+      DROP TABLE IF EXISTS temp.lineage_walk_name;
+      DROP TABLE IF EXISTS temp.lineage_walk_fragment;
+      CREATE TEMP TABLE lineage_walk_snapshot (
+        cid TEXT NOT NULL PRIMARY KEY, present INTEGER NOT NULL, name TEXT, mfg_order TEXT, object_type TEXT,
+        first_name TEXT, split_from TEXT, original_cid TEXT, qty REAL
+      ) WITHOUT ROWID;
+      CREATE TEMP TABLE lineage_walk_wafer (name TEXT NOT NULL PRIMARY KEY, cid TEXT) WITHOUT ROWID;
+      CREATE TEMP TABLE lineage_walk_name (cid TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TEMP TABLE lineage_walk_fragment (part INTEGER NOT NULL, pos INTEGER NOT NULL, f TEXT NOT NULL, PRIMARY KEY (part, pos)) WITHOUT ROWID;`)
+    this.getSnapshot = db.prepare(
+      'SELECT present, name, mfg_order, object_type, first_name, split_from, original_cid, qty FROM temp.lineage_walk_snapshot WHERE cid = ?',
+    )
+    this.putSnapshot = db.prepare(
+      'INSERT INTO temp.lineage_walk_snapshot (cid, present, name, mfg_order, object_type, first_name, split_from, original_cid, qty) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cid) DO UPDATE SET present = excluded.present, name = excluded.name, ' +
+        'mfg_order = excluded.mfg_order, object_type = excluded.object_type, first_name = excluded.first_name, ' +
+        'split_from = excluded.split_from, original_cid = excluded.original_cid, qty = excluded.qty',
+    )
+    this.deleteSnapshot = db.prepare('DELETE FROM temp.lineage_walk_snapshot WHERE cid = ?')
+    this.getWafer = db.prepare('SELECT cid FROM temp.lineage_walk_wafer WHERE name = ?')
+    this.putWafer = db.prepare('INSERT INTO temp.lineage_walk_wafer (name, cid) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET cid = excluded.cid')
+    this.getName = db.prepare('SELECT name FROM temp.lineage_walk_name WHERE cid = ?').pluck()
+    this.putName = db.prepare('INSERT INTO temp.lineage_walk_name (cid, name) VALUES (?, ?) ON CONFLICT (cid) DO UPDATE SET name = excluded.name')
+    this.putFragment = db.prepare('INSERT INTO temp.lineage_walk_fragment (part, pos, f) VALUES (?, ?, ?)')
+    this.fragmentPage = db.prepare(`SELECT pos, f FROM temp.lineage_walk_fragment WHERE part = ? AND pos > ? ORDER BY pos LIMIT ${FRAGMENT_PAGE}`)
+  }
+
+  snapshot(cid: string): ContainerSnapshot | null | undefined {
+    const known = this.recent.get(cid)
+    if (known !== undefined) return known
+    const snapshot = this.readSnapshot(cid)
+    if (snapshot !== undefined) this.remember(cid, snapshot)
+    return snapshot
+  }
+  private remember(cid: string, snapshot: ContainerSnapshot | null): void {
+    if (this.recent.size >= RECENT_SNAPSHOTS) this.recent.clear()
+    this.recent.set(cid, snapshot)
+  }
+  private readSnapshot(cid: string): ContainerSnapshot | null | undefined {
+    const row = this.getSnapshot.get(cid) as
+      | { present: number; name: string | null; mfg_order: string | null; object_type: string | null; first_name: string | null; split_from: string | null; original_cid: string | null; qty: number | null }
+      | undefined
+    if (row === undefined) return undefined
+    if (row.present === 0) return null
+    return {
+      cid,
+      name: row.name,
+      mfgOrder: row.mfg_order,
+      objectType: row.object_type,
+      firstName: row.first_name,
+      splitFrom: row.split_from,
+      originalCid: row.original_cid,
+      qty: row.qty,
+    }
+  }
+  setSnapshot(s: ContainerSnapshot): void {
+    this.putSnapshot.run(s.cid, 1, s.name, s.mfgOrder, s.objectType, s.firstName, s.splitFrom, s.originalCid, s.qty)
+    this.remember(s.cid, s)
+  }
+  setMissing(cid: string): void {
+    this.putSnapshot.run(cid, 0, null, null, null, null, null, null, null)
+    this.remember(cid, null)
+  }
+  release(cid: string): void {
+    this.deleteSnapshot.run(cid)
+    this.recent.delete(cid)
+  }
+  wafer(name: string): string | null | undefined {
+    const row = this.getWafer.get(name) as { cid: string | null } | undefined
+    return row === undefined ? undefined : row.cid
+  }
+  setWafer(name: string, cid: string | null): void {
+    this.putWafer.run(name, cid)
+  }
+  combinedName(cid: string): string | undefined {
+    return (this.getName.get(cid) as string | undefined) ?? undefined
+  }
+  setCombinedName(cid: string, name: string): void {
+    this.putName.run(cid, name)
+  }
+
+  /** Keeps one JSON entry of a part at `pos`, its place in the part. */
+  fragment(part: number, pos: number, json: string): void {
+    this.putFragment.run(part, pos, json)
+  }
+
+  /** A part's entries in order, read a page at a time (the file writes between pages). */
+  *fragments(part: number): Generator<string> {
+    for (let after = -1; ; ) {
+      const page = this.fragmentPage.all(part, after) as { pos: number; f: string }[]
+      for (const row of page) yield row.f
+      if (page.length < FRAGMENT_PAGE) return
+      after = page[page.length - 1]!.pos
+    }
+  }
+
+  drop(): void {
+    this.recent.clear()
+    this.db.exec(`
+      DROP TABLE IF EXISTS temp.lineage_walk_snapshot;
+      DROP TABLE IF EXISTS temp.lineage_walk_wafer;
+      DROP TABLE IF EXISTS temp.lineage_walk_name;
+      DROP TABLE IF EXISTS temp.lineage_walk_fragment;`)
+  }
+}
+
+/** A backward genealogy left in the walk's tables, ready for the result file. */
+export interface StagedLineage {
+  /** What the job keeps of it. */
+  outline: LineageOutline
+  /** The genealogy for `ResultFileWriter.writeLineageStream`; read it before {@link dispose}. */
+  stream: LineageStream
+  /** The CIDs whose events the trace fetches, as `eventCids` gives them for the same genealogy. */
+  eventCids(profile: string): string[]
+  /** Drops the walk's tables. */
+  dispose(): void
+}
+
+/**
+ * Resolves the ancestors of the seeds as {@link resolveBackwardLineage} does, keeping the walk's
+ * state in temporary tables of `db` (the result file's connection).
+ *
+ * @throws AppError as {@link resolveBackwardLineage}.
+ */
+export async function resolveBackwardLineageStaged(seedList: readonly string[], options: LineageOptions, db: SqliteDatabase): Promise<StagedLineage> {
+  const { maxDepth, maxNodes } = limitsOf(options)
+  const seeds = unique(seedList)
+  throwIfCancelled(options.signal)
+  const tables = new WalkTables(db)
+  // One transaction over the walk's own tables (nothing else writes the file meanwhile): each
+  // cached row would otherwise be a transaction of its own (measured at 120 000 lots: 12.7 → 10.9 s).
+  db.exec('BEGIN')
+  try {
+    const staged = await walk(seeds, options, maxDepth, maxNodes, tables)
+    db.exec('COMMIT')
+    return staged
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK')
+    tables.drop()
+    throw error
+  }
+}
+
+async function walk(seeds: string[], options: LineageOptions, maxDepth: number, maxNodes: number, tables: WalkTables): Promise<StagedLineage> {
+  const reader = new LineageReader(options.source, options.signal, tables)
+  const truncation = new Truncation()
+  // The graph: node id → CID, in the order nodes joined (seeds first), and back.
+  const cids: string[] = [...seeds]
+  const idOf = new Map<string, number>()
+  seeds.forEach((cid, id) => idOf.set(cid, id))
+  // Each node's relations to parents in the graph, in `parent_map` order: node i's are entries
+  // relStart[i] … relStart[i + 1] − 1. Nodes are expanded in id order, each once.
+  const relStart = new IntList()
+  const relParent = new IntList()
+  const relKind = new IntList()
+
+  const chunkSize = Math.max(1, options.source.dialect.maxInList)
+  let levelStart = 0
+  for (let level = 0; levelStart < cids.length; level++) {
+    // A level is the nodes that joined during the one before: a range of ids, read in chunks.
+    const levelEnd = cids.length
+    for (let at = levelStart; at < levelEnd; at += chunkSize) {
+      throwIfCancelled(options.signal)
+      const frontier = cids.slice(at, Math.min(at + chunkSize, levelEnd))
+      await reader.loadContainers(frontier)
+      const merges = await reader.mergeSources(frontier)
+      await reader.resolveWafers(firstNamesOf(frontier, reader))
+      for (const cid of frontier) {
+        const snapshot = reader.snapshot(cid)
+        const rel: Relations = {
+          split: splitParentOf(snapshot),
+          merges: merges.get(cid) ?? [],
+          gd: snapshot ? gdSourceOf(snapshot) : null,
+          wafer: snapshot ? reader.waferOf(snapshot) : null,
+        }
+        for (const parent of parentsOf(cid, rel)) {
+          if (idOf.has(parent)) continue
+          // The deepest level is still expanded so that a cut is detected, never silent.
+          if (level >= maxDepth) {
+            truncation.add('depth_cap')
+            continue
+          }
+          if (cids.length >= maxNodes) {
+            truncation.add('node_cap')
+            continue
+          }
+          idOf.set(parent, cids.length)
+          cids.push(parent)
+        }
+        // A parent left out by a cap never joins later (the graph only grows, and a depth cut
+        // ends the walk), so only relations to nodes of the graph are kept.
+        relStart.push(relParent.length)
+        const keep = (parent: string | null, kind: number): void => {
+          const id = parent === null ? undefined : idOf.get(parent)
+          if (id === undefined) return
+          relParent.push(id)
+          relKind.push(kind)
+        }
+        keep(rel.split, SPLIT)
+        for (const source of rel.merges) keep(source, MERGE)
+        keep(rel.gd, GD)
+        keep(rel.wafer, WAFER)
+      }
+    }
+    options.onProgress?.({ level, nodes: cids.length })
+    levelStart = levelEnd
+  }
+  relStart.push(relParent.length)
+  const n = cids.length
+  const start = relStart.take()
+  const parentOf = relParent.take()
+  const kindOf = relKind.take()
+
+  // Orders: by CID in code units (sorting, edges), and the order an object's keys take.
+  const byCode = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => compareCodeUnits(cids[a]!, cids[b]!))
+  const rank = new Int32Array(n)
+  byCode.forEach((id, i) => (rank[id] = i))
+  const indexKeys = (ids: Iterable<number>): number[] => [...ids].filter((id) => isArrayIndex(cids[id]!)).sort((a, b) => Number(cids[a]) - Number(cids[b]))
+  const nodeOrder = [...indexKeys(byCode), ...[...byCode].filter((id) => !isArrayIndex(cids[id]!))]
+  const position = new Int32Array(n)
+  nodeOrder.forEach((id, i) => (position[id] = i))
+  const seedIds = seeds.map((_, i) => i)
+  const seedOrder = [...indexKeys(seedIds), ...seedIds.filter((id) => !isArrayIndex(cids[id]!))]
+  const seedPosition = new Int32Array(seeds.length)
+  seedOrder.forEach((id, i) => (seedPosition[id] = i))
+
+  // The serial numbers the seeds were merged into; read before naming, so a seed without a
+  // container row is named by its merge record.
+  for (let at = 0; at < seeds.length; at += chunkSize) {
+    const serials = await reader.serials(seeds.slice(at, at + chunkSize))
+    for (const [seed, list] of serials) tables.fragment(SEED_SERIALS, position[idOf.get(seed)!]!, `${JSON.stringify(seed)}:${JSON.stringify(list)}`)
+  }
+  throwIfCancelled(options.signal)
+
+  // Ancestors and roots are walked over every relation; what is drawn leaves out the wafer links
+  // the wafer already reaches another way (topmostWaferLinks in lineage.ts).
+  const fullStart = new IntList()
+  const fullParent = new IntList()
+  const waferOf = new Int32Array(n).fill(-1)
+  const isWaferNode = new Uint8Array(n)
+  for (let child = 0; child < n; child++) {
+    fullStart.push(fullParent.length)
+    const first = fullParent.length
+    for (let e = start[child]!; e < start[child + 1]!; e++) {
+      const parent = parentOf[e]!
+      if (kindOf[e] === WAFER) {
+        waferOf[child] = parent
+        isWaferNode[parent] = 1
+      }
+      let seen = false
+      for (let k = first; k < fullParent.length && !seen; k++) seen = fullParent.get(k) === parent
+      if (!seen) fullParent.push(parent)
+    }
+  }
+  fullStart.push(fullParent.length)
+  const fullFrom = fullStart.take()
+  const fullList = fullParent.take()
+  const keptWafer = topmostWaferLinks(n, start, parentOf, kindOf, waferOf, byCode)
+
+  // parent_map, merge_edges and the edges.
+  const edgeFrom = new IntList()
+  const edgeTo = new IntList()
+  const edgeType = new IntList()
+  const addEdge = (from: number, to: number, type: number): void => {
+    edgeFrom.push(from)
+    edgeTo.push(to)
+    edgeType.push(type)
+  }
+  for (let child = 0; child < n; child++) {
+    const parents: number[] = []
+    const mergeSources: number[] = []
+    for (let e = start[child]!; e < start[child + 1]!; e++) {
+      const parent = parentOf[e]!
+      const kind = kindOf[e]!
+      if (kind === WAFER && !keptWafer[child]) continue
+      // A wafer that is also the split parent, a merge source or the GD source stays a parent.
+      if (!parents.includes(parent)) parents.push(parent)
+      if (kind === MERGE) mergeSources.push(parent)
+      addEdge(parent, child, EDGE_TYPE_RANK[kind]!)
+    }
+    const key = JSON.stringify(cids[child])
+    if (parents.length > 0) tables.fragment(PARENT_MAP, position[child]!, `${key}:${JSON.stringify(parents.map((id) => cids[id]))}`)
+    if (mergeSources.length > 0) tables.fragment(MERGE_EDGES, position[child]!, `${key}:${JSON.stringify(mergeSources.map((id) => cids[id]))}`)
+  }
+
+  // Each seed's ancestors and root.
+  const nameOf = (id: number): string => reader.knownName(cids[id]!) ?? cids[id]!
+  const stamp = new Int32Array(n)
+  const hops = new Int32Array(n)
+  const isAncestor = new Uint8Array(n)
+  const inEvents = new Uint8Array(n)
+  const msdEventIds: number[] = []
+  for (const id of seedIds) {
+    inEvents[id] = 1
+    msdEventIds.push(id)
+  }
+  for (const seed of seedIds) {
+    throwIfCancelled(options.signal)
+    const mark = seed + 1
+    stamp[seed] = mark
+    hops[seed] = 0
+    const found: number[] = []
+    let frontier = [seed]
+    for (let depth = 0; frontier.length > 0; depth++) {
+      const next: number[] = []
+      for (const cid of frontier) {
+        for (let k = fullFrom[cid]!; k < fullFrom[cid + 1]!; k++) {
+          const parent = fullList[k]!
+          if (stamp[parent] === mark) continue
+          if (depth + 1 > maxDepth) {
+            truncation.add('depth_cap')
+            continue
+          }
+          stamp[parent] = mark
+          hops[parent] = depth + 1
+          next.push(parent)
+          found.push(parent)
+        }
+      }
+      frontier = next
+    }
+    found.sort((a, b) => rank[a]! - rank[b]!)
+    let rootName: string
+    if (found.length === 0) {
+      rootName = nameOf(seed)
+    } else {
+      // The parentless ancestor farthest from the seed, then the smaller name, then the smaller CID.
+      const parentless = found.filter((id) => fullFrom[id + 1]! === fullFrom[id]!)
+      const candidates = parentless.length > 0 ? parentless : found
+      let best = candidates[0]!
+      let bestName = nameOf(best)
+      for (const id of candidates) {
+        const byHops = hops[id]! - hops[best]!
+        if (byHops < 0) continue
+        const name = byHops === 0 ? nameOf(id) : ''
+        if (byHops > 0 || (compareCodeUnits(name, bestName) || rank[id]! - rank[best]!) < 0) {
+          best = id
+          bestName = byHops > 0 ? nameOf(id) : name
+        }
+      }
+      rootName = bestName
+    }
+    const key = JSON.stringify(cids[seed])
+    tables.fragment(ANCESTORS, seedPosition[seed]!, `${key}:${JSON.stringify(found.map((id) => cids[id]))}`)
+    tables.fragment(SEED_ROOTS, seedPosition[seed]!, `${key}:${JSON.stringify(rootName)}`)
+    for (const id of found) {
+      isAncestor[id] = 1
+      if (!inEvents[id]) {
+        inEvents[id] = 1
+        msdEventIds.push(id)
+      }
+    }
+  }
+
+  // The edges sorted by from, to, type (code units), without duplicates.
+  const from = edgeFrom.take()
+  const to = edgeTo.take()
+  const type = edgeType.take()
+  const edgeOrder = Int32Array.from({ length: from.length }, (_, i) => i).sort(
+    (a, b) => rank[from[a]!]! - rank[from[b]!]! || rank[to[a]!]! - rank[to[b]!]! || type[a]! - type[b]!,
+  )
+
+  // Every seed, ancestor, edge end and wafer link counts, drawn or not.
+  const counted = new Uint8Array(n)
+  for (const id of seedIds) counted[id] = 1
+  for (let id = 0; id < n; id++) {
+    if (isAncestor[id]) counted[id] = 1
+    if (waferOf[id]! >= 0) counted[id] = counted[waferOf[id]!] = 1
+  }
+  for (let e = 0; e < from.length; e++) counted[from[e]!] = counted[to[e]!] = 1
+  const totalNodes = counted.reduce((sum, c) => sum + c, 0)
+  let ancestorCount = 0
+  for (let id = seeds.length; id < n; id++) ancestorCount += isAncestor[id]!
+
+  const outline: LineageOutline = {
+    direction: 'backward',
+    total_nodes: totalNodes,
+    truncated: truncation.isTruncated,
+    truncation_reasons: truncation.list(),
+  }
+  const json = (value: unknown): LineageJsonPart => ({ json: JSON.stringify(value) })
+  const object = (part: number): LineageJsonPart => ({ open: '{', fragments: tables.fragments(part) })
+  const stream: LineageStream = {
+    // The file takes the nodes before the parts: each node's name is kept for `names` on the way.
+    nodes: (function* (): Generator<LineageNode> {
+      for (const [pos, id] of nodeOrder.entries()) {
+        const cid = cids[id]!
+        const snapshot = reader.snapshot(cid)
+        const name = snapshot?.name ?? tables.combinedName(cid) ?? cid
+        tables.fragment(NAMES, pos, `${JSON.stringify(cid)}:${JSON.stringify(name)}`)
+        yield { ...toLineageNode(cid, snapshot, isWaferNode[id] === 1), container_name: name }
+      }
+    })(),
+    edges: (function* () {
+      let last = -1
+      for (const e of edgeOrder) {
+        if (last >= 0 && from[e] === from[last] && to[e] === to[last] && type[e] === type[last]) continue
+        last = e
+        yield { from_cid: cids[from[e]!]!, to_cid: cids[to[e]!]!, edge_type: EDGE_TYPES[type[e]!]! }
+      }
+    })(),
+    parts: [
+      ['direction', json('backward')],
+      ['roots', { open: '[', fragments: (function* () { for (const seed of seeds) yield JSON.stringify(seed) })() }],
+      ['ancestors', object(ANCESTORS)],
+      ['seed_roots', object(SEED_ROOTS)],
+      ['parent_map', object(PARENT_MAP)],
+      ['merge_edges', object(MERGE_EDGES)],
+      ['seed_serials', object(SEED_SERIALS)],
+      ['names', object(NAMES)],
+      ['total_nodes', json(totalNodes)],
+      ['total_ancestor_count', json(ancestorCount)],
+      ['truncated', json(outline.truncated)],
+      ['truncation_reasons', json(outline.truncation_reasons)],
+    ],
+  }
+  return {
+    outline,
+    stream,
+    eventCids: (profile) => {
+      if (profile === 'mid_section_defect') return msdEventIds.map((id) => cids[id]!)
+      const out = new Set<string>(seeds)
+      for (const id of nodeOrder) out.add(cids[id]!)
+      return [...out]
+    },
+    dispose: () => tables.drop(),
+  }
+}
+
+/** Edge types in code-unit order, so their index sorts as their name. */
+const EDGE_TYPES: readonly EdgeType[] = ['gd_rework_source', 'merge_source', 'split_from', 'wafer_origin']
+/** Relation kind → index in {@link EDGE_TYPES}. */
+const EDGE_TYPE_RANK = [2, 1, 0, 3] as const
+
+/**
+ * `topmostWaferLinks` (lineage.ts) over node ids: which containers keep their wafer-origin link.
+ * The other links are each container's split, merge and GD relations; containers are ranked in
+ * topological order of them (a cycle last, by CID), and per wafer a member keeps its link only
+ * when the wafer does not reach it yet.
+ *
+ * @returns per node, 1 when its wafer link is kept
+ */
+function topmostWaferLinks(
+  n: number,
+  start: Int32Array,
+  parentOf: Int32Array,
+  kindOf: Int32Array,
+  waferOf: Int32Array,
+  byCode: Int32Array,
+): Uint8Array {
+  // The other links as parent → children lists, each in the order the object walk adds them.
+  const count = new Int32Array(n + 1)
+  const involved = new Uint8Array(n)
+  const indegree = new Int32Array(n)
+  for (let child = 0; child < n; child++) {
+    for (let e = start[child]!; e < start[child + 1]!; e++) {
+      if (kindOf[e] === WAFER) continue
+      count[parentOf[e]! + 1]!++
+      indegree[child]!++
+      involved[child] = involved[parentOf[e]!] = 1
+    }
+    if (waferOf[child]! >= 0) involved[child] = involved[waferOf[child]!] = 1
+  }
+  for (let i = 0; i < n; i++) count[i + 1]! += count[i]!
+  const childStart = count.slice()
+  const children = new Int32Array(count[n]!)
+  const fill = count.slice(0, n)
+  for (let child = 0; child < n; child++) {
+    for (let e = start[child]!; e < start[child + 1]!; e++) if (kindOf[e] !== WAFER) children[fill[parentOf[e]!]!++] = child
+  }
+
+  // Topological positions: parentless nodes by CID, then breadth-first; a cycle's nodes last, by CID.
+  const position = new Int32Array(n).fill(-1)
+  const queue = new Int32Array(n)
+  let queued = 0
+  for (const id of byCode) if (involved[id] && indegree[id] === 0) queue[queued++] = id
+  let placed = 0
+  for (let i = 0; i < queued; i++) {
+    const id = queue[i]!
+    position[id] = placed++
+    for (let k = childStart[id]!; k < childStart[id + 1]!; k++) {
+      const child = children[k]!
+      if (--indegree[child]! === 0) queue[queued++] = child
+    }
+  }
+  for (const id of byCode) if (involved[id] && position[id] === -1) position[id] = placed++
+
+  // Members of each wafer, nearest the top first.
+  const memberCount = new Int32Array(n + 1)
+  for (let child = 0; child < n; child++) if (waferOf[child]! >= 0) memberCount[waferOf[child]! + 1]!++
+  for (let i = 0; i < n; i++) memberCount[i + 1]! += memberCount[i]!
+  const members = new Int32Array(memberCount[n]!)
+  const memberFill = memberCount.slice(0, n)
+  for (let child = 0; child < n; child++) if (waferOf[child]! >= 0) members[memberFill[waferOf[child]!]!++] = child
+
+  const kept = new Uint8Array(n)
+  const reached = new Int32Array(n)
+  const stack = new Int32Array(n)
+  for (let wafer = 0; wafer < n; wafer++) {
+    if (memberCount[wafer + 1] === memberCount[wafer]) continue
+    const mark = wafer + 1
+    const reachFrom = (from: number): void => {
+      let top = 0
+      stack[top++] = from
+      while (top > 0) {
+        const id = stack[--top]!
+        for (let k = childStart[id]!; k < childStart[id + 1]!; k++) {
+          const child = children[k]!
+          if (reached[child] === mark) continue
+          reached[child] = mark
+          stack[top++] = child
+        }
+      }
+    }
+    reached[wafer] = mark
+    reachFrom(wafer)
+    const own = members.subarray(memberCount[wafer]!, memberCount[wafer + 1]!).sort((a, b) => position[a]! - position[b]!)
+    for (const member of own) {
+      if (reached[member] === mark) continue
+      kept[member] = 1
+      reached[member] = mark
+      reachFrom(member)
+    }
+  }
+  return kept
+}

@@ -1,0 +1,236 @@
+/**
+ * The staged backward walk (its state in the result file's temporary tables) against the object
+ * walk: on seeded random plants with cycles, self-links, GD reworks, wafer lots named twice,
+ * merge sources without a container row, and CIDs such as `0`, `__proto__`, `晶圓-1` or one
+ * beyond the BMP, the file each leaves holds the same nodes, edges and JSON parts byte for byte,
+ * under the depth and node caps too, and the pipeline fetches the events of the same CIDs.
+ */
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { MesSource } from '../../../main/sources/index.js'
+import { createResultFile } from '../../../main/store/index.js'
+import { eventCids, runTrace } from '../../../main/trace/index.js'
+import { resolveBackwardLineage, type LineageOptions } from '../../../main/trace/lineage.js'
+import { resolveBackwardLineageStaged } from '../../../main/trace/lineage-staged.js'
+import { mulberry32 } from '../../../shared/statistics.js'
+import { normalizeTraceRequest, type NormalizedTraceRequest } from '../../../shared/trace-request.js'
+import type { QualityMeta } from '../../../shared/trace.js'
+import { createFixtureSource, type FixtureRows, type FixtureSource } from '../../fixtures/source-fixture.js'
+import { tempDir } from '../../unit/store/store-fixtures.js'
+import { FIDELITY_ROWS } from './fidelity-fixture.js'
+
+const JOB = 'trace-evt-00000000a7a9'
+const COMPLETE: QualityMeta = { status: 'complete', scope: 'query', reasons: [], observed_rows: 0 }
+const REQUEST = normalizeTraceRequest({ profile: 'query_tool_reverse', params: { resolve_type: 'serial_number', values: ['SN-T'] }, domains: [] })
+const HOSTILE = ['0', '7', '42', '01', '-1', '4294967294', '4294967295', '__proto__', 'constructor', 'toString', '晶圓-1', '𝒜-1', '\uE000-1', 'a"b\\c', 'tab\there']
+
+/** A plant of `count` containers drawn from `seed`: every relation the walk follows, hostile CIDs among them. */
+function randomPlant(seed: number): { rows: FixtureRows; seeds: string[] } {
+  const random = mulberry32(seed)
+  const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
+  const count = 40 + Math.floor(random() * 60)
+  const cids = Array.from({ length: count }, (_, i) => (i < HOSTILE.length && random() < 0.8 ? HOSTILE[i]! : `C${String(i).padStart(3, '0')}`))
+  const wafers = ['WAF-1', 'WAF-2', 'WAF-3', 'WAF-4']
+  const containers: Record<string, unknown>[] = [
+    // Wafer lots; WAF-2 is named by two LOT containers (the smaller CID wins), WAF-4 by none.
+    { CONTAINERID: 'W1', CONTAINERNAME: 'WAF-1', OBJECTTYPE: 'LOT', QTY: 25 },
+    { CONTAINERID: 'W2b', CONTAINERNAME: 'WAF-2', OBJECTTYPE: 'LOT' },
+    { CONTAINERID: 'W2a', CONTAINERNAME: 'WAF-2', OBJECTTYPE: 'LOT', FIRSTNAME: 'WAF-1' },
+    { CONTAINERID: 'W3', CONTAINERNAME: 'WAF-3', OBJECTTYPE: 'LOT', SPLITFROMID: pick(cids) },
+    { CONTAINERID: 'W4x', CONTAINERNAME: 'WAF-4', OBJECTTYPE: 'WAFER' },
+  ]
+  for (let i = 0; i < count; i++) {
+    const cid = cids[i]!
+    const order = pick(['GA26', 'GC27', 'GD28', 'gd29', 'XX30', null])
+    const r = random()
+    const split = r < 0.55 && i > 0 ? cids[Math.floor(random() * i)] : r < 0.65 ? pick(cids) : r < 0.68 ? cid : r < 0.72 ? `GHOST-${i}` : null
+    containers.push({
+      CONTAINERID: cid,
+      CONTAINERNAME: pick([`${order ?? 'L'}-${i}`, 'SAME-NAME', 'SAME-NAME', '   ', '', `名-${i}`]),
+      MFGORDERNAME: order,
+      OBJECTTYPE: pick(['LOT', 'LOT', 'LOT', 'SN', null]),
+      FIRSTNAME: pick([...wafers, 'WAF-1   ', 'WAF-NONE', null, null]),
+      SPLITFROMID: split,
+      ORIGINALCONTAINERID: random() < 0.25 ? pick([...cids, cid, 'GHOST-G']) : null,
+      QTY: pick([1000, 12.5, null, 0, 250]),
+    })
+  }
+  const merges: Record<string, unknown>[] = []
+  for (let i = 0; i < count; i++) {
+    if (random() < 0.35) {
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
+        const from = random() < 0.8 ? pick(cids) : `SRC-${Math.floor(random() * 5)}`
+        merges.push({ CONTAINERID: from, CONTAINERNAME: pick([`M-${from}`, `Z-${from}`, null]), LOTID: cids[i], FINISHEDNAME: pick([`SN-${i}`, null]) })
+      }
+    }
+    if (random() < 0.3) merges.push({ CONTAINERID: cids[i], CONTAINERNAME: `S-${i}`, LOTID: `PKG-${i}`, FINISHEDNAME: pick([`SN-${i}`, `SN-${i} `, 'SN-Ω']) })
+  }
+  const seeds = Array.from({ length: 5 + Math.floor(random() * 25) }, () => pick(cids))
+  seeds.push('NOT-A-LOT', pick(cids), 'SRC-1')
+  return { rows: { DW_MES_CONTAINER: containers, DW_MES_PJ_COMBINEDASSYLOTS: merges }, seeds }
+}
+
+/** The source with a smaller IN-list limit, so the staged walk reads its levels in several chunks. */
+function withMaxInList(source: MesSource, maxInList: number): MesSource {
+  const dialect = Object.create(source.dialect, { maxInList: { value: maxInList } }) as MesSource['dialect']
+  return Object.create(source, { dialect: { value: dialect } }) as MesSource
+}
+
+interface Dump {
+  nodes: unknown[]
+  edges: unknown[]
+  parts: unknown[]
+}
+
+function dump(path: string): Dump {
+  const db = new Database(path, { readonly: true })
+  try {
+    return {
+      nodes: db.prepare('SELECT * FROM lineage_nodes ORDER BY _seq').raw().all(),
+      edges: db.prepare('SELECT * FROM lineage_edges ORDER BY _seq').raw().all(),
+      parts: db.prepare("SELECT name, value FROM json_parts WHERE name LIKE 'lineage.%' ORDER BY rowid").raw().all(),
+    }
+  } finally {
+    db.close()
+  }
+}
+
+describe('the staged backward walk', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let files = 0
+  const newWriter = () => createResultFile(join(tmp.dir, `f${++files}`, `${JOB}.sqlite`), { jobId: JOB, request: REQUEST, source: 'sqlite:/fixture', appVersion: '0.1.0', now: Date.UTC(2026, 1, 2) })
+  const finish = (writer: ReturnType<typeof newWriter>): string => {
+    writer.finish({ domainQuality: {}, quality: COMPLETE, completedAt: Date.UTC(2026, 1, 2, 0, 1) })
+    return writer.path
+  }
+
+  /** Both walks into a file each; returns the object walk's result, each walk's progress and what each file holds. */
+  async function both(seeds: string[], options: LineageOptions) {
+    const objectProgress: unknown[] = []
+    const stagedProgress: unknown[] = []
+    const full = await resolveBackwardLineage(seeds, { ...options, onProgress: (p) => void objectProgress.push(p) })
+    const a = newWriter()
+    a.writeLineage(full)
+    const objectFile = dump(finish(a))
+    const b = newWriter()
+    const staged = await resolveBackwardLineageStaged(seeds, { ...options, onProgress: (p) => void stagedProgress.push(p) }, b.workspace())
+    b.writeLineageStream(staged.stream)
+    staged.dispose()
+    expect(b.workspace().prepare("SELECT name FROM temp.sqlite_master WHERE name LIKE 'lineage_%'").all()).toEqual([])
+    const stagedFile = dump(finish(b))
+    return { full, objectFile, stagedFile, staged, objectProgress, stagedProgress }
+  }
+
+  beforeEach(() => {
+    tmp = tempDir()
+  })
+  afterEach(() => tmp.cleanup())
+
+  const plants = Array.from({ length: 12 }, (_, i) => 1000 + i * 7919)
+  for (const plantSeed of plants) {
+    it(`leaves the same file as the object walk on random plant ${plantSeed}, capped and not`, async () => {
+      const { rows, seeds } = randomPlant(plantSeed)
+      const fixture = await createFixtureSource(rows)
+      try {
+        for (const [label, options] of [
+          ['no cap', { source: fixture.source }],
+          ['chunks of 3', { source: withMaxInList(fixture.source, 3) }],
+          ['depth 1', { source: fixture.source, maxDepth: 1 }],
+          ['depth 3, chunks of 2', { source: withMaxInList(fixture.source, 2), maxDepth: 3 }],
+          ['node cap', { source: withMaxInList(fixture.source, 4), maxNodes: 20 }],
+          ['depth 0', { source: fixture.source, maxDepth: 0 }],
+        ] as const) {
+          const { full, objectFile, stagedFile, staged, objectProgress, stagedProgress } = await both(seeds, options)
+          expect(stagedFile, label).toEqual(objectFile)
+          expect(objectFile.nodes.length, label).toBe(Object.keys(full.nodes).length)
+          const { direction, total_nodes, truncated, truncation_reasons } = full
+          expect(staged.outline, label).toEqual({ direction, total_nodes, truncated, truncation_reasons })
+          for (const profile of ['mid_section_defect', 'query_tool_reverse'] as const) {
+            expect(staged.eventCids(profile), `${label} ${profile}`).toEqual(eventCids({ profile } as NormalizedTraceRequest, seeds, full))
+          }
+          // The same levels, reported the same way.
+          expect(stagedProgress, label).toEqual(objectProgress)
+        }
+      } finally {
+        await fixture.cleanup()
+      }
+    })
+  }
+
+  it('covers what the random plants are for: caps hit, cycles, wafers kept and dropped, hostile keys', async () => {
+    // Guards the generator: a change that stopped drawing these cases would leave the comparison empty-handed.
+    let depthCut = 0
+    let nodeCut = 0
+    let waferEdges = 0
+    let hostileKeys = 0
+    for (const plantSeed of plants) {
+      const { rows, seeds } = randomPlant(plantSeed)
+      const fixture = await createFixtureSource(rows)
+      try {
+        const full = await resolveBackwardLineage(seeds, { source: fixture.source })
+        if (full.direction !== 'backward') throw new Error('backward expected')
+        waferEdges += full.edges.filter((e) => e.edge_type === 'wafer_origin').length
+        hostileKeys += Object.keys(full.nodes).filter((cid) => HOSTILE.includes(cid)).length
+        if ((await resolveBackwardLineage(seeds, { source: fixture.source, maxDepth: 1 })).truncation_reasons.includes('depth_cap')) depthCut++
+        if ((await resolveBackwardLineage(seeds, { source: fixture.source, maxNodes: 20 })).truncation_reasons.includes('node_cap')) nodeCut++
+      } finally {
+        await fixture.cleanup()
+      }
+    }
+    expect(depthCut).toBeGreaterThan(6)
+    expect(nodeCut).toBeGreaterThan(6)
+    expect(waferEdges).toBeGreaterThan(10)
+    expect(hostileKeys).toBeGreaterThan(30)
+  })
+
+  describe('on the fidelity plant', () => {
+    let fixture: FixtureSource
+    beforeAll(async () => {
+      fixture = await createFixtureSource(FIDELITY_ROWS)
+    })
+    afterAll(async () => {
+      await fixture.cleanup()
+    })
+
+    it('leaves the same file as the object walk', async () => {
+      const seeds = ['A21', 'T', 'C1', 'V1', 'NOROW', 'NOROW2', 'G', 'A1']
+      const { objectFile, stagedFile } = await both(seeds, { source: fixture.source })
+      expect(stagedFile).toEqual(objectFile)
+      expect(stagedFile.edges.length).toBeGreaterThan(5)
+    })
+
+    it('is what a job runs: the same outcome and file as a run that writes the whole genealogy', async () => {
+      const request = normalizeTraceRequest({ profile: 'query_tool_reverse', params: { resolve_type: 'serial_number', values: ['SN-T', 'SN-NOROW'] }, domains: [] })
+      const a = newWriter()
+      const whole = await runTrace({ source: fixture.source, request, keepLineage: 'outline', sink: { onLineage: (l) => a.writeLineage(l) } })
+      const b = newWriter()
+      let streamed = false
+      const staged = await runTrace({
+        source: fixture.source,
+        request,
+        keepLineage: 'outline',
+        sink: {
+          onLineage: () => expect.unreachable('the staged walk hands over a stream'),
+          onLineageStream: (s) => {
+            streamed = true
+            b.writeLineageStream(s)
+          },
+          lineageWorkspace: () => b.workspace(),
+        },
+      })
+      expect(streamed).toBe(true)
+      expect({ ...staged, stage_ms: null }).toEqual({ ...whole, stage_ms: null })
+      expect(dump(finish(b))).toEqual(dump(finish(a)))
+    })
+
+    it('leaves no table behind when cancelled', async () => {
+      const writer = newWriter()
+      const controller = new AbortController()
+      const run = resolveBackwardLineageStaged(['A21', 'T'], { source: fixture.source, signal: controller.signal, onProgress: () => controller.abort() }, writer.workspace())
+      await expect(run).rejects.toMatchObject({ code: 'trace/cancelled' })
+      expect(writer.workspace().prepare("SELECT name FROM temp.sqlite_master WHERE name LIKE 'lineage_%'").all()).toEqual([])
+      writer.abort()
+    })
+  })
+})
