@@ -47,7 +47,7 @@ try {
 const { generateDemoPlant } = await import(dist('main/demo/index.js'))
 const { openSource, parseSourceSpec } = await import(dist('main/sources/index.js'))
 const { createResultFile } = await import(dist('main/store/index.js'))
-const { runTrace } = await import(dist('main/trace/index.js'))
+const { resultFileSink, runTrace } = await import(dist('main/trace/index.js'))
 const { runMsdAnalysis } = await import(dist('main/msd/index.js'))
 const { normalizeTraceRequest } = await import(dist('shared/trace-request.js'))
 const { stationGroupByName, stationGroupOf, UNKNOWN_STATION_NAME, UNKNOWN_STATION_ORDER } = await import(dist('shared/stations.js'))
@@ -66,7 +66,7 @@ const writer = createResultFile(resultPath, { jobId: 'trace-evt-000000000001', r
 const outcome = await runTrace({
   source,
   request,
-  sink: { onSeeds: (s) => writer.writeSeeds(s), onLineage: (l) => writer.writeLineage(l), onEventBatch: (b) => writer.writeEvents(b.domain, b.rows) },
+  sink: resultFileSink(writer),
 })
 const aggregation = await runMsdAnalysis({ source, writer, request, seeds: outcome.seeds, lineage: outcome.lineage, quality: outcome.quality_meta })
 writer.finish({ domainQuality: outcome.domains, quality: outcome.quality_meta, aggregation })

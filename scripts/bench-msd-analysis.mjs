@@ -24,7 +24,7 @@ const { values } = parseArgs({
 const { generateDemoPlant } = await import(dist('main/demo/index.js'))
 const { openSource, parseSourceSpec } = await import(dist('main/sources/index.js'))
 const { createResultFile } = await import(dist('main/store/index.js'))
-const { runTrace } = await import(dist('main/trace/index.js'))
+const { resultFileSink, runTrace } = await import(dist('main/trace/index.js'))
 const { runMsdAnalysis } = await import(dist('main/msd/index.js'))
 const { normalizeTraceRequest } = await import(dist('shared/trace-request.js'))
 
@@ -56,7 +56,7 @@ for (let i = 0; i < Number(values.runs); i++) {
   const outcome = await runTrace({
     source,
     request,
-    sink: { onSeeds: (s) => writer.writeSeeds(s), onLineage: (l) => writer.writeLineage(l), onEventBatch: (b) => writer.writeEvents(b.domain, b.rows) },
+    sink: resultFileSink(writer),
   })
   const t1 = performance.now()
   const aggregation = await runMsdAnalysis({ source, writer, request, seeds: outcome.seeds, lineage: outcome.lineage, quality: outcome.quality_meta })

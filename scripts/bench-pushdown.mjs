@@ -38,7 +38,7 @@ if (values.child) {
   const { applyHeapPolicy } = await import(dist('main/worker/heap-policy.js'))
   applyHeapPolicy()
   const { openPostgresSource } = await import(dist('main/sources/postgres-source.js'))
-  const { runTrace } = await import(dist('main/trace/index.js'))
+  const { resultFileSink, runTrace } = await import(dist('main/trace/index.js'))
   const { runMsdAnalysis } = await import(dist('main/msd/index.js'))
   const { createResultFile } = await import(dist('main/store/index.js'))
   const { normalizeTraceRequest } = await import(dist('shared/trace-request.js'))
@@ -55,13 +55,7 @@ if (values.child) {
     source,
     request,
     keepLineage: 'outline',
-    sink: {
-      onSeeds: (s) => writer.writeSeeds(s),
-      onLineage: (l) => writer.writeLineage(l),
-      onLineageStream: (l) => writer.writeLineageStream(l),
-      lineageWorkspace: () => writer.workspace(),
-      onEventBatch: (b) => writer.writeEvents(b.domain, b.rows),
-    },
+    sink: resultFileSink(writer),
   })
   const aggregation = await runMsdAnalysis({
     source, writer, request, seeds: outcome.seeds, lineage: outcome.lineage, quality: outcome.quality_meta, stageMs, factorLinks: pushdown ? 'source' : 'events',

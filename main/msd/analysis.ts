@@ -187,6 +187,7 @@ async function prepareAnalysis(options: MsdAnalysisOptions, tables: readonly Msd
     window,
     ...(signal ? { signal } : {}),
     onBatch: ({ lots, rejects }) => writer.writeDetection(lots, rejects),
+    workspace: writer.workspace(),
   })
   throwIfCancelled(signal)
   lap('detection')

@@ -12,6 +12,7 @@ import { MSD_NO_REASON, MSD_UNKNOWN, type MsdDetectionLot, type MsdDetectionReje
 import { stationGroupByName, type StationGroup } from '../../shared/stations.js'
 import { addDays, normalizePlantTime } from '../../shared/time.js'
 import { chunk, readStationWorkcenterNames, SqlParams, type MesSource, type SourceRow } from '../sources/index.js'
+import type { SqliteDatabase } from '../store/index.js'
 import { stationFilterSql } from '../trace/index.js'
 
 /** Product line of the probe step, whose WIP rows carry no assembly workflow (domain.md §5.3 step 4). */
@@ -31,6 +32,11 @@ export interface FetchDetectionOptions {
   window: { start_date: string; end_date: string } | null
   signal?: AbortSignal
   onBatch: (batch: DetectionBatch) => void | Promise<void>
+  /**
+   * The connection whose temporary tables hold a date-range run's records of the whole window
+   * until its lots are handed over (the result file's), so they are never all in the process.
+   */
+  workspace: SqliteDatabase
 }
 
 const text = (value: unknown): string | null => {
@@ -73,20 +79,39 @@ function tieKey(record: Pick<LatestRecord, 'equipmentName' | 'equipmentId' | 'sp
   return [record.equipmentName, record.equipmentId, record.spec, record.runCard].map((v) => v ?? '').join('\u0000')
 }
 
+/** One track-in row as the detection keeps it. */
+interface TrackIn extends Omit<LatestRecord, 'input'> {
+  cid: string
+  qty: number
+}
+
+/** The track-in of a row, or null when it names no lot or no track-in time. */
+function trackInOf(row: SourceRow): TrackIn | null {
+  const cid = text(row.CONTAINERID)
+  const trackIn = normalizePlantTime(row.TRACKINTIMESTAMP)
+  if (!cid || !trackIn) return null
+  return {
+    cid,
+    equipmentId: text(row.EQUIPMENTID),
+    equipmentName: text(row.EQUIPMENTNAME),
+    spec: text(row.SPECNAME),
+    runCard: text(row.FINISHEDRUNCARD),
+    trackIn,
+    trackOut: normalizePlantTime(row.TRACKOUTTIMESTAMP) ?? '',
+    qty: number(row.TRACKINQTY),
+  }
+}
+
 /**
- * Folds one track-in row into `latest`: per lot the latest track-in (tie → latest track-out, then
+ * Folds one track-in into `latest`: per lot the latest track-in (tie → latest track-out, then
  * {@link tieKey}, so the choice does not depend on the order rows come in); its input is the
  * largest TRACKINQTY among the partial track-outs of that same track-in.
  */
-function keepLatest(latest: Map<string, LatestRecord>, row: SourceRow): void {
-  const cid = text(row.CONTAINERID)
-  const trackIn = normalizePlantTime(row.TRACKINTIMESTAMP)
-  if (!cid || !trackIn) return
-  const trackOut = normalizePlantTime(row.TRACKOUTTIMESTAMP) ?? ''
-  const qty = number(row.TRACKINQTY)
+function keepLatest(latest: Map<string, LatestRecord>, row: TrackIn): void {
+  const { cid, trackIn, trackOut, qty } = row
   const current = latest.get(cid)
   if (current && trackIn < current.trackIn) return
-  const session = { equipmentId: text(row.EQUIPMENTID), equipmentName: text(row.EQUIPMENTNAME), spec: text(row.SPECNAME), runCard: text(row.FINISHEDRUNCARD) }
+  const session = { equipmentId: row.equipmentId, equipmentName: row.equipmentName, spec: row.spec, runCard: row.runCard }
   if (!current || trackIn > current.trackIn) {
     latest.set(cid, { ...session, trackIn, trackOut, input: qty })
     return
@@ -108,43 +133,107 @@ function addReject(rejects: Map<string, MsdDetectionReject>, row: SourceRow): vo
   rejects.set(key, entry)
 }
 
+/** A window's track-ins and rejects, kept in temporary tables and handed out by batch of lots. */
+class WindowRecords {
+  private readonly trackIns
+  private readonly rejects
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.trackIns = db.prepare(
+      'SELECT cid, equipment_id AS equipmentId, equipment_name AS equipmentName, spec, run_card AS runCard, track_in AS trackIn, ' +
+        'track_out AS trackOut, qty FROM temp.msd_window_trackin WHERE cid = ? ORDER BY rowid',
+    )
+    this.rejects = db.prepare('SELECT cid, reason, qty FROM temp.msd_window_reject WHERE cid = ? ORDER BY rowid')
+  }
+
+  /** The records of `batch`: each lot's latest track-in and its rejects, in the order they were read. */
+  of(batch: readonly string[]): { latest: Map<string, LatestRecord>; rejectQty: Map<string, MsdDetectionReject> } {
+    const latest = new Map<string, LatestRecord>()
+    const rejectQty = new Map<string, MsdDetectionReject>()
+    for (const cid of batch) {
+      for (const row of this.trackIns.all(cid) as TrackIn[]) keepLatest(latest, row)
+      if (!latest.has(cid)) continue
+      for (const reject of this.rejects.all(cid) as MsdDetectionReject[]) rejectQty.set(`${cid}\u0000${reject.reason}`, reject)
+    }
+    return { latest, rejectQty }
+  }
+
+  drop(): void {
+    this.db.exec('DROP TABLE IF EXISTS temp.msd_window_trackin; DROP TABLE IF EXISTS temp.msd_window_reject')
+  }
+}
+
 /**
  * Date mode: every track-in and every reject at the station inside the window, read by the
  * station's workcenter names and the window (the source's `(WORKCENTERNAME, time)` indexes)
- * instead of per batch of lots, where a batch would visit every history row of its lots. Null
- * when a table's workcenters cannot be listed (too many): the caller reads by batch.
+ * instead of per batch of lots, where a batch would visit every history row of its lots. The rows
+ * go to temporary tables of `db` as they arrive (a window of 68 323 lots held them in the process:
+ * tens of megabytes). Null when a table's workcenters cannot be listed (too many): the caller
+ * reads by batch.
  */
 async function readStationWindow(
   source: MesSource,
   group: StationGroup,
   window: { start_date: string; end_date: string },
   signal: AbortSignal | undefined,
-): Promise<{ latest: Map<string, LatestRecord>; rejects: Map<string, MsdDetectionReject> } | null> {
+  db: SqliteDatabase,
+): Promise<WindowRecords | null> {
   const { dialect } = source
   const wipNames = await readStationWorkcenterNames(source, group, 'DW_MES_LOTWIPHISTORY', signal)
   const rejectNames = wipNames && (await readStationWorkcenterNames(source, group, 'DW_MES_LOTREJECTHISTORY', signal))
   if (!wipNames || !rejectNames) return null
   const from = `${window.start_date} 00:00:00`
   const to = `${addDays(window.end_date, 1)} 00:00:00`
-  const latest = new Map<string, LatestRecord>()
-  for (const batch of chunk(wipNames, dialect.maxInList)) {
-    const params = new SqlParams(dialect)
-    const sql =
-      `SELECT ${TRACK_IN_COLUMNS} ` +
-      `FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} h WHERE h.WORKCENTERNAME IN (${params.list(batch)}) AND ${stationFilterSql(params, group, 'h.WORKCENTERNAME')}` +
-      ` AND h.EQUIPMENTID IS NOT NULL AND h.TRACKINTIMESTAMP >= ${params.timestamp(from)} AND h.TRACKINTIMESTAMP < ${params.timestamp(to)}`
-    for await (const rows of source.stream(sql, params.values, signal ? { signal } : {})) for (const row of rows) keepLatest(latest, row)
+  db.exec(`
+    DROP TABLE IF EXISTS temp.msd_window_trackin;
+    DROP TABLE IF EXISTS temp.msd_window_reject;
+    CREATE TEMP TABLE msd_window_trackin (
+      cid TEXT NOT NULL, equipment_id TEXT, equipment_name TEXT, spec TEXT, run_card TEXT, track_in TEXT NOT NULL, track_out TEXT NOT NULL, qty REAL NOT NULL
+    );
+    CREATE TEMP TABLE msd_window_reject (cid TEXT NOT NULL, reason TEXT NOT NULL, qty REAL NOT NULL, UNIQUE (cid, reason));`)
+  const records = new WindowRecords(db)
+  try {
+    const insertTrackIn = db.prepare(
+      'INSERT INTO temp.msd_window_trackin (cid, equipment_id, equipment_name, spec, run_card, track_in, track_out, qty) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    // Summed in the order rows come, as a sum in the process would be.
+    const addRejectQty = db.prepare(
+      'INSERT INTO temp.msd_window_reject (cid, reason, qty) VALUES (?, ?, ?) ON CONFLICT (cid, reason) DO UPDATE SET qty = qty + excluded.qty',
+    )
+    const keep = db.transaction((rows: SourceRow[]) => {
+      for (const row of rows) {
+        const t = trackInOf(row)
+        if (t) insertTrackIn.run(t.cid, t.equipmentId, t.equipmentName, t.spec, t.runCard, t.trackIn, t.trackOut, t.qty)
+      }
+    })
+    const keepRejects = db.transaction((rows: SourceRow[]) => {
+      for (const row of rows) {
+        const cid = text(row.CONTAINERID)
+        if (cid) addRejectQty.run(cid, text(row.LOSSREASONNAME) ?? MSD_NO_REASON, number(row.QTY))
+      }
+    })
+    for (const batch of chunk(wipNames, dialect.maxInList)) {
+      const params = new SqlParams(dialect)
+      const sql =
+        `SELECT ${TRACK_IN_COLUMNS} ` +
+        `FROM ${dialect.table('DW_MES_LOTWIPHISTORY')} h WHERE h.WORKCENTERNAME IN (${params.list(batch)}) AND ${stationFilterSql(params, group, 'h.WORKCENTERNAME')}` +
+        ` AND h.EQUIPMENTID IS NOT NULL AND h.TRACKINTIMESTAMP >= ${params.timestamp(from)} AND h.TRACKINTIMESTAMP < ${params.timestamp(to)}`
+      for await (const rows of source.stream(sql, params.values, signal ? { signal } : {})) keep(rows)
+    }
+    for (const batch of chunk(rejectNames, dialect.maxInList)) {
+      const params = new SqlParams(dialect)
+      const sql =
+        `SELECT r.CONTAINERID, r.LOSSREASONNAME, SUM(${QTY_SUM}) AS QTY FROM ${dialect.table('DW_MES_LOTREJECTHISTORY')} r ` +
+        `WHERE r.WORKCENTERNAME IN (${params.list(batch)}) AND ${stationFilterSql(params, group, 'r.WORKCENTERNAME')}` +
+        ` AND r.TXNDATE >= ${params.timestamp(from)} AND r.TXNDATE < ${params.timestamp(to)} GROUP BY r.CONTAINERID, r.LOSSREASONNAME`
+      for await (const rows of source.stream(sql, params.values, signal ? { signal } : {})) keepRejects(rows)
+    }
+    db.exec('CREATE INDEX temp.msd_window_trackin_cid ON msd_window_trackin (cid)')
+    return records
+  } catch (error) {
+    records.drop()
+    throw error
   }
-  const rejects = new Map<string, MsdDetectionReject>()
-  for (const batch of chunk(rejectNames, dialect.maxInList)) {
-    const params = new SqlParams(dialect)
-    const sql =
-      `SELECT r.CONTAINERID, r.LOSSREASONNAME, SUM(${QTY_SUM}) AS QTY FROM ${dialect.table('DW_MES_LOTREJECTHISTORY')} r ` +
-      `WHERE r.WORKCENTERNAME IN (${params.list(batch)}) AND ${stationFilterSql(params, group, 'r.WORKCENTERNAME')}` +
-      ` AND r.TXNDATE >= ${params.timestamp(from)} AND r.TXNDATE < ${params.timestamp(to)} GROUP BY r.CONTAINERID, r.LOSSREASONNAME`
-    for await (const rows of source.stream(sql, params.values, signal ? { signal } : {})) for (const row of rows) addReject(rejects, row)
-  }
-  return { latest, rejects }
 }
 
 /**
@@ -177,7 +266,10 @@ async function readBatchRecords(
     signal ? { signal } : {},
   )
   const latest = new Map<string, LatestRecord>()
-  for (const row of records) keepLatest(latest, row)
+  for (const row of records) {
+    const trackIn = trackInOf(row)
+    if (trackIn) keepLatest(latest, trackIn)
+  }
   const rejectQty = new Map<string, MsdDetectionReject>()
   if (latest.size === 0) return { latest, rejectQty }
 
@@ -204,37 +296,26 @@ export async function fetchDetection(options: FetchDetectionOptions): Promise<nu
   const { source, signal } = options
   const group = stationGroupByName(options.station)
   if (!group) throw invalidInput('params.station', `unknown station ${JSON.stringify(options.station)}`)
-  const { dialect } = source
   const catalog = await source.catalog()
   const wip = catalog.get('DW_MES_WIP')
   const hasWip = wip !== undefined && ['CONTAINERID', 'WORKFLOWNAME', 'PRODUCTLINENAME'].every((c) => wip.has(c))
-  let found = 0
-  const windowed = options.window ? await readStationWindow(source, group, options.window, signal) : null
-  // Rejects of a window read, by lot.
-  const windowRejects = new Map<string, MsdDetectionReject[]>()
-  for (const reject of windowed?.rejects.values() ?? []) {
-    const list = windowRejects.get(reject.cid)
-    if (list) list.push(reject)
-    else windowRejects.set(reject.cid, [reject])
+  const windowed = options.window ? await readStationWindow(source, group, options.window, signal, options.workspace) : null
+  try {
+    return await handOver(options, group, hasWip, windowed)
+  } finally {
+    windowed?.drop()
   }
+}
 
+/** Hands the lots over batch by batch of seeds; returns the lots found. */
+async function handOver(options: FetchDetectionOptions, group: StationGroup, hasWip: boolean, windowed: WindowRecords | null): Promise<number> {
+  const { source, signal } = options
+  const { dialect } = source
+  let found = 0
   // Batches of seeds in seed order, as the lots are numbered, whichever way their records are read.
   for (const batch of chunk([...new Set(options.cids)], dialect.maxInList)) {
     throwIfCancelled(signal)
-    let latest: Map<string, LatestRecord>
-    let rejectQty: Map<string, MsdDetectionReject>
-    if (windowed) {
-      latest = new Map()
-      rejectQty = new Map()
-      for (const cid of batch) {
-        const record = windowed.latest.get(cid)
-        if (!record) continue
-        latest.set(cid, record)
-        for (const reject of windowRejects.get(cid) ?? []) rejectQty.set(`${cid}\u0000${reject.reason}`, reject)
-      }
-    } else {
-      ;({ latest, rejectQty } = await readBatchRecords(source, group, batch, options.window, signal))
-    }
+    const { latest, rejectQty } = windowed ? windowed.of(batch) : await readBatchRecords(source, group, batch, options.window, signal)
     if (latest.size === 0) continue
     const cids = [...latest.keys()]
 

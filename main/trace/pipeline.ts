@@ -10,7 +10,7 @@ import type { StageTimings } from '../../shared/stage-timings.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, EventRow, LineageResult, QualityMeta, SeedResult, TraceProgress } from '../../shared/trace.js'
 import { readDataWindow, type MesSource } from '../sources/index.js'
-import type { LineageStream, SqliteDatabase } from '../store/index.js'
+import type { LineageStream, ResultFileWriter, SqliteDatabase } from '../store/index.js'
 import { fetchEvents } from './events.js'
 import { resolveBackwardLineage, resolveForwardLineage, type LineageOptions } from './lineage.js'
 import { resolveBackwardLineageStaged } from './lineage-staged.js'
@@ -30,6 +30,20 @@ export interface TraceSink {
   /** The connection whose temporary tables hold the staged walk's state (the result file's). */
   lineageWorkspace?(): SqliteDatabase
   onEventBatch?(batch: { domain: Domain; batchIndex: number; batchCount: number; rows: EventRow[] }): void | Promise<void>
+}
+
+/**
+ * The sink of a job: everything into its result file, a backward genealogy walked with its state in
+ * the file's temporary tables and written piece by piece.
+ */
+export function resultFileSink(writer: ResultFileWriter): TraceSink {
+  return {
+    onSeeds: (seeds) => writer.writeSeeds(seeds),
+    onLineage: (lineage) => writer.writeLineage(lineage),
+    onLineageStream: (lineage) => writer.writeLineageStream(lineage),
+    lineageWorkspace: () => writer.workspace(),
+    onEventBatch: (batch) => writer.writeEvents(batch.domain, batch.rows),
+  }
 }
 
 export interface RunTraceOptions {

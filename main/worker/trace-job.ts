@@ -10,7 +10,7 @@ import type { MainToWorkerMessage, WorkerJobSummary } from '../../shared/worker-
 import { runMsdAnalysis } from '../msd/index.js'
 import { openSource } from '../sources/index.js'
 import { createResultFile, type ResultFileWriter } from '../store/index.js'
-import { runTrace } from '../trace/index.js'
+import { resultFileSink, runTrace } from '../trace/index.js'
 import { postJobError, postJobWarning, type JobReporter } from './job-log.js'
 
 /** Progress messages per second, at most (the engine throttles again for the UI). */
@@ -62,14 +62,7 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
           report(p, p.stage !== stage)
           stage = p.stage
         },
-        sink: {
-          onSeeds: (seeds) => out.writeSeeds(seeds),
-          onLineage: (lineage) => out.writeLineage(lineage),
-          // A backward genealogy is walked in the file's temporary tables and written piece by piece.
-          onLineageStream: (lineage) => out.writeLineageStream(lineage),
-          lineageWorkspace: () => out.workspace(),
-          onEventBatch: (batch) => out.writeEvents(batch.domain, batch.rows),
-        },
+        sink: resultFileSink(out),
       })
       let aggregation: unknown
       const analysisMs: Partial<Record<MsdAnalysisStep, number>> = {}
