@@ -560,25 +560,37 @@ export const SUSPECT_COLUMNS: readonly DetailColumn[] = [
   { key: 'rate_after_onset', header: 'DEFECTIVE_LOT_RATE_AFTER_ONSET(%)', numeric: true },
 ]
 
-/** A suspect as a row of the stored list: booleans as `yes`/`no`, `explained_by` in its parts. */
-export function suspectRow(s: Suspect): Record<string, string | number | null> {
-  return {
-    ...Object.fromEntries(SUSPECT_COLUMNS_V1.map((c) => {
-      const value = s[c.key as keyof Suspect] as string | number | boolean | null
-      return [c.key, typeof value === 'boolean' ? (value ? 'yes' : 'no') : value]
-    })),
-    q_value: s.q_value,
-    significant: s.significant ? 'yes' : 'no',
-    verdict: suspectVerdict(s),
-    explained_by_type: s.explained_by?.factor_type ?? null,
-    explained_by_name: s.explained_by?.name ?? null,
-    explained_by_station: s.explained_by?.station ?? null,
-    conditional_p_value: s.conditional_p_value,
-    onset: s.onset,
-    onset_p_value: s.onset_p_value,
-    rate_before_onset: s.rate_before_onset,
-    rate_after_onset: s.rate_after_onset,
+/**
+ * A suspect as a row of the stored list, its cells in {@link SUSPECT_COLUMNS} order: booleans as
+ * `yes`/`no`, `explained_by` in its parts. One array per suspect, no object keyed by column: a
+ * plant-wide run stores tens of thousands of suspects.
+ */
+export function suspectCells(s: Suspect): (string | number | null)[] {
+  const cells: (string | number | null)[] = []
+  for (const c of SUSPECT_COLUMNS_V1) {
+    const value = s[c.key as keyof Suspect] as string | number | boolean | null | undefined
+    cells.push(typeof value === 'boolean' ? (value ? 'yes' : 'no') : (value ?? null))
   }
+  cells.push(
+    s.q_value,
+    s.significant ? 'yes' : 'no',
+    suspectVerdict(s),
+    s.explained_by?.factor_type ?? null,
+    s.explained_by?.name ?? null,
+    s.explained_by?.station ?? null,
+    s.conditional_p_value,
+    s.onset,
+    s.onset_p_value,
+    s.rate_before_onset,
+    s.rate_after_onset,
+  )
+  return cells
+}
+
+/** A suspect as a row of the stored list, keyed by column (see {@link suspectCells}). */
+export function suspectRow(s: Suspect): Record<string, string | number | null> {
+  const cells = suspectCells(s)
+  return Object.fromEntries(SUSPECT_COLUMNS.map((c, i) => [c.key, cells[i] ?? null]))
 }
 
 /** A material suspect's name `PART (LOT)` → part and lot; a bare part has no lot. */

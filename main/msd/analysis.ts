@@ -13,7 +13,7 @@ import {
   MSD_SUSPECTS_IN_AGGREGATION,
   MSD_SUSPECTS_PER_TYPE_IN_AGGREGATION,
   SUSPECT_COLUMNS,
-  suspectRow,
+  suspectCells,
   type BackwardAggregation,
   type ForwardAggregation,
   type MachineAttribution,
@@ -297,10 +297,7 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promi
     const insert = db.prepare(
       `INSERT INTO ${msdTableOf('suspects')} (${SUSPECT_COLUMNS.map((c) => `"${c.key}"`).join(', ')}) VALUES (${SUSPECT_COLUMNS.map(() => '?').join(', ')})`,
     )
-    for (const s of suspects) {
-      const row = suspectRow(s)
-      insert.run(SUSPECT_COLUMNS.map((c) => row[c.key] ?? null))
-    }
+    for (const s of suspects) insert.run(suspectCells(s))
     const count = db.prepare(`SELECT count(*) FROM ${msdTableOf('detail')}`).pluck().get() as number
     dropTempTables(db)
     return count

@@ -302,6 +302,8 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
     levelStart = levelEnd
   }
   relStart.push(relParent.length)
+  // From here on nodes are known by id only (seeds are ids 0 … seeds.length − 1).
+  idOf.clear()
   const n = cids.length
   const start = relStart.take()
   const parentOf = relParent.take()
@@ -323,8 +325,12 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   // The serial numbers the seeds were merged into; read before naming, so a seed without a
   // container row is named by its merge record.
   for (let at = 0; at < seeds.length; at += chunkSize) {
-    const serials = await reader.serials(seeds.slice(at, at + chunkSize))
-    for (const [seed, list] of serials) tables.fragment(SEED_SERIALS, position[idOf.get(seed)!]!, `${JSON.stringify(seed)}:${JSON.stringify(list)}`)
+    const chunk = seeds.slice(at, at + chunkSize)
+    const serials = await reader.serials(chunk)
+    chunk.forEach((seed, i) => {
+      const list = serials.get(seed)
+      if (list) tables.fragment(SEED_SERIALS, position[at + i]!, `${JSON.stringify(seed)}:${JSON.stringify(list)}`)
+    })
   }
   throwIfCancelled(options.signal)
 
