@@ -104,6 +104,10 @@ if (!url) {
 }
 
 const { generateDemoPlant } = await import(dist('main/demo/index.js'))
+// Each run is started as a worker is: with the worker's heap caps at the default memory setting.
+const { heapLimitExecArgv } = await import(dist('main/engine/index.js'))
+const { SETTING_SPECS } = await import(dist('shared/settings.js'))
+const workerExecArgv = heapLimitExecArgv(SETTING_SPECS.TRACE_WORKER_MAX_MEMORY_MB.defaultValue)
 const { loadIntoPostgres } = await import(dist('main/sources/postgres-load.js'))
 const work = mkdtempSync(join(tmpdir(), 'mes-trace-bench-pushdown-'))
 const schema = `bench_pushdown_${lots}`
@@ -115,7 +119,7 @@ console.error(`${lots} lots generated and loaded into PostgreSQL (schema ${schem
 const runs = []
 for (let round = 0; round < repeat; round++) {
   for (const mode of ['local', 'pushdown']) {
-    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, '--schema', schema, '--from', made.startDate, '--to', made.endDate], {
+    const child = spawnSync(process.execPath, [...workerExecArgv, fileURLToPath(import.meta.url), '--child', mode, '--schema', schema, '--from', made.startDate, '--to', made.endDate], {
       cwd: root,
       env: process.env,
       encoding: 'utf8',
@@ -154,6 +158,7 @@ const report = {
   benchmark: 'pushdown',
   node: process.version,
   lots,
+  exec_argv: workerExecArgv,
   summary,
   runs,
   wall_ratio: Math.round((summary.pushdown.wall_ms_median / summary.local.wall_ms_median) * 1000) / 1000,

@@ -28,6 +28,7 @@ export {
   classifyWorkerExit,
   describeExit,
   heapLimitExecArgv,
+  WORKER_SEMI_SPACE_MB,
   isHeapOutOfMemory,
   workerExitError,
   type WorkerExitFacts,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { NodeWorkerHost, workerExitError, type WorkerHandle } from '../../../main/engine/index.js'
+import { NodeWorkerHost, WORKER_SEMI_SPACE_MB, workerExitError, type WorkerHandle } from '../../../main/engine/index.js'
 import { isAppError, type AppErrorData } from '../../../shared/errors.js'
 import { SpawnTracker, collectUntilExit, fixtureOptions, isAlive, startMessage, whenExited } from './worker-kit.js'
 
@@ -59,6 +59,24 @@ describe('NodeWorkerHost', () => {
       const { messages, exit } = await run
       expect(messages.map((m) => m.type)).toEqual(['progress', 'progress', 'progress', 'done'])
       expect(exit.reason).toBe('exited')
+    })
+  })
+
+  describe('the heap a worker gets', () => {
+    it('caps the old generation at the memory setting and the young generation at its two small semi-spaces', async () => {
+      const handle = await tracker.spawn(fixtureOptions('heap', { maxOldSpaceMb: 256 }))
+      const run = collectUntilExit(handle)
+      handle.send(startMessage())
+      const { messages, exit } = await run
+      expect(exit.reason).toBe('exited')
+      const log = messages.find((m) => m.type === 'log')
+      const shape = JSON.parse(log?.type === 'log' ? log.message : '{}') as { execArgv: string[]; newSpaceBytes: number; heapLimitBytes: number; kept: number }
+      expect(shape.execArgv).toEqual(expect.arrayContaining(['--max-old-space-size=256', `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`]))
+      expect(shape.kept).toBe(300_000)
+      // Grown as far as it may: V8's default would be 32 MB here.
+      expect(shape.newSpaceBytes).toBeGreaterThan(0)
+      expect(shape.newSpaceBytes).toBeLessThanOrEqual(2 * WORKER_SEMI_SPACE_MB * 1024 * 1024)
+      expect(shape.heapLimitBytes).toBeLessThan(300 * 1024 * 1024)
     })
   })
 

@@ -22,6 +22,7 @@ const FIXTURE_DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'workers')
 export type FixtureName =
   | 'ok'
   | 'fail'
+  | 'heap'
   | 'crash'
   | 'slow'
   | 'hang'

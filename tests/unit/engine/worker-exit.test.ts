@@ -99,8 +99,8 @@ describe('describeExit', () => {
 })
 
 describe('heapLimitExecArgv', () => {
-  it('builds the V8 flag', () => {
-    expect(heapLimitExecArgv(3072)).toEqual(['--max-old-space-size=3072'])
+  it('builds the V8 flags: the old generation at the setting, the young generation small', () => {
+    expect(heapLimitExecArgv(3072)).toEqual(['--max-old-space-size=3072', '--max-semi-space-size=4'])
   })
 
   it('refuses a value that would start a worker without a cap', () => {
