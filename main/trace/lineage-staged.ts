@@ -16,8 +16,8 @@
 import { compareCodeUnits } from '../../shared/compare.js'
 import type { EdgeType, LineageNode } from '../../shared/trace.js'
 import type { LineageJsonPart, LineageStream, SqliteDatabase } from '../store/index.js'
-import { gdSourceOf, splitParentOf, toLineageNode } from './lineage-graph.js'
-import { firstNamesOf, limitsOf, parentsOf, Truncation, type LineageOptions, type Relations } from './lineage.js'
+import { toLineageNode } from './lineage-graph.js'
+import { admitParents, firstNamesOf, limitsOf, relationsOf, Truncation, type LineageOptions } from './lineage.js'
 import { LineageReader, throwIfCancelled, unique, type ContainerSnapshot, type LineageCache } from './lineage-reader.js'
 import type { LineageOutline } from './pipeline.js'
 
@@ -250,6 +250,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   const relParent = new IntList()
   const relKind = new IntList()
 
+  const joins = { has: (cid: string) => idOf.has(cid), size: () => cids.length, add: (cid: string) => void (idOf.set(cid, cids.length), cids.push(cid)) }
   const chunkSize = Math.max(1, options.source.dialect.maxInList)
   let levelStart = 0
   for (let level = 0; levelStart < cids.length; level++) {
@@ -262,27 +263,8 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
       const merges = await reader.mergeSources(frontier)
       await reader.resolveWafers(firstNamesOf(frontier, reader))
       for (const cid of frontier) {
-        const snapshot = reader.snapshot(cid)
-        const rel: Relations = {
-          split: splitParentOf(snapshot),
-          merges: merges.get(cid) ?? [],
-          gd: snapshot ? gdSourceOf(snapshot) : null,
-          wafer: snapshot ? reader.waferOf(snapshot) : null,
-        }
-        for (const parent of parentsOf(cid, rel)) {
-          if (idOf.has(parent)) continue
-          // The deepest level is still expanded so that a cut is detected, never silent.
-          if (level >= maxDepth) {
-            truncation.add('depth_cap')
-            continue
-          }
-          if (cids.length >= maxNodes) {
-            truncation.add('node_cap')
-            continue
-          }
-          idOf.set(parent, cids.length)
-          cids.push(parent)
-        }
+        const rel = relationsOf(cid, reader, merges)
+        admitParents(cid, rel, level, { maxDepth, maxNodes }, joins, truncation)
         // A parent left out by a cap never joins later (the graph only grows, and a depth cut
         // ends the walk), so only relations to nodes of the graph are kept.
         relStart.push(relParent.length)

@@ -112,6 +112,44 @@ export function parentsOf(cid: string, relations: Relations, keep: (parent: stri
   return [...parents]
 }
 
+/** The upstream relations of a container of the frontier, from its snapshot and its merge records. */
+export function relationsOf(cid: string, reader: LineageReader, merges: ReadonlyMap<string, readonly string[]>): Relations {
+  const snapshot = reader.snapshot(cid)
+  return {
+    split: splitParentOf(snapshot),
+    merges: merges.get(cid) ?? [],
+    gd: snapshot ? gdSourceOf(snapshot) : null,
+    wafer: snapshot ? reader.waferOf(snapshot) : null,
+  }
+}
+
+/** The graph of a backward walk as {@link admitParents} grows it. */
+export interface GrowingGraph {
+  has(cid: string): boolean
+  size(): number
+  add(cid: string): void
+}
+
+/**
+ * Adds the parents of a container expanded at `level` to the graph, in `parent_map` order, while
+ * the caps allow; a parent a cap leaves out is recorded in `truncation` (the deepest level is still
+ * expanded so that a cut is detected, never silent).
+ */
+export function admitParents(cid: string, relations: Relations, level: number, limits: Limits, graph: GrowingGraph, truncation: Truncation): void {
+  for (const parent of parentsOf(cid, relations)) {
+    if (graph.has(parent)) continue
+    if (level >= limits.maxDepth) {
+      truncation.add('depth_cap')
+      continue
+    }
+    if (graph.size() >= limits.maxNodes) {
+      truncation.add('node_cap')
+      continue
+    }
+    graph.add(parent)
+  }
+}
+
 export function firstNamesOf(cids: readonly string[], reader: LineageReader): string[] {
   const names: string[] = []
   for (const cid of cids) {
@@ -269,29 +307,11 @@ async function walkBackward(seeds: string[], options: LineageOptions, maxDepth: 
     const merges = await reader.mergeSources(frontier)
     await reader.resolveWafers(firstNamesOf(frontier, reader))
     const next: string[] = []
+    const joins = { has: (cid: string) => graph.has(cid), size: () => graph.size, add: (cid: string) => void (graph.add(cid), next.push(cid)) }
     for (const cid of frontier) {
-      const snapshot = reader.snapshot(cid)
-      const nodeRelations: Relations = {
-        split: splitParentOf(snapshot),
-        merges: merges.get(cid) ?? [],
-        gd: snapshot ? gdSourceOf(snapshot) : null,
-        wafer: snapshot ? reader.waferOf(snapshot) : null,
-      }
+      const nodeRelations = relationsOf(cid, reader, merges)
       relations.set(cid, nodeRelations)
-      for (const parent of parentsOf(cid, nodeRelations)) {
-        if (graph.has(parent)) continue
-        // The deepest level is still expanded so that a cut is detected, never silent.
-        if (level >= maxDepth) {
-          truncation.add('depth_cap')
-          continue
-        }
-        if (graph.size >= maxNodes) {
-          truncation.add('node_cap')
-          continue
-        }
-        graph.add(parent)
-        next.push(parent)
-      }
+      admitParents(cid, nodeRelations, level, { maxDepth, maxNodes }, joins, truncation)
     }
     options.onProgress?.({ level, nodes: graph.size })
     frontier = next

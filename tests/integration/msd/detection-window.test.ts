@@ -7,20 +7,13 @@
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fetchDetection, type DetectionBatch } from '../../../main/msd/index.js'
-import type { MesSource } from '../../../main/sources/index.js'
-import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
+import { createFixtureSource, withMaxInList, type FixtureSource } from '../../fixtures/source-fixture.js'
 
 const lot = (cid: string) => ({ CONTAINERID: cid, CONTAINERNAME: `N-${cid}`, MFGORDERNAME: 'GA1', OBJECTTYPE: 'LOT', PJ_TYPE: 'PJ', PRODUCTLINENAME: 'PL' })
 const session = (cid: string, machine: string, trackIn: string, trackOut: string, qty: number) => ({
   CONTAINERID: cid, WORKCENTERNAME: 'TMTT', EQUIPMENTID: `ID-${machine}`, EQUIPMENTNAME: machine, SPECNAME: 'SPEC', TRACKINTIMESTAMP: trackIn, TRACKOUTTIMESTAMP: trackOut, TRACKINQTY: qty,
 })
 const reject = (cid: string, reason: string | null, qty: number, txn: string) => ({ CONTAINERID: cid, WORKCENTERNAME: 'TMTT', LOSSREASONNAME: reason, REJECTQTY: qty, TXNDATE: txn })
-
-/** The source with a smaller IN-list limit, so the seeds go in several batches. */
-function withMaxInList(source: MesSource, maxInList: number): MesSource {
-  const dialect = Object.create(source.dialect, { maxInList: { value: maxInList } }) as MesSource['dialect']
-  return Object.create(source, { dialect: { value: dialect } }) as MesSource
-}
 
 const tablesOf = (db: Database.Database): string[] => db.prepare("SELECT name FROM temp.sqlite_master WHERE type = 'table'").pluck().all() as string[]
 

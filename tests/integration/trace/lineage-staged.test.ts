@@ -8,7 +8,6 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { MesSource } from '../../../main/sources/index.js'
 import { createResultFile } from '../../../main/store/index.js'
 import { eventCids, runTrace } from '../../../main/trace/index.js'
 import { resolveBackwardLineage, type LineageOptions } from '../../../main/trace/lineage.js'
@@ -16,7 +15,7 @@ import { resolveBackwardLineageStaged } from '../../../main/trace/lineage-staged
 import { mulberry32 } from '../../../shared/statistics.js'
 import { normalizeTraceRequest, type NormalizedTraceRequest } from '../../../shared/trace-request.js'
 import type { QualityMeta } from '../../../shared/trace.js'
-import { createFixtureSource, type FixtureRows, type FixtureSource } from '../../fixtures/source-fixture.js'
+import { createFixtureSource, withMaxInList, type FixtureRows, type FixtureSource } from '../../fixtures/source-fixture.js'
 import { tempDir } from '../../unit/store/store-fixtures.js'
 import { FIDELITY_ROWS } from './fidelity-fixture.js'
 
@@ -69,12 +68,6 @@ function randomPlant(seed: number): { rows: FixtureRows; seeds: string[] } {
   const seeds = Array.from({ length: 5 + Math.floor(random() * 25) }, () => pick(cids))
   seeds.push('NOT-A-LOT', pick(cids), 'SRC-1')
   return { rows: { DW_MES_CONTAINER: containers, DW_MES_PJ_COMBINEDASSYLOTS: merges }, seeds }
-}
-
-/** The source with a smaller IN-list limit, so the staged walk reads its levels in several chunks. */
-function withMaxInList(source: MesSource, maxInList: number): MesSource {
-  const dialect = Object.create(source.dialect, { maxInList: { value: maxInList } }) as MesSource['dialect']
-  return Object.create(source, { dialect: { value: dialect } }) as MesSource
 }
 
 interface Dump {
