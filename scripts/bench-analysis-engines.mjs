@@ -68,7 +68,7 @@ const outcome = await runTrace({
   request,
   sink: resultFileSink(writer),
 })
-const aggregation = await runMsdAnalysis({ source, writer, request, seeds: outcome.seeds, lineage: outcome.lineage, quality: outcome.quality_meta })
+const aggregation = await runMsdAnalysis({ source, writer, request, seedCids: outcome.seeds.seeds.map((s) => s.container_id), lineage: outcome.lineage, quality: outcome.quality_meta })
 writer.finish({ domainQuality: outcome.domains, quality: outcome.quality_meta, aggregation })
 await source.close()
 const detectionOrder = stationGroupByName(aggregation.station)?.order ?? UNKNOWN_STATION_ORDER

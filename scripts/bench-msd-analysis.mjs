@@ -59,7 +59,7 @@ for (let i = 0; i < Number(values.runs); i++) {
     sink: resultFileSink(writer),
   })
   const t1 = performance.now()
-  const aggregation = await runMsdAnalysis({ source, writer, request, seeds: outcome.seeds, lineage: outcome.lineage, quality: outcome.quality_meta })
+  const aggregation = await runMsdAnalysis({ source, writer, request, seedCids: outcome.seeds.seeds.map((s) => s.container_id), lineage: outcome.lineage, quality: outcome.quality_meta })
   const t2 = performance.now()
   writer.finish({ domainQuality: outcome.domains, quality: outcome.quality_meta, aggregation })
   const top = aggregation.suspects[0]

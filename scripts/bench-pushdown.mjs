@@ -38,7 +38,7 @@ if (values.child) {
   const { applyHeapPolicy } = await import(dist('main/worker/heap-policy.js'))
   applyHeapPolicy()
   const { openPostgresSource } = await import(dist('main/sources/postgres-source.js'))
-  const { resultFileSink, runTrace } = await import(dist('main/trace/index.js'))
+  const { jobTrace, resultFileSink, runTrace } = await import(dist('main/trace/index.js'))
   const { runMsdAnalysis } = await import(dist('main/msd/index.js'))
   const { createResultFile } = await import(dist('main/store/index.js'))
   const { normalizeTraceRequest } = await import(dist('shared/trace-request.js'))
@@ -51,14 +51,10 @@ if (values.child) {
   let peak = 0
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50)
   const stageMs = {}
-  const outcome = await runTrace({
-    source,
-    request,
-    keepLineage: 'outline',
-    sink: resultFileSink(writer),
-  })
+  // As a job does: only the seeds' CIDs and counts stay (jobTrace).
+  const outcome = jobTrace(await runTrace({ source, request, keepLineage: 'outline', sink: resultFileSink(writer) }))
   const aggregation = await runMsdAnalysis({
-    source, writer, request, seeds: outcome.seeds, lineage: outcome.lineage, quality: outcome.quality_meta, stageMs, factorLinks: pushdown ? 'source' : 'events',
+    source, writer, request, seedCids: outcome.seed_cids, lineage: outcome.lineage, quality: outcome.quality_meta, stageMs, factorLinks: pushdown ? 'source' : 'events',
   })
   writer.finish({ domainQuality: outcome.domains, quality: outcome.quality_meta, aggregation })
   clearInterval(sampler)
@@ -73,7 +69,7 @@ if (values.child) {
       wall_ms: wallMs,
       peak_rss_mb: Math.round((peak / 1048576) * 10) / 10,
       bytes_received: bytes,
-      cids: outcome.event_cids.length,
+      cids: outcome.event_cid_count,
       event_rows: Object.values(outcome.rows).reduce((n, r) => n + (r ?? 0), 0),
       stage_ms: rounded({ ...outcome.stage_ms, analysis: stageMs }),
       suspects: aggregation.suspect_summary.total,

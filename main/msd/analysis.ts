@@ -24,7 +24,7 @@ import {
 import { MSD_DIRECTION_STEPS, type MsdAnalysisStep } from '../../shared/stage-timings.js'
 import { stationGroupByName } from '../../shared/stations.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
-import type { Domain, QualityMeta, SeedResult } from '../../shared/trace.js'
+import type { Domain, QualityMeta } from '../../shared/trace.js'
 import type { MesSource } from '../sources/index.js'
 import type { LineageOutline } from '../trace/index.js'
 import { msdStoredColumnsOf, msdTableOf, type MsdTable, type ResultFileWriter } from '../store/index.js'
@@ -43,7 +43,8 @@ export interface MsdAnalysisOptions {
   source: MesSource
   writer: ResultFileWriter
   request: NormalizedTraceRequest
-  seeds: SeedResult
+  /** The CIDs of the trace's seeds, in the order it resolved them (the analysis numbers its lots so). */
+  seedCids: readonly string[]
   /**
    * Null when the trace had no seeds. The analysis follows the genealogy the writer's file holds
    * (the trace's sink writes it there first); this says only whether there is one.
@@ -173,11 +174,10 @@ interface PreparedAnalysis {
  * the result file, creates the direction's MSD tables and gathers the fields every aggregation has.
  */
 async function prepareAnalysis(options: MsdAnalysisOptions, tables: readonly MsdTable[], lap: Lap): Promise<PreparedAnalysis> {
-  const { source, writer, request, seeds, lineage, signal } = options
+  const { source, writer, request, seedCids, lineage, signal } = options
   const station = request.station!
   const detectionOrder = stationGroupByName(station)?.order
   if (detectionOrder === undefined) throw new Error(`unknown station ${station}`)
-  const seedCids = seeds.seeds.map((s) => s.container_id)
   const window = request.seed.mode === 'date_range' ? { start_date: request.seed.start_date, end_date: request.seed.end_date } : null
 
   const detected = await fetchDetection({

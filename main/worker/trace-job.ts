@@ -10,7 +10,7 @@ import type { MainToWorkerMessage, WorkerJobSummary } from '../../shared/worker-
 import { runMsdAnalysis } from '../msd/index.js'
 import { openSource } from '../sources/index.js'
 import { createResultFile, type ResultFileWriter } from '../store/index.js'
-import { resultFileSink, runTrace } from '../trace/index.js'
+import { jobTrace, resultFileSink, runTrace } from '../trace/index.js'
 import { postJobError, postJobWarning, type JobReporter } from './job-log.js'
 
 /** Progress messages per second, at most (the engine throttles again for the UI). */
@@ -49,21 +49,24 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
       })
       const out = writer
       let stage: TraceProgress['stage'] = 'seed'
-      const outcome = await runTrace({
-        source,
-        request: message.request,
-        signal,
-        maxDepth: message.limits.maxDepth,
-        maxNodes: message.limits.maxNodes,
-        maxRowsPerDomain: message.limits.maxRowsPerDomain,
-        // The file holds the genealogy once written; the job keeps what the analysis follows.
-        keepLineage: 'outline',
-        onProgress: (p) => {
-          report(p, p.stage !== stage)
-          stage = p.stage
-        },
-        sink: resultFileSink(out),
-      })
+      // Only what the analysis and the summary need stays: the seeds' entries are in the file.
+      const outcome = jobTrace(
+        await runTrace({
+          source,
+          request: message.request,
+          signal,
+          maxDepth: message.limits.maxDepth,
+          maxNodes: message.limits.maxNodes,
+          maxRowsPerDomain: message.limits.maxRowsPerDomain,
+          // The file holds the genealogy once written; the job keeps what the analysis follows.
+          keepLineage: 'outline',
+          onProgress: (p) => {
+            report(p, p.stage !== stage)
+            stage = p.stage
+          },
+          sink: resultFileSink(out),
+        }),
+      )
       let aggregation: unknown
       const analysisMs: Partial<Record<MsdAnalysisStep, number>> = {}
       if (message.request.profile === 'mid_section_defect') {
@@ -74,7 +77,7 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
           source,
           writer: out,
           request: message.request,
-          seeds: outcome.seeds,
+          seedCids: outcome.seed_cids,
           lineage: outcome.lineage,
           quality: outcome.quality_meta,
           signal,
@@ -100,7 +103,7 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
       writer = undefined
       const summary: WorkerJobSummary = {
         seedCount: outcome.seeds.seed_count,
-        cidCount: outcome.event_cids.length,
+        cidCount: outcome.event_cid_count,
         notFound: outcome.seeds.not_found,
         rows: outcome.rows,
         domainQuality: outcome.domains,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { normalizeTraceRequest } from '../../../shared/trace-request.js'
 import type { Domain, EventRow, LineageResult, SeedResult } from '../../../shared/trace.js'
-import { runTrace } from '../../../main/trace/index.js'
+import { jobTrace, runTrace } from '../../../main/trace/index.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
 
 // Genealogy: wafer W → GA lot P → split children K1, K2; K1 → grandchild K11.
@@ -106,6 +106,20 @@ describe('runTrace', () => {
       // Nothing else of the trace changes.
       expect({ ...outlined, lineage: null }).toEqual({ ...full, lineage: null, stage_ms: outlined.stage_ms })
     }
+  })
+
+  it('keeps for a job the seeds\' CIDs in order and their counts, without their entries', async () => {
+    const request = normalizeTraceRequest({ profile: 'mid_section_defect', params: { mode: 'container', resolve_type: 'lot_id', values: ['GA26010001-A01-003', 'GA-NOPE'] } })
+    const outcome = await runTrace({ source: fx.source, request, keepLineage: 'outline' })
+    const kept = jobTrace(outcome)
+    expect(kept.seed_cids).toEqual(outcome.seeds.seeds.map((s) => s.container_id))
+    expect(kept.seed_cids.length).toBeGreaterThan(0)
+    expect(kept.seeds).toEqual({ ...outcome.seeds, seeds: undefined })
+    expect('seeds' in kept.seeds).toBe(false)
+    expect(kept.event_cid_count).toBe(outcome.event_cids.length)
+    expect('event_cids' in kept).toBe(false)
+    const { seeds: _seeds, event_cids: _cids, ...rest } = outcome
+    expect(kept).toMatchObject(rest)
   })
 
   it('runs MSD container mode from lot IDs, with not_found for the rest', async () => {
