@@ -159,7 +159,8 @@ class WindowRecords {
   }
 
   drop(): void {
-    this.db.exec('DROP TABLE IF EXISTS temp.msd_window_trackin; DROP TABLE IF EXISTS temp.msd_window_reject')
+    // A connection already closed (the job's file aborted) took its temporary tables with it.
+    if (this.db.open) this.db.exec('DROP TABLE IF EXISTS temp.msd_window_trackin; DROP TABLE IF EXISTS temp.msd_window_reject')
   }
 }
 

@@ -192,6 +192,8 @@ class WalkTables implements LineageCache {
 
   drop(): void {
     this.recent.clear()
+    // A connection already closed (the job's file aborted) took its temporary tables with it.
+    if (!this.db.open) return
     this.db.exec(`
       DROP TABLE IF EXISTS temp.lineage_walk_snapshot;
       DROP TABLE IF EXISTS temp.lineage_walk_wafer;

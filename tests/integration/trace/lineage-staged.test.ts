@@ -217,6 +217,24 @@ describe('the staged backward walk', () => {
       expect(dump(finish(b))).toEqual(dump(finish(a)))
     })
 
+    it('reports the file\'s own failure when the file was closed before the genealogy was written', async () => {
+      const request = normalizeTraceRequest({ profile: 'query_tool_reverse', params: { resolve_type: 'serial_number', values: ['SN-T'] }, domains: [] })
+      const writer = newWriter()
+      const run = runTrace({
+        source: fixture.source,
+        request,
+        keepLineage: 'outline',
+        sink: {
+          lineageWorkspace: () => writer.workspace(),
+          onLineageStream: () => {
+            writer.abort()
+            throw new Error('the disk went away')
+          },
+        },
+      })
+      await expect(run).rejects.toThrow('the disk went away')
+    })
+
     it('leaves no table behind when cancelled', async () => {
       const writer = newWriter()
       const controller = new AbortController()
