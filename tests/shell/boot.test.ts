@@ -255,7 +255,8 @@ describe('the Electron shell under a fake Electron', () => {
     const spawned = shell.recordsOf('utility-spawn').find((r) => r.data.pid === pid)!.data
     expect(spawned.modulePath).toBe(join(SHELL_ROOT, 'dist', 'main', 'worker', 'entry.js'))
     expect(spawned.stdio).toEqual(['ignore', 'pipe', 'pipe'])
-    expect(spawned.execArgv).toEqual([expect.stringMatching(/^--max-old-space-size=\d+$/)])
+    // The worker's heap caps: the memory setting, and a small young generation.
+    expect(spawned.execArgv).toEqual([expect.stringMatching(/^--max-old-space-size=\d+$/), '--max-semi-space-size=4'])
     // Only the worker's allow-list of the environment, not the shell's.
     expect(spawned.envNames).not.toContain('MES_TRACE_DATA_DIR')
     expect((spawned.envNames as string[]).filter((name) => /^(FAKE_ELECTRON|NODE_OPTIONS|NODE_CHANNEL|ELECTRON_RUN_AS_NODE)/.test(name))).toEqual([])
