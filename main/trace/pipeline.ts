@@ -138,9 +138,8 @@ export function eventCids(request: NormalizedTraceRequest, seeds: readonly strin
 
 /**
  * What a job keeps of its trace for the analysis and its summary: the seeds' count, what was not
- * found and their CIDs, not their entries (the result file has them; 68 323 entries with their
- * names were a tenth of what a 120 000-lot run held live at its end), and how many CIDs the
- * events covered.
+ * found and their CIDs, not their entries (the result file has them: 68 323 entries with their
+ * names at 120 000 lots), and how many CIDs the events covered.
  */
 export interface JobTrace extends Omit<TraceOutcome<LineageOutline>, 'seeds' | 'event_cids'> {
   seeds: Omit<SeedResult, 'seeds'>
