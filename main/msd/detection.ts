@@ -133,6 +133,8 @@ function addReject(rejects: Map<string, MsdDetectionReject>, row: SourceRow): vo
   rejects.set(key, entry)
 }
 
+const DROP_WINDOW_TABLES = 'DROP TABLE IF EXISTS temp.msd_window_trackin; DROP TABLE IF EXISTS temp.msd_window_reject;'
+
 /** A window's track-ins and rejects, kept in temporary tables and handed out by batch of lots. */
 class WindowRecords {
   private readonly trackIns
@@ -160,7 +162,7 @@ class WindowRecords {
 
   drop(): void {
     // A connection already closed (the job's file aborted) took its temporary tables with it.
-    if (this.db.open) this.db.exec('DROP TABLE IF EXISTS temp.msd_window_trackin; DROP TABLE IF EXISTS temp.msd_window_reject')
+    if (this.db.open) this.db.exec(DROP_WINDOW_TABLES)
   }
 }
 
@@ -185,9 +187,7 @@ async function readStationWindow(
   if (!wipNames || !rejectNames) return null
   const from = `${window.start_date} 00:00:00`
   const to = `${addDays(window.end_date, 1)} 00:00:00`
-  db.exec(`
-    DROP TABLE IF EXISTS temp.msd_window_trackin;
-    DROP TABLE IF EXISTS temp.msd_window_reject;
+  db.exec(`${DROP_WINDOW_TABLES}
     CREATE TEMP TABLE msd_window_trackin (
       cid TEXT NOT NULL, equipment_id TEXT, equipment_name TEXT, spec TEXT, run_card TEXT, track_in TEXT NOT NULL, track_out TEXT NOT NULL, qty REAL NOT NULL
     );

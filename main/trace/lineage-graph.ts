@@ -87,9 +87,9 @@ export function sortByNameThenCid(cids: Iterable<string>, nameOf: (cid: string) 
 }
 
 /** What the per-seed walk over `parent_map` found. */
-export interface SeedAncestry {
-  /** Ancestor CIDs, sorted, seed excluded. */
-  ancestors: string[]
+export interface SeedAncestry<Node = string> {
+  /** Ancestors, sorted (CIDs by code units), seed excluded. */
+  ancestors: Node[]
   /** Name of the chosen root (the seed's own name when it has no ancestors). */
   rootName: string
   /** True when ancestors continue beyond `maxDepth` hops from this seed. */
@@ -108,13 +108,29 @@ export function walkSeedAncestry(
   maxDepth: number,
   nameOf: (cid: string) => string,
 ): SeedAncestry {
-  const hops = new Map<string, number>([[seed, 0]])
+  return walkAncestry(seed, (cid) => parentMap.get(cid) ?? [], maxDepth, nameOf, compare)
+}
+
+/**
+ * {@link walkSeedAncestry} over any kind of node: the staged walk's are integer ids, ordered by
+ * `compareNodes` as their CIDs are by code units.
+ */
+export function walkAncestry<Node>(
+  seed: Node,
+  parentsOf: (node: Node) => ArrayLike<Node>,
+  maxDepth: number,
+  nameOf: (node: Node) => string,
+  compareNodes: (a: Node, b: Node) => number,
+): SeedAncestry<Node> {
+  const hops = new Map<Node, number>([[seed, 0]])
   let frontier = [seed]
   let depthCut = false
   for (let depth = 0; frontier.length > 0; depth++) {
-    const next: string[] = []
-    for (const cid of frontier) {
-      for (const parent of parentMap.get(cid) ?? []) {
+    const next: Node[] = []
+    for (const node of frontier) {
+      const parents = parentsOf(node)
+      for (let i = 0; i < parents.length; i++) {
+        const parent: Node = parents[i]!
         if (hops.has(parent)) continue
         if (depth + 1 > maxDepth) {
           depthCut = true
@@ -127,15 +143,15 @@ export function walkSeedAncestry(
     frontier = next
   }
   hops.delete(seed)
-  const ancestors = [...hops.keys()].sort(compare)
+  const ancestors = [...hops.keys()].sort(compareNodes)
   if (ancestors.length === 0) return { ancestors, rootName: nameOf(seed), depthCut }
 
-  const parentless = ancestors.filter((cid) => (parentMap.get(cid)?.length ?? 0) === 0)
+  const parentless = ancestors.filter((node) => parentsOf(node).length === 0)
   const candidates = parentless.length > 0 ? parentless : ancestors
-  let best = candidates[0]!
-  for (const cid of candidates) {
-    const byHops = (hops.get(cid) ?? 0) - (hops.get(best) ?? 0)
-    if (byHops > 0 || (byHops === 0 && (compare(nameOf(cid), nameOf(best)) || compare(cid, best)) < 0)) best = cid
+  let best: Node = candidates[0]!
+  for (const node of candidates) {
+    const byHops = (hops.get(node) ?? 0) - (hops.get(best) ?? 0)
+    if (byHops > 0 || (byHops === 0 && (compare(nameOf(node), nameOf(best)) || compareNodes(node, best)) < 0)) best = node
   }
   return { ancestors, rootName: nameOf(best), depthCut }
 }

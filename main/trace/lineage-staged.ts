@@ -16,7 +16,7 @@
 import { compareCodeUnits } from '../../shared/compare.js'
 import type { EdgeType, LineageNode } from '../../shared/trace.js'
 import type { LineageJsonPart, LineageStream, SqliteDatabase } from '../store/index.js'
-import { toLineageNode } from './lineage-graph.js'
+import { toLineageNode, walkAncestry } from './lineage-graph.js'
 import { admitParents, firstNamesOf, limitsOf, relationsOf, Truncation, type LineageOptions } from './lineage.js'
 import { LineageReader, throwIfCancelled, unique, type ContainerSnapshot, type LineageCache } from './lineage-reader.js'
 import type { LineageOutline } from './pipeline.js'
@@ -70,6 +70,12 @@ function isArrayIndex(key: string): boolean {
   return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 4294967295
 }
 
+const DROP_WALK_TABLES = `
+  DROP TABLE IF EXISTS temp.lineage_walk_snapshot;
+  DROP TABLE IF EXISTS temp.lineage_walk_wafer;
+  DROP TABLE IF EXISTS temp.lineage_walk_name;
+  DROP TABLE IF EXISTS temp.lineage_walk_fragment;`
+
 /**
  * The temporary tables of one walk: the reader's caches and the genealogy's JSON entries. Dropped
  * by {@link WalkTables.drop}; they go with the connection anyway.
@@ -91,11 +97,7 @@ class WalkTables implements LineageCache {
   private readonly recent = new Map<string, ContainerSnapshot | null>()
 
   constructor(private readonly db: SqliteDatabase) {
-    db.exec(`
-      DROP TABLE IF EXISTS temp.lineage_walk_snapshot;
-      DROP TABLE IF EXISTS temp.lineage_walk_wafer;
-      DROP TABLE IF EXISTS temp.lineage_walk_name;
-      DROP TABLE IF EXISTS temp.lineage_walk_fragment;
+    db.exec(`${DROP_WALK_TABLES}
       CREATE TEMP TABLE lineage_walk_snapshot (
         cid TEXT NOT NULL PRIMARY KEY, present INTEGER NOT NULL, name TEXT, mfg_order TEXT, object_type TEXT,
         first_name TEXT, split_from TEXT, original_cid TEXT, qty REAL
@@ -194,11 +196,7 @@ class WalkTables implements LineageCache {
     this.recent.clear()
     // A connection already closed (the job's file aborted) took its temporary tables with it.
     if (!this.db.open) return
-    this.db.exec(`
-      DROP TABLE IF EXISTS temp.lineage_walk_snapshot;
-      DROP TABLE IF EXISTS temp.lineage_walk_wafer;
-      DROP TABLE IF EXISTS temp.lineage_walk_name;
-      DROP TABLE IF EXISTS temp.lineage_walk_fragment;`)
+    this.db.exec(DROP_WALK_TABLES)
   }
 }
 
@@ -253,6 +251,14 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   const relKind = new IntList()
 
   const joins = { has: (cid: string) => idOf.has(cid), size: () => cids.length, add: (cid: string) => void (idOf.set(cid, cids.length), cids.push(cid)) }
+  // A parent left out by a cap never joins later (the graph only grows, and a depth cut ends the
+  // walk), so only relations to nodes of the graph are kept.
+  const keep = (parent: string | null, kind: number): void => {
+    const id = parent === null ? undefined : idOf.get(parent)
+    if (id === undefined) return
+    relParent.push(id)
+    relKind.push(kind)
+  }
   const chunkSize = Math.max(1, options.source.dialect.maxInList)
   let levelStart = 0
   for (let level = 0; levelStart < cids.length; level++) {
@@ -267,15 +273,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
       for (const cid of frontier) {
         const rel = relationsOf(cid, reader, merges)
         admitParents(cid, rel, level, { maxDepth, maxNodes }, joins, truncation)
-        // A parent left out by a cap never joins later (the graph only grows, and a depth cut
-        // ends the walk), so only relations to nodes of the graph are kept.
         relStart.push(relParent.length)
-        const keep = (parent: string | null, kind: number): void => {
-          const id = parent === null ? undefined : idOf.get(parent)
-          if (id === undefined) return
-          relParent.push(id)
-          relKind.push(kind)
-        }
         keep(rel.split, SPLIT)
         for (const source of rel.merges) keep(source, MERGE)
         keep(rel.gd, GD)
@@ -371,8 +369,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
 
   // Each seed's ancestors and root.
   const nameOf = (id: number): string => reader.knownName(cids[id]!) ?? cids[id]!
-  const stamp = new Int32Array(n)
-  const hops = new Int32Array(n)
+  const parentsOf = (id: number): Int32Array => fullList.subarray(fullFrom[id]!, fullFrom[id + 1]!)
   const isAncestor = new Uint8Array(n)
   const inEvents = new Uint8Array(n)
   const msdEventIds: number[] = []
@@ -382,50 +379,8 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   }
   for (const seed of seedIds) {
     throwIfCancelled(options.signal)
-    const mark = seed + 1
-    stamp[seed] = mark
-    hops[seed] = 0
-    const found: number[] = []
-    let frontier = [seed]
-    for (let depth = 0; frontier.length > 0; depth++) {
-      const next: number[] = []
-      for (const cid of frontier) {
-        for (let k = fullFrom[cid]!; k < fullFrom[cid + 1]!; k++) {
-          const parent = fullList[k]!
-          if (stamp[parent] === mark) continue
-          if (depth + 1 > maxDepth) {
-            truncation.add('depth_cap')
-            continue
-          }
-          stamp[parent] = mark
-          hops[parent] = depth + 1
-          next.push(parent)
-          found.push(parent)
-        }
-      }
-      frontier = next
-    }
-    found.sort((a, b) => rank[a]! - rank[b]!)
-    let rootName: string
-    if (found.length === 0) {
-      rootName = nameOf(seed)
-    } else {
-      // The parentless ancestor farthest from the seed, then the smaller name, then the smaller CID.
-      const parentless = found.filter((id) => fullFrom[id + 1]! === fullFrom[id]!)
-      const candidates = parentless.length > 0 ? parentless : found
-      let best = candidates[0]!
-      let bestName = nameOf(best)
-      for (const id of candidates) {
-        const byHops = hops[id]! - hops[best]!
-        if (byHops < 0) continue
-        const name = byHops === 0 ? nameOf(id) : ''
-        if (byHops > 0 || (compareCodeUnits(name, bestName) || rank[id]! - rank[best]!) < 0) {
-          best = id
-          bestName = byHops > 0 ? nameOf(id) : name
-        }
-      }
-      rootName = bestName
-    }
+    const { ancestors: found, rootName, depthCut } = walkAncestry(seed, parentsOf, maxDepth, nameOf, (a, b) => rank[a]! - rank[b]!)
+    if (depthCut) truncation.add('depth_cap')
     const key = JSON.stringify(cids[seed])
     tables.fragment(ANCESTORS, seedPosition[seed]!, `${key}:${JSON.stringify(found.map((id) => cids[id]))}`)
     tables.fragment(SEED_ROOTS, seedPosition[seed]!, `${key}:${JSON.stringify(rootName)}`)
@@ -472,7 +427,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
       for (const [pos, id] of nodeOrder.entries()) {
         const cid = cids[id]!
         const snapshot = reader.snapshot(cid)
-        const name = snapshot?.name ?? tables.combinedName(cid) ?? cid
+        const name = nameOf(id)
         tables.fragment(NAMES, pos, `${JSON.stringify(cid)}:${JSON.stringify(name)}`)
         yield { ...toLineageNode(cid, snapshot, isWaferNode[id] === 1), container_name: name }
       }
