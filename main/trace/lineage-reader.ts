@@ -84,6 +84,11 @@ export interface LineageCache {
   /** The name a merge record gives a CID (the smallest, when several do). */
   combinedName(cid: string): string | undefined
   setCombinedName(cid: string, name: string): void
+  /**
+   * Those of `cids` whose snapshot was never read, in their order: one statement instead of a
+   * lookup each, for a cache whose lookups are statements. Without it, {@link snapshot} is asked.
+   */
+  unread?(cids: readonly string[]): string[]
 }
 
 /** The reader's caches as maps. Memory is one snapshot per container touched. */
@@ -164,14 +169,21 @@ export class LineageReader {
     return this.cache.snapshot(cid) !== undefined
   }
 
+  /** Those of `cids` not read yet, in their order. */
+  unread(cids: readonly string[]): string[] {
+    return this.cache.unread ? this.cache.unread(cids) : cids.filter((cid) => !this.isLoaded(cid))
+  }
+
   /** Reads the snapshots of the given CIDs that are not cached yet. */
   async loadContainers(cids: Iterable<string>): Promise<void> {
-    const missing = unique(cids).filter((cid) => !this.isLoaded(cid))
+    const missing = this.unread(unique(cids))
+    const found = new Set<string>()
     await this.forEachBatch(missing, 'CONTAINERID', CONTAINER_COLUMNS, 'DW_MES_CONTAINER', '', [], (row) => {
-      this.remember(row)
+      const snapshot = this.remember(row)
+      if (snapshot) found.add(snapshot.cid)
     })
     // Whatever did not come back does not exist; remember that so it is not asked again.
-    for (const cid of missing) if (!this.isLoaded(cid)) this.cache.setMissing(cid)
+    for (const cid of missing) if (!found.has(cid) && !this.isLoaded(cid)) this.cache.setMissing(cid)
   }
 
   /** Split children of each parent (`SPLITFROMID IN parents`), self-references excluded. */

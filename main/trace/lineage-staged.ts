@@ -14,7 +14,7 @@
  * text can hold) would not round-trip; every other CID does.
  */
 import { compareCodeUnits } from '../../shared/compare.js'
-import type { EdgeType, LineageNode } from '../../shared/trace.js'
+import type { EdgeType, LineageEdge, LineageNode } from '../../shared/trace.js'
 import type { LineageJsonPart, LineageStream, SqliteDatabase } from '../store/index.js'
 import { toLineageNode, walkAncestry } from './lineage-graph.js'
 import { admitParents, firstNamesOf, limitsOf, relationsOf, Truncation, type LineageOptions } from './lineage.js'
@@ -22,10 +22,10 @@ import { LineageReader, throwIfCancelled, unique, type ContainerSnapshot, type L
 import type { LineageOutline } from './pipeline.js'
 
 /** A relation of a container to a parent, in `parent_map` order. */
-const SPLIT = 0
-const MERGE = 1
-const GD = 2
-const WAFER = 3
+export const SPLIT = 0
+export const MERGE = 1
+export const GD = 2
+export const WAFER = 3
 
 /** The JSON entries the walk keeps in its fragment table, one part each. */
 const ANCESTORS = 0
@@ -38,11 +38,14 @@ const NAMES = 5
 /** Snapshots kept at hand between statements: about one chunk of a level and its wafer lots. */
 const RECENT_SNAPSHOTS = 4096
 
+/** CIDs looked up per statement by {@link WalkTables.unread}. */
+const UNREAD_PAGE = 4096
+
 /** JSON entries read back per statement while the file takes them. */
 const FRAGMENT_PAGE = 2000
 
 /** A growable list of 32-bit integers. */
-class IntList {
+export class IntList {
   private data = new Int32Array(1024)
   length = 0
   push(value: number): void {
@@ -56,6 +59,13 @@ class IntList {
   get(index: number): number {
     return this.data[index]!
   }
+  set(index: number, value: number): void {
+    this.data[index] = value
+  }
+  /** The values so far, without copying (valid until the next push). */
+  view(): Int32Array {
+    return this.data.subarray(0, this.length)
+  }
   /** The values, trimmed to their length (the list is emptied). */
   take(): Int32Array {
     const out = this.data.slice(0, this.length)
@@ -66,7 +76,7 @@ class IntList {
 }
 
 /** True for a key JavaScript orders before all others in an object: an array index. */
-function isArrayIndex(key: string): boolean {
+export function isArrayIndex(key: string): boolean {
   return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 4294967295
 }
 
@@ -80,7 +90,7 @@ const DROP_WALK_TABLES = `
  * The temporary tables of one walk: the reader's caches and the genealogy's JSON entries. Dropped
  * by {@link WalkTables.drop}; they go with the connection anyway.
  */
-class WalkTables implements LineageCache {
+export class WalkTables implements LineageCache {
   private readonly getSnapshot
   private readonly putSnapshot
   private readonly deleteSnapshot
@@ -90,6 +100,7 @@ class WalkTables implements LineageCache {
   private readonly putName
   private readonly putFragment
   private readonly fragmentPage
+  private readonly unreadOf
   /**
    * The snapshots read or written last: a chunk's containers are asked for several times (wafer
    * names, relations) right after they are read, and a statement each time costs more than the walk.
@@ -107,7 +118,7 @@ class WalkTables implements LineageCache {
       CREATE TEMP TABLE lineage_walk_fragment (part INTEGER NOT NULL, pos INTEGER NOT NULL, f TEXT NOT NULL, PRIMARY KEY (part, pos)) WITHOUT ROWID;`)
     this.getSnapshot = db.prepare(
       'SELECT present, name, mfg_order, object_type, first_name, split_from, original_cid, qty FROM temp.lineage_walk_snapshot WHERE cid = ?',
-    )
+    ).raw()
     this.putSnapshot = db.prepare(
       'INSERT INTO temp.lineage_walk_snapshot (cid, present, name, mfg_order, object_type, first_name, split_from, original_cid, qty) ' +
         'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cid) DO UPDATE SET present = excluded.present, name = excluded.name, ' +
@@ -120,6 +131,9 @@ class WalkTables implements LineageCache {
     this.getName = db.prepare('SELECT name FROM temp.lineage_walk_name WHERE cid = ?').pluck()
     this.putName = db.prepare('INSERT INTO temp.lineage_walk_name (cid, name) VALUES (?, ?) ON CONFLICT (cid) DO UPDATE SET name = excluded.name')
     this.putFragment = db.prepare('INSERT INTO temp.lineage_walk_fragment (part, pos, f) VALUES (?, ?, ?)')
+    this.unreadOf = db
+      .prepare('SELECT j.value FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM temp.lineage_walk_snapshot s WHERE s.cid = j.value) ORDER BY j.key')
+      .pluck()
     this.fragmentPage = db.prepare(`SELECT pos, f FROM temp.lineage_walk_fragment WHERE part = ? AND pos > ? ORDER BY pos LIMIT ${FRAGMENT_PAGE}`)
   }
 
@@ -135,21 +149,12 @@ class WalkTables implements LineageCache {
     this.recent.set(cid, snapshot)
   }
   private readSnapshot(cid: string): ContainerSnapshot | null | undefined {
-    const row = this.getSnapshot.get(cid) as
-      | { present: number; name: string | null; mfg_order: string | null; object_type: string | null; first_name: string | null; split_from: string | null; original_cid: string | null; qty: number | null }
-      | undefined
+    // A row as an array: a statement per lookup is most of the walk's time, and keyed rows cost more.
+    const row = this.getSnapshot.get(cid) as [number, string | null, string | null, string | null, string | null, string | null, string | null, number | null] | undefined
     if (row === undefined) return undefined
-    if (row.present === 0) return null
-    return {
-      cid,
-      name: row.name,
-      mfgOrder: row.mfg_order,
-      objectType: row.object_type,
-      firstName: row.first_name,
-      splitFrom: row.split_from,
-      originalCid: row.original_cid,
-      qty: row.qty,
-    }
+    const [present, name, mfgOrder, objectType, firstName, splitFrom, originalCid, qty] = row
+    if (present === 0) return null
+    return { cid, name, mfgOrder, objectType, firstName, splitFrom, originalCid, qty }
   }
   setSnapshot(s: ContainerSnapshot): void {
     this.putSnapshot.run(s.cid, 1, s.name, s.mfgOrder, s.objectType, s.firstName, s.splitFrom, s.originalCid, s.qty)
@@ -162,6 +167,13 @@ class WalkTables implements LineageCache {
   release(cid: string): void {
     this.deleteSnapshot.run(cid)
     this.recent.delete(cid)
+  }
+  unread(cids: readonly string[]): string[] {
+    const out: string[] = []
+    for (let at = 0; at < cids.length; at += UNREAD_PAGE) {
+      for (const cid of this.unreadOf.iterate(JSON.stringify(cids.slice(at, at + UNREAD_PAGE)))) out.push(cid as string)
+    }
+    return out
   }
   wafer(name: string): string | null | undefined {
     const row = this.getWafer.get(name) as { cid: string | null } | undefined
@@ -200,7 +212,7 @@ class WalkTables implements LineageCache {
   }
 }
 
-/** A backward genealogy left in the walk's tables, ready for the result file. */
+/** A genealogy left in the walk's tables, ready for the result file. */
 export interface StagedLineage {
   /** What the job keeps of it. */
   outline: LineageOutline
@@ -221,19 +233,92 @@ export interface StagedLineage {
 export async function resolveBackwardLineageStaged(seedList: readonly string[], options: LineageOptions, db: SqliteDatabase): Promise<StagedLineage> {
   const { maxDepth, maxNodes } = limitsOf(options)
   const seeds = unique(seedList)
-  throwIfCancelled(options.signal)
+  return stagedWalk(db, options.signal, (tables) => walk(seeds, options, maxDepth, maxNodes, tables))
+}
+
+/**
+ * Runs a walk over new {@link WalkTables} of `db`, in one transaction over them (nothing else
+ * writes the file meanwhile): each cached row would otherwise be a transaction of its own
+ * (measured at 120 000 lots: 12.7 → 10.9 s). A walk that fails leaves no table behind.
+ */
+export async function stagedWalk(db: SqliteDatabase, signal: AbortSignal | undefined, run: (tables: WalkTables) => Promise<StagedLineage>): Promise<StagedLineage> {
+  throwIfCancelled(signal)
   const tables = new WalkTables(db)
-  // One transaction over the walk's own tables (nothing else writes the file meanwhile): each
-  // cached row would otherwise be a transaction of its own (measured at 120 000 lots: 12.7 → 10.9 s).
   db.exec('BEGIN')
   try {
-    const staged = await walk(seeds, options, maxDepth, maxNodes, tables)
+    const staged = await run(tables)
     db.exec('COMMIT')
     return staged
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK')
     tables.drop()
     throw error
+  }
+}
+
+/** The orders of a graph's nodes by their CIDs. */
+export interface NodeOrders {
+  /** Ids sorted by CID in code units. */
+  byCode: Int32Array
+  /** Id → its place in {@link byCode}: compares as the CIDs do. */
+  rank: Int32Array
+  /** Ids in the order an object keyed by their CIDs keeps its keys (array indexes first, by value). */
+  keyOrder: number[]
+  /** Id → its place in {@link keyOrder}. */
+  position: Int32Array
+}
+
+export function nodeOrders(cids: readonly string[]): NodeOrders {
+  const n = cids.length
+  const byCode = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => compareCodeUnits(cids[a]!, cids[b]!))
+  const rank = new Int32Array(n)
+  byCode.forEach((id, i) => (rank[id] = i))
+  const keyOrder = objectKeyOrder(cids, byCode)
+  const position = new Int32Array(n)
+  keyOrder.forEach((id, i) => (position[id] = i))
+  return { byCode, rank, keyOrder, position }
+}
+
+/** `ids` (sorted by CID) in the order an object keyed by their CIDs keeps its keys. */
+export function objectKeyOrder(cids: readonly string[], ids: Iterable<number>): number[] {
+  const list = [...ids]
+  const indexKeys = list.filter((id) => isArrayIndex(cids[id]!)).sort((a, b) => Number(cids[a]) - Number(cids[b]))
+  return [...indexKeys, ...list.filter((id) => !isArrayIndex(cids[id]!))]
+}
+
+/**
+ * The graph's nodes in `keyOrder`, each named as the object walks name it; each name is kept as
+ * the `names` part's entry on the way (part `namesPart` of `tables`).
+ */
+export function* nodeStream(
+  keyOrder: readonly number[],
+  cids: readonly string[],
+  reader: LineageReader,
+  isWaferNode: (id: number) => boolean,
+  tables: WalkTables,
+  namesPart: number,
+): Generator<LineageNode> {
+  for (const [pos, id] of keyOrder.entries()) {
+    const cid = cids[id]!
+    const snapshot = reader.snapshot(cid)
+    // A lot without a container row keeps the name its merge record gives it.
+    const name = reader.knownName(cid) ?? cid
+    tables.fragment(namesPart, pos, `${JSON.stringify(cid)}:${JSON.stringify(name)}`)
+    yield { ...toLineageNode(cid, snapshot, isWaferNode(id)), container_name: name }
+  }
+}
+
+/** Edges given as relation kinds, sorted by from, to, type (as their CIDs and names sort) without duplicates. */
+export function* edgeStream(from: Int32Array, to: Int32Array, kind: Int32Array, rank: Int32Array, cids: readonly string[]): Generator<LineageEdge> {
+  const type = kind.map((k) => EDGE_TYPE_RANK[k as 0 | 1 | 2 | 3])
+  const order = Int32Array.from({ length: from.length }, (_, i) => i).sort(
+    (a, b) => rank[from[a]!]! - rank[from[b]!]! || rank[to[a]!]! - rank[to[b]!]! || type[a]! - type[b]!,
+  )
+  let last = -1
+  for (const e of order) {
+    if (last >= 0 && from[e] === from[last] && to[e] === to[last] && type[e] === type[last]) continue
+    last = e
+    yield { from_cid: cids[from[e]!]!, to_cid: cids[to[e]!]!, edge_type: EDGE_TYPES[type[e]!]! }
   }
 }
 
@@ -292,15 +377,9 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   const kindOf = relKind.take()
 
   // Orders: by CID in code units (sorting, edges), and the order an object's keys take.
-  const byCode = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => compareCodeUnits(cids[a]!, cids[b]!))
-  const rank = new Int32Array(n)
-  byCode.forEach((id, i) => (rank[id] = i))
-  const indexKeys = (ids: Iterable<number>): number[] => [...ids].filter((id) => isArrayIndex(cids[id]!)).sort((a, b) => Number(cids[a]) - Number(cids[b]))
-  const nodeOrder = [...indexKeys(byCode), ...[...byCode].filter((id) => !isArrayIndex(cids[id]!))]
-  const position = new Int32Array(n)
-  nodeOrder.forEach((id, i) => (position[id] = i))
+  const { byCode, rank, keyOrder: nodeOrder, position } = nodeOrders(cids)
   const seedIds = seeds.map((_, i) => i)
-  const seedOrder = [...indexKeys(seedIds), ...seedIds.filter((id) => !isArrayIndex(cids[id]!))]
+  const seedOrder = objectKeyOrder(cids, seedIds)
   const seedPosition = new Int32Array(seeds.length)
   seedOrder.forEach((id, i) => (seedPosition[id] = i))
 
@@ -344,11 +423,11 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   // parent_map, merge_edges and the edges.
   const edgeFrom = new IntList()
   const edgeTo = new IntList()
-  const edgeType = new IntList()
-  const addEdge = (from: number, to: number, type: number): void => {
+  const edgeKind = new IntList()
+  const addEdge = (from: number, to: number, kind: number): void => {
     edgeFrom.push(from)
     edgeTo.push(to)
-    edgeType.push(type)
+    edgeKind.push(kind)
   }
   for (let child = 0; child < n; child++) {
     const parents: number[] = []
@@ -360,7 +439,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
       // A wafer that is also the split parent, a merge source or the GD source stays a parent.
       if (!parents.includes(parent)) parents.push(parent)
       if (kind === MERGE) mergeSources.push(parent)
-      addEdge(parent, child, EDGE_TYPE_RANK[kind]!)
+      addEdge(parent, child, kind)
     }
     const key = JSON.stringify(cids[child])
     if (parents.length > 0) tables.fragment(PARENT_MAP, position[child]!, `${key}:${JSON.stringify(parents.map((id) => cids[id]))}`)
@@ -393,13 +472,9 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
     }
   }
 
-  // The edges sorted by from, to, type (code units), without duplicates.
   const from = edgeFrom.take()
   const to = edgeTo.take()
-  const type = edgeType.take()
-  const edgeOrder = Int32Array.from({ length: from.length }, (_, i) => i).sort(
-    (a, b) => rank[from[a]!]! - rank[from[b]!]! || rank[to[a]!]! - rank[to[b]!]! || type[a]! - type[b]!,
-  )
+  const kind = edgeKind.take()
 
   // Every seed, ancestor, edge end and wafer link counts, drawn or not.
   const counted = new Uint8Array(n)
@@ -423,23 +498,9 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   const object = (part: number): LineageJsonPart => ({ open: '{', fragments: tables.fragments(part) })
   const stream: LineageStream = {
     // The file takes the nodes before the parts: each node's name is kept for `names` on the way.
-    nodes: (function* (): Generator<LineageNode> {
-      for (const [pos, id] of nodeOrder.entries()) {
-        const cid = cids[id]!
-        const snapshot = reader.snapshot(cid)
-        const name = nameOf(id)
-        tables.fragment(NAMES, pos, `${JSON.stringify(cid)}:${JSON.stringify(name)}`)
-        yield { ...toLineageNode(cid, snapshot, isWaferNode[id] === 1), container_name: name }
-      }
-    })(),
-    edges: (function* () {
-      let last = -1
-      for (const e of edgeOrder) {
-        if (last >= 0 && from[e] === from[last] && to[e] === to[last] && type[e] === type[last]) continue
-        last = e
-        yield { from_cid: cids[from[e]!]!, to_cid: cids[to[e]!]!, edge_type: EDGE_TYPES[type[e]!]! }
-      }
-    })(),
+    nodes: nodeStream(nodeOrder, cids, reader, (id) => isWaferNode[id] === 1, tables, NAMES),
+    // Sorted by from, to, type (code units), without duplicates.
+    edges: edgeStream(from, to, kind, rank, cids),
     parts: [
       ['direction', json('backward')],
       ['roots', { open: '[', fragments: (function* () { for (const seed of seeds) yield JSON.stringify(seed) })() }],
@@ -469,7 +530,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
 }
 
 /** Edge types in code-unit order, so their index sorts as their name. */
-const EDGE_TYPES: readonly EdgeType[] = ['gd_rework_source', 'merge_source', 'split_from', 'wafer_origin']
+export const EDGE_TYPES: readonly EdgeType[] = ['gd_rework_source', 'merge_source', 'split_from', 'wafer_origin']
 /** Relation kind → index in {@link EDGE_TYPES}. */
 const EDGE_TYPE_RANK = [2, 1, 0, 3] as const
 
@@ -481,7 +542,7 @@ const EDGE_TYPE_RANK = [2, 1, 0, 3] as const
  *
  * @returns per node, 1 when its wafer link is kept
  */
-function topmostWaferLinks(
+export function topmostWaferLinks(
   n: number,
   start: Int32Array,
   parentOf: Int32Array,

@@ -442,6 +442,41 @@ function climbToTop(seed: string, snapshotOf: (cid: string) => ContainerSnapshot
 }
 
 /**
+ * The split tops of the seeds, a forward walk's start: the split parents up to `maxDepth` hops above
+ * the seeds are read (a progress report per hop), then each seed climbs in memory; a climb cut by
+ * the cap is recorded in `truncation`.
+ */
+export async function splitTops(seeds: readonly string[], reader: LineageReader, options: LineageOptions, maxDepth: number, truncation: Truncation): Promise<Set<string>> {
+  const snapshotOf = (cid: string): ContainerSnapshot | undefined => reader.snapshot(cid)
+  let climbing = seeds
+  let climbed = 0
+  const chunkSize = Math.max(1, options.source.dialect.maxInList)
+  for (let hop = 0; climbing.length > 0 && hop <= maxDepth; hop++) {
+    // A chunk's parents are taken right after it is read, while its snapshots are at hand; those
+    // read meanwhile (a parent that is itself climbing) are left out once the hop is read.
+    const parents: string[] = []
+    for (let at = 0; at < climbing.length; at += chunkSize) {
+      const chunk = climbing.slice(at, at + chunkSize)
+      await reader.loadContainers(chunk)
+      for (const cid of chunk) {
+        const parent = splitParentOf(snapshotOf(cid))
+        if (parent !== null) parents.push(parent)
+      }
+    }
+    climbed += climbing.length
+    options.onProgress?.({ level: hop, nodes: climbed })
+    climbing = reader.unread(unique(parents))
+  }
+  const tops = new Set<string>()
+  for (const seed of seeds) {
+    const climb = climbToTop(seed, snapshotOf, maxDepth)
+    if (climb.cut) truncation.add('depth_cap')
+    tops.add(climb.top)
+  }
+  return tops
+}
+
+/**
  * Resolves the forward tree of the seeds (domain.md §3.6): each seed climbs to its split top, the
  * tops' split descendants form `children_map`, leaves get their serial numbers, merge sources of
  * every node become `merge_source` edges (not tree links), and wafer origins and GD rework sources
@@ -463,26 +498,8 @@ async function walkForward(seeds: string[], options: LineageOptions, maxDepth: n
   const truncation = new Truncation()
   const snapshotOf = (cid: string): ContainerSnapshot | undefined => reader.snapshot(cid)
 
-  // 1. Read the split parents up to maxDepth hops above the seeds, then climb in memory.
-  let climbing = seeds
-  let climbed = 0
-  for (let hop = 0; climbing.length > 0 && hop <= maxDepth; hop++) {
-    await reader.loadContainers(climbing)
-    climbed += climbing.length
-    options.onProgress?.({ level: hop, nodes: climbed })
-    const parents: string[] = []
-    for (const cid of climbing) {
-      const parent = splitParentOf(snapshotOf(cid))
-      if (parent !== null && !reader.isLoaded(parent)) parents.push(parent)
-    }
-    climbing = unique(parents)
-  }
-  const tops = new Set<string>()
-  for (const seed of seeds) {
-    const climb = climbToTop(seed, snapshotOf, maxDepth)
-    if (climb.cut) truncation.add('depth_cap')
-    tops.add(climb.top)
-  }
+  // 1. The seeds' split tops.
+  const tops = await splitTops(seeds, reader, options, maxDepth, truncation)
 
   const graph = new Set<string>()
   const admit = (cid: string): boolean => {

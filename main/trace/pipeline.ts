@@ -14,6 +14,7 @@ import type { LineageStream, ResultFileWriter, SqliteDatabase } from '../store/i
 import { fetchEvents } from './events.js'
 import { resolveBackwardLineage, resolveForwardLineage, type LineageOptions } from './lineage.js'
 import { resolveBackwardLineageStaged } from './lineage-staged.js'
+import { resolveForwardLineageStaged } from './lineage-staged-forward.js'
 import { mergeQuality } from './quality.js'
 import { resolveContainerSeeds, resolveDetectionPopulation } from './seed-resolve.js'
 
@@ -23,8 +24,9 @@ export interface TraceSink {
   onLineage?(lineage: LineageResult): void | Promise<void>
   /**
    * Takes the genealogy piece by piece instead of `onLineage`. Given with {@link lineageWorkspace},
-   * a run that keeps only the outline walks a backward genealogy with its state in the workspace's
-   * temporary tables (`lineage-staged.ts`), so the graph is never held whole in the process.
+   * a run that keeps only the outline walks its genealogy (either direction) with its state in the
+   * workspace's temporary tables (`lineage-staged.ts`, `lineage-staged-forward.ts`), so the graph
+   * is never held whole in the process.
    */
   onLineageStream?(lineage: LineageStream): void | Promise<void>
   /** The connection whose temporary tables hold the staged walk's state (the result file's). */
@@ -118,15 +120,17 @@ export function eventCids(request: NormalizedTraceRequest, seeds: readonly strin
     }
     return [...out]
   }
+  // Own keys only: a CID such as `constructor` must not find what every object inherits.
+  const own = (record: Record<string, string[]>, cid: string): string[] => (Object.hasOwn(record, cid) ? record[cid]! : [])
   if (lineage.direction === 'backward') {
-    for (const seed of seeds) for (const a of lineage.ancestors[seed] ?? []) out.add(a)
+    for (const seed of seeds) for (const a of own(lineage.ancestors, seed)) out.add(a)
     return [...out]
   }
   // Walked by index: `shift` on a queue this long moves the whole array each time.
   const queue = [...seeds]
   for (let i = 0; i < queue.length; i++) {
     const cid = queue[i]!
-    for (const child of lineage.children_map[cid] ?? []) {
+    for (const child of own(lineage.children_map, cid)) {
       if (!out.has(child)) {
         out.add(child)
         queue.push(child)
@@ -249,8 +253,9 @@ async function traceLineage(
   sink: TraceSink,
   keep: 'full' | 'outline',
 ): Promise<{ lineage: LineageOutline; cids: string[] }> {
-  if (keep === 'outline' && request.direction === 'backward' && sink.onLineageStream && sink.lineageWorkspace) {
-    const staged = await resolveBackwardLineageStaged(seedCids, lineageOptions, sink.lineageWorkspace())
+  if (keep === 'outline' && sink.onLineageStream && sink.lineageWorkspace) {
+    const walk = request.direction === 'backward' ? resolveBackwardLineageStaged : resolveForwardLineageStaged
+    const staged = await walk(seedCids, lineageOptions, sink.lineageWorkspace())
     try {
       await sink.onLineageStream(staged.stream)
       return { lineage: staged.outline, cids: staged.eventCids(request.profile) }

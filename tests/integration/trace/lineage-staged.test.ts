@@ -1,6 +1,6 @@
 /**
- * The staged backward walk (its state in the result file's temporary tables) against the object
- * walk: on seeded random plants with cycles, self-links, GD reworks, wafer lots named twice,
+ * The staged walks, backward and forward (their state in the result file's temporary tables),
+ * against the object walks: on seeded random plants with cycles, self-links, GD reworks, wafer lots named twice,
  * merge sources without a container row, and CIDs such as `0`, `__proto__`, `晶圓-1` or one
  * beyond the BMP, the file each leaves holds the same nodes, edges and JSON parts byte for byte,
  * under the depth and node caps too, and the pipeline fetches the events of the same CIDs.
@@ -10,8 +10,9 @@ import Database from 'better-sqlite3'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createResultFile } from '../../../main/store/index.js'
 import { eventCids, runTrace } from '../../../main/trace/index.js'
-import { resolveBackwardLineage, type LineageOptions } from '../../../main/trace/lineage.js'
+import { resolveBackwardLineage, resolveForwardLineage, type LineageOptions } from '../../../main/trace/lineage.js'
 import { resolveBackwardLineageStaged } from '../../../main/trace/lineage-staged.js'
+import { resolveForwardLineageStaged } from '../../../main/trace/lineage-staged-forward.js'
 import { mulberry32 } from '../../../shared/statistics.js'
 import { normalizeTraceRequest, type NormalizedTraceRequest } from '../../../shared/trace-request.js'
 import type { QualityMeta } from '../../../shared/trace.js'
@@ -89,7 +90,13 @@ function dump(path: string): Dump {
   }
 }
 
-describe('the staged backward walk', () => {
+const WALKS = {
+  backward: { object: resolveBackwardLineage, staged: resolveBackwardLineageStaged },
+  forward: { object: resolveForwardLineage, staged: resolveForwardLineageStaged },
+} as const
+type Direction = keyof typeof WALKS
+
+describe('the staged walks', () => {
   let tmp: ReturnType<typeof tempDir>
   let files = 0
   const newWriter = () => createResultFile(join(tmp.dir, `f${++files}`, `${JOB}.sqlite`), { jobId: JOB, request: REQUEST, source: 'sqlite:/fixture', appVersion: '0.1.0', now: Date.UTC(2026, 1, 2) })
@@ -99,15 +106,15 @@ describe('the staged backward walk', () => {
   }
 
   /** Both walks into a file each; returns the object walk's result, each walk's progress and what each file holds. */
-  async function both(seeds: string[], options: LineageOptions) {
+  async function both(seeds: string[], options: LineageOptions, direction: Direction = 'backward') {
     const objectProgress: unknown[] = []
     const stagedProgress: unknown[] = []
-    const full = await resolveBackwardLineage(seeds, { ...options, onProgress: (p) => void objectProgress.push(p) })
+    const full = await WALKS[direction].object(seeds, { ...options, onProgress: (p) => void objectProgress.push(p) })
     const a = newWriter()
     a.writeLineage(full)
     const objectFile = dump(finish(a))
     const b = newWriter()
-    const staged = await resolveBackwardLineageStaged(seeds, { ...options, onProgress: (p) => void stagedProgress.push(p) }, b.workspace())
+    const staged = await WALKS[direction].staged(seeds, { ...options, onProgress: (p) => void stagedProgress.push(p) }, b.workspace())
     b.writeLineageStream(staged.stream)
     staged.dispose()
     expect(b.workspace().prepare("SELECT name FROM temp.sqlite_master WHERE name LIKE 'lineage_%'").all()).toEqual([])
@@ -122,19 +129,21 @@ describe('the staged backward walk', () => {
 
   const plants = Array.from({ length: 12 }, (_, i) => 1000 + i * 7919)
   for (const plantSeed of plants) {
-    it(`leaves the same file as the object walk on random plant ${plantSeed}, capped and not`, async () => {
+    it(`leaves the same file as the object walk on random plant ${plantSeed}, both directions, capped and not`, async () => {
       const { rows, seeds } = randomPlant(plantSeed)
       const fixture = await createFixtureSource(rows)
       try {
-        for (const [label, options] of [
-          ['no cap', { source: fixture.source }],
-          ['chunks of 3', { source: withMaxInList(fixture.source, 3) }],
-          ['depth 1', { source: fixture.source, maxDepth: 1 }],
-          ['depth 3, chunks of 2', { source: withMaxInList(fixture.source, 2), maxDepth: 3 }],
-          ['node cap', { source: withMaxInList(fixture.source, 4), maxNodes: 20 }],
-          ['depth 0', { source: fixture.source, maxDepth: 0 }],
-        ] as const) {
-          const { full, objectFile, stagedFile, staged, objectProgress, stagedProgress } = await both(seeds, options)
+        for (const [label, options, walk] of (['backward', 'forward'] as const).flatMap((direction) =>
+          ([
+            ['no cap', { source: fixture.source }],
+            ['chunks of 3', { source: withMaxInList(fixture.source, 3) }],
+            ['depth 1', { source: fixture.source, maxDepth: 1 }],
+            ['depth 3, chunks of 2', { source: withMaxInList(fixture.source, 2), maxDepth: 3 }],
+            ['node cap', { source: withMaxInList(fixture.source, 4), maxNodes: 20 }],
+            ['depth 0', { source: fixture.source, maxDepth: 0 }],
+          ] as const).map(([label, options]) => [`${direction}, ${label}`, options, direction] as const),
+        )) {
+          const { full, objectFile, stagedFile, staged, objectProgress, stagedProgress } = await both(seeds, options, walk)
           expect(stagedFile, label).toEqual(objectFile)
           expect(objectFile.nodes.length, label).toBe(Object.keys(full.nodes).length)
           const { direction, total_nodes, truncated, truncation_reasons } = full
@@ -151,12 +160,16 @@ describe('the staged backward walk', () => {
     })
   }
 
-  it('covers what the random plants are for: caps hit, cycles, wafers kept and dropped, hostile keys', async () => {
+  it('covers what the random plants are for: caps hit, cycles, wafers kept and dropped, hostile keys, every forward link', async () => {
     // Guards the generator: a change that stopped drawing these cases would leave the comparison empty-handed.
     let depthCut = 0
     let nodeCut = 0
     let waferEdges = 0
     let hostileKeys = 0
+    const forwardEdges = new Set<string>()
+    let forwardSerials = 0
+    let forwardDepthCut = 0
+    let forwardNodeCut = 0
     for (const plantSeed of plants) {
       const { rows, seeds } = randomPlant(plantSeed)
       const fixture = await createFixtureSource(rows)
@@ -167,6 +180,11 @@ describe('the staged backward walk', () => {
         hostileKeys += Object.keys(full.nodes).filter((cid) => HOSTILE.includes(cid)).length
         if ((await resolveBackwardLineage(seeds, { source: fixture.source, maxDepth: 1 })).truncation_reasons.includes('depth_cap')) depthCut++
         if ((await resolveBackwardLineage(seeds, { source: fixture.source, maxNodes: 20 })).truncation_reasons.includes('node_cap')) nodeCut++
+        const forward = await resolveForwardLineage(seeds, { source: fixture.source })
+        for (const edge of forward.edges) forwardEdges.add(edge.edge_type)
+        if (forward.direction === 'forward' && Object.keys(forward.leaf_serials).length > 0) forwardSerials++
+        if ((await resolveForwardLineage(seeds, { source: fixture.source, maxDepth: 1 })).truncation_reasons.includes('depth_cap')) forwardDepthCut++
+        if ((await resolveForwardLineage(seeds, { source: fixture.source, maxNodes: 20 })).truncation_reasons.includes('node_cap')) forwardNodeCut++
       } finally {
         await fixture.cleanup()
       }
@@ -175,6 +193,10 @@ describe('the staged backward walk', () => {
     expect(nodeCut).toBeGreaterThan(6)
     expect(waferEdges).toBeGreaterThan(10)
     expect(hostileKeys).toBeGreaterThan(30)
+    expect([...forwardEdges].sort()).toEqual(['gd_rework_source', 'merge_source', 'split_from', 'wafer_origin'])
+    expect(forwardSerials).toBeGreaterThan(6)
+    expect(forwardDepthCut).toBeGreaterThan(6)
+    expect(forwardNodeCut).toBeGreaterThan(6)
   })
 
   describe('on the fidelity plant', () => {
@@ -186,11 +208,13 @@ describe('the staged backward walk', () => {
       await fixture.cleanup()
     })
 
-    it('leaves the same file as the object walk', async () => {
+    it('leaves the same file as the object walk, both directions', async () => {
       const seeds = ['A21', 'T', 'C1', 'V1', 'NOROW', 'NOROW2', 'G', 'A1']
-      const { objectFile, stagedFile } = await both(seeds, { source: fixture.source })
-      expect(stagedFile).toEqual(objectFile)
-      expect(stagedFile.edges.length).toBeGreaterThan(5)
+      for (const direction of ['backward', 'forward'] as const) {
+        const { objectFile, stagedFile } = await both(seeds, { source: fixture.source }, direction)
+        expect(stagedFile, direction).toEqual(objectFile)
+        expect(stagedFile.edges.length, direction).toBeGreaterThan(5)
+      }
     })
 
     it('is what a job runs: the same outcome and file as a run that writes the whole genealogy', async () => {
