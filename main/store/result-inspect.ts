@@ -17,6 +17,7 @@ import { z } from 'zod'
 import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json.js'
 import { hasControlCharacter } from '../../shared/control-characters.js'
 import { AppError, toErrorData } from '../../shared/errors.js'
+import { setOwn } from '../../shared/own-keys.js'
 import { MSD_ANALYSIS_STEPS } from '../../shared/stage-timings.js'
 import { normalizeTraceRequest, toTraceRequest, type NormalizedTraceRequest } from '../../shared/trace-request.js'
 import { DOMAINS, type Direction, type Domain, type LineageResult } from '../../shared/trace.js'
@@ -436,10 +437,10 @@ function readParts(db: Database.Database, path: string, limits: InspectLimits): 
 /** The lineage as the reader rebuilds it from the parts and the node and edge tables. */
 function lineageOf(db: Database.Database, parts: Map<string, unknown>): LineageResult | null {
   const lineage: Record<string, unknown> = {}
-  for (const [name, value] of parts) if (name.startsWith('lineage.')) lineage[name.slice('lineage.'.length)] = value
+  for (const [name, value] of parts) if (name.startsWith('lineage.')) setOwn(lineage, name.slice('lineage.'.length), value)
   if (Object.keys(lineage).length === 0) return null
   const nodes: Record<string, unknown> = {}
-  for (const cid of db.prepare('SELECT container_id FROM lineage_nodes').pluck().iterate()) nodes[cid as string] = true
+  for (const cid of db.prepare('SELECT container_id FROM lineage_nodes').pluck().iterate()) setOwn(nodes, cid as string, true)
   lineage.nodes = nodes
   lineage.edges = db.prepare('SELECT from_cid, to_cid FROM lineage_edges').all()
   return lineage as unknown as LineageResult

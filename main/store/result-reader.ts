@@ -10,6 +10,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type Database from 'better-sqlite3'
 import { JsonLimitError, MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json.js'
 import { AppError, invalidInput } from '../../shared/errors.js'
+import { setOwn } from '../../shared/own-keys.js'
 import type { MsdAggregation } from '../../shared/msd.js'
 import {
   DEFAULT_PAGE_LIMIT,
@@ -278,7 +279,7 @@ class SqliteResultFileReader implements ResultFileReader {
     let qty: Record<string, unknown> = {}
     for (const p of parts) {
       if (p.name === NODE_QTY_PART) qty = parseJson<Record<string, unknown>>(p.value, p.name, this.path) ?? {}
-      else lineage[p.name.slice('lineage.'.length)] = parseJson<unknown>(p.value, p.name, this.path)
+      else setOwn(lineage, p.name.slice('lineage.'.length), parseJson<unknown>(p.value, p.name, this.path))
     }
     if (lineage.direction !== 'backward' && lineage.direction !== 'forward') {
       throw new AppError('storage/unreadable', `The result file ${this.path} has a lineage without a direction.`, { path: this.path })
@@ -289,7 +290,7 @@ class SqliteResultFileReader implements ResultFileReader {
     ).all() as LineageNode[]
     for (const node of nodeRows) {
       const q = Object.hasOwn(qty, node.container_id) ? qty[node.container_id] : undefined
-      nodes[node.container_id] = typeof q === 'number' && Number.isFinite(q) ? { ...node, qty: q } : node
+      setOwn(nodes, node.container_id, typeof q === 'number' && Number.isFinite(q) ? { ...node, qty: q } : node)
     }
     lineage.nodes = nodes
     lineage.edges = this.statement('SELECT from_cid, to_cid, edge_type FROM lineage_edges ORDER BY _seq').all() as LineageEdge[]

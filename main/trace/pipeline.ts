@@ -6,6 +6,7 @@
 import type { TimeWindow } from '../../shared/data-window.js'
 import { isAppError, throwIfCancelled } from '../../shared/errors.js'
 import { LINEAGE_MAX_DEPTH, LINEAGE_MAX_NODES } from '../../shared/limits.js'
+import { ownValue } from '../../shared/own-keys.js'
 import type { StageTimings } from '../../shared/stage-timings.js'
 import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, EventRow, LineageResult, QualityMeta, SeedResult, TraceProgress } from '../../shared/trace.js'
@@ -121,7 +122,7 @@ export function eventCids(request: NormalizedTraceRequest, seeds: readonly strin
     return [...out]
   }
   // Own keys only: a CID such as `constructor` must not find what every object inherits.
-  const own = (record: Record<string, string[]>, cid: string): string[] => (Object.hasOwn(record, cid) ? record[cid]! : [])
+  const own = (record: Record<string, string[]>, cid: string): string[] => ownValue(record, cid) ?? []
   if (lineage.direction === 'backward') {
     for (const seed of seeds) for (const a of own(lineage.ancestors, seed)) out.add(a)
     return [...out]

@@ -18,6 +18,7 @@
  * Every step is linear in nodes + edges (plus sorting), so a 20 000-node lineage stays responsive.
  */
 import { compareCodeUnits } from '../../../shared/compare'
+import { ownValue } from '../../../shared/own-keys'
 import type { EdgeType, LineageResult, NodeType } from '../../../shared/trace'
 
 /** Node kinds drawn: the lineage node types plus serial numbers of forward leaves. */
@@ -87,10 +88,10 @@ export function buildLineageModel(lineage: LineageResult, options: BuildModelOpt
   const seeds = new Set(seedList)
   const ensure = (cid: string): void => {
     if (nodes.has(cid)) return
-    const n = lineage.nodes[cid]
+    const n = ownValue(lineage.nodes, cid)
     nodes.set(cid, {
       id: cid,
-      name: n?.container_name || lineage.names[cid] || cid,
+      name: n?.container_name || ownValue(lineage.names, cid) || cid,
       type: n?.node_type ?? 'UNKNOWN',
       mfgorder: n?.mfgorder_name ?? null,
       qty: n?.qty ?? null,
@@ -116,7 +117,7 @@ export function buildLineageModel(lineage: LineageResult, options: BuildModelOpt
   let serialsOf: Record<string, string[]>
   if (lineage.direction === 'backward') {
     for (const [child, parents] of Object.entries(lineage.parent_map)) {
-      const merges = new Set(lineage.merge_edges[child] ?? [])
+      const merges = new Set(ownValue(lineage.merge_edges, child) ?? [])
       for (const p of parents) add(p, child, merges.has(p) ? 'merge_source' : 'split_from')
     }
     serialsOf = lineage.seed_serials ?? {}

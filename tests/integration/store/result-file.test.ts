@@ -11,7 +11,7 @@ import {
   type ResultFileReader,
   type ResultFileWriter,
 } from '../../../main/store/index.js'
-import type { EventRow } from '../../../shared/trace.js'
+import type { EventRow, ForwardLineage } from '../../../shared/trace.js'
 import { lotRequest, tempDir } from '../../unit/store/store-fixtures.js'
 import { BACKWARD, BACKWARD_AGGREGATION, BACKWARD_AGGREGATION_V1, eventRows, FORWARD, FORWARD_AGGREGATION, quality, SEEDS, sortedBy } from './result-file-fixtures.js'
 import { thrown } from '../../fixtures/thrown.js'
@@ -159,6 +159,38 @@ describe('result file', () => {
         expect(Object.keys(reader.lineage()!.nodes)).toEqual(['P', 'K1', 'K2', 'M'])
         expect(reader.seeds()).toBeNull()
         expect(reader.aggregation()).toBeNull()
+      } finally {
+        reader.close()
+      }
+    })
+
+    it('keeps CIDs such as __proto__ and constructor as plain keys of the lineage it rebuilds', () => {
+      // A mailed file is hostile: such keys must neither vanish nor reach Object.prototype.
+      const node = (cid: string, name: string) => ({ container_id: cid, container_name: name, mfgorder_name: null, wafer_lot: null, node_type: 'LOT' as const })
+      const cids = ['0', '__proto__', 'constructor']
+      const lineage: ForwardLineage = {
+        direction: 'forward',
+        roots: ['__proto__'],
+        seeds: ['constructor'],
+        children_map: JSON.parse('{"__proto__":["constructor","0"]}') as Record<string, string[]>,
+        leaf_serials: JSON.parse('{"0":["SN-0"],"constructor":["SN-1"]}') as Record<string, string[]>,
+        names: Object.fromEntries(cids.map((cid) => [cid, `name of ${cid}`])),
+        nodes: Object.fromEntries(cids.map((cid) => [cid, node(cid, `name of ${cid}`)])),
+        edges: [{ from_cid: '__proto__', to_cid: 'constructor', edge_type: 'split_from' }],
+        total_nodes: 3,
+        truncated: false,
+        truncation_reasons: [],
+      }
+      const w = writer(path)
+      w.writeLineage(lineage)
+      finishPlain(w)
+      const reader = openResultFile(path)
+      try {
+        const read = reader.lineage()!
+        for (const key of Object.keys(lineage) as (keyof ForwardLineage)[]) expect(JSON.stringify(read[key as keyof typeof read]), key).toBe(JSON.stringify(lineage[key]))
+        expect(Object.keys(read.nodes)).toEqual(cids)
+        expect(Object.getPrototypeOf(read.nodes)).toBe(Object.prototype)
+        expect(Object.hasOwn(read.nodes, '__proto__') && read.nodes['__proto__']!.container_name).toBe('name of __proto__')
       } finally {
         reader.close()
       }

@@ -53,6 +53,24 @@ describe('buildLineageModel', () => {
     expect(buildLineageModel(forwardLineage(), { includeSerials: false }).nodes.has('serial:SN1')).toBe(false)
   })
 
+  it('names CIDs such as constructor and __proto__ by the lineage, never by what objects inherit', () => {
+    const lineage: ForwardLineage = {
+      ...forwardLineage(),
+      roots: ['constructor'],
+      seeds: ['constructor'],
+      children_map: JSON.parse('{"constructor":["__proto__","toString"]}') as Record<string, string[]>,
+      leaf_serials: {},
+      names: JSON.parse('{"__proto__":"lot P"}') as Record<string, string>,
+      nodes: {},
+      edges: [],
+    }
+    const model = buildLineageModel(lineage)
+    expect(sorted(model.nodes.keys())).toEqual(['__proto__', 'constructor', 'toString'])
+    expect(model.nodes.get('__proto__')!.name).toBe('lot P')
+    expect(model.nodes.get('constructor')!.name).toBe('constructor')
+    expect(model.nodes.get('toString')!.name).toBe('toString')
+  })
+
   it('creates an UNKNOWN node for an edge end missing from nodes, named from names', () => {
     const lineage = mergeLineage()
     lineage.edges = [...lineage.edges, { from_cid: 'Q', to_cid: 'W', edge_type: 'split_from' }]
