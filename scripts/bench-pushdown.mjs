@@ -1,15 +1,17 @@
-// Benchmark (not part of the test run): MSD backward over a demo plant's whole range read from a
-// PostgreSQL server, with the analysis's events fetched to the workstation (local) and summarized by
-// the server (pushdown, docs/pushdown.md). Each mode runs in a fresh process doing what a worker
-// does (seed resolve, lineage, events, analysis into a result file): wall time, stage times, peak
-// RSS of that process, and bytes received from the server. Both must give the same aggregation.
+// Benchmark (not part of the test run): MSD over a demo plant's whole range read from a PostgreSQL
+// server, backward and forward, with the analysis's events fetched to the workstation (local) and
+// summarized by the server (pushdown, docs/pushdown.md). Each run is a fresh process doing what a
+// worker does (seed resolve, lineage, events, analysis into a result file), started with a
+// worker's command-line flags: wall time, stage times, peak RSS of that process, and bytes received
+// from the server. Both modes must give the same aggregation.
 // Needs a server: MES_TRACE_PG_TEST_URL (`.ci/run` and scripts/test-postgres.sh start one on
-// 127.0.0.1); without it the report records a skip. The plant is loaded into its own schema.
+// 127.0.0.1); without it the report records a skip. Each plant is loaded into its own schema.
 // Each mode runs `--runs` times, alternating, because the peak RSS of one run of the same code
-// varies by tens of MB (when V8 happens to collect); the report gives every run and, per mode, the
-// median wall time and the lowest, median and highest peak RSS. All runs must agree.
+// varies by several MB (when V8 happens to collect); the report gives every run and, per plant,
+// direction and mode, the median wall time and the lowest, median and highest peak RSS. Several
+// plant sizes (`--lots 120000,240000`) show what grows with the plant.
 // Prints a table to stderr and one JSON object to stdout; writes reports/bench-pushdown.json.
-//   node scripts/bench-pushdown.mjs [--lots 120000] [--runs 3]
+//   node scripts/bench-pushdown.mjs [--lots 120000[,240000…]] [--runs 3] [--direction both|backward|forward]
 // Needs the compiled main process code (`npm run build:main`).
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -26,7 +28,15 @@ if (!existsSync(join(root, 'dist', 'main', 'msd', 'index.js'))) {
   process.exit(2)
 }
 const { values } = parseArgs({
-  options: { lots: { type: 'string', default: '120000' }, runs: { type: 'string', default: '3' }, child: { type: 'string' }, schema: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+  options: {
+    lots: { type: 'string', default: '120000' },
+    runs: { type: 'string', default: '3' },
+    direction: { type: 'string', default: 'both' },
+    child: { type: 'string' },
+    schema: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+  },
 })
 const url = process.env.MES_TRACE_PG_TEST_URL
 /** Every number in `value` to whole milliseconds. */
@@ -45,7 +55,7 @@ if (values.child) {
   const pushdown = values.child === 'pushdown'
   const started = performance.now()
   const source = await openPostgresSource({ url, schema: values.schema })
-  const request = normalizeTraceRequest({ profile: 'mid_section_defect', params: { start_date: values.from, end_date: values.to, pushdown } })
+  const request = normalizeTraceRequest({ profile: 'mid_section_defect', params: { start_date: values.from, end_date: values.to, pushdown, direction: values.direction } })
   const dir = mkdtempSync(join(tmpdir(), 'mes-trace-bench-pushdown-'))
   const writer = createResultFile(join(dir, 'trace-evt-000000000001.sqlite'), { jobId: 'trace-evt-000000000001', request, source: source.description, appVersion: 'bench', now: Date.now() })
   let peak = 0
@@ -66,13 +76,14 @@ if (values.child) {
   process.stdout.write(
     JSON.stringify({
       mode: values.child,
+      direction: values.direction,
       wall_ms: wallMs,
       peak_rss_mb: Math.round((peak / 1048576) * 10) / 10,
       bytes_received: bytes,
       cids: outcome.event_cid_count,
       event_rows: Object.values(outcome.rows).reduce((n, r) => n + (r ?? 0), 0),
       stage_ms: rounded({ ...outcome.stage_ms, analysis: stageMs }),
-      suspects: aggregation.suspect_summary.total,
+      suspects: aggregation.suspect_summary?.total ?? null,
       detail_rows: aggregation.detail_total_count,
       aggregation_sha256: createHash('sha256').update(JSON.stringify(aggregation)).digest('hex'),
     }),
@@ -80,10 +91,19 @@ if (values.child) {
   process.exit(0)
 }
 
-const lots = Number(values.lots)
+const plantSizes = values.lots.split(',').map(Number)
 const repeat = Number(values.runs)
+const directions = values.direction === 'both' ? ['backward', 'forward'] : [values.direction]
+if (!plantSizes.every((n) => Number.isInteger(n) && n >= 100)) {
+  console.error(`bench: --lots must be whole numbers of at least 100, comma-separated, got ${values.lots}`)
+  process.exit(2)
+}
 if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) {
   console.error(`bench: --runs must be an integer from 1 to 20, got ${values.runs}`)
+  process.exit(2)
+}
+if (!directions.every((d) => d === 'backward' || d === 'forward')) {
+  console.error(`bench: --direction must be both, backward or forward, got ${values.direction}`)
   process.exit(2)
 }
 const reportPath = join(root, 'reports', 'bench-pushdown.json')
@@ -95,7 +115,7 @@ const write = (report) => {
 if (!url) {
   const reason = 'no PostgreSQL server: set MES_TRACE_PG_TEST_URL (scripts/test-postgres.sh starts one on 127.0.0.1)'
   console.error(`pushdown: skipped: ${reason}`)
-  write({ benchmark: 'pushdown', node: process.version, lots, skipped: reason })
+  write({ benchmark: 'pushdown', node: process.version, lots: plantSizes, skipped: reason })
   process.exit(0)
 }
 
@@ -105,66 +125,78 @@ const { heapLimitExecArgv } = await import(dist('main/engine/index.js'))
 const { SETTING_SPECS } = await import(dist('shared/settings.js'))
 const workerExecArgv = heapLimitExecArgv(SETTING_SPECS.TRACE_WORKER_MAX_MEMORY_MB.defaultValue)
 const { loadIntoPostgres } = await import(dist('main/sources/postgres-load.js'))
-const work = mkdtempSync(join(tmpdir(), 'mes-trace-bench-pushdown-'))
-const schema = `bench_pushdown_${lots}`
-const t = performance.now()
-const made = await generateDemoPlant({ out: join(work, 'plant.sqlite'), lots, seed: 'bench' })
-await loadIntoPostgres({ from: made.out, url, schema, replace: true })
-console.error(`${lots} lots generated and loaded into PostgreSQL (schema ${schema}) in ${Math.round((performance.now() - t) / 1000)} s`)
-
-const runs = []
-for (let round = 0; round < repeat; round++) {
-  for (const mode of ['local', 'pushdown']) {
-    const child = spawnSync(process.execPath, [...workerExecArgv, fileURLToPath(import.meta.url), '--child', mode, '--schema', schema, '--from', made.startDate, '--to', made.endDate], {
-      cwd: root,
-      env: process.env,
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    })
-    if (child.status !== 0) {
-      console.error(child.stderr)
-      process.exit(child.status ?? 1)
-    }
-    runs.push(JSON.parse(child.stdout))
-    const r = runs.at(-1)
-    console.error(
-      `  ${mode.padEnd(9)} ${String(r.wall_ms).padStart(7)} ms  peak RSS ${r.peak_rss_mb} MB  received ${(r.bytes_received / 1048576).toFixed(1)} MiB  ` +
-        `event rows ${r.event_rows}  stages ${JSON.stringify(r.stage_ms)}`,
-    )
-  }
-}
-rmSync(work, { recursive: true, force: true })
 const median = (list) => {
   const sorted = [...list].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
-const summaryOf = (mode) => {
-  const of = runs.filter((r) => r.mode === mode)
-  const rss = of.map((r) => r.peak_rss_mb)
-  return {
-    runs: of.length,
-    wall_ms_median: median(of.map((r) => r.wall_ms)),
-    peak_rss_mb: { min: Math.min(...rss), median: median(rss), max: Math.max(...rss) },
-    bytes_received: of[0].bytes_received,
+const ratio = (a, b) => Math.round((a / b) * 1000) / 1000
+
+const plants = []
+for (const lots of plantSizes) {
+  const work = mkdtempSync(join(tmpdir(), 'mes-trace-bench-pushdown-'))
+  const schema = `bench_pushdown_${lots}`
+  const t = performance.now()
+  const made = await generateDemoPlant({ out: join(work, 'plant.sqlite'), lots, seed: 'bench' })
+  await loadIntoPostgres({ from: made.out, url, schema, replace: true })
+  rmSync(work, { recursive: true, force: true })
+  console.error(`${lots} lots generated and loaded into PostgreSQL (schema ${schema}) in ${Math.round((performance.now() - t) / 1000)} s`)
+
+  const plant = { lots, directions: {} }
+  for (const direction of directions) {
+    const runs = []
+    for (let round = 0; round < repeat; round++) {
+      for (const mode of ['local', 'pushdown']) {
+        const args = [...workerExecArgv, fileURLToPath(import.meta.url), '--child', mode, '--direction', direction, '--schema', schema, '--from', made.startDate, '--to', made.endDate]
+        const child = spawnSync(process.execPath, args, { cwd: root, env: process.env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })
+        if (child.status !== 0) {
+          console.error(child.stderr)
+          process.exit(child.status ?? 1)
+        }
+        const r = JSON.parse(child.stdout)
+        runs.push(r)
+        console.error(
+          `  ${lots} ${direction.padEnd(8)} ${mode.padEnd(9)} ${String(r.wall_ms).padStart(7)} ms  peak RSS ${r.peak_rss_mb} MB  ` +
+            `received ${(r.bytes_received / 1048576).toFixed(1)} MiB  event rows ${r.event_rows}  stages ${JSON.stringify(r.stage_ms)}`,
+        )
+      }
+    }
+    const summaryOf = (mode) => {
+      const of = runs.filter((r) => r.mode === mode)
+      const rss = of.map((r) => r.peak_rss_mb)
+      return {
+        runs: of.length,
+        wall_ms_median: median(of.map((r) => r.wall_ms)),
+        peak_rss_mb: { min: Math.min(...rss), median: median(rss), max: Math.max(...rss) },
+        bytes_received: of[0].bytes_received,
+      }
+    }
+    const summary = { local: summaryOf('local'), pushdown: summaryOf('pushdown') }
+    plant.directions[direction] = {
+      summary,
+      wall_ratio: ratio(summary.pushdown.wall_ms_median, summary.local.wall_ms_median),
+      bytes_ratio: ratio(summary.pushdown.bytes_received, summary.local.bytes_received),
+      identical: runs.every((r) => r.aggregation_sha256 === runs[0].aggregation_sha256),
+      runs,
+    }
+  }
+  plants.push(plant)
+}
+
+const report = { benchmark: 'pushdown', node: process.version, exec_argv: workerExecArgv, runs_per_mode: repeat, plants }
+write(report)
+let identical = true
+for (const plant of plants) {
+  for (const [direction, d] of Object.entries(plant.directions)) {
+    for (const mode of ['local', 'pushdown']) {
+      const m = d.summary[mode]
+      console.error(
+        `  ${plant.lots} ${direction.padEnd(8)} ${mode.padEnd(9)} median ${m.wall_ms_median} ms; ` +
+          `peak RSS ${m.peak_rss_mb.min} / ${m.peak_rss_mb.median} / ${m.peak_rss_mb.max} MB (lowest / median / highest of ${m.runs})`,
+      )
+    }
+    console.error(`  ${plant.lots} ${direction.padEnd(8)} pushdown/local: wall ${d.wall_ratio} (medians), bytes ${d.bytes_ratio}; identical aggregation in every run: ${d.identical}`)
+    identical &&= d.identical
   }
 }
-const summary = { local: summaryOf('local'), pushdown: summaryOf('pushdown') }
-const report = {
-  benchmark: 'pushdown',
-  node: process.version,
-  lots,
-  exec_argv: workerExecArgv,
-  summary,
-  runs,
-  wall_ratio: Math.round((summary.pushdown.wall_ms_median / summary.local.wall_ms_median) * 1000) / 1000,
-  bytes_ratio: Math.round((summary.pushdown.bytes_received / summary.local.bytes_received) * 1000) / 1000,
-  identical: runs.every((r) => r.aggregation_sha256 === runs[0].aggregation_sha256),
-}
-write(report)
-for (const mode of ['local', 'pushdown']) {
-  const m = summary[mode]
-  console.error(`  ${mode.padEnd(9)} median ${m.wall_ms_median} ms; peak RSS ${m.peak_rss_mb.min} / ${m.peak_rss_mb.median} / ${m.peak_rss_mb.max} MB (lowest / median / highest of ${m.runs})`)
-}
-console.error(`pushdown/local: wall ${report.wall_ratio} (medians), bytes ${report.bytes_ratio}; identical aggregation in every run: ${report.identical}`)
-if (!report.identical) process.exitCode = 1
+if (!identical) process.exitCode = 1
