@@ -15,11 +15,16 @@ import { firstNamesOf, limitsOf, splitTops, Truncation, type LineageOptions } fr
 import { LineageReader, throwIfCancelled, unique } from './lineage-reader.js'
 import {
   edgeStream,
+  everyNodeCid,
   GD,
   IntList,
+  jsonPart,
+  LinkList,
+  listPart,
   MERGE,
   nodeOrders,
   nodeStream,
+  objectPart,
   SPLIT,
   stagedWalk,
   topmostWaferLinks,
@@ -111,27 +116,13 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
     return join(cid)
   }
   // `children_map` links (parent, child, relation kind) and the typed edges (from, to, kind).
-  const linkFrom = new IntList()
-  const linkTo = new IntList()
-  const linkKind = new IntList()
-  const addChild = (parent: number, child: number, kind: number): void => {
-    linkFrom.push(parent)
-    linkTo.push(child)
-    linkKind.push(kind)
-  }
-  const edgeFrom = new IntList()
-  const edgeTo = new IntList()
-  const edgeKind = new IntList()
-  const addEdge = (from: number, to: number, kind: number): void => {
-    edgeFrom.push(from)
-    edgeTo.push(to)
-    edgeKind.push(kind)
-  }
+  const links = new LinkList()
+  const edges = new LinkList()
   const splitLink = (parent: number, child: number): void => {
-    addChild(parent, child, SPLIT)
+    links.add(parent, child, SPLIT)
     splitParent.set(child, parent)
     mark(parent, SPLIT_CHILDREN)
-    addEdge(parent, child, SPLIT)
+    edges.add(parent, child, SPLIT)
   }
   // Split links only (one parent per child), to tell a link that would close a cycle.
   const closesCycle = (parent: number, child: number): boolean => {
@@ -192,7 +183,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   const familyCount = cids.length
 
   // 3. Merge sources of every tree node: typed edges only, the tree stays a split tree.
-  const splitParents = groupBy(familyCount, linkTo.view(), linkFrom.view())
+  const splitParents = groupBy(familyCount, links.to.view(), links.from.view())
   const isSplitParent = (parent: number, child: number): boolean => {
     for (let k = splitParents.start[child]!; k < splitParents.start[child + 1]!; k++) if (splitParents.other[k] === parent) return true
     return false
@@ -206,7 +197,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
         const known = idOf.get(source)
         if (known !== undefined && isSplitParent(known, at + i)) continue
         const id = admit(source)
-        if (id >= 0) addEdge(id, at + i, MERGE)
+        if (id >= 0) edges.add(id, at + i, MERGE)
       }
     })
   }
@@ -237,8 +228,8 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
     const gdSource = gdSourceOf(snapshot)
     const gdId = gdSource === null ? -1 : admit(gdSource)
     if (gdId >= 0) {
-      addChild(gdId, id, GD)
-      addEdge(gdId, id, GD)
+      links.add(gdId, id, GD)
+      edges.add(gdId, id, GD)
       mark(gdId, TREE)
     }
   }
@@ -252,13 +243,13 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
     const relations = new IntList()
     const kinds = new IntList()
     const starts = new IntList()
-    const byChild = groupBy(n, linkTo.view(), linkFrom.view())
+    const byChild = groupBy(n, links.to.view(), links.from.view())
     const wafers = waferOf.take()
     for (let child = 0; child < n; child++) {
       starts.push(relations.length)
       for (let k = byChild.start[child]!; k < byChild.start[child + 1]!; k++) {
         relations.push(byChild.other[k]!)
-        kinds.push(linkKind.get(byChild.at[k]!))
+        kinds.push(links.kind.get(byChild.at[k]!))
       }
       if (wafers[child]! >= 0) {
         relations.push(wafers[child]!)
@@ -269,8 +260,8 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
     const kept = topmostWaferLinks(n, starts.take(), relations.take(), kinds.take(), wafers, byCode)
     for (let child = 0; child < n; child++) {
       if (!kept[child]) continue
-      addChild(wafers[child]!, child, WAFER)
-      addEdge(wafers[child]!, child, WAFER)
+      links.add(wafers[child]!, child, WAFER)
+      edges.add(wafers[child]!, child, WAFER)
     }
   }
   await loadAll(reader, cids, familyCount, chunkSize, options.signal)
@@ -291,9 +282,9 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
 
   // 6. children_map (each parent's children by name, then CID) and the roots: tree nodes without
   // an incoming link (merge-only sources are context).
-  const from = linkFrom.take()
-  const to = linkTo.take()
-  linkKind.take()
+  const from = links.from.take()
+  const to = links.to.take()
+  links.kind.take()
   const children = groupBy(n, from, to)
   const childStart = new Int32Array(n + 1)
   const childList = new IntList()
@@ -321,23 +312,21 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
     truncated: truncation.isTruncated,
     truncation_reasons: truncation.list(),
   }
-  const json = (value: unknown): LineageJsonPart => ({ json: JSON.stringify(value) })
-  const object = (part: number): LineageJsonPart => ({ open: '{', fragments: tables.fragments(part) })
-  const list = (ids: readonly number[]): LineageJsonPart => ({ open: '[', fragments: (function* () { for (const id of ids) yield JSON.stringify(cids[id]) })() })
+  const object = (part: number): LineageJsonPart => objectPart(tables, part)
   const stream: LineageStream = {
     // The file takes the nodes before the parts: each node's name is kept for `names` on the way.
     nodes: nodeStream(keyOrder, cids, reader, (id) => has(id, WAFER_NODE), tables, NAMES),
-    edges: edgeStream(edgeFrom.take(), edgeTo.take(), edgeKind.take(), rank, cids),
+    edges: edgeStream(edges.from.take(), edges.to.take(), edges.kind.take(), rank, cids),
     parts: [
-      ['direction', json('forward')],
-      ['roots', list(roots)],
-      ['seeds', list(seedIds)],
+      ['direction', jsonPart('forward')],
+      ['roots', listPart(roots.map((id) => cids[id]!))],
+      ['seeds', listPart(seeds)],
       ['children_map', object(CHILDREN_MAP)],
       ['leaf_serials', object(LEAF_SERIALS)],
       ['names', object(NAMES)],
-      ['total_nodes', json(n)],
-      ['truncated', json(outline.truncated)],
-      ['truncation_reasons', json(outline.truncation_reasons)],
+      ['total_nodes', jsonPart(n)],
+      ['truncated', jsonPart(outline.truncated)],
+      ['truncation_reasons', jsonPart(outline.truncation_reasons)],
     ],
   }
   return {
@@ -362,9 +351,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
         }
         return queue.map((id) => cids[id]!)
       }
-      const out = new Set<string>(seeds)
-      for (const id of keyOrder) out.add(cids[id]!)
-      return [...out]
+      return everyNodeCid(seeds, keyOrder, cids)
     },
     dispose: () => tables.drop(),
   }

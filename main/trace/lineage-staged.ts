@@ -75,6 +75,18 @@ export class IntList {
   }
 }
 
+/** Links between node ids with their relation kind, in the order added. */
+export class LinkList {
+  readonly from = new IntList()
+  readonly to = new IntList()
+  readonly kind = new IntList()
+  add(from: number, to: number, kind: number): void {
+    this.from.push(from)
+    this.to.push(to)
+    this.kind.push(kind)
+  }
+}
+
 /** True for a key JavaScript orders before all others in an object: an array index. */
 export function isArrayIndex(key: string): boolean {
   return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 4294967295
@@ -308,6 +320,28 @@ export function* nodeStream(
   }
 }
 
+/** A part of the genealogy that is one small value. */
+export function jsonPart(value: unknown): LineageJsonPart {
+  return { json: JSON.stringify(value) }
+}
+
+/** A part of the genealogy that is an object of the entries kept as part `part` of `tables`. */
+export function objectPart(tables: WalkTables, part: number): LineageJsonPart {
+  return { open: '{', fragments: tables.fragments(part) }
+}
+
+/** A part of the genealogy that is a list of CIDs. */
+export function listPart(cids: Iterable<string>): LineageJsonPart {
+  return { open: '[', fragments: (function* () { for (const cid of cids) yield JSON.stringify(cid) })() }
+}
+
+/** The CIDs a query-tool trace fetches the events of: the seeds, then every node of the graph. */
+export function everyNodeCid(seeds: readonly string[], keyOrder: readonly number[], cids: readonly string[]): string[] {
+  const out = new Set<string>(seeds)
+  for (const id of keyOrder) out.add(cids[id]!)
+  return [...out]
+}
+
 /** Edges given as relation kinds, sorted by from, to, type (as their CIDs and names sort) without duplicates. */
 export function* edgeStream(from: Int32Array, to: Int32Array, kind: Int32Array, rank: Int32Array, cids: readonly string[]): Generator<LineageEdge> {
   const type = kind.map((k) => EDGE_TYPE_RANK[k as 0 | 1 | 2 | 3])
@@ -421,14 +455,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   const keptWafer = topmostWaferLinks(n, start, parentOf, kindOf, waferOf, byCode)
 
   // parent_map, merge_edges and the edges.
-  const edgeFrom = new IntList()
-  const edgeTo = new IntList()
-  const edgeKind = new IntList()
-  const addEdge = (from: number, to: number, kind: number): void => {
-    edgeFrom.push(from)
-    edgeTo.push(to)
-    edgeKind.push(kind)
-  }
+  const edges = new LinkList()
   for (let child = 0; child < n; child++) {
     const parents: number[] = []
     const mergeSources: number[] = []
@@ -439,7 +466,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
       // A wafer that is also the split parent, a merge source or the GD source stays a parent.
       if (!parents.includes(parent)) parents.push(parent)
       if (kind === MERGE) mergeSources.push(parent)
-      addEdge(parent, child, kind)
+      edges.add(parent, child, kind)
     }
     const key = JSON.stringify(cids[child])
     if (parents.length > 0) tables.fragment(PARENT_MAP, position[child]!, `${key}:${JSON.stringify(parents.map((id) => cids[id]))}`)
@@ -472,9 +499,9 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
     }
   }
 
-  const from = edgeFrom.take()
-  const to = edgeTo.take()
-  const kind = edgeKind.take()
+  const from = edges.from.take()
+  const to = edges.to.take()
+  const kind = edges.kind.take()
 
   // Every seed, ancestor, edge end and wafer link counts, drawn or not.
   const counted = new Uint8Array(n)
@@ -494,26 +521,25 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
     truncated: truncation.isTruncated,
     truncation_reasons: truncation.list(),
   }
-  const json = (value: unknown): LineageJsonPart => ({ json: JSON.stringify(value) })
-  const object = (part: number): LineageJsonPart => ({ open: '{', fragments: tables.fragments(part) })
+  const object = (part: number): LineageJsonPart => objectPart(tables, part)
   const stream: LineageStream = {
     // The file takes the nodes before the parts: each node's name is kept for `names` on the way.
     nodes: nodeStream(nodeOrder, cids, reader, (id) => isWaferNode[id] === 1, tables, NAMES),
     // Sorted by from, to, type (code units), without duplicates.
     edges: edgeStream(from, to, kind, rank, cids),
     parts: [
-      ['direction', json('backward')],
-      ['roots', { open: '[', fragments: (function* () { for (const seed of seeds) yield JSON.stringify(seed) })() }],
+      ['direction', jsonPart('backward')],
+      ['roots', listPart(seeds)],
       ['ancestors', object(ANCESTORS)],
       ['seed_roots', object(SEED_ROOTS)],
       ['parent_map', object(PARENT_MAP)],
       ['merge_edges', object(MERGE_EDGES)],
       ['seed_serials', object(SEED_SERIALS)],
       ['names', object(NAMES)],
-      ['total_nodes', json(totalNodes)],
-      ['total_ancestor_count', json(ancestorCount)],
-      ['truncated', json(outline.truncated)],
-      ['truncation_reasons', json(outline.truncation_reasons)],
+      ['total_nodes', jsonPart(totalNodes)],
+      ['total_ancestor_count', jsonPart(ancestorCount)],
+      ['truncated', jsonPart(outline.truncated)],
+      ['truncation_reasons', jsonPart(outline.truncation_reasons)],
     ],
   }
   return {
@@ -521,9 +547,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
     stream,
     eventCids: (profile) => {
       if (profile === 'mid_section_defect') return msdEventIds.map((id) => cids[id]!)
-      const out = new Set<string>(seeds)
-      for (const id of nodeOrder) out.add(cids[id]!)
-      return [...out]
+      return everyNodeCid(seeds, nodeOrder, cids)
     },
     dispose: () => tables.drop(),
   }
