@@ -256,45 +256,57 @@ function applyOnsets(tests: readonly OnsetTest[]): void {
 }
 
 /** What the explain-away keeps per significant suspect. */
+/**
+ * Lot indexes as one bit each. A byte per lot for each factor, its population and its effect took
+ * the lot count times up to 180 bytes (16 MB at 240 000 lots).
+ */
+class LotSet {
+  private readonly bits: Uint32Array
+  constructor(size: number, lots: Iterable<number>) {
+    this.bits = new Uint32Array((size + 31) >>> 5)
+    for (const lot of lots) this.bits[lot >>> 5]! |= 1 << (lot & 31)
+  }
+  has(lot: number): boolean {
+    return (this.bits[lot >>> 5]! & (1 << (lot & 31))) !== 0
+  }
+}
+
 interface Candidate {
   suspect: Suspect
   key: FactorKey
   lots: FactorLots
   /** Membership of the factor's lots and of its population, by lot index. */
-  member: Uint8Array
-  population: Uint8Array
+  member: LotSet
+  population: LotSet
   /** The population's lots. */
   populationLots: Int32Array
   /** The lots its effect is carried by: those after its onset when it has one, else all. */
   effect: Int32Array
-  effectMember: Uint8Array
+  effectMember: LotSet
   /** The factor's contrast over its whole population (touched × defective). */
   table: TwoByTwo
 }
 
-function candidateOf(suspect: Suspect, key: FactorKey, reader: FactorReader, memberships: Map<FactorLots, Uint8Array>): Candidate {
+function candidateOf(suspect: Suspect, key: FactorKey, reader: FactorReader, memberships: Map<FactorLots, LotSet>): Candidate {
   const { index } = reader
   const lots = reader.lotsOf(key)
   const populationLots = reader.populationOf(key)
   let population = memberships.get(populationLots)
   if (!population) {
-    population = new Uint8Array(index.size)
-    for (const lot of populationLots.lots) population[lot] = 1
+    population = new LotSet(index.size, populationLots.lots)
     memberships.set(populationLots, population)
   }
-  const member = new Uint8Array(index.size)
-  for (const lot of lots.lots) member[lot] = 1
+  const member = new LotSet(index.size, lots.lots)
   let effect = lots.lots
   if (suspect.onset !== null && lots.dates) {
     const onset = suspect.onset
     const first = lots.dates.findIndex((date) => date !== null && date >= onset)
     effect = first < 0 ? new Int32Array(0) : lots.lots.slice(first)
   }
-  const effectMember = new Uint8Array(index.size)
-  for (const lot of effect) effectMember[lot] = 1
+  const effectMember = new LotSet(index.size, effect)
   const table: TwoByTwo = { a: 0, b: 0, c: 0, d: 0 }
   for (const lot of populationLots.lots) {
-    count(table, member[lot] === 1, index.defective[lot] === 1)
+    count(table, member.has(lot), index.defective[lot] === 1)
   }
   return { suspect, key, lots, member, population, populationLots: populationLots.lots, effect, effectMember, table }
 }
@@ -307,8 +319,8 @@ function candidateOf(suspect: Suspect, key: FactorKey, reader: FactorReader, mem
 function conditionalP(a: Candidate, b: Candidate, defective: Uint8Array): number | null {
   const inside: TwoByTwo = { a: 0, b: 0, c: 0, d: 0 }
   for (const lot of b.effect) {
-    if (!a.population[lot]) continue
-    count(inside, a.member[lot] === 1, defective[lot] === 1)
+    if (!a.population.has(lot)) continue
+    count(inside, a.member.has(lot), defective[lot] === 1)
   }
   const outside: TwoByTwo = { a: a.table.a - inside.a, b: a.table.b - inside.b, c: a.table.c - inside.c, d: a.table.d - inside.d }
   const cmh = cochranMantelHaenszel([inside, outside], { correct: true })
@@ -327,7 +339,7 @@ function count(table: TwoByTwo, touched: boolean, bad: boolean): void {
 /** Whether two factors have a lot in common. */
 function shareLots(a: Candidate, b: Candidate): boolean {
   const [small, large] = a.lots.lots.length <= b.lots.lots.length ? [a, b] : [b, a]
-  for (const lot of small.lots.lots) if (large.member[lot]) return true
+  for (const lot of small.lots.lots) if (large.member.has(lot)) return true
   return false
 }
 
@@ -362,11 +374,11 @@ function jointConditionalP(a: Candidate, others: readonly Candidate[], defective
   for (const lot of a.populationLots) {
     let key = 0
     others.forEach((o, k) => {
-      if (o.effectMember[lot]) key |= 1 << k
+      if (o.effectMember.has(lot)) key |= 1 << k
     })
     let table = strata.get(key)
     if (!table) strata.set(key, (table = { a: 0, b: 0, c: 0, d: 0 }))
-    count(table, a.member[lot] === 1, defective[lot] === 1)
+    count(table, a.member.has(lot), defective[lot] === 1)
   }
   const cmh = cochranMantelHaenszel([...strata.values()], { correct: true })
   return cmh.informativeStrata === 0 ? null : cmh.greater
@@ -390,7 +402,7 @@ function jointConditionalP(a: Candidate, others: readonly Candidate[], defective
  */
 export function explainSuspects(reader: FactorReader, suspects: readonly Suspect[], keys: ReadonlyMap<Suspect, FactorKey>): void {
   const index = reader.index
-  const memberships = new Map<FactorLots, Uint8Array>()
+  const memberships = new Map<FactorLots, LotSet>()
   const significant = suspects.filter((s) => s.significant && keys.has(s)).slice(0, MSD_EXPLAIN_MAX_SUSPECTS)
   const onsets: OnsetTest[] = []
   for (const s of significant) {
@@ -472,8 +484,7 @@ export function suspectTimelines(reader: FactorReader, suspects: readonly Suspec
     const key = keys.get(suspect)
     if (suspect.rank === null || !key || key.kind === 'wafer_root') continue
     const lots = reader.lotsOf(key)
-    const member = new Uint8Array(index.size)
-    for (const lot of lots.lots) member[lot] = 1
+    const member = new LotSet(index.size, lots.lots)
     const days = new Map<string, SuspectTimelineDay>()
     const dayOf = (date: string | null): SuspectTimelineDay | null => {
       if (!date) return null
@@ -489,7 +500,7 @@ export function suspectTimelines(reader: FactorReader, suspects: readonly Suspec
     })
     const population = reader.populationOf(key)
     population.lots.forEach((lot, k) => {
-      if (member[lot]) return
+      if (member.has(lot)) return
       const day = dayOf(population.dates![k]!)
       if (!day) return
       day.rest_lots++
