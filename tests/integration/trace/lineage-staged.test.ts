@@ -208,6 +208,17 @@ describe('the staged walks', () => {
       await fixture.cleanup()
     })
 
+    it('leaves the same file as the object walk for no seeds and for seeds that are not lots, both directions', async () => {
+      for (const seeds of [[], ['NOT-A-LOT', 'constructor', '__proto__']]) {
+        for (const direction of ['backward', 'forward'] as const) {
+          const { objectFile, stagedFile, staged, full } = await both(seeds, { source: fixture.source }, direction)
+          expect(stagedFile, `${direction} ${seeds.length}`).toEqual(objectFile)
+          expect(staged.outline.total_nodes).toBe(full.total_nodes)
+          expect(staged.eventCids('mid_section_defect')).toEqual(eventCids({ profile: 'mid_section_defect' } as NormalizedTraceRequest, seeds, full))
+        }
+      }
+    })
+
     it('leaves the same file as the object walk, both directions', async () => {
       const seeds = ['A21', 'T', 'C1', 'V1', 'NOROW', 'NOROW2', 'G', 'A1']
       for (const direction of ['backward', 'forward'] as const) {
