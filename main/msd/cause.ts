@@ -255,7 +255,6 @@ function applyOnsets(tests: readonly OnsetTest[]): void {
   })
 }
 
-/** What the explain-away keeps per significant suspect. */
 /**
  * Lot indexes as one bit each. A byte per lot for each factor, its population and its effect took
  * the lot count times up to 180 bytes (16 MB at 240 000 lots).
@@ -271,6 +270,7 @@ class LotSet {
   }
 }
 
+/** What the explain-away keeps per significant suspect. */
 interface Candidate {
   suspect: Suspect
   key: FactorKey

@@ -10,7 +10,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type Database from 'better-sqlite3'
 import { JsonLimitError, MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json.js'
 import { AppError, invalidInput } from '../../shared/errors.js'
-import { setOwn } from '../../shared/own-keys.js'
+import { ownValue, setOwn } from '../../shared/own-keys.js'
 import type { MsdAggregation } from '../../shared/msd.js'
 import {
   DEFAULT_PAGE_LIMIT,
@@ -289,7 +289,7 @@ class SqliteResultFileReader implements ResultFileReader {
       'SELECT container_id, container_name, mfgorder_name, wafer_lot, node_type FROM lineage_nodes ORDER BY _seq',
     ).all() as LineageNode[]
     for (const node of nodeRows) {
-      const q = Object.hasOwn(qty, node.container_id) ? qty[node.container_id] : undefined
+      const q = ownValue(qty, node.container_id)
       setOwn(nodes, node.container_id, typeof q === 'number' && Number.isFinite(q) ? { ...node, qty: q } : node)
     }
     lineage.nodes = nodes

@@ -7,6 +7,7 @@
  * unit test reads the code list of shared/errors.ts to check both languages.
  */
 import type { ErrorCode } from '../../../shared/errors'
+import { ownValue } from '../../../shared/own-keys'
 import type { Locale } from './types'
 
 type Text = Readonly<Record<Locale, string>>
@@ -94,7 +95,7 @@ export function isKnownErrorCode(code: string): code is ErrorCode {
 export function errorText(code: string, locale: Locale, details?: Readonly<Record<string, unknown>>): string {
   const field = details?.field
   if (code === 'input/invalid' && typeof field === 'string' && field !== '') {
-    const label = Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field]![locale] : field
+    const label = ownValue(FIELD_LABELS, field)?.[locale] ?? field
     return fill(INVALID_FIELD[locale], { field: label })
   }
   return ERROR_TEXT[isKnownErrorCode(code) ? code : 'internal/unexpected'][locale]
