@@ -185,12 +185,22 @@ function populationBy(db: SqliteDatabase, kind: keyof typeof FACTOR_TABLES): Map
   return new Map(rows.map((r) => [r.key1, tallyOf(r)]))
 }
 
+/** A machine's context: the distinct values over its lots, each list joined as the attribution shows it. */
+interface MachineContext {
+  workflow: string
+  productline: string
+  pjType: string
+  detection: string
+}
+
 /**
  * The distinct context values (workflow, product line, PJ type, detection machine) over each
  * machine's lots, by machine code. The lots' contexts are numbered first, so the distinct pass over
- * the (machine, lot) pairs compares integers.
+ * the (machine, lot) pairs compares integers. The pairs come in machine order and each machine's
+ * values are joined as soon as its last pair is read: only one machine's values are held at a
+ * time (holding them all was 22 MB of the heap at 240 000 lots).
  */
-function machineContexts(db: SqliteDatabase): Map<number, { workflow: string[]; productline: string[]; pjType: string[]; detection: string[] }> {
+function machineContexts(db: SqliteDatabase): Map<number, MachineContext> {
   db.exec(`
     DROP TABLE IF EXISTS temp.msd_ctx; DROP TABLE IF EXISTS temp.msd_lot_ctx;
     CREATE TEMP TABLE msd_ctx (ctx INTEGER PRIMARY KEY, workflow TEXT NOT NULL, productline TEXT NOT NULL, pj_type TEXT NOT NULL,
@@ -202,22 +212,31 @@ function machineContexts(db: SqliteDatabase): Map<number, { workflow: string[]; 
       SELECT l.rowid, c.ctx FROM temp.msd_lot l JOIN msd_detection d ON d.cid = l.cid
       JOIN temp.msd_ctx c ON c.workflow = d.workflow AND c.productline = d.productline_name AND c.pj_type = d.pj_type AND c.detection = d.equipment_name;
   `)
-  const context = new Map<number, { workflow: string[]; productline: string[]; pjType: string[]; detection: string[] }>()
+  const context = new Map<number, MachineContext>()
   const rows = db
     .prepare(
-      `SELECT x.f AS f, c.workflow AS workflow, c.productline AS productline, c.pj_type AS pj_type, c.detection AS detection
+      `SELECT x.f, c.workflow, c.productline, c.pj_type, c.detection
        FROM (SELECT DISTINCT f.f AS f, lc.ctx AS ctx FROM temp.msd_lot_machine f JOIN temp.msd_lot_ctx lc ON lc.lot_no = f.lot_no) x
-       JOIN temp.msd_ctx c ON c.ctx = x.ctx`,
+       JOIN temp.msd_ctx c ON c.ctx = x.ctx ORDER BY x.f`,
     )
-    .iterate() as IterableIterator<{ f: number; workflow: string; productline: string; pj_type: string; detection: string }>
-  for (const row of rows) {
-    let c = context.get(row.f)
-    if (!c) context.set(row.f, (c = { workflow: [], productline: [], pjType: [], detection: [] }))
-    c.workflow.push(row.workflow)
-    c.productline.push(row.productline)
-    c.pjType.push(row.pj_type)
-    c.detection.push(row.detection)
+    .raw()
+    .iterate() as IterableIterator<[number, string, string, string, string]>
+  let code: number | null = null
+  let values: [Set<string>, Set<string>, Set<string>, Set<string>] = [new Set(), new Set(), new Set(), new Set()]
+  const close = (): void => {
+    if (code === null) return
+    const [workflow, productline, pjType, detection] = values.map((v) => joinDistinct(v, MSD_UNKNOWN)) as [string, string, string, string]
+    context.set(code, { workflow, productline, pjType, detection })
   }
+  for (const [f, ...row] of rows) {
+    if (f !== code) {
+      close()
+      code = f
+      values = [new Set(), new Set(), new Set(), new Set()]
+    }
+    row.forEach((value, k) => values[k]!.add(value))
+  }
+  close()
   return context
 }
 
@@ -267,10 +286,10 @@ export function analyzeBackward(
         INPUT_QTY: r.input_qty,
         DEFECT_QTY: r.defect_qty,
         DEFECT_RATE: ratePct(r.defect_qty, r.input_qty),
-        WORKFLOW: joinDistinct(c?.workflow ?? [], MSD_UNKNOWN),
-        PRODUCTLINENAME: joinDistinct(c?.productline ?? [], MSD_UNKNOWN),
-        PJ_TYPE: joinDistinct(c?.pjType ?? [], MSD_UNKNOWN),
-        DETECTION_EQUIPMENTNAME: joinDistinct(c?.detection ?? [], MSD_UNKNOWN),
+        WORKFLOW: c?.workflow ?? MSD_UNKNOWN,
+        PRODUCTLINENAME: c?.productline ?? MSD_UNKNOWN,
+        PJ_TYPE: c?.pjType ?? MSD_UNKNOWN,
+        DETECTION_EQUIPMENTNAME: c?.detection ?? MSD_UNKNOWN,
         defective_lots: r.defective_lots,
       }
     })
@@ -299,38 +318,35 @@ export function analyzeBackward(
     .prepare(`SELECT r.root AS key1, '' AS key2, '' AS key3, ${TALLY} FROM temp.msd_lot_root r JOIN temp.msd_lot l ON l.cid = r.cid GROUP BY r.root`)
     .all() as TallyRow[]
 
-  const factors: (FactorTally & { key: FactorKey })[] = [
-    ...machineRows.map((r) => ({
-      factor_type: 'machine' as const,
-      name: r.key2,
-      station: r.key1,
-      ...tallyOf(r),
-      population: groupPopulation.get(r.key1) ?? all,
-      key: { kind: 'machine' as const, grp: r.key1, name: r.key2, id: r.key3 },
-    })),
-    ...materialRows.map((r) => ({
-      factor_type: 'material' as const,
-      name: materialKey(r.key1, r.key2),
-      station: joinDistinct(materialStations.get(JSON.stringify([r.key1, r.key2])) ?? [], UNKNOWN_STATION_NAME),
-      ...tallyOf(r),
-      population: partPopulation.get(r.key1) ?? all,
-      key: { kind: 'material' as const, part: r.key1, lot: r.key2 },
-    })),
-    ...rootRows.map((r) => ({
-      factor_type: 'wafer_root' as const,
-      name: r.key1,
-      station: null,
-      ...tallyOf(r),
-      population: all,
-      key: { kind: 'wafer_root' as const, root: r.key1 },
-    })),
-  ]
+  // One suspect per factor, made as its row is read (no list of the factors beside the suspects).
   const factorKeys = new Map<Suspect, FactorKey>()
-  const suspects = factors.map((f) => {
-    const suspect = suspectOf(f, options.minLots)
-    factorKeys.set(suspect, f.key)
-    return suspect
-  })
+  const suspects: Suspect[] = []
+  const add = (factor: FactorTally, key: FactorKey): void => {
+    const suspect = suspectOf(factor, options.minLots)
+    factorKeys.set(suspect, key)
+    suspects.push(suspect)
+  }
+  for (const r of machineRows) {
+    add(
+      { factor_type: 'machine', name: r.key2, station: r.key1, ...tallyOf(r), population: groupPopulation.get(r.key1) ?? all },
+      { kind: 'machine', grp: r.key1, name: r.key2, id: r.key3 },
+    )
+  }
+  for (const r of materialRows) {
+    add(
+      {
+        factor_type: 'material',
+        name: materialKey(r.key1, r.key2),
+        station: joinDistinct(materialStations.get(JSON.stringify([r.key1, r.key2])) ?? [], UNKNOWN_STATION_NAME),
+        ...tallyOf(r),
+        population: partPopulation.get(r.key1) ?? all,
+      },
+      { kind: 'material', part: r.key1, lot: r.key2 },
+    )
+  }
+  for (const r of rootRows) {
+    add({ factor_type: 'wafer_root', name: r.key1, station: null, ...tallyOf(r), population: all }, { kind: 'wafer_root', root: r.key1 })
+  }
 
   const record = (name: string, r: Tally): ParetoRecord => ({ name, input_qty: r.input_qty, defect_qty: r.defect_qty, lot_count: r.lots })
   const reasonChart = buildPareto(reasons.map((r) => ({ name: r.reason, input_qty: 0, defect_qty: r.qty, lot_count: r.lots })))

@@ -11,6 +11,7 @@ import { runMsdAnalysis } from '../msd/index.js'
 import { openSource } from '../sources/index.js'
 import { createResultFile, type ResultFileWriter } from '../store/index.js'
 import { jobTrace, resultFileSink, runTrace } from '../trace/index.js'
+import { collectBetweenSteps } from './heap-policy.js'
 import { postJobError, postJobWarning, type JobReporter } from './job-log.js'
 
 /** Progress messages per second, at most (the engine throttles again for the UI). */
@@ -61,6 +62,7 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
           // The file holds the genealogy once written; the job keeps what the analysis follows.
           keepLineage: 'outline',
           onProgress: (p) => {
+            if (p.stage !== stage) collectBetweenSteps()
             report(p, p.stage !== stage)
             stage = p.stage
           },
@@ -86,8 +88,10 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
           // A pushed-down request reads its factor links from the source (the events were not fetched).
           factorLinks: message.request.pushdown ? 'source' : 'events',
           // Every step start is reported (a step can take seconds; the engine throttles for the UI).
-          onProgress: ({ message, ...step }) =>
-            report({ stage: 'analysis', completed_stages: completed, message, analysis: step, rows_so_far: rowsSoFar }, true),
+          onProgress: ({ message, ...step }) => {
+            collectBetweenSteps()
+            report({ stage: 'analysis', completed_stages: completed, message, analysis: step, rows_so_far: rowsSoFar }, true)
+          },
         })
       }
       // The schema check's warnings first: they say what this source lacks, before what the trace met.
