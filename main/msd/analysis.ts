@@ -27,13 +27,13 @@ import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
 import type { Domain, QualityMeta } from '../../shared/trace.js'
 import type { MesSource } from '../sources/index.js'
 import type { LineageOutline } from '../trace/index.js'
-import { msdStoredColumnsOf, msdTableOf, type MsdTable, type ResultFileWriter } from '../store/index.js'
+import { msdStoredColumnsOf, msdTableOf, type MsdTable, type ResultFileWriter, type SqliteDatabase } from '../store/index.js'
 import { analyzeBackward, ancestorCount, fillBackwardDetail } from './backward.js'
 import { fetchDetection, fetchResourceFamilies } from './detection.js'
 import { analyzeForward, fillForwardDetail } from './forward.js'
 import { createLotTable, dropTempTables, registerMsdFunctions } from './sql.js'
 import { FACTOR_LINK_TABLES, loadFactorLinks } from './factor-links.js'
-import { explainSuspects, FactorReader, suspectTimelines } from './cause.js'
+import { explainSuspects, FactorReader, suspectTimelines, type FactorKey } from './cause.js'
 import { assignSignificance, orderSuspects, rankSuspects } from './suspects.js'
 
 /** Shown in container mode when none of the containers passed the detection station (domain.md §5.10). */
@@ -246,6 +246,19 @@ async function runForwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promis
   }
 }
 
+/** The explain-away and onsets of the ranked suspects, their order and the time views of those shown. */
+function nameTheCause(
+  db: SqliteDatabase,
+  ranked: Suspect[],
+  keys: ReadonlyMap<Suspect, FactorKey>,
+): { suspects: Suspect[]; shown: Suspect[]; timelines: SuspectTimeline[] } {
+  const lots = new FactorReader(db)
+  explainSuspects(lots, ranked, keys)
+  const suspects = orderSuspects(ranked)
+  const shown = suspectsInAggregation(suspects)
+  return { suspects, shown, timelines: suspectTimelines(lots, withTimeline(shown), keys) }
+}
+
 /** Backward: which machines, materials and wafer roots the detection lots' ancestors share, ranked as suspects. */
 async function runBackwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promise<BackwardAggregation> {
   const { source, writer, request, signal } = options
@@ -282,11 +295,12 @@ async function runBackwardAnalysis(options: MsdAnalysisOptions, lap: Lap): Promi
   let timelines: SuspectTimeline[] = []
   let ancestors = 0
   const detail = writer.analyze('Naming the cause, writing the detail rows and suspects', (db) => {
-    const lots = new FactorReader(db)
-    explainSuspects(lots, ranked, tables.factorKeys)
-    suspects = orderSuspects(ranked)
-    shown = suspectsInAggregation(suspects)
-    timelines = suspectTimelines(lots, withTimeline(shown), tables.factorKeys)
+    // In a frame of its own: the lot sets read for the explain-away (a population is a list of up
+    // to every lot, with its days) can be collected before the detail is written.
+    const named = nameTheCause(db, ranked, tables.factorKeys)
+    suspects = named.suspects
+    shown = named.shown
+    timelines = named.timelines
     lap('explain')
     fillBackwardDetail(
       db,

@@ -54,11 +54,12 @@ const MAX_JOINT_CONDITIONS = 30
 interface FactorLots {
   lots: Int32Array
   /**
-   * `YYYY-MM-DD` per lot (same order as `lots`), one string per day shared by every factor: the
-   * analysis looks at days only, and a time string per lot and factor was most of its heap (568 286
-   * of them, 22 MB at 120 000 lots); null for wafer roots.
+   * The day of each lot (same order as `lots`) as a day code of the reader ({@link FactorReader.dayName},
+   * 0: no time); null for wafer roots. The analysis looks at days only: a time string per lot and
+   * factor was most of its heap (568 286 of them, 22 MB at 120 000 lots), and a reference per lot
+   * to a shared day string still 8 bytes per lot of every population (a population can be every lot).
    */
-  dates: (string | null)[] | null
+  days: Uint32Array | null
 }
 
 /**
@@ -88,7 +89,7 @@ function collectLots(
   scratch: (string | null | undefined)[],
   timed: boolean,
   byTime: boolean,
-  dateOf: (time: string) => string,
+  dayOf: (time: string) => number,
 ): FactorLots {
   const lots: number[] = []
   for (const [lot, t] of rows) {
@@ -98,9 +99,9 @@ function collectLots(
   }
   if (byTime) lots.sort((a, b) => compareCodeUnits(scratch[a] ?? '', scratch[b] ?? '') || a - b)
   else lots.sort((a, b) => a - b)
-  const dates = timed ? lots.map((lot) => (scratch[lot] === null ? null : dateOf(scratch[lot]!))) : null
+  const days = timed ? Uint32Array.from(lots, (lot) => (scratch[lot] === null ? 0 : dayOf(scratch[lot]!))) : null
   for (const lot of lots) scratch[lot] = undefined
-  return { lots: Int32Array.from(lots), dates }
+  return { lots: Int32Array.from(lots), days }
 }
 
 /**
@@ -115,14 +116,23 @@ export class FactorReader {
 
   readonly index: LotIndex
   private readonly scratch: (string | null | undefined)[]
-  /** One string per day. */
-  private readonly days = new Map<string, string>()
-  private readonly dateOf = (time: string): string => {
+  /** Day (`YYYY-MM-DD`) → day code, and back (code 0: no time). */
+  private readonly dayCodes = new Map<string, number>()
+  private readonly dayNames: (string | null)[] = [null]
+  private readonly dayOf = (time: string): number => {
     const date = time.slice(0, 10)
-    const known = this.days.get(date)
-    if (known !== undefined) return known
-    this.days.set(date, date)
-    return date
+    let code = this.dayCodes.get(date)
+    if (code === undefined) {
+      code = this.dayNames.length
+      this.dayCodes.set(date, code)
+      this.dayNames.push(date)
+    }
+    return code
+  }
+
+  /** The day (`YYYY-MM-DD`) of a day code of this reader's lot sets; null for code 0 (no time). */
+  dayName(code: number): string | null {
+    return this.dayNames[code] ?? null
   }
 
   /** Reads the factor tables of `db` (made by the backward analysis, still open). */
@@ -164,7 +174,7 @@ export class FactorReader {
    */
   populationOf(key: FactorKey): FactorLots {
     if (key.kind === 'wafer_root') {
-      this.everyLot ??= { lots: Int32Array.from(this.db.prepare('SELECT rowid FROM temp.msd_lot ORDER BY rowid').pluck().all() as number[]), dates: null }
+      this.everyLot ??= { lots: Int32Array.from(this.db.prepare('SELECT rowid FROM temp.msd_lot ORDER BY rowid').pluck().all() as number[]), days: null }
       return this.everyLot
     }
     const memo = JSON.stringify([key.kind, key.kind === 'machine' ? key.grp : key.part])
@@ -180,7 +190,7 @@ export class FactorReader {
   }
 
   private read(sql: string, params: string[], timed: boolean, byTime: boolean): FactorLots {
-    return collectLots(this.db.prepare(sql).raw().iterate(...params) as IterableIterator<[number, string | null]>, this.scratch, timed, byTime, this.dateOf)
+    return collectLots(this.db.prepare(sql).raw().iterate(...params) as IterableIterator<[number, string | null]>, this.scratch, timed, byTime, this.dayOf)
   }
 }
 
@@ -195,10 +205,10 @@ function seedOf(text: string): number {
 }
 
 /** A factor's lots grouped by the day they passed it, in time order. */
-function byDay(lots: FactorLots, defective: Uint8Array): { date: string; group: CountGroup }[] {
+function byDay(lots: FactorLots, defective: Uint8Array, dayName: (code: number) => string | null): { date: string; group: CountGroup }[] {
   const days: { date: string; group: CountGroup }[] = []
   lots.lots.forEach((lot, k) => {
-    const date = lots.dates![k] ?? ''
+    const date = dayName(lots.days![k]!) ?? ''
     let last = days[days.length - 1]
     if (!last || last.date !== date) days.push((last = { date, group: { n: 0, x: 0 } }))
     last.group.n++
@@ -223,8 +233,8 @@ interface OnsetTest {
  * The change point of a machine's or material's lots, in the order they passed the factor, with
  * changes only between days (an onset is a date).
  */
-function testOnset(suspect: Suspect, lots: FactorLots, defective: Uint8Array): OnsetTest {
-  const days = byDay(lots, defective).filter((d) => d.date !== '')
+function testOnset(suspect: Suspect, lots: FactorLots, reader: FactorReader): OnsetTest {
+  const days = byDay(lots, reader.index.defective, (code) => reader.dayName(code)).filter((d) => d.date !== '')
   const result = proportionChangePoint(
     days.map((d) => d.group),
     { minSize: MSD_MIN_SUSPECT_LOTS, permutations: ONSET_PERMUTATIONS, seed: seedOf(`${suspect.factor_type}\u0000${suspect.station}\u0000${suspect.name}`) },
@@ -298,9 +308,9 @@ function candidateOf(suspect: Suspect, key: FactorKey, reader: FactorReader, mem
   }
   const member = new LotSet(index.size, lots.lots)
   let effect = lots.lots
-  if (suspect.onset !== null && lots.dates) {
+  if (suspect.onset !== null && lots.days) {
     const onset = suspect.onset
-    const first = lots.dates.findIndex((date) => date !== null && date >= onset)
+    const first = lots.days.findIndex((code) => code !== 0 && reader.dayName(code)! >= onset)
     effect = first < 0 ? new Int32Array(0) : lots.lots.slice(first)
   }
   const effectMember = new LotSet(index.size, effect)
@@ -407,7 +417,7 @@ export function explainSuspects(reader: FactorReader, suspects: readonly Suspect
   const onsets: OnsetTest[] = []
   for (const s of significant) {
     const key = keys.get(s)!
-    if (key.kind !== 'wafer_root') onsets.push(testOnset(s, reader.lotsOf(key), index.defective))
+    if (key.kind !== 'wafer_root') onsets.push(testOnset(s, reader.lotsOf(key), reader))
   }
   applyOnsets(onsets)
   const candidates = significant.map((s) => candidateOf(s, keys.get(s)!, reader, memberships))
@@ -493,7 +503,7 @@ export function suspectTimelines(reader: FactorReader, suspects: readonly Suspec
       return day
     }
     lots.lots.forEach((lot, k) => {
-      const day = dayOf(lots.dates![k]!)
+      const day = dayOf(reader.dayName(lots.days![k]!))
       if (!day) return
       day.lots++
       day.defective_lots += index.defective[lot]!
@@ -501,7 +511,7 @@ export function suspectTimelines(reader: FactorReader, suspects: readonly Suspec
     const population = reader.populationOf(key)
     population.lots.forEach((lot, k) => {
       if (member.has(lot)) return
-      const day = dayOf(population.dates![k]!)
+      const day = dayOf(reader.dayName(population.days![k]!))
       if (!day) return
       day.rest_lots++
       day.rest_defective_lots += index.defective[lot]!

@@ -1,5 +1,5 @@
 /** The trace pipeline: seed resolve → lineage → events, usable in a worker process, the CLI and tests. */
-export { runTrace, eventCids, jobTrace, resultFileSink, type JobTrace, type LineageOutline, type TraceSink, type RunTraceOptions, type TraceOutcome } from './pipeline.js'
+export { runTrace, runJobTrace, eventCids, resultFileSink, type JobTrace, type LineageOutline, type TraceSink, type RunTraceOptions, type TraceOutcome } from './pipeline.js'
 export { resolveContainerSeeds, resolveDetectionPopulation, stationFilterSql, type SeedResolveOptions } from './seed-resolve.js'
 export { resolveBackwardLineage, resolveForwardLineage, type LineageOptions } from './lineage.js'
 export { fetchEvents, type FetchEventsOptions, type FetchEventsResult } from './events.js'

@@ -143,8 +143,9 @@ export function eventCids(request: NormalizedTraceRequest, seeds: readonly strin
 
 /**
  * What a job keeps of its trace for the analysis and its summary: the seeds' count, what was not
- * found and their CIDs, not their entries (the result file has them: 68 323 entries with their
- * names at 120 000 lots), and how many CIDs the events covered.
+ * found and their CIDs, not their entries (the result file has them: 136 005 entries with their
+ * names and lot IDs were 11 MB of the heap through the walk at 240 000 lots), and how many CIDs the
+ * events covered.
  */
 export interface JobTrace extends Omit<TraceOutcome<LineageOutline>, 'seeds' | 'event_cids'> {
   seeds: Omit<SeedResult, 'seeds'>
@@ -152,16 +153,51 @@ export interface JobTrace extends Omit<TraceOutcome<LineageOutline>, 'seeds' | '
   event_cid_count: number
 }
 
-/** The part of `outcome` a job keeps: call it on the outcome as it comes, so the rest can be collected. */
-export function jobTrace(outcome: TraceOutcome<LineageOutline>): JobTrace {
-  const { seeds: { seeds, ...counts }, event_cids, ...rest } = outcome
-  return { ...rest, seeds: counts, seed_cids: seeds.map((s) => s.container_id), event_cid_count: event_cids.length }
+/** What the stages hand back, with the seeds' entries and the events' CIDs only when kept. */
+interface TraceStages extends Omit<TraceOutcome<LineageOutline>, 'seeds' | 'event_cids'> {
+  seedCounts: Omit<SeedResult, 'seeds'>
+  /** The sink's seed result, kept only for {@link runTrace}. */
+  seedResult: SeedResult | null
+  seedCids: string[]
+  eventCids: string[] | null
+  eventCidCount: number
 }
 
 /** Runs one trace to the end. Throws `trace/cancelled` when the signal aborts. */
 export async function runTrace(options: RunTraceOptions & { keepLineage: 'outline' }): Promise<TraceOutcome<LineageOutline>>
 export async function runTrace(options: RunTraceOptions & { keepLineage?: 'full' }): Promise<TraceOutcome>
 export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome<LineageOutline>> {
+  const { seedCounts, seedResult, seedCids: _cids, eventCids, eventCidCount: _count, ...rest } = await traceStages(options, false)
+  return { seeds: seedResult ?? { ...seedCounts, seeds: [] }, event_cids: eventCids ?? [], ...rest }
+}
+
+/**
+ * Runs one trace as a job does: the genealogy kept as its outline once the sink has it, the seeds'
+ * entries only in the sink (the outcome keeps their CIDs), the events' CIDs only while they are
+ * fetched. Throws `trace/cancelled` when the signal aborts.
+ */
+export async function runJobTrace(options: Omit<RunTraceOptions, 'keepLineage'>): Promise<JobTrace> {
+  const { seedCounts, seedResult: _result, seedCids, eventCids: _cids, eventCidCount, ...rest } = await traceStages({ ...options, keepLineage: 'outline' }, true)
+  return { ...rest, seeds: seedCounts, seed_cids: seedCids, event_cid_count: eventCidCount }
+}
+
+/** Resolves the seeds and hands them to the sink; the whole result is returned only when `keep`. */
+async function resolveSeeds(
+  options: RunTraceOptions,
+  keep: boolean,
+): Promise<{ counts: Omit<SeedResult, 'seeds'>; result: SeedResult | null; cids: string[] }> {
+  const { source, request, sink = {}, signal } = options
+  const result =
+    request.seed.mode === 'date_range'
+      ? await resolveDetectionPopulation(request.seed, { source, signal })
+      : await resolveContainerSeeds(request.seed, { source, signal })
+  await sink.onSeeds?.(result)
+  const { seeds, ...counts } = result
+  return { counts, result: keep ? result : null, cids: seeds.map((s) => s.container_id) }
+}
+
+/** The stages of {@link runTrace} and {@link runJobTrace}; `forJob` drops what a job does not keep. */
+async function traceStages(options: RunTraceOptions, forJob: boolean): Promise<TraceStages> {
   const { source, request, sink = {}, signal, onProgress } = options
   const completed: TraceProgress['completed_stages'] = []
   const timings: TraceOutcome['stage_ms'] = { resolve: 0, lineage: 0, events: 0, domains: {} }
@@ -169,26 +205,33 @@ export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome<L
   // Seed
   onProgress?.({ stage: 'seed', completed_stages: [...completed], message: 'resolving input' })
   let started = performance.now()
-  const seeds =
-    request.seed.mode === 'date_range'
-      ? await resolveDetectionPopulation(request.seed, { source, signal })
-      : await resolveContainerSeeds(request.seed, { source, signal })
-  await sink.onSeeds?.(seeds)
+  const { counts: seedCounts, result: seedResult, cids: seedCids } = await resolveSeeds(options, !forJob)
   timings.resolve = performance.now() - started
   completed.push('seed')
   throwIfCancelled(signal)
 
   const emptyQuality = mergeQuality({}, [])
-  if (seeds.seed_count === 0) {
-    const empty = { seeds, lineage: null, event_cids: [], domains: {}, quality_meta: emptyQuality, rows: {}, warnings: [], stage_ms: timings }
+  if (seedCounts.seed_count === 0) {
+    const empty = {
+      seedCounts,
+      seedResult,
+      seedCids,
+      lineage: null,
+      eventCids: forJob ? null : [],
+      eventCidCount: 0,
+      domains: {},
+      quality_meta: emptyQuality,
+      rows: {},
+      warnings: [],
+      stage_ms: timings,
+    }
     if (request.seed.mode !== 'date_range') return empty
     return { ...empty, station_window: await stationWindowOf(source, request.seed.station, signal) }
   }
 
   // Lineage
-  onProgress?.({ stage: 'lineage', completed_stages: [...completed], message: `tracing ${seeds.seed_count} seeds` })
+  onProgress?.({ stage: 'lineage', completed_stages: [...completed], message: `tracing ${seedCounts.seed_count} seeds` })
   started = performance.now()
-  const seedCids = seeds.seeds.map((s) => s.container_id)
   const lineageOptions = {
     source,
     signal,
@@ -239,7 +282,19 @@ export async function runTrace(options: RunTraceOptions): Promise<TraceOutcome<L
 
   const quality_meta = lineage.truncated ? withLineageTruncation(fetched.quality_meta) : fetched.quality_meta
   for (const d of request.domains) rows[d] ??= 0
-  return { seeds, lineage, event_cids: cids, domains: fetched.domains, quality_meta, rows, warnings: fetched.warnings, stage_ms: timings }
+  return {
+    seedCounts,
+    seedResult,
+    seedCids,
+    lineage,
+    eventCids: forJob ? null : cids,
+    eventCidCount: cids.length,
+    domains: fetched.domains,
+    quality_meta,
+    rows,
+    warnings: fetched.warnings,
+    stage_ms: timings,
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import type { MainToWorkerMessage, WorkerJobSummary } from '../../shared/worker-
 import { runMsdAnalysis } from '../msd/index.js'
 import { openSource } from '../sources/index.js'
 import { createResultFile, type ResultFileWriter } from '../store/index.js'
-import { jobTrace, resultFileSink, runTrace } from '../trace/index.js'
+import { resultFileSink, runJobTrace } from '../trace/index.js'
 import { collectBetweenSteps } from './heap-policy.js'
 import { postJobError, postJobWarning, type JobReporter } from './job-log.js'
 
@@ -51,24 +51,20 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
       const out = writer
       let stage: TraceProgress['stage'] = 'seed'
       // Only what the analysis and the summary need stays: the seeds' entries are in the file.
-      const outcome = jobTrace(
-        await runTrace({
-          source,
-          request: message.request,
-          signal,
-          maxDepth: message.limits.maxDepth,
-          maxNodes: message.limits.maxNodes,
-          maxRowsPerDomain: message.limits.maxRowsPerDomain,
-          // The file holds the genealogy once written; the job keeps what the analysis follows.
-          keepLineage: 'outline',
-          onProgress: (p) => {
-            if (p.stage !== stage) collectBetweenSteps()
-            report(p, p.stage !== stage)
-            stage = p.stage
-          },
-          sink: resultFileSink(out),
-        }),
-      )
+      const outcome = await runJobTrace({
+        source,
+        request: message.request,
+        signal,
+        maxDepth: message.limits.maxDepth,
+        maxNodes: message.limits.maxNodes,
+        maxRowsPerDomain: message.limits.maxRowsPerDomain,
+        onProgress: (p) => {
+          if (p.stage !== stage) collectBetweenSteps()
+          report(p, p.stage !== stage)
+          stage = p.stage
+        },
+        sink: resultFileSink(out),
+      })
       let aggregation: unknown
       const analysisMs: Partial<Record<MsdAnalysisStep, number>> = {}
       if (message.request.profile === 'mid_section_defect') {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { normalizeTraceRequest } from '../../../shared/trace-request.js'
 import type { Domain, EventRow, LineageResult, SeedResult } from '../../../shared/trace.js'
-import { jobTrace, runTrace } from '../../../main/trace/index.js'
+import { runJobTrace, runTrace } from '../../../main/trace/index.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
 
 // Genealogy: wafer W → GA lot P → split children K1, K2; K1 → grandchild K11.
@@ -109,17 +109,36 @@ describe('runTrace', () => {
   })
 
   it('keeps for a job the seeds\' CIDs in order and their counts, without their entries', async () => {
-    const request = normalizeTraceRequest({ profile: 'mid_section_defect', params: { mode: 'container', resolve_type: 'lot_id', values: ['GA26010001-A01-003', 'GA-NOPE'] } })
+    for (const params of [
+      { mode: 'container', resolve_type: 'lot_id', values: ['GA26010001-A01-003', 'GA-NOPE'] },
+      { station: '測試', start_date: '2026-01-05', end_date: '2026-01-07' },
+    ]) {
+      const request = normalizeTraceRequest({ profile: 'mid_section_defect', params })
+      const outcome = await runTrace({ source: fx.source, request, keepLineage: 'outline' })
+      let written: unknown
+      const kept = await runJobTrace({ source: fx.source, request, sink: { onSeeds: (s) => void (written = s) } })
+      // The sink still gets every entry.
+      expect(written).toEqual(outcome.seeds)
+      expect(kept.seed_cids).toEqual(outcome.seeds.seeds.map((s) => s.container_id))
+      expect(kept.seed_cids.length).toBeGreaterThan(0)
+      expect(kept.seeds).toEqual({ ...outcome.seeds, seeds: undefined })
+      expect('seeds' in kept.seeds).toBe(false)
+      expect(kept.event_cid_count).toBe(outcome.event_cids.length)
+      expect(kept.event_cid_count).toBeGreaterThan(kept.seed_cids.length)
+      expect('event_cids' in kept).toBe(false)
+      const { seeds: _seeds, event_cids: _cids, ...rest } = outcome
+      expect({ ...kept, stage_ms: null }).toMatchObject({ ...rest, stage_ms: null })
+    }
+  })
+
+  it('keeps for a job the counts of a run that found no seed', async () => {
+    const request = normalizeTraceRequest({ profile: 'mid_section_defect', params: { mode: 'container', resolve_type: 'lot_id', values: ['GA-NOPE'] } })
     const outcome = await runTrace({ source: fx.source, request, keepLineage: 'outline' })
-    const kept = jobTrace(outcome)
-    expect(kept.seed_cids).toEqual(outcome.seeds.seeds.map((s) => s.container_id))
-    expect(kept.seed_cids.length).toBeGreaterThan(0)
+    const kept = await runJobTrace({ source: fx.source, request })
+    expect(kept.seed_cids).toEqual([])
+    expect(kept.event_cid_count).toBe(0)
     expect(kept.seeds).toEqual({ ...outcome.seeds, seeds: undefined })
-    expect('seeds' in kept.seeds).toBe(false)
-    expect(kept.event_cid_count).toBe(outcome.event_cids.length)
-    expect('event_cids' in kept).toBe(false)
-    const { seeds: _seeds, event_cids: _cids, ...rest } = outcome
-    expect(kept).toMatchObject(rest)
+    expect(kept.lineage).toBeNull()
   })
 
   it('runs MSD container mode from lot IDs, with not_found for the rest', async () => {
