@@ -32,6 +32,11 @@ export interface TraceSink {
   onLineageStream?(lineage: LineageStream): void | Promise<void>
   /** The connection whose temporary tables hold the staged walk's state (the result file's). */
   lineageWorkspace?(): SqliteDatabase
+  /**
+   * Told after {@link onLineageStream} once the walk that made the stream is released (its graph
+   * is garbage then): the result file joins the genealogy's parts here, not while the graph is held.
+   */
+  onLineageReleased?(): void | Promise<void>
   onEventBatch?(batch: { domain: Domain; batchIndex: number; batchCount: number; rows: EventRow[] }): void | Promise<void>
 }
 
@@ -45,6 +50,7 @@ export function resultFileSink(writer: ResultFileWriter): TraceSink {
     onLineage: (lineage) => writer.writeLineage(lineage),
     onLineageStream: (lineage) => writer.writeLineageStream(lineage),
     lineageWorkspace: () => writer.workspace(),
+    onLineageReleased: () => writer.joinLineageParts(),
     onEventBatch: (batch) => writer.writeEvents(batch.domain, batch.rows),
   }
 }
@@ -70,6 +76,11 @@ export interface RunTraceOptions {
    * @default 'full'
    */
   keepLineage?: 'full' | 'outline'
+  /**
+   * Told where a step has just left what it worked on as garbage: after each stage, and once the
+   * genealogy walk's graph is released. A worker collects its heap there (`collectBetweenSteps`).
+   */
+  onStepEnd?: () => void
 }
 
 /**
@@ -209,6 +220,7 @@ async function traceStages(options: RunTraceOptions, forJob: boolean): Promise<T
   timings.resolve = performance.now() - started
   completed.push('seed')
   throwIfCancelled(signal)
+  options.onStepEnd?.()
 
   const emptyQuality = mergeQuality({}, [])
   if (seedCounts.seed_count === 0) {
@@ -240,10 +252,11 @@ async function traceStages(options: RunTraceOptions, forJob: boolean): Promise<T
     onProgress: (p: { level: number; nodes: number }) =>
       onProgress?.({ stage: 'lineage', completed_stages: [...completed], message: `level ${p.level}, ${p.nodes} nodes` }),
   }
-  const { lineage, cids } = await traceLineage(request, seedCids, lineageOptions, sink, options.keepLineage ?? 'full')
+  const { lineage, cids } = await traceLineage(request, seedCids, lineageOptions, sink, options.keepLineage ?? 'full', options.onStepEnd)
   timings.lineage = performance.now() - started
   completed.push('lineage')
   throwIfCancelled(signal)
+  options.onStepEnd?.()
 
   // Events
   const rows: Partial<Record<Domain, number>> = {}
@@ -308,21 +321,40 @@ async function traceLineage(
   lineageOptions: LineageOptions,
   sink: TraceSink,
   keep: 'full' | 'outline',
+  onStepEnd: (() => void) | undefined,
 ): Promise<{ lineage: LineageOutline; cids: string[] }> {
   if (keep === 'outline' && sink.onLineageStream && sink.lineageWorkspace) {
-    const walk = request.direction === 'backward' ? resolveBackwardLineageStaged : resolveForwardLineageStaged
-    const staged = await walk(seedCids, lineageOptions, sink.lineageWorkspace())
-    try {
-      await sink.onLineageStream(staged.stream)
-      return { lineage: staged.outline, cids: staged.eventCids(request.profile) }
-    } finally {
-      staged.dispose()
-    }
+    const streamed = await streamStagedLineage(request, seedCids, lineageOptions, sink.onLineageStream.bind(sink), sink.lineageWorkspace())
+    // The walk's graph is garbage from here on: the file joins the genealogy's parts after it.
+    onStepEnd?.()
+    await sink.onLineageReleased?.()
+    return streamed
   }
   const full =
     request.direction === 'backward' ? await resolveBackwardLineage(seedCids, lineageOptions) : await resolveForwardLineage(seedCids, lineageOptions)
   await sink.onLineage?.(full)
   return { lineage: keep === 'outline' ? lineageOutline(full) : full, cids: eventCids(request, seedCids, full) }
+}
+
+/**
+ * Walks the genealogy with its state in `workspace` and streams it to `onStream`. The walk's graph
+ * lives only in this frame: it is garbage once this returns.
+ */
+async function streamStagedLineage(
+  request: NormalizedTraceRequest,
+  seedCids: readonly string[],
+  lineageOptions: LineageOptions,
+  onStream: (lineage: LineageStream) => void | Promise<void>,
+  workspace: SqliteDatabase,
+): Promise<{ lineage: LineageOutline; cids: string[] }> {
+  const walk = request.direction === 'backward' ? resolveBackwardLineageStaged : resolveForwardLineageStaged
+  const staged = await walk(seedCids, lineageOptions, workspace)
+  try {
+    await onStream(staged.stream)
+    return { lineage: staged.outline, cids: staged.eventCids(request.profile) }
+  } finally {
+    staged.dispose()
+  }
 }
 
 /** A truncated genealogy means the events cover fewer lots than asked: say so at query scope. */

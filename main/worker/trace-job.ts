@@ -59,10 +59,10 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
         maxNodes: message.limits.maxNodes,
         maxRowsPerDomain: message.limits.maxRowsPerDomain,
         onProgress: (p) => {
-          if (p.stage !== stage) collectBetweenSteps()
           report(p, p.stage !== stage)
           stage = p.stage
         },
+        onStepEnd: collectBetweenSteps,
         sink: resultFileSink(out),
       })
       let aggregation: unknown

@@ -117,6 +117,8 @@ describe('the staged walks', () => {
     const staged = await WALKS[direction].staged(seeds, { ...options, onProgress: (p) => void stagedProgress.push(p) }, b.workspace())
     b.writeLineageStream(staged.stream)
     staged.dispose()
+    // The parts are joined once the walk is released, as a job does.
+    b.joinLineageParts()
     expect(b.workspace().prepare("SELECT name FROM temp.sqlite_master WHERE name LIKE 'lineage_%'").all()).toEqual([])
     const stagedFile = dump(finish(b))
     return { full, objectFile, stagedFile, staged, objectProgress, stagedProgress }
@@ -250,6 +252,35 @@ describe('the staged walks', () => {
       expect(streamed).toBe(true)
       expect({ ...staged, stage_ms: null }).toEqual({ ...whole, stage_ms: null })
       expect(dump(finish(b))).toEqual(dump(finish(a)))
+    })
+
+    it('has the file join the parts once the walk is released, after a step end', async () => {
+      const writer = newWriter()
+      const db = writer.workspace()
+      const parentMap = (): unknown => db.prepare("SELECT value FROM json_parts WHERE name = 'lineage.parent_map'").pluck().get()
+      const events: string[] = []
+      await runTrace({
+        source: fixture.source,
+        request: REQUEST,
+        keepLineage: 'outline',
+        onStepEnd: () => events.push('step end'),
+        sink: {
+          lineageWorkspace: () => db,
+          onLineageStream: (s) => {
+            writer.writeLineageStream(s)
+            events.push(`streamed, parent_map ${String(parentMap())}`)
+          },
+          onLineageReleased: () => {
+            const walkTables = db.prepare("SELECT count(*) FROM temp.sqlite_master WHERE name LIKE 'lineage_%' AND name <> 'lineage_fragments'").pluck().get()
+            events.push(`released, ${String(walkTables)} walk tables`)
+            writer.joinLineageParts()
+            events.push(`joined, parent_map ${parentMap() === '{}' ? 'empty' : 'filled'}`)
+          },
+        },
+      })
+      expect(events).toEqual(['step end', 'streamed, parent_map {}', 'step end', 'released, 0 walk tables', 'joined, parent_map filled', 'step end'])
+      expect(db.prepare("SELECT count(*) FROM temp.sqlite_master WHERE name = 'lineage_fragments'").pluck().get()).toBe(0)
+      writer.abort()
     })
 
     it('reports the file\'s own failure when the file was closed before the genealogy was written', async () => {
