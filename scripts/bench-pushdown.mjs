@@ -48,8 +48,8 @@ if (values.child) {
   const { applyHeapPolicy } = await import(dist('main/worker/heap-policy.js'))
   applyHeapPolicy()
   const { openPostgresSource } = await import(dist('main/sources/postgres-source.js'))
-  const { jobTrace, resultFileSink, runTrace } = await import(dist('main/trace/index.js'))
-  const { runMsdAnalysis } = await import(dist('main/msd/index.js'))
+  const { runJobWork } = await import(dist('main/worker/trace-job.js'))
+  const { SETTING_SPECS } = await import(dist('shared/settings.js'))
   const { createResultFile } = await import(dist('main/store/index.js'))
   const { normalizeTraceRequest } = await import(dist('shared/trace-request.js'))
   const pushdown = values.child === 'pushdown'
@@ -60,12 +60,15 @@ if (values.child) {
   const writer = createResultFile(join(dir, 'trace-evt-000000000001.sqlite'), { jobId: 'trace-evt-000000000001', request, source: source.description, appVersion: 'bench', now: Date.now() })
   let peak = 0
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50)
-  const stageMs = {}
-  // As a job does: only the seeds' CIDs and counts stay (jobTrace).
-  const outcome = jobTrace(await runTrace({ source, request, keepLineage: 'outline', sink: resultFileSink(writer) }))
-  const aggregation = await runMsdAnalysis({
-    source, writer, request, seedCids: outcome.seed_cids, lineage: outcome.lineage, quality: outcome.quality_meta, stageMs, factorLinks: pushdown ? 'source' : 'events',
-  })
+  // What a job runs, with the settings' default limits.
+  const setting = (key) => SETTING_SPECS[key].defaultValue
+  const limits = {
+    maxDepth: setting('LINEAGE_MAX_DEPTH'),
+    maxNodes: setting('LINEAGE_MAX_NODES'),
+    maxRowsPerDomain: setting('EVENT_FETCHER_MAX_TOTAL_ROWS'),
+    suspectFdr: setting('MSD_SUSPECT_FDR_PERCENT') / 100,
+  }
+  const { outcome, aggregation, analysisMs: stageMs } = await runJobWork({ source, request, writer, limits })
   writer.finish({ domainQuality: outcome.domains, quality: outcome.quality_meta, aggregation })
   clearInterval(sampler)
   const wallMs = Math.round(performance.now() - started)

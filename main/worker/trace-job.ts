@@ -6,11 +6,12 @@
  */
 import type { MsdAnalysisStep } from '../../shared/stage-timings.js'
 import { TRACE_STAGES, type TraceProgress } from '../../shared/trace.js'
-import type { MainToWorkerMessage, WorkerJobSummary } from '../../shared/worker-protocol.js'
+import type { NormalizedTraceRequest } from '../../shared/trace-request.js'
+import type { MainToWorkerMessage, WorkerJobSummary, WorkerTraceLimits } from '../../shared/worker-protocol.js'
 import { runMsdAnalysis } from '../msd/index.js'
-import { openSource } from '../sources/index.js'
+import { openSource, type MesSource } from '../sources/index.js'
 import { createResultFile, type ResultFileWriter } from '../store/index.js'
-import { resultFileSink, runJobTrace } from '../trace/index.js'
+import { resultFileSink, runJobTrace, type JobTrace } from '../trace/index.js'
 import { collectBetweenSteps } from './heap-policy.js'
 import { postJobError, postJobWarning, type JobReporter } from './job-log.js'
 
@@ -19,6 +20,69 @@ const PROGRESS_INTERVAL_MS = 100
 
 /** The message that starts a trace. */
 export type TraceStartMessage = Extract<MainToWorkerMessage, { type: 'start' }>
+
+/** What {@link runJobWork} runs. */
+export interface JobWorkOptions {
+  source: MesSource
+  request: NormalizedTraceRequest
+  writer: ResultFileWriter
+  signal?: AbortSignal
+  limits: Pick<WorkerTraceLimits, 'maxDepth' | 'maxNodes' | 'maxRowsPerDomain' | 'suspectFdr'>
+  /** Progress; `force` when a stage or an analysis step starts (otherwise it may be throttled). */
+  onProgress?: (progress: TraceProgress, force: boolean) => void
+}
+
+/**
+ * The trace and, for the MSD profile, its analysis into `writer`, as a job runs them: only what
+ * the analysis and the summary need is kept (the seeds' entries and the genealogy are in the
+ * file), and the heap is collected where a step ends. The benchmarks run this too.
+ */
+export async function runJobWork(
+  options: JobWorkOptions,
+): Promise<{ outcome: JobTrace; aggregation: unknown; analysisMs: Partial<Record<MsdAnalysisStep, number>> }> {
+  const { source, request, writer, signal, limits, onProgress } = options
+  let stage: TraceProgress['stage'] = 'seed'
+  const outcome = await runJobTrace({
+    source,
+    request,
+    ...(signal ? { signal } : {}),
+    maxDepth: limits.maxDepth,
+    maxNodes: limits.maxNodes,
+    maxRowsPerDomain: limits.maxRowsPerDomain,
+    onProgress: (p) => {
+      onProgress?.(p, p.stage !== stage)
+      stage = p.stage
+    },
+    onStepEnd: collectBetweenSteps,
+    sink: resultFileSink(writer),
+  })
+  let aggregation: unknown
+  const analysisMs: Partial<Record<MsdAnalysisStep, number>> = {}
+  if (request.profile === 'mid_section_defect') {
+    const completed = [...TRACE_STAGES.slice(0, 3)]
+    // The rows read stay on the card while the analysis works on them.
+    const rowsSoFar = Object.values(outcome.rows).reduce((n, r) => n + (r ?? 0), 0)
+    aggregation = await runMsdAnalysis({
+      source,
+      writer,
+      request,
+      seedCids: outcome.seed_cids,
+      lineage: outcome.lineage,
+      quality: outcome.quality_meta,
+      ...(signal ? { signal } : {}),
+      suspectFdr: limits.suspectFdr,
+      stageMs: analysisMs,
+      // A pushed-down request reads its factor links from the source (the events were not fetched).
+      factorLinks: request.pushdown ? 'source' : 'events',
+      // Every step start is reported (a step can take seconds; the engine throttles for the UI).
+      onProgress: ({ message, ...step }) => {
+        collectBetweenSteps()
+        onProgress?.({ stage: 'analysis', completed_stages: completed, message, analysis: step, rows_so_far: rowsSoFar }, true)
+      },
+    })
+  }
+  return { outcome, aggregation, analysisMs }
+}
 
 /**
  * Runs the trace `message` asks for and ends with exactly one `done` or `error` (an `error` comes
@@ -49,47 +113,14 @@ export async function runTraceJob(message: TraceStartMessage, signal: AbortSigna
         ...(message.limits.maxResultBytes > 0 ? { maxBytes: message.limits.maxResultBytes } : {}),
       })
       const out = writer
-      let stage: TraceProgress['stage'] = 'seed'
-      // Only what the analysis and the summary need stays: the seeds' entries are in the file.
-      const outcome = await runJobTrace({
+      const { outcome, aggregation, analysisMs } = await runJobWork({
         source,
         request: message.request,
+        writer: out,
         signal,
-        maxDepth: message.limits.maxDepth,
-        maxNodes: message.limits.maxNodes,
-        maxRowsPerDomain: message.limits.maxRowsPerDomain,
-        onProgress: (p) => {
-          report(p, p.stage !== stage)
-          stage = p.stage
-        },
-        onStepEnd: collectBetweenSteps,
-        sink: resultFileSink(out),
+        limits: message.limits,
+        onProgress: report,
       })
-      let aggregation: unknown
-      const analysisMs: Partial<Record<MsdAnalysisStep, number>> = {}
-      if (message.request.profile === 'mid_section_defect') {
-        const completed = [...TRACE_STAGES.slice(0, 3)]
-        // The rows read stay on the card while the analysis works on them.
-        const rowsSoFar = Object.values(outcome.rows).reduce((n, r) => n + (r ?? 0), 0)
-        aggregation = await runMsdAnalysis({
-          source,
-          writer: out,
-          request: message.request,
-          seedCids: outcome.seed_cids,
-          lineage: outcome.lineage,
-          quality: outcome.quality_meta,
-          signal,
-          suspectFdr: message.limits.suspectFdr,
-          stageMs: analysisMs,
-          // A pushed-down request reads its factor links from the source (the events were not fetched).
-          factorLinks: message.request.pushdown ? 'source' : 'events',
-          // Every step start is reported (a step can take seconds; the engine throttles for the UI).
-          onProgress: ({ message, ...step }) => {
-            collectBetweenSteps()
-            report({ stage: 'analysis', completed_stages: completed, message, analysis: step, rows_so_far: rowsSoFar }, true)
-          },
-        })
-      }
       // The schema check's warnings first: they say what this source lacks, before what the trace met.
       const warnings = [...schema.warnings, ...outcome.warnings]
       const resultBytes = out.finish({
