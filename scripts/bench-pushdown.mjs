@@ -1,8 +1,8 @@
 // Benchmark (not part of the test run): MSD over a demo plant's whole range read from a PostgreSQL
 // server, backward and forward, with the analysis's events fetched to the workstation (local) and
-// summarized by the server (pushdown, docs/pushdown.md). Each run is a fresh process doing what a
-// worker does (seed resolve, lineage, events, analysis into a result file), started with a
-// worker's command-line flags: wall time, stage times, peak RSS of that process, and bytes received
+// summarized by the server (pushdown, docs/pushdown.md). Each run is a fresh process running what a
+// job runs (`runJobWork`: seed resolve, lineage, events, analysis into a result file), started with
+// a worker's command-line flags: wall time, stage times, peak RSS of that process, and bytes received
 // from the server. Both modes must give the same aggregation.
 // Needs a server: MES_TRACE_PG_TEST_URL (`.ci/run` and scripts/test-postgres.sh start one on
 // 127.0.0.1); without it the report records a skip. Each plant is loaded into its own schema.
