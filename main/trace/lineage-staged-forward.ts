@@ -240,24 +240,29 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   const { byCode, rank, keyOrder, position } = nodeOrders(cids)
   {
     // The wafer links worth drawing, over the split and GD links as the object walk's sets hold them.
-    const relations = new IntList()
-    const kinds = new IntList()
-    const starts = new IntList()
+    // Sized up front: lists grown by doubling and then trimmed held each relation up to three
+    // times over, at the forward walk's peak (a dozen arrays with an entry per node are live here).
     const byChild = groupBy(n, links.to.view(), links.from.view())
     const wafers = waferOf.take()
+    let waferLinks = 0
+    for (let child = 0; child < n; child++) if (wafers[child]! >= 0) waferLinks++
+    const starts = new Int32Array(n + 1)
+    const relations = new Int32Array(links.to.length + waferLinks)
+    const kinds = new Int32Array(relations.length)
+    let r = 0
     for (let child = 0; child < n; child++) {
-      starts.push(relations.length)
+      starts[child] = r
       for (let k = byChild.start[child]!; k < byChild.start[child + 1]!; k++) {
-        relations.push(byChild.other[k]!)
-        kinds.push(links.kind.get(byChild.at[k]!))
+        relations[r] = byChild.other[k]!
+        kinds[r++] = links.kind.get(byChild.at[k]!)
       }
       if (wafers[child]! >= 0) {
-        relations.push(wafers[child]!)
-        kinds.push(WAFER)
+        relations[r] = wafers[child]!
+        kinds[r++] = WAFER
       }
     }
-    starts.push(relations.length)
-    const kept = topmostWaferLinks(n, starts.take(), relations.take(), kinds.take(), wafers, byCode)
+    starts[n] = r
+    const kept = topmostWaferLinks(n, starts, relations, kinds, wafers, byCode)
     for (let child = 0; child < n; child++) {
       if (!kept[child]) continue
       links.add(wafers[child]!, child, WAFER)

@@ -590,9 +590,9 @@ export function topmostWaferLinks(
   for (let i = 0; i < n; i++) count[i + 1]! += count[i]!
   const childStart = count.slice()
   const children = new Int32Array(count[n]!)
-  const fill = count.slice(0, n)
+  // `count` is each parent's next free place from here on (an array per node fewer at once).
   for (let child = 0; child < n; child++) {
-    for (let e = start[child]!; e < start[child + 1]!; e++) if (kindOf[e] !== WAFER) children[fill[parentOf[e]!]!++] = child
+    for (let e = start[child]!; e < start[child + 1]!; e++) if (kindOf[e] !== WAFER) children[count[parentOf[e]!]!++] = child
   }
 
   // Topological positions: parentless nodes by CID, then breadth-first; a cycle's nodes last, by CID.
@@ -620,8 +620,9 @@ export function topmostWaferLinks(
   for (let child = 0; child < n; child++) if (waferOf[child]! >= 0) members[memberFill[waferOf[child]!]!++] = child
 
   const kept = new Uint8Array(n)
-  const reached = new Int32Array(n)
-  const stack = new Int32Array(n)
+  // The topological pass is done: its in-degrees and queue serve as the marks and the stack.
+  const reached = indegree.fill(0)
+  const stack = queue
   for (let wafer = 0; wafer < n; wafer++) {
     if (memberCount[wafer + 1] === memberCount[wafer]) continue
     const mark = wafer + 1
