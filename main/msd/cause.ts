@@ -182,11 +182,48 @@ export class FactorReader {
     if (!lots) {
       lots =
         key.kind === 'machine'
-          ? this.read('SELECT f.lot_no, f.t FROM temp.msd_machine k JOIN temp.msd_lot_machine f ON f.f = k.f WHERE k.grp = ?', [key.grp], true, false)
-          : this.read('SELECT f.lot_no, f.t FROM temp.msd_material k JOIN temp.msd_lot_material f ON f.m = k.m WHERE k.part = ?', [key.part], true, false)
+          ? this.readPopulation('SELECT f.lot_no, f.t FROM temp.msd_machine k JOIN temp.msd_lot_machine f ON f.f = k.f WHERE k.grp = ? ORDER BY f.lot_no', key.grp)
+          : this.readPopulation('SELECT f.lot_no, f.t FROM temp.msd_material k JOIN temp.msd_lot_material f ON f.m = k.m WHERE k.part = ? ORDER BY f.lot_no', key.part)
       this.populations.set(memo, lots)
     }
     return lots
+  }
+
+  /**
+   * A population from rows of `[lot_no, time]` ordered by lot (a lot comes once per factor of the
+   * population; its first time counts, as in {@link collectLots}). Each lot's first time is kept
+   * only until its last row: a population can be every lot, and a time string held per lot was
+   * the explain-away's peak at 240 000 lots (docs/pushdown.md).
+   */
+  private readPopulation(sql: string, param: string): FactorLots {
+    let lots = new Int32Array(1024)
+    let days = new Uint32Array(1024)
+    let n = 0
+    let current = -1
+    let first: string | null = null
+    const close = (): void => {
+      if (current < 0) return
+      if (n === lots.length) {
+        const grownLots = new Int32Array(n * 2)
+        grownLots.set(lots)
+        lots = grownLots
+        const grownDays = new Uint32Array(n * 2)
+        grownDays.set(days)
+        days = grownDays
+      }
+      lots[n] = current
+      days[n] = first === null ? 0 : this.dayOf(first)
+      n++
+    }
+    for (const [lot, t] of this.db.prepare(sql).raw().iterate(param) as IterableIterator<[number, string | null]>) {
+      if (lot !== current) {
+        close()
+        current = lot
+        first = t
+      } else if (t !== null && (first === null || t < first)) first = t
+    }
+    close()
+    return { lots: lots.slice(0, n), days: days.slice(0, n) }
   }
 
   private read(sql: string, params: string[], timed: boolean, byTime: boolean): FactorLots {
