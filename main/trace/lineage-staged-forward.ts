@@ -67,6 +67,35 @@ function groupBy(n: number, key: Int32Array, value: Int32Array): { start: Int32A
 }
 
 /**
+ * Each child's relations (its split and GD links, as `links` holds them, then its wafer), in the
+ * form `topmostWaferLinks` takes. Sized up front: lists grown by doubling and then trimmed held
+ * each relation up to three times over at the forward walk's peak; and made in a frame of its own,
+ * so the grouping it reads them through is garbage before the wafer links are worked out.
+ */
+function relationsByChild(n: number, links: LinkList, wafers: Int32Array): { starts: Int32Array; relations: Int32Array; kinds: Int32Array } {
+  const byChild = groupBy(n, links.to.view(), links.from.view())
+  let waferLinks = 0
+  for (let child = 0; child < n; child++) if (wafers[child]! >= 0) waferLinks++
+  const starts = new Int32Array(n + 1)
+  const relations = new Int32Array(links.to.length + waferLinks)
+  const kinds = new Int32Array(relations.length)
+  let r = 0
+  for (let child = 0; child < n; child++) {
+    starts[child] = r
+    for (let k = byChild.start[child]!; k < byChild.start[child + 1]!; k++) {
+      relations[r] = byChild.other[k]!
+      kinds[r++] = links.kind.get(byChild.at[k]!)
+    }
+    if (wafers[child]! >= 0) {
+      relations[r] = wafers[child]!
+      kinds[r++] = WAFER
+    }
+  }
+  starts[n] = r
+  return { starts, relations, kinds }
+}
+
+/**
  * Resolves the forward tree of the seeds as `resolveForwardLineage` does, keeping the walk's state
  * in temporary tables of `db` (the result file's connection).
  *
@@ -236,32 +265,13 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   // Every node is in the graph now: from here on nodes are known by id only.
   const seedIds = seeds.map((seed) => idOf.get(seed)!)
   idOf.clear()
+  options.onStepEnd?.()
   const n = cids.length
   const { byCode, rank, keyOrder, position } = nodeOrders(cids)
   {
     // The wafer links worth drawing, over the split and GD links as the object walk's sets hold them.
-    // Sized up front: lists grown by doubling and then trimmed held each relation up to three
-    // times over, at the forward walk's peak (a dozen arrays with an entry per node are live here).
-    const byChild = groupBy(n, links.to.view(), links.from.view())
     const wafers = waferOf.take()
-    let waferLinks = 0
-    for (let child = 0; child < n; child++) if (wafers[child]! >= 0) waferLinks++
-    const starts = new Int32Array(n + 1)
-    const relations = new Int32Array(links.to.length + waferLinks)
-    const kinds = new Int32Array(relations.length)
-    let r = 0
-    for (let child = 0; child < n; child++) {
-      starts[child] = r
-      for (let k = byChild.start[child]!; k < byChild.start[child + 1]!; k++) {
-        relations[r] = byChild.other[k]!
-        kinds[r++] = links.kind.get(byChild.at[k]!)
-      }
-      if (wafers[child]! >= 0) {
-        relations[r] = wafers[child]!
-        kinds[r++] = WAFER
-      }
-    }
-    starts[n] = r
+    const { starts, relations, kinds } = relationsByChild(n, links, wafers)
     const kept = topmostWaferLinks(n, starts, relations, kinds, wafers, byCode)
     for (let child = 0; child < n; child++) {
       if (!kept[child]) continue

@@ -275,7 +275,7 @@ export interface NodeOrders {
   /** Id → its place in {@link byCode}: compares as the CIDs do. */
   rank: Int32Array
   /** Ids in the order an object keyed by their CIDs keeps its keys (array indexes first, by value). */
-  keyOrder: number[]
+  keyOrder: Int32Array
   /** Id → its place in {@link keyOrder}. */
   position: Int32Array
 }
@@ -291,11 +291,19 @@ export function nodeOrders(cids: readonly string[]): NodeOrders {
   return { byCode, rank, keyOrder, position }
 }
 
-/** `ids` (sorted by CID) in the order an object keyed by their CIDs keeps its keys. */
-export function objectKeyOrder(cids: readonly string[], ids: Iterable<number>): number[] {
-  const list = [...ids]
-  const indexKeys = list.filter((id) => isArrayIndex(cids[id]!)).sort((a, b) => Number(cids[a]) - Number(cids[b]))
-  return [...indexKeys, ...list.filter((id) => !isArrayIndex(cids[id]!))]
+/**
+ * `ids` (sorted by CID, or in the order their keys were added) in the order an object keyed by their
+ * CIDs keeps its keys. Filled in place: lists of the ids on the way were most of the garbage the
+ * forward walk made at its peak (240 000 lots, docs/pushdown.md).
+ */
+export function objectKeyOrder(cids: readonly string[], ids: ArrayLike<number>): Int32Array {
+  const order = new Int32Array(ids.length)
+  let indexKeys = 0
+  for (let i = 0; i < ids.length; i++) if (isArrayIndex(cids[ids[i]!]!)) order[indexKeys++] = ids[i]!
+  order.subarray(0, indexKeys).sort((a, b) => Number(cids[a]) - Number(cids[b]))
+  let next = indexKeys
+  for (let i = 0; i < ids.length; i++) if (!isArrayIndex(cids[ids[i]!]!)) order[next++] = ids[i]!
+  return order
 }
 
 /**
@@ -303,7 +311,7 @@ export function objectKeyOrder(cids: readonly string[], ids: Iterable<number>): 
  * the `names` part's entry on the way (part `namesPart` of `tables`).
  */
 export function* nodeStream(
-  keyOrder: readonly number[],
+  keyOrder: Int32Array,
   cids: readonly string[],
   reader: LineageReader,
   isWaferNode: (id: number) => boolean,
@@ -336,7 +344,7 @@ export function listPart(cids: Iterable<string>): LineageJsonPart {
 }
 
 /** The CIDs a query-tool trace fetches the events of: the seeds, then every node of the graph. */
-export function everyNodeCid(seeds: readonly string[], keyOrder: readonly number[], cids: readonly string[]): string[] {
+export function everyNodeCid(seeds: readonly string[], keyOrder: Int32Array, cids: readonly string[]): string[] {
   const out = new Set<string>(seeds)
   for (const id of keyOrder) out.add(cids[id]!)
   return [...out]
@@ -405,6 +413,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   relStart.push(relParent.length)
   // From here on nodes are known by id only (seeds are ids 0 … seeds.length − 1).
   idOf.clear()
+  options.onStepEnd?.()
   const n = cids.length
   const start = relStart.take()
   const parentOf = relParent.take()

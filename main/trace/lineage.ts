@@ -55,6 +55,12 @@ export interface LineageOptions {
   maxNodes?: number
   /** Called after each level of the walk. */
   onProgress?: (progress: LineageProgress) => void
+  /**
+   * Called where a staged walk has released what it read to find the graph (every node is then in
+   * the graph and known by id only): a worker collects its heap there (`heap-policy.ts`), before
+   * the walk's orders and link lists are made.
+   */
+  onStepEnd?: () => void
 }
 
 export interface Limits {

@@ -251,6 +251,7 @@ async function traceStages(options: RunTraceOptions, forJob: boolean): Promise<T
     maxNodes: options.maxNodes ?? LINEAGE_MAX_NODES,
     onProgress: (p: { level: number; nodes: number }) =>
       onProgress?.({ stage: 'lineage', completed_stages: [...completed], message: `level ${p.level}, ${p.nodes} nodes` }),
+    ...(options.onStepEnd ? { onStepEnd: options.onStepEnd } : {}),
   }
   const { lineage, cids } = await traceLineage(request, seedCids, lineageOptions, sink, options.keepLineage ?? 'full', options.onStepEnd)
   timings.lineage = performance.now() - started

@@ -114,14 +114,20 @@ describe('the staged walks', () => {
     a.writeLineage(full)
     const objectFile = dump(finish(a))
     const b = newWriter()
-    const staged = await WALKS[direction].staged(seeds, { ...options, onProgress: (p) => void stagedProgress.push(p) }, b.workspace())
+    // Where the walk releases what it read (a worker collects there): once, after its last level.
+    const stepEnds: number[] = []
+    const staged = await WALKS[direction].staged(
+      seeds,
+      { ...options, onProgress: (p) => void stagedProgress.push(p), onStepEnd: () => void stepEnds.push(stagedProgress.length) },
+      b.workspace(),
+    )
     b.writeLineageStream(staged.stream)
     staged.dispose()
     // The parts are joined once the walk is released, as a job does.
     b.joinLineageParts()
     expect(b.workspace().prepare("SELECT name FROM temp.sqlite_master WHERE name LIKE 'lineage_%'").all()).toEqual([])
     const stagedFile = dump(finish(b))
-    return { full, objectFile, stagedFile, staged, objectProgress, stagedProgress }
+    return { full, objectFile, stagedFile, staged, objectProgress, stagedProgress, stepEnds }
   }
 
   beforeEach(() => {
@@ -145,7 +151,8 @@ describe('the staged walks', () => {
             ['depth 0', { source: fixture.source, maxDepth: 0 }],
           ] as const).map(([label, options]) => [`${direction}, ${label}`, options, direction] as const),
         )) {
-          const { full, objectFile, stagedFile, staged, objectProgress, stagedProgress } = await both(seeds, options, walk)
+          const { full, objectFile, stagedFile, staged, objectProgress, stagedProgress, stepEnds } = await both(seeds, options, walk)
+          expect(stepEnds, label).toEqual([stagedProgress.length])
           expect(stagedFile, label).toEqual(objectFile)
           expect(objectFile.nodes.length, label).toBe(Object.keys(full.nodes).length)
           const { direction, total_nodes, truncated, truncation_reasons } = full
@@ -278,7 +285,8 @@ describe('the staged walks', () => {
           },
         },
       })
-      expect(events).toEqual(['step end', 'streamed, parent_map {}', 'step end', 'released, 0 walk tables', 'joined, parent_map filled', 'step end'])
+      // Seeds resolved; the walk has every node (it collects before making its orders); the trace stage ended.
+      expect(events).toEqual(['step end', 'step end', 'streamed, parent_map {}', 'step end', 'released, 0 walk tables', 'joined, parent_map filled', 'step end'])
       expect(db.prepare("SELECT count(*) FROM temp.sqlite_master WHERE name = 'lineage_fragments'").pluck().get()).toBe(0)
       writer.abort()
     })
