@@ -123,10 +123,12 @@ if (!url) {
 }
 
 const { generateDemoPlant } = await import(dist('main/demo/index.js'))
-// Each run is started as a worker is: with the worker's heap caps at the default memory setting.
-const { heapLimitExecArgv } = await import(dist('main/engine/index.js'))
+// Each run is started as a worker is: with the worker's heap caps at the default memory setting
+// and its allocator's settings.
+const { heapLimitExecArgv, workerAllocatorEnv } = await import(dist('main/engine/index.js'))
 const { SETTING_SPECS } = await import(dist('shared/settings.js'))
 const workerExecArgv = heapLimitExecArgv(SETTING_SPECS.TRACE_WORKER_MAX_MEMORY_MB.defaultValue)
+const workerEnv = workerAllocatorEnv()
 const { loadIntoPostgres } = await import(dist('main/sources/postgres-load.js'))
 const median = (list) => {
   const sorted = [...list].sort((a, b) => a - b)
@@ -151,7 +153,7 @@ for (const lots of plantSizes) {
     for (let round = 0; round < repeat; round++) {
       for (const mode of ['local', 'pushdown']) {
         const args = [...workerExecArgv, fileURLToPath(import.meta.url), '--child', mode, '--direction', direction, '--schema', schema, '--from', made.startDate, '--to', made.endDate]
-        const child = spawnSync(process.execPath, args, { cwd: root, env: process.env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })
+        const child = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, ...workerEnv }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })
         if (child.status !== 0) {
           console.error(child.stderr)
           process.exit(child.status ?? 1)
@@ -186,7 +188,7 @@ for (const lots of plantSizes) {
   plants.push(plant)
 }
 
-const report = { benchmark: 'pushdown', node: process.version, exec_argv: workerExecArgv, runs_per_mode: repeat, plants }
+const report = { benchmark: 'pushdown', node: process.version, exec_argv: workerExecArgv, worker_env: workerEnv, runs_per_mode: repeat, plants }
 write(report)
 let identical = true
 for (const plant of plants) {

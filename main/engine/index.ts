@@ -14,7 +14,7 @@ export {
   type WorkerSpawnOptions,
 } from './worker-host.js'
 export { NodeWorkerHost, WORKER_STDIO_DRAIN_MS, type NodeWorkerHostOptions } from './node-worker-host.js'
-export { WORKER_ENV_NAMES, WORKER_ENV_PREFIXES, isWorkerEnvName, workerEnvOf } from './worker-env.js'
+export { WORKER_ENV_NAMES, WORKER_ENV_PREFIXES, isWorkerEnvName, workerAllocatorEnv, workerEnvOf } from './worker-env.js'
 export {
   WorkerConnection,
   WORKER_INIT_FAILED_EXIT_GRACE_MS,

@@ -77,8 +77,23 @@ export function isWorkerEnvName(name: string, platform: NodeJS.Platform = proces
 }
 
 /**
- * The environment of a new worker: the allow-listed variables of `parent` (spelled as there),
- * then `jobEnv` over them. `jobEnv` is the job's own (its source's password, a test fixture's
+ * How the C library's allocator serves a worker, on Linux: glibc reads `MALLOC_MMAP_THRESHOLD_`
+ * when the process starts (other C libraries and systems ignore it). Blocks of 128 KiB and more
+ * are then mapped on their own and given back to the system when freed, as Windows' heap does with
+ * large blocks. By default glibc raises that threshold to the largest block freed so far (up to
+ * 32 MiB); from then on the arrays with an entry per container or lot (about 1 MB each at 240 000
+ * lots) came from its main heap, and once freed stayed resident there for the rest of the run (33
+ * of a worker's 145 MB at that size). Measured at 240 000 lots (docs/pushdown.md): pushdown peak
+ * RSS 145 → 135 MB backward and 146 → 140 MB forward in one profiled run each, the analysis steps
+ * after the walk 20-30 MB lower, the same wall time.
+ */
+export function workerAllocatorEnv(platform: NodeJS.Platform = process.platform): Record<string, string> {
+  return platform === 'linux' ? { MALLOC_MMAP_THRESHOLD_: String(128 * 1024) } : {}
+}
+
+/**
+ * The environment of a new worker: the allow-listed variables of `parent` (spelled as there), the
+ * allocator's settings ({@link workerAllocatorEnv}), then `jobEnv` over them. `jobEnv` is the job's own (its source's password, a test fixture's
  * setting) and is taken whole: the engine gives it only to the job it belongs to.
  */
 export function workerEnvOf(
@@ -90,6 +105,7 @@ export function workerEnvOf(
   for (const [name, value] of Object.entries(parent)) {
     if (value !== undefined && isWorkerEnvName(name, platform)) env[name] = value
   }
+  Object.assign(env, workerAllocatorEnv(platform))
   for (const [name, value] of Object.entries(jobEnv)) {
     // One spelling per variable on Windows, or the child would see whichever comes first.
     if (platform === 'win32') {

@@ -48,7 +48,18 @@ describe('workerEnvOf', () => {
       PGCONNECT_TIMEOUT: '5',
       PGAPPNAME: 'mes-trace',
       TNS_ADMIN: '/opt/oracle/network/admin',
+      MALLOC_MMAP_THRESHOLD_: '131072',
     })
+  })
+
+  it('pins glibc’s mmap threshold on Linux only, whatever the parent had', () => {
+    const parent = { ...PARENT, MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_ARENA_MAX: '1', GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=0' }
+    const linux = workerEnvOf(parent, {}, 'linux')
+    expect(linux.MALLOC_MMAP_THRESHOLD_).toBe('131072')
+    expect(Object.keys(linux).filter((name) => name.startsWith('MALLOC_') || name.startsWith('GLIBC_'))).toEqual(['MALLOC_MMAP_THRESHOLD_'])
+    for (const platform of ['win32', 'darwin'] as const) {
+      expect(Object.keys(workerEnvOf(parent, {}, platform)).filter((name) => /^(MALLOC|GLIBC)_/i.test(name)), platform).toEqual([])
+    }
   })
 
   it('never passes the parent’s passwords, keys, tokens or Node and Electron switches', () => {
@@ -70,7 +81,7 @@ describe('workerEnvOf', () => {
   })
 
   it('skips variables that are declared but unset', () => {
-    expect(workerEnvOf({ PATH: undefined, HOME: '/home/ada' }, {}, 'linux')).toEqual({ HOME: '/home/ada' })
+    expect(workerEnvOf({ PATH: undefined, HOME: '/home/ada' }, {}, 'darwin')).toEqual({ HOME: '/home/ada' })
   })
 
   describe('on Windows', () => {
