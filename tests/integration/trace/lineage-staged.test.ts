@@ -154,6 +154,9 @@ describe('the staged walks', () => {
           const { full, objectFile, stagedFile, staged, objectProgress, stagedProgress, stepEnds } = await both(seeds, options, walk)
           expect(stepEnds, label).toEqual([stagedProgress.length])
           expect(stagedFile, label).toEqual(objectFile)
+          // The joined parts keep the places the stream gave them (readers take them by rowid).
+          const partNames = (stagedFile.parts as [string, string][]).map(([name]) => name).filter((name) => name !== 'lineage.node_qty')
+          expect(partNames, label).toEqual(Array.from(staged.stream.parts, ([key]) => `lineage.${key}`))
           expect(objectFile.nodes.length, label).toBe(Object.keys(full.nodes).length)
           const { direction, total_nodes, truncated, truncation_reasons } = full
           expect(staged.outline, label).toEqual({ direction, total_nodes, truncated, truncation_reasons })
