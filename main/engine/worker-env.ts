@@ -93,8 +93,9 @@ export function workerAllocatorEnv(platform: NodeJS.Platform = process.platform)
 
 /**
  * The environment of a new worker: the allow-listed variables of `parent` (spelled as there), the
- * allocator's settings ({@link workerAllocatorEnv}), then `jobEnv` over them. `jobEnv` is the job's own (its source's password, a test fixture's
- * setting) and is taken whole: the engine gives it only to the job it belongs to.
+ * allocator's settings ({@link workerAllocatorEnv}), then `jobEnv` over them. `jobEnv` is the
+ * job's own (its source's password, a test fixture's setting) and is taken whole: the engine gives
+ * it only to the job it belongs to.
  */
 export function workerEnvOf(
   parent: NodeJS.ProcessEnv,
