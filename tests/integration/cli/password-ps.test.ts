@@ -16,7 +16,7 @@ import pg from 'pg'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
-import { isWorkerEnvName } from '../../../main/engine/index.js'
+import { isWorkerEnvName, workerAllocatorEnv } from '../../../main/engine/index.js'
 import { loadIntoPostgres } from '../../../main/sources/index.js'
 import { canCreateRoles, createThrowawayRole, type ThrowawayRole } from '../../fixtures/pg-role.js'
 
@@ -102,7 +102,7 @@ function expectNoPassword(sampling: Sampling, password: string, wanted: RegExp):
   expect(sampling.workerEnvs.size).toBeGreaterThan(0)
   for (const block of sampling.workerEnvs.values()) {
     const names = block.split('\0').filter(Boolean).map((entry) => entry.slice(0, entry.indexOf('=')))
-    expect(names.filter((name) => !isWorkerEnvName(name) && !name.startsWith('NODE_CHANNEL_'))).toEqual([])
+    expect(names.filter((name) => !isWorkerEnvName(name) && !(name in workerAllocatorEnv()) && !name.startsWith('NODE_CHANNEL_'))).toEqual([])
     expect(block).not.toContain(PARENT_SECRET)
     // The job's password comes in its start message, so not even the worker's own environment holds it.
     expect(block).not.toContain(password)

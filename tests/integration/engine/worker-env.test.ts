@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { NodeWorkerHost, isWorkerEnvName, type WorkerSpawnOptions } from '../../../main/engine/index.js'
+import { NodeWorkerHost, isWorkerEnvName, workerAllocatorEnv, type WorkerSpawnOptions } from '../../../main/engine/index.js'
 import { SpawnTracker, collectUntilExit, startMessage } from './worker-kit.js'
 
 const tracker = new SpawnTracker(new NodeWorkerHost())
@@ -80,8 +80,11 @@ describe('the environment of a worker', () => {
     for (const name of Object.keys(PARENT_SECRETS)) if (!(name in JOB_ENV)) expect(env[name], name).toBeUndefined()
     const text = JSON.stringify(env)
     for (const value of Object.values(PARENT_SECRETS)) expect(text).not.toContain(value)
-    const unexpected = Object.keys(env).filter((name) => !isWorkerEnvName(name) && !(name in JOB_ENV) && !NODE_CHANNEL.test(name))
+    const allocator = workerAllocatorEnv()
+    const unexpected = Object.keys(env).filter((name) => !isWorkerEnvName(name) && !(name in JOB_ENV) && !(name in allocator) && !NODE_CHANNEL.test(name))
     expect(unexpected).toEqual([])
+    // The allocator's settings the worker starts with (on Linux, glibc's mmap threshold).
+    expect(env).toMatchObject(allocator)
     // What the worker needs of this machine is there.
     if (process.env.PATH) expect(env.PATH).toBe(process.env.PATH)
     if (process.env.HOME) expect(env.HOME).toBe(process.env.HOME)
@@ -92,8 +95,10 @@ describe('the environment of a worker', () => {
     const block = readFileSync(`/proc/${handle.pid}/environ`, 'utf8')
     const names = block.split('\0').filter(Boolean).map((entry) => entry.slice(0, entry.indexOf('=')))
     expect(names).toContain('PGPASSWORD')
-    expect(names.filter((name) => !isWorkerEnvName(name) && !(name in JOB_ENV) && !NODE_CHANNEL.test(name))).toEqual([])
+    expect(names.filter((name) => !isWorkerEnvName(name) && !(name in JOB_ENV) && !(name in workerAllocatorEnv()) && !NODE_CHANNEL.test(name))).toEqual([])
     for (const value of Object.values(PARENT_SECRETS)) expect(block).not.toContain(value)
     expect(block).toContain(`PGPASSWORD=${JOB_ENV.PGPASSWORD}\0`)
+    // Where glibc reads it when the process starts.
+    expect(block).toContain('MALLOC_MMAP_THRESHOLD_=131072\0')
   })
 })
