@@ -26,6 +26,7 @@ import {
   type TwoByTwo,
 } from '../../shared/statistics.js'
 import type { SqliteDatabase } from '../store/index.js'
+import { IntList } from '../trace/index.js'
 
 /** Where a factor's lots are in the factor tables. */
 export type FactorKey =
@@ -59,7 +60,7 @@ interface FactorLots {
    * factor was most of its heap (568 286 of them, 22 MB at 120 000 lots), and a reference per lot
    * to a shared day string still 8 bytes per lot of every population (a population can be every lot).
    */
-  days: Uint32Array | null
+  days: Int32Array | null
 }
 
 /**
@@ -79,27 +80,31 @@ class LotIndex {
   }
 }
 
+/** Whether `time` is earlier than a lot's first time so far (`first`): a lot's first time counts, a missing one never wins. */
+function isEarlier(time: string | null, first: string | null): boolean {
+  return time !== null && (first === null || time < first)
+}
+
 /**
- * Lots from rows of `[lot_no, time]` (a lot may come more than once: its first time counts),
- * ordered by time then lot when `byTime`, else by lot, with the day of each lot's time (`dateOf`
- * gives the day of a time). `scratch` has a slot per lot number, all undefined, and is left so.
+ * Lots from rows of `[lot_no, time]` (a lot may come more than once: its first time counts). When
+ * `timed`, ordered by time then lot, with the day of each lot's time (`dayOf` gives the day of a
+ * time); else by lot. `scratch` has a slot per lot number, all undefined, and is left so.
  */
 function collectLots(
   rows: Iterable<[number, string | null]>,
   scratch: (string | null | undefined)[],
   timed: boolean,
-  byTime: boolean,
   dayOf: (time: string) => number,
 ): FactorLots {
   const lots: number[] = []
   for (const [lot, t] of rows) {
     const seen = scratch[lot]
     if (seen === undefined) lots.push(lot)
-    if (seen === undefined || (t !== null && (seen === null || t < seen))) scratch[lot] = t
+    if (seen === undefined || isEarlier(t, seen)) scratch[lot] = t
   }
-  if (byTime) lots.sort((a, b) => compareCodeUnits(scratch[a] ?? '', scratch[b] ?? '') || a - b)
+  if (timed) lots.sort((a, b) => compareCodeUnits(scratch[a] ?? '', scratch[b] ?? '') || a - b)
   else lots.sort((a, b) => a - b)
-  const days = timed ? Uint32Array.from(lots, (lot) => (scratch[lot] === null ? 0 : dayOf(scratch[lot]!))) : null
+  const days = timed ? Int32Array.from(lots, (lot) => (scratch[lot] === null ? 0 : dayOf(scratch[lot]!))) : null
   for (const lot of lots) scratch[lot] = undefined
   return { lots: Int32Array.from(lots), days }
 }
@@ -159,12 +164,11 @@ export class FactorReader {
           'SELECT f.lot_no, f.t FROM temp.msd_machine k JOIN temp.msd_lot_machine f ON f.f = k.f WHERE k.grp = ? AND k.name = ? AND k.id = ?',
           [key.grp, key.name, key.id],
           true,
-          true,
         )
       case 'material':
-        return this.read('SELECT f.lot_no, f.t FROM temp.msd_material k JOIN temp.msd_lot_material f ON f.m = k.m WHERE k.part = ? AND k.lot = ?', [key.part, key.lot], true, true)
+        return this.read('SELECT f.lot_no, f.t FROM temp.msd_material k JOIN temp.msd_lot_material f ON f.m = k.m WHERE k.part = ? AND k.lot = ?', [key.part, key.lot], true)
       case 'wafer_root':
-        return this.read('SELECT l.rowid, NULL FROM temp.msd_lot_root r JOIN temp.msd_lot l ON l.cid = r.cid WHERE r.root = ?', [key.root], false, false)
+        return this.read('SELECT l.rowid, NULL FROM temp.msd_lot_root r JOIN temp.msd_lot l ON l.cid = r.cid WHERE r.root = ?', [key.root], false)
     }
   }
 
@@ -196,38 +200,28 @@ export class FactorReader {
    * the explain-away's peak at 240 000 lots (docs/pushdown.md).
    */
   private readPopulation(sql: string, param: string): FactorLots {
-    let lots = new Int32Array(1024)
-    let days = new Uint32Array(1024)
-    let n = 0
+    const lots = new IntList()
+    const days = new IntList()
     let current = -1
     let first: string | null = null
     const close = (): void => {
       if (current < 0) return
-      if (n === lots.length) {
-        const grownLots = new Int32Array(n * 2)
-        grownLots.set(lots)
-        lots = grownLots
-        const grownDays = new Uint32Array(n * 2)
-        grownDays.set(days)
-        days = grownDays
-      }
-      lots[n] = current
-      days[n] = first === null ? 0 : this.dayOf(first)
-      n++
+      lots.push(current)
+      days.push(first === null ? 0 : this.dayOf(first))
     }
     for (const [lot, t] of this.db.prepare(sql).raw().iterate(param) as IterableIterator<[number, string | null]>) {
       if (lot !== current) {
         close()
         current = lot
         first = t
-      } else if (t !== null && (first === null || t < first)) first = t
+      } else if (isEarlier(t, first)) first = t
     }
     close()
-    return { lots: lots.slice(0, n), days: days.slice(0, n) }
+    return { lots: lots.take(), days: days.take() }
   }
 
-  private read(sql: string, params: string[], timed: boolean, byTime: boolean): FactorLots {
-    return collectLots(this.db.prepare(sql).raw().iterate(...params) as IterableIterator<[number, string | null]>, this.scratch, timed, byTime, this.dayOf)
+  private read(sql: string, params: string[], timed: boolean): FactorLots {
+    return collectLots(this.db.prepare(sql).raw().iterate(...params) as IterableIterator<[number, string | null]>, this.scratch, timed, this.dayOf)
   }
 }
 
