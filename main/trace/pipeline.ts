@@ -253,7 +253,7 @@ async function traceStages(options: RunTraceOptions, forJob: boolean): Promise<T
       onProgress?.({ stage: 'lineage', completed_stages: [...completed], message: `level ${p.level}, ${p.nodes} nodes` }),
     ...(options.onStepEnd ? { onStepEnd: options.onStepEnd } : {}),
   }
-  const { lineage, cids } = await traceLineage(request, seedCids, lineageOptions, sink, options.keepLineage ?? 'full', options.onStepEnd)
+  const { lineage, cids } = await traceLineage(request, seedCids, lineageOptions, sink, options.keepLineage ?? 'full')
   timings.lineage = performance.now() - started
   completed.push('lineage')
   throwIfCancelled(signal)
@@ -322,12 +322,11 @@ async function traceLineage(
   lineageOptions: LineageOptions,
   sink: TraceSink,
   keep: 'full' | 'outline',
-  onStepEnd: (() => void) | undefined,
 ): Promise<{ lineage: LineageOutline; cids: string[] }> {
   if (keep === 'outline' && sink.onLineageStream && sink.lineageWorkspace) {
     const streamed = await streamStagedLineage(request, seedCids, lineageOptions, sink.onLineageStream.bind(sink), sink.lineageWorkspace())
     // The walk's graph is garbage from here on: the file joins the genealogy's parts after it.
-    onStepEnd?.()
+    lineageOptions.onStepEnd?.()
     await sink.onLineageReleased?.()
     return streamed
   }
