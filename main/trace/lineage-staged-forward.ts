@@ -12,8 +12,11 @@ import { compareCodeUnits } from '../../shared/compare.js'
 import type { LineageJsonPart, LineageStream, SqliteDatabase } from '../store/index.js'
 import { gdSourceOf, sortByNameThenCid } from './lineage-graph.js'
 import { firstNamesOf, limitsOf, splitTops, Truncation, type LineageOptions } from './lineage.js'
-import { LineageReader, throwIfCancelled, unique } from './lineage-reader.js'
+import { LineageReader, throwIfCancelled } from './lineage-reader.js'
 import {
+  ByteList,
+  CidIndex,
+  distinctCids,
   edgeStream,
   everyNodeCid,
   GD,
@@ -68,30 +71,32 @@ function groupBy(n: number, key: Int32Array, value: Int32Array): { start: Int32A
 
 /**
  * Each child's relations (its split and GD links, as `links` holds them, then its wafer), in the
- * form `topmostWaferLinks` takes. Sized up front: lists grown by doubling and then trimmed held
- * each relation up to three times over at the forward walk's peak; and made in a frame of its own,
- * so the grouping it reads them through is garbage before the wafer links are worked out.
+ * form `topmostWaferLinks` takes. Counted and placed in arrays sized up front: lists grown by
+ * doubling and then trimmed held each relation up to three times over at the forward walk's peak,
+ * and a grouping of the links read through was two more arrays of them.
  */
-function relationsByChild(n: number, links: LinkList, wafers: Int32Array): { starts: Int32Array; relations: Int32Array; kinds: Int32Array } {
-  const byChild = groupBy(n, links.to.view(), links.from.view())
-  let waferLinks = 0
-  for (let child = 0; child < n; child++) if (wafers[child]! >= 0) waferLinks++
+function relationsByChild(n: number, links: LinkList, wafers: Int32Array): { starts: Int32Array; relations: Int32Array; kinds: Uint8Array } {
+  const from = links.from.view()
+  const to = links.to.view()
+  const kind = links.kind.view()
   const starts = new Int32Array(n + 1)
-  const relations = new Int32Array(links.to.length + waferLinks)
-  const kinds = new Int32Array(relations.length)
-  let r = 0
-  for (let child = 0; child < n; child++) {
-    starts[child] = r
-    for (let k = byChild.start[child]!; k < byChild.start[child + 1]!; k++) {
-      relations[r] = byChild.other[k]!
-      kinds[r++] = links.kind.get(byChild.at[k]!)
-    }
-    if (wafers[child]! >= 0) {
-      relations[r] = wafers[child]!
-      kinds[r++] = WAFER
-    }
+  for (let e = 0; e < to.length; e++) starts[to[e]! + 1]!++
+  for (let child = 0; child < n; child++) if (wafers[child]! >= 0) starts[child + 1]!++
+  for (let child = 0; child < n; child++) starts[child + 1]! += starts[child]!
+  const relations = new Int32Array(starts[n]!)
+  const kinds = new Uint8Array(starts[n]!)
+  const fill = starts.slice(0, n)
+  for (let e = 0; e < to.length; e++) {
+    const k = fill[to[e]!]!++
+    relations[k] = from[e]!
+    kinds[k] = kind[e]!
   }
-  starts[n] = r
+  for (let child = 0; child < n; child++) {
+    if (wafers[child]! < 0) continue
+    const k = fill[child]!++
+    relations[k] = wafers[child]!
+    kinds[k] = WAFER
+  }
   return { starts, relations, kinds }
 }
 
@@ -103,11 +108,11 @@ function relationsByChild(n: number, links: LinkList, wafers: Int32Array): { sta
  */
 export async function resolveForwardLineageStaged(seedList: readonly string[], options: LineageOptions, db: SqliteDatabase): Promise<StagedLineage> {
   const { maxDepth, maxNodes } = limitsOf(options)
-  const seeds = unique(seedList)
+  const seeds = distinctCids(seedList)
   return stagedWalk(db, options.signal, (tables) => walk(seeds, options, maxDepth, maxNodes, tables))
 }
 
-async function walk(seeds: string[], options: LineageOptions, maxDepth: number, maxNodes: number, tables: WalkTables): Promise<StagedLineage> {
+async function walk(seeds: readonly string[], options: LineageOptions, maxDepth: number, maxNodes: number, tables: WalkTables): Promise<StagedLineage> {
   const reader = new LineageReader(options.source, options.signal, tables)
   const truncation = new Truncation()
   const chunkSize = Math.max(1, options.source.dialect.maxInList)
@@ -118,15 +123,13 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
 
   // The graph: node id → CID in the order nodes were admitted, and back; per node its flags, its
   // split parent in the tree (−1: none) and its wafer origin (−1: none).
-  const cids: string[] = []
-  const idOf = new Map<string, number>()
-  const flags = new IntList()
+  const index = new CidIndex()
+  const cids = index.cids
+  const flags = new ByteList()
   const splitParent = new IntList()
   const waferOf = new IntList()
   const join = (cid: string): number => {
-    const id = cids.length
-    cids.push(cid)
-    idOf.set(cid, id)
+    const id = index.add(cid)
     flags.push(0)
     splitParent.push(-1)
     waferOf.push(-1)
@@ -136,8 +139,8 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   const has = (id: number, bits: number): boolean => (flags.get(id) & bits) !== 0
   /** The node's id once it is in the graph; −1 when the node cap keeps it out. */
   const admit = (cid: string): number => {
-    const known = idOf.get(cid)
-    if (known !== undefined) return known
+    const known = index.idOf(cid)
+    if (known >= 0) return known
     if (cids.length >= maxNodes) {
       truncation.add('node_cap')
       return -1
@@ -176,8 +179,8 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
       const found = await reader.splitChildren(chunk.map((id) => cids[id]!))
       for (const parent of chunk) {
         for (const child of sortByNameThenCid(found.get(cids[parent]!) ?? [], nameOf)) {
-          const known = idOf.get(child)
-          if (known !== undefined && has(known, FAMILY)) {
+          const known = index.idOf(child)
+          if (known >= 0 && has(known, FAMILY)) {
             // Reached again: a top found below another top (a capped climb) is a real link; a
             // link back into its own ancestry is a cycle and is left out.
             if (!closesCycle(parent, known)) splitLink(parent, known)
@@ -204,45 +207,49 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   }
   // Seeds are the user's input and always appear, even when a node cap kept them out of the walk.
   for (const seed of seeds) {
-    const known = idOf.get(seed)
-    if (known !== undefined && has(known, FAMILY)) continue
-    mark(known ?? join(seed), FAMILY | UNEXPLORED)
+    const known = index.idOf(seed)
+    if (known >= 0 && has(known, FAMILY)) continue
+    mark(known >= 0 ? known : join(seed), FAMILY | UNEXPLORED)
   }
   // The family is ids 0 … familyCount − 1, in the order the object walk's set holds it.
   const familyCount = cids.length
 
   // 3. Merge sources of every tree node: typed edges only, the tree stays a split tree.
-  const splitParents = groupBy(familyCount, links.to.view(), links.from.view())
-  const isSplitParent = (parent: number, child: number): boolean => {
-    for (let k = splitParents.start[child]!; k < splitParents.start[child + 1]!; k++) if (splitParents.other[k] === parent) return true
-    return false
-  }
-  for (let at = 0; at < familyCount; at += chunkSize) {
-    throwIfCancelled(options.signal)
-    const chunk = cids.slice(at, Math.min(at + chunkSize, familyCount))
-    const merges = await reader.mergeSources(chunk)
-    chunk.forEach((target, i) => {
-      for (const source of merges.get(target) ?? []) {
-        const known = idOf.get(source)
-        if (known !== undefined && isSplitParent(known, at + i)) continue
-        const id = admit(source)
-        if (id >= 0) edges.add(id, at + i, MERGE)
-      }
-    })
+  // In a block of its own: the split parents' grouping is garbage once the merges are read.
+  {
+    const splitParents = groupBy(familyCount, links.to.view(), links.from.view())
+    const isSplitParent = (parent: number, child: number): boolean => {
+      for (let k = splitParents.start[child]!; k < splitParents.start[child + 1]!; k++) if (splitParents.other[k] === parent) return true
+      return false
+    }
+    for (let at = 0; at < familyCount; at += chunkSize) {
+      throwIfCancelled(options.signal)
+      const chunk = cids.slice(at, Math.min(at + chunkSize, familyCount))
+      const merges = await reader.mergeSources(chunk)
+      chunk.forEach((target, i) => {
+        for (const source of merges.get(target) ?? []) {
+          const known = index.idOf(source)
+          if (known >= 0 && isSplitParent(known, at + i)) continue
+          const id = admit(source)
+          if (id >= 0) edges.add(id, at + i, MERGE)
+        }
+      })
+    }
   }
 
   // 4. Wafer origins and GD rework sources of the tree nodes and of their merge sources, appended
   // to children_map (a wafer only to its topmost containers).
   await loadAll(reader, cids, 0, chunkSize, options.signal)
-  const mergeOnly = Array.from({ length: cids.length - familyCount }, (_, i) => familyCount + i).sort((a, b) => compareCodeUnits(cids[a]!, cids[b]!))
-  const linked = [...Array.from({ length: familyCount }, (_, i) => i), ...mergeOnly]
+  // The family in id order, then the merge-only sources by CID.
+  const linked = Int32Array.from({ length: cids.length }, (_, i) => i)
+  linked.subarray(familyCount).sort((a, b) => compareCodeUnits(cids[a]!, cids[b]!))
   for (let id = 0; id < familyCount; id++) mark(id, TREE)
   // A chunk's wafer lots are read just before its links are made (the object walk reads them all
   // first): the same lots join in the same order, and the chunk's snapshots are still at hand.
   for (let at = 0; at < linked.length; at += chunkSize) {
     throwIfCancelled(options.signal)
-    const chunk = linked.slice(at, at + chunkSize)
-    await reader.resolveWafers(firstNamesOf(chunk.map((id) => cids[id]!), reader))
+    const chunk = linked.subarray(at, at + chunkSize)
+    await reader.resolveWafers(firstNamesOf(Array.from(chunk, (id) => cids[id]!), reader))
     for (const id of chunk) link(id)
   }
   function link(id: number): void {
@@ -263,8 +270,8 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
     }
   }
   // Every node is in the graph now: from here on nodes are known by id only.
-  const seedIds = seeds.map((seed) => idOf.get(seed)!)
-  idOf.clear()
+  const seedIds = Int32Array.from(seeds, (seed) => index.idOf(seed))
+  index.clear()
   options.onStepEnd?.()
   const n = cids.length
   const { byCode, rank, keyOrder, position } = nodeOrders(cids)
@@ -279,6 +286,8 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
       edges.add(wafers[child]!, child, WAFER)
     }
   }
+  // The orders and the wafer links' working arrays (an array per node each) are garbage now.
+  options.onStepEnd?.()
   await loadAll(reader, cids, familyCount, chunkSize, options.signal)
 
   // 5. Serial numbers of the leaves of the split tree. Read before anything is named, so a leaf

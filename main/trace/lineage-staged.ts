@@ -18,7 +18,7 @@ import type { EdgeType, LineageEdge, LineageNode } from '../../shared/trace.js'
 import type { LineageJsonPart, LineageStream, SqliteDatabase } from '../store/index.js'
 import { toLineageNode, walkAncestry } from './lineage-graph.js'
 import { admitParents, firstNamesOf, limitsOf, relationsOf, Truncation, type LineageOptions } from './lineage.js'
-import { LineageReader, throwIfCancelled, unique, type ContainerSnapshot, type LineageCache } from './lineage-reader.js'
+import { LineageReader, throwIfCancelled, type ContainerSnapshot, type LineageCache } from './lineage-reader.js'
 import type { LineageOutline } from './pipeline.js'
 
 /** A relation of a container to a parent, in `parent_map` order. */
@@ -44,13 +44,16 @@ const UNREAD_PAGE = 4096
 /** JSON entries read back per statement while the file takes them. */
 const FRAGMENT_PAGE = 2000
 
-/** A growable list of 32-bit integers. */
-export class IntList {
-  private data = new Int32Array(1024)
+/** A growable list of numbers in a typed array. */
+class NumberList<A extends Int32Array | Uint8Array> {
+  private data: A
   length = 0
+  constructor(private readonly make: (length: number) => A) {
+    this.data = make(1024)
+  }
   push(value: number): void {
     if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2)
+      const grown = this.make(this.data.length * 2)
       grown.set(this.data)
       this.data = grown
     }
@@ -63,23 +66,114 @@ export class IntList {
     this.data[index] = value
   }
   /** The values so far, without copying (valid until the next push). */
-  view(): Int32Array {
-    return this.data.subarray(0, this.length)
+  view(): A {
+    return this.data.subarray(0, this.length) as A
   }
   /** The values, trimmed to their length (the list is emptied). */
-  take(): Int32Array {
-    const out = this.data.slice(0, this.length)
-    this.data = new Int32Array(0)
+  take(): A {
+    const out = this.data.slice(0, this.length) as A
+    this.data = this.make(0)
     this.length = 0
     return out
   }
+}
+
+/** A growable list of 32-bit integers. */
+export class IntList extends NumberList<Int32Array> {
+  constructor() {
+    super((length) => new Int32Array(length))
+  }
+}
+
+/** A growable list of bytes: relation kinds, flags. */
+export class ByteList extends NumberList<Uint8Array> {
+  constructor() {
+    super((length) => new Uint8Array(length))
+  }
+}
+
+/**
+ * The graph's nodes: node id → CID in the order nodes joined, and back. The way back is an
+ * open-addressing table of ids (4 bytes a slot, at most half full) over the CIDs' own strings,
+ * probed by a hash of the CID's code units: a `Map` from CID to id held about 40 bytes per node
+ * and, while it grew, its old table beside the new one (docs/pushdown.md, "Memory of a run").
+ */
+export class CidIndex {
+  /** The CIDs by id. */
+  readonly cids: string[] = []
+  private slots = new Int32Array(1024).fill(-1)
+  private readonly basis = (0x811c9dc5 ^ Math.floor(Math.random() * 0x40000000)) | 0
+
+  /** The number of nodes. */
+  get size(): number {
+    return this.cids.length
+  }
+
+  /** The id of `cid`, or −1 when it is not a node. */
+  idOf(cid: string): number {
+    const mask = this.slots.length - 1
+    for (let slot = this.hashOf(cid) & mask; ; slot = (slot + 1) & mask) {
+      const id = this.slots[slot]!
+      if (id < 0 || this.cids[id] === cid) return id
+    }
+  }
+
+  has(cid: string): boolean {
+    return this.idOf(cid) >= 0
+  }
+
+  /** Adds `cid` (not a node yet) as the next id, and returns that id. */
+  add(cid: string): number {
+    const id = this.cids.length
+    this.cids.push(cid)
+    if (this.cids.length * 2 <= this.slots.length) {
+      this.place(id)
+      return id
+    }
+    this.slots = new Int32Array(this.slots.length * 2).fill(-1)
+    for (let each = 0; each <= id; each++) this.place(each)
+    return id
+  }
+
+  /** Forgets the way back (the CIDs by id stay): lookups find nothing from here on. */
+  clear(): void {
+    this.slots = new Int32Array(1).fill(-1)
+  }
+
+  private place(id: number): void {
+    const mask = this.slots.length - 1
+    let slot = this.hashOf(this.cids[id]!) & mask
+    while (this.slots[slot]! >= 0) slot = (slot + 1) & mask
+    this.slots[slot] = id
+  }
+
+  /**
+   * FNV-1a over the code units, from a basis drawn per index: CIDs come from the source, and a
+   * set made to collide under one basis does not under another.
+   */
+  private hashOf(text: string): number {
+    let hash = this.basis
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+    return hash >>> 0
+  }
+}
+
+/**
+ * The CIDs without repeats, in the order first seen: `list` itself when it has none, as seeds
+ * resolved from a source have (a set of them was a second copy of the list, and 6 MB passing at
+ * the seed cap).
+ */
+export function distinctCids(list: readonly string[]): readonly string[] {
+  const index = new CidIndex()
+  for (const cid of list) if (!index.has(cid)) index.add(cid)
+  return index.size === list.length ? list : index.cids
 }
 
 /** Links between node ids with their relation kind, in the order added. */
 export class LinkList {
   readonly from = new IntList()
   readonly to = new IntList()
-  readonly kind = new IntList()
+  readonly kind = new ByteList()
   add(from: number, to: number, kind: number): void {
     this.from.push(from)
     this.to.push(to)
@@ -244,7 +338,7 @@ export interface StagedLineage {
  */
 export async function resolveBackwardLineageStaged(seedList: readonly string[], options: LineageOptions, db: SqliteDatabase): Promise<StagedLineage> {
   const { maxDepth, maxNodes } = limitsOf(options)
-  const seeds = unique(seedList)
+  const seeds = distinctCids(seedList)
   return stagedWalk(db, options.signal, (tables) => walk(seeds, options, maxDepth, maxNodes, tables))
 }
 
@@ -351,7 +445,7 @@ export function everyNodeCid(seeds: readonly string[], keyOrder: Int32Array, cid
 }
 
 /** Edges given as relation kinds, sorted by from, to, type (as their CIDs and names sort) without duplicates. */
-export function* edgeStream(from: Int32Array, to: Int32Array, kind: Int32Array, rank: Int32Array, cids: readonly string[]): Generator<LineageEdge> {
+export function* edgeStream(from: Int32Array, to: Int32Array, kind: Uint8Array, rank: Int32Array, cids: readonly string[]): Generator<LineageEdge> {
   const type = kind.map((k) => EDGE_TYPE_RANK[k as 0 | 1 | 2 | 3])
   const order = Int32Array.from({ length: from.length }, (_, i) => i).sort(
     (a, b) => rank[from[a]!]! - rank[from[b]!]! || rank[to[a]!]! - rank[to[b]!]! || type[a]! - type[b]!,
@@ -364,25 +458,25 @@ export function* edgeStream(from: Int32Array, to: Int32Array, kind: Int32Array, 
   }
 }
 
-async function walk(seeds: string[], options: LineageOptions, maxDepth: number, maxNodes: number, tables: WalkTables): Promise<StagedLineage> {
+async function walk(seeds: readonly string[], options: LineageOptions, maxDepth: number, maxNodes: number, tables: WalkTables): Promise<StagedLineage> {
   const reader = new LineageReader(options.source, options.signal, tables)
   const truncation = new Truncation()
   // The graph: node id → CID, in the order nodes joined (seeds first), and back.
-  const cids: string[] = [...seeds]
-  const idOf = new Map<string, number>()
-  seeds.forEach((cid, id) => idOf.set(cid, id))
+  const index = new CidIndex()
+  for (const seed of seeds) index.add(seed)
+  const cids = index.cids
   // Each node's relations to parents in the graph, in `parent_map` order: node i's are entries
   // relStart[i] … relStart[i + 1] − 1. Nodes are expanded in id order, each once.
   const relStart = new IntList()
   const relParent = new IntList()
-  const relKind = new IntList()
+  const relKind = new ByteList()
 
-  const joins = { has: (cid: string) => idOf.has(cid), size: () => cids.length, add: (cid: string) => void (idOf.set(cid, cids.length), cids.push(cid)) }
+  const joins = { has: (cid: string) => index.has(cid), size: () => index.size, add: (cid: string) => void index.add(cid) }
   // A parent left out by a cap never joins later (the graph only grows, and a depth cut ends the
   // walk), so only relations to nodes of the graph are kept.
   const keep = (parent: string | null, kind: number): void => {
-    const id = parent === null ? undefined : idOf.get(parent)
-    if (id === undefined) return
+    const id = parent === null ? -1 : index.idOf(parent)
+    if (id < 0) return
     relParent.push(id)
     relKind.push(kind)
   }
@@ -412,7 +506,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
   }
   relStart.push(relParent.length)
   // From here on nodes are known by id only (seeds are ids 0 … seeds.length − 1).
-  idOf.clear()
+  index.clear()
   options.onStepEnd?.()
   const n = cids.length
   const start = relStart.take()
@@ -421,7 +515,7 @@ async function walk(seeds: string[], options: LineageOptions, maxDepth: number, 
 
   // Orders: by CID in code units (sorting, edges), and the order an object's keys take.
   const { byCode, rank, keyOrder: nodeOrder, position } = nodeOrders(cids)
-  const seedIds = seeds.map((_, i) => i)
+  const seedIds = Int32Array.from({ length: seeds.length }, (_, i) => i)
   const seedOrder = objectKeyOrder(cids, seedIds)
   const seedPosition = new Int32Array(seeds.length)
   seedOrder.forEach((id, i) => (seedPosition[id] = i))
@@ -579,7 +673,7 @@ export function topmostWaferLinks(
   n: number,
   start: Int32Array,
   parentOf: Int32Array,
-  kindOf: Int32Array,
+  kindOf: Uint8Array,
   waferOf: Int32Array,
   byCode: Int32Array,
 ): Uint8Array {
@@ -597,12 +691,15 @@ export function topmostWaferLinks(
     if (waferOf[child]! >= 0) involved[child] = involved[waferOf[child]!] = 1
   }
   for (let i = 0; i < n; i++) count[i + 1]! += count[i]!
-  const childStart = count.slice()
   const children = new Int32Array(count[n]!)
-  // `count` is each parent's next free place from here on (an array per node fewer at once).
+  // `count` is each parent's next free place while the children are placed, and so the next
+  // parent's start after; shifted by one, it is each parent's start (one array per node fewer).
   for (let child = 0; child < n; child++) {
     for (let e = start[child]!; e < start[child + 1]!; e++) if (kindOf[e] !== WAFER) children[count[parentOf[e]!]!++] = child
   }
+  count.copyWithin(1, 0, n)
+  count[0] = 0
+  const childStart = count
 
   // Topological positions: parentless nodes by CID, then breadth-first; a cycle's nodes last, by CID.
   const position = new Int32Array(n).fill(-1)
@@ -625,7 +722,9 @@ export function topmostWaferLinks(
   for (let child = 0; child < n; child++) if (waferOf[child]! >= 0) memberCount[waferOf[child]! + 1]!++
   for (let i = 0; i < n; i++) memberCount[i + 1]! += memberCount[i]!
   const members = new Int32Array(memberCount[n]!)
-  const memberFill = memberCount.slice(0, n)
+  // The queue is free until it serves as the stack: each wafer's next free place meanwhile.
+  const memberFill = queue
+  memberFill.set(memberCount.subarray(0, n))
   for (let child = 0; child < n; child++) if (waferOf[child]! >= 0) members[memberFill[waferOf[child]!]!++] = child
 
   const kept = new Uint8Array(n)

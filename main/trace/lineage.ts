@@ -58,7 +58,8 @@ export interface LineageOptions {
   /**
    * Called where a staged walk has released what it read to find the graph (every node is then in
    * the graph and known by id only): a worker collects its heap there (`heap-policy.ts`), before
-   * the walk's orders and link lists are made.
+   * the walk's orders and link lists are made. The forward walk calls it once more, when its wafer
+   * links are worked out (their working arrays, several per node, are garbage then).
    */
   onStepEnd?: () => void
 }
