@@ -16,6 +16,7 @@ import { LineageReader, throwIfCancelled } from './lineage-reader.js'
 import {
   ByteList,
   CidIndex,
+  CidLookup,
   distinctCids,
   edgeStream,
   everyNodeCid,
@@ -125,11 +126,18 @@ async function walk(seeds: readonly string[], options: LineageOptions, maxDepth:
   // split parent in the tree (−1: none) and its wafer origin (−1: none).
   const index = new CidIndex()
   const cids = index.cids
+  // A seed joins the graph as the seed's own string: the job holds the seeds through the run, and
+  // the graph's copy of each (up to 200 000) would be held beside it, and the event CIDs with it.
+  let seedAt: CidLookup | null = new CidLookup(seeds)
+  const canonical = (cid: string): string => {
+    const seed = seedAt?.idOf(cid) ?? -1
+    return seed >= 0 ? seeds[seed]! : cid
+  }
   const flags = new ByteList()
   const splitParent = new IntList()
   const waferOf = new IntList()
   const join = (cid: string): number => {
-    const id = index.add(cid)
+    const id = index.add(canonical(cid))
     flags.push(0)
     splitParent.push(-1)
     waferOf.push(-1)
@@ -272,6 +280,7 @@ async function walk(seeds: readonly string[], options: LineageOptions, maxDepth:
   // Every node is in the graph now: from here on nodes are known by id only.
   const seedIds = Int32Array.from(seeds, (seed) => index.idOf(seed))
   index.clear()
+  seedAt = null
   options.onStepEnd?.()
   const n = cids.length
   const { byCode, rank, keyOrder, position } = nodeOrders(cids)

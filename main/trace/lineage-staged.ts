@@ -93,28 +93,33 @@ export class ByteList extends NumberList<Uint8Array> {
 }
 
 /**
- * The graph's nodes: node id → CID in the order nodes joined, and back. The way back is an
- * open-addressing table of ids (4 bytes a slot, at most half full) over the CIDs' own strings,
- * probed by a hash of the CID's code units: a `Map` from CID to id held about 40 bytes per node
- * and, while it grew, its old table beside the new one (docs/pushdown.md, "Memory of a run").
+ * CIDs by number and back. The way back is an open-addressing table of numbers (4 bytes a slot, at
+ * most half full) over the CIDs' own strings, probed by a hash of the CID's code units: a `Map`
+ * from CID to number held about 40 bytes per CID and, while it grew, its old table beside the new
+ * one (docs/pushdown.md, "Memory of a run").
  */
-export class CidIndex {
-  /** The CIDs by id. */
-  readonly cids: string[] = []
-  private slots = new Int32Array(1024).fill(-1)
+abstract class CidTable {
+  protected slots: Int32Array
   private readonly basis = (0x811c9dc5 ^ Math.floor(Math.random() * 0x40000000)) | 0
 
-  /** The number of nodes. */
-  get size(): number {
-    return this.cids.length
+  constructor(protected readonly list: readonly string[]) {
+    let size = 1024
+    while (size < list.length * 2) size *= 2
+    this.slots = new Int32Array(size).fill(-1)
+    for (let at = 0; at < list.length; at++) this.place(at)
   }
 
-  /** The id of `cid`, or −1 when it is not a node. */
+  /** The number of CIDs. */
+  get size(): number {
+    return this.list.length
+  }
+
+  /** The number of `cid`, or −1 when it is not one of the CIDs. */
   idOf(cid: string): number {
     const mask = this.slots.length - 1
     for (let slot = this.hashOf(cid) & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot]!
-      if (id < 0 || this.cids[id] === cid) return id
+      if (id < 0 || this.list[id] === cid) return id
     }
   }
 
@@ -122,11 +127,44 @@ export class CidIndex {
     return this.idOf(cid) >= 0
   }
 
+  protected place(id: number): void {
+    const mask = this.slots.length - 1
+    let slot = this.hashOf(this.list[id]!) & mask
+    while (this.slots[slot]! >= 0) slot = (slot + 1) & mask
+    this.slots[slot] = id
+  }
+
+  /**
+   * FNV-1a over the code units, from a basis drawn per table: CIDs come from the source, and a set
+   * made to collide under one basis does not under another.
+   */
+  private hashOf(text: string): number {
+    let hash = this.basis
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+    return hash >>> 0
+  }
+}
+
+/** The graph's nodes: node id → CID in the order nodes joined, and back. */
+export class CidIndex extends CidTable {
+  private readonly nodes: string[]
+
+  constructor() {
+    const nodes: string[] = []
+    super(nodes)
+    this.nodes = nodes
+  }
+
+  /** The CIDs by id. */
+  get cids(): readonly string[] {
+    return this.nodes
+  }
+
   /** Adds `cid` (not a node yet) as the next id, and returns that id. */
   add(cid: string): number {
-    const id = this.cids.length
-    this.cids.push(cid)
-    if (this.cids.length * 2 <= this.slots.length) {
+    const id = this.nodes.length
+    this.nodes.push(cid)
+    if (this.nodes.length * 2 <= this.slots.length) {
       this.place(id)
       return id
     }
@@ -139,24 +177,10 @@ export class CidIndex {
   clear(): void {
     this.slots = new Int32Array(1).fill(-1)
   }
-
-  private place(id: number): void {
-    const mask = this.slots.length - 1
-    let slot = this.hashOf(this.cids[id]!) & mask
-    while (this.slots[slot]! >= 0) slot = (slot + 1) & mask
-    this.slots[slot] = id
-  }
-
-  /**
-   * FNV-1a over the code units, from a basis drawn per index: CIDs come from the source, and a
-   * set made to collide under one basis does not under another.
-   */
-  private hashOf(text: string): number {
-    let hash = this.basis
-    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
-    return hash >>> 0
-  }
 }
+
+/** Where each of a list of distinct CIDs is in it, without a copy of the list. */
+export class CidLookup extends CidTable {}
 
 /**
  * The CIDs without repeats, in the order first seen: `list` itself when it has none, as seeds

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CidIndex, distinctCids } from '../../../main/trace/lineage-staged.js'
+import { CidIndex, CidLookup, distinctCids } from '../../../main/trace/lineage-staged.js'
 
 /** A deterministic pseudo-random generator (mulberry32). */
 function random(seed: number): () => number {
@@ -71,5 +71,17 @@ describe('distinctCids', () => {
 
   it('keeps the first of each CID, in the order first seen', () => {
     expect(distinctCids(['B', 'A', 'B', 'C', 'A', ''])).toEqual(['B', 'A', 'C', ''])
+  })
+})
+
+describe('CidLookup', () => {
+  it('finds each CID of a list at its place in it, and nothing else', () => {
+    const list = Array.from({ length: 5000 }, (_, i) => `L${(i * 7919).toString(16)}`)
+    const lookup = new CidLookup(list)
+    expect(lookup.size).toBe(5000)
+    list.forEach((cid, at) => expect(lookup.idOf(cid)).toBe(at))
+    expect(lookup.idOf('L')).toBe(-1)
+    expect(lookup.has(list[4999]!)).toBe(true)
+    expect(new CidLookup([]).idOf('')).toBe(-1)
   })
 })
