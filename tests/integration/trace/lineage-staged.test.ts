@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createResultFile } from '../../../main/store/index.js'
+import { RESULT_WRITER_CACHE_KIB } from '../../../main/store/connection.js'
 import { eventCids, runTrace } from '../../../main/trace/index.js'
 import { resolveBackwardLineage, resolveForwardLineage, type LineageOptions } from '../../../main/trace/lineage.js'
 import { resolveBackwardLineageStaged } from '../../../main/trace/lineage-staged.js'
@@ -286,11 +287,13 @@ describe('the staged walks', () => {
             events.push(`released, ${String(walkTables)} walk tables`)
             writer.joinLineageParts()
             events.push(`joined, parent_map ${parentMap() === '{}' ? 'empty' : 'filled'}`)
+            // The page caches, given up while the parts are joined, are the writer's again.
+            events.push(`caches ${String(db.pragma('cache_size', { simple: true }))} ${String(db.pragma('temp.cache_size', { simple: true }))}`)
           },
         },
       })
       // Seeds resolved; the walk has every node (it collects before making its orders); the trace stage ended.
-      expect(events).toEqual(['step end', 'step end', 'streamed, parent_map {}', 'step end', 'released, 0 walk tables', 'joined, parent_map filled', 'step end'])
+      expect(events).toEqual(['step end', 'step end', 'streamed, parent_map {}', 'step end', 'released, 0 walk tables', 'joined, parent_map filled', `caches -${RESULT_WRITER_CACHE_KIB} -${RESULT_WRITER_CACHE_KIB}`, 'step end'])
       expect(db.prepare("SELECT count(*) FROM temp.sqlite_master WHERE name = 'lineage_fragments'").pluck().get()).toBe(0)
       writer.abort()
     })

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { CidIndex, CidLookup, distinctCids } from '../../../main/trace/lineage-staged.js'
-
-/** A deterministic pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from '../../../shared/statistics.js'
 
 describe('CidIndex', () => {
   it('gives each CID the id it joined with, through every growth of its table, as a Map does', () => {
-    const next = random(19)
+    const next = mulberry32(19)
     // CIDs as a source may hold them: hex ids, look-alikes differing in one code unit, the empty
     // string, numeric keys, non-Latin text, a lone surrogate and very long strings.
     const alphabet = ['0', '1', 'a', 'F', '-', ' ', 'é', '批', '\u{1F600}', '\uD800', '\u0000']
