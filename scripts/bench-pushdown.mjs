@@ -9,9 +9,11 @@
 // Each mode runs `--runs` times, alternating, because the peak RSS of one run of the same code
 // varies by several MB (when V8 happens to collect); the report gives every run and, per plant,
 // direction and mode, the median wall time and the lowest, median and highest peak RSS. Several
-// plant sizes (`--lots 120000,240000`) show what grows with the plant.
+// plant sizes (`--lots 120000,240000`) show what grows with the plant. `--days N` traces the last N
+// days of each plant's range instead of all of it: the largest run the limits allow is a window
+// just under the seed cap (200 000 detection lots; `--lots 480000 --days 41`).
 // Prints a table to stderr and one JSON object to stdout; writes reports/bench-pushdown.json.
-//   node scripts/bench-pushdown.mjs [--lots 120000[,240000…]] [--runs 3] [--direction both|backward|forward]
+//   node scripts/bench-pushdown.mjs [--lots 120000[,240000…]] [--runs 3] [--direction both|backward|forward] [--days N]
 // Needs the compiled main process code (`npm run build:main`).
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     lots: { type: 'string', default: '120000' },
     runs: { type: 'string', default: '3' },
     direction: { type: 'string', default: 'both' },
+    days: { type: 'string' },
     child: { type: 'string' },
     schema: { type: 'string' },
     from: { type: 'string' },
@@ -105,6 +108,11 @@ if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) {
   console.error(`bench: --runs must be an integer from 1 to 20, got ${values.runs}`)
   process.exit(2)
 }
+const days = values.days === undefined ? null : Number(values.days)
+if (days !== null && !(Number.isInteger(days) && days >= 1 && days <= 3660)) {
+  console.error(`bench: --days must be a whole number of days from 1 to 3660, got ${values.days}`)
+  process.exit(2)
+}
 if (!directions.every((d) => d === 'backward' || d === 'forward')) {
   console.error(`bench: --direction must be both, backward or forward, got ${values.direction}`)
   process.exit(2)
@@ -136,6 +144,9 @@ const median = (list) => {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 const ratio = (a, b) => Math.round((a / b) * 1000) / 1000
+/** `date` (YYYY-MM-DD) moved by `n` days. */
+const addDays = (date, n) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10)
+const laterOf = (a, b) => (a > b ? a : b)
 
 const plants = []
 for (const lots of plantSizes) {
@@ -147,12 +158,14 @@ for (const lots of plantSizes) {
   rmSync(work, { recursive: true, force: true })
   console.error(`${lots} lots generated and loaded into PostgreSQL (schema ${schema}) in ${Math.round((performance.now() - t) / 1000)} s`)
 
-  const plant = { lots, directions: {} }
+  // The last `--days` days of the plant's range, or all of it.
+  const from = days === null ? made.startDate : laterOf(made.startDate, addDays(made.endDate, 1 - days))
+  const plant = { lots, from, to: made.endDate, directions: {} }
   for (const direction of directions) {
     const runs = []
     for (let round = 0; round < repeat; round++) {
       for (const mode of ['local', 'pushdown']) {
-        const args = [...workerExecArgv, fileURLToPath(import.meta.url), '--child', mode, '--direction', direction, '--schema', schema, '--from', made.startDate, '--to', made.endDate]
+        const args = [...workerExecArgv, fileURLToPath(import.meta.url), '--child', mode, '--direction', direction, '--schema', schema, '--from', from, '--to', made.endDate]
         const child = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, ...workerEnv }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })
         if (child.status !== 0) {
           console.error(child.stderr)
@@ -188,7 +201,7 @@ for (const lots of plantSizes) {
   plants.push(plant)
 }
 
-const report = { benchmark: 'pushdown', node: process.version, exec_argv: workerExecArgv, worker_env: workerEnv, runs_per_mode: repeat, plants }
+const report = { benchmark: 'pushdown', node: process.version, exec_argv: workerExecArgv, worker_env: workerEnv, runs_per_mode: repeat, days, plants }
 write(report)
 let identical = true
 for (const plant of plants) {
