@@ -26,13 +26,15 @@ import {
   type TwoByTwo,
 } from '../../shared/statistics.js'
 import type { SqliteDatabase } from '../store/index.js'
-import { IntList } from '../trace/index.js'
 
 /** Where a factor's lots are in the factor tables. */
 export type FactorKey =
   | { kind: 'machine'; grp: string; name: string; id: string }
   | { kind: 'material'; part: string; lot: string }
   | { kind: 'wafer_root'; root: string }
+
+/** A machine's or material's key: factors whose lots have times. */
+type TimedFactorKey = Exclude<FactorKey, { kind: 'wafer_root' }>
 
 /**
  * Significant suspects the explain-away compares pairwise (in list order): beyond this many the
@@ -109,15 +111,32 @@ function collectLots(
   return { lots: Int32Array.from(lots), days }
 }
 
+/** The populations' memo key: a machine's station group, a material's part, or every lot. */
+function populationMemo(key: FactorKey): string {
+  return JSON.stringify(key.kind === 'wafer_root' ? [key.kind] : [key.kind, key.kind === 'machine' ? key.grp : key.part])
+}
+
+/** A machine's or material's population, as rows of `lot_no` (and `t` when `timed`). */
+function populationSql(key: TimedFactorKey, timed = false): string {
+  const columns = timed ? 'f.lot_no, f.t' : 'f.lot_no'
+  return key.kind === 'machine'
+    ? `SELECT ${columns} FROM temp.msd_machine k JOIN temp.msd_lot_machine f ON f.f = k.f WHERE k.grp = ?`
+    : `SELECT ${columns} FROM temp.msd_material k JOIN temp.msd_lot_material f ON f.m = k.m WHERE k.part = ?`
+}
+
+function populationParam(key: TimedFactorKey): string {
+  return key.kind === 'machine' ? key.grp : key.part
+}
+
 /**
  * Reads lot sets from the factor tables (their covering indexes), memoizing the populations:
  * many factors share one station group or part. One reader serves the explain-away and the time
  * views.
  */
 export class FactorReader {
-  private readonly populations = new Map<string, FactorLots>()
+  private readonly populationSets = new Map<string, LotSet>()
+  private readonly populationDays = new Map<string, Int32Array>()
   private readonly factors = new Map<string, FactorLots>()
-  private everyLot: FactorLots | null = null
 
   readonly index: LotIndex
   private readonly scratch: (string | null | undefined)[]
@@ -172,52 +191,42 @@ export class FactorReader {
     }
   }
 
-  /**
-   * The lots the factor is contrasted with (itself included), by lot number, with when each first
-   * passed its station group or consumed its part.
-   */
-  populationOf(key: FactorKey): FactorLots {
-    if (key.kind === 'wafer_root') {
-      this.everyLot ??= { lots: Int32Array.from(this.db.prepare('SELECT rowid FROM temp.msd_lot ORDER BY rowid').pluck().all() as number[]), days: null }
-      return this.everyLot
+  /** The lots the factor is contrasted with (itself included): what the explain-away counts over. */
+  populationSetOf(key: FactorKey): LotSet {
+    const memo = populationMemo(key)
+    let set = this.populationSets.get(memo)
+    if (!set) {
+      const rows =
+        key.kind === 'wafer_root'
+          ? this.db.prepare('SELECT rowid FROM temp.msd_lot').pluck().iterate()
+          : this.db.prepare(populationSql(key)).pluck().iterate(populationParam(key))
+      set = new LotSet(this.index.size, rows as IterableIterator<number>)
+      this.populationSets.set(memo, set)
     }
-    const memo = JSON.stringify([key.kind, key.kind === 'machine' ? key.grp : key.part])
-    let lots = this.populations.get(memo)
-    if (!lots) {
-      lots =
-        key.kind === 'machine'
-          ? this.readPopulation('SELECT f.lot_no, f.t FROM temp.msd_machine k JOIN temp.msd_lot_machine f ON f.f = k.f WHERE k.grp = ? ORDER BY f.lot_no', key.grp)
-          : this.readPopulation('SELECT f.lot_no, f.t FROM temp.msd_material k JOIN temp.msd_lot_material f ON f.m = k.m WHERE k.part = ? ORDER BY f.lot_no', key.part)
-      this.populations.set(memo, lots)
-    }
-    return lots
+    return set
   }
 
   /**
-   * A population from rows of `[lot_no, time]` ordered by lot (a lot comes once per factor of the
-   * population; its first time counts, as in {@link collectLots}). Each lot's first time is kept
-   * only until its last row: a population can be every lot, and a time string held per lot was
-   * the explain-away's peak at 240 000 lots (docs/pushdown.md).
+   * Per lot number, whether the lot is in the factor's population and the day it first passed the
+   * station group or consumed the part: 0 when not in it, else the day code + 1 (code 0: no time).
+   * A machine's or material's; one array per lot, not the population's lots and days in lists
+   * (each population was up to every lot twice over, all of them held through the explain-away).
    */
-  private readPopulation(sql: string, param: string): FactorLots {
-    const lots = new IntList()
-    const days = new IntList()
-    let current = -1
-    let first: string | null = null
-    const close = (): void => {
-      if (current < 0) return
-      lots.push(current)
-      days.push(first === null ? 0 : this.dayOf(first))
+  populationDaysOf(key: TimedFactorKey): Int32Array {
+    const memo = populationMemo(key)
+    let days = this.populationDays.get(memo)
+    if (!days) {
+      days = new Int32Array(this.index.size)
+      // A lot's first time counts and a missing one never wins: its day is the earliest day of its
+      // times, compared as dates (`YYYY-MM-DD`), whatever order the rows come in.
+      for (const [lot, t] of this.db.prepare(populationSql(key, true)).raw().iterate(populationParam(key)) as IterableIterator<[number, string | null]>) {
+        const code = t === null ? 0 : this.dayOf(t)
+        const seen = days[lot]! - 1
+        if (seen < 0 || (code !== 0 && (seen === 0 || this.dayNames[code]! < this.dayNames[seen]!))) days[lot] = code + 1
+      }
+      this.populationDays.set(memo, days)
     }
-    for (const [lot, t] of this.db.prepare(sql).raw().iterate(param) as IterableIterator<[number, string | null]>) {
-      if (lot !== current) {
-        close()
-        current = lot
-        first = t
-      } else if (isEarlier(t, first)) first = t
-    }
-    close()
-    return { lots: lots.take(), days: days.take() }
+    return days
   }
 
   private read(sql: string, params: string[], timed: boolean): FactorLots {
@@ -309,6 +318,18 @@ class LotSet {
   has(lot: number): boolean {
     return (this.bits[lot >>> 5]! & (1 << (lot & 31))) !== 0
   }
+  /** Calls `fn` with each lot of the set, in ascending order. */
+  forEach(fn: (lot: number) => void): void {
+    const bits = this.bits
+    for (let w = 0; w < bits.length; w++) {
+      let word = bits[w]!
+      while (word !== 0) {
+        const low = word & -word
+        fn(w * 32 + 31 - Math.clz32(low))
+        word ^= low
+      }
+    }
+  }
 }
 
 /** What the explain-away keeps per significant suspect. */
@@ -319,8 +340,6 @@ interface Candidate {
   /** Membership of the factor's lots and of its population, by lot index. */
   member: LotSet
   population: LotSet
-  /** The population's lots. */
-  populationLots: Int32Array
   /** The lots its effect is carried by: those after its onset when it has one, else all. */
   effect: Int32Array
   effectMember: LotSet
@@ -328,15 +347,10 @@ interface Candidate {
   table: TwoByTwo
 }
 
-function candidateOf(suspect: Suspect, key: FactorKey, reader: FactorReader, memberships: Map<FactorLots, LotSet>): Candidate {
+function candidateOf(suspect: Suspect, key: FactorKey, reader: FactorReader): Candidate {
   const { index } = reader
   const lots = reader.lotsOf(key)
-  const populationLots = reader.populationOf(key)
-  let population = memberships.get(populationLots)
-  if (!population) {
-    population = new LotSet(index.size, populationLots.lots)
-    memberships.set(populationLots, population)
-  }
+  const population = reader.populationSetOf(key)
   const member = new LotSet(index.size, lots.lots)
   let effect = lots.lots
   if (suspect.onset !== null && lots.days) {
@@ -346,10 +360,8 @@ function candidateOf(suspect: Suspect, key: FactorKey, reader: FactorReader, mem
   }
   const effectMember = new LotSet(index.size, effect)
   const table: TwoByTwo = { a: 0, b: 0, c: 0, d: 0 }
-  for (const lot of populationLots.lots) {
-    count(table, member.has(lot), index.defective[lot] === 1)
-  }
-  return { suspect, key, lots, member, population, populationLots: populationLots.lots, effect, effectMember, table }
+  population.forEach((lot) => count(table, member.has(lot), index.defective[lot] === 1))
+  return { suspect, key, lots, member, population, effect, effectMember, table }
 }
 
 /**
@@ -412,7 +424,7 @@ function refOf(s: Suspect): SuspectRef {
  */
 function jointConditionalP(a: Candidate, others: readonly Candidate[], defective: Uint8Array): number | null {
   const strata = new Map<number, TwoByTwo>()
-  for (const lot of a.populationLots) {
+  a.population.forEach((lot) => {
     let key = 0
     others.forEach((o, k) => {
       if (o.effectMember.has(lot)) key |= 1 << k
@@ -420,7 +432,7 @@ function jointConditionalP(a: Candidate, others: readonly Candidate[], defective
     let table = strata.get(key)
     if (!table) strata.set(key, (table = { a: 0, b: 0, c: 0, d: 0 }))
     count(table, a.member.has(lot), defective[lot] === 1)
-  }
+  })
   const cmh = cochranMantelHaenszel([...strata.values()], { correct: true })
   return cmh.informativeStrata === 0 ? null : cmh.greater
 }
@@ -443,7 +455,6 @@ function jointConditionalP(a: Candidate, others: readonly Candidate[], defective
  */
 export function explainSuspects(reader: FactorReader, suspects: readonly Suspect[], keys: ReadonlyMap<Suspect, FactorKey>): void {
   const index = reader.index
-  const memberships = new Map<FactorLots, LotSet>()
   const significant = suspects.filter((s) => s.significant && keys.has(s)).slice(0, MSD_EXPLAIN_MAX_SUSPECTS)
   const onsets: OnsetTest[] = []
   for (const s of significant) {
@@ -451,7 +462,7 @@ export function explainSuspects(reader: FactorReader, suspects: readonly Suspect
     if (key.kind !== 'wafer_root') onsets.push(testOnset(s, reader.lotsOf(key), reader))
   }
   applyOnsets(onsets)
-  const candidates = significant.map((s) => candidateOf(s, keys.get(s)!, reader, memberships))
+  const candidates = significant.map((s) => candidateOf(s, keys.get(s)!, reader))
   const n = candidates.length
   const defective = index.defective
 
@@ -539,10 +550,9 @@ export function suspectTimelines(reader: FactorReader, suspects: readonly Suspec
       day.lots++
       day.defective_lots += index.defective[lot]!
     })
-    const population = reader.populationOf(key)
-    population.lots.forEach((lot, k) => {
-      if (member.has(lot)) return
-      const day = dayOf(reader.dayName(population.days![k]!))
+    reader.populationDaysOf(key).forEach((entry, lot) => {
+      if (entry === 0 || member.has(lot)) return
+      const day = dayOf(reader.dayName(entry - 1))
       if (!day) return
       day.rest_lots++
       day.rest_defective_lots += index.defective[lot]!
