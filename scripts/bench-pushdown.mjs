@@ -144,8 +144,7 @@ const median = (list) => {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 const ratio = (a, b) => Math.round((a / b) * 1000) / 1000
-/** `date` (YYYY-MM-DD) moved by `n` days. */
-const addDays = (date, n) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10)
+const { addDays } = await import(dist('shared/time.js'))
 const laterOf = (a, b) => (a > b ? a : b)
 
 const plants = []

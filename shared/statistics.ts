@@ -460,6 +460,16 @@ function bestIncrease(groups: readonly CountGroup[], xs: ArrayLike<number>, tota
   return best
 }
 
+/**
+ * FNV-1a over a text's UTF-16 code units, as an unsigned 32-bit number; `basis` is the offset
+ * basis (FNV's own by default; a hash table may draw its own).
+ */
+export function fnv1a(text: string, basis = 0x811c9dc5): number {
+  let hash = basis
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+  return hash >>> 0
+}
+
 /** mulberry32: a small, fast seeded 32-bit generator of numbers in [0, 1); enough for relabelling trials. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0

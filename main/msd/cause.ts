@@ -20,6 +20,7 @@ import {
   benjaminiHochberg,
   cochranMantelHaenszel,
   fisherExact,
+  fnv1a,
   proportionChangePoint,
   type ChangePointResult,
   type CountGroup,
@@ -234,16 +235,6 @@ export class FactorReader {
   }
 }
 
-/** FNV-1a of a text: the onset test's seed, so a factor's p-value does not depend on the run's order. */
-function seedOf(text: string): number {
-  let hash = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193)
-  }
-  return hash >>> 0
-}
-
 /** A factor's lots grouped by the day they passed it, in time order. */
 function byDay(lots: FactorLots, defective: Uint8Array, dayName: (code: number) => string | null): { date: string; group: CountGroup }[] {
   const days: { date: string; group: CountGroup }[] = []
@@ -277,7 +268,7 @@ function testOnset(suspect: Suspect, lots: FactorLots, reader: FactorReader): On
   const days = byDay(lots, reader.index.defective, (code) => reader.dayName(code)).filter((d) => d.date !== '')
   const result = proportionChangePoint(
     days.map((d) => d.group),
-    { minSize: MSD_MIN_SUSPECT_LOTS, permutations: ONSET_PERMUTATIONS, seed: seedOf(`${suspect.factor_type}\u0000${suspect.station}\u0000${suspect.name}`) },
+    { minSize: MSD_MIN_SUSPECT_LOTS, permutations: ONSET_PERMUTATIONS, seed: fnv1a(`${suspect.factor_type}\u0000${suspect.station}\u0000${suspect.name}`) },
   )
   suspect.onset_p_value = result.pValue
   return { suspect, days, result }

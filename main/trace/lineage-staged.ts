@@ -14,6 +14,7 @@
  * text can hold) would not round-trip; every other CID does.
  */
 import { compareCodeUnits } from '../../shared/compare.js'
+import { fnv1a } from '../../shared/statistics.js'
 import type { EdgeType, LineageEdge, LineageNode } from '../../shared/trace.js'
 import type { LineageJsonPart, LineageStream, SqliteDatabase } from '../store/index.js'
 import { toLineageNode, walkAncestry } from './lineage-graph.js'
@@ -135,13 +136,11 @@ abstract class CidTable {
   }
 
   /**
-   * FNV-1a over the code units, from a basis drawn per table: CIDs come from the source, and a set
-   * made to collide under one basis does not under another.
+   * FNV-1a from a basis drawn per table: CIDs come from the source, and a set made to collide
+   * under one basis does not under another.
    */
   private hashOf(text: string): number {
-    let hash = this.basis
-    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
-    return hash >>> 0
+    return fnv1a(text, this.basis)
   }
 }
 

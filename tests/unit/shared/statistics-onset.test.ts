@@ -5,7 +5,7 @@
  * every relabelling on small sequences, and the p-chart against Montgomery's example.
  */
 import { describe, expect, it } from 'vitest'
-import { pChart, proportionChangePoint, type CountGroup } from '../../../shared/statistics.js'
+import { fnv1a, pChart, proportionChangePoint, type CountGroup } from '../../../shared/statistics.js'
 import { thrown } from '../../fixtures/thrown.js'
 
 /** G = 2[Σ cell ln cell + N ln N − Σ margin ln margin] for a 2×2 table (Sokal & Rohlf). */
@@ -142,5 +142,20 @@ describe('pChart', () => {
     expect(chart.points[1]!.lcl).toBe(0)
     expect(chart.points[2]!.ucl).toBeCloseTo(center + 3 * Math.sqrt((center * (1 - center)) / 400), 12)
     expect(pChart([{ n: 0, x: 0 }])).toBeNull()
+  })
+})
+
+describe('fnv1a (the onset test\'s seed of a factor)', () => {
+  it('gives the published FNV-1a 32-bit values', () => {
+    // From the FNV reference test vectors (Fowler, Noll, Vo): "", "a", "foobar".
+    expect(fnv1a('')).toBe(0x811c9dc5)
+    expect(fnv1a('a')).toBe(0xe40c292c)
+    expect(fnv1a('foobar')).toBe(0xbf9cf968)
+  })
+
+  it('starts from another basis when given one', () => {
+    expect(fnv1a('', 7)).toBe(7)
+    expect(fnv1a('a', 0x811c9dc5)).toBe(fnv1a('a'))
+    expect(fnv1a('a', 1)).not.toBe(fnv1a('a'))
   })
 })
