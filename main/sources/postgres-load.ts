@@ -1,7 +1,10 @@
 /**
  * Copies a SQLite source (a demo plant, an extract) into PostgreSQL in the source schema, so the
  * PostgreSQL path can be tried and tested: tables with PostgreSQL types (times as `timestamp`,
- * quantities as numbers), rows in batched multi-row INSERTs with bound values, then the indexes.
+ * quantities as numbers), rows in batched multi-row INSERTs with bound values, then the indexes:
+ * source-schema.md's, and one on each table's key (a `PRIMARY KEY` column of the contract). The
+ * key's index is a plain one, so an extract that repeats a key still copies; without it every
+ * genealogy read (`CONTAINERID IN (…)`) scanned the whole container table.
  * The target tables must not exist unless `replace` is given.
  */
 import Database from 'better-sqlite3'
@@ -32,6 +35,8 @@ interface Column {
   name: string
   pgType: string
   isTime: boolean
+  /** Declared `PRIMARY KEY` in the contract: the loader indexes it. */
+  isKey: boolean
 }
 
 /** A time column of the source schema: stored as text in SQLite, `timestamp` in PostgreSQL. */
@@ -47,7 +52,7 @@ export function postgresColumns(ddl: string): Column[] {
     const upper = type.toUpperCase()
     const isTime = upper === 'TEXT' && isTimeColumn(name!)
     const pgType = isTime ? 'TIMESTAMP' : upper === 'INTEGER' ? 'BIGINT' : upper === 'REAL' ? 'DOUBLE PRECISION' : 'TEXT'
-    return { name: name!, pgType, isTime }
+    return { name: name!, pgType, isTime, isKey: /\bPRIMARY\s+KEY\b/i.test(part) }
   })
 }
 
@@ -70,6 +75,7 @@ export async function loadIntoPostgres(options: LoadPostgresOptions): Promise<Re
   const present = new Set((sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name))
   const tables = [...SOURCE_TABLES.map((t) => ({ name: t.name, ddl: t.ddl })), ...EXTRA_TABLES].filter((t) => present.has(t.name))
   const counts: Record<string, number> = {}
+  const keys: { table: string; column: string }[] = []
   try {
     if (options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`)
     for (const table of tables) {
@@ -88,6 +94,7 @@ export async function loadIntoPostgres(options: LoadPostgresOptions): Promise<Re
         throw error
       }
       const names = columns.map((c) => c.name)
+      for (const column of columns) if (column.isKey) keys.push({ table: table.name, column: column.name })
       const select = sqlite.prepare(`SELECT ${names.join(', ')} FROM ${table.name}`).raw(true)
       let batch: unknown[][] = []
       let copied = 0
@@ -115,6 +122,9 @@ export async function loadIntoPostgres(options: LoadPostgresOptions): Promise<Re
       const match = /^CREATE INDEX (\w+) ON (\w+)\((.+)\)$/.exec(index)
       if (!match || !present.has(match[2]!)) continue
       await client.query(`CREATE INDEX IF NOT EXISTS ${match[1]} ON ${prefix}${match[2]} (${match[3]})`)
+    }
+    for (const { table, column } of keys) {
+      await client.query(`CREATE INDEX IF NOT EXISTS ix_${table.toLowerCase()}_key ON ${prefix}${table} (${column})`)
     }
     await client.query(`ANALYZE`)
     return counts

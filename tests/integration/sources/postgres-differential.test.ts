@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
-import { loadIntoPostgres } from '../../../main/sources/postgres-load.js'
+import { loadIntoPostgres, postgresColumns } from '../../../main/sources/postgres-load.js'
+import { SOURCE_TABLES } from '../../../main/sources/schema.js'
 import { openPostgresSource, redactUrl } from '../../../main/sources/postgres-source.js'
 import { openSqliteSource, parseSourceSpec, type MesSource } from '../../../main/sources/index.js'
 import { runTrace, type TraceOutcome } from '../../../main/trace/index.js'
@@ -74,6 +75,28 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
     for (const [table, columns] of a) {
       if (table.startsWith('SQLITE_')) continue
       expect([...(b.get(table) ?? [])].sort(), table).toEqual([...columns].sort())
+    }
+  })
+
+  it("indexes every table's key as the contract declares it (a container read by its CID seeks)", async () => {
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      const { rows } = await client.query<{ tablename: string; indexdef: string }>('SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = $1', [schema])
+      const keys = SOURCE_TABLES.flatMap((t) => postgresColumns(t.ddl).filter((c) => c.isKey).map((c) => ({ table: t.name, column: c.name })))
+      expect(keys.map((k) => `${k.table}.${k.column}`)).toEqual(expect.arrayContaining(['DW_MES_CONTAINER.CONTAINERID', 'DW_MES_JOB.JOBID', 'DW_MES_RESOURCE.RESOURCEID']))
+      for (const { table, column } of keys) {
+        if (plant.tables[table] === undefined) continue
+        const defs = rows.filter((r) => r.tablename === table.toLowerCase()).map((r) => r.indexdef.toLowerCase())
+        expect(defs, table).toContain(`create index ix_${table.toLowerCase()}_key on ${schema}.${table.toLowerCase()} using btree (${column.toLowerCase()})`)
+      }
+      // The planner uses it for a batch of CIDs (the table has a few thousand rows).
+      await client.query(`SET search_path = ${schema}`)
+      const cids = (await client.query<{ containerid: string }>('SELECT containerid FROM dw_mes_container ORDER BY containerid LIMIT 5')).rows.map((r) => r.containerid)
+      const plan = await client.query(`EXPLAIN SELECT * FROM dw_mes_container WHERE containerid IN ($1, $2, $3, $4, $5)`, cids)
+      expect(plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')).toMatch(/Index Scan using ix_dw_mes_container_key|Bitmap Index Scan on ix_dw_mes_container_key/)
+    } finally {
+      await client.end()
     }
   })
 
