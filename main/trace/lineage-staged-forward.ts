@@ -120,6 +120,7 @@ async function walk(seeds: readonly string[], options: LineageOptions, maxDepth:
   const nameOf = (cid: string): string => reader.knownName(cid) ?? cid
 
   // 1. The seeds' split tops.
+  if (options.readAhead) await reader.readAhead(seeds, 'family', maxDepth)
   const tops = await splitTops(seeds, reader, options, maxDepth, truncation)
 
   // The graph: node id → CID in the order nodes were admitted, and back; per node its flags, its

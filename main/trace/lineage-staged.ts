@@ -19,7 +19,7 @@ import type { EdgeType, LineageEdge, LineageNode } from '../../shared/trace.js'
 import type { LineageJsonPart, LineageStream, SqliteDatabase } from '../store/index.js'
 import { toLineageNode, walkAncestry } from './lineage-graph.js'
 import { admitParents, firstNamesOf, limitsOf, relationsOf, Truncation, type LineageOptions } from './lineage.js'
-import { LineageReader, throwIfCancelled, type ContainerSnapshot, type LineageCache } from './lineage-reader.js'
+import { LineageReader, throwIfCancelled, type ContainerSnapshot, type AheadKind, type AheadRecord, type LineageCache } from './lineage-reader.js'
 import type { LineageOutline } from './pipeline.js'
 
 /** A relation of a container to a parent, in `parent_map` order. */
@@ -213,6 +213,7 @@ const DROP_WALK_TABLES = `
   DROP TABLE IF EXISTS temp.lineage_walk_snapshot;
   DROP TABLE IF EXISTS temp.lineage_walk_wafer;
   DROP TABLE IF EXISTS temp.lineage_walk_name;
+  DROP TABLE IF EXISTS temp.lineage_walk_ahead;
   DROP TABLE IF EXISTS temp.lineage_walk_fragment;`
 
 /**
@@ -228,6 +229,9 @@ export class WalkTables implements LineageCache {
   private readonly getName
   private readonly putName
   private readonly putFragment
+  private readonly getAhead
+  private readonly putAhead
+  private readonly markAheadOf
   private readonly fragmentPage
   private readonly unreadOf
   /**
@@ -244,6 +248,7 @@ export class WalkTables implements LineageCache {
       ) WITHOUT ROWID;
       CREATE TEMP TABLE lineage_walk_wafer (name TEXT NOT NULL PRIMARY KEY, cid TEXT) WITHOUT ROWID;
       CREATE TEMP TABLE lineage_walk_name (cid TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TEMP TABLE lineage_walk_ahead (cid TEXT NOT NULL PRIMARY KEY, m TEXT, d TEXT, s TEXT) WITHOUT ROWID;
       CREATE TEMP TABLE lineage_walk_fragment (part INTEGER NOT NULL, pos INTEGER NOT NULL, f TEXT NOT NULL, PRIMARY KEY (part, pos)) WITHOUT ROWID;`)
     this.getSnapshot = db.prepare(
       'SELECT present, name, mfg_order, object_type, first_name, split_from, original_cid, qty FROM temp.lineage_walk_snapshot WHERE cid = ?',
@@ -259,6 +264,16 @@ export class WalkTables implements LineageCache {
     this.putWafer = db.prepare('INSERT INTO temp.lineage_walk_wafer (name, cid) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET cid = excluded.cid')
     this.getName = db.prepare('SELECT name FROM temp.lineage_walk_name WHERE cid = ?').pluck()
     this.putName = db.prepare('INSERT INTO temp.lineage_walk_name (cid, name) VALUES (?, ?) ON CONFLICT (cid) DO UPDATE SET name = excluded.name')
+    // One statement per kind of record: the column is written into the text, never a value.
+    this.getAhead = { M: aheadColumn(db, 'SELECT m'), D: aheadColumn(db, 'SELECT d'), S: aheadColumn(db, 'SELECT s') }
+    this.putAhead = {
+      M: db.prepare('UPDATE temp.lineage_walk_ahead SET m = ? WHERE cid = ? AND m IS NOT NULL'),
+      D: db.prepare('UPDATE temp.lineage_walk_ahead SET d = ? WHERE cid = ? AND d IS NOT NULL'),
+      S: db.prepare('UPDATE temp.lineage_walk_ahead SET s = ? WHERE cid = ? AND s IS NOT NULL'),
+    }
+    this.markAheadOf = db.prepare(
+      'INSERT INTO temp.lineage_walk_ahead (cid, m, d, s) VALUES (?, ?, ?, ?) ON CONFLICT (cid) DO UPDATE SET m = excluded.m, d = excluded.d, s = excluded.s',
+    )
     this.putFragment = db.prepare('INSERT INTO temp.lineage_walk_fragment (part, pos, f) VALUES (?, ?, ?)')
     this.unreadOf = db
       .prepare('SELECT j.value FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM temp.lineage_walk_snapshot s WHERE s.cid = j.value) ORDER BY j.key')
@@ -318,6 +333,18 @@ export class WalkTables implements LineageCache {
     this.putName.run(cid, name)
   }
 
+  ahead<K extends AheadKind>(cid: string, kind: K): readonly AheadRecord[K][] | undefined {
+    const records = this.getAhead[kind].get(cid) as string | null | undefined
+    return records === undefined || records === null ? undefined : (JSON.parse(records) as AheadRecord[K][])
+  }
+  markAhead(cid: string, kinds: string): void {
+    const none = (kind: AheadKind): string | null => (kinds.includes(kind) ? '[]' : null)
+    this.markAheadOf.run(cid, none('M'), none('D'), none('S'))
+  }
+  setAhead<K extends AheadKind>(cid: string, kind: K, records: readonly AheadRecord[K][]): void {
+    this.putAhead[kind].run(JSON.stringify(records), cid)
+  }
+
   /** Keeps one JSON entry of a part at `pos`, its place in the part. */
   fragment(part: number, pos: number, json: string): void {
     this.putFragment.run(part, pos, json)
@@ -339,6 +366,11 @@ export class WalkTables implements LineageCache {
     if (!this.db.open) return
     this.db.exec(DROP_WALK_TABLES)
   }
+}
+
+/** A statement reading one column of the read-ahead table by CID. */
+function aheadColumn(db: SqliteDatabase, select: 'SELECT m' | 'SELECT d' | 'SELECT s') {
+  return db.prepare(`${select} FROM temp.lineage_walk_ahead WHERE cid = ?`).pluck()
 }
 
 /** A genealogy left in the walk's tables, ready for the result file. */
@@ -484,6 +516,7 @@ export function* edgeStream(from: Int32Array, to: Int32Array, kind: Uint8Array, 
 async function walk(seeds: readonly string[], options: LineageOptions, maxDepth: number, maxNodes: number, tables: WalkTables): Promise<StagedLineage> {
   const reader = new LineageReader(options.source, options.signal, tables)
   const truncation = new Truncation()
+  if (options.readAhead) await reader.readAhead(seeds, 'ancestry', maxDepth)
   // The graph: node id → CID, in the order nodes joined (seeds first), and back.
   const index = new CidIndex()
   for (const seed of seeds) index.add(seed)

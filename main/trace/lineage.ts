@@ -53,6 +53,14 @@ export interface LineageOptions {
    * @default 500_000
    */
   maxNodes?: number
+  /**
+   * A staged walk first follows the seeds' relations on the server in one recursive statement and
+   * reads from what it returned (`LineageReader.readAhead`): backward every relation, forward the
+   * split parents the climb reads. The genealogy is the same; the source answers one statement
+   * instead of a few per chunk of each level. A pushed-down MSD run sets it.
+   * @default false
+   */
+  readAhead?: boolean
   /** Called after each level of the walk. */
   onProgress?: (progress: LineageProgress) => void
   /**

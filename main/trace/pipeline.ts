@@ -249,6 +249,8 @@ async function traceStages(options: RunTraceOptions, forJob: boolean): Promise<T
     signal,
     maxDepth: options.maxDepth ?? LINEAGE_MAX_DEPTH,
     maxNodes: options.maxNodes ?? LINEAGE_MAX_NODES,
+    // A pushed-down run has the server follow the genealogy's relations too.
+    ...(request.pushdown ? { readAhead: true } : {}),
     onProgress: (p: { level: number; nodes: number }) =>
       onProgress?.({ stage: 'lineage', completed_stages: [...completed], message: `level ${p.level}, ${p.nodes} nodes` }),
     ...(options.onStepEnd ? { onStepEnd: options.onStepEnd } : {}),

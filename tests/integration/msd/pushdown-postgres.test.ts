@@ -46,8 +46,17 @@ describe.skipIf(!url)('MSD pushed down to PostgreSQL on the 20 000-lot demo plan
     const before = source.bytesReceived!()
     const local = await runMsd<A>(source, params)
     const localBytes = source.bytesReceived!() - before
-    const pushed = await runMsd<A>(source, params, [], { factorLinks: 'source' })
+    // Pushed down as a job is: the genealogy's relations followed on the server too.
+    const statements: string[] = []
+    const counting = Object.create(source, {
+      stream: { value: (sql: string, values: never, options: never) => (statements.push(sql), source.stream(sql, values, options)) },
+    }) as MesSource
+    const pushed = await runMsd<A>(counting, { ...params, pushdown: true }, [], { factorLinks: 'source' })
     const pushedBytes = source.bytesReceived!() - before - localBytes
+    // One recursive statement for every seed; the genealogy the same as the walk's own reads.
+    expect(statements.filter((sql) => sql.startsWith('WITH RECURSIVE SEED (CID)')).length).toBe(1)
+    expect(pushed.outcome.lineage).toEqual(local.outcome.lineage)
+    expect(pushed.reader.lineage()).toEqual(local.reader.lineage())
     return { local, pushed, localBytes, pushedBytes }
   }
 

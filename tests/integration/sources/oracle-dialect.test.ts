@@ -58,9 +58,15 @@ describe('the Oracle dialect on whole traces', () => {
   it('MSD backward with its factor links summarized in Oracle SQL: every statement checked, the analysis equal to SQLite from the events', async () => {
     const seen: RecordedStatement[] = []
     const params = { start_date: plant.startDate, end_date: plant.endDate }
-    const links = await runMsd<BackwardAggregation>(recordingOracleSource(sqlite, seen), params, [], { factorLinks: 'source' })
+    // A pushed-down run: the genealogy's relations followed in one recursive statement too.
+    const links = await runMsd<BackwardAggregation>(recordingOracleSource(sqlite, seen), { ...params, pushdown: true }, [], { factorLinks: 'source' })
     const reference = await runMsd<BackwardAggregation>(sqlite, params)
     try {
+      const walks = seen.filter((s) => s.sql.startsWith('WITH SEED (CID)'))
+      // One per 1 000 seeds (an IN list each), every relation followed.
+      expect(walks.length).toBe(Math.ceil(links.outcome.seeds.seeds.length / 1000))
+      expect(walks[0]!.sql).toMatch(/\bWALK \(CID, DEPTH\)[\s\S]*DWH\.DW_MES_PJ_COMBINEDASSYLOTS m/)
+      expect(walks[0]!.sql).toMatch(/'W', f\.NAME/)
       const linkStatements = seen.filter((s) => /DW_MES_LOTWIPHISTORY h\s+WHERE h\.CONTAINERID IN|MIN\(m\.TXNDATE\)/.test(s.sql))
       expect(linkStatements.length).toBeGreaterThanOrEqual(2)
       expect(links.reader.domainCounts()).toEqual({})
@@ -75,9 +81,13 @@ describe('the Oracle dialect on whole traces', () => {
   it('MSD forward from molding with its downstream rows read in Oracle SQL (later workcenters by name): every statement checked, equal to SQLite from the events', async () => {
     const seen: RecordedStatement[] = []
     const params = { start_date: plant.startDate, end_date: plant.endDate, direction: 'forward', station: '成型' }
-    const links = await runMsd<ForwardAggregation>(recordingOracleSource(sqlite, seen), params, [], { factorLinks: 'source' })
+    const links = await runMsd<ForwardAggregation>(recordingOracleSource(sqlite, seen), { ...params, pushdown: true }, [], { factorLinks: 'source' })
     const reference = await runMsd<ForwardAggregation>(sqlite, params)
     try {
+      // The family read ahead in recursive statements: up to the tops, then down from them.
+      const walks = seen.filter((s) => s.sql.startsWith('WITH SEED (CID)'))
+      expect(walks.length).toBe(Math.ceil(links.outcome.seeds.seeds.length / 1000))
+      expect(walks[0]!.sql).toMatch(/\bUP \(CID, DEPTH\)[\s\S]*\bDOWN \(CID, DEPTH\)[\s\S]*'D', k\.CID/)
       expect(seen.filter((s) => /FROM DWH\.DW_MES_LOTREJECTHISTORY r\s+WHERE r\.CONTAINERID IN \(.*\)\s+AND r\.WORKCENTERNAME IN/s.test(s.sql)).length).toBeGreaterThan(0)
       expect(reference.aggregation.charts.by_downstream_station.length).toBeGreaterThan(0)
       expect(links.aggregation).toEqual(reference.aggregation)

@@ -318,6 +318,29 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
     })
   }, 90_000)
 
+  it("cancelling a pushed-down MSD job during its genealogy's recursive statement ends that statement on the server within 2 s", async () => {
+    // The merge records sleep 30 s; a pushed-down run reads them first in the genealogy's read-ahead.
+    await withSlowEngine('slowwalk', 'dw_mes_pj_combinedassylots', async ({ engine, until, source, active }) => {
+      const { jobId } = engine.enqueue(
+        { profile: 'mid_section_defect', params: { start_date: plant.startDate, end_date: plant.endDate } },
+        { source, pushdown: 'on' },
+      )
+      const seen = await firstActive(active, 300)
+      expect(seen).toHaveLength(1)
+      expect(seen[0]).toMatch(/^WITH RECURSIVE SEED \(CID\)/)
+      const started = Date.now()
+      engine.cancel(jobId)
+      let running = seen.length
+      while (running > 0 && Date.now() - started < 5000) {
+        await new Promise((r) => setTimeout(r, 50))
+        running = (await active()).length
+      }
+      expect(running).toBe(0)
+      expect(Date.now() - started).toBeLessThan(2000)
+      await until(() => engine.status(jobId).status === 'cancelled', 15_000)
+    })
+  }, 90_000)
+
   it('cancels a running statement on the server', async () => {
     const controller = new AbortController()
     const started = Date.now()

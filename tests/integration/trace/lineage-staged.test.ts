@@ -32,7 +32,7 @@ function randomPlant(seed: number): { rows: FixtureRows; seeds: string[] } {
   const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
   const count = 40 + Math.floor(random() * 60)
   const cids = Array.from({ length: count }, (_, i) => (i < HOSTILE.length && random() < 0.8 ? HOSTILE[i]! : `C${String(i).padStart(3, '0')}`))
-  const wafers = ['WAF-1', 'WAF-2', 'WAF-3', 'WAF-4']
+  const wafers = ['WAF-1', 'WAF-2', 'WAF-3', 'WAF-4', 'WAF-5']
   const containers: Record<string, unknown>[] = [
     // Wafer lots; WAF-2 is named by two LOT containers (the smaller CID wins), WAF-4 by none.
     { CONTAINERID: 'W1', CONTAINERNAME: 'WAF-1', OBJECTTYPE: 'LOT', QTY: 25 },
@@ -40,6 +40,10 @@ function randomPlant(seed: number): { rows: FixtureRows; seeds: string[] } {
     { CONTAINERID: 'W2a', CONTAINERNAME: 'WAF-2', OBJECTTYPE: 'LOT', FIRSTNAME: 'WAF-1' },
     { CONTAINERID: 'W3', CONTAINERNAME: 'WAF-3', OBJECTTYPE: 'LOT', SPLITFROMID: pick(cids) },
     { CONTAINERID: 'W4x', CONTAINERNAME: 'WAF-4', OBJECTTYPE: 'WAFER' },
+    // A LOT container whose CID a reader trims into another's, and a wafer lot name padded with a
+    // tab, which a server's TRIM keeps: what a read-ahead must leave to the walk's own reads.
+    { CONTAINERID: 'W3\t', CONTAINERNAME: 'WAF-3', OBJECTTYPE: 'LOT', QTY: 7 },
+    { CONTAINERID: 'W5', CONTAINERNAME: 'WAF-5', OBJECTTYPE: 'LOT', FIRSTNAME: 'WAF-3\t' },
   ]
   for (let i = 0; i < count; i++) {
     const cid = cids[i]!
@@ -150,6 +154,11 @@ describe('the staged walks', () => {
             ['depth 3, chunks of 2', { source: withMaxInList(fixture.source, 2), maxDepth: 3 }],
             ['node cap', { source: withMaxInList(fixture.source, 4), maxNodes: 20 }],
             ['depth 0', { source: fixture.source, maxDepth: 0 }],
+            // The relations followed on the server first (a pushed-down run): the same file.
+            ['read ahead', { source: fixture.source, readAhead: true }],
+            ['read ahead, depth 1', { source: fixture.source, maxDepth: 1, readAhead: true }],
+            ['read ahead, node cap, chunks of 4', { source: withMaxInList(fixture.source, 4), maxNodes: 20, readAhead: true }],
+            ['read ahead, depth 0', { source: fixture.source, maxDepth: 0, readAhead: true }],
           ] as const).map(([label, options]) => [`${direction}, ${label}`, options, direction] as const),
         )) {
           const { full, objectFile, stagedFile, staged, objectProgress, stagedProgress, stepEnds } = await both(seeds, options, walk)
@@ -165,14 +174,57 @@ describe('the staged walks', () => {
           for (const profile of ['mid_section_defect', 'query_tool_reverse'] as const) {
             expect(staged.eventCids(profile), `${label} ${profile}`).toEqual(eventCids({ profile } as NormalizedTraceRequest, seeds, full))
           }
-          // The same levels, reported the same way.
-          expect(stagedProgress, label).toEqual(objectProgress)
+          // The same levels, reported the same way; a forward climb read ahead has no hop left to read.
+          if (walk === 'forward' && 'readAhead' in options) expect(stagedProgress.at(-1), label).toEqual(objectProgress.at(-1))
+          else expect(stagedProgress, label).toEqual(objectProgress)
         }
       } finally {
         await fixture.cleanup()
       }
     })
   }
+
+  it('reads ahead in one statement what the per-level reads ask level by level, and only asks for what it could not answer', async () => {
+    let readAheadRuns = 0
+    let walkedStatements = 0
+    for (const plantSeed of plants) {
+      const { rows, seeds } = randomPlant(plantSeed)
+      const fixture = await createFixtureSource(rows)
+      try {
+        for (const direction of ['backward', 'forward'] as const) {
+          const counts = { plain: 0, ahead: 0 }
+          for (const readAhead of [false, true]) {
+            const statements: string[] = []
+            const counting = Object.create(fixture.source, {
+              stream: { value: (sql: string, params: never, options: never) => (statements.push(sql), fixture.source.stream(sql, params, options)) },
+            }) as typeof fixture.source
+            const writer = newWriter()
+            const staged = await WALKS[direction].staged(seeds, { source: counting, readAhead }, writer.workspace())
+            staged.dispose()
+            writer.abort()
+            const ahead = statements.filter((sql) => sql.startsWith('WITH RECURSIVE SEED (CID)'))
+            if (readAhead) {
+              expect(ahead.length, `${plantSeed} ${direction}`).toBe(1)
+              counts.ahead = statements.length - ahead.length
+              readAheadRuns++
+            } else {
+              expect(ahead).toEqual([])
+              counts.plain = statements.length
+            }
+          }
+          // The walk asks the source only for what the statement left to it: the keys a server's
+          // TRIM reads otherwise than the walk (a tab-padded wafer lot name, a CID with a tab).
+          expect(counts.plain, `${plantSeed} ${direction}`).toBeGreaterThanOrEqual(8)
+          expect(counts.ahead, `${plantSeed} ${direction}`).toBeLessThanOrEqual(2)
+          walkedStatements += counts.ahead
+        }
+      } finally {
+        await fixture.cleanup()
+      }
+    }
+    expect(readAheadRuns).toBe(plants.length * 2)
+    expect(walkedStatements).toBeGreaterThan(0)
+  })
 
   it('covers what the random plants are for: caps hit, cycles, wafers kept and dropped, hostile keys, every forward link', async () => {
     // Guards the generator: a change that stopped drawing these cases would leave the comparison empty-handed.
