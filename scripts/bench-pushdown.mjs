@@ -11,17 +11,20 @@
 // direction and mode, the median wall time and the lowest, median and highest peak RSS. Several
 // plant sizes (`--lots 120000,240000`) show what grows with the plant. `--days N` traces the last N
 // days of each plant's range instead of all of it: the largest run the limits allow is a window
-// just under the seed cap (200 000 detection lots; `--lots 480000 --days 41`).
+// just under the seed cap (200 000 detection lots; `--lots 480000 --days 41`). `--round-trip-ms N`
+// puts a relay on 127.0.0.1 between the runs and the server that holds every packet N/2 ms each
+// way, as a server across a WAN or VPN does (the plant is loaded directly).
 // Prints a table to stderr and one JSON object to stdout; writes reports/bench-pushdown.json.
-//   node scripts/bench-pushdown.mjs [--lots 120000[,240000…]] [--runs 3] [--direction both|backward|forward] [--days N]
+//   node scripts/bench-pushdown.mjs [--lots 120000[,240000…]] [--runs 3] [--direction both|backward|forward] [--days N] [--round-trip-ms N]
 // Needs the compiled main process code (`npm run build:main`).
-import { spawnSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { parseArgs } from 'node:util'
+import { parseArgs, promisify } from 'node:util'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = (p) => pathToFileURL(join(root, 'dist', p)).href
@@ -35,6 +38,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     direction: { type: 'string', default: 'both' },
     days: { type: 'string' },
+    'round-trip-ms': { type: 'string', default: '0' },
     child: { type: 'string' },
     schema: { type: 'string' },
     from: { type: 'string' },
@@ -117,6 +121,11 @@ if (!directions.every((d) => d === 'backward' || d === 'forward')) {
   console.error(`bench: --direction must be both, backward or forward, got ${values.direction}`)
   process.exit(2)
 }
+const roundTripMs = Number(values['round-trip-ms'])
+if (!(Number.isInteger(roundTripMs) && roundTripMs >= 0 && roundTripMs <= 1000)) {
+  console.error(`bench: --round-trip-ms must be a whole number of milliseconds from 0 to 1000, got ${values['round-trip-ms']}`)
+  process.exit(2)
+}
 const reportPath = join(root, 'reports', 'bench-pushdown.json')
 const write = (report) => {
   mkdirSync(join(root, 'reports'), { recursive: true })
@@ -147,6 +156,34 @@ const ratio = (a, b) => Math.round((a / b) * 1000) / 1000
 const { addDays } = await import(dist('shared/time.js'))
 const laterOf = (a, b) => (a > b ? a : b)
 
+/**
+ * A relay on 127.0.0.1 to the server that holds each chunk `roundTripMs / 2` ms in each direction
+ * (in order), closed when the bench ends; the runs are given its address instead of the server's.
+ */
+async function relayUrl() {
+  if (roundTripMs === 0) return { url, close: () => {} }
+  const target = new URL(url)
+  const delay = roundTripMs / 2
+  const relay = createServer((client) => {
+    const server = connect(Number(target.port || 5432), target.hostname)
+    const pipe = (from, to) => {
+      from.on('data', (chunk) => setTimeout(() => to.destroyed || to.write(chunk), delay))
+      from.on('end', () => setTimeout(() => to.end(), delay))
+      from.on('error', () => to.destroy())
+      from.on('close', () => setTimeout(() => to.destroy(), delay + 1))
+    }
+    pipe(client, server)
+    pipe(server, client)
+  })
+  await new Promise((ready) => relay.listen(0, '127.0.0.1', ready))
+  const via = new URL(url)
+  via.hostname = '127.0.0.1'
+  via.port = String(relay.address().port)
+  return { url: via.toString(), close: () => relay.close() }
+}
+const relay = await relayUrl()
+const runChild = promisify(execFile)
+
 const plants = []
 for (const lots of plantSizes) {
   const work = mkdtempSync(join(tmpdir(), 'mes-trace-bench-pushdown-'))
@@ -165,11 +202,12 @@ for (const lots of plantSizes) {
     for (let round = 0; round < repeat; round++) {
       for (const mode of ['local', 'pushdown']) {
         const args = [...workerExecArgv, fileURLToPath(import.meta.url), '--child', mode, '--direction', direction, '--schema', schema, '--from', from, '--to', made.endDate]
-        const child = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, ...workerEnv }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })
-        if (child.status !== 0) {
-          console.error(child.stderr)
-          process.exit(child.status ?? 1)
-        }
+        // Started asynchronously: the relay, if any, runs in this process.
+        const env = { ...process.env, ...workerEnv, MES_TRACE_PG_TEST_URL: relay.url }
+        const child = await runChild(process.execPath, args, { cwd: root, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }).catch((error) => {
+          console.error(error.stderr ?? error.message)
+          process.exit(typeof error.code === 'number' ? error.code : 1)
+        })
         const r = JSON.parse(child.stdout)
         runs.push(r)
         console.error(
@@ -200,7 +238,8 @@ for (const lots of plantSizes) {
   plants.push(plant)
 }
 
-const report = { benchmark: 'pushdown', node: process.version, exec_argv: workerExecArgv, worker_env: workerEnv, runs_per_mode: repeat, days, plants }
+relay.close()
+const report = { benchmark: 'pushdown', node: process.version, exec_argv: workerExecArgv, worker_env: workerEnv, runs_per_mode: repeat, days, round_trip_ms: roundTripMs, plants }
 write(report)
 let identical = true
 for (const plant of plants) {

@@ -9,8 +9,8 @@ import { LOSS_REASON_DAYS, dayOf, type SourceDataWindow, type StationLossReasons
 import { invalidInput } from '../../shared/errors.js'
 import { mayMatchGroup, STATION_GROUPS, stationGroupByName, workcenterMatchesGroup, type StationGroup } from '../../shared/stations.js'
 import { addDays, normalizePlantTime } from '../../shared/time.js'
-import { SqlParams, chunk, type SqlValue } from './dialect.js'
-import type { MesSource } from './mes-source.js'
+import { SqlParams, chunk } from './dialect.js'
+import type { MesSource, SourceRow } from './mes-source.js'
 
 /** Options of the data-window reads. */
 export interface DataWindowOptions {
@@ -30,56 +30,69 @@ function widen(window: TimeWindow, first: string | null, last: string | null): T
  */
 export const MAX_WORKCENTER_SEEKS = 2000
 
-/** One value of a one-row, one-column statement. */
-async function scalar(source: MesSource, sql: string, params: readonly SqlValue[], signal: AbortSignal | undefined): Promise<unknown> {
-  const [row] = await source.all(sql, params, signal ? { signal } : {})
-  return row ? Object.values(row)[0] : undefined
+/**
+ * First and last track-in per workcenter, read by seeks on the source's `ix_wip_wc_trackin`
+ * index `(WORKCENTERNAME, TRACKINTIMESTAMP)`: the workcenters as {@link readWorkcenterNames} finds
+ * them, each with its `MIN` and its `MAX` track-in, each a single aggregate over an equality prefix,
+ * which SQLite, PostgreSQL and Oracle answer from one end of the index; all of it one statement. A
+ * WIP history of 50 million rows thus costs a few seeks per workcenter instead of a scan of the
+ * whole index (and a SQLite source never holds the process for long). Null when the source has
+ * more than {@link MAX_WORKCENTER_SEEKS} workcenters.
+ */
+async function seekWorkcenterWindows(source: MesSource, signal: AbortSignal | undefined): Promise<Map<string, TimeWindow> | null> {
+  const table = source.dialect.table('DW_MES_LOTWIPHISTORY')
+  const rows = await seekWorkcenters(
+    source,
+    signal,
+    'DW_MES_LOTWIPHISTORY',
+    `, (SELECT MIN(f.TRACKINTIMESTAMP) FROM ${table} f WHERE f.WORKCENTERNAME = w.NAME) AS FIRST_TRACKIN` +
+      `, (SELECT MAX(l.TRACKINTIMESTAMP) FROM ${table} l WHERE l.WORKCENTERNAME = w.NAME) AS LAST_TRACKIN`,
+  )
+  if (!rows) return null
+  return new Map(rows.map((row) => [row.NAME as string, { first: normalizePlantTime(row.FIRST_TRACKIN), last: normalizePlantTime(row.LAST_TRACKIN) }]))
 }
 
 /**
- * First and last track-in per workcenter, read by seeks on the source's `ix_wip_wc_trackin`
- * index `(WORKCENTERNAME, TRACKINTIMESTAMP)`: the next workcenter name after the last one
- * (`MIN(...) WHERE WORKCENTERNAME > ?`), then its `MIN` and its `MAX` track-in, each a single
- * aggregate over an equality prefix, which SQLite, PostgreSQL and Oracle answer from one end of
- * the index. A WIP history of 50 million rows thus costs a few statements per workcenter instead
- * of a scan of the whole index (and a SQLite source never holds the process for long). Null when
- * the source has more than {@link MAX_WORKCENTER_SEEKS} workcenters.
+ * The workcenters of a history table in index order, one row each with `NAME` and what `also`
+ * selects (`w.NAME` is the name), in one statement: a recursive query whose every step seeks the
+ * next name after the last one (`MIN(…) WHERE WORKCENTERNAME > …`). A statement per name cost a
+ * plant's forty workcenters forty round trips to the server on every run, seconds across a WAN.
+ * Null past {@link MAX_WORKCENTER_SEEKS} names.
  */
-async function seekWorkcenterWindows(source: MesSource, signal: AbortSignal | undefined): Promise<Map<string, TimeWindow> | null> {
-  const names = await readWorkcenterNames(source, signal)
-  if (!names) return null
-  const table = source.dialect.table('DW_MES_LOTWIPHISTORY')
-  const ph = source.dialect.placeholder(0)
-  const out = new Map<string, TimeWindow>()
-  for (const name of names) {
-    const first = normalizePlantTime(await scalar(source, `SELECT MIN(TRACKINTIMESTAMP) AS FIRST_TRACKIN FROM ${table} WHERE WORKCENTERNAME = ${ph}`, [name], signal))
-    const last = normalizePlantTime(await scalar(source, `SELECT MAX(TRACKINTIMESTAMP) AS LAST_TRACKIN FROM ${table} WHERE WORKCENTERNAME = ${ph}`, [name], signal))
-    out.set(name, { first, last })
-  }
-  return out
+async function seekWorkcenters(
+  source: MesSource,
+  signal: AbortSignal | undefined,
+  historyTable: 'DW_MES_LOTWIPHISTORY' | 'DW_MES_LOTREJECTHISTORY',
+  also = '',
+): Promise<SourceRow[] | null> {
+  const { dialect } = source
+  const table = dialect.table(historyTable)
+  const params = new SqlParams(dialect)
+  // One name more than the limit tells a source past it.
+  const limit = params.add(MAX_WORKCENTER_SEEKS + 1)
+  const sql =
+    `${dialect.name === 'oracle' ? 'WITH' : 'WITH RECURSIVE'} WORKCENTER (NAME, SEEN) AS (` +
+    `SELECT MIN(WORKCENTERNAME), 1 FROM ${table} ` +
+    `UNION ALL SELECT (SELECT MIN(h.WORKCENTERNAME) FROM ${table} h WHERE h.WORKCENTERNAME > w.NAME), w.SEEN + 1 FROM WORKCENTER w ` +
+    `WHERE w.NAME IS NOT NULL AND w.SEEN < ${limit}) ` +
+    `SELECT w.NAME${also} FROM WORKCENTER w WHERE w.NAME IS NOT NULL ORDER BY w.SEEN`
+  const rows = (await source.all(sql, params.values, signal ? { signal } : {})).filter((row) => typeof row.NAME === 'string')
+  return rows.length > MAX_WORKCENTER_SEEKS ? null : rows
 }
 
 /**
  * The distinct workcenter names of a history table (the WIP history by default, or the reject
  * history), in index order, each found by one seek on its `(WORKCENTERNAME, time)` index
  * (`ix_wip_wc_trackin`, `ix_reject_wc_txn`: the next name after the last one); null past
- * {@link MAX_WORKCENTER_SEEKS} names (the caller then reads without them).
+ * {@link MAX_WORKCENTER_SEEKS} names (the caller then reads without them). The seeks are one
+ * statement ({@link seekWorkcenters}).
  */
 export async function readWorkcenterNames(
   source: MesSource,
   signal?: AbortSignal,
   historyTable: 'DW_MES_LOTWIPHISTORY' | 'DW_MES_LOTREJECTHISTORY' = 'DW_MES_LOTWIPHISTORY',
 ): Promise<string[] | null> {
-  const table = source.dialect.table(historyTable)
-  const ph = source.dialect.placeholder(0)
-  const names: string[] = []
-  let name = await scalar(source, `SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM ${table}`, [], signal)
-  while (typeof name === 'string') {
-    if (names.length >= MAX_WORKCENTER_SEEKS) return null
-    names.push(name)
-    name = await scalar(source, `SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM ${table} WHERE WORKCENTERNAME > ${ph}`, [name], signal)
-  }
-  return names
+  return (await seekWorkcenters(source, signal, historyTable))?.map((row) => row.NAME as string) ?? null
 }
 
 /**

@@ -6,8 +6,9 @@
  * file) and, where MES_TRACE_PG_TEST_URL names a server, through PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDialect, type MesSource, type SqlValue } from '../../../main/sources/index.js'
+import type { MesSource } from '../../../main/sources/index.js'
 import { resolveBackwardLineage, resolveContainerSeeds, resolveDetectionPopulation, resolveForwardLineage } from '../../../main/trace/index.js'
+import { recordingOracleSource, type RecordedStatement } from '../../fixtures/oracle-recording.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
 import { FIDELITY_ROWS } from '../trace/fidelity-fixture.js'
 import { postgresCopyOf, type PostgresCopy } from '../../fixtures/pg-schema.js'
@@ -21,26 +22,6 @@ async function answersOf(source: MesSource): Promise<unknown> {
     detection: await resolveDetectionPopulation({ mode: 'date_range', station: '測試', start_date: '2026-02-02', end_date: '2026-02-02' }, { source }),
     forward: await resolveForwardLineage(['A21', 'T', 'A1'], { source }),
     backward: await resolveBackwardLineage(['T', 'NOROW', 'NOROW2', 'C1', 'V1'], { source }),
-  }
-}
-
-/** A source speaking the Oracle dialect: checks each statement, then answers it from SQLite. */
-function oracleOver(sqlite: MesSource, seen: string[]): MesSource {
-  const toSqlite = (sql: string, params: readonly SqlValue[]): string => {
-    seen.push(sql)
-    expect([...sql.matchAll(/:(\d+)/g)].map((m) => Number(m[1])), sql).toEqual(params.map((_, i) => i + 1))
-    for (const table of sql.matchAll(/(?:FROM|JOIN)\s+([A-Z_.]+)/g)) expect(table[1], sql).toMatch(/^DWH\.DW_MES_/)
-    expect(sql, 'no AS before a table alias').not.toMatch(/(?:FROM|JOIN)\s+DWH\.\w+\s+AS\s/)
-    return sql.replace(/TO_DATE\((:\d+), 'YYYY-MM-DD HH24:MI:SS'\)/g, '$1').replace(/:\d+/g, '?').replace(/DWH\./g, '')
-  }
-  return {
-    kind: 'oracle',
-    dialect: createDialect('oracle', 'DWH'),
-    description: 'oracle://(recorded)',
-    stream: (sql, params, options) => sqlite.stream(toSqlite(sql, params), params, options),
-    all: (sql, params, options) => sqlite.all(toSqlite(sql, params), params, options),
-    catalog: () => sqlite.catalog(),
-    close: async () => {},
   }
 }
 
@@ -66,8 +47,9 @@ describe('fidelity decisions on every dialect', () => {
   })
 
   it('answers the same through the Oracle dialect, the serial lookup a LEFT JOIN', async () => {
-    const seen: string[] = []
-    expect(await answersOf(oracleOver(fixture.source, seen))).toEqual(reference)
+    const recorded: RecordedStatement[] = []
+    expect(await answersOf(recordingOracleSource(fixture.source, recorded))).toEqual(reference)
+    const seen = recorded.map((s) => s.sql)
     expect(seen.filter((sql) => sql.includes('FINISHEDNAME IN'))).toEqual([
       expect.stringContaining('FROM DWH.DW_MES_PJ_COMBINEDASSYLOTS m LEFT JOIN DWH.DW_MES_CONTAINER c ON c.CONTAINERID = m.CONTAINERID'),
     ])

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_WORKCENTER_SEEKS } from '../../../main/sources/data-window.js'
-import { createDialect, readDataWindow, readLossReasons, type MesSource, type SqlValue } from '../../../main/sources/index.js'
+import { readDataWindow, readLossReasons } from '../../../main/sources/index.js'
+import { recordingOracleSource, type RecordedStatement } from '../../fixtures/oracle-recording.js'
 import { createFixtureSource, type FixtureSource } from '../../fixtures/source-fixture.js'
 
 /** Track-ins at four stations; 元件切割 and PKG_SAW must not count as 切割. */
@@ -26,31 +27,6 @@ const ROWS = {
     // Another station's reason is not 測試's.
     { CONTAINERID: 'd', WORKCENTERNAME: '切割', LOSSREASONNAME: '101_CHIPPING', TXNDATE: '2026-09-30 10:00:00' },
   ],
-}
-
-/** A source speaking the Oracle dialect that checks each statement and answers from SQLite. */
-function recordingOracle(sqlite: MesSource, seen: string[]): MesSource {
-  const toSqlite = (sql: string, params: readonly SqlValue[]): string => {
-    expect([...sql.matchAll(/:(\d+)/g)].map((m) => Number(m[1]))).toEqual(params.map((_, i) => i + 1))
-    expect(sql).not.toMatch(/\?|\$\d|\bLIMIT\b/)
-    for (const table of sql.matchAll(/(?:FROM|JOIN)\s+([A-Z_.]+)/g)) expect(table[1]).toMatch(/^DWH\.DW_MES_/)
-    return sql.replace(/TO_DATE\((:\d+), 'YYYY-MM-DD HH24:MI:SS'\)/g, '$1').replace(/:\d+/g, '?').replace(/DWH\./g, '')
-  }
-  return {
-    kind: 'oracle',
-    dialect: createDialect('oracle', 'DWH'),
-    description: 'oracle://(recorded)',
-    stream(sql, params, options) {
-      seen.push(sql)
-      return sqlite.stream(toSqlite(sql, params), params, options)
-    },
-    async all(sql, params, options) {
-      seen.push(sql)
-      return sqlite.all(toSqlite(sql, params), params, options)
-    },
-    catalog: () => sqlite.catalog(),
-    close: async () => {},
-  }
 }
 
 describe('readDataWindow', () => {
@@ -122,20 +98,22 @@ describe('readLossReasons', () => {
   })
 
   it('writes Oracle SQL (binds :n, DWH. prefix, TO_DATE) that answers as SQLite does', async () => {
-    const seen: string[] = []
-    const oracle = recordingOracle(fixture.source, seen)
+    const recorded: RecordedStatement[] = []
+    const oracle = recordingOracleSource(fixture.source, recorded)
     const window = await readDataWindow(oracle)
     expect(window).toEqual(await readDataWindow(fixture.source))
     expect(await readLossReasons(oracle, '測試', { window })).toEqual(await readLossReasons(fixture.source, '測試'))
-    // Six workcenters: the first name and the next after each, then per name its first and last track-in.
-    expect(seen).toHaveLength(1 + 6 + 6 * 2 + 1)
-    expect(seen.slice(0, 2)).toEqual([
-      'SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM DWH.DW_MES_LOTWIPHISTORY',
-      'SELECT MIN(WORKCENTERNAME) AS NEXT_NAME FROM DWH.DW_MES_LOTWIPHISTORY WHERE WORKCENTERNAME > :1',
-    ])
-    expect(seen.slice(7, 9)).toEqual([
-      'SELECT MIN(TRACKINTIMESTAMP) AS FIRST_TRACKIN FROM DWH.DW_MES_LOTWIPHISTORY WHERE WORKCENTERNAME = :1',
-      'SELECT MAX(TRACKINTIMESTAMP) AS LAST_TRACKIN FROM DWH.DW_MES_LOTWIPHISTORY WHERE WORKCENTERNAME = :1',
+    // The six workcenters with their first and last track-in in one statement (recursive subquery
+    // factoring, a seek per step and per time), then the loss reasons.
+    const seen = recorded.map((r) => r.sql)
+    expect(seen).toEqual([
+      'WITH WORKCENTER (NAME, SEEN) AS (SELECT MIN(WORKCENTERNAME), 1 FROM DWH.DW_MES_LOTWIPHISTORY ' +
+        'UNION ALL SELECT (SELECT MIN(h.WORKCENTERNAME) FROM DWH.DW_MES_LOTWIPHISTORY h WHERE h.WORKCENTERNAME > w.NAME), w.SEEN + 1 FROM WORKCENTER w ' +
+        'WHERE w.NAME IS NOT NULL AND w.SEEN < :1) ' +
+        'SELECT w.NAME, (SELECT MIN(f.TRACKINTIMESTAMP) FROM DWH.DW_MES_LOTWIPHISTORY f WHERE f.WORKCENTERNAME = w.NAME) AS FIRST_TRACKIN, ' +
+        '(SELECT MAX(l.TRACKINTIMESTAMP) FROM DWH.DW_MES_LOTWIPHISTORY l WHERE l.WORKCENTERNAME = w.NAME) AS LAST_TRACKIN ' +
+        'FROM WORKCENTER w WHERE w.NAME IS NOT NULL ORDER BY w.SEEN',
+      expect.stringMatching(/^SELECT DISTINCT LOSSREASONNAME/),
     ])
     expect(seen.at(-1)).toBe(
       "SELECT DISTINCT LOSSREASONNAME FROM DWH.DW_MES_LOTREJECTHISTORY WHERE WORKCENTERNAME IN (:1, :2) AND TXNDATE >= TO_DATE(:3, 'YYYY-MM-DD HH24:MI:SS') AND LOSSREASONNAME IS NOT NULL",
