@@ -272,7 +272,9 @@ export class WalkTables implements LineageCache {
       S: db.prepare('UPDATE temp.lineage_walk_ahead SET s = ? WHERE cid = ? AND s IS NOT NULL'),
     }
     this.markAheadOf = db.prepare(
-      'INSERT INTO temp.lineage_walk_ahead (cid, m, d, s) VALUES (?, ?, ?, ?) ON CONFLICT (cid) DO UPDATE SET m = excluded.m, d = excluded.d, s = excluded.s',
+      // A CID marked again (Oracle reads ahead per 1 000 seeds) keeps what the new mark leaves out.
+      'INSERT INTO temp.lineage_walk_ahead (cid, m, d, s) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (cid) DO UPDATE SET m = coalesce(excluded.m, m), d = coalesce(excluded.d, d), s = coalesce(excluded.s, s)',
     )
     this.putFragment = db.prepare('INSERT INTO temp.lineage_walk_fragment (part, pos, f) VALUES (?, ?, ?)')
     this.unreadOf = db

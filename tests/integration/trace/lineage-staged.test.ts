@@ -17,6 +17,7 @@ import { resolveForwardLineageStaged } from '../../../main/trace/lineage-staged-
 import { mulberry32 } from '../../../shared/statistics.js'
 import { normalizeTraceRequest, type NormalizedTraceRequest } from '../../../shared/trace-request.js'
 import type { QualityMeta } from '../../../shared/trace.js'
+import { recordingOracleSource } from '../../fixtures/oracle-recording.js'
 import { createFixtureSource, withMaxInList, type FixtureRows, type FixtureSource } from '../../fixtures/source-fixture.js'
 import { tempDir } from '../../unit/store/store-fixtures.js'
 import { FIDELITY_ROWS } from './fidelity-fixture.js'
@@ -159,6 +160,8 @@ describe('the staged walks', () => {
             ['read ahead, depth 1', { source: fixture.source, maxDepth: 1, readAhead: true }],
             ['read ahead, node cap, chunks of 4', { source: withMaxInList(fixture.source, 4), maxNodes: 20, readAhead: true }],
             ['read ahead, depth 0', { source: fixture.source, maxDepth: 0, readAhead: true }],
+            // Oracle's form (recursive subquery factoring), a statement per 4 seeds.
+            ['read ahead in Oracle SQL, seeds 4 at a time', { source: withMaxInList(recordingOracleSource(fixture.source), 4), readAhead: true }],
           ] as const).map(([label, options]) => [`${direction}, ${label}`, options, direction] as const),
         )) {
           const { full, objectFile, stagedFile, staged, objectProgress, stagedProgress, stepEnds } = await both(seeds, options, walk)
