@@ -308,70 +308,92 @@ export async function fetchDetection(options: FetchDetectionOptions): Promise<nu
   }
 }
 
-/** Hands the lots over batch by batch of seeds; returns the lots found. */
+/**
+ * Hands the lots over batch by batch of seeds; returns the lots found. The batches' container
+ * columns and workflows are read a group of batches at a time (`dialect.maxValueList` CIDs, one
+ * JSON text where the source takes it): a statement per batch of a thousand cost a far server's
+ * round trips some hundred times per run.
+ */
 async function handOver(options: FetchDetectionOptions, group: StationGroup, hasWip: boolean, windowed: WindowRecords | null): Promise<number> {
   const { source, signal } = options
   const { dialect } = source
   let found = 0
+  const batchSize = dialect.maxInList
+  const readSize = Math.max(batchSize, Math.floor(dialect.maxValueList / batchSize) * batchSize)
   // Batches of seeds in seed order, as the lots are numbered, whichever way their records are read.
-  for (const batch of chunk([...new Set(options.cids)], dialect.maxInList)) {
-    throwIfCancelled(signal)
-    const { latest, rejectQty } = windowed ? windowed.of(batch) : await readBatchRecords(source, group, batch, options.window, signal)
-    if (latest.size === 0) continue
-    const cids = [...latest.keys()]
+  for (const seeds of chunk([...new Set(options.cids)], readSize)) {
+    const batches: { latest: Map<string, LatestRecord>; rejectQty: Map<string, MsdDetectionReject> }[] = []
+    for (const batch of chunk(seeds, batchSize)) {
+      throwIfCancelled(signal)
+      const records = windowed ? windowed.of(batch) : await readBatchRecords(source, group, batch, options.window, signal)
+      if (records.latest.size > 0) batches.push(records)
+    }
+    if (batches.length === 0) continue
+    const { byCid, workflows } = await readLotAttributes(source, batches.flatMap(({ latest }) => [...latest.keys()]), hasWip, signal)
 
-    // 3. Product attributes and 4. workflow.
-    const containerParams = new SqlParams(dialect)
-    const containers = await source.all(
-      `SELECT CONTAINERID, CONTAINERNAME, MFGORDERNAME, PJ_TYPE, PRODUCTLINENAME FROM ${dialect.table('DW_MES_CONTAINER')} ` +
-        `WHERE CONTAINERID IN (${containerParams.list(cids)})`,
-      containerParams.values,
-      signal ? { signal } : {},
-    )
-    const byCid = new Map(containers.map((c) => [text(c.CONTAINERID), c]))
-    const workflows = new Map<string, string>()
-    if (hasWip) {
-      const wipParams2 = new SqlParams(dialect)
-      const rows = await source.all(
-        `SELECT DISTINCT CONTAINERID, WORKFLOWNAME FROM ${dialect.table('DW_MES_WIP')} WHERE CONTAINERID IN (${wipParams2.list(cids)}) ` +
-          `AND WORKFLOWNAME IS NOT NULL AND (PRODUCTLINENAME IS NULL OR PRODUCTLINENAME <> ${wipParams2.add(PROBE_PRODUCT_LINE)})`,
-        wipParams2.values,
-        signal ? { signal } : {},
-      )
-      // Several workflows for one lot: the smallest name, so the choice is the same on every run.
-      for (const row of rows) {
-        const cid = text(row.CONTAINERID)
-        const name = text(row.WORKFLOWNAME)
-        if (!cid || !name) continue
-        const current = workflows.get(cid)
-        if (current === undefined || compareCodeUnits(name, current) < 0) workflows.set(cid, name)
+    for (const { latest, rejectQty } of batches) {
+      // Lots by CID within the batch, whatever order the source returned the rows in: the lots'
+      // order is the analysis's lot numbering, and sums over it must not depend on a query plan.
+      const lots: MsdDetectionLot[] = []
+      for (const [cid, { equipmentId, equipmentName, spec, runCard, trackIn, input }] of [...latest].sort(([a], [b]) => compareCodeUnits(a, b))) {
+        const container = byCid.get(cid)
+        lots.push({
+          cid,
+          container_name: text(container?.CONTAINERNAME) ?? cid,
+          mfgorder_name: text(container?.MFGORDERNAME),
+          pj_type: text(container?.PJ_TYPE) ?? MSD_UNKNOWN,
+          productline_name: text(container?.PRODUCTLINENAME) ?? MSD_UNKNOWN,
+          workflow: workflows.get(cid) ?? spec ?? MSD_UNKNOWN,
+          finishedruncard: runCard,
+          spec_name: spec,
+          equipment_id: equipmentId,
+          equipment_name: equipmentName ?? MSD_UNKNOWN,
+          input_qty: input,
+          trackin_time: trackIn,
+        })
       }
+      found += lots.length
+      await options.onBatch({ lots, rejects: [...rejectQty.values()].filter((r) => r.qty !== 0) })
     }
-
-    // Lots by CID within the batch, whatever order the source returned the rows in: the lots'
-    // order is the analysis's lot numbering, and sums over it must not depend on a query plan.
-    const lots: MsdDetectionLot[] = []
-    for (const [cid, { equipmentId, equipmentName, spec, runCard, trackIn, input }] of [...latest].sort(([a], [b]) => compareCodeUnits(a, b))) {
-      const container = byCid.get(cid)
-      lots.push({
-        cid,
-        container_name: text(container?.CONTAINERNAME) ?? cid,
-        mfgorder_name: text(container?.MFGORDERNAME),
-        pj_type: text(container?.PJ_TYPE) ?? MSD_UNKNOWN,
-        productline_name: text(container?.PRODUCTLINENAME) ?? MSD_UNKNOWN,
-        workflow: workflows.get(cid) ?? spec ?? MSD_UNKNOWN,
-        finishedruncard: runCard,
-        spec_name: spec,
-        equipment_id: equipmentId,
-        equipment_name: equipmentName ?? MSD_UNKNOWN,
-        input_qty: input,
-        trackin_time: trackIn,
-      })
-    }
-    found += lots.length
-    await options.onBatch({ lots, rejects: [...rejectQty.values()].filter((r) => r.qty !== 0) })
   }
   return found
+}
+
+/** 3. Product attributes and 4. workflow of the lots (at most `dialect.maxValueList`). */
+async function readLotAttributes(
+  source: MesSource,
+  cids: readonly string[],
+  hasWip: boolean,
+  signal: AbortSignal | undefined,
+): Promise<{ byCid: Map<string | null, SourceRow>; workflows: Map<string, string> }> {
+  const { dialect } = source
+  const containerParams = new SqlParams(dialect)
+  const containers = await source.all(
+    `SELECT CONTAINERID, CONTAINERNAME, MFGORDERNAME, PJ_TYPE, PRODUCTLINENAME FROM ${dialect.table('DW_MES_CONTAINER')} ` +
+      `WHERE CONTAINERID IN (${containerParams.valueList(cids)})`,
+    containerParams.values,
+    signal ? { signal } : {},
+  )
+  const byCid = new Map(containers.map((c) => [text(c.CONTAINERID), c]))
+  const workflows = new Map<string, string>()
+  if (hasWip) {
+    const wipParams = new SqlParams(dialect)
+    const rows = await source.all(
+      `SELECT DISTINCT CONTAINERID, WORKFLOWNAME FROM ${dialect.table('DW_MES_WIP')} WHERE CONTAINERID IN (${wipParams.valueList(cids)}) ` +
+        `AND WORKFLOWNAME IS NOT NULL AND (PRODUCTLINENAME IS NULL OR PRODUCTLINENAME <> ${wipParams.add(PROBE_PRODUCT_LINE)})`,
+      wipParams.values,
+      signal ? { signal } : {},
+    )
+    // Several workflows for one lot: the smallest name, so the choice is the same on every run.
+    for (const row of rows) {
+      const cid = text(row.CONTAINERID)
+      const name = text(row.WORKFLOWNAME)
+      if (!cid || !name) continue
+      const current = workflows.get(cid)
+      if (current === undefined || compareCodeUnits(name, current) < 0) workflows.set(cid, name)
+    }
+  }
+  return { byCid, workflows }
 }
 
 /**

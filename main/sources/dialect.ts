@@ -14,6 +14,15 @@ export interface Dialect {
   /** Largest number of values in one `IN (...)` list (Oracle's hard limit is 1000). */
   readonly maxInList: number
   /**
+   * Largest number of values one bound list may carry ({@link SqlParams.valueList}): PostgreSQL and
+   * SQLite take the values as one JSON text, so a statement can name ten times what an IN list
+   * holds (a tenth of the statements, and of their round trips to a far server); Oracle binds an IN
+   * list (a longer text would have to be a LOB).
+   */
+  readonly maxValueList: number
+  /** The values of the JSON array text bound at `placeholder` as a one-column subquery; null: IN lists only. */
+  jsonValues(placeholder: string): string | null
+  /**
    * Largest number of `LIKE` terms OR-ed in one statement (SQLite refuses expression trees deeper
    * than 1000, so it gets a smaller number).
    */
@@ -36,8 +45,12 @@ export interface Dialect {
 class SqliteDialect implements Dialect {
   readonly name = 'sqlite' as const
   readonly maxInList = 1000
+  readonly maxValueList = 10_000
   readonly maxOrTerms = 400
   constructor(private readonly schema: string | undefined) {}
+  jsonValues(placeholder: string): string {
+    return `SELECT value FROM json_each(${placeholder})`
+  }
   placeholder(): string {
     return '?'
   }
@@ -56,8 +69,12 @@ class SqliteDialect implements Dialect {
 class PostgresDialect implements Dialect {
   readonly name = 'postgres' as const
   readonly maxInList = 1000
+  readonly maxValueList = 10_000
   readonly maxOrTerms = 1000
   constructor(private readonly schema: string | undefined) {}
+  jsonValues(placeholder: string): string {
+    return `SELECT json_array_elements_text(CAST(${placeholder} AS json))`
+  }
   placeholder(index: number): string {
     return `$${index + 1}`
   }
@@ -75,8 +92,12 @@ class PostgresDialect implements Dialect {
 class OracleDialect implements Dialect {
   readonly name = 'oracle' as const
   readonly maxInList = 1000
+  readonly maxValueList = 1000
   readonly maxOrTerms = 1000
   constructor(private readonly schema: string | undefined) {}
+  jsonValues(): null {
+    return null
+  }
   placeholder(index: number): string {
     return `:${index + 1}`
   }
@@ -134,6 +155,22 @@ export class SqlParams {
       throw new Error(`IN list of ${values.length} values exceeds the ${this.dialect.name} limit of ${this.dialect.maxInList}`)
     }
     return values.map((v) => this.add(v)).join(', ')
+  }
+
+  /**
+   * Binds a list of text values for `IN (…)`, as the dialect binds many: one JSON text and a
+   * subquery of its values where the dialect reads JSON, else an IN list. Throws past
+   * `dialect.maxValueList`.
+   */
+  valueList(values: readonly string[]): string {
+    if (values.length === 0) throw new Error('a value list needs at least one value')
+    if (values.length > this.dialect.maxValueList) {
+      throw new Error(`value list of ${values.length} values exceeds the ${this.dialect.name} limit of ${this.dialect.maxValueList}`)
+    }
+    const json = this.dialect.jsonValues(this.dialect.placeholder(this.values.length))
+    if (json === null) return this.list(values)
+    this.values.push(JSON.stringify(values))
+    return json
   }
 
   /** Binds a `YYYY-MM-DD HH:MM:SS` text as a timestamp expression. */

@@ -109,8 +109,9 @@ class PostgresMesSource extends ServerMesSource<pg.Pool, pg.PoolClient> {
   }
 
   protected async execute(client: pg.PoolClient, sql: string, params: readonly SqlValue[]): Promise<RowCursor> {
-    await client.query('BEGIN READ ONLY')
-    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.options.statementTimeoutMs ?? POSTGRES_STATEMENT_TIMEOUT_MS))}`)
+    // One round trip for both (a simple query may hold several statements): across a WAN every
+    // round trip a statement makes is a share of the run.
+    await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.options.statementTimeoutMs ?? POSTGRES_STATEMENT_TIMEOUT_MS))}`)
     const cursor = client.query(new Cursor(sql, [...params]))
     const upperRow = rowUpperCaser()
     return {

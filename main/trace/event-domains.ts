@@ -995,10 +995,12 @@ export const FACTOR_LINK_COLUMNS: Readonly<Record<FactorLinkKind, readonly strin
  * - downstream_rejects: the reject rows themselves, with the columns the analysis reads.
  * Same filters as the domains' reads (machine and track-in present; a CID in the list), and, when
  * `workcenters` is given, only rows at those workcenters (the forward analysis's later stations).
+ * A batch is at most `dialect.maxValueList` CIDs.
  */
 export function factorLinkSql(kind: FactorLinkKind, dialect: Dialect, cids: readonly string[], workcenters?: readonly string[]): BuiltSql {
   const params = new SqlParams(dialect)
-  const inList = params.list(cids)
+  // Up to `dialect.maxValueList` CIDs: one JSON text on PostgreSQL and SQLite, an IN list on Oracle.
+  const inList = params.valueList(cids)
   const t = (name: string): string => dialect.table(name)
   const at = (column: string): string => (workcenters ? `\n  AND ${column} IN (${params.list(workcenters)})` : '')
   if (kind === 'upstream') {

@@ -279,7 +279,7 @@ export class LineageReader {
     const { dialect } = this.source
     // Oracle binds a seed list as an IN list (a long text bind needs a LOB there); the others take
     // every seed in one JSON text, so the containers the seeds share are read once.
-    for (const part of dialect.name === 'oracle' ? chunk(seeds, dialect.maxInList) : [seeds]) {
+    for (const part of dialect.jsonValues(dialect.placeholder(0)) === null ? chunk(seeds, dialect.maxInList) : [seeds]) {
       throwIfCancelled(this.signal)
       const { sql, params } = readAheadSql(dialect, scope, part, maxDepth)
       const group = new ReadAheadGroup(this)
@@ -537,9 +537,12 @@ export function readAheadSql(dialect: Dialect, scope: ReadAheadScope, seeds: rea
   const union = oracle ? 'UNION ALL' : 'UNION'
   const cycle = oracle ? ` CYCLE CID SET CYCLED TO 'Y' DEFAULT 'N'` : ''
   const ctes: string[] = []
-  if (oracle) ctes.push(`SEED (CID) AS (SELECT s.CONTAINERID FROM ${container} s WHERE s.CONTAINERID IN (${params.list(seeds)}))`)
-  else if (dialect.name === 'postgres') ctes.push(`SEED (CID) AS (SELECT json_array_elements_text(CAST(${params.add(JSON.stringify(seeds))} AS json)))`)
-  else ctes.push(`SEED (CID) AS (SELECT value FROM json_each(${params.add(JSON.stringify(seeds))}))`)
+  const json = dialect.jsonValues(dialect.placeholder(0))
+  if (json === null) ctes.push(`SEED (CID) AS (SELECT s.CONTAINERID FROM ${container} s WHERE s.CONTAINERID IN (${params.list(seeds)}))`)
+  else {
+    params.add(JSON.stringify(seeds))
+    ctes.push(`SEED (CID) AS (${json})`)
+  }
   const depth = (): string => params.add(maxDepth)
   const selects: string[] = []
   const columns = 'CONTAINERID, CONTAINERNAME, MFGORDERNAME, OBJECTTYPE, FIRSTNAME, SPLITFROMID, ORIGINALCONTAINERID, QTY'

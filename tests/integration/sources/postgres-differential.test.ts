@@ -352,6 +352,15 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
     }
   })
 
+  it('runs every statement in a read-only transaction: a write is refused by the server', async () => {
+    const table = `${schema}.written_${process.pid}`
+    await expect(postgres.all(`CREATE TABLE ${table} (a integer)`, [])).rejects.toMatchObject({
+      code: 'source/query-failed', message: expect.stringContaining('read-only transaction'),
+    })
+    // The connection is usable afterwards, and nothing was created.
+    expect(await postgres.all('SELECT to_regclass($1) AS T', [table])).toEqual([{ T: null }])
+  })
+
   it('names a statement timeout and a user without SELECT rights', async () => {
     const slow = await openPostgresSource({ url: url!, schema, statementTimeoutMs: 200 })
     try {

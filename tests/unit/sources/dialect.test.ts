@@ -59,6 +59,32 @@ describe('dialect', () => {
     expect(() => params.list([])).toThrow(/at least one value/)
   })
 
+  it('binds a value list as one JSON text where the dialect reads JSON, as an IN list on Oracle', async () => {
+    const values = ['a', 'b"\\', '晶圓-1', '𝒜']
+    const sqlite = new SqlParams(createDialect('sqlite'))
+    sqlite.add('x')
+    expect(sqlite.valueList(values)).toBe('SELECT value FROM json_each(?)')
+    expect(sqlite.values).toEqual(['x', JSON.stringify(values)])
+    const pg = new SqlParams(createDialect('postgres'))
+    pg.add('x')
+    expect(pg.valueList(values)).toBe('SELECT json_array_elements_text(CAST($2 AS json))')
+    expect(pg.add('y')).toBe('$3')
+    const oracle = new SqlParams(createDialect('oracle'))
+    expect(oracle.valueList(values)).toBe(':1, :2, :3, :4')
+    // Limits: ten thousand in JSON, Oracle's thousand in an IN list.
+    const many = (n: number): string[] => Array.from({ length: n }, (_, i) => `C${i}`)
+    expect(() => new SqlParams(createDialect('postgres')).valueList(many(10_000))).not.toThrow()
+    expect(() => new SqlParams(createDialect('postgres')).valueList(many(10_001))).toThrow(/exceeds the postgres limit of 10000/)
+    expect(() => new SqlParams(createDialect('oracle')).valueList(many(1001))).toThrow(/exceeds the oracle limit of 1000/)
+    expect(() => new SqlParams(createDialect('sqlite')).valueList([])).toThrow(/at least one value/)
+    // SQLite reads back exactly the values bound, hostile ones included.
+    const { default: Database } = await import('better-sqlite3')
+    const db = new Database(':memory:')
+    const list = new SqlParams(createDialect('sqlite'))
+    expect(db.prepare(list.valueList(values)).pluck().all(...list.values)).toEqual(values)
+    db.close()
+  })
+
   it('chunks 1001 ids into 1000 + 1 and escapes LIKE specials', () => {
     const batches = chunk(Array.from({ length: 1001 }, (_, i) => i), 1000)
     expect(batches.map((b) => b.length)).toEqual([1000, 1])
