@@ -309,10 +309,10 @@ export async function fetchDetection(options: FetchDetectionOptions): Promise<nu
 }
 
 /**
- * Hands the lots over batch by batch of seeds; returns the lots found. The batches' container
- * columns and workflows are read a group of batches at a time (`dialect.maxValueList` CIDs, one
- * JSON text where the source takes it): a statement per batch of a thousand cost a far server's
- * round trips some hundred times per run.
+ * Hands the lots over batch by batch of seeds; returns the lots found. The seeds' container columns
+ * and workflows are read first, a group of batches at a time (`dialect.maxValueList` CIDs, one JSON
+ * text where the source takes it) and kept as a few strings per lot: a statement per batch of a
+ * thousand cost a far server's round trips some hundred times per run.
  */
 async function handOver(options: FetchDetectionOptions, group: StationGroup, hasWip: boolean, windowed: WindowRecords | null): Promise<number> {
   const { source, signal } = options
@@ -322,28 +322,24 @@ async function handOver(options: FetchDetectionOptions, group: StationGroup, has
   const readSize = Math.max(batchSize, Math.floor(dialect.maxValueList / batchSize) * batchSize)
   // Batches of seeds in seed order, as the lots are numbered, whichever way their records are read.
   for (const seeds of chunk([...new Set(options.cids)], readSize)) {
-    const batches: { latest: Map<string, LatestRecord>; rejectQty: Map<string, MsdDetectionReject> }[] = []
+    throwIfCancelled(signal)
+    const attributes = await readLotAttributes(source, seeds, hasWip, signal)
     for (const batch of chunk(seeds, batchSize)) {
       throwIfCancelled(signal)
-      const records = windowed ? windowed.of(batch) : await readBatchRecords(source, group, batch, options.window, signal)
-      if (records.latest.size > 0) batches.push(records)
-    }
-    if (batches.length === 0) continue
-    const { byCid, workflows } = await readLotAttributes(source, batches.flatMap(({ latest }) => [...latest.keys()]), hasWip, signal)
-
-    for (const { latest, rejectQty } of batches) {
+      const { latest, rejectQty } = windowed ? windowed.of(batch) : await readBatchRecords(source, group, batch, options.window, signal)
+      if (latest.size === 0) continue
       // Lots by CID within the batch, whatever order the source returned the rows in: the lots'
       // order is the analysis's lot numbering, and sums over it must not depend on a query plan.
       const lots: MsdDetectionLot[] = []
       for (const [cid, { equipmentId, equipmentName, spec, runCard, trackIn, input }] of [...latest].sort(([a], [b]) => compareCodeUnits(a, b))) {
-        const container = byCid.get(cid)
+        const [name, order, pjType, productLine, workflow] = attributes.get(cid) ?? NO_ATTRIBUTES
         lots.push({
           cid,
-          container_name: text(container?.CONTAINERNAME) ?? cid,
-          mfgorder_name: text(container?.MFGORDERNAME),
-          pj_type: text(container?.PJ_TYPE) ?? MSD_UNKNOWN,
-          productline_name: text(container?.PRODUCTLINENAME) ?? MSD_UNKNOWN,
-          workflow: workflows.get(cid) ?? spec ?? MSD_UNKNOWN,
+          container_name: name ?? cid,
+          mfgorder_name: order,
+          pj_type: pjType ?? MSD_UNKNOWN,
+          productline_name: productLine ?? MSD_UNKNOWN,
+          workflow: workflow ?? spec ?? MSD_UNKNOWN,
           finishedruncard: runCard,
           spec_name: spec,
           equipment_id: equipmentId,
@@ -359,41 +355,50 @@ async function handOver(options: FetchDetectionOptions, group: StationGroup, has
   return found
 }
 
-/** 3. Product attributes and 4. workflow of the lots (at most `dialect.maxValueList`). */
-async function readLotAttributes(
-  source: MesSource,
-  cids: readonly string[],
-  hasWip: boolean,
-  signal: AbortSignal | undefined,
-): Promise<{ byCid: Map<string | null, SourceRow>; workflows: Map<string, string> }> {
+/** A lot's name, work order, PJ type, product line and workflow (each trimmed, or null). */
+type LotAttributes = [name: string | null, order: string | null, pjType: string | null, productLine: string | null, workflow: string | null]
+const NO_ATTRIBUTES: LotAttributes = [null, null, null, null, null]
+
+/**
+ * 3. Product attributes and 4. workflow of the lots (at most `dialect.maxValueList`), read as the
+ * rows come (a row object per lot held for ten thousand lots raised the step's peak by several MB).
+ */
+async function readLotAttributes(source: MesSource, cids: readonly string[], hasWip: boolean, signal: AbortSignal | undefined): Promise<Map<string, LotAttributes>> {
   const { dialect } = source
+  const out = new Map<string, LotAttributes>()
   const containerParams = new SqlParams(dialect)
-  const containers = await source.all(
+  const containers = source.stream(
     `SELECT CONTAINERID, CONTAINERNAME, MFGORDERNAME, PJ_TYPE, PRODUCTLINENAME FROM ${dialect.table('DW_MES_CONTAINER')} ` +
       `WHERE CONTAINERID IN (${containerParams.valueList(cids)})`,
     containerParams.values,
     signal ? { signal } : {},
   )
-  const byCid = new Map(containers.map((c) => [text(c.CONTAINERID), c]))
-  const workflows = new Map<string, string>()
-  if (hasWip) {
-    const wipParams = new SqlParams(dialect)
-    const rows = await source.all(
-      `SELECT DISTINCT CONTAINERID, WORKFLOWNAME FROM ${dialect.table('DW_MES_WIP')} WHERE CONTAINERID IN (${wipParams.valueList(cids)}) ` +
-        `AND WORKFLOWNAME IS NOT NULL AND (PRODUCTLINENAME IS NULL OR PRODUCTLINENAME <> ${wipParams.add(PROBE_PRODUCT_LINE)})`,
-      wipParams.values,
-      signal ? { signal } : {},
-    )
-    // Several workflows for one lot: the smallest name, so the choice is the same on every run.
+  for await (const rows of containers) {
+    for (const row of rows) {
+      const cid = text(row.CONTAINERID)
+      if (cid) out.set(cid, [text(row.CONTAINERNAME), text(row.MFGORDERNAME), text(row.PJ_TYPE), text(row.PRODUCTLINENAME), null])
+    }
+  }
+  if (!hasWip) return out
+  const wipParams = new SqlParams(dialect)
+  const workflows = source.stream(
+    `SELECT DISTINCT CONTAINERID, WORKFLOWNAME FROM ${dialect.table('DW_MES_WIP')} WHERE CONTAINERID IN (${wipParams.valueList(cids)}) ` +
+      `AND WORKFLOWNAME IS NOT NULL AND (PRODUCTLINENAME IS NULL OR PRODUCTLINENAME <> ${wipParams.add(PROBE_PRODUCT_LINE)})`,
+    wipParams.values,
+    signal ? { signal } : {},
+  )
+  for await (const rows of workflows) {
     for (const row of rows) {
       const cid = text(row.CONTAINERID)
       const name = text(row.WORKFLOWNAME)
       if (!cid || !name) continue
-      const current = workflows.get(cid)
-      if (current === undefined || compareCodeUnits(name, current) < 0) workflows.set(cid, name)
+      let lot = out.get(cid)
+      if (!lot) out.set(cid, (lot = [...NO_ATTRIBUTES]))
+      // Several workflows for one lot: the smallest name, so the choice is the same on every run.
+      if (lot[4] === null || compareCodeUnits(name, lot[4]) < 0) lot[4] = name
     }
   }
-  return { byCid, workflows }
+  return out
 }
 
 /**
