@@ -56,8 +56,9 @@ export interface LineageOptions {
   /**
    * A staged walk first follows the seeds' relations on the server in one recursive statement and
    * reads from what it returned (`LineageReader.readAhead`): backward every relation, forward the
-   * split parents the climb reads. The genealogy is the same; the source answers one statement
-   * instead of a few per chunk of each level. A pushed-down MSD run sets it.
+   * climb to the tops, the split children down from them, their merge sources, wafer lots and GD
+   * sources. The genealogy is the same; the source answers one statement instead of a few per
+   * chunk of each level. A pushed-down MSD run sets it.
    * @default false
    */
   readAhead?: boolean
