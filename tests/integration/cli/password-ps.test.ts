@@ -24,8 +24,13 @@ const adminUrl = process.env.MES_TRACE_PG_TEST_URL
 const canRun = process.platform === 'linux' && existsSync('dist/main/cli/index.js')
 const ready = canRun && adminUrl !== undefined && (await canCreateRoles(adminUrl))
 
-/** A worker's command line: Node shows its `--title` (`trace trace-evt-…`), else the entry file. */
-const WORKER = /^trace trace-evt-|worker[\\/]entry\.js/
+/**
+ * A worker's command line: Node shows its `--title` (`trace trace-evt-…` while it runs a job,
+ * `trace (ready)` while a started worker waits for one), else the entry file. A job as short as a
+ * five-lot trace can run between two samples, so the worker waiting for it counts too: it is the
+ * process that takes the job, with the same environment.
+ */
+const WORKER = /^trace (?:trace-evt-|\(ready\))|worker[\\/]entry\.js/
 
 /** A parent's secret that must not reach a worker. */
 const PARENT_SECRET = `aws-${randomBytes(10).toString('hex')}`
