@@ -71,7 +71,7 @@ async function seekWorkcenters(
   // One name more than the limit tells a source past it.
   const limit = params.add(MAX_WORKCENTER_SEEKS + 1)
   const sql =
-    `${dialect.name === 'oracle' ? 'WITH' : 'WITH RECURSIVE'} WORKCENTER (NAME, SEEN) AS (` +
+    `${dialect.withRecursive} WORKCENTER (NAME, SEEN) AS (` +
     `SELECT MIN(WORKCENTERNAME), 1 FROM ${table} ` +
     `UNION ALL SELECT (SELECT MIN(h.WORKCENTERNAME) FROM ${table} h WHERE h.WORKCENTERNAME > w.NAME), w.SEEN + 1 FROM WORKCENTER w ` +
     `WHERE w.NAME IS NOT NULL AND w.SEEN < ${limit}) ` +

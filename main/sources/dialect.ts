@@ -22,6 +22,8 @@ export interface Dialect {
   readonly maxValueList: number
   /** The values of the JSON array text bound at `placeholder` as a one-column subquery; null: IN lists only. */
   jsonValues(placeholder: string): string | null
+  /** How a statement whose named subqueries refer to themselves begins (Oracle has no `RECURSIVE`). */
+  readonly withRecursive: 'WITH RECURSIVE' | 'WITH'
   /**
    * Largest number of `LIKE` terms OR-ed in one statement (SQLite refuses expression trees deeper
    * than 1000, so it gets a smaller number).
@@ -44,6 +46,7 @@ export interface Dialect {
 
 class SqliteDialect implements Dialect {
   readonly name = 'sqlite' as const
+  readonly withRecursive = 'WITH RECURSIVE' as const
   readonly maxInList = 1000
   readonly maxValueList = 10_000
   readonly maxOrTerms = 400
@@ -68,6 +71,7 @@ class SqliteDialect implements Dialect {
 
 class PostgresDialect implements Dialect {
   readonly name = 'postgres' as const
+  readonly withRecursive = 'WITH RECURSIVE' as const
   readonly maxInList = 1000
   readonly maxValueList = 10_000
   readonly maxOrTerms = 1000
@@ -91,6 +95,7 @@ class PostgresDialect implements Dialect {
 
 class OracleDialect implements Dialect {
   readonly name = 'oracle' as const
+  readonly withRecursive = 'WITH' as const
   readonly maxInList = 1000
   readonly maxValueList = 1000
   readonly maxOrTerms = 1000

@@ -636,7 +636,7 @@ export function readAheadSql(dialect: Dialect, scope: ReadAheadScope, seeds: rea
       wafers('LINKEDROW'),
     )
   }
-  const sql = `${oracle ? 'WITH' : 'WITH RECURSIVE'} ${ctes.join(',\n')}
+  const sql = `${dialect.withRecursive} ${ctes.join(',\n')}
 ${selects.join('\nUNION ALL\n')}
 ORDER BY 1, 2`
   return { sql, params: params.values }
