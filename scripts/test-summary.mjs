@@ -1,10 +1,17 @@
 // Prints the closing line CI reads: `tests: N passed, N failed[, N skipped]`.
-// A missing report counts as a failure, so a broken build can never look green.
+// A missing report counts as a failure, so a broken build can never look green. Every failed test
+// is named just above that line (file, test, first line of its error), so the tail of a CI log says
+// which test failed even when the log is cut.
 import { existsSync, readFileSync } from 'node:fs'
+import { relative } from 'node:path'
 
 let passed = 0
 let failed = 0
 let skipped = 0
+/** One line per failure, printed last so it survives a log cut to its tail. */
+const failures = []
+// eslint-disable-next-line no-control-regex -- the colour codes a reporter puts in its messages
+const firstLine = (text) => String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) ?? ''
 const reports = { vitest: 'reports/vitest.json', playwright: 'reports/playwright.json' }
 
 if (existsSync(reports.vitest)) {
@@ -14,28 +21,52 @@ if (existsSync(reports.vitest)) {
   skipped += r.numPendingTests + (r.numTodoTests ?? 0)
   // A file that failed outside any test (import error, failing beforeAll) counts as one failure.
   for (const file of r.testResults ?? []) {
-    const failedTests = (file.assertionResults ?? []).filter((a) => a.status === 'failed').length
-    if (file.status === 'failed' && failedTests === 0) {
-      console.error(`vitest: ${file.name} failed outside its tests: ${(file.message ?? '').split('\n')[0]}`)
+    const name = relative(process.cwd(), file.name)
+    const failedTests = (file.assertionResults ?? []).filter((a) => a.status === 'failed')
+    for (const a of failedTests) failures.push(`vitest: ${name} › ${a.fullName}: ${firstLine(a.failureMessages?.[0]).slice(0, 300)}`)
+    if (file.status === 'failed' && failedTests.length === 0) {
+      failures.push(`vitest: ${name} failed outside its tests: ${firstLine(file.message).slice(0, 300)}`)
       failed++
     }
   }
 } else {
-  console.error(`missing ${reports.vitest}`)
+  failures.push(`missing ${reports.vitest}`)
   failed++
 }
 if (existsSync(reports.playwright)) {
-  const s = JSON.parse(readFileSync(reports.playwright, 'utf8')).stats
+  const report = JSON.parse(readFileSync(reports.playwright, 'utf8'))
+  const s = report.stats
   passed += s.expected + s.flaky
   failed += s.unexpected
   skipped += s.skipped
-  for (const e of JSON.parse(readFileSync(reports.playwright, 'utf8')).errors ?? []) {
-    console.error(`playwright error: ${e.message ?? e}`)
+  for (const { file, title, error } of unexpectedSpecs(report.suites ?? [], [])) {
+    failures.push(`playwright: ${file} › ${title}: ${firstLine(error).slice(0, 300)}`)
+  }
+  for (const e of report.errors ?? []) {
+    failures.push(`playwright error: ${firstLine(e.message ?? e).slice(0, 300)}`)
     failed++
   }
 } else {
-  console.error(`missing ${reports.playwright}`)
+  failures.push(`missing ${reports.playwright}`)
   failed++
 }
+for (const line of failures) console.log(`failed: ${line}`)
 console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''))
 process.exit(failed > 0 || passed === 0 ? 1 : 0)
+
+/** The specs of a Playwright JSON report whose outcome was unexpected, with their first error. */
+function unexpectedSpecs(suites, titles) {
+  const out = []
+  for (const suite of suites) {
+    const path = suite.title ? [...titles, suite.title] : titles
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== 'unexpected') continue
+        const last = (test.results ?? []).at(-1)
+        out.push({ file: spec.file ?? suite.file ?? '', title: [...path.slice(1), spec.title].join(' › '), error: last?.error?.message ?? last?.errors?.[0]?.message })
+      }
+    }
+    out.push(...unexpectedSpecs(suite.suites ?? [], path))
+  }
+  return out
+}
