@@ -25,6 +25,14 @@ export interface Dialect {
   /** How a statement whose named subqueries refer to themselves begins (Oracle has no `RECURSIVE`). */
   readonly withRecursive: 'WITH RECURSIVE' | 'WITH'
   /**
+   * A named subquery that refers to itself and may meet a row again (a genealogy's cycles):
+   * `head AS (anchor UNION step)` on PostgreSQL and SQLite, where `UNION` drops a row already
+   * found; Oracle's recursive subquery factoring takes only `UNION ALL`, and its `CYCLE` clause on
+   * `cycleOn` stops a path that meets a value it holds. Either way a depth limit in `step` ends
+   * the walk.
+   */
+  recursiveSubquery(head: string, anchor: string, step: string, cycleOn: string): string
+  /**
    * Largest number of `LIKE` terms OR-ed in one statement (SQLite refuses expression trees deeper
    * than 1000, so it gets a smaller number).
    */
@@ -54,6 +62,9 @@ class SqliteDialect implements Dialect {
   jsonValues(placeholder: string): string {
     return `SELECT value FROM json_each(${placeholder})`
   }
+  recursiveSubquery(head: string, anchor: string, step: string): string {
+    return `${head} AS (\n  ${anchor}\n  UNION\n  ${step}\n)`
+  }
   placeholder(): string {
     return '?'
   }
@@ -79,6 +90,9 @@ class PostgresDialect implements Dialect {
   jsonValues(placeholder: string): string {
     return `SELECT json_array_elements_text(CAST(${placeholder} AS json))`
   }
+  recursiveSubquery(head: string, anchor: string, step: string): string {
+    return `${head} AS (\n  ${anchor}\n  UNION\n  ${step}\n)`
+  }
   placeholder(index: number): string {
     return `$${index + 1}`
   }
@@ -102,6 +116,9 @@ class OracleDialect implements Dialect {
   constructor(private readonly schema: string | undefined) {}
   jsonValues(): null {
     return null
+  }
+  recursiveSubquery(head: string, anchor: string, step: string, cycleOn: string): string {
+    return `${head} AS (\n  ${anchor}\n  UNION ALL\n  ${step}\n) CYCLE ${cycleOn} SET CYCLED TO 'Y' DEFAULT 'N'`
   }
   placeholder(index: number): string {
     return `:${index + 1}`

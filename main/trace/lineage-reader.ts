@@ -526,16 +526,12 @@ function trimmed(column: string): string {
  */
 export function readAheadSql(dialect: Dialect, scope: ReadAheadScope, seeds: readonly string[], maxDepth: number): { sql: string; params: SqlValue[] } {
   const params = new SqlParams(dialect)
-  const oracle = dialect.name === 'oracle'
   const container = dialect.table('DW_MES_CONTAINER')
   const combined = dialect.table('DW_MES_PJ_COMBINEDASSYLOTS')
   const lot = `'${LOT_OBJECT_TYPE}'`
   const gdOf = (alias: string): string => `(UPPER(${trimmed(`${alias}.MFGORDERNAME`)}) LIKE 'GD%' OR UPPER(${trimmed(`${alias}.CONTAINERNAME`)}) LIKE 'GD%')`
   const gd = gdOf('c')
   const split = trimmed('c.SPLITFROMID')
-  // Oracle's recursive subqueries take UNION ALL and stop a path at a cycle with CYCLE.
-  const union = oracle ? 'UNION ALL' : 'UNION'
-  const cycle = oracle ? ` CYCLE CID SET CYCLED TO 'Y' DEFAULT 'N'` : ''
   const ctes: string[] = []
   const json = dialect.jsonValues(dialect.placeholder(0))
   if (json === null) ctes.push(`SEED (CID) AS (SELECT s.CONTAINERID FROM ${container} s WHERE s.CONTAINERID IN (${params.list(seeds)}))`)
@@ -571,7 +567,7 @@ export function readAheadSql(dialect: Dialect, scope: ReadAheadScope, seeds: rea
     ]
     const also = (filter: string | undefined): string => (filter ? ` AND ${filter}` : '')
     let step: string
-    if (oracle) {
+    if (dialect.name === 'oracle') {
       // One recursive member, joined to the relations as (child, parent) rows.
       const edges = relations.map((r) => `SELECT ${r.child} AS CHILD, ${r.parent} AS PARENT FROM ${r.from}${r.filter ? ` WHERE ${r.filter}` : ''}`)
       step = `SELECT e.PARENT, w.DEPTH + 1 FROM WALK w JOIN (${edges.join(' UNION ALL ')}) e ON e.CHILD = w.CID
@@ -588,11 +584,7 @@ export function readAheadSql(dialect: Dialect, scope: ReadAheadScope, seeds: rea
         .join('\n  UNION\n  ')
     }
     ctes.push(
-      `WALK (CID, DEPTH) AS (
-  SELECT s.CID, 0 FROM SEED s
-  ${union}
-  ${step}
-)${cycle}`,
+      dialect.recursiveSubquery('WALK (CID, DEPTH)', 'SELECT s.CID, 0 FROM SEED s', step, 'CID'),
       'NODE (CID) AS (SELECT DISTINCT CID FROM WALK)',
       rowsOf('NODEROW', 'NODE'),
     )
@@ -606,17 +598,19 @@ export function readAheadSql(dialect: Dialect, scope: ReadAheadScope, seeds: rea
   } else {
     ctes.push(
       // The climb: split parents up to the tops.
-      `UP (CID, DEPTH) AS (
-  SELECT s.CID, 0 FROM SEED s
-  ${union}
-  SELECT ${split}, w.DEPTH + 1 FROM UP w JOIN ${container} c ON c.CONTAINERID = w.CID WHERE w.DEPTH < ${depth()} AND ${split} IS NOT NULL AND ${split} <> w.CID
-)${cycle}`,
+      dialect.recursiveSubquery(
+        'UP (CID, DEPTH)',
+        'SELECT s.CID, 0 FROM SEED s',
+        `SELECT ${split}, w.DEPTH + 1 FROM UP w JOIN ${container} c ON c.CONTAINERID = w.CID WHERE w.DEPTH < ${depth()} AND ${split} IS NOT NULL AND ${split} <> w.CID`,
+        'CID',
+      ),
       // The split children down from every container of the climb (a superset of the tops').
-      `DOWN (CID, DEPTH) AS (
-  SELECT DISTINCT u.CID, 0 FROM UP u
-  ${union}
-  SELECT c.CONTAINERID, w.DEPTH + 1 FROM DOWN w JOIN ${container} c ON c.SPLITFROMID = w.CID WHERE w.DEPTH < ${depth()} AND c.CONTAINERID <> w.CID
-)${cycle}`,
+      dialect.recursiveSubquery(
+        'DOWN (CID, DEPTH)',
+        'SELECT DISTINCT u.CID, 0 FROM UP u',
+        `SELECT c.CONTAINERID, w.DEPTH + 1 FROM DOWN w JOIN ${container} c ON c.SPLITFROMID = w.CID WHERE w.DEPTH < ${depth()} AND c.CONTAINERID <> w.CID`,
+        'CID',
+      ),
       'FAMILY (CID) AS (SELECT DISTINCT CID FROM DOWN)',
       // The family and its merge sources (their wafers and GD sources are linked too).
       `LINKED (CID) AS (SELECT k.CID FROM FAMILY k UNION SELECT ${trimmed('m.CONTAINERID')} FROM FAMILY k JOIN ${combined} m ON m.LOTID = k.CID)`,

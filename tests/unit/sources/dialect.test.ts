@@ -85,6 +85,22 @@ describe('dialect', () => {
     db.close()
   })
 
+  it('writes a recursive subquery over a cycle: UNION where the database drops rows found, UNION ALL with CYCLE on Oracle', async () => {
+    const step = 'SELECT e.P, w.DEPTH + 1 FROM W w JOIN E e ON e.C = w.CID WHERE w.DEPTH < 6'
+    expect(createDialect('oracle').recursiveSubquery('W (CID, DEPTH)', "SELECT 'A', 0 FROM DUAL", step, 'CID')).toBe(
+      `W (CID, DEPTH) AS (\n  SELECT 'A', 0 FROM DUAL\n  UNION ALL\n  ${step}\n) CYCLE CID SET CYCLED TO 'Y' DEFAULT 'N'`,
+    )
+    expect(createDialect('postgres').recursiveSubquery('W (CID, DEPTH)', "SELECT 'A', 0", step, 'CID')).toBe(`W (CID, DEPTH) AS (\n  SELECT 'A', 0\n  UNION\n  ${step}\n)`)
+    // Run on SQLite: A → B → A is a cycle; the walk ends, finds C, and no (container, depth) twice.
+    const { default: Database } = await import('better-sqlite3')
+    const db = new Database(':memory:')
+    db.exec("CREATE TABLE E (C TEXT, P TEXT); INSERT INTO E VALUES ('A', 'B'), ('B', 'A'), ('B', 'C'), ('A', 'B')")
+    const sqlite = createDialect('sqlite')
+    const rows = db.prepare(`${sqlite.withRecursive} ${sqlite.recursiveSubquery('W (CID, DEPTH)', "SELECT 'A', 0", step, 'CID')} SELECT CID, DEPTH FROM W ORDER BY DEPTH, CID`).raw().all()
+    expect(rows).toEqual([['A', 0], ['B', 1], ['A', 2], ['C', 2], ['B', 3], ['A', 4], ['C', 4], ['B', 5], ['A', 6], ['C', 6]])
+    db.close()
+  })
+
   it('chunks 1001 ids into 1000 + 1 and escapes LIKE specials', () => {
     const batches = chunk(Array.from({ length: 1001 }, (_, i) => i), 1000)
     expect(batches.map((b) => b.length)).toEqual([1000, 1])
