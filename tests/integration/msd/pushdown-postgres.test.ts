@@ -16,6 +16,7 @@ import { openPostgresSource } from '../../../main/sources/postgres-source.js'
 import type { MesSource } from '../../../main/sources/index.js'
 import type { BackwardAggregation, ForwardAggregation, MsdAggregation } from '../../../shared/msd.js'
 import { runMsd } from '../../fixtures/msd-kit.js'
+import { withStatementLog } from '../../fixtures/source-fixture.js'
 
 const url = process.env.MES_TRACE_PG_TEST_URL
 
@@ -48,9 +49,7 @@ describe.skipIf(!url)('MSD pushed down to PostgreSQL on the 20 000-lot demo plan
     const localBytes = source.bytesReceived!() - before
     // Pushed down as a job is: the genealogy's relations followed on the server too.
     const statements: string[] = []
-    const counting = Object.create(source, {
-      stream: { value: (sql: string, values: never, options: never) => (statements.push(sql), source.stream(sql, values, options)) },
-    }) as MesSource
+    const counting = withStatementLog(source, statements)
     const pushed = await runMsd<A>(counting, { ...params, pushdown: true }, [], { factorLinks: 'source' })
     const pushedBytes = source.bytesReceived!() - before - localBytes
     // One recursive statement for every seed; the genealogy the same as the walk's own reads.

@@ -18,7 +18,7 @@ import { mulberry32 } from '../../../shared/statistics.js'
 import { normalizeTraceRequest, type NormalizedTraceRequest } from '../../../shared/trace-request.js'
 import type { QualityMeta } from '../../../shared/trace.js'
 import { recordingOracleSource } from '../../fixtures/oracle-recording.js'
-import { createFixtureSource, withMaxInList, type FixtureRows, type FixtureSource } from '../../fixtures/source-fixture.js'
+import { createFixtureSource, withMaxInList, withStatementLog, type FixtureRows, type FixtureSource } from '../../fixtures/source-fixture.js'
 import { tempDir } from '../../unit/store/store-fixtures.js'
 import { FIDELITY_ROWS } from './fidelity-fixture.js'
 
@@ -198,9 +198,7 @@ describe('the staged walks', () => {
           const counts = { plain: 0, ahead: 0 }
           for (const readAhead of [false, true]) {
             const statements: string[] = []
-            const counting = Object.create(fixture.source, {
-              stream: { value: (sql: string, params: never, options: never) => (statements.push(sql), fixture.source.stream(sql, params, options)) },
-            }) as typeof fixture.source
+            const counting = withStatementLog(fixture.source, statements)
             const writer = newWriter()
             const staged = await WALKS[direction].staged(seeds, { source: counting, readAhead }, writer.workspace())
             staged.dispose()
