@@ -126,7 +126,9 @@ export async function loadIntoPostgres(options: LoadPostgresOptions): Promise<Re
     for (const { table, column } of keys) {
       await client.query(`CREATE INDEX IF NOT EXISTS ix_${table.toLowerCase()}_key ON ${prefix}${table} (${column})`)
     }
-    await client.query(`ANALYZE`)
+    // The planner's statistics for the tables loaded, and only those: a bare ANALYZE would read every
+    // table of the database the role may analyze.
+    for (const table of tables) await client.query(`ANALYZE ${prefix}${table.name}`)
     return counts
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {})

@@ -19,6 +19,7 @@ import { normalizeTraceRequest, type TraceRequest } from '../../../shared/trace-
 import { DOMAINS, type Domain, type EventRow } from '../../../shared/trace.js'
 import type { BackwardAggregation } from '../../../shared/msd.js'
 import { runMsd, type MsdRun } from '../../fixtures/msd-kit.js'
+import { SPLIT_LOT_ROWS, writeFixtureFile } from '../../fixtures/source-fixture.js'
 import type { testEngine as testEngineType, until as untilType } from '../engine/worker-kit.js'
 
 const url = process.env.MES_TRACE_PG_TEST_URL
@@ -96,6 +97,33 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
       const plan = await client.query(`EXPLAIN SELECT * FROM dw_mes_container WHERE containerid IN ($1, $2, $3, $4, $5)`, cids)
       expect(plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')).toMatch(/Index Scan using ix_dw_mes_container_key|Bitmap Index Scan on ix_dw_mes_container_key/)
     } finally {
+      await client.end()
+    }
+  })
+
+  it('gathers planner statistics for the tables it loaded, and for no other table of the database', async () => {
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    const loaded = `analyzed_${process.pid}`
+    const bystander = `bystander_${process.pid}`
+    const analyzeCount = async (schemaName: string, table: string): Promise<number> => {
+      const { rows } = await client.query<{ n: string }>('SELECT analyze_count AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2', [schemaName, table])
+      return rows.length === 0 ? -1 : Number(rows[0]!.n)
+    }
+    try {
+      // A table of somebody else's, too small for autovacuum to analyze on its own.
+      await client.query(`CREATE SCHEMA ${bystander}`)
+      await client.query(`CREATE TABLE ${bystander}.t AS SELECT g AS a FROM generate_series(1, 10) g`)
+      expect(await analyzeCount(bystander, 't')).toBe(0)
+      const file = join(dir, 'analyzed.sqlite')
+      writeFixtureFile(file, SPLIT_LOT_ROWS)
+      await loadIntoPostgres({ from: file, url: url!, schema: loaded, replace: true })
+      expect(await analyzeCount(loaded, 'dw_mes_container')).toBe(1)
+      expect(await analyzeCount(loaded, 'dw_mes_lotwiphistory')).toBe(1)
+      expect(await analyzeCount(bystander, 't')).toBe(0)
+    } finally {
+      await client.query(`DROP SCHEMA IF EXISTS ${loaded} CASCADE`)
+      await client.query(`DROP SCHEMA IF EXISTS ${bystander} CASCADE`)
       await client.end()
     }
   })
