@@ -14,69 +14,17 @@ import { eventCids, runTrace } from '../../../main/trace/index.js'
 import { resolveBackwardLineage, resolveForwardLineage, type LineageOptions } from '../../../main/trace/lineage.js'
 import { resolveBackwardLineageStaged } from '../../../main/trace/lineage-staged.js'
 import { resolveForwardLineageStaged } from '../../../main/trace/lineage-staged-forward.js'
-import { mulberry32 } from '../../../shared/statistics.js'
 import { normalizeTraceRequest, type NormalizedTraceRequest } from '../../../shared/trace-request.js'
 import type { QualityMeta } from '../../../shared/trace.js'
 import { recordingOracleSource } from '../../fixtures/oracle-recording.js'
-import { createFixtureSource, withMaxInList, withStatementLog, type FixtureRows, type FixtureSource } from '../../fixtures/source-fixture.js'
+import { createFixtureSource, withMaxInList, withStatementLog, type FixtureSource } from '../../fixtures/source-fixture.js'
 import { tempDir } from '../../unit/store/store-fixtures.js'
 import { FIDELITY_ROWS } from './fidelity-fixture.js'
+import { HOSTILE, randomPlant } from './random-plant.js'
 
 const JOB = 'trace-evt-00000000a7a9'
 const COMPLETE: QualityMeta = { status: 'complete', scope: 'query', reasons: [], observed_rows: 0 }
 const REQUEST = normalizeTraceRequest({ profile: 'query_tool_reverse', params: { resolve_type: 'serial_number', values: ['SN-T'] }, domains: [] })
-const HOSTILE = ['0', '7', '42', '01', '-1', '4294967294', '4294967295', '__proto__', 'constructor', 'toString', '晶圓-1', '𝒜-1', '\uE000-1', 'a"b\\c', 'tab\there']
-
-/** A plant of `count` containers drawn from `seed`: every relation the walk follows, hostile CIDs among them. */
-function randomPlant(seed: number): { rows: FixtureRows; seeds: string[] } {
-  const random = mulberry32(seed)
-  const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
-  const count = 40 + Math.floor(random() * 60)
-  const cids = Array.from({ length: count }, (_, i) => (i < HOSTILE.length && random() < 0.8 ? HOSTILE[i]! : `C${String(i).padStart(3, '0')}`))
-  const wafers = ['WAF-1', 'WAF-2', 'WAF-3', 'WAF-4', 'WAF-5']
-  const containers: Record<string, unknown>[] = [
-    // Wafer lots; WAF-2 is named by two LOT containers (the smaller CID wins), WAF-4 by none.
-    { CONTAINERID: 'W1', CONTAINERNAME: 'WAF-1', OBJECTTYPE: 'LOT', QTY: 25 },
-    { CONTAINERID: 'W2b', CONTAINERNAME: 'WAF-2', OBJECTTYPE: 'LOT' },
-    { CONTAINERID: 'W2a', CONTAINERNAME: 'WAF-2', OBJECTTYPE: 'LOT', FIRSTNAME: 'WAF-1' },
-    { CONTAINERID: 'W3', CONTAINERNAME: 'WAF-3', OBJECTTYPE: 'LOT', SPLITFROMID: pick(cids) },
-    { CONTAINERID: 'W4x', CONTAINERNAME: 'WAF-4', OBJECTTYPE: 'WAFER' },
-    // A LOT container whose CID a reader trims into another's, and a wafer lot name padded with a
-    // tab, which a server's TRIM keeps: what a read-ahead must leave to the walk's own reads.
-    { CONTAINERID: 'W3\t', CONTAINERNAME: 'WAF-3', OBJECTTYPE: 'LOT', QTY: 7 },
-    { CONTAINERID: 'W5', CONTAINERNAME: 'WAF-5', OBJECTTYPE: 'LOT', FIRSTNAME: 'WAF-3\t' },
-  ]
-  for (let i = 0; i < count; i++) {
-    const cid = cids[i]!
-    const order = pick(['GA26', 'GC27', 'GD28', 'gd29', 'XX30', null])
-    const r = random()
-    const split = r < 0.55 && i > 0 ? cids[Math.floor(random() * i)] : r < 0.65 ? pick(cids) : r < 0.68 ? cid : r < 0.72 ? `GHOST-${i}` : null
-    containers.push({
-      CONTAINERID: cid,
-      CONTAINERNAME: pick([`${order ?? 'L'}-${i}`, 'SAME-NAME', 'SAME-NAME', '   ', '', `名-${i}`]),
-      MFGORDERNAME: order,
-      OBJECTTYPE: pick(['LOT', 'LOT', 'LOT', 'SN', null]),
-      FIRSTNAME: pick([...wafers, 'WAF-1   ', 'WAF-NONE', null, null]),
-      SPLITFROMID: split,
-      ORIGINALCONTAINERID: random() < 0.25 ? pick([...cids, cid, 'GHOST-G']) : null,
-      QTY: pick([1000, 12.5, null, 0, 250]),
-    })
-  }
-  const merges: Record<string, unknown>[] = []
-  for (let i = 0; i < count; i++) {
-    if (random() < 0.35) {
-      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
-        const from = random() < 0.8 ? pick(cids) : `SRC-${Math.floor(random() * 5)}`
-        merges.push({ CONTAINERID: from, CONTAINERNAME: pick([`M-${from}`, `Z-${from}`, null]), LOTID: cids[i], FINISHEDNAME: pick([`SN-${i}`, null]) })
-      }
-    }
-    if (random() < 0.3) merges.push({ CONTAINERID: cids[i], CONTAINERNAME: `S-${i}`, LOTID: `PKG-${i}`, FINISHEDNAME: pick([`SN-${i}`, `SN-${i} `, 'SN-Ω']) })
-  }
-  const seeds = Array.from({ length: 5 + Math.floor(random() * 25) }, () => pick(cids))
-  seeds.push('NOT-A-LOT', pick(cids), 'SRC-1')
-  return { rows: { DW_MES_CONTAINER: containers, DW_MES_PJ_COMBINEDASSYLOTS: merges }, seeds }
-}
-
 interface Dump {
   nodes: unknown[]
   edges: unknown[]
