@@ -50,7 +50,10 @@ if (existsSync(reports.playwright)) {
   failures.push(`missing ${reports.playwright}`)
   failed++
 }
-for (const line of failures) console.log(`failed: ${line}`)
+// At most MAX_NAMED, so a run where everything failed still ends readably.
+const MAX_NAMED = 40
+for (const line of failures.slice(0, MAX_NAMED)) console.log(`failed: ${line}`)
+if (failures.length > MAX_NAMED) console.log(`failed: … and ${failures.length - MAX_NAMED} more (reports/vitest.json, reports/playwright.json)`)
 console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''))
 process.exit(failed > 0 || passed === 0 ? 1 : 0)
 

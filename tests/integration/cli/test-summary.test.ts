@@ -75,6 +75,16 @@ describe('scripts/test-summary.mjs', () => {
     expect(r.status).toBe(1)
   })
 
+  it('names at most 40 failures and says how many more there are', () => {
+    const tests = Array.from({ length: 45 }, (_, i) => ({ name: `t${i}`, status: 'failed', error: `Error: e${i}` }))
+    const r = summarize((dir) => ({ vitest: vitestReport(dir, [{ file: 'many.test.ts', status: 'failed', tests }]), playwright: passingPlaywright }))
+    expect(r.lines).toHaveLength(42)
+    expect(r.lines[0]).toBe('failed: vitest: many.test.ts › t0: Error: e0')
+    expect(r.lines[39]).toBe('failed: vitest: many.test.ts › t39: Error: e39')
+    expect(r.lines[40]).toBe('failed: … and 5 more (reports/vitest.json, reports/playwright.json)')
+    expect(r.lines[41]).toBe('tests: 4 passed, 45 failed, 1 skipped')
+  })
+
   it('counts a missing report as a failure, so a broken build never looks green', () => {
     const r = summarize(() => ({ playwright: passingPlaywright }))
     expect(r.lines).toEqual(['failed: missing reports/vitest.json', 'tests: 4 passed, 1 failed, 1 skipped'])
