@@ -7,44 +7,19 @@
  * names a server (`.ci/run` starts one on 127.0.0.1).
  */
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { loadIntoPostgres } from '../../../main/sources/postgres-load.js'
 import { openPostgresSource } from '../../../main/sources/postgres-source.js'
 import type { MesSource } from '../../../main/sources/index.js'
 import { createResultFile } from '../../../main/store/index.js'
-import { resolveBackwardLineage, resolveForwardLineage, type LineageOptions } from '../../../main/trace/lineage.js'
-import { resolveBackwardLineageStaged } from '../../../main/trace/lineage-staged.js'
-import { resolveForwardLineageStaged } from '../../../main/trace/lineage-staged-forward.js'
-import { normalizeTraceRequest } from '../../../shared/trace-request.js'
-import type { QualityMeta } from '../../../shared/trace.js'
+import type { LineageOptions } from '../../../main/trace/lineage.js'
 import { createFixtureSource, withMaxInList, withStatementLog } from '../../fixtures/source-fixture.js'
 import { tempDir } from '../../unit/store/store-fixtures.js'
-import { randomPlant } from './random-plant.js'
+import { COMPLETE, dump, randomPlant, REQUEST, WALKS } from './lineage-kit.js'
 
 const url = process.env.MES_TRACE_PG_TEST_URL
 const JOB = 'trace-evt-00000000b8b8'
-const COMPLETE: QualityMeta = { status: 'complete', scope: 'query', reasons: [], observed_rows: 0 }
-const REQUEST = normalizeTraceRequest({ profile: 'query_tool_reverse', params: { resolve_type: 'serial_number', values: ['SN-T'] }, domains: [] })
-const WALKS = {
-  backward: { object: resolveBackwardLineage, staged: resolveBackwardLineageStaged },
-  forward: { object: resolveForwardLineage, staged: resolveForwardLineageStaged },
-} as const
-
-/** What a result file holds of its genealogy. */
-function dump(path: string): { nodes: unknown[]; edges: unknown[]; parts: unknown[] } {
-  const db = new Database(path, { readonly: true })
-  try {
-    return {
-      nodes: db.prepare('SELECT * FROM lineage_nodes ORDER BY _seq').raw().all(),
-      edges: db.prepare('SELECT * FROM lineage_edges ORDER BY _seq').raw().all(),
-      parts: db.prepare("SELECT name, value FROM json_parts WHERE name LIKE 'lineage.%' ORDER BY rowid").raw().all(),
-    }
-  } finally {
-    db.close()
-  }
-}
 
 describe.skipIf(!url)('the genealogy read ahead on PostgreSQL, against the object walk over SQLite', () => {
   const schema = `read_ahead_${process.pid}`

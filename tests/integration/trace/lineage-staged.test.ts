@@ -6,48 +6,20 @@
  * under the depth and node caps too, and the pipeline fetches the events of the same CIDs.
  */
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createResultFile } from '../../../main/store/index.js'
 import { RESULT_WRITER_CACHE_KIB } from '../../../main/store/connection.js'
 import { eventCids, runTrace } from '../../../main/trace/index.js'
 import { resolveBackwardLineage, resolveForwardLineage, type LineageOptions } from '../../../main/trace/lineage.js'
 import { resolveBackwardLineageStaged } from '../../../main/trace/lineage-staged.js'
-import { resolveForwardLineageStaged } from '../../../main/trace/lineage-staged-forward.js'
 import { normalizeTraceRequest, type NormalizedTraceRequest } from '../../../shared/trace-request.js'
-import type { QualityMeta } from '../../../shared/trace.js'
 import { recordingOracleSource } from '../../fixtures/oracle-recording.js'
 import { createFixtureSource, withMaxInList, withStatementLog, type FixtureSource } from '../../fixtures/source-fixture.js'
 import { tempDir } from '../../unit/store/store-fixtures.js'
 import { FIDELITY_ROWS } from './fidelity-fixture.js'
-import { HOSTILE, randomPlant } from './random-plant.js'
+import { COMPLETE, dump, HOSTILE, randomPlant, REQUEST, WALKS } from './lineage-kit.js'
 
 const JOB = 'trace-evt-00000000a7a9'
-const COMPLETE: QualityMeta = { status: 'complete', scope: 'query', reasons: [], observed_rows: 0 }
-const REQUEST = normalizeTraceRequest({ profile: 'query_tool_reverse', params: { resolve_type: 'serial_number', values: ['SN-T'] }, domains: [] })
-interface Dump {
-  nodes: unknown[]
-  edges: unknown[]
-  parts: unknown[]
-}
-
-function dump(path: string): Dump {
-  const db = new Database(path, { readonly: true })
-  try {
-    return {
-      nodes: db.prepare('SELECT * FROM lineage_nodes ORDER BY _seq').raw().all(),
-      edges: db.prepare('SELECT * FROM lineage_edges ORDER BY _seq').raw().all(),
-      parts: db.prepare("SELECT name, value FROM json_parts WHERE name LIKE 'lineage.%' ORDER BY rowid").raw().all(),
-    }
-  } finally {
-    db.close()
-  }
-}
-
-const WALKS = {
-  backward: { object: resolveBackwardLineage, staged: resolveBackwardLineageStaged },
-  forward: { object: resolveForwardLineage, staged: resolveForwardLineageStaged },
-} as const
 type Direction = keyof typeof WALKS
 
 describe('the staged walks', () => {

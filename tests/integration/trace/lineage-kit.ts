@@ -1,11 +1,27 @@
 /**
- * Seeded random plants for the genealogy walks' differential tests: every relation a walk follows
+ * What the genealogy walks' differential tests share: both walks of each direction, the request
+ * and quality their result files are written with, what a file holds of its genealogy, and seeded
+ * random plants: every relation a walk follows
  * (splits, merges with and without a container row, GD reworks, wafer lots named twice or not at
  * all), cycles and self-links, and hostile CIDs such as `0`, `__proto__`, `晶圓-1` or one beyond
  * the BMP.
  */
+import Database from 'better-sqlite3'
+import { resolveBackwardLineage, resolveForwardLineage } from '../../../main/trace/lineage.js'
+import { resolveBackwardLineageStaged } from '../../../main/trace/lineage-staged.js'
+import { resolveForwardLineageStaged } from '../../../main/trace/lineage-staged-forward.js'
 import { mulberry32 } from '../../../shared/statistics.js'
+import { normalizeTraceRequest } from '../../../shared/trace-request.js'
+import type { QualityMeta } from '../../../shared/trace.js'
 import type { FixtureRows } from '../../fixtures/source-fixture.js'
+
+export const COMPLETE: QualityMeta = { status: 'complete', scope: 'query', reasons: [], observed_rows: 0 }
+export const REQUEST = normalizeTraceRequest({ profile: 'query_tool_reverse', params: { resolve_type: 'serial_number', values: ['SN-T'] }, domains: [] })
+/** The object walk (the reference) and the staged walk of each direction. */
+export const WALKS = {
+  backward: { object: resolveBackwardLineage, staged: resolveBackwardLineageStaged },
+  forward: { object: resolveForwardLineage, staged: resolveForwardLineageStaged },
+} as const
 
 export const HOSTILE = ['0', '7', '42', '01', '-1', '4294967294', '4294967295', '__proto__', 'constructor', 'toString', '晶圓-1', '𝒜-1', '\uE000-1', 'a"b\\c', 'tab\there']
 
@@ -57,4 +73,24 @@ export function randomPlant(seed: number): { rows: FixtureRows; seeds: string[] 
   const seeds = Array.from({ length: 5 + Math.floor(random() * 25) }, () => pick(cids))
   seeds.push('NOT-A-LOT', pick(cids), 'SRC-1')
   return { rows: { DW_MES_CONTAINER: containers, DW_MES_PJ_COMBINEDASSYLOTS: merges }, seeds }
+}
+
+/** What a result file holds of its genealogy: nodes and edges in file order, and its JSON parts. */
+export interface Dump {
+  nodes: unknown[]
+  edges: unknown[]
+  parts: unknown[]
+}
+
+export function dump(path: string): Dump {
+  const db = new Database(path, { readonly: true })
+  try {
+    return {
+      nodes: db.prepare('SELECT * FROM lineage_nodes ORDER BY _seq').raw().all(),
+      edges: db.prepare('SELECT * FROM lineage_edges ORDER BY _seq').raw().all(),
+      parts: db.prepare("SELECT name, value FROM json_parts WHERE name LIKE 'lineage.%' ORDER BY rowid").raw().all(),
+    }
+  } finally {
+    db.close()
+  }
 }
