@@ -189,9 +189,17 @@ export class SqlParams {
     if (values.length > this.dialect.maxValueList) {
       throw new Error(`value list of ${values.length} values exceeds the ${this.dialect.name} limit of ${this.dialect.maxValueList}`)
     }
+    return this.jsonList(values) ?? this.list(values)
+  }
+
+  /**
+   * Binds the values as one JSON text and returns the subquery of its values, however many there
+   * are (a statement that must see them all at once); null, binding nothing, where the dialect
+   * takes IN lists only.
+   */
+  jsonList(values: readonly string[]): string | null {
     const json = this.dialect.jsonValues(this.dialect.placeholder(this.values.length))
-    if (json === null) return this.list(values)
-    this.values.push(JSON.stringify(values))
+    if (json !== null) this.values.push(JSON.stringify(values))
     return json
   }
 

@@ -533,12 +533,8 @@ export function readAheadSql(dialect: Dialect, scope: ReadAheadScope, seeds: rea
   const gd = gdOf('c')
   const split = trimmed('c.SPLITFROMID')
   const ctes: string[] = []
-  const json = dialect.jsonValues(dialect.placeholder(0))
-  if (json === null) ctes.push(`SEED (CID) AS (SELECT s.CONTAINERID FROM ${container} s WHERE s.CONTAINERID IN (${params.list(seeds)}))`)
-  else {
-    params.add(JSON.stringify(seeds))
-    ctes.push(`SEED (CID) AS (${json})`)
-  }
+  const json = params.jsonList(seeds)
+  ctes.push(`SEED (CID) AS (${json ?? `SELECT s.CONTAINERID FROM ${container} s WHERE s.CONTAINERID IN (${params.list(seeds)})`})`)
   const depth = (): string => params.add(maxDepth)
   const selects: string[] = []
   const columns = 'CONTAINERID, CONTAINERNAME, MFGORDERNAME, OBJECTTYPE, FIRSTNAME, SPLITFROMID, ORIGINALCONTAINERID, QTY'

@@ -77,6 +77,13 @@ describe('dialect', () => {
     expect(() => new SqlParams(createDialect('postgres')).valueList(many(10_001))).toThrow(/exceeds the postgres limit of 10000/)
     expect(() => new SqlParams(createDialect('oracle')).valueList(many(1001))).toThrow(/exceeds the oracle limit of 1000/)
     expect(() => new SqlParams(createDialect('sqlite')).valueList([])).toThrow(/at least one value/)
+    // A JSON list has no limit (a statement that must see every seed at once); Oracle binds nothing.
+    const all = new SqlParams(createDialect('postgres'))
+    expect(all.jsonList(many(20_000))).toBe('SELECT json_array_elements_text(CAST($1 AS json))')
+    expect(all.values).toEqual([JSON.stringify(many(20_000))])
+    const none = new SqlParams(createDialect('oracle'))
+    expect(none.jsonList(many(3))).toBeNull()
+    expect(none.values).toEqual([])
     // SQLite reads back exactly the values bound, hostile ones included.
     const { default: Database } = await import('better-sqlite3')
     const db = new Database(':memory:')
