@@ -15,6 +15,13 @@ import { catalogFromColumns, rowUpperCaser } from './source-rows.js'
 /** Connections one source may hold (the trace fetches two domains at a time). */
 export const POSTGRES_POOL_SIZE = 3
 
+/**
+ * How often a cancel is sent again until the statement's connection is given back: PostgreSQL
+ * drops a cancel that reaches a backend waiting for the client's next protocol message, and a
+ * cursor's Execute follows its RowDescription a round trip later, so one cancel can miss.
+ */
+export const POSTGRES_CANCEL_REPEAT_MS = 200
+
 /** Longest one statement may run on the server. */
 export const POSTGRES_STATEMENT_TIMEOUT_MS = 300_000
 
@@ -89,6 +96,8 @@ function sourceError(error: unknown, what: string, url: string): AppError {
 
 class PostgresMesSource extends ServerMesSource<pg.Pool, pg.PoolClient> {
   readonly kind = 'postgres' as const
+  /** The connections whose statement is being cancelled, with the timer that sends the cancel again. */
+  private readonly cancelling = new Map<pg.PoolClient, ReturnType<typeof setInterval>>()
 
   constructor(
     private readonly options: PostgresSourceOptions,
@@ -125,12 +134,19 @@ class PostgresMesSource extends ServerMesSource<pg.Pool, pg.PoolClient> {
   }
 
   protected interrupt(client: pg.PoolClient): void {
-    // The statement runs on the server: cancel it there, from another connection.
+    // The statement runs on the server: cancel it there, from another connection, and again every
+    // POSTGRES_CANCEL_REPEAT_MS until the statement ends (release), since a cancel that arrives
+    // between the cursor's messages is dropped and the statement would run to its end.
     const pid = (client as unknown as { processID?: number }).processID
-    if (pid !== undefined) void this.pool?.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {})
+    if (pid === undefined || this.cancelling.has(client)) return
+    const cancel = (): void => void this.pool?.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {})
+    cancel()
+    this.cancelling.set(client, setInterval(cancel, POSTGRES_CANCEL_REPEAT_MS).unref())
   }
 
   protected async release(client: pg.PoolClient, state: ReleaseState): Promise<void> {
+    clearInterval(this.cancelling.get(client))
+    this.cancelling.delete(client)
     // A statement that did not finish (a failure, a cancel, a caller that stopped early) skipped
     // COMMIT: end the transaction here. A connection a cancel was aimed at is closed, never reused,
     // so a late pg_cancel_backend cannot hit the next statement run on it.

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import Cursor from 'pg-cursor'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemoPlant, type DemoSummary } from '../../../main/demo/index.js'
 import { loadIntoPostgres, postgresColumns } from '../../../main/sources/postgres-load.js'
@@ -377,6 +378,44 @@ describe.skipIf(!url)('PostgreSQL source vs SQLite source on the same demo plant
       expect(after.rows[0].n).toBe(0)
     } finally {
       await client.end()
+    }
+  })
+
+  it("cancels a statement whose first cancel reaches the server while it waits for the cursor's Execute", async () => {
+    // PostgreSQL drops a cancel that arrives while a backend waits for the client's next protocol
+    // message, and the statement then runs to its end. Here the cursor's Execute is held 300 ms, so
+    // the backend waits for it (state active, reading from the client) when the signal aborts:
+    // only a cancel sent again once the statement runs can end it.
+    // pg-cursor sends Execute in its (internal) _getRows.
+    const proto = Cursor.prototype as unknown as { _getRows: (this: unknown, ...args: unknown[]) => void }
+    const getRows = proto._getRows
+    let held = false
+    proto._getRows = function (this: unknown, ...args: unknown[]) {
+      if (held) return getRows.apply(this, args)
+      held = true
+      setTimeout(() => getRows.apply(this, args), 300)
+    }
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    try {
+      const controller = new AbortController()
+      const run = postgres.all('SELECT pg_sleep(20) AS SLEPT', [], { signal: controller.signal })
+      let waiting = false
+      for (let i = 0; i < 200 && !waiting; i++) {
+        const { rows } = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20) AS SLEPT' AND state = 'active' AND wait_event = 'ClientRead'")
+        waiting = rows[0].n === 1
+        if (!waiting) await new Promise((r) => setTimeout(r, 5))
+      }
+      expect(waiting).toBe(true)
+      const aborted = Date.now()
+      controller.abort()
+      await expect(run).rejects.toMatchObject({ code: 'trace/cancelled' })
+      expect(Date.now() - aborted).toBeLessThan(2000)
+      const after = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20) AS SLEPT' AND state = 'active'")
+      expect(after.rows[0].n).toBe(0)
+    } finally {
+      proto._getRows = getRows
+      await admin.end()
     }
   })
 
