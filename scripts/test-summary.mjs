@@ -23,7 +23,11 @@ if (existsSync(reports.vitest)) {
   for (const file of r.testResults ?? []) {
     const name = relative(process.cwd(), file.name)
     const failedTests = (file.assertionResults ?? []).filter((a) => a.status === 'failed')
-    for (const a of failedTests) failures.push(`vitest: ${name} › ${a.fullName}: ${firstLine(a.failureMessages?.[0]).slice(0, 300)}`)
+    // The duration tells a timeout, whose message Vitest's report leaves out (STACK_TRACE_ERROR).
+    for (const a of failedTests) {
+      const after = typeof a.duration === 'number' ? ` (after ${Math.round(a.duration)} ms)` : ''
+      failures.push(`vitest: ${name} › ${a.fullName}${after}: ${firstLine(a.failureMessages?.[0]).slice(0, 300)}`)
+    }
     if (file.status === 'failed' && failedTests.length === 0) {
       failures.push(`vitest: ${name} failed outside its tests: ${firstLine(file.message).slice(0, 300)}`)
       failed++

@@ -30,7 +30,7 @@ function summarize(make: (dir: string) => { vitest?: unknown; playwright?: unkno
 
 const passingPlaywright = { stats: { expected: 3, flaky: 1, unexpected: 0, skipped: 1 }, suites: [], errors: [] }
 
-function vitestReport(dir: string, results: { file: string; status: string; message?: string; tests: { name: string; status: string; error?: string }[] }[]): unknown {
+function vitestReport(dir: string, results: { file: string; status: string; message?: string; tests: { name: string; status: string; error?: string; duration?: number }[] }[]): unknown {
   const tests = results.flatMap((f) => f.tests)
   return {
     numPassedTests: tests.filter((t) => t.status === 'passed').length,
@@ -38,7 +38,7 @@ function vitestReport(dir: string, results: { file: string; status: string; mess
     numPendingTests: tests.filter((t) => t.status === 'pending').length,
     testResults: results.map((f) => ({
       name: join(dir, f.file), status: f.status, message: f.message ?? '',
-      assertionResults: f.tests.map((t) => ({ fullName: t.name, status: t.status, failureMessages: t.error ? [t.error] : [] })),
+      assertionResults: f.tests.map((t) => ({ fullName: t.name, status: t.status, failureMessages: t.error ? [t.error] : [], ...(t.duration !== undefined ? { duration: t.duration } : {}) })),
     })),
   }
 }
@@ -65,12 +65,14 @@ describe('scripts/test-summary.mjs', () => {
         { name: 'suite cancels within 2 s', status: 'failed', error: '\u001b[31mAssertionError: expected 2300 to be less than 2000\u001b[39m\n    at x.ts:1:1' },
       ] },
       { file: 'tests/b.test.ts', status: 'failed', message: 'Error: beforeAll timed out\nstack', tests: [] },
+      { file: 'tests/c.test.ts', status: 'failed', tests: [{ name: 'hangs', status: 'failed', duration: 90011.4, error: 'Error: STACK_TRACE_ERROR\n    at task' }] },
     ]), playwright }))
     expect(r.lines).toEqual([
       'failed: vitest: tests/a.test.ts › suite cancels within 2 s: AssertionError: expected 2300 to be less than 2000',
       'failed: vitest: tests/b.test.ts failed outside its tests: Error: beforeAll timed out',
+      'failed: vitest: tests/c.test.ts › hangs (after 90011 ms): Error: STACK_TRACE_ERROR',
       'failed: playwright: w.spec.ts › workspace › cancels a queued job: Error: timed out 5000ms',
-      'tests: 2 passed, 3 failed',
+      'tests: 2 passed, 4 failed',
     ])
     expect(r.status).toBe(1)
   })
